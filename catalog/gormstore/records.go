@@ -1,0 +1,251 @@
+package gormstore
+
+import (
+	"encoding/json"
+	"time"
+
+	"gongkai/catalog"
+)
+
+type unitRecord struct {
+	ID          int64  `gorm:"primaryKey"`
+	Code        string `gorm:"size:40;uniqueIndex;not null"`
+	Name        string `gorm:"size:100;not null"`
+	FullName    string `gorm:"size:200"`
+	Level       string `gorm:"size:16;not null"`
+	Kind        string `gorm:"size:16;not null"`
+	Functions   string `gorm:"type:text"`
+	Address     string `gorm:"size:200"`
+	OfficeHours string `gorm:"size:200"`
+	Phone       string `gorm:"size:60"`
+	Fax         string `gorm:"size:60"`
+	Email       string `gorm:"size:120"`
+	Postcode    string `gorm:"size:10"`
+	Head        string `gorm:"size:60"`
+	SortOrder   int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (unitRecord) TableName() string { return "units" }
+
+func (r unitRecord) toUnit() catalog.Unit {
+	u := catalog.Unit{ID: r.ID, Code: r.Code, Name: r.Name, FullName: r.FullName, Level: catalog.Level(r.Level), Kind: catalog.Kind(r.Kind),
+		Functions: r.Functions, Address: r.Address, OfficeHours: r.OfficeHours, Phone: r.Phone, Fax: r.Fax, Email: r.Email,
+		Postcode: r.Postcode, Head: r.Head, SortOrder: r.SortOrder}
+	u.KindName = u.Kind.Name()
+	return u
+}
+
+func fromUnit(u catalog.Unit) unitRecord {
+	return unitRecord{ID: u.ID, Code: u.Code, Name: u.Name, FullName: u.FullName, Level: string(u.Level), Kind: string(u.Kind),
+		Functions: u.Functions, Address: u.Address, OfficeHours: u.OfficeHours, Phone: u.Phone, Fax: u.Fax, Email: u.Email,
+		Postcode: u.Postcode, Head: u.Head, SortOrder: u.SortOrder}
+}
+
+type domainRecord struct {
+	ID               int64  `gorm:"primaryKey"`
+	Code             string `gorm:"size:40;uniqueIndex;not null"`
+	Name             string `gorm:"size:100;not null"`
+	National         bool
+	WeightTownship   int
+	WeightDepartment int
+	SortOrder        int
+}
+
+func (domainRecord) TableName() string { return "domains" }
+
+func (r domainRecord) toDomain() catalog.Domain {
+	return catalog.Domain{ID: r.ID, Code: r.Code, Name: r.Name, National: r.National, WeightTownship: r.WeightTownship, WeightDepartment: r.WeightDepartment, SortOrder: r.SortOrder}
+}
+
+type exemptionRecord struct {
+	ID         int64  `gorm:"primaryKey"`
+	UnitCode   string `gorm:"size:40;not null;uniqueIndex:ux_exemption"`
+	DomainCode string `gorm:"size:40;not null;uniqueIndex:ux_exemption"`
+	Reason     string `gorm:"type:text"`
+	UpdatedBy  string `gorm:"size:80"`
+	UpdatedAt  time.Time
+	Unit       unitRecord   `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
+	Domain     domainRecord `gorm:"foreignKey:DomainCode;references:Code;constraint:OnDelete:RESTRICT"`
+}
+
+func (exemptionRecord) TableName() string { return "domain_exemptions" }
+
+// columnsRecord is embedded in template and item records.
+type columnsRecord struct {
+	DomainCode    string `gorm:"size:40;not null;index"`
+	Level1        string `gorm:"size:200;not null"`
+	Level2        string `gorm:"size:200;not null"`
+	Level3        string `gorm:"size:200"`
+	Content       string `gorm:"type:text"`
+	Basis         string `gorm:"type:text"`
+	TimeLimitText string `gorm:"type:text"`
+	TimeLimitRule string `gorm:"type:text"` // JSON of catalog.TimeLimit
+	RuleKind      string `gorm:"size:16;index"`
+	Subject       string `gorm:"size:200"`
+	Channels      string `gorm:"type:text"` // JSON array
+	ChannelOther  string `gorm:"size:200"`
+	ToPublic      bool
+	ToSpecific    bool
+	Proactive     bool
+	OnRequest     bool
+	AtCounty      bool
+	AtTownship    bool
+}
+
+func fromColumns(c catalog.Columns) columnsRecord {
+	rule, _ := json.Marshal(c.TimeLimit)
+	ch, _ := json.Marshal(c.Channels)
+	return columnsRecord{DomainCode: c.DomainCode, Level1: c.Level1, Level2: c.Level2, Level3: c.Level3, Content: c.Content, Basis: c.Basis,
+		TimeLimitText: c.TimeLimitText, TimeLimitRule: string(rule), RuleKind: string(c.TimeLimit.Kind), Subject: c.Subject, Channels: string(ch),
+		ChannelOther: c.ChannelOther, ToPublic: c.ToPublic, ToSpecific: c.ToSpecific, Proactive: c.Proactive, OnRequest: c.OnRequest,
+		AtCounty: c.AtCounty, AtTownship: c.AtTownship}
+}
+
+func (r columnsRecord) toColumns() catalog.Columns {
+	c := catalog.Columns{DomainCode: r.DomainCode, Level1: r.Level1, Level2: r.Level2, Level3: r.Level3, Content: r.Content, Basis: r.Basis,
+		TimeLimitText: r.TimeLimitText, Subject: r.Subject, ChannelOther: r.ChannelOther, ToPublic: r.ToPublic, ToSpecific: r.ToSpecific,
+		Proactive: r.Proactive, OnRequest: r.OnRequest, AtCounty: r.AtCounty, AtTownship: r.AtTownship}
+	if json.Unmarshal([]byte(r.TimeLimitRule), &c.TimeLimit) != nil || c.TimeLimit.Kind == "" {
+		c.TimeLimit = catalog.ParseTimeLimit(r.TimeLimitText)
+	}
+	if json.Unmarshal([]byte(r.Channels), &c.Channels) != nil || c.Channels == nil {
+		c.Channels = []string{}
+	}
+	return c
+}
+
+type templateRecord struct {
+	ID int64 `gorm:"primaryKey"`
+	columnsRecord
+	ForLevel  string  `gorm:"size:16;not null;index"`
+	SortOrder int     `gorm:"index"`
+	SeedKey   *string `gorm:"size:120;uniqueIndex"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Domain    domainRecord `gorm:"foreignKey:DomainCode;references:Code;constraint:OnDelete:RESTRICT"`
+}
+
+func (templateRecord) TableName() string { return "template_items" }
+
+type itemRecord struct {
+	ID         int64  `gorm:"primaryKey"`
+	UnitCode   string `gorm:"size:40;not null;index:ix_item_unit,priority:1"`
+	TemplateID *int64 `gorm:"index"`
+	columnsRecord
+	SortOrder       int    `gorm:"index:ix_item_unit,priority:3"`
+	Status          string `gorm:"size:16;not null;index:ix_item_unit,priority:2"`
+	RetiredReason   string `gorm:"type:text"`
+	Version         int    `gorm:"not null"`
+	UpdatedBy       string `gorm:"size:80"`
+	LastPublishedAt *time.Time
+	SeedKey         *string `gorm:"size:120;uniqueIndex"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Unit            unitRecord      `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
+	Domain          domainRecord    `gorm:"foreignKey:DomainCode;references:Code;constraint:OnDelete:RESTRICT"`
+	Template        *templateRecord `gorm:"foreignKey:TemplateID;constraint:OnDelete:SET NULL"`
+}
+
+func (itemRecord) TableName() string { return "items" }
+
+func (r itemRecord) toItem() catalog.Item {
+	return catalog.Item{ID: r.ID, UnitCode: r.UnitCode, TemplateID: r.TemplateID, Columns: r.columnsRecord.toColumns(), SortOrder: r.SortOrder,
+		Status: catalog.ItemStatus(r.Status), RetiredReason: r.RetiredReason, Version: r.Version, UpdatedAt: r.UpdatedAt, UpdatedBy: r.UpdatedBy,
+		LastPublishedAt: r.LastPublishedAt}
+}
+
+type itemVersionRecord struct {
+	ID        int64  `gorm:"primaryKey"`
+	ItemID    int64  `gorm:"not null;uniqueIndex:ux_item_version"`
+	Version   int    `gorm:"not null;uniqueIndex:ux_item_version"`
+	Action    string `gorm:"size:16;not null"`
+	Reason    string `gorm:"type:text"`
+	ChangedBy string `gorm:"size:80"`
+	ChangedAt time.Time
+	Snapshot  string     `gorm:"type:longtext"`
+	Item      itemRecord `gorm:"foreignKey:ItemID;constraint:OnDelete:CASCADE"`
+}
+
+func (itemVersionRecord) TableName() string { return "item_versions" }
+
+type publicationRecord struct {
+	ID            int64  `gorm:"primaryKey"`
+	IndexNo       string `gorm:"size:80;uniqueIndex;not null"`
+	UnitCode      string `gorm:"size:40;not null;index:ix_pub_unit,priority:1"`
+	ItemID        int64  `gorm:"not null;index:ix_pub_item,priority:1"`
+	Publisher     string `gorm:"size:200"`
+	Topic         string `gorm:"size:60"`
+	Title         string `gorm:"size:600;not null"`
+	DocNo         string `gorm:"size:120"`
+	GeneratedOn   time.Time
+	PublishedOn   time.Time `gorm:"index:ix_pub_unit,priority:2;index:ix_pub_item,priority:2"`
+	Body          string    `gorm:"type:longtext"`
+	Views         int64
+	InterpretsID  *int64  `gorm:"index"`
+	Status        string  `gorm:"size:16;not null;index"`
+	RetiredReason string  `gorm:"type:text"`
+	CreatedBy     string  `gorm:"size:80"`
+	SeedKey       *string `gorm:"size:120;uniqueIndex"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Unit          unitRecord         `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
+	Item          itemRecord         `gorm:"foreignKey:ItemID;constraint:OnDelete:RESTRICT"`
+	Interprets    *publicationRecord `gorm:"foreignKey:InterpretsID;constraint:OnDelete:SET NULL"`
+}
+
+func (publicationRecord) TableName() string { return "publications" }
+
+func (r publicationRecord) toPublication() catalog.Publication {
+	return catalog.Publication{ID: r.ID, IndexNo: r.IndexNo, UnitCode: r.UnitCode, ItemID: r.ItemID, Publisher: r.Publisher, Topic: r.Topic,
+		Title: r.Title, DocNo: r.DocNo, GeneratedOn: r.GeneratedOn, PublishedOn: r.PublishedOn, Body: r.Body, Views: r.Views,
+		InterpretsID: r.InterpretsID, Status: catalog.PubStatus(r.Status), RetiredReason: r.RetiredReason, CreatedBy: r.CreatedBy,
+		UpdatedAt: r.UpdatedAt, Attachments: []catalog.Attachment{}}
+}
+
+type attachmentRecord struct {
+	ID            int64  `gorm:"primaryKey"`
+	PublicationID int64  `gorm:"not null;index"`
+	Name          string `gorm:"size:255;not null"`
+	ContentType   string `gorm:"size:120"`
+	Size          int64
+	SHA256        string `gorm:"size:64"`
+	CreatedBy     string `gorm:"size:80"`
+	CreatedAt     time.Time
+	Publication   publicationRecord `gorm:"foreignKey:PublicationID;constraint:OnDelete:CASCADE"`
+}
+
+func (attachmentRecord) TableName() string { return "attachments" }
+
+func (r attachmentRecord) toAttachment() catalog.Attachment {
+	return catalog.Attachment{ID: r.ID, Name: r.Name, ContentType: r.ContentType, Size: r.Size, SHA256: r.SHA256, CreatedAt: r.CreatedAt}
+}
+
+// serialRecord hands out the 5-digit serial of 索引号 per unit and month.
+type serialRecord struct {
+	UnitCode string `gorm:"primaryKey;size:40"`
+	Month    string `gorm:"primaryKey;size:6"`
+	Last     int    `gorm:"column:last_serial;not null"`
+}
+
+func (serialRecord) TableName() string { return "index_serials" }
+
+type auditRecord struct {
+	ID       int64     `gorm:"primaryKey"`
+	At       time.Time `gorm:"index"`
+	Username string    `gorm:"size:80;index"`
+	UnitCode string    `gorm:"size:40;index"`
+	Object   string    `gorm:"size:40"`
+	Action   string    `gorm:"size:40"`
+	TargetID string    `gorm:"size:80"`
+	Detail   string    `gorm:"type:text"`
+}
+
+func (auditRecord) TableName() string { return "audit_log" }
+
+// Models lists every table of the package in creation order, for migration.
+func Models() []any {
+	return []any{&unitRecord{}, &domainRecord{}, &exemptionRecord{}, &templateRecord{}, &itemRecord{}, &itemVersionRecord{},
+		&publicationRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}}
+}

@@ -1,0 +1,411 @@
+package gormstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"gongkai/catalog"
+)
+
+// Store implements catalog.UnitService, catalog.ItemService and
+// catalog.PublicationService on gorm.
+type Store struct {
+	db *gorm.DB
+}
+
+var (
+	_ catalog.UnitService        = (*Store)(nil)
+	_ catalog.ItemService        = (*Store)(nil)
+	_ catalog.PublicationService = (*Store)(nil)
+)
+
+// New returns a store on db; call Migrate first.
+func New(db *gorm.DB) *Store { return &Store{db: db} }
+
+// Migrate creates or updates the catalogue tables.
+func Migrate(db *gorm.DB) error {
+	if err := db.AutoMigrate(Models()...); err != nil {
+		return fmt.Errorf("gormstore: migrate catalog: %w", err)
+	}
+	return nil
+}
+
+// translate maps gorm errors to coded domain errors.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return catalog.Errorf(catalog.ENOTFOUND, "%s不存在", what)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return catalog.Errorf(catalog.ECONFLICT, "%s已存在", what)
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return catalog.Errorf(catalog.EINVALID, "%s引用的单位、领域或事项不存在", what)
+	}
+	var ce *catalog.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	return fmt.Errorf("gormstore: %s: %w", what, err)
+}
+
+func audit(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string) error {
+	return tx.Create(&auditRecord{At: time.Now().UTC(), Username: by.Username, UnitCode: unit, Object: obj, Action: action,
+		TargetID: fmt.Sprint(target), Detail: detail}).Error
+}
+
+// --- units and domains ---
+
+// FindUnits implements catalog.UnitService.
+func (s *Store) FindUnits(ctx context.Context) ([]catalog.Unit, error) {
+	var rs []unitRecord
+	if err := s.db.WithContext(ctx).Order("sort_order, id").Find(&rs).Error; err != nil {
+		return nil, translate(err, "单位")
+	}
+	out := make([]catalog.Unit, len(rs))
+	for i, r := range rs {
+		out[i] = r.toUnit()
+	}
+	return out, nil
+}
+
+// FindUnit implements catalog.UnitService.
+func (s *Store) FindUnit(ctx context.Context, code string) (*catalog.Unit, error) {
+	var r unitRecord
+	if err := s.db.WithContext(ctx).Where("code = ?", code).Take(&r).Error; err != nil {
+		return nil, translate(err, "单位“"+code+"”")
+	}
+	u := r.toUnit()
+	return &u, nil
+}
+
+// FindDomains implements catalog.UnitService.
+func (s *Store) FindDomains(ctx context.Context) ([]catalog.Domain, error) {
+	var rs []domainRecord
+	if err := s.db.WithContext(ctx).Order("sort_order, id").Find(&rs).Error; err != nil {
+		return nil, translate(err, "领域")
+	}
+	out := make([]catalog.Domain, len(rs))
+	for i, r := range rs {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// FindExemptions implements catalog.UnitService.
+func (s *Store) FindExemptions(ctx context.Context, unitCode string) ([]catalog.Exemption, error) {
+	var rs []exemptionRecord
+	if err := s.db.WithContext(ctx).Where("unit_code = ?", unitCode).Order("id").Find(&rs).Error; err != nil {
+		return nil, translate(err, "未涉及领域说明")
+	}
+	out := make([]catalog.Exemption, len(rs))
+	for i, r := range rs {
+		out[i] = catalog.Exemption{UnitCode: r.UnitCode, DomainCode: r.DomainCode, Reason: r.Reason}
+	}
+	return out, nil
+}
+
+// SetExemption implements catalog.UnitService.
+func (s *Store) SetExemption(ctx context.Context, e catalog.Exemption, by catalog.Actor) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("code = ?", e.DomainCode).Take(&domainRecord{}).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return catalog.Invalid("domain_code", "领域“%s”不存在", e.DomainCode)
+			}
+			return translate(err, "领域")
+		}
+		if e.Reason == "" {
+			if err := tx.Where("unit_code = ? AND domain_code = ?", e.UnitCode, e.DomainCode).Delete(&exemptionRecord{}).Error; err != nil {
+				return translate(err, "未涉及领域说明")
+			}
+			return audit(tx, by, e.UnitCode, "exemption", "delete", e.DomainCode, "")
+		}
+		r := exemptionRecord{UnitCode: e.UnitCode, DomainCode: e.DomainCode, Reason: e.Reason, UpdatedBy: by.Username, UpdatedAt: time.Now().UTC()}
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "unit_code"}, {Name: "domain_code"}},
+			DoUpdates: clause.AssignmentColumns([]string{"reason", "updated_by", "updated_at"})}).Omit("Unit", "Domain").Create(&r).Error
+		if err != nil {
+			return translate(err, "未涉及领域说明")
+		}
+		return audit(tx, by, e.UnitCode, "exemption", "set", e.DomainCode, e.Reason)
+	})
+}
+
+// EnsureUnit creates the unit if its code is new and leaves an existing one
+// as it is (an admin may have edited it); it reports whether it created.
+func (s *Store) EnsureUnit(ctx context.Context, u catalog.Unit) (bool, error) {
+	if err := u.Validate(); err != nil {
+		return false, err
+	}
+	r := fromUnit(u)
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
+	return res.RowsAffected > 0, translate(res.Error, "单位")
+}
+
+// EnsureDomain creates the domain if its code is new.
+func (s *Store) EnsureDomain(ctx context.Context, d catalog.Domain) (bool, error) {
+	r := domainRecord{Code: d.Code, Name: d.Name, National: d.National, WeightTownship: d.WeightTownship, WeightDepartment: d.WeightDepartment, SortOrder: d.SortOrder}
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
+	return res.RowsAffected > 0, translate(res.Error, "领域")
+}
+
+// --- templates and items ---
+
+// FindTemplates implements catalog.ItemService.
+func (s *Store) FindTemplates(ctx context.Context, level catalog.Level) ([]catalog.TemplateItem, error) {
+	q := s.db.WithContext(ctx).Order("sort_order, id")
+	if level != "" {
+		q = q.Where("for_level = ?", string(level))
+	}
+	var rs []templateRecord
+	if err := q.Find(&rs).Error; err != nil {
+		return nil, translate(err, "目录模板")
+	}
+	out := make([]catalog.TemplateItem, len(rs))
+	for i, r := range rs {
+		out[i] = catalog.TemplateItem{ID: r.ID, Columns: r.columnsRecord.toColumns(), ForLevel: catalog.Level(r.ForLevel), SortOrder: r.SortOrder}
+	}
+	return out, nil
+}
+
+// EnsureTemplate creates a template item under a seed key unless one exists,
+// and returns its id.
+func (s *Store) EnsureTemplate(ctx context.Context, key string, t catalog.TemplateItem) (int64, error) {
+	t.Normalize()
+	if err := t.Columns.Validate(); err != nil {
+		return 0, err
+	}
+	var r templateRecord
+	err := s.db.WithContext(ctx).Where("seed_key = ?", key).Take(&r).Error
+	if err == nil {
+		return r.ID, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, translate(err, "目录模板")
+	}
+	r = templateRecord{columnsRecord: fromColumns(t.Columns), ForLevel: string(t.ForLevel), SortOrder: t.SortOrder, SeedKey: &key}
+	if err := s.db.WithContext(ctx).Omit("Domain").Create(&r).Error; err != nil {
+		return 0, translate(err, "目录模板")
+	}
+	return r.ID, nil
+}
+
+// FindItems implements catalog.ItemService.
+func (s *Store) FindItems(ctx context.Context, f catalog.ItemFilter) ([]catalog.Item, error) {
+	q := s.db.WithContext(ctx).Order("sort_order, id")
+	if f.UnitCode != "" {
+		q = q.Where("unit_code = ?", f.UnitCode)
+	}
+	if f.DomainCode != "" {
+		q = q.Where("domain_code = ?", f.DomainCode)
+	}
+	if !f.IncludeRetired {
+		q = q.Where("status = ?", string(catalog.ItemActive))
+	}
+	var rs []itemRecord
+	if err := q.Find(&rs).Error; err != nil {
+		return nil, translate(err, "事项")
+	}
+	out := make([]catalog.Item, len(rs))
+	for i, r := range rs {
+		out[i] = r.toItem()
+	}
+	return out, nil
+}
+
+// FindItem implements catalog.ItemService.
+func (s *Store) FindItem(ctx context.Context, id int64) (*catalog.Item, error) {
+	var r itemRecord
+	if err := s.db.WithContext(ctx).Take(&r, id).Error; err != nil {
+		return nil, translate(err, "事项")
+	}
+	it := r.toItem()
+	return &it, nil
+}
+
+func checkRefs(tx *gorm.DB, unitCode, domainCode string) error {
+	var n int64
+	if err := tx.Model(&unitRecord{}).Where("code = ?", unitCode).Count(&n).Error; err != nil {
+		return translate(err, "单位")
+	}
+	if n == 0 {
+		return catalog.Errorf(catalog.ENOTFOUND, "单位“%s”不存在", unitCode)
+	}
+	if err := tx.Model(&domainRecord{}).Where("code = ?", domainCode).Count(&n).Error; err != nil {
+		return translate(err, "领域")
+	}
+	if n == 0 {
+		return catalog.Invalid("domain_code", "所属领域“%s”不存在", domainCode)
+	}
+	return nil
+}
+
+func snapshot(tx *gorm.DB, r itemRecord, action, reason string, by catalog.Actor) error {
+	it := r.toItem()
+	b, err := json.Marshal(it)
+	if err != nil {
+		return err
+	}
+	return tx.Create(&itemVersionRecord{ItemID: r.ID, Version: r.Version, Action: action, Reason: reason, ChangedBy: by.Username,
+		ChangedAt: time.Now().UTC(), Snapshot: string(b)}).Error
+}
+
+// CreateItem implements catalog.ItemService.
+func (s *Store) CreateItem(ctx context.Context, it *catalog.Item, by catalog.Actor) error {
+	return s.createItem(ctx, it, nil, by)
+}
+
+// EnsureItem creates an item under a seed key unless one exists; it returns
+// the item's id and whether it created it.
+func (s *Store) EnsureItem(ctx context.Context, key string, it *catalog.Item, by catalog.Actor) (int64, bool, error) {
+	var r itemRecord
+	err := s.db.WithContext(ctx).Select("id").Where("seed_key = ?", key).Take(&r).Error
+	if err == nil {
+		return r.ID, false, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, false, translate(err, "事项")
+	}
+	if err := s.createItem(ctx, it, &key, by); err != nil {
+		return 0, false, err
+	}
+	return it.ID, true, nil
+}
+
+func (s *Store) createItem(ctx context.Context, it *catalog.Item, seedKey *string, by catalog.Actor) error {
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := checkRefs(tx, it.UnitCode, it.DomainCode); err != nil {
+			return err
+		}
+		if it.SortOrder == 0 {
+			var max struct{ M int }
+			tx.Model(&itemRecord{}).Select("COALESCE(MAX(sort_order),0) AS m").Where("unit_code = ?", it.UnitCode).Scan(&max)
+			it.SortOrder = max.M + 10
+		}
+		r := itemRecord{UnitCode: it.UnitCode, TemplateID: it.TemplateID, columnsRecord: fromColumns(it.Columns), SortOrder: it.SortOrder,
+			Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username, SeedKey: seedKey}
+		if err := tx.Omit("Unit", "Domain", "Template").Create(&r).Error; err != nil {
+			return translate(err, "事项")
+		}
+		if err := snapshot(tx, r, "create", "", by); err != nil {
+			return translate(err, "事项版本")
+		}
+		*it = r.toItem()
+		if seedKey != nil {
+			return nil // the demo data are not user actions
+		}
+		return audit(tx, by, it.UnitCode, "catalog", "create", r.ID, it.Level1+"/"+it.Level2)
+	})
+}
+
+// UpdateItem implements catalog.ItemService.
+func (s *Store) UpdateItem(ctx context.Context, it *catalog.Item, reason string, by catalog.Actor) error {
+	if err := it.Validate(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r itemRecord
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, it.ID).Error; err != nil {
+			return translate(err, "事项")
+		}
+		if r.UnitCode != it.UnitCode {
+			return catalog.Invalid("unit_code", "事项不能移到其他单位")
+		}
+		if r.Status == string(catalog.ItemRetired) {
+			return catalog.Errorf(catalog.ECONFLICT, "事项已撤销，不能修改")
+		}
+		if err := checkRefs(tx, it.UnitCode, it.DomainCode); err != nil {
+			return err
+		}
+		r.columnsRecord = fromColumns(it.Columns)
+		if it.SortOrder != 0 {
+			r.SortOrder = it.SortOrder
+		}
+		r.Version++
+		r.UpdatedBy = by.Username
+		if err := tx.Omit("Unit", "Domain", "Template").Save(&r).Error; err != nil {
+			return translate(err, "事项")
+		}
+		if err := snapshot(tx, r, "update", reason, by); err != nil {
+			return translate(err, "事项版本")
+		}
+		*it = r.toItem()
+		return audit(tx, by, r.UnitCode, "catalog", "update", r.ID, reason)
+	})
+}
+
+// RetireItem implements catalog.ItemService.
+func (s *Store) RetireItem(ctx context.Context, id int64, reason string, by catalog.Actor) error {
+	if reason == "" {
+		return catalog.Invalid("reason", "撤销事项须填写原因")
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r itemRecord
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, id).Error; err != nil {
+			return translate(err, "事项")
+		}
+		if r.Status == string(catalog.ItemRetired) {
+			return catalog.Errorf(catalog.ECONFLICT, "事项已撤销")
+		}
+		r.Status, r.RetiredReason, r.UpdatedBy = string(catalog.ItemRetired), reason, by.Username
+		r.Version++
+		if err := tx.Omit("Unit", "Domain", "Template").Save(&r).Error; err != nil {
+			return translate(err, "事项")
+		}
+		if err := snapshot(tx, r, "retire", reason, by); err != nil {
+			return translate(err, "事项版本")
+		}
+		return audit(tx, by, r.UnitCode, "catalog", "retire", r.ID, reason)
+	})
+}
+
+// ItemHistory implements catalog.ItemService.
+func (s *Store) ItemHistory(ctx context.Context, id int64) ([]catalog.ItemVersion, error) {
+	if _, err := s.FindItem(ctx, id); err != nil {
+		return nil, err
+	}
+	var rs []itemVersionRecord
+	if err := s.db.WithContext(ctx).Where("item_id = ?", id).Order("version").Find(&rs).Error; err != nil {
+		return nil, translate(err, "事项版本")
+	}
+	out := make([]catalog.ItemVersion, len(rs))
+	for i, r := range rs {
+		out[i] = catalog.ItemVersion{ItemID: r.ItemID, Version: r.Version, Action: r.Action, Reason: r.Reason, ChangedBy: r.ChangedBy, ChangedAt: r.ChangedAt}
+		_ = json.Unmarshal([]byte(r.Snapshot), &out[i].Item)
+	}
+	return out, nil
+}
+
+// FindAudit returns the newest audit entries, of one unit if given.
+func (s *Store) FindAudit(ctx context.Context, unitCode string, limit int) ([]catalog.AuditEntry, error) {
+	q := s.db.WithContext(ctx).Order("id DESC").Limit(limit)
+	if unitCode != "" {
+		q = q.Where("unit_code = ?", unitCode)
+	}
+	var rs []auditRecord
+	if err := q.Find(&rs).Error; err != nil {
+		return nil, translate(err, "审计记录")
+	}
+	out := make([]catalog.AuditEntry, len(rs))
+	for i, r := range rs {
+		out[i] = catalog.AuditEntry{ID: r.ID, At: r.At, Username: r.Username, UnitCode: r.UnitCode, Object: r.Object, Action: r.Action, TargetID: r.TargetID, Detail: r.Detail}
+	}
+	return out, nil
+}
+
+// Audit records a write done outside this store (sign-in, calendar) in the
+// same log.
+func (s *Store) Audit(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string) error {
+	return audit(s.db.WithContext(ctx), by, unit, obj, action, target, detail)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,157 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// PubStatus is where a publication stands.
+type PubStatus string
+
+// Publication statuses. The three-level review adds draft states later.
+const (
+	PubPublished PubStatus = "published"
+	PubRetired   PubStatus = "retired" // withdrawn by its unit, kept on record
+)
+
+// Topics is the list of 主题分类 offered to clerks (the usual government
+// disclosure subject classification); other values are refused.
+var Topics = []string{
+	"综合政务", "国民经济管理、国有资产监管", "财政、金融、审计", "国土资源、能源",
+	"农业、林业、水利", "工业、交通", "商贸、海关、旅游", "市场监管、安全生产监管",
+	"城乡建设、环境保护", "科技、教育", "文化、广电、新闻出版", "卫生、体育",
+	"人口与计划生育、妇女儿童工作", "劳动、人事、监察", "公安、安全、司法",
+	"民政、扶贫、救灾", "民族、宗教", "对外事务", "港澳台侨工作", "国防", "其他",
+}
+
+// Attachment is a file stored under the data directory for a publication.
+type Attachment struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Publication (公开信息) is one disclosed record filed under one catalogue item.
+type Publication struct {
+	ID        int64  `json:"id"`
+	IndexNo   string `json:"index_no"` // 索引号 {unit code}/{YYYYMM}-{00000}
+	UnitCode  string `json:"unit_code"`
+	ItemID    int64  `json:"item_id"`   // 组配分类
+	ItemName  string `json:"item_name"` // the item's 二级事项, for display
+	Publisher string `json:"publisher"` // 发布机构
+	Topic     string `json:"topic"`     // 主题分类
+	Title     string `json:"title"`     // 名称
+	DocNo     string `json:"doc_no"`    // 文号, or 无
+	// GeneratedOn (生成日期) and PublishedOn (发布日期) are dates in Asia/Shanghai.
+	GeneratedOn time.Time    `json:"generated_on"`
+	PublishedOn time.Time    `json:"published_on"`
+	Body        string       `json:"body"`
+	Attachments []Attachment `json:"attachments"`
+	Views       int64        `json:"views"`
+	// InterpretsID links a 政策解读 to the policy publication it explains.
+	InterpretsID  *int64    `json:"interprets_id,omitempty"`
+	Status        PubStatus `json:"status"`
+	RetiredReason string    `json:"retired_reason,omitempty"`
+	CreatedBy     string    `json:"created_by"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Validate normalizes and checks a publication before it is stored; messages
+// name the field in Chinese.
+func (p *Publication) Validate() error {
+	p.Title = strings.TrimSpace(p.Title)
+	p.DocNo = strings.TrimSpace(p.DocNo)
+	p.Topic = strings.TrimSpace(p.Topic)
+	if p.ItemID == 0 {
+		return Invalid("item_id", "组配分类（所属事项）不能为空")
+	}
+	if p.Title == "" {
+		return Invalid("title", "名称不能为空")
+	}
+	if n := utf8.RuneCountInString(p.Title); n > 200 {
+		return Invalid("title", "名称不能超过200个字（现有%d个字）", n)
+	}
+	if p.DocNo == "" {
+		p.DocNo = "无"
+	}
+	if utf8.RuneCountInString(p.DocNo) > 60 {
+		return Invalid("doc_no", "文号不能超过60个字")
+	}
+	if p.Topic == "" {
+		p.Topic = "综合政务"
+	}
+	if !contains(Topics, p.Topic) {
+		return Invalid("topic", "主题分类“%s”不在分类表中", p.Topic)
+	}
+	if p.GeneratedOn.IsZero() {
+		return Invalid("generated_on", "生成日期不能为空")
+	}
+	if p.PublishedOn.IsZero() {
+		return Invalid("published_on", "发布日期不能为空")
+	}
+	if p.PublishedOn.Before(p.GeneratedOn) {
+		return Invalid("published_on", "发布日期（%s）不能早于生成日期（%s）", p.PublishedOn.Format("2006-01-02"), p.GeneratedOn.Format("2006-01-02"))
+	}
+	if utf8.RuneCountInString(p.Body) > 200000 {
+		return Invalid("body", "正文不能超过20万字")
+	}
+	if p.InterpretsID != nil && *p.InterpretsID == p.ID && p.ID != 0 {
+		return Invalid("interprets_id", "政策解读不能关联自身")
+	}
+	return nil
+}
+
+// FormatIndexNo builds the 索引号 of the serial-th publication of a unit in
+// the month of the date.
+func FormatIndexNo(unitCode string, on time.Time, serial int) string {
+	return fmt.Sprintf("%s/%s-%05d", unitCode, on.Format("200601"), serial)
+}
+
+// PubFilter selects publications.
+type PubFilter struct {
+	ItemID         int64
+	UnitCode       string
+	IncludeRetired bool
+	Limit          int
+}
+
+// PublicationService keeps publications.
+type PublicationService interface {
+	// FindPublications lists publications newest first.
+	FindPublications(ctx context.Context, f PubFilter) ([]Publication, error)
+	// FindPublication returns one; ENOTFOUND if there is none.
+	FindPublication(ctx context.Context, id int64) (*Publication, error)
+	// CreatePublication stores a publication under its item and assigns its
+	// 索引号; EINVALID, ENOTFOUND for an unknown item, ECONFLICT when the item
+	// is retired.
+	CreatePublication(ctx context.Context, p *Publication, by Actor) error
+	// UpdatePublication changes the editable fields; ENOTFOUND, EINVALID.
+	UpdatePublication(ctx context.Context, p *Publication, by Actor) error
+	// RetirePublication withdraws a publication with a reason; EINVALID
+	// without one, ECONFLICT when already withdrawn.
+	RetirePublication(ctx context.Context, id int64, reason string, by Actor) error
+	// AddAttachment records a stored file for a publication; ENOTFOUND.
+	AddAttachment(ctx context.Context, pubID int64, a *Attachment, by Actor) error
+	// FindAttachment returns an attachment with its publication id; ENOTFOUND.
+	FindAttachment(ctx context.Context, id int64) (*Attachment, int64, error)
+	// CountView adds one to a publication's view count.
+	CountView(ctx context.Context, id int64) error
+}
+
+// AuditEntry records one write: who, what, where, when.
+type AuditEntry struct {
+	ID       int64     `json:"id"`
+	At       time.Time `json:"at"`
+	Username string    `json:"username"`
+	UnitCode string    `json:"unit_code"`
+	Object   string    `json:"object"`
+	Action   string    `json:"action"`
+	TargetID string    `json:"target_id"`
+	Detail   string    `json:"detail"`
+}

@@ -1,0 +1,124 @@
+package catalog
+
+import "context"
+
+// Level is a unit's administrative level (公开层级).
+type Level string
+
+// Levels.
+const (
+	LevelCounty   Level = "county"   // 县级
+	LevelTownship Level = "township" // 乡级
+)
+
+// Name is the level's Chinese name.
+func (l Level) Name() string {
+	if l == LevelTownship {
+		return "乡级"
+	}
+	return "县级"
+}
+
+// Kind of unit.
+type Kind string
+
+// Kinds of unit.
+const (
+	KindTown       Kind = "town"       // 镇
+	KindDepartment Kind = "department" // 部门
+	KindOffice     Kind = "office"     // 政府办公室
+)
+
+// Name is the kind's Chinese name.
+func (k Kind) Name() string {
+	switch k {
+	case KindTown:
+		return "镇"
+	case KindOffice:
+		return "政府办公室"
+	}
+	return "部门"
+}
+
+// Unit (单位) is a township government, a county department or the county
+// government office, with its public facts (机构设置).
+type Unit struct {
+	ID          int64  `json:"-"`
+	Code        string `json:"code"` // stable, ASCII; the 索引号 prefix and Casbin domain
+	Name        string `json:"name"` // as the county's lists name it: 庙首镇, 财政局
+	FullName    string `json:"full_name"`
+	Level       Level  `json:"level"`
+	Kind        Kind   `json:"kind"`
+	KindName    string `json:"kind_name"`
+	Functions   string `json:"functions,omitempty"` // 职能
+	Address     string `json:"address,omitempty"`
+	OfficeHours string `json:"office_hours,omitempty"`
+	Phone       string `json:"phone,omitempty"`
+	Fax         string `json:"fax,omitempty"`
+	Email       string `json:"email,omitempty"`
+	Postcode    string `json:"postcode,omitempty"`
+	Head        string `json:"head,omitempty"` // 负责人
+	SortOrder   int    `json:"sort_order"`
+}
+
+// Validate checks a unit before it is stored.
+func (u *Unit) Validate() error {
+	if u.Code == "" || len(u.Code) > 40 {
+		return Invalid("code", "单位代码不能为空且不超过40个字符")
+	}
+	for _, r := range u.Code {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return Invalid("code", "单位代码只能包含小写字母、数字、连字符")
+		}
+	}
+	if u.Name == "" {
+		return Invalid("name", "单位名称不能为空")
+	}
+	if u.Level != LevelCounty && u.Level != LevelTownship {
+		return Invalid("level", "公开层级须为县级或乡级")
+	}
+	switch u.Kind {
+	case KindTown, KindDepartment, KindOffice:
+	default:
+		return Invalid("kind", "单位类型须为镇、部门或政府办公室")
+	}
+	u.KindName = u.Kind.Name()
+	return nil
+}
+
+// Domain (领域 / 栏目) groups catalogue items: one of the 26 national pilot
+// domains, or a local column such as the county rubric's 财政资金 or 政策解读.
+type Domain struct {
+	ID       int64  `json:"-"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	National bool   `json:"national"`
+	// Rubric weights in percent for the annual score (附件2 townships, 附件3
+	// departments); 0 where the rubric has no such column.
+	WeightTownship   int `json:"weight_township,omitempty"`
+	WeightDepartment int `json:"weight_department,omitempty"`
+	SortOrder        int `json:"sort_order"`
+}
+
+// Exemption is a unit's statement that a domain does not apply to it
+// (未涉及领域说明), with the reason residents and inspectors read.
+type Exemption struct {
+	UnitCode   string `json:"unit_code"`
+	DomainCode string `json:"domain_code"`
+	Reason     string `json:"reason"`
+}
+
+// UnitService reads and writes units and domains.
+type UnitService interface {
+	// FindUnits returns every unit in display order.
+	FindUnits(ctx context.Context) ([]Unit, error)
+	// FindUnit returns one unit; ENOTFOUND if there is none.
+	FindUnit(ctx context.Context, code string) (*Unit, error)
+	// FindDomains returns every domain in display order.
+	FindDomains(ctx context.Context) ([]Domain, error)
+	// FindExemptions returns a unit's 未涉及领域说明.
+	FindExemptions(ctx context.Context, unitCode string) ([]Exemption, error)
+	// SetExemption records (or, with an empty reason, removes) that a domain
+	// does not apply to a unit; EINVALID for an unknown domain.
+	SetExemption(ctx context.Context, e Exemption, by Actor) error
+}

@@ -1,0 +1,81 @@
+// Package dbtest gives each test a fresh database of the driver under test:
+// a SQLite file in t.TempDir(), or, with TEST_DB_DRIVER=mysql, a new database
+// on the server of TEST_DB_DSN (default root@127.0.0.1:3306), dropped after.
+package dbtest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"gongkai/dbconn"
+)
+
+// Driver is the driver under test.
+func Driver() string {
+	if os.Getenv("TEST_DB_DRIVER") == dbconn.MySQL {
+		return dbconn.MySQL
+	}
+	return dbconn.SQLite
+}
+
+// ServerDSN is the MySQL server the tests use, without a database name.
+func ServerDSN() string {
+	if dsn := os.Getenv("TEST_DB_DSN"); dsn != "" {
+		return dsn
+	}
+	return "root@tcp(127.0.0.1:3306)/"
+}
+
+// DSN creates a fresh, empty database and returns its driver and DSN; it is
+// removed when the test ends.
+func DSN(tb testing.TB) (driver, dsn string) {
+	tb.Helper()
+	if Driver() == dbconn.SQLite {
+		return dbconn.SQLite, filepath.Join(tb.TempDir(), "test.db")
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "gongkai_t_" + hex.EncodeToString(b)
+	admin, err := dbconn.Open(dbconn.MySQL, ServerDSN())
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
+		tb.Fatalf("dbtest: create database: %v", err)
+	}
+	tb.Cleanup(func() {
+		admin.Exec("DROP DATABASE IF EXISTS " + name)
+		if s, err := admin.DB(); err == nil {
+			s.Close()
+		}
+	})
+	base := ServerDSN()
+	q := ""
+	if i := strings.Index(base, "?"); i >= 0 {
+		base, q = base[:i], base[i:]
+	}
+	base = base[:strings.LastIndex(base, "/")+1]
+	return dbconn.MySQL, base + name + q
+}
+
+// Open returns a gorm handle on a fresh database, closed when the test ends.
+func Open(tb testing.TB) *gorm.DB {
+	tb.Helper()
+	driver, dsn := DSN(tb)
+	db, err := dbconn.Open(driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if s, err := db.DB(); err == nil {
+			s.Close()
+		}
+	})
+	return db
+}
