@@ -1,0 +1,148 @@
+// Package gormstore is account's persistence on gorm: users and sessions.
+package gormstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"gongkai/account"
+	"gongkai/catalog"
+)
+
+type userRecord struct {
+	ID           int64  `gorm:"primaryKey"`
+	Username     string `gorm:"size:80;uniqueIndex;not null"`
+	DisplayName  string `gorm:"size:60"`
+	UnitCode     string `gorm:"size:40;index"`
+	PasswordHash string `gorm:"size:100;not null"`
+	Disabled     bool
+	Demo         bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (userRecord) TableName() string { return "users" }
+
+func (r userRecord) toUser() account.User {
+	return account.User{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, UnitCode: r.UnitCode, PasswordHash: r.PasswordHash,
+		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt}
+}
+
+type sessionRecord struct {
+	TokenHash string `gorm:"primaryKey;size:64"`
+	UserID    int64  `gorm:"not null;index"`
+	CreatedAt time.Time
+	ExpiresAt time.Time  `gorm:"index"`
+	User      userRecord `gorm:"foreignKey:UserID;constraint:OnDelete:CASCADE"`
+}
+
+func (sessionRecord) TableName() string { return "sessions" }
+
+// Store implements account.Service.
+type Store struct{ db *gorm.DB }
+
+var _ account.Service = (*Store)(nil)
+
+// New returns a store; call Migrate first.
+func New(db *gorm.DB) *Store { return &Store{db: db} }
+
+// Migrate creates the tables.
+func Migrate(db *gorm.DB) error {
+	if err := db.AutoMigrate(&userRecord{}, &sessionRecord{}); err != nil {
+		return fmt.Errorf("gormstore: migrate account: %w", err)
+	}
+	return nil
+}
+
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return catalog.Errorf(catalog.ENOTFOUND, "%s不存在", what)
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return catalog.Errorf(catalog.ECONFLICT, "%s已存在", what)
+	}
+	return fmt.Errorf("account gormstore: %s: %w", what, err)
+}
+
+// FindUserByName implements account.Service.
+func (s *Store) FindUserByName(ctx context.Context, username string) (*account.User, error) {
+	var r userRecord
+	if err := s.db.WithContext(ctx).Where("username = ?", username).Take(&r).Error; err != nil {
+		return nil, translate(err, "用户")
+	}
+	u := r.toUser()
+	return &u, nil
+}
+
+// FindUser implements account.Service.
+func (s *Store) FindUser(ctx context.Context, id int64) (*account.User, error) {
+	var r userRecord
+	if err := s.db.WithContext(ctx).Take(&r, id).Error; err != nil {
+		return nil, translate(err, "用户")
+	}
+	u := r.toUser()
+	return &u, nil
+}
+
+// EnsureUser implements account.Service.
+func (s *Store) EnsureUser(ctx context.Context, u *account.User) (bool, error) {
+	if err := u.Validate(); err != nil {
+		return false, err
+	}
+	r := userRecord{Username: u.Username, DisplayName: u.DisplayName, UnitCode: u.UnitCode, PasswordHash: u.PasswordHash, Disabled: u.Disabled, Demo: u.Demo}
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
+	if res.Error != nil {
+		return false, translate(res.Error, "用户")
+	}
+	got, err := s.FindUserByName(ctx, u.Username)
+	if err != nil {
+		return false, err
+	}
+	*u = *got
+	return res.RowsAffected > 0, nil
+}
+
+// CreateSession implements account.Service.
+func (s *Store) CreateSession(ctx context.Context, ss account.Session) error {
+	r := sessionRecord{TokenHash: ss.TokenHash, UserID: ss.UserID, CreatedAt: ss.CreatedAt.UTC(), ExpiresAt: ss.ExpiresAt.UTC()}
+	return translate(s.db.WithContext(ctx).Omit("User").Create(&r).Error, "会话")
+}
+
+// FindSession implements account.Service.
+func (s *Store) FindSession(ctx context.Context, tokenHash string) (*account.Session, *account.User, error) {
+	var r sessionRecord
+	now := time.Now().UTC()
+	if err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", tokenHash, now).Take(&r).Error; err != nil {
+		return nil, nil, translate(err, "会话")
+	}
+	u, err := s.FindUser(ctx, r.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.Disabled {
+		return nil, nil, catalog.Errorf(catalog.ENOTFOUND, "账号已停用")
+	}
+	if r.ExpiresAt.Sub(now) < account.SessionTTL-account.SessionTTL/10 {
+		r.ExpiresAt = now.Add(account.SessionTTL)
+		s.db.WithContext(ctx).Model(&sessionRecord{}).Where("token_hash = ?", tokenHash).UpdateColumn("expires_at", r.ExpiresAt)
+	}
+	return &account.Session{TokenHash: r.TokenHash, UserID: r.UserID, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt}, u, nil
+}
+
+// DeleteSession implements account.Service.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
+	return translate(s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Delete(&sessionRecord{}).Error, "会话")
+}
+
+// PurgeExpired removes sessions past their expiry.
+func (s *Store) PurgeExpired(ctx context.Context) error {
+	return translate(s.db.WithContext(ctx).Where("expires_at <= ?", time.Now().UTC()).Delete(&sessionRecord{}).Error, "会话")
+}
