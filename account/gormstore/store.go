@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"gongkai/account"
 	"gongkai/catalog"
@@ -98,16 +97,26 @@ func (s *Store) EnsureUser(ctx context.Context, u *account.User) (bool, error) {
 		return false, err
 	}
 	r := userRecord{Username: u.Username, DisplayName: u.DisplayName, UnitCode: u.UnitCode, PasswordHash: u.PasswordHash, Disabled: u.Disabled, Demo: u.Demo}
-	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
-	if res.Error != nil {
-		return false, translate(res.Error, "用户")
-	}
 	got, err := s.FindUserByName(ctx, u.Username)
-	if err != nil {
+	if err == nil {
+		*u = *got
+		return false, nil
+	}
+	if catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return false, err
 	}
-	*u = *got
-	return res.RowsAffected > 0, nil
+	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil && !errors.Is(err, gorm.ErrDuplicatedKey) {
+		return false, translate(err, "用户")
+	} else if err != nil {
+		got, err = s.FindUserByName(ctx, u.Username)
+		if err != nil {
+			return false, err
+		}
+		*u = *got
+		return false, nil
+	}
+	*u = r.toUser()
+	return true, nil
 }
 
 // CreateSession implements account.Service.

@@ -38,12 +38,8 @@ func nextSerial(tx *gorm.DB, unit, month string) (int, error) {
 
 func refreshLastPublished(tx *gorm.DB, itemIDs ...int64) error {
 	for _, id := range itemIDs {
-		var m struct{ M *time.Time }
-		if err := tx.Model(&publicationRecord{}).Select("MAX(published_on) AS m").
-			Where("item_id = ? AND status = ?", id, string(catalog.PubPublished)).Scan(&m).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&itemRecord{}).Where("id = ?", id).UpdateColumn("last_published_at", m.M).Error; err != nil {
+		sub := tx.Model(&publicationRecord{}).Select("MAX(published_on)").Where("item_id = ? AND status = ?", id, string(catalog.PubPublished))
+		if err := tx.Model(&itemRecord{}).Where("id = ?", id).UpdateColumn("last_published_at", sub).Error; err != nil {
 			return err
 		}
 	}
@@ -207,7 +203,7 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 		}
 		*p = r.toPublication()
 		toLocal(p)
-		p.ItemName = it.Level2
+		p.ItemName = it.Cols.Level2
 		return audit(tx, by, it.UnitCode, "publication", "create", r.ID, r.IndexNo+" "+r.Title)
 	})
 }

@@ -118,7 +118,7 @@ func (r columnsRecord) toColumns() catalog.Columns {
 
 type templateRecord struct {
 	ID int64 `gorm:"primaryKey"`
-	columnsRecord
+	Cols columnsRecord `gorm:"embedded"`
 	ForLevel  string  `gorm:"size:16;not null;index"`
 	SortOrder int     `gorm:"index"`
 	SeedKey   *string `gorm:"size:120;uniqueIndex"`
@@ -133,7 +133,7 @@ type itemRecord struct {
 	ID         int64  `gorm:"primaryKey"`
 	UnitCode   string `gorm:"size:40;not null;index:ix_item_unit,priority:1"`
 	TemplateID *int64 `gorm:"index"`
-	columnsRecord
+	Cols columnsRecord `gorm:"embedded"`
 	SortOrder       int    `gorm:"index:ix_item_unit,priority:3"`
 	Status          string `gorm:"size:16;not null;index:ix_item_unit,priority:2"`
 	RetiredReason   string `gorm:"type:text"`
@@ -151,7 +151,7 @@ type itemRecord struct {
 func (itemRecord) TableName() string { return "items" }
 
 func (r itemRecord) toItem() catalog.Item {
-	return catalog.Item{ID: r.ID, UnitCode: r.UnitCode, TemplateID: r.TemplateID, Columns: r.columnsRecord.toColumns(), SortOrder: r.SortOrder,
+	return catalog.Item{ID: r.ID, UnitCode: r.UnitCode, TemplateID: r.TemplateID, Columns: r.Cols.toColumns(), SortOrder: r.SortOrder,
 		Status: catalog.ItemStatus(r.Status), RetiredReason: r.RetiredReason, Version: r.Version, UpdatedAt: r.UpdatedAt, UpdatedBy: r.UpdatedBy,
 		LastPublishedAt: r.LastPublishedAt}
 }

@@ -144,15 +144,30 @@ func (s *Store) EnsureUnit(ctx context.Context, u catalog.Unit) (bool, error) {
 		return false, err
 	}
 	r := fromUnit(u)
-	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
-	return res.RowsAffected > 0, translate(res.Error, "单位")
+	return s.ensure(ctx, &r, "code = ?", u.Code, "单位")
 }
 
 // EnsureDomain creates the domain if its code is new.
 func (s *Store) EnsureDomain(ctx context.Context, d catalog.Domain) (bool, error) {
 	r := domainRecord{Code: d.Code, Name: d.Name, National: d.National, WeightTownship: d.WeightTownship, WeightDepartment: d.WeightDepartment, SortOrder: d.SortOrder}
-	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
-	return res.RowsAffected > 0, translate(res.Error, "领域")
+	return s.ensure(ctx, &r, "code = ?", d.Code, "领域")
+}
+
+// ensure inserts rec unless a row matching where exists; a concurrent insert
+// of the same key (another instance seeding) counts as existing.
+func (s *Store) ensure(ctx context.Context, rec any, where string, arg any, what string) (bool, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(rec).Where(where, arg).Count(&n).Error; err != nil {
+		return false, translate(err, what)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	err := s.db.WithContext(ctx).Create(rec).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return false, nil
+	}
+	return err == nil, translate(err, what)
 }
 
 // --- templates and items ---
@@ -169,7 +184,7 @@ func (s *Store) FindTemplates(ctx context.Context, level catalog.Level) ([]catal
 	}
 	out := make([]catalog.TemplateItem, len(rs))
 	for i, r := range rs {
-		out[i] = catalog.TemplateItem{ID: r.ID, Columns: r.columnsRecord.toColumns(), ForLevel: catalog.Level(r.ForLevel), SortOrder: r.SortOrder}
+		out[i] = catalog.TemplateItem{ID: r.ID, Columns: r.Cols.toColumns(), ForLevel: catalog.Level(r.ForLevel), SortOrder: r.SortOrder}
 	}
 	return out, nil
 }
@@ -189,7 +204,7 @@ func (s *Store) EnsureTemplate(ctx context.Context, key string, t catalog.Templa
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return 0, translate(err, "目录模板")
 	}
-	r = templateRecord{columnsRecord: fromColumns(t.Columns), ForLevel: string(t.ForLevel), SortOrder: t.SortOrder, SeedKey: &key}
+	r = templateRecord{Cols: fromColumns(t.Columns), ForLevel: string(t.ForLevel), SortOrder: t.SortOrder, SeedKey: &key}
 	if err := s.db.WithContext(ctx).Omit("Domain").Create(&r).Error; err != nil {
 		return 0, translate(err, "目录模板")
 	}
@@ -291,7 +306,7 @@ func (s *Store) createItem(ctx context.Context, it *catalog.Item, seedKey *strin
 			tx.Model(&itemRecord{}).Select("COALESCE(MAX(sort_order),0) AS m").Where("unit_code = ?", it.UnitCode).Scan(&max)
 			it.SortOrder = max.M + 10
 		}
-		r := itemRecord{UnitCode: it.UnitCode, TemplateID: it.TemplateID, columnsRecord: fromColumns(it.Columns), SortOrder: it.SortOrder,
+		r := itemRecord{UnitCode: it.UnitCode, TemplateID: it.TemplateID, Cols: fromColumns(it.Columns), SortOrder: it.SortOrder,
 			Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username, SeedKey: seedKey}
 		if err := tx.Omit("Unit", "Domain", "Template").Create(&r).Error; err != nil {
 			return translate(err, "事项")
@@ -326,7 +341,7 @@ func (s *Store) UpdateItem(ctx context.Context, it *catalog.Item, reason string,
 		if err := checkRefs(tx, it.UnitCode, it.DomainCode); err != nil {
 			return err
 		}
-		r.columnsRecord = fromColumns(it.Columns)
+		r.Cols = fromColumns(it.Columns)
 		if it.SortOrder != 0 {
 			r.SortOrder = it.SortOrder
 		}

@@ -1,0 +1,130 @@
+package seed_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"gongkai/account"
+	acctstore "gongkai/account/gormstore"
+	"gongkai/catalog"
+	"gongkai/catalog/gormstore"
+	"gongkai/dbconn/dbtest"
+	"gongkai/rbac"
+	"gongkai/seed"
+	"gongkai/workday"
+)
+
+func stores(t *testing.T) (seed.Stores, *acctstore.Store) {
+	t.Helper()
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	if err := acctstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	en, err := rbac.NewEnforcer(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := acctstore.New(db)
+	return seed.Stores{Catalog: gormstore.New(db), Accounts: as, RBAC: en, Calendar: workday.New()}, as
+}
+
+func TestDemoIsIdempotentAndComplete(t *testing.T) {
+	ctx := context.Background()
+	st, as := stores(t)
+	start := time.Now()
+	sum, err := seed.Demo(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("first load %v: %+v", time.Since(start), sum)
+	first, err := st.Catalog.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1, g1, _ := st.RBAC.CountPolicies()
+
+	sum2, err := seed.Demo(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum2.Units+sum2.Items+sum2.Publications+sum2.Users+sum2.Domains != 0 {
+		t.Errorf("second load created rows: %+v", sum2)
+	}
+	second, err := st.Catalog.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(first, second); diff != "" {
+		t.Errorf("counts changed on a second load (-first +second):\n%s", diff)
+	}
+	p2, g2, _ := st.RBAC.CountPolicies()
+	if p1 != p2 || g1 != g2 {
+		t.Errorf("policies changed: %d/%d → %d/%d", p1, g1, p2, g2)
+	}
+
+	if first["units"] != 39 {
+		t.Errorf("%d units, want 39", first["units"])
+	}
+	units, _ := st.Catalog.FindUnits(ctx)
+	byName := map[string]catalog.Unit{}
+	towns := 0
+	for _, u := range units {
+		byName[u.Name] = u
+		if u.Level == catalog.LevelTownship {
+			towns++
+		}
+		items, err := st.Catalog.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) < 10 {
+			t.Errorf("%s has %d items", u.Name, len(items))
+		}
+		pubs, err := st.Catalog.FindPublications(ctx, catalog.PubFilter{UnitCode: u.Code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pubs) < 20 {
+			t.Errorf("%s has %d publications", u.Name, len(pubs))
+		}
+		for _, p := range pubs {
+			if p.PublishedOn.Year() != 2020 || p.PublishedOn.Before(p.GeneratedOn) {
+				t.Errorf("%s: %s published %v generated %v", u.Name, p.IndexNo, p.PublishedOn, p.GeneratedOn)
+				break
+			}
+		}
+	}
+	if towns != 10 {
+		t.Errorf("%d townships, want 10", towns)
+	}
+	for _, name := range []string{"庙首镇", "财政局", "县政府办公室", "孙村镇", "气象局"} {
+		if _, ok := byName[name]; !ok {
+			t.Errorf("unit %s missing", name)
+		}
+	}
+	if zf := byName["县政府办公室"]; zf.Address != "旌德县政务新区1号楼" || zf.Postcode != "242600" {
+		t.Errorf("county office facts: %+v", zf)
+	}
+	domains, _ := st.Catalog.FindDomains(ctx)
+	nat := 0
+	for _, d := range domains {
+		if d.National {
+			nat++
+		}
+	}
+	if nat != 26 {
+		t.Errorf("%d national domains, want 26", nat)
+	}
+	if u, err := as.FindUserByName(ctx, "miaoshou-clerk"); err != nil || !account.CheckPassword(u.PasswordHash, seed.DemoPassword) {
+		t.Errorf("demo clerk: %v", err)
+	}
+	if len(seed.DemoUsernames()) != 2+2*39 || first["audit_log"] != 0 {
+		t.Errorf("demo users %d, audit rows %d", len(seed.DemoUsernames()), first["audit_log"])
+	}
+}
