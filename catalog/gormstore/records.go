@@ -117,11 +117,11 @@ func (r columnsRecord) toColumns() catalog.Columns {
 }
 
 type templateRecord struct {
-	ID int64 `gorm:"primaryKey"`
-	Cols columnsRecord `gorm:"embedded"`
-	ForLevel  string  `gorm:"size:16;not null;index"`
-	SortOrder int     `gorm:"index"`
-	SeedKey   *string `gorm:"size:120;uniqueIndex"`
+	ID        int64         `gorm:"primaryKey"`
+	Cols      columnsRecord `gorm:"embedded"`
+	ForLevel  string        `gorm:"size:16;not null;index"`
+	SortOrder int           `gorm:"index"`
+	SeedKey   *string       `gorm:"size:120;uniqueIndex"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Domain    domainRecord `gorm:"foreignKey:DomainCode;references:Code;constraint:OnDelete:RESTRICT"`
@@ -130,15 +130,15 @@ type templateRecord struct {
 func (templateRecord) TableName() string { return "template_items" }
 
 type itemRecord struct {
-	ID         int64  `gorm:"primaryKey"`
-	UnitCode   string `gorm:"size:40;not null;index:ix_item_unit,priority:1"`
-	TemplateID *int64 `gorm:"index"`
-	Cols columnsRecord `gorm:"embedded"`
-	SortOrder       int    `gorm:"index:ix_item_unit,priority:3"`
-	Status          string `gorm:"size:16;not null;index:ix_item_unit,priority:2"`
-	RetiredReason   string `gorm:"type:text"`
-	Version         int    `gorm:"not null"`
-	UpdatedBy       string `gorm:"size:80"`
+	ID              int64         `gorm:"primaryKey"`
+	UnitCode        string        `gorm:"size:40;not null;index:ix_item_unit,priority:1"`
+	TemplateID      *int64        `gorm:"index"`
+	Cols            columnsRecord `gorm:"embedded"`
+	SortOrder       int           `gorm:"index:ix_item_unit,priority:3"`
+	Status          string        `gorm:"size:16;not null;index:ix_item_unit,priority:2"`
+	RetiredReason   string        `gorm:"type:text"`
+	Version         int           `gorm:"not null"`
+	UpdatedBy       string        `gorm:"size:80"`
 	LastPublishedAt *time.Time
 	SeedKey         *string `gorm:"size:120;uniqueIndex"`
 	CreatedAt       time.Time
