@@ -109,3 +109,14 @@ var requirePC = reflect.ValueOf((&Enforcer{}).Require("", "", nil)).Pointer()
 func IsRequire(h fiber.Handler) bool {
 	return h != nil && reflect.ValueOf(h).Pointer() == requirePC
 }
+
+// Query takes the unit code from a query parameter; without one the request
+// acts county-wide and only county-wide roles pass.
+func Query(name string) UnitFrom {
+	return func(c *fiber.Ctx) (string, error) {
+		if v := c.Query(name); v != "" {
+			return v, nil
+		}
+		return AllUnits, nil
+	}
+}

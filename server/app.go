@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
+
+	"gongkai/account"
+	acctstore "gongkai/account/gormstore"
+	"gongkai/catalog"
+	"gongkai/catalog/gormstore"
+	"gongkai/dbconn"
+	"gongkai/rbac"
+	"gongkai/seed"
+	"gongkai/workday"
+	wdstore "gongkai/workday/gormstore"
+)
+
+// server holds every concrete dependency; it is the only place that does.
+type server struct {
+	cfg      Config
+	db       *gorm.DB
+	catalog  *gormstore.Store
+	units    catalog.UnitService
+	items    catalog.ItemService
+	pubs     catalog.PublicationService
+	accounts account.Service
+	authz    *rbac.Enforcer
+	calendar *workday.Calendar
+	calStore *wdstore.Store
+	log      *slog.Logger
+}
+
+// open connects to the database, migrates it, loads the calendar overrides
+// and, when asked, the demo data.
+func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
+	fresh := newEmbeddedDB(cfg)
+	db, err := dbconn.Open(cfg.Driver, cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate} {
+		if err := m(db); err != nil {
+			return nil, err
+		}
+	}
+	en, err := rbac.NewEnforcer(db)
+	if err != nil {
+		return nil, err
+	}
+	cat := gormstore.New(db)
+	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db),
+		authz: en, calendar: workday.New(), calStore: wdstore.New(db), log: log}
+	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
+		return nil, err
+	}
+	demo := fresh
+	if cfg.DemoSet {
+		demo = cfg.Demo
+	}
+	st := seed.Stores{Catalog: cat, Accounts: s.accounts, RBAC: en, Calendar: s.calendar}
+	if demo {
+		start := time.Now()
+		sum, err := seed.Demo(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond), "units", sum.Units, "items", sum.Items,
+			"publications", sum.Publications, "users", sum.Users)
+	} else if _, err := seed.Reference(ctx, st); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *server) close() {
+	s.authz.Stop()
+	if sqlDB, err := s.db.DB(); err == nil {
+		sqlDB.Close()
+	}
+}
+
+// errorBody is the JSON shape of every API error.
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// statusOf maps domain error codes to HTTP statuses and API codes, in one table.
+var statusOf = map[string]struct {
+	status int
+	code   string
+}{
+	catalog.ENOTFOUND:  {fiber.StatusNotFound, "not_found"},
+	catalog.EINVALID:   {fiber.StatusBadRequest, "invalid"},
+	catalog.ECONFLICT:  {fiber.StatusConflict, "conflict"},
+	catalog.EFORBIDDEN: {fiber.StatusForbidden, "forbidden"},
+	catalog.EUNAUTH:    {fiber.StatusUnauthorized, "unauthorized"},
+}
+
+var fiberMessages = map[int]struct{ code, msg string }{
+	fiber.StatusNotFound:              {"not_found", "页面或接口不存在"},
+	fiber.StatusMethodNotAllowed:      {"method_not_allowed", "不支持该请求方法"},
+	fiber.StatusRequestEntityTooLarge: {"too_large", "提交的内容过大"},
+	fiber.StatusUnsupportedMediaType:  {"unsupported_media_type", "请以 JSON 提交（Content-Type: application/json）"},
+	fiber.StatusTooManyRequests:       {"too_many_requests", "请求过于频繁，请稍后再试"},
+	fiber.StatusBadRequest:            {"invalid", "请求格式不正确"},
+}
+
+func (s *server) errorHandler(c *fiber.Ctx, err error) error {
+	var body errorBody
+	status := fiber.StatusInternalServerError
+	body.Error.Code, body.Error.Message = "internal", "系统内部错误"
+	var ce *catalog.Error
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &ce):
+		if m, ok := statusOf[ce.Code]; ok {
+			status, body.Error.Code, body.Error.Message, body.Error.Field = m.status, m.code, ce.Message, ce.Field
+		} else {
+			s.log.Error("internal error", "path", c.Path(), "err", err)
+		}
+	case errors.As(err, &fe):
+		status = fe.Code
+		if m, ok := fiberMessages[fe.Code]; ok {
+			body.Error.Code, body.Error.Message = m.code, m.msg
+		} else if fe.Code < 500 {
+			body.Error.Code, body.Error.Message = "invalid", fe.Message
+		}
+	default:
+		var ue *workday.UnknownYearError
+		if errors.As(err, &ue) {
+			status, body.Error.Code, body.Error.Message = fiber.StatusUnprocessableEntity, "unknown_year", ue.Error()
+		} else {
+			s.log.Error("internal error", "path", c.Path(), "err", err)
+		}
+	}
+	if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/healthz") {
+		return c.Status(status).JSON(body)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).SendString(errorPage(status, body.Error.Message))
+}
+
+func errorPage(status int, msg string) string {
+	return fmt.Sprintf(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>%d</title></head><body style="font-family:sans-serif;font-size:24px;padding:2em"><h1>%d</h1><p>%s</p><p><a href="/kiosk/">返回首页</a></p></body></html>`,
+		status, status, htmlEscape(msg))
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;").Replace(s)
+}
+
+const sessionCookie = "gongkai_session"
+
+// withSession loads the signed-in user, if any, for the handlers and Require.
+func (s *server) withSession(c *fiber.Ctx) error {
+	token := c.Cookies(sessionCookie)
+	if token == "" {
+		return c.Next()
+	}
+	_, u, err := s.accounts.FindSession(c.UserContext(), account.HashToken(token))
+	if err != nil {
+		if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return err
+		}
+		return c.Next()
+	}
+	rbac.SetPrincipal(c, rbac.Principal{ID: u.ID, Username: u.Username})
+	return c.Next()
+}
+
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	return c.Next()
+}
+
+// actor is the signed-in user as the stores record it.
+func actor(c *fiber.Ctx) catalog.Actor {
+	p, _ := rbac.PrincipalOf(c)
+	return catalog.Actor{UserID: p.ID, Username: p.Username}
+}
+
+// decodeJSON reads a JSON body into v, refusing unknown fields so a typo in a
+// field name is reported, not silently dropped.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return fiber.ErrUnsupportedMediaType
+	}
+	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te):
+			return catalog.Invalid(te.Field, "字段“%s”的类型不正确", te.Field)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return catalog.Invalid(f, "不认识的字段“%s”", f)
+		}
+		return catalog.Invalid("", "JSON 格式不正确：%v", err)
+	}
+	return nil
+}
+
+func fatal(msg string) {
+	fmt.Fprintln(os.Stderr, "gongkai: "+msg)
+	os.Exit(2)
+}

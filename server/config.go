@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gongkai/dbconn"
+)
+
+// Config is read from the environment; every variable is in the README.
+type Config struct {
+	Addr    string // GONGKAI_ADDR
+	DataDir string // GONGKAI_DATA_DIR
+	Driver  string // GONGKAI_DB_DRIVER
+	DSN     string // GONGKAI_DB_DSN
+	// Demo is GONGKAI_DEMO; DemoSet tells whether it was given, since the
+	// default depends on whether the embedded database is new.
+	Demo      bool
+	DemoSet   bool
+	MaxUpload int64 // GONGKAI_MAX_UPLOAD_MB, in bytes
+}
+
+// envVars documents each variable once, for the README and the tests.
+var envVars = []struct{ Name, Default, Meaning string }{
+	{"GONGKAI_ADDR", "127.0.0.1:8080", "address and port to listen on"},
+	{"GONGKAI_DATA_DIR", "./data", "embedded database, attachments"},
+	{"GONGKAI_DB_DRIVER", "sqlite", "sqlite or mysql"},
+	{"GONGKAI_DB_DSN", "(data dir)/gongkai.db", "SQLite file, or MySQL DSN user:pass@tcp(host:3306)/db"},
+	{"GONGKAI_DEMO", "on for a new embedded database, else off", "load Jingde's demo data and accounts"},
+	{"GONGKAI_MAX_UPLOAD_MB", "20", "largest attachment accepted"},
+}
+
+// loadConfig reads the configuration; a bad value is an error naming the
+// variable, in one line.
+func loadConfig(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Addr:    get("GONGKAI_ADDR", "127.0.0.1:8080"),
+		DataDir: get("GONGKAI_DATA_DIR", "./data"),
+		Driver:  strings.ToLower(get("GONGKAI_DB_DRIVER", dbconn.SQLite)),
+		DSN:     get("GONGKAI_DB_DSN", ""),
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return c, fmt.Errorf("GONGKAI_ADDR=%q: want host:port, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return c, fmt.Errorf("GONGKAI_ADDR=%q: port must be a number from 0 to 65535", c.Addr)
+	}
+	if host != "" && net.ParseIP(host) == nil && host != "localhost" {
+		return c, fmt.Errorf("GONGKAI_ADDR=%q: host must be an IP address or localhost", c.Addr)
+	}
+	switch c.Driver {
+	case dbconn.SQLite:
+		if c.DSN == "" {
+			c.DSN = dbconn.SQLiteDSN(c.DataDir)
+		}
+	case dbconn.MySQL:
+		if c.DSN == "" {
+			return c, fmt.Errorf("GONGKAI_DB_DSN: required when GONGKAI_DB_DRIVER=mysql, e.g. gongkai:secret@tcp(127.0.0.1:3306)/gongkai")
+		}
+		if !strings.Contains(c.DSN, "/") {
+			return c, fmt.Errorf("GONGKAI_DB_DSN: a MySQL DSN names the database after a slash, e.g. user:pass@tcp(host:3306)/gongkai")
+		}
+	default:
+		return c, fmt.Errorf("GONGKAI_DB_DRIVER=%q: want sqlite or mysql", c.Driver)
+	}
+	if v := getenv("GONGKAI_DEMO"); strings.TrimSpace(v) != "" {
+		b, ok := parseBool(v)
+		if !ok {
+			return c, fmt.Errorf("GONGKAI_DEMO=%q: want on or off (1/0, true/false, yes/no)", v)
+		}
+		c.Demo, c.DemoSet = b, true
+	}
+	mb := get("GONGKAI_MAX_UPLOAD_MB", "20")
+	n, err := strconv.Atoi(mb)
+	if err != nil || n < 1 || n > 1024 {
+		return c, fmt.Errorf("GONGKAI_MAX_UPLOAD_MB=%q: want a whole number of megabytes from 1 to 1024", mb)
+	}
+	c.MaxUpload = int64(n) << 20
+	return c, nil
+}
+
+func parseBool(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "on", "yes", "y":
+		return true, true
+	case "0", "false", "off", "no", "n":
+		return false, true
+	}
+	return false, false
+}
+
+// newEmbeddedDB tells whether the SQLite file does not exist yet.
+func newEmbeddedDB(c Config) bool {
+	if c.Driver != dbconn.SQLite {
+		return false
+	}
+	_, err := os.Stat(c.DSN)
+	return os.IsNotExist(err)
+}
+
+func (c Config) attachmentDir() string { return filepath.Join(c.DataDir, "attachments") }

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+)
+
+func paramID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, catalog.Errorf(catalog.ENOTFOUND, "编号“%s”不存在", c.Params(name))
+	}
+	return id, nil
+}
+
+// itemUnit finds the unit of the item the route names, for Require.
+func (s *server) itemUnit(c *fiber.Ctx) (string, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return "", err
+	}
+	it, err := s.items.FindItem(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return it.UnitCode, nil
+}
+
+// pubUnit finds the unit of the publication the route names, for Require.
+func (s *server) pubUnit(c *fiber.Ctx) (string, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return "", err
+	}
+	p, err := s.pubs.FindPublication(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return p.UnitCode, nil
+}
+
+func (s *server) handleItemIndex(c *fiber.Ctx) error {
+	code := c.Params("code")
+	if _, err := s.units.FindUnit(c.UserContext(), code); err != nil {
+		return err
+	}
+	items, err := s.items.FindItems(c.UserContext(), catalog.ItemFilter{UnitCode: code, DomainCode: c.Query("domain")})
+	if err != nil {
+		return err
+	}
+	return c.JSON(items)
+}
+
+// itemInput is the JSON body of an item create or update: the standard
+// columns, and for an update the reason recorded in the history.
+type itemInput struct {
+	catalog.Columns
+	SortOrder int    `json:"sort_order"`
+	Reason    string `json:"reason"`
+}
+
+func (s *server) handleItemCreate(c *fiber.Ctx) error {
+	var in itemInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	it := catalog.Item{UnitCode: strings.Clone(c.Params("code")), Columns: in.Columns, SortOrder: in.SortOrder}
+	if err := s.items.CreateItem(c.UserContext(), &it, actor(c)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(it)
+}
+
+func (s *server) handleItemShow(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	it, err := s.items.FindItem(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(it)
+}
+
+func (s *server) handleItemUpdate(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in itemInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	old, err := s.items.FindItem(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	it := catalog.Item{ID: id, UnitCode: old.UnitCode, TemplateID: old.TemplateID, Columns: in.Columns, SortOrder: in.SortOrder}
+	if err := s.items.UpdateItem(c.UserContext(), &it, strings.TrimSpace(in.Reason), actor(c)); err != nil {
+		return err
+	}
+	return c.JSON(it)
+}
+
+type reasonInput struct {
+	Reason string `json:"reason"`
+}
+
+// reason reads the reason of a retirement from a JSON body or ?reason=.
+func reason(c *fiber.Ctx) (string, error) {
+	if len(c.Body()) > 0 {
+		var in reasonInput
+		if err := decodeJSON(c, &in); err != nil {
+			return "", err
+		}
+		return strings.TrimSpace(in.Reason), nil
+	}
+	return strings.TrimSpace(c.Query("reason")), nil
+}
+
+func (s *server) handleItemRetire(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	why, err := reason(c)
+	if err != nil {
+		return err
+	}
+	if err := s.items.RetireItem(c.UserContext(), id, why, actor(c)); err != nil {
+		return err
+	}
+	it, err := s.items.FindItem(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(it)
+}
+
+func (s *server) handleItemHistory(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	vs, err := s.items.ItemHistory(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(vs)
+}

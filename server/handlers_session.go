@@ -1,0 +1,111 @@
+package main
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/account"
+	"gongkai/catalog"
+	"gongkai/dbconn"
+	"gongkai/rbac"
+)
+
+func (s *server) handleHealth(c *fiber.Ctx) error {
+	if err := dbconn.Ping(s.db); err != nil {
+		s.log.Warn("health: database does not answer", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+type sessionInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+type sessionView struct {
+	User   account.User `json:"user"`
+	Grants []rbac.Grant `json:"grants"`
+}
+
+func (s *server) sessionView(u *account.User) (sessionView, error) {
+	gs, err := s.authz.GrantsOf(u.ID)
+	if err != nil {
+		return sessionView{}, err
+	}
+	return sessionView{User: *u, Grants: gs}, nil
+}
+
+var errBadLogin = catalog.Errorf(catalog.EUNAUTH, "用户名或密码错误")
+
+func (s *server) handleSessionCreate(c *fiber.Ctx) error {
+	var in sessionInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Username == "" {
+		return catalog.Invalid("username", "请输入用户名")
+	}
+	if in.Password == "" {
+		return catalog.Invalid("password", "请输入密码")
+	}
+	ctx := c.UserContext()
+	u, err := s.accounts.FindUserByName(ctx, in.Username)
+	if err != nil {
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			account.BurnTime()
+			return errBadLogin
+		}
+		return err
+	}
+	if !account.CheckPassword(u.PasswordHash, in.Password) || u.Disabled {
+		return errBadLogin
+	}
+	token, hash := account.NewToken()
+	now := time.Now().UTC()
+	if err := s.accounts.CreateSession(ctx, account.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(account.SessionTTL)}); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: c.Protocol() == "https", Expires: now.Add(account.SessionTTL)})
+	if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username}, u.UnitCode, "session", "create", u.ID, c.IP()); err != nil {
+		return err
+	}
+	v, err := s.sessionView(u)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+func (s *server) handleSessionShow(c *fiber.Ctx) error {
+	p, ok := rbac.PrincipalOf(c)
+	if !ok {
+		return catalog.Errorf(catalog.EUNAUTH, "未登录")
+	}
+	u, err := s.accounts.FindUser(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	v, err := s.sessionView(u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *server) handleSessionDelete(c *fiber.Ctx) error {
+	if token := c.Cookies(sessionCookie); token != "" {
+		if err := s.accounts.DeleteSession(c.UserContext(), account.HashToken(token)); err != nil {
+			return err
+		}
+		if p, ok := rbac.PrincipalOf(c); ok {
+			if err := s.catalog.Audit(c.UserContext(), catalog.Actor{UserID: p.ID, Username: p.Username}, "", "session", "delete", p.ID, ""); err != nil {
+				return err
+			}
+		}
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(0, 0)})
+	return c.SendStatus(fiber.StatusNoContent)
+}

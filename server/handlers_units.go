@@ -1,0 +1,81 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/rbac"
+)
+
+func (s *server) handleUnitIndex(c *fiber.Ctx) error {
+	us, err := s.units.FindUnits(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(us)
+}
+
+type unitView struct {
+	catalog.Unit
+	Exemptions []catalog.Exemption `json:"exemptions"`
+}
+
+func (s *server) handleUnitShow(c *fiber.Ctx) error {
+	u, err := s.units.FindUnit(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	ex, err := s.units.FindExemptions(c.UserContext(), u.Code)
+	if err != nil {
+		return err
+	}
+	return c.JSON(unitView{Unit: *u, Exemptions: ex})
+}
+
+func (s *server) handleDomainIndex(c *fiber.Ctx) error {
+	ds, err := s.units.FindDomains(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(ds)
+}
+
+type exemptionInput struct {
+	Reason string `json:"reason"`
+}
+
+// handleExemptionUpdate records 未涉及领域说明; an empty reason removes it.
+func (s *server) handleExemptionUpdate(c *fiber.Ctx) error {
+	var in exemptionInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	code := strings.Clone(c.Params("code"))
+	if _, err := s.units.FindUnit(c.UserContext(), code); err != nil {
+		return err
+	}
+	e := catalog.Exemption{UnitCode: code, DomainCode: strings.Clone(c.Params("domain")), Reason: strings.TrimSpace(in.Reason)}
+	if err := s.units.SetExemption(c.UserContext(), e, actor(c)); err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+func (s *server) handleAuditIndex(c *fiber.Ctx) error {
+	unit := rbac.UnitOf(c)
+	if unit == rbac.AllUnits {
+		unit = ""
+	}
+	limit, _ := strconv.Atoi(c.Query("limit", "100"))
+	if limit < 1 || limit > 1000 {
+		limit = 100
+	}
+	es, err := s.catalog.FindAudit(c.UserContext(), unit, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(es)
+}

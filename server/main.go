@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"gongkai/seed"
+)
+
+// newApp builds the Fiber application on an opened server.
+func (s *server) newApp() *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               "gongkai",
+		ErrorHandler:          s.errorHandler,
+		BodyLimit:             int(s.cfg.MaxUpload) + 1<<20,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+	})
+	app.Use(recover.New())
+	s.routes(app)
+	return app
+}
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	slog.SetDefault(log)
+	cfg, err := loadConfig(os.Getenv)
+	if err != nil {
+		fatal(err.Error())
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	s, err := open(ctx, cfg, log)
+	if err != nil {
+		fatal(err.Error())
+	}
+	defer s.close()
+	// Other instances may change policies or the calendar: pick them up.
+	s.authz.AutoReload(30 * time.Second)
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
+					log.Warn("calendar reload", "err", err)
+				}
+			}
+		}
+	}()
+
+	app := s.newApp()
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listen(cfg.Addr) }()
+	log.Info("gongkai listening", "url", "http://"+cfg.Addr, "driver", cfg.Driver, "data", cfg.DataDir)
+	s.warnDemoAccounts(ctx)
+
+	select {
+	case err := <-errc:
+		if err != nil {
+			fatal(fmt.Sprintf("GONGKAI_ADDR=%s: %v", cfg.Addr, err))
+		}
+	case <-ctx.Done():
+		log.Info("shutting down")
+		if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
+			log.Warn("shutdown", "err", err)
+		}
+	}
+}
+
+// warnDemoAccounts prints the demo accounts when they exist, with a warning.
+func (s *server) warnDemoAccounts(ctx context.Context) {
+	u, err := s.accounts.FindUserByName(ctx, "admin")
+	if err != nil || !u.Demo {
+		return
+	}
+	names := seed.DemoUsernames()
+	fmt.Fprintf(os.Stderr, "\n警告 WARNING: demo accounts are active (password %s) — for trying the system only; never on a real deployment.\n", seed.DemoPassword)
+	fmt.Fprintf(os.Stderr, "  %s\n  %s\n  … %d more: <unit code>-clerk and <unit code>-leader for every unit\n\n",
+		strings.Join(names[:2], ", "), strings.Join(names[2:8], ", "), len(names)-8)
+}

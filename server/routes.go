@@ -1,0 +1,59 @@
+package main
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/kiosk"
+	"gongkai/rbac"
+)
+
+// routes mounts every route; the permission stands on the route line. Reads of
+// published data are public; every state-changing route has a Require (a test
+// walks this table).
+func (s *server) routes(app *fiber.App) {
+	app.Use(securityHeaders)
+	app.Get("/healthz", s.handleHealth)
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/kiosk/", fiber.StatusFound) })
+
+	kiosk.Mount(app.Group("/kiosk"), kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs})
+
+	api := app.Group("/api/v1", s.withSession)
+	can := s.authz.Require
+
+	// Sign-in is the one write anyone may attempt; signing out ends one's own session.
+	api.Post("/session", s.handleSessionCreate)
+	api.Get("/session", s.handleSessionShow)
+	api.Delete("/session", s.handleSessionDelete)
+
+	api.Get("/units", s.handleUnitIndex)
+	api.Get("/units/:code", s.handleUnitShow)
+	api.Get("/domains", s.handleDomainIndex)
+	api.Get("/units/:code/items", s.handleItemIndex)
+	api.Post("/units/:code/items", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleItemCreate)
+	api.Put("/units/:code/exemptions/:domain", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleExemptionUpdate)
+
+	api.Get("/items/:id", s.handleItemShow)
+	api.Put("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, s.itemUnit), s.handleItemUpdate)
+	api.Delete("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, s.itemUnit), s.handleItemRetire)
+	api.Get("/items/:id/history", can(rbac.ObjCatalog, rbac.ActRead, s.itemUnit), s.handleItemHistory)
+	api.Get("/items/:id/publications", s.handlePubIndex)
+	api.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, s.itemUnit), s.handlePubCreate)
+
+	api.Get("/publications/:id", s.handlePubShow)
+	api.Put("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, s.pubUnit), s.handlePubUpdate)
+	api.Delete("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, s.pubUnit), s.handlePubRetire)
+	api.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, s.pubUnit), s.handleAttachmentCreate)
+	api.Get("/attachments/:id", s.handleAttachmentShow)
+
+	api.Get("/calendar/:year", s.handleCalendarShow)
+	api.Put("/calendar/:year", can(rbac.ObjCalendar, rbac.ActWrite, rbac.County()), s.handleCalendarUpdate)
+	api.Get("/workdays", s.handleWorkdays)
+
+	api.Get("/audit", can(rbac.ObjAudit, rbac.ActRead, rbac.Query("unit")), s.handleAuditIndex)
+}
+
+// publicWrites are the state-changing routes that need no authorisation.
+var publicWrites = map[string]bool{
+	"POST /api/v1/session":   true,
+	"DELETE /api/v1/session": true,
+}
