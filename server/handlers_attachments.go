@@ -35,7 +35,9 @@ var attachmentKinds = map[string]struct {
 }
 
 func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
-func isOLE(b []byte) bool { return bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) }
+func isOLE(b []byte) bool {
+	return bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
+}
 
 func (s *server) attachmentPath(sum string) string {
 	return filepath.Join(s.cfg.attachmentDir(), sum[:2], sum)
