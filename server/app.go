@@ -207,7 +207,8 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &te):
-			return catalog.Invalid(te.Field, "字段“%s”的类型不正确", te.Field)
+			f := strings.TrimPrefix(te.Field, "Columns.")
+			return catalog.Invalid(f, "字段“%s”的类型不正确", f)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return catalog.Invalid(f, "不认识的字段“%s”", f)

@@ -6,6 +6,7 @@ package dbtest
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,29 +40,47 @@ func DSN(tb testing.TB) (driver, dsn string) {
 	if Driver() == dbconn.SQLite {
 		return dbconn.SQLite, filepath.Join(tb.TempDir(), "test.db")
 	}
+	driver, dsn, cleanup, err := Fresh()
+	if err != nil {
+		tb.Fatalf("dbtest: %v", err)
+	}
+	tb.Cleanup(cleanup)
+	return driver, dsn
+}
+
+// Fresh creates a fresh, empty database outside a test (for TestMain); call
+// cleanup when done.
+func Fresh() (driver, dsn string, cleanup func(), err error) {
+	if Driver() == dbconn.SQLite {
+		dir, err := os.MkdirTemp("", "gongkai-test-")
+		if err != nil {
+			return "", "", nil, err
+		}
+		return dbconn.SQLite, filepath.Join(dir, "test.db"), func() { os.RemoveAll(dir) }, nil
+	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	name := "gongkai_t_" + hex.EncodeToString(b)
 	admin, err := dbconn.Open(dbconn.MySQL, ServerDSN())
 	if err != nil {
-		tb.Fatalf("dbtest: %v", err)
+		return "", "", nil, err
 	}
 	if err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
-		tb.Fatalf("dbtest: create database: %v", err)
+		return "", "", nil, fmt.Errorf("create database: %w", err)
 	}
-	tb.Cleanup(func() {
+	cleanup = func() {
 		admin.Exec("DROP DATABASE IF EXISTS " + name)
 		if s, err := admin.DB(); err == nil {
 			s.Close()
 		}
-	})
+	}
 	base := ServerDSN()
 	q := ""
 	if i := strings.Index(base, "?"); i >= 0 {
 		base, q = base[:i], base[i:]
 	}
 	base = base[:strings.LastIndex(base, "/")+1]
-	return dbconn.MySQL, base + name + q
+	return dbconn.MySQL, base + name + q, cleanup, nil
 }
 
 // Open returns a gorm handle on a fresh database, closed when the test ends.

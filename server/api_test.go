@@ -1,0 +1,435 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"gongkai/catalog"
+)
+
+func TestHealthz(t *testing.T) {
+	ts := sharedServer(t)
+	r := ts.anon().do("GET", "/healthz", nil)
+	if r.status != 200 || strings.TrimSpace(string(r.body)) != `{"status":"ok"}` {
+		t.Fatalf("healthz: %d %s", r.status, r.body)
+	}
+}
+
+func TestPublicReads(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.anon()
+	var us []map[string]any
+	c.do("GET", "/api/v1/units", nil).decode(t, &us)
+	if len(us) != 39 {
+		t.Fatalf("%d units, want 39", len(us))
+	}
+	levels := map[string]int{}
+	for _, u := range us {
+		levels[u["level"].(string)]++
+		for _, k := range []string{"code", "name", "level", "kind"} {
+			if _, ok := u[k]; !ok {
+				t.Errorf("unit %v lacks %q", u["name"], k)
+			}
+		}
+		if n := itemCount(t, ts, u["code"].(string)); n == 0 {
+			t.Errorf("unit %v has no items", u["name"])
+		}
+	}
+	if levels["township"] != 10 || levels["county"] != 29 {
+		t.Errorf("levels %v, want 10 townships and 29 county units", levels)
+	}
+	ms := unitByName(t, c, "庙首镇")
+	cz := unitByName(t, c, "财政局")
+	if ms.Level != catalog.LevelTownship || cz.Level != catalog.LevelCounty || cz.Kind != catalog.KindDepartment {
+		t.Errorf("庙首镇 %+v 财政局 %+v", ms, cz)
+	}
+	var one map[string]any
+	c.do("GET", "/api/v1/units/zhengfuban", nil).decode(t, &one)
+	if one["address"] != "旌德县政务新区1号楼" || one["postcode"] != "242600" {
+		t.Errorf("county office: %v", one)
+	}
+	if r := c.do("GET", "/api/v1/units/nowhere", nil); r.status != 404 {
+		t.Errorf("unknown unit: %d", r.status)
+	} else if code, _, msg := r.errorOf(t); code != "not_found" || msg == "" {
+		t.Errorf("unknown unit error %q %q", code, msg)
+	}
+	var ds []catalog.Domain
+	c.do("GET", "/api/v1/domains", nil).decode(t, &ds)
+	nat := 0
+	for _, d := range ds {
+		if d.National {
+			nat++
+		}
+	}
+	if nat != 26 {
+		t.Errorf("%d national domains, want 26", nat)
+	}
+	// An item with its publications, newest first, with 索引号 in the national format.
+	var items []catalog.Item
+	c.do("GET", "/api/v1/units/"+ms.Code+"/items", nil).decode(t, &items)
+	var pubs []catalog.Publication
+	for _, it := range items {
+		c.do("GET", "/api/v1/items/"+itoa(it.ID)+"/publications", nil).decode(t, &pubs)
+		if len(pubs) >= 2 {
+			break
+		}
+	}
+	if len(pubs) < 2 {
+		t.Fatal("no item of 庙首镇 has two publications")
+	}
+	if pubs[0].PublishedOn.Before(pubs[1].PublishedOn) {
+		t.Errorf("publications not newest first")
+	}
+	re := regexp.MustCompile(`^miaoshou/2020\d{2}-\d{5}$`)
+	if !re.MatchString(pubs[0].IndexNo) {
+		t.Errorf("索引号 %q", pubs[0].IndexNo)
+	}
+}
+
+func TestItemWritesAreAuthorisedPerUnit(t *testing.T) {
+	ts := sharedServer(t)
+	before := itemCount(t, ts, "miaoshou")
+
+	// Nobody signed in: 401, nothing stored.
+	if r := ts.anon().do("POST", "/api/v1/units/miaoshou/items", newItemBody("匿名")); r.status != 401 {
+		t.Errorf("anonymous: %d %s", r.status, r.body)
+	}
+	// A 三溪镇 clerk in 庙首镇: 403, nothing stored.
+	sx := ts.login("sanxi-clerk")
+	if r := sx.do("POST", "/api/v1/units/miaoshou/items", newItemBody("越权")); r.status != 403 {
+		t.Errorf("三溪镇 clerk in 庙首镇: %d %s", r.status, r.body)
+	} else if code, _, msg := r.errorOf(t); code != "forbidden" || !strings.Contains(msg, "无权") {
+		t.Errorf("error %q %q", code, msg)
+	}
+	// The inspector writes nothing.
+	insp := ts.login("inspector")
+	if r := insp.do("POST", "/api/v1/units/miaoshou/items", newItemBody("测评")); r.status != 403 {
+		t.Errorf("inspector: %d", r.status)
+	}
+	if n := itemCount(t, ts, "miaoshou"); n != before {
+		t.Fatalf("refused writes stored items: %d → %d", before, n)
+	}
+
+	// A 庙首镇 clerk: 201.
+	ms := ts.login("miaoshou-clerk")
+	r := ms.do("POST", "/api/v1/units/miaoshou/items", newItemBody("2020年规范性文件"))
+	if r.status != 201 {
+		t.Fatalf("庙首镇 clerk: %d %s", r.status, r.body)
+	}
+	var it catalog.Item
+	r.decode(t, &it)
+	if it.UnitCode != "miaoshou" || it.Version != 1 || it.TimeLimit.Kind != catalog.RuleWorkdays || it.TimeLimit.N != 20 {
+		t.Errorf("created %+v", it)
+	}
+	// The admin may write in any unit.
+	adm := ts.login("admin")
+	if r := adm.do("POST", "/api/v1/units/sanxi/items", newItemBody("县政府办代录")); r.status != 201 {
+		t.Errorf("admin in 三溪镇: %d %s", r.status, r.body)
+	}
+	if n := itemCount(t, ts, "miaoshou"); n != before+1 {
+		t.Errorf("items %d → %d, want one more", before, n)
+	}
+
+	id := itoa(it.ID)
+	// Updates and retirement by another township, or the inspector: 403 and unchanged.
+	body := newItemBody("改名")
+	if r := sx.do("PUT", "/api/v1/items/"+id, body); r.status != 403 {
+		t.Errorf("三溪镇 clerk update: %d", r.status)
+	}
+	if r := insp.do("DELETE", "/api/v1/items/"+id, map[string]string{"reason": "x"}); r.status != 403 {
+		t.Errorf("inspector retire: %d", r.status)
+	}
+	body["reason"] = "名称调整"
+	if r := ms.do("PUT", "/api/v1/items/"+id, body); r.status != 200 {
+		t.Fatalf("update: %d %s", r.status, r.body)
+	}
+	// Retiring needs a reason, named as the field.
+	r = ms.do("DELETE", "/api/v1/items/"+id, map[string]string{})
+	if code, field, _ := r.errorOf(t); r.status != 400 || code != "invalid" || field != "reason" {
+		t.Errorf("retire without reason: %d %s", r.status, r.body)
+	}
+	if r := ms.do("DELETE", "/api/v1/items/"+id, map[string]string{"reason": "并入其他事项"}); r.status != 200 {
+		t.Fatalf("retire: %d %s", r.status, r.body)
+	}
+	if r := ms.do("DELETE", "/api/v1/items/"+id, map[string]string{"reason": "again"}); r.status != 409 {
+		t.Errorf("retire twice: %d", r.status)
+	}
+	if n := itemCount(t, ts, "miaoshou"); n != before {
+		t.Errorf("retired item still listed: %d", n)
+	}
+	// History keeps every version with who and why; the public may not read it.
+	if r := ts.anon().do("GET", "/api/v1/items/"+id+"/history", nil); r.status != 401 {
+		t.Errorf("anonymous history: %d", r.status)
+	}
+	var hist []catalog.ItemVersion
+	insp.do("GET", "/api/v1/items/"+id+"/history", nil).decode(t, &hist)
+	if len(hist) != 3 || hist[0].Action != "create" || hist[1].Reason != "名称调整" || hist[1].Item.Level2 != "改名" ||
+		hist[2].Action != "retire" || hist[2].ChangedBy != "miaoshou-clerk" || hist[0].Item.Level2 != "2020年规范性文件" {
+		t.Errorf("history %+v", hist)
+	}
+	// The audit log has the writes.
+	var audit []catalog.AuditEntry
+	insp.do("GET", "/api/v1/audit?unit=miaoshou", nil).decode(t, &audit)
+	actions := map[string]bool{}
+	for _, a := range audit {
+		if a.Object == "catalog" && a.TargetID == id {
+			actions[a.Action] = true
+		}
+	}
+	if !actions["create"] || !actions["update"] || !actions["retire"] {
+		t.Errorf("audit of item %s: %v", id, actions)
+	}
+	if r := ms.do("GET", "/api/v1/audit", nil); r.status != 403 {
+		t.Errorf("clerk reads county audit: %d", r.status)
+	}
+}
+
+func TestBadItemInputNamesTheField(t *testing.T) {
+	ts := sharedServer(t)
+	ms := ts.login("miaoshou-clerk")
+	before := itemCount(t, ts, "miaoshou")
+	cases := []struct {
+		name  string
+		edit  func(map[string]any)
+		field string
+		msg   string
+	}{
+		{"NoLevel2", func(b map[string]any) { b["level2"] = " " }, "level2", "二级事项"},
+		{"NoContent", func(b map[string]any) { delete(b, "content") }, "content", "公开内容"},
+		{"UnknownDomain", func(b map[string]any) { b["domain_code"] = "nope" }, "domain_code", "领域"},
+		{"UnknownChannel", func(b map[string]any) { b["channels"] = []string{"抖音"} }, "channels", "公开渠道"},
+		{"NoAudience", func(b map[string]any) { b["to_public"] = false }, "to_public", "公开对象"},
+		{"WrongType", func(b map[string]any) { b["to_public"] = "yes" }, "to_public", "类型"},
+		{"UnknownField", func(b map[string]any) { b["levle2"] = "x" }, "levle2", "不认识"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newItemBody("坏数据")
+			tc.edit(b)
+			r := ms.do("POST", "/api/v1/units/miaoshou/items", b)
+			code, field, msg := r.errorOf(t)
+			if r.status != 400 || code != "invalid" || field != tc.field || !strings.Contains(msg, tc.msg) {
+				t.Errorf("%d %s", r.status, r.body)
+			}
+		})
+	}
+	r := ms.do("POST", "/api/v1/units/miaoshou/items", "{not json")
+	if r.status != 400 {
+		t.Errorf("broken JSON: %d", r.status)
+	}
+	// An unparseable 公开时限 is kept, not refused.
+	b := newItemBody("按部署公开")
+	b["time_limit"] = "按照县财政统一部署执行"
+	r = ms.do("POST", "/api/v1/units/miaoshou/items", b)
+	var it catalog.Item
+	r.decode(t, &it)
+	if r.status != 201 || it.TimeLimit.Kind != catalog.RuleUnparsed || it.TimeLimitText != "按照县财政统一部署执行" {
+		t.Errorf("unparsed time limit: %d %s", r.status, r.body)
+	}
+	if n := itemCount(t, ts, "miaoshou"); n != before+1 {
+		t.Errorf("bad input changed the catalogue: %d → %d", before, n)
+	}
+}
+
+func firstItem(t *testing.T, ts *testServer, unit string) catalog.Item {
+	t.Helper()
+	var items []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/"+unit+"/items", nil).decode(t, &items)
+	return items[0]
+}
+
+func TestPublications(t *testing.T) {
+	ts := sharedServer(t)
+	it := firstItem(t, ts, "miaoshou")
+	path := "/api/v1/items/" + itoa(it.ID) + "/publications"
+	ms := ts.login("miaoshou-clerk")
+	body := map[string]any{"title": "庙首镇关于2026年秸秆禁烧工作的通知", "doc_no": "庙政〔2026〕3号", "topic": "综合政务",
+		"generated_on": "2026-11-20", "published_on": "2026-11-23", "body": "各村：……"}
+
+	if r := ts.login("sanxi-clerk").do("POST", path, body); r.status != 403 {
+		t.Errorf("三溪镇 clerk publishes in 庙首镇: %d", r.status)
+	}
+	if r := ts.login("inspector").do("POST", path, body); r.status != 403 {
+		t.Errorf("inspector publishes: %d", r.status)
+	}
+	r := ms.do("POST", path, body)
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var p catalog.Publication
+	r.decode(t, &p)
+	if !regexp.MustCompile(`^miaoshou/202611-\d{5}$`).MatchString(p.IndexNo) || p.Publisher != "旌德县庙首镇人民政府" || p.ItemID != it.ID {
+		t.Errorf("created %+v", p)
+	}
+	r2 := ms.do("POST", path, body)
+	var p2 catalog.Publication
+	r2.decode(t, &p2)
+	if p2.IndexNo <= p.IndexNo || p2.IndexNo[:len("miaoshou/202611-")] != p.IndexNo[:len("miaoshou/202611-")] {
+		t.Errorf("serials %s then %s", p.IndexNo, p2.IndexNo)
+	}
+	var got catalog.Publication
+	ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &got)
+	if got.Title != body["title"] || got.DocNo != "庙政〔2026〕3号" || got.GeneratedOn.Format("2006-01-02") != "2026-11-20" {
+		t.Errorf("read back %+v", got)
+	}
+	var item catalog.Item
+	ts.anon().do("GET", "/api/v1/items/"+itoa(it.ID), nil).decode(t, &item)
+	if item.LastPublishedAt == nil || item.LastPublishedAt.In(shanghai).Format("2006-01-02") != "2026-11-23" {
+		t.Errorf("item last published %v", item.LastPublishedAt)
+	}
+
+	// Bad dates are refused naming the field.
+	for field, edit := range map[string]func(map[string]any){
+		"generated_on": func(b map[string]any) { b["generated_on"] = "2026/13/01" },
+		"published_on": func(b map[string]any) { b["published_on"] = "2026-11-01" }, // before generated
+		"title":        func(b map[string]any) { b["title"] = "" },
+		"topic":        func(b map[string]any) { b["topic"] = "八卦" },
+	} {
+		b := map[string]any{}
+		for k, v := range body {
+			b[k] = v
+		}
+		edit(b)
+		r := ms.do("POST", path, b)
+		if _, f, _ := r.errorOf(t); r.status != 400 || f != field {
+			t.Errorf("%s: %d %s", field, r.status, r.body)
+		}
+	}
+
+	// Update, then withdraw; a withdrawn one is gone for the public.
+	body["title"] = "庙首镇关于2026年秸秆禁烧工作的通知（修订）"
+	if r := ms.do("PUT", "/api/v1/publications/"+itoa(p.ID), body); r.status != 200 {
+		t.Fatalf("update: %d %s", r.status, r.body)
+	}
+	if r := ts.login("sanxi-clerk").do("DELETE", "/api/v1/publications/"+itoa(p.ID), map[string]string{"reason": "x"}); r.status != 403 {
+		t.Errorf("other township withdraws: %d", r.status)
+	}
+	if r := ms.do("DELETE", "/api/v1/publications/"+itoa(p.ID), map[string]string{"reason": "内容有误"}); r.status != 200 {
+		t.Fatalf("withdraw: %d %s", r.status, r.body)
+	}
+	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil); r.status != 404 {
+		t.Errorf("withdrawn publication is public: %d", r.status)
+	}
+	if r := ms.do("GET", "/api/v1/publications/"+itoa(p.ID), nil); r.status != 200 {
+		t.Errorf("unit clerk cannot read its withdrawn publication: %d", r.status)
+	}
+
+	// A 政策解读 links to its policy; a link to nothing is refused.
+	interp := map[string]any{"title": "《秸秆禁烧工作通知》政策解读", "generated_on": "2026-11-24", "published_on": "2026-11-24", "interprets_id": p2.ID}
+	if r := ms.do("POST", path, interp); r.status != 201 {
+		t.Errorf("interpretation: %d %s", r.status, r.body)
+	}
+	interp["interprets_id"] = 99999999
+	if r := ms.do("POST", path, interp); r.status != 400 {
+		t.Errorf("interpretation of nothing: %d %s", r.status, r.body)
+	}
+}
+
+func TestAttachments(t *testing.T) {
+	ts := sharedServer(t)
+	it := firstItem(t, ts, "sanxi")
+	sx := ts.login("sanxi-clerk")
+	r := sx.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "三溪镇附件测试", "generated_on": "2026-11-02"})
+	var p catalog.Publication
+	r.decode(t, &p)
+	path := "/api/v1/publications/" + itoa(p.ID) + "/attachments"
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	if r := ts.login("miaoshou-clerk").upload(path, "a.pdf", pdf); r.status != 403 {
+		t.Errorf("other township uploads: %d", r.status)
+	}
+	r = sx.upload(path, "通知.pdf", pdf)
+	if r.status != 201 {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	var a catalog.Attachment
+	r.decode(t, &a)
+	// A PNG renamed .pdf is refused by its content.
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	if r := sx.upload(path, "假的.pdf", png); r.status != 400 || !strings.Contains(string(r.body), "不符") {
+		t.Errorf("disguised file: %d %s", r.status, r.body)
+	}
+	if r := sx.upload(path, "x.exe", []byte("MZ")); r.status != 400 {
+		t.Errorf("exe: %d", r.status)
+	}
+	big := append([]byte("%PDF-"), make([]byte, 1<<20+100<<10)...)
+	if r := sx.upload(path, "big.pdf", big); r.status != 400 || !strings.Contains(string(r.body), "不能超过1MB") {
+		t.Errorf("too large: %d %s", r.status, r.body)
+	}
+	got := ts.anon().do("GET", "/api/v1/attachments/"+itoa(a.ID), nil)
+	if got.status != 200 || string(got.body) != string(pdf) || got.header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("download: %d %q", got.status, got.header.Get("Content-Type"))
+	}
+	var full catalog.Publication
+	ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &full)
+	if len(full.Attachments) != 1 || full.Attachments[0].Name != "通知.pdf" {
+		t.Errorf("attachments %+v", full.Attachments)
+	}
+}
+
+func TestSession(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.anon()
+	if r := c.do("POST", "/api/v1/session", map[string]string{"username": "miaoshou-clerk", "password": "wrong-password"}); r.status != 401 {
+		t.Errorf("wrong password: %d", r.status)
+	}
+	if r := c.do("POST", "/api/v1/session", map[string]string{"username": "nobody", "password": "x"}); r.status != 401 {
+		t.Errorf("unknown user: %d", r.status)
+	}
+	if r := c.do("GET", "/api/v1/session", nil); r.status != 401 {
+		t.Errorf("no session: %d", r.status)
+	}
+	r := c.do("POST", "/api/v1/session", map[string]string{"username": "miaoshou-leader", "password": "Demo-2026-gongkai"})
+	ck := r.header.Get("Set-Cookie")
+	if r.status != 201 || !strings.Contains(ck, "HttpOnly") || !strings.Contains(strings.ToLower(ck), "samesite=lax") {
+		t.Fatalf("login: %d cookie %q", r.status, ck)
+	}
+	var v sessionView
+	c.do("GET", "/api/v1/session", nil).decode(t, &v)
+	if v.User.Username != "miaoshou-leader" || len(v.Grants) != 1 || v.Grants[0].Unit != "miaoshou" || v.Grants[0].Role != "leader" {
+		t.Errorf("session %+v", v)
+	}
+	if r := c.do("DELETE", "/api/v1/session", nil); r.status != 204 {
+		t.Errorf("logout: %d", r.status)
+	}
+	if r := c.do("GET", "/api/v1/session", nil); r.status != 401 {
+		t.Errorf("after logout: %d", r.status)
+	}
+	// The form-encoded body a cross-site page could send is refused.
+	req := strings.NewReader("username=admin")
+	_ = req
+	if r := c.do("POST", "/api/v1/units/miaoshou/items", nil); r.status != 401 {
+		t.Errorf("anonymous empty write: %d", r.status)
+	}
+}
+
+func TestCalendar(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.anon()
+	var w workdaysView
+	r := c.do("GET", "/api/v1/workdays?from=2026-02-10&n=20", nil)
+	r.decode(t, &w)
+	if r.status != 200 || w.Result != "2026-03-16" || !strings.Contains(w.Explanation, "春节放假") {
+		t.Errorf("workdays: %d %+v", r.status, w)
+	}
+	last := ts.s.calendar.LastYear()
+	next := itoa(int64(last + 1))
+	r = c.do("GET", "/api/v1/workdays?from="+itoa(int64(last))+"-12-20&n=30", nil)
+	if code, _, msg := r.errorOf(t); r.status != 422 || code != "unknown_year" || !strings.Contains(msg, next) {
+		t.Errorf("unknown year: %d %s", r.status, r.body)
+	}
+	days := map[string]any{"days": []map[string]any{{"date": next + "-01-01", "off": true, "name": "元旦"}}}
+	if r := ts.login("miaoshou-leader").do("PUT", "/api/v1/calendar/"+next, days); r.status != 403 {
+		t.Errorf("leader sets calendar: %d", r.status)
+	}
+	bad := map[string]any{"days": []map[string]any{{"date": "1999-01-01", "off": true}}}
+	if r := ts.login("admin").do("PUT", "/api/v1/calendar/"+next, bad); r.status != 400 {
+		t.Errorf("day outside year: %d", r.status)
+	}
+	if r := ts.login("admin").do("PUT", "/api/v1/calendar/"+next, days); r.status != 200 {
+		t.Fatalf("admin sets calendar: %d %s", r.status, r.body)
+	}
+	if r := c.do("GET", "/api/v1/workdays?from="+itoa(int64(last))+"-12-20&n=30", nil); r.status != 200 {
+		t.Errorf("after the year is entered: %d %s", r.status, r.body)
+	}
+}
