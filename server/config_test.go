@@ -1,0 +1,54 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := loadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.Driver != "sqlite" || c.DSN != "data/gongkai.db" || c.DemoSet || c.MaxUpload != 20<<20 {
+		t.Errorf("defaults %+v", c)
+	}
+}
+
+func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		name string
+	}{
+		{map[string]string{"GONGKAI_ADDR": "8080"}, "GONGKAI_ADDR"},
+		{map[string]string{"GONGKAI_ADDR": "127.0.0.1:http"}, "GONGKAI_ADDR"},
+		{map[string]string{"GONGKAI_ADDR": "example.org:80"}, "GONGKAI_ADDR"},
+		{map[string]string{"GONGKAI_DB_DRIVER": "postgres"}, "GONGKAI_DB_DRIVER"},
+		{map[string]string{"GONGKAI_DB_DRIVER": "mysql"}, "GONGKAI_DB_DSN"},
+		{map[string]string{"GONGKAI_DB_DRIVER": "mysql", "GONGKAI_DB_DSN": "root@tcp(127.0.0.1:3306)"}, "GONGKAI_DB_DSN"},
+		{map[string]string{"GONGKAI_DEMO": "maybe"}, "GONGKAI_DEMO"},
+		{map[string]string{"GONGKAI_MAX_UPLOAD_MB": "0"}, "GONGKAI_MAX_UPLOAD_MB"},
+	} {
+		_, err := loadConfig(env(tc.env))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.name) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: err = %v, want one line starting with %s", tc.env, err, tc.name)
+		}
+	}
+}
+
+func TestConfigMySQLAndDemo(t *testing.T) {
+	c, err := loadConfig(env(map[string]string{"GONGKAI_DB_DRIVER": "MySQL", "GONGKAI_DB_DSN": "u:p@tcp(db:3306)/gongkai", "GONGKAI_DEMO": "on", "GONGKAI_ADDR": "0.0.0.0:9000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Driver != "mysql" || !c.Demo || !c.DemoSet || newEmbeddedDB(c) {
+		t.Errorf("%+v", c)
+	}
+	// Demo defaults on only for a new embedded file.
+	c, _ = loadConfig(env(map[string]string{"GONGKAI_DATA_DIR": t.TempDir()}))
+	if !newEmbeddedDB(c) {
+		t.Error("a missing SQLite file is not seen as new")
+	}
+}
