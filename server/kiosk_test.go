@@ -27,12 +27,12 @@ func TestKioskPagesRender(t *testing.T) {
 		t.Fatal("庙首镇 has no publication")
 	}
 	for path, wants := range map[string][]string{
-		"/kiosk/":                                  {"庙首镇", "财政局", "各镇人民政府"},
-		"/kiosk/units/zhengfuban":                  {"旌德县政务新区1号楼", "周一至周五", "公开目录"},
-		"/kiosk/units/miaoshou":                    {item.Level2, "公开目录"},
-		"/kiosk/items/" + itoa(withPubs.ID):        {withPubs.Level2, "应当公开什么", pubs[0].Title},
+		"/kiosk/":                                 {"庙首镇", "财政局", "各镇人民政府"},
+		"/kiosk/units/zhengfuban":                 {"旌德县政务新区1号楼", "周一至周五", "公开目录"},
+		"/kiosk/units/miaoshou":                   {item.Level2, "公开目录"},
+		"/kiosk/items/" + itoa(withPubs.ID):       {withPubs.Level2, "应当公开什么", pubs[0].Title},
 		"/kiosk/publications/" + itoa(pubs[0].ID): {pubs[0].IndexNo, "发布机构", "主题分类", "生成日期", "浏览次数"},
-		"/kiosk/static/kiosk.css":                  {"font-size"},
+		"/kiosk/static/kiosk.css":                 {"font-size"},
 	} {
 		r := c.do("GET", path, nil)
 		if r.status != 200 {
