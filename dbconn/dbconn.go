@@ -35,6 +35,7 @@ func SQLiteDSN(dataDir string) string {
 func Open(driver, dsn string) (*gorm.DB, error) {
 	cfg := &gorm.Config{
 		TranslateError: true,
+		PrepareStmt:    true,
 		Logger:         logger.New(slogWriter{}, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 	}
