@@ -92,7 +92,7 @@ g = _, _, _
 e = some(where (p.eft == allow))
 
 [matchers]
-m = (g(r.sub, p.sub, r.dom) || g(r.sub, p.sub, "*")) && keyMatch(r.dom, p.dom) && (r.obj == p.obj || p.obj == "*") && (r.act == p.act || p.act == "*")
+m = (r.obj == p.obj || p.obj == "*") && (r.act == p.act || p.act == "*") && keyMatch(r.dom, p.dom) && (g(r.sub, p.sub, r.dom) || g(r.sub, p.sub, "*"))
 `
 
 // Permissions are the role policies, the same for every unit.
