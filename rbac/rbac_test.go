@@ -3,8 +3,8 @@ package rbac_test
 import (
 	"fmt"
 	"sort"
-	"time"
 	"testing"
+	"time"
 
 	"gongkai/dbconn/dbtest"
 	"gongkai/rbac"
