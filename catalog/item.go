@@ -63,6 +63,35 @@ func (c *Columns) Normalize() {
 	}
 }
 
+// StatutoryTimeLimit is 条例 第二十六条's default for proactive disclosure,
+// used when a row states no time limit.
+const StatutoryTimeLimit = "信息形成或者变更之日起20个工作日内"
+
+// ApplyDefaults fills what a clerk may leave out for an item of unit u: the
+// statutory time limit, the government website as channel, 全社会 / 主动, the
+// unit's own level and the unit as 公开主体.
+func (c *Columns) ApplyDefaults(u Unit) {
+	if strings.TrimSpace(c.TimeLimitText) == "" {
+		c.TimeLimitText = StatutoryTimeLimit
+	}
+	if len(c.Channels) == 0 {
+		c.Channels = []string{"政府网站"}
+	}
+	if !c.ToPublic && !c.ToSpecific {
+		c.ToPublic = true
+	}
+	if !c.Proactive && !c.OnRequest {
+		c.Proactive = true
+	}
+	if !c.AtCounty && !c.AtTownship {
+		c.AtCounty = u.Level == LevelCounty
+		c.AtTownship = u.Level == LevelTownship
+	}
+	if strings.TrimSpace(c.Subject) == "" {
+		c.Subject = u.FullName
+	}
+}
+
 // Validate checks the columns; messages name the column in Chinese.
 func (c *Columns) Validate() error {
 	if c.DomainCode == "" {

@@ -92,13 +92,13 @@ func Domains() []catalog.Domain {
 	}
 	for i, n := range national {
 		w := weights[n.code]
-		out = append(out, catalog.Domain{Code: n.code, Name: n.name, National: true, WeightTownship: w.wT, WeightDepartment: w.wD, SortOrder: 1000 + i})
+		out = append(out, catalog.Domain{Code: n.code, Name: n.name, National: true, WeightTownship: w.wT, WeightDepartment: w.wD, SortOrder: i})
 	}
 	for i, c := range columns {
 		if c.national {
 			continue
 		}
-		out = append(out, catalog.Domain{Code: c.code, Name: c.name, WeightTownship: c.wT, WeightDepartment: c.wD, SortOrder: i})
+		out = append(out, catalog.Domain{Code: c.code, Name: c.name, WeightTownship: c.wT, WeightDepartment: c.wD, SortOrder: 100 + i})
 	}
 	return out
 }

@@ -56,14 +56,16 @@ func TestPublicReads(t *testing.T) {
 	}
 	var ds []catalog.Domain
 	c.do("GET", "/api/v1/domains", nil).decode(t, &ds)
-	nat := 0
-	for _, d := range ds {
-		if d.National {
-			nat++
-		}
+	if len(ds) != 26 || ds[0].Name != "城乡规划" || ds[25].Name != "救灾" {
+		t.Errorf("%d domains, want the 26 national ones in order", len(ds))
 	}
-	if nat != 26 {
-		t.Errorf("%d national domains, want 26", nat)
+	c.do("GET", "/api/v1/domains?all=1", nil).decode(t, &ds)
+	names := map[string]catalog.Domain{}
+	for _, d := range ds {
+		names[d.Name] = d
+	}
+	if len(ds) <= 26 || names["财政资金"].WeightTownship != 10 || names["政策解读"].National || !names["扶贫"].National {
+		t.Errorf("with local columns: %d domains, 财政资金 %+v", len(ds), names["财政资金"])
 	}
 	// An item with its publications, newest first, with 索引号 in the national format.
 	var items []catalog.Item
@@ -199,7 +201,8 @@ func TestBadItemInputNamesTheField(t *testing.T) {
 		{"NoContent", func(b map[string]any) { delete(b, "content") }, "content", "公开内容"},
 		{"UnknownDomain", func(b map[string]any) { b["domain_code"] = "nope" }, "domain_code", "领域"},
 		{"UnknownChannel", func(b map[string]any) { b["channels"] = []string{"抖音"} }, "channels", "公开渠道"},
-		{"NoAudience", func(b map[string]any) { b["to_public"] = false }, "to_public", "公开对象"},
+		{"NoLevel1", func(b map[string]any) { delete(b, "level1") }, "level1", "一级事项"},
+		{"LongLevel1", func(b map[string]any) { b["level1"] = strings.Repeat("长", 101) }, "level1", "100"},
 		{"WrongType", func(b map[string]any) { b["to_public"] = "yes" }, "to_public", "类型"},
 		{"UnknownField", func(b map[string]any) { b["levle2"] = "x" }, "levle2", "不认识"},
 	}
@@ -229,6 +232,42 @@ func TestBadItemInputNamesTheField(t *testing.T) {
 	}
 	if n := itemCount(t, ts, "miaoshou"); n != before+1 {
 		t.Errorf("bad input changed the catalogue: %d → %d", before, n)
+	}
+}
+
+// A clerk may give only what a row must say; the rest takes the statutory
+// and the unit's defaults. An item read from the API can be sent back.
+func TestItemDefaultsAndRoundTrip(t *testing.T) {
+	ts := sharedServer(t)
+	ms := ts.login("miaoshou-clerk")
+	r := ms.do("POST", "/api/v1/units/miaoshou/items", map[string]any{"domain_code": "czzj", "level1": "财政资金", "level2": "村级债权债务", "content": "按村公开债权债务状况"})
+	if r.status != 201 {
+		t.Fatalf("minimal item: %d %s", r.status, r.body)
+	}
+	var it map[string]any
+	r.decode(t, &it)
+	if it["time_limit"] != catalog.StatutoryTimeLimit || it["subject"] != "旌德县庙首镇人民政府" || it["at_township"] != true || it["at_county"] != false ||
+		it["to_public"] != true || it["proactive"] != true {
+		t.Errorf("defaults: %v", it)
+	}
+	it["content"] = "按季度分村公开债权债务状况"
+	it["reason"] = "细化内容"
+	r = ms.do("PUT", "/api/v1/items/"+itoa(int64(it["id"].(float64))), it)
+	if r.status != 200 {
+		t.Fatalf("round trip: %d %s", r.status, r.body)
+	}
+	var back catalog.Item
+	r.decode(t, &back)
+	if back.Version != 2 || back.Content != "按季度分村公开债权债务状况" {
+		t.Errorf("after round trip %+v", back)
+	}
+	// The same for a publication.
+	var p map[string]any
+	r = ms.do("POST", "/api/v1/items/"+itoa(back.ID)+"/publications", map[string]any{"title": "2026年村级债权债务公开", "generated_on": "2026-11-02"})
+	r.decode(t, &p)
+	p["title"] = "2026年第四季度村级债权债务公开"
+	if r := ms.do("PUT", "/api/v1/publications/"+itoa(int64(p["id"].(float64))), p); r.status != 200 {
+		t.Errorf("publication round trip: %d %s", r.status, r.body)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -56,11 +57,26 @@ func (s *server) handleItemIndex(c *fiber.Ctx) error {
 }
 
 // itemInput is the JSON body of an item create or update: the standard
-// columns, and for an update the reason recorded in the history.
+// columns, and for an update the reason recorded in the history. The
+// read-only fields of an item's JSON are accepted and ignored, so a client
+// may GET an item, change it and PUT it back.
 type itemInput struct {
 	catalog.Columns
 	SortOrder int    `json:"sort_order"`
 	Reason    string `json:"reason"`
+	readOnlyItemFields
+}
+
+type readOnlyItemFields struct {
+	ID              json.RawMessage `json:"id"`
+	UnitCode        json.RawMessage `json:"unit_code"`
+	TemplateID      json.RawMessage `json:"template_id"`
+	Status          json.RawMessage `json:"status"`
+	RetiredReason   json.RawMessage `json:"retired_reason"`
+	Version         json.RawMessage `json:"version"`
+	UpdatedAt       json.RawMessage `json:"updated_at"`
+	UpdatedBy       json.RawMessage `json:"updated_by"`
+	LastPublishedAt json.RawMessage `json:"last_published_at"`
 }
 
 func (s *server) handleItemCreate(c *fiber.Ctx) error {
@@ -68,7 +84,12 @@ func (s *server) handleItemCreate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	it := catalog.Item{UnitCode: strings.Clone(c.Params("code")), Columns: in.Columns, SortOrder: in.SortOrder}
+	u, err := s.units.FindUnit(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	in.Columns.ApplyDefaults(*u)
+	it := catalog.Item{UnitCode: u.Code, Columns: in.Columns, SortOrder: in.SortOrder}
 	if err := s.items.CreateItem(c.UserContext(), &it, actor(c)); err != nil {
 		return err
 	}
@@ -100,6 +121,11 @@ func (s *server) handleItemUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	u, err := s.units.FindUnit(c.UserContext(), old.UnitCode)
+	if err != nil {
+		return err
+	}
+	in.Columns.ApplyDefaults(*u)
 	it := catalog.Item{ID: id, UnitCode: old.UnitCode, TemplateID: old.TemplateID, Columns: in.Columns, SortOrder: in.SortOrder}
 	if err := s.items.UpdateItem(c.UserContext(), &it, strings.TrimSpace(in.Reason), actor(c)); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -40,6 +41,19 @@ type pubInput struct {
 	PublishedOn  string `json:"published_on"`
 	Body         string `json:"body"`
 	InterpretsID *int64 `json:"interprets_id"`
+	// Read-only fields of a publication's JSON, accepted and ignored so a
+	// client may GET, change and PUT it back.
+	ID            json.RawMessage `json:"id"`
+	IndexNo       json.RawMessage `json:"index_no"`
+	UnitCode      json.RawMessage `json:"unit_code"`
+	ItemID        json.RawMessage `json:"item_id"`
+	ItemName      json.RawMessage `json:"item_name"`
+	Attachments   json.RawMessage `json:"attachments"`
+	Views         json.RawMessage `json:"views"`
+	Status        json.RawMessage `json:"status"`
+	RetiredReason json.RawMessage `json:"retired_reason"`
+	CreatedBy     json.RawMessage `json:"created_by"`
+	UpdatedAt     json.RawMessage `json:"updated_at"`
 }
 
 func (in pubInput) toPublication(itemID int64) (catalog.Publication, error) {

@@ -35,12 +35,23 @@ func (s *server) handleUnitShow(c *fiber.Ctx) error {
 	return c.JSON(unitView{Unit: *u, Exemptions: ex})
 }
 
+// handleDomainIndex lists the 26 national domains; with ?all=1 the county's
+// local columns (财政资金, 政策解读 …) follow them.
 func (s *server) handleDomainIndex(c *fiber.Ctx) error {
 	ds, err := s.units.FindDomains(c.UserContext())
 	if err != nil {
 		return err
 	}
-	return c.JSON(ds)
+	if all, _ := parseBool(c.Query("all")); all {
+		return c.JSON(ds)
+	}
+	national := make([]catalog.Domain, 0, 26)
+	for _, d := range ds {
+		if d.National {
+			national = append(national, d)
+		}
+	}
+	return c.JSON(national)
 }
 
 type exemptionInput struct {
