@@ -17,6 +17,16 @@ const (
 	PubRetired   PubStatus = "retired" // withdrawn by its unit, kept on record
 )
 
+// Shanghai is the time zone of dates at the edges (生成日期, 发布日期, deadlines);
+// storage is UTC. China keeps no daylight saving, so the fixed offset serves
+// where the zone database is missing.
+var Shanghai = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}()
+
 // Topics is the list of 主题分类 offered to clerks (the usual government
 // disclosure subject classification); other values are refused.
 var Topics = []string{

@@ -34,14 +34,6 @@ type Summary struct {
 
 var system = catalog.Actor{Username: "system"}
 
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
-
 // Reference loads the national reference data every installation needs: the
 // domains and the standard catalogue templates.
 func Reference(ctx context.Context, st Stores) (Summary, error) {
@@ -227,14 +219,14 @@ type pubPlan struct {
 }
 
 func at(day time.Time, r *rand.Rand) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), 9+r.IntN(8), r.IntN(60), 0, 0, shanghai)
+	return time.Date(day.Year(), day.Month(), day.Day(), 9+r.IntN(8), r.IntN(60), 0, 0, catalog.Shanghai)
 }
 
 // plan lists the publications an item gets in a quarter (0-based), by its
 // time-limit rule.
 func plan(ud unitDef, it catalog.Item, q int, r *rand.Rand) []pubPlan {
 	year := 2020
-	qStart := time.Date(year, time.Month(q*3+1), 1, 0, 0, 0, 0, shanghai)
+	qStart := time.Date(year, time.Month(q*3+1), 1, 0, 0, 0, 0, catalog.Shanghai)
 	inQuarter := func() time.Time { return qStart.AddDate(0, r.IntN(3), r.IntN(26)) }
 	name, l2 := ud.name, it.Level2
 	seq := r.IntN(80) + 1
@@ -244,7 +236,7 @@ func plan(ud unitDef, it catalog.Item, q int, r *rand.Rand) []pubPlan {
 	case rule.Kind == catalog.RulePeriodic && rule.Period == catalog.PeriodMonthly:
 		for m := 0; m < 3; m++ {
 			month := q*3 + m + 1
-			out = append(out, pubPlan{gen: time.Date(year, time.Month(month), 3+r.IntN(10), 0, 0, 0, 0, shanghai),
+			out = append(out, pubPlan{gen: time.Date(year, time.Month(month), 3+r.IntN(10), 0, 0, 0, 0, catalog.Shanghai),
 				title: fmt.Sprintf("%s2020年%d月%s", name, month, l2)})
 		}
 	case rule.Kind == catalog.RulePeriodic && rule.Period == catalog.PeriodQuarterly:
@@ -263,7 +255,7 @@ func plan(ud unitDef, it catalog.Item, q int, r *rand.Rand) []pubPlan {
 		} else if it.DomainCode == "zfgzbg" {
 			title = fmt.Sprintf("2020年%s政府工作报告", name)
 		}
-		out = append(out, pubPlan{gen: time.Date(year, time.Month(due), 1+r.IntN(12), 0, 0, 0, 0, shanghai), title: title})
+		out = append(out, pubPlan{gen: time.Date(year, time.Month(due), 1+r.IntN(12), 0, 0, 0, 0, catalog.Shanghai), title: title})
 	default:
 		n := 1 + r.IntN(2)
 		for k := 0; k < n; k++ {
@@ -399,13 +391,13 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 }
 
 func quarterDay(q int, r *rand.Rand) time.Time {
-	return time.Date(2020, time.Month(q*3+1), 1, 0, 0, 0, 0, shanghai).AddDate(0, r.IntN(3), r.IntN(26))
+	return time.Date(2020, time.Month(q*3+1), 1, 0, 0, 0, 0, catalog.Shanghai).AddDate(0, r.IntN(3), r.IntN(26))
 }
 
 func publish(ud unitDef, it catalog.Item, itemID int64, p pubPlan, r *rand.Rand, cal *workday.Calendar) catalog.Publication {
 	gen := p.gen
 	if gen.Year() > 2020 || (gen.Month() == 12 && gen.Day() > 28) {
-		gen = time.Date(2020, 12, 20, 0, 0, 0, 0, shanghai)
+		gen = time.Date(2020, 12, 20, 0, 0, 0, 0, catalog.Shanghai)
 	}
 	// Published within the item's time limit (a few working days).
 	lag := r.IntN(3)

@@ -314,7 +314,7 @@ func TestPublications(t *testing.T) {
 	}
 	var item catalog.Item
 	ts.anon().do("GET", "/api/v1/items/"+itoa(it.ID), nil).decode(t, &item)
-	if item.LastPublishedAt == nil || item.LastPublishedAt.In(shanghai).Format("2006-01-02") != "2026-11-23" {
+	if item.LastPublishedAt == nil || item.LastPublishedAt.In(catalog.Shanghai).Format("2006-01-02") != "2026-11-23" {
 		t.Errorf("item last published %v", item.LastPublishedAt)
 	}
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -150,6 +151,12 @@ func reason(c *fiber.Ctx) (string, error) {
 }
 
 func (s *server) handleItemRetire(c *fiber.Ctx) error {
+	return retire(c, s.items.RetireItem, s.items.FindItem)
+}
+
+// retire withdraws the record the route names with the reason given, and
+// answers with the record as it now is.
+func retire[T any](c *fiber.Ctx, do func(context.Context, int64, string, catalog.Actor) error, find func(context.Context, int64) (*T, error)) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
@@ -158,14 +165,14 @@ func (s *server) handleItemRetire(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.items.RetireItem(c.UserContext(), id, why, actor(c)); err != nil {
+	if err := do(c.UserContext(), id, why, actor(c)); err != nil {
 		return err
 	}
-	it, err := s.items.FindItem(c.UserContext(), id)
+	v, err := find(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(it)
+	return c.JSON(v)
 }
 
 func (s *server) handleItemHistory(c *fiber.Ctx) error {

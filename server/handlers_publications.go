@@ -11,22 +11,14 @@ import (
 	"gongkai/rbac"
 )
 
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
-
 // parseDay reads a date as 2006-01-02 (Asia/Shanghai) or RFC 3339.
 func parseDay(field, label, s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.ParseInLocation("2006-01-02", s, shanghai); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, catalog.Shanghai); err == nil {
 		return t, nil
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.In(shanghai), nil
+		return t.In(catalog.Shanghai), nil
 	}
 	return time.Time{}, catalog.Invalid(field, "%s格式不正确（应为 2020-08-13）：%q", label, s)
 }
@@ -66,13 +58,13 @@ func (in pubInput) toPublication(itemID int64) (catalog.Publication, error) {
 	if p.GeneratedOn, err = parseDay("generated_on", "生成日期", in.GeneratedOn); err != nil {
 		return p, err
 	}
-	now := time.Now().In(shanghai)
+	now := time.Now().In(catalog.Shanghai)
 	if strings.TrimSpace(in.PublishedOn) == "" {
 		p.PublishedOn = now
 	} else if p.PublishedOn, err = parseDay("published_on", "发布日期", in.PublishedOn); err != nil {
 		return p, err
 	}
-	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, shanghai)
+	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, catalog.Shanghai)
 	if !p.GeneratedOn.Before(tomorrow) {
 		return p, catalog.Invalid("generated_on", "生成日期不能晚于今天")
 	}
@@ -170,20 +162,5 @@ func (s *server) handlePubUpdate(c *fiber.Ctx) error {
 }
 
 func (s *server) handlePubRetire(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	why, err := reason(c)
-	if err != nil {
-		return err
-	}
-	if err := s.pubs.RetirePublication(c.UserContext(), id, why, actor(c)); err != nil {
-		return err
-	}
-	p, err := s.pubs.FindPublication(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(p)
+	return retire(c, s.pubs.RetirePublication, s.pubs.FindPublication)
 }

@@ -4,21 +4,12 @@ import (
 	"context"
 	"errors"
 	"sort"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"gongkai/catalog"
 )
-
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
 
 func nextSerial(tx *gorm.DB, unit, month string) (int, error) {
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&serialRecord{UnitCode: unit, Month: month}).Error; err != nil {
@@ -97,8 +88,8 @@ func (s *Store) withItemNames(ctx context.Context, pubs []catalog.Publication) e
 }
 
 func toLocal(p *catalog.Publication) {
-	p.GeneratedOn = p.GeneratedOn.In(shanghai)
-	p.PublishedOn = p.PublishedOn.In(shanghai)
+	p.GeneratedOn = p.GeneratedOn.In(catalog.Shanghai)
+	p.PublishedOn = p.PublishedOn.In(catalog.Shanghai)
 }
 
 // FindPublications implements catalog.PublicationService.
@@ -188,11 +179,11 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 			}
 			p.Publisher = u.FullName
 		}
-		serial, err := nextSerial(tx, it.UnitCode, p.PublishedOn.In(shanghai).Format("200601"))
+		serial, err := nextSerial(tx, it.UnitCode, p.PublishedOn.In(catalog.Shanghai).Format("200601"))
 		if err != nil {
 			return translate(err, "索引号")
 		}
-		r := publicationRecord{IndexNo: catalog.FormatIndexNo(it.UnitCode, p.PublishedOn.In(shanghai), serial), UnitCode: it.UnitCode, ItemID: it.ID,
+		r := publicationRecord{IndexNo: catalog.FormatIndexNo(it.UnitCode, p.PublishedOn.In(catalog.Shanghai), serial), UnitCode: it.UnitCode, ItemID: it.ID,
 			Publisher: p.Publisher, Topic: p.Topic, Title: p.Title, DocNo: p.DocNo, GeneratedOn: p.GeneratedOn.UTC(), PublishedOn: p.PublishedOn.UTC(),
 			Body: p.Body, InterpretsID: p.InterpretsID, Status: string(catalog.PubPublished), CreatedBy: by.Username}
 		if err := tx.Omit("Unit", "Item", "Interprets").Create(&r).Error; err != nil {
@@ -347,10 +338,10 @@ func (s *Store) EnsurePublications(ctx context.Context, unitCode string, seeds [
 			if err := p.Validate(); err != nil {
 				return err
 			}
-			month := p.PublishedOn.In(shanghai).Format("200601")
+			month := p.PublishedOn.In(catalog.Shanghai).Format("200601")
 			last[month]++
 			key := sp.Key
-			recs[i] = publicationRecord{IndexNo: catalog.FormatIndexNo(unitCode, p.PublishedOn.In(shanghai), last[month]), UnitCode: unitCode, ItemID: p.ItemID,
+			recs[i] = publicationRecord{IndexNo: catalog.FormatIndexNo(unitCode, p.PublishedOn.In(catalog.Shanghai), last[month]), UnitCode: unitCode, ItemID: p.ItemID,
 				Publisher: p.Publisher, Topic: p.Topic, Title: p.Title, DocNo: p.DocNo, GeneratedOn: p.GeneratedOn.UTC(), PublishedOn: p.PublishedOn.UTC(),
 				Body: p.Body, Views: p.Views, Status: string(catalog.PubPublished), CreatedBy: p.CreatedBy, SeedKey: &key}
 			items[p.ItemID] = true
