@@ -472,3 +472,57 @@ func TestCalendar(t *testing.T) {
 		t.Errorf("after the year is entered: %d %s", r.status, r.body)
 	}
 }
+
+func TestLoginIsThrottledAfterFailures(t *testing.T) {
+	ts := newTestServer(t, true)
+	c := ts.anon()
+	for i := 0; i < 10; i++ {
+		if r := c.do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": "guess-" + itoa(int64(i))}); r.status != 401 {
+			t.Fatalf("attempt %d: %d", i, r.status)
+		}
+	}
+	r := c.do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": "Demo-2026-gongkai"})
+	if code, _, msg := r.errorOf(t); r.status != 429 || code != "too_many_requests" || !strings.Contains(msg, "一分钟") {
+		t.Errorf("11th attempt: %d %s", r.status, r.body)
+	}
+}
+
+func TestExemptions(t *testing.T) {
+	ts := sharedServer(t)
+	path := "/api/v1/units/baidi/exemptions/cszhzf"
+	body := map[string]string{"reason": "本镇无城市综合执法职能，由县城管执法局负责"}
+	if r := ts.login("sanxi-clerk").do("PUT", path, body); r.status != 403 {
+		t.Errorf("other township: %d", r.status)
+	}
+	if r := ts.login("baidi-clerk").do("PUT", "/api/v1/units/baidi/exemptions/nope", body); r.status != 400 {
+		t.Errorf("unknown domain: %d %s", r.status, r.body)
+	}
+	if r := ts.login("baidi-clerk").do("PUT", path, body); r.status != 200 {
+		t.Fatalf("own township: %d %s", r.status, r.body)
+	}
+	var u unitView
+	ts.anon().do("GET", "/api/v1/units/baidi", nil).decode(t, &u)
+	if len(u.Exemptions) != 1 || u.Exemptions[0].DomainCode != "cszhzf" || u.Exemptions[0].Reason != body["reason"] {
+		t.Errorf("exemptions %+v", u.Exemptions)
+	}
+	if r := ts.login("baidi-clerk").do("PUT", path, map[string]string{"reason": ""}); r.status != 200 {
+		t.Errorf("remove: %d", r.status)
+	}
+	ts.anon().do("GET", "/api/v1/units/baidi", nil).decode(t, &u)
+	if len(u.Exemptions) != 0 {
+		t.Errorf("exemption not removed: %+v", u.Exemptions)
+	}
+}
+
+func TestHealthzWhenTheDatabaseIsGone(t *testing.T) {
+	ts := newTestServer(t, false)
+	sqlDB, err := ts.s.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB.Close()
+	r := ts.anon().do("GET", "/healthz", nil)
+	if r.status != 503 || !strings.Contains(string(r.body), "unavailable") {
+		t.Errorf("healthz without a database: %d %s", r.status, r.body)
+	}
+}

@@ -36,6 +36,7 @@ type server struct {
 	authz    *rbac.Enforcer
 	calendar *workday.Calendar
 	calStore *wdstore.Store
+	logins   loginGuard
 	log      *slog.Logger
 }
 
@@ -114,7 +115,7 @@ var fiberMessages = map[int]struct{ code, msg string }{
 	fiber.StatusMethodNotAllowed:      {"method_not_allowed", "不支持该请求方法"},
 	fiber.StatusRequestEntityTooLarge: {"too_large", "提交的内容过大"},
 	fiber.StatusUnsupportedMediaType:  {"unsupported_media_type", "请以 JSON 提交（Content-Type: application/json）"},
-	fiber.StatusTooManyRequests:       {"too_many_requests", "请求过于频繁，请稍后再试"},
+	fiber.StatusTooManyRequests:       {"too_many_requests", "登录失败次数过多，请一分钟后再试"},
 	fiber.StatusBadRequest:            {"invalid", "请求格式不正确"},
 }
 

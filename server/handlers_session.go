@@ -1,6 +1,7 @@
 package main
 
 import (
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,6 +40,49 @@ func (s *server) sessionView(u *account.User) (sessionView, error) {
 
 var errBadLogin = catalog.Errorf(catalog.EUNAUTH, "用户名或密码错误")
 
+// loginGuard slows password guessing: after maxLoginFailures failed sign-ins
+// from one address within a minute, that address waits out the minute. It is
+// per instance, which is enough to make guessing slow.
+type loginGuard struct {
+	mu       sync.Mutex
+	failures map[string]*failureWindow
+}
+
+type failureWindow struct {
+	start time.Time
+	n     int
+}
+
+const maxLoginFailures = 10
+
+func (g *loginGuard) blocked(ip string, now time.Time) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	w := g.failures[ip]
+	return w != nil && now.Sub(w.start) < time.Minute && w.n >= maxLoginFailures
+}
+
+func (g *loginGuard) fail(ip string, now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.failures == nil {
+		g.failures = map[string]*failureWindow{}
+	}
+	w := g.failures[ip]
+	if w == nil || now.Sub(w.start) >= time.Minute {
+		if len(g.failures) > 10000 { // forget old windows rather than grow
+			for k, v := range g.failures {
+				if now.Sub(v.start) >= time.Minute {
+					delete(g.failures, k)
+				}
+			}
+		}
+		w = &failureWindow{start: now}
+		g.failures[ip] = w
+	}
+	w.n++
+}
+
 func (s *server) handleSessionCreate(c *fiber.Ctx) error {
 	var in sessionInput
 	if err := decodeJSON(c, &in); err != nil {
@@ -51,15 +95,21 @@ func (s *server) handleSessionCreate(c *fiber.Ctx) error {
 		return catalog.Invalid("password", "请输入密码")
 	}
 	ctx := c.UserContext()
+	ip := c.IP()
+	if s.logins.blocked(ip, time.Now()) {
+		return fiber.NewError(fiber.StatusTooManyRequests)
+	}
 	u, err := s.accounts.FindUserByName(ctx, in.Username)
 	if err != nil {
 		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
 			account.BurnTime()
+			s.logins.fail(ip, time.Now())
 			return errBadLogin
 		}
 		return err
 	}
 	if !account.CheckPassword(u.PasswordHash, in.Password) || u.Disabled {
+		s.logins.fail(ip, time.Now())
 		return errBadLogin
 	}
 	token, hash := account.NewToken()
