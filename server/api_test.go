@@ -474,7 +474,7 @@ func TestCalendar(t *testing.T) {
 }
 
 func TestLoginIsThrottledAfterFailures(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := newTestServer(t, false) // no accounts: unknown users count as failures too
 	c := ts.anon()
 	for i := 0; i < 10; i++ {
 		if r := c.do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": "guess-" + itoa(int64(i))}); r.status != 401 {
