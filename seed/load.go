@@ -314,6 +314,20 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 	bl := Bulletins[ud.code]
 	r := rand.New(rand.NewPCG(hash64(ud.code), 2020))
 	var out []gormstore.SeedPublication
+	// Titles are unique within the unit but for the planted duplicates, so
+	// that 标题重复 is found exactly where the bulletins found it.
+	used := map[string]bool{}
+	uniq := func(title string, on time.Time) string {
+		t := title
+		for n := 2; used[t]; n++ {
+			t = fmt.Sprintf("%s（%d月%d日）", title, int(on.Month()), on.Day())
+			if n > 2 {
+				t = fmt.Sprintf("%s（%d月%d日之%d）", title, int(on.Month()), on.Day(), n-1)
+			}
+		}
+		used[t] = true
+		return t
+	}
 	for q := 0; q < 4; q++ {
 		// The items left stale this quarter: a fixed share, chosen by hash.
 		order := make([]int, len(seeds))
@@ -330,6 +344,7 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 		}
 		var policyKeys []string
 		var policyTitles []string
+		var policyDays []time.Time
 		var quarter []gormstore.SeedPublication
 		var interp []int // indices of interpretation items
 		for i, sd := range seeds {
@@ -343,12 +358,14 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 				continue
 			}
 			for k, p := range plan(ud, it, q, r) {
+				p.title = uniq(p.title, p.gen)
 				pub := publish(ud, it, ids[sd.Key], p, r, cal)
 				key := fmt.Sprintf("%s/q%d/%d", sd.Key, q+1, k)
 				quarter = append(quarter, gormstore.SeedPublication{Key: key, Pub: pub})
 				if it.DomainCode == "zfwj" || it.DomainCode == "zcfg" {
 					policyKeys = append(policyKeys, key)
 					policyTitles = append(policyTitles, p.title)
+					policyDays = append(policyDays, pub.PublishedOn)
 				}
 			}
 		}
@@ -363,8 +380,10 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 				if k >= 2 {
 					break
 				}
-				title := "《" + policyTitles[k] + "》政策解读"
-				p := pubPlan{gen: quarterDay(q, r), title: title}
+				// Interpreted the day the policy is out or a few days after.
+				gen := policyDays[k].AddDate(0, 0, r.IntN(4))
+				gen = time.Date(gen.Year(), gen.Month(), gen.Day(), 0, 0, 0, 0, catalog.Shanghai)
+				p := pubPlan{gen: gen, title: uniq("《"+policyTitles[k]+"》政策解读", gen)}
 				pub := publish(ud, it, ids[sd.Key], p, r, cal)
 				sp := gormstore.SeedPublication{Key: fmt.Sprintf("%s/q%d/%d", sd.Key, q+1, k), Pub: pub}
 				if !bl.UnlinkedInterpretation[q] {
@@ -375,23 +394,20 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 		}
 		if bl.Irregular[q] && len(quarter) > 2 {
 			// 标题重复: the same notice published twice.
-			for k := 0; k < 2; k++ {
-				orig := quarter[r.IntN(len(quarter))]
+			picks := r.Perm(len(quarter))[:2]
+			for _, pick := range picks {
+				orig := quarter[pick]
 				dup := orig.Pub
 				dup.PublishedOn = dup.PublishedOn.AddDate(0, 0, 2+r.IntN(5))
 				if dup.PublishedOn.Year() > 2020 {
 					continue
 				}
-				quarter = append(quarter, gormstore.SeedPublication{Key: orig.Key + "/dup", Pub: dup})
+				quarter = append(quarter, gormstore.SeedPublication{Key: orig.Key + "/dup", Pub: dup, InterpretsKey: orig.InterpretsKey})
 			}
 		}
 		out = append(out, quarter...)
 	}
 	return out
-}
-
-func quarterDay(q int, r *rand.Rand) time.Time {
-	return time.Date(2020, time.Month(q*3+1), 1, 0, 0, 0, 0, catalog.Shanghai).AddDate(0, r.IntN(3), r.IntN(26))
 }
 
 func publish(ud unitDef, it catalog.Item, itemID int64, p pubPlan, r *rand.Rand, cal *workday.Calendar) catalog.Publication {

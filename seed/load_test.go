@@ -127,4 +127,74 @@ func TestDemoIsIdempotentAndComplete(t *testing.T) {
 	if len(seed.DemoUsernames()) != 2+2*39 || first["audit_log"] != 0 {
 		t.Errorf("demo users %d, audit rows %d", len(seed.DemoUsernames()), first["audit_log"])
 	}
+	t.Run("FollowsTheBulletins", func(t *testing.T) { followsBulletins(t, st, units) })
+}
+
+// followsBulletins checks that the 2020 publications show what the county's
+// bulletins found: each quarter, the share of a unit's items expected that
+// quarter but left without a publication matches the bulletin's grade;
+// interpretations are unlinked exactly where the bulletin says so; duplicate
+// titles appear where it found irregular publishing.
+func followsBulletins(t *testing.T, st seed.Stores, units []catalog.Unit) {
+	ctx := context.Background()
+	bounds := [4][2]float64{{0, 0}, {0.01, 0.2}, {0.2, 0.5}, {0.5, 1}}
+	for _, u := range units {
+		bl := seed.Bulletins[u.Code]
+		items, _ := st.Catalog.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
+		pubs, _ := st.Catalog.FindPublications(ctx, catalog.PubFilter{UnitCode: u.Code})
+		byItemQ := map[int64][4]int{}
+		titles := [4]map[string]int{{}, {}, {}, {}}
+		var linked, unlinked [4]int
+		isInterp := map[int64]bool{}
+		for _, it := range items {
+			isInterp[it.ID] = it.DomainCode == "zcjd"
+		}
+		for _, p := range pubs {
+			q := (int(p.PublishedOn.Month()) - 1) / 3
+			c := byItemQ[p.ItemID]
+			c[q]++
+			byItemQ[p.ItemID] = c
+			titles[q][p.Title]++
+			if isInterp[p.ItemID] {
+				if p.InterpretsID != nil {
+					linked[q]++
+				} else {
+					unlinked[q]++
+				}
+			}
+		}
+		for q := 0; q < 4; q++ {
+			expected, missing := 0, 0
+			for _, it := range items {
+				r := it.TimeLimit
+				if r.Kind == catalog.RulePeriodic && r.Period == catalog.PeriodYearly || it.DomainCode == "zcjd" {
+					continue // due once a year, or depends on the quarter's policies
+				}
+				expected++
+				if byItemQ[it.ID][q] == 0 {
+					missing++
+				}
+			}
+			share := float64(missing) / float64(expected)
+			b := bounds[bl.Stale[q]]
+			if share < b[0] || share > b[1] {
+				t.Errorf("%s Q%d: %d of %d items without publication (%.0f%%), bulletin grade %d", u.Name, q+1, missing, expected, share*100, bl.Stale[q])
+			}
+			if bl.UnlinkedInterpretation[q] && linked[q] > 0 {
+				t.Errorf("%s Q%d: interpretations linked although the bulletin says 政策解读未关联文件", u.Name, q+1)
+			}
+			if !bl.UnlinkedInterpretation[q] && unlinked[q] > 0 {
+				t.Errorf("%s Q%d: %d interpretations unlinked", u.Name, q+1, unlinked[q])
+			}
+			dups := 0
+			for _, n := range titles[q] {
+				if n > 1 {
+					dups++
+				}
+			}
+			if bl.Irregular[q] != (dups > 0) {
+				t.Errorf("%s Q%d: %d duplicate titles, irregular=%v", u.Name, q+1, dups, bl.Irregular[q])
+			}
+		}
+	}
 }
