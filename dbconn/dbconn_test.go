@@ -1,0 +1,50 @@
+package dbconn_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gongkai/dbconn"
+)
+
+// TestSQLitePragmas: every pooled connection has foreign keys on, WAL and a
+// busy timeout, so concurrent writers wait instead of failing.
+func TestSQLitePragmas(t *testing.T) {
+	db, err := dbconn.Open(dbconn.SQLite, filepath.Join(t.TempDir(), "sub", "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	defer sqlDB.Close()
+	for i := 0; i < 3; i++ { // more than one connection of the pool
+		conn, err := sqlDB.Conn(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var fk, timeout int
+		var mode string
+		conn.QueryRowContext(t.Context(), "PRAGMA foreign_keys").Scan(&fk)
+		conn.QueryRowContext(t.Context(), "PRAGMA journal_mode").Scan(&mode)
+		conn.QueryRowContext(t.Context(), "PRAGMA busy_timeout").Scan(&timeout)
+		if fk != 1 || mode != "wal" || timeout < 5000 {
+			t.Errorf("connection %d: foreign_keys=%d journal_mode=%s busy_timeout=%d", i, fk, mode, timeout)
+		}
+	}
+}
+
+func TestMySQLDSNGetsItsParameters(t *testing.T) {
+	got := dbconn.MySQLDSN("u:p@tcp(db:3306)/gongkai")
+	for _, want := range []string{"parseTime=true", "loc=UTC", "charset=utf8mb4"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%s lacks %s", got, want)
+		}
+	}
+	if got := dbconn.MySQLDSN("u@tcp(db)/g?parseTime=false"); strings.Count(got, "parseTime") != 1 || !strings.Contains(got, "?parseTime=false&") {
+		t.Errorf("a given parameter is overridden: %s", got)
+	}
+	if _, err := dbconn.Open("oracle", "x"); err == nil {
+		t.Error("unknown driver accepted")
+	}
+}
