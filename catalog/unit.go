@@ -59,6 +59,9 @@ type Unit struct {
 	Postcode    string `json:"postcode,omitempty"`
 	Head        string `json:"head,omitempty"` // 负责人
 	SortOrder   int    `json:"sort_order"`
+	// CatalogRev changes whenever the unit's catalogue or publications do;
+	// readers use it to cache.
+	CatalogRev int64 `json:"catalog_revision"`
 }
 
 // Validate checks a unit before it is stored.
@@ -116,6 +119,8 @@ type UnitService interface {
 	FindUnit(ctx context.Context, code string) (*Unit, error)
 	// FindDomains returns every domain in display order.
 	FindDomains(ctx context.Context) ([]Domain, error)
+	// CatalogRevision returns the unit's CatalogRev; ENOTFOUND.
+	CatalogRevision(ctx context.Context, code string) (int64, error)
 	// FindExemptions returns a unit's 未涉及领域说明.
 	FindExemptions(ctx context.Context, unitCode string) ([]Exemption, error)
 	// SetExemption records (or, with an empty reason, removes) that a domain

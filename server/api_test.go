@@ -1,9 +1,11 @@
 package main
 
 import (
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/catalog"
 )
@@ -525,4 +527,72 @@ func TestHealthzWhenTheDatabaseIsGone(t *testing.T) {
 	if r.status != 503 || !strings.Contains(string(r.body), "unavailable") {
 		t.Errorf("healthz without a database: %d %s", r.status, r.body)
 	}
+}
+
+// TestItemListCacheFollowsEveryWrite: the cached item list of a unit changes
+// with writes made through the API and with writes made behind this
+// instance's back (another instance on the same database); an ETag saves a
+// browser the body while nothing changed.
+func TestItemListCacheFollowsEveryWrite(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.anon()
+	r := c.do("GET", "/api/v1/units/yunle/items", nil)
+	etag := r.header.Get("ETag")
+	if r.status != 200 || etag == "" {
+		t.Fatalf("list: %d etag %q", r.status, etag)
+	}
+	req := httptest.NewRequest("GET", "/api/v1/units/yunle/items", nil)
+	req.Header.Set("If-None-Match", etag)
+	if r := c.send(req); r.status != 304 {
+		t.Errorf("unchanged list with its ETag: %d", r.status)
+	}
+	// Another instance adds an item: this one must see it.
+	it := catalog.Item{UnitCode: "yunle", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "另一实例新增", Content: "x"}}
+	it.ApplyDefaults(catalog.Unit{Level: catalog.LevelTownship, FullName: "旌德县云乐镇人民政府"})
+	if err := ts.s.items.CreateItem(t.Context(), &it, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	var items []catalog.Item
+	r = c.do("GET", "/api/v1/units/yunle/items", nil)
+	r.decode(t, &items)
+	if r.header.Get("ETag") == etag || !hasItem(items, it.ID) {
+		t.Errorf("list after another instance's write: etag %q (was %q), new item listed %v", r.header.Get("ETag"), etag, hasItem(items, it.ID))
+	}
+	// A publication changes the item's last publication date in the list.
+	p := catalog.Publication{ItemID: it.ID, Title: "云乐镇测试通知", GeneratedOn: time.Now(), PublishedOn: time.Now()}
+	if err := ts.s.pubs.CreatePublication(t.Context(), &p, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	c.do("GET", "/api/v1/units/yunle/items", nil).decode(t, &items)
+	for _, x := range items {
+		if x.ID == it.ID && x.LastPublishedAt == nil {
+			t.Error("last publication date not in the list after publishing")
+		}
+	}
+	if err := ts.s.items.RetireItem(t.Context(), it.ID, "测试结束", catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	c.do("GET", "/api/v1/units/yunle/items", nil).decode(t, &items)
+	if hasItem(items, it.ID) {
+		t.Error("retired item still in the cached list")
+	}
+	// A domain filter is answered from the database.
+	c.do("GET", "/api/v1/units/yunle/items?domain=czzj", nil).decode(t, &items)
+	for _, x := range items {
+		if x.DomainCode != "czzj" {
+			t.Errorf("filter by domain returned %s", x.DomainCode)
+		}
+	}
+	if len(items) == 0 {
+		t.Error("no 财政资金 items for 云乐镇")
+	}
+}
+
+func hasItem(items []catalog.Item, id int64) bool {
+	for _, x := range items {
+		if x.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -26,18 +26,19 @@ import (
 
 // server holds every concrete dependency; it is the only place that does.
 type server struct {
-	cfg      Config
-	db       *gorm.DB
-	catalog  *gormstore.Store
-	units    catalog.UnitService
-	items    catalog.ItemService
-	pubs     catalog.PublicationService
-	accounts account.Service
-	authz    *rbac.Enforcer
-	calendar *workday.Calendar
-	calStore *wdstore.Store
-	logins   loginGuard
-	log      *slog.Logger
+	cfg       Config
+	db        *gorm.DB
+	catalog   *gormstore.Store
+	units     catalog.UnitService
+	items     catalog.ItemService
+	pubs      catalog.PublicationService
+	accounts  account.Service
+	authz     *rbac.Enforcer
+	calendar  *workday.Calendar
+	calStore  *wdstore.Store
+	logins    loginGuard
+	itemLists listCache
+	log       *slog.Logger
 }
 
 // open connects to the database, migrates it, loads the calendar overrides

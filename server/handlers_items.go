@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -45,16 +47,71 @@ func (s *server) pubUnit(c *fiber.Ctx) (string, error) {
 	return p.UnitCode, nil
 }
 
+// handleItemIndex lists a unit's active items. It is the busiest public read
+// (the portal and every kiosk ask it), so the encoded list is kept per unit and
+// served again while the unit's catalogue revision in the database is the
+// same; any instance's write changes the revision. Browsers get an ETag.
 func (s *server) handleItemIndex(c *fiber.Ctx) error {
-	code := c.Params("code")
-	if _, err := s.units.FindUnit(c.UserContext(), code); err != nil {
-		return err
-	}
-	items, err := s.items.FindItems(c.UserContext(), catalog.ItemFilter{UnitCode: code, DomainCode: c.Query("domain")})
+	code := strings.Clone(c.Params("code"))
+	domain := c.Query("domain")
+	rev, err := s.units.CatalogRevision(c.UserContext(), code)
 	if err != nil {
 		return err
 	}
-	return c.JSON(items)
+	etag := fmt.Sprintf(`W/"items-%s-%d"`, code, rev)
+	if domain == "" && c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	body, ok := s.itemLists.get(code, rev)
+	if !ok || domain != "" {
+		items, err := s.items.FindItems(c.UserContext(), catalog.ItemFilter{UnitCode: code, DomainCode: domain})
+		if err != nil {
+			return err
+		}
+		if body, err = json.Marshal(items); err != nil {
+			return err
+		}
+		if domain == "" {
+			s.itemLists.put(code, rev, body)
+		} else {
+			etag = ""
+		}
+	}
+	if etag != "" {
+		c.Set(fiber.HeaderETag, etag)
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(body)
+}
+
+// listCache keeps one encoded list per unit with the revision it was read at.
+type listCache struct {
+	mu sync.RWMutex
+	m  map[string]cachedList
+}
+
+type cachedList struct {
+	rev  int64
+	body []byte
+}
+
+func (lc *listCache) get(unit string, rev int64) ([]byte, bool) {
+	lc.mu.RLock()
+	defer lc.mu.RUnlock()
+	e, ok := lc.m[unit]
+	return e.body, ok && e.rev == rev
+}
+
+func (lc *listCache) put(unit string, rev int64, body []byte) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.m == nil {
+		lc.m = map[string]cachedList{}
+	}
+	if e, ok := lc.m[unit]; !ok || e.rev <= rev {
+		lc.m[unit] = cachedList{rev, body}
+	}
 }
 
 // itemInput is the JSON body of an item create or update: the standard

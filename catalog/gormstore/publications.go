@@ -3,6 +3,7 @@ package gormstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 
 	"gorm.io/gorm"
@@ -159,6 +160,13 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		unit, err := unitOf(tx, &itemRecord{}, p.ItemID, fmt.Sprintf("事项（编号%d）", p.ItemID))
+		if err != nil {
+			return err
+		}
+		if err := lockUnit(tx, unit); err != nil {
+			return err
+		}
 		var it itemRecord
 		if err := tx.Take(&it, p.ItemID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -206,6 +214,13 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		unit, err := unitOf(tx, &publicationRecord{}, p.ID, "公开信息")
+		if err != nil {
+			return err
+		}
+		if err := lockUnit(tx, unit); err != nil {
+			return err
+		}
 		var r publicationRecord
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, p.ID).Error; err != nil {
 			return translate(err, "公开信息")
@@ -242,6 +257,13 @@ func (s *Store) RetirePublication(ctx context.Context, id int64, reason string, 
 		return catalog.Invalid("reason", "撤回信息须填写原因")
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		unit, err := unitOf(tx, &publicationRecord{}, id, "公开信息")
+		if err != nil {
+			return err
+		}
+		if err := lockUnit(tx, unit); err != nil {
+			return err
+		}
 		var r publicationRecord
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, id).Error; err != nil {
 			return translate(err, "公开信息")
@@ -305,6 +327,9 @@ type SeedPublication struct {
 func (s *Store) EnsurePublications(ctx context.Context, unitCode string, seeds []SeedPublication) (int, error) {
 	created := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockUnit(tx, unitCode); err != nil {
+			return err
+		}
 		var have []string
 		if err := tx.Model(&publicationRecord{}).Where("unit_code = ? AND seed_key IS NOT NULL", unitCode).Pluck("seed_key", &have).Error; err != nil {
 			return err

@@ -23,8 +23,11 @@ type unitRecord struct {
 	Postcode    string `gorm:"size:10"`
 	Head        string `gorm:"size:60"`
 	SortOrder   int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// CatalogRev counts the writes to the unit's catalogue and publications;
+	// bumping it first in every such transaction also serialises them.
+	CatalogRev int64 `gorm:"not null;default:0"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 func (unitRecord) TableName() string { return "units" }
@@ -32,7 +35,7 @@ func (unitRecord) TableName() string { return "units" }
 func (r unitRecord) toUnit() catalog.Unit {
 	u := catalog.Unit{ID: r.ID, Code: r.Code, Name: r.Name, FullName: r.FullName, Level: catalog.Level(r.Level), Kind: catalog.Kind(r.Kind),
 		Functions: r.Functions, Address: r.Address, OfficeHours: r.OfficeHours, Phone: r.Phone, Fax: r.Fax, Email: r.Email,
-		Postcode: r.Postcode, Head: r.Head, SortOrder: r.SortOrder}
+		Postcode: r.Postcode, Head: r.Head, SortOrder: r.SortOrder, CatalogRev: r.CatalogRev}
 	u.KindName = u.Kind.Name()
 	return u
 }

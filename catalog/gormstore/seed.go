@@ -23,6 +23,9 @@ func (s *Store) EnsureItems(ctx context.Context, unitCode string, seeds []SeedIt
 	ids := map[string]int64{}
 	created := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockUnit(tx, unitCode); err != nil {
+			return err
+		}
 		var have []struct {
 			ID      int64
 			SeedKey string

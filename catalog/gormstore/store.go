@@ -86,6 +86,42 @@ func (s *Store) FindUnit(ctx context.Context, code string) (*catalog.Unit, error
 	return &u, nil
 }
 
+// CatalogRevision implements catalog.UnitService.
+func (s *Store) CatalogRevision(ctx context.Context, code string) (int64, error) {
+	var r unitRecord
+	if err := s.db.WithContext(ctx).Select("catalog_rev").Where("code = ?", code).Take(&r).Error; err != nil {
+		return 0, translate(err, "单位“"+code+"”")
+	}
+	return r.CatalogRev, nil
+}
+
+// lockUnit bumps the unit's catalogue revision. Every transaction that writes
+// a unit's items or publications does it first: the row lock it takes
+// serialises the unit's writers before they touch any other row, so they
+// cannot deadlock on the foreign-key locks of MySQL.
+func lockUnit(tx *gorm.DB, code string) error {
+	res := tx.Model(&unitRecord{}).Where("code = ?", code).UpdateColumn("catalog_rev", gorm.Expr("catalog_rev + 1"))
+	if res.Error != nil {
+		return translate(res.Error, "单位")
+	}
+	if res.RowsAffected == 0 {
+		return catalog.Errorf(catalog.ENOTFOUND, "单位“%s”不存在", code)
+	}
+	return nil
+}
+
+// unitOf reads which unit a row belongs to, without locking it.
+func unitOf(tx *gorm.DB, model any, id int64, what string) (string, error) {
+	var code string
+	if err := tx.Model(model).Where("id = ?", id).Pluck("unit_code", &code).Error; err != nil {
+		return "", translate(err, what)
+	}
+	if code == "" {
+		return "", catalog.Errorf(catalog.ENOTFOUND, "%s不存在", what)
+	}
+	return code, nil
+}
+
 // FindDomains implements catalog.UnitService.
 func (s *Store) FindDomains(ctx context.Context) ([]catalog.Domain, error) {
 	var rs []domainRecord
@@ -298,6 +334,9 @@ func (s *Store) createItem(ctx context.Context, it *catalog.Item, seedKey *strin
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockUnit(tx, it.UnitCode); err != nil {
+			return err
+		}
 		if err := checkRefs(tx, it.UnitCode, it.DomainCode); err != nil {
 			return err
 		}
@@ -328,6 +367,13 @@ func (s *Store) UpdateItem(ctx context.Context, it *catalog.Item, reason string,
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		unit, err := unitOf(tx, &itemRecord{}, it.ID, "事项")
+		if err != nil {
+			return err
+		}
+		if err := lockUnit(tx, unit); err != nil {
+			return err
+		}
 		var r itemRecord
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, it.ID).Error; err != nil {
 			return translate(err, "事项")
@@ -364,6 +410,13 @@ func (s *Store) RetireItem(ctx context.Context, id int64, reason string, by cata
 		return catalog.Invalid("reason", "撤销事项须填写原因")
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		unit, err := unitOf(tx, &itemRecord{}, id, "事项")
+		if err != nil {
+			return err
+		}
+		if err := lockUnit(tx, unit); err != nil {
+			return err
+		}
 		var r itemRecord
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, id).Error; err != nil {
 			return translate(err, "事项")
