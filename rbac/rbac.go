@@ -197,12 +197,6 @@ func (en *Enforcer) Assign(grants map[int64][]Grant) error {
 	return nil
 }
 
-// Revoke removes a user's role in a unit.
-func (en *Enforcer) Revoke(userID int64, g Grant) error {
-	_, err := en.e.RemoveGroupingPolicy(User(userID), g.Role.subject(), g.Unit)
-	return err
-}
-
 // GrantsOf lists a user's roles per unit.
 func (en *Enforcer) GrantsOf(userID int64) ([]Grant, error) {
 	rules, err := en.e.GetFilteredGroupingPolicy(0, User(userID))

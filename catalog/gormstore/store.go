@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -309,27 +308,6 @@ func snapshot(tx *gorm.DB, r itemRecord, action, reason string, by catalog.Actor
 
 // CreateItem implements catalog.ItemService.
 func (s *Store) CreateItem(ctx context.Context, it *catalog.Item, by catalog.Actor) error {
-	return s.createItem(ctx, it, nil, by)
-}
-
-// EnsureItem creates an item under a seed key unless one exists; it returns
-// the item's id and whether it created it.
-func (s *Store) EnsureItem(ctx context.Context, key string, it *catalog.Item, by catalog.Actor) (int64, bool, error) {
-	var r itemRecord
-	err := s.db.WithContext(ctx).Select("id").Where("seed_key = ?", key).Take(&r).Error
-	if err == nil {
-		return r.ID, false, nil
-	}
-	if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, false, translate(err, "事项")
-	}
-	if err := s.createItem(ctx, it, &key, by); err != nil {
-		return 0, false, err
-	}
-	return it.ID, true, nil
-}
-
-func (s *Store) createItem(ctx context.Context, it *catalog.Item, seedKey *string, by catalog.Actor) error {
 	if err := it.Validate(); err != nil {
 		return err
 	}
@@ -346,7 +324,7 @@ func (s *Store) createItem(ctx context.Context, it *catalog.Item, seedKey *strin
 			it.SortOrder = max.M + 10
 		}
 		r := itemRecord{UnitCode: it.UnitCode, TemplateID: it.TemplateID, Cols: fromColumns(it.Columns), SortOrder: it.SortOrder,
-			Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username, SeedKey: seedKey}
+			Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username}
 		if err := tx.Omit("Unit", "Domain", "Template").Create(&r).Error; err != nil {
 			return translate(err, "事项")
 		}
@@ -354,9 +332,6 @@ func (s *Store) createItem(ctx context.Context, it *catalog.Item, seedKey *strin
 			return translate(err, "事项版本")
 		}
 		*it = r.toItem()
-		if seedKey != nil {
-			return nil // the demo data are not user actions
-		}
 		return audit(tx, by, it.UnitCode, "catalog", "create", r.ID, it.Level1+"/"+it.Level2)
 	})
 }
@@ -475,5 +450,3 @@ func (s *Store) FindAudit(ctx context.Context, unitCode string, limit int) ([]ca
 func (s *Store) Audit(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string) error {
 	return audit(s.db.WithContext(ctx), by, unit, obj, action, target, detail)
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
