@@ -11,11 +11,31 @@ import (
 // PubStatus is where a publication stands.
 type PubStatus string
 
-// Publication statuses. The three-level review adds draft states later.
+// Publication statuses of the three-level review (三级审核); see Workflow.
 const (
-	PubPublished PubStatus = "published"
-	PubRetired   PubStatus = "retired" // withdrawn by its unit, kept on record
+	PubDraft     PubStatus = "draft"      // 草稿
+	PubSubmitted PubStatus = "submitted"  // 待审核: the clerk's 一级审核 is done
+	PubPublished PubStatus = "published"  // 已发布: approved by a leader (二级审核)
+	PubTakenDown PubStatus = "taken_down" // 已撤下待整改: the county's 三级审核 found a fault
+	PubWithdrawn PubStatus = "withdrawn"  // 已撤回: by its unit, kept on record
 )
+
+// Name is the status in Chinese.
+func (s PubStatus) Name() string {
+	switch s {
+	case PubDraft:
+		return "草稿"
+	case PubSubmitted:
+		return "待审核"
+	case PubPublished:
+		return "已发布"
+	case PubTakenDown:
+		return "已撤下待整改"
+	case PubWithdrawn:
+		return "已撤回"
+	}
+	return string(s)
+}
 
 // Shanghai is the time zone of dates at the edges (生成日期, 发布日期, deadlines);
 // storage is UTC. China keeps no daylight saving, so the fixed offset serves
@@ -65,11 +85,23 @@ type Publication struct {
 	Attachments []Attachment `json:"attachments"`
 	Views       int64        `json:"views"`
 	// InterpretsID links a 政策解读 to the policy publication it explains.
-	InterpretsID  *int64    `json:"interprets_id,omitempty"`
-	Status        PubStatus `json:"status"`
-	RetiredReason string    `json:"retired_reason,omitempty"`
-	CreatedBy     string    `json:"created_by"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	InterpretsID *int64    `json:"interprets_id,omitempty"`
+	Status       PubStatus `json:"status"`
+	StatusName   string    `json:"status_name"`
+	// StatusReason and StatusNote are those of the last step that gave one
+	// (退回, 撤下, 撤回); TakedownReason is the code of a 三级审核 takedown
+	// and RectifyDue the day the unit must have rectified it by.
+	StatusReason   string     `json:"status_reason,omitempty"`
+	StatusNote     string     `json:"status_note,omitempty"`
+	TakedownReason string     `json:"takedown_reason,omitempty"`
+	RectifyDue     *time.Time `json:"rectify_due,omitempty"`
+	SubmittedBy    string     `json:"submitted_by,omitempty"`
+	ApprovedBy     string     `json:"approved_by,omitempty"`
+	// Version counts the changes; an update that names an older one is
+	// refused (someone else changed the publication meanwhile).
+	Version   int       `json:"version"`
+	CreatedBy string    `json:"created_by"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Validate normalizes and checks a publication before it is stored; messages
@@ -102,10 +134,7 @@ func (p *Publication) Validate() error {
 	if p.GeneratedOn.IsZero() {
 		return Invalid("generated_on", "生成日期不能为空")
 	}
-	if p.PublishedOn.IsZero() {
-		return Invalid("published_on", "发布日期不能为空")
-	}
-	if p.PublishedOn.Before(p.GeneratedOn) {
+	if !p.PublishedOn.IsZero() && p.PublishedOn.Before(p.GeneratedOn) {
 		return Invalid("published_on", "发布日期（%s）不能早于生成日期（%s）", p.PublishedOn.Format("2006-01-02"), p.GeneratedOn.Format("2006-01-02"))
 	}
 	if utf8.RuneCountInString(p.Body) > 200000 {
@@ -123,12 +152,12 @@ func FormatIndexNo(unitCode string, on time.Time, serial int) string {
 	return fmt.Sprintf("%s/%s-%05d", unitCode, on.Format("200601"), serial)
 }
 
-// PubFilter selects publications.
+// PubFilter selects publications; without Statuses only published ones.
 type PubFilter struct {
-	ItemID         int64
-	UnitCode       string
-	IncludeRetired bool
-	Limit          int
+	ItemID   int64
+	UnitCode string
+	Statuses []PubStatus
+	Limit    int
 }
 
 // PublicationService keeps publications.
@@ -141,11 +170,16 @@ type PublicationService interface {
 	// 索引号; EINVALID, ENOTFOUND for an unknown item, ECONFLICT when the item
 	// is retired.
 	CreatePublication(ctx context.Context, p *Publication, by Actor) error
-	// UpdatePublication changes the editable fields; ENOTFOUND, EINVALID.
+	// UpdatePublication changes the editable fields of a draft or of a
+	// publication taken down for rectification; ENOTFOUND, EINVALID,
+	// ECONFLICT in another state or when p.Version is not the current one.
 	UpdatePublication(ctx context.Context, p *Publication, by Actor) error
-	// RetirePublication withdraws a publication with a reason; EINVALID
-	// without one, ECONFLICT when already withdrawn.
-	RetirePublication(ctx context.Context, id int64, reason string, by Actor) error
+	// Transition takes a step of the review workflow; ECONFLICT when the
+	// step is not open in the current state, EFORBIDDEN when a submitter
+	// approves their own submission, EINVALID for a missing reason or check.
+	Transition(ctx context.Context, id int64, step Step, by Actor) (*Publication, error)
+	// FindEvents returns a publication's workflow steps, oldest first.
+	FindEvents(ctx context.Context, id int64) ([]Event, error)
 	// AddAttachment records a stored file for a publication; ENOTFOUND.
 	AddAttachment(ctx context.Context, pubID int64, a *Attachment, by Actor) error
 	// FindAttachment returns an attachment with its publication id; ENOTFOUND.

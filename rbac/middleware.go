@@ -58,25 +58,27 @@ func County() UnitFrom {
 //
 //go:noinline
 func (en *Enforcer) Require(obj Object, act Action, from UnitFrom) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		p, ok := PrincipalOf(c)
-		if !ok {
-			return catalog.Errorf(catalog.EUNAUTH, "请先登录")
-		}
-		unit, err := from(c)
-		if err != nil {
-			return err
-		}
-		allowed, err := en.Allow(p.ID, unit, obj, act)
-		if err != nil {
-			return err
-		}
-		if !allowed {
-			return catalog.Errorf(catalog.EFORBIDDEN, "无权执行此操作：您的账号不能在该单位%s%s", actName(act), objName(obj))
-		}
-		c.Locals(unitKey, unit)
-		return c.Next()
+	return func(c *fiber.Ctx) error { return en.check(c, obj, act, from) }
+}
+
+func (en *Enforcer) check(c *fiber.Ctx, obj Object, act Action, from UnitFrom) error {
+	p, ok := PrincipalOf(c)
+	if !ok {
+		return catalog.Errorf(catalog.EUNAUTH, "请先登录")
 	}
+	unit, err := from(c)
+	if err != nil {
+		return err
+	}
+	allowed, err := en.Allow(p.ID, unit, obj, act)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		return catalog.Errorf(catalog.EFORBIDDEN, "无权执行此操作：您的账号不能在该单位%s%s", actName(act), objName(obj))
+	}
+	c.Locals(unitKey, unit)
+	return c.Next()
 }
 
 func actName(a Action) string {
@@ -84,7 +86,9 @@ func actName(a Action) string {
 	case ActRead:
 		return "查看"
 	case ActPublish:
-		return "发布"
+		return "审核发布"
+	case ActTakedown:
+		return "撤下"
 	}
 	return "修改"
 }
@@ -107,12 +111,36 @@ func objName(o Object) string {
 	return string(o)
 }
 
-var requirePC = reflect.ValueOf((&Enforcer{}).Require("", "", nil)).Pointer()
+// ActionFrom finds the action a request needs when it depends on the
+// resource (a workflow step needs a different right in each state).
+type ActionFrom func(c *fiber.Ctx) (Action, error)
+
+// RequireFunc is Require with the action found per request.
+//
+//go:noinline
+func (en *Enforcer) RequireFunc(obj Object, actFrom ActionFrom, from UnitFrom) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		act, err := actFrom(c)
+		if err != nil {
+			return err
+		}
+		return en.check(c, obj, act, from)
+	}
+}
+
+var (
+	requirePC     = reflect.ValueOf((&Enforcer{}).Require("", "", nil)).Pointer()
+	requireFuncPC = reflect.ValueOf((&Enforcer{}).RequireFunc("", nil, nil)).Pointer()
+)
 
 // IsRequire tells whether a route handler is an authorisation check made by
-// Require; the route-table test uses it to find unguarded writes.
+// Require or RequireFunc; the route-table test uses it to find unguarded writes.
 func IsRequire(h fiber.Handler) bool {
-	return h != nil && reflect.ValueOf(h).Pointer() == requirePC
+	if h == nil {
+		return false
+	}
+	pc := reflect.ValueOf(h).Pointer()
+	return pc == requirePC || pc == requireFuncPC
 }
 
 // Query takes the unit code from a query parameter; without one the request

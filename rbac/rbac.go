@@ -61,8 +61,9 @@ type Action string
 const (
 	ActRead    Action = "read"
 	ActWrite   Action = "write"
-	ActPublish Action = "publish"
-	actAny     Action = "*"
+	ActPublish  Action = "publish"  // 二级审核: approve, return, withdraw
+	ActTakedown Action = "takedown" // 三级审核: the county office takes a publication down
+	actAny      Action = "*"
 )
 
 // AllUnits is the domain of a county-wide binding (admin, inspector) and of

@@ -309,44 +309,54 @@ func TestPublications(t *testing.T) {
 	if p2.IndexNo <= p.IndexNo || p2.IndexNo[:len("miaoshou/202611-")] != p.IndexNo[:len("miaoshou/202611-")] {
 		t.Errorf("serials %s then %s", p.IndexNo, p2.IndexNo)
 	}
+	// A new publication is a draft: only the unit sees it.
+	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil); r.status != 404 {
+		t.Errorf("a draft is public: %d", r.status)
+	}
 	var got catalog.Publication
-	ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &got)
-	if got.Title != body["title"] || got.DocNo != "庙政〔2026〕3号" || got.GeneratedOn.Format("2006-01-02") != "2026-11-20" {
+	ms.do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &got)
+	if got.Status != catalog.PubDraft || got.Title != body["title"] || got.DocNo != "庙政〔2026〕3号" || got.GeneratedOn.Format("2006-01-02") != "2026-11-20" {
 		t.Errorf("read back %+v", got)
+	}
+	// Edit the draft, submit with the first-level check, approve by the leader.
+	body["title"] = "庙首镇关于2026年秸秆禁烧工作的通知（修订）"
+	if r := ms.do("PUT", "/api/v1/publications/"+itoa(p.ID), body); r.status != 200 {
+		t.Fatalf("update: %d %s", r.status, r.body)
+	}
+	if r := ms.step(p.ID, "submit", map[string]any{"checklist": map[string]bool{"wording": true, "format": true}}); r.status != 400 {
+		t.Errorf("submit with the check half done: %d %s", r.status, r.body)
+	} else if _, f, _ := r.errorOf(t); f != "checklist.secrecy" {
+		t.Errorf("field %q", f)
+	}
+	if r := ms.step(p.ID, "submit", submitBody); r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if r := ms.step(p.ID, "approve", nil); r.status != 403 {
+		t.Errorf("clerk approves: %d", r.status)
+	}
+	if r := ts.login("sanxi-leader").step(p.ID, "approve", nil); r.status != 403 {
+		t.Errorf("三溪镇 leader approves: %d", r.status)
+	}
+	if r := ts.login("miaoshou-leader").step(p.ID, "approve", nil); r.status != 200 {
+		t.Fatalf("leader approves: %d %s", r.status, r.body)
+	}
+	ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &got)
+	if got.Status != catalog.PubPublished || got.Title != body["title"] || got.ApprovedBy != "miaoshou-leader" {
+		t.Errorf("published %+v", got)
 	}
 	var item catalog.Item
 	ts.anon().do("GET", "/api/v1/items/"+itoa(it.ID), nil).decode(t, &item)
 	if item.LastPublishedAt == nil || item.LastPublishedAt.In(catalog.Shanghai).Format("2006-01-02") != "2026-11-23" {
 		t.Errorf("item last published %v", item.LastPublishedAt)
 	}
-
-	// Bad dates are refused naming the field.
-	for field, edit := range map[string]func(map[string]any){
-		"generated_on": func(b map[string]any) { b["generated_on"] = "2026/13/01" },
-		"published_on": func(b map[string]any) { b["published_on"] = "2026-11-01" }, // before generated
-		"title":        func(b map[string]any) { b["title"] = "" },
-		"topic":        func(b map[string]any) { b["topic"] = "八卦" },
-	} {
-		b := map[string]any{}
-		for k, v := range body {
-			b[k] = v
-		}
-		edit(b)
-		r := ms.do("POST", path, b)
-		if _, f, _ := r.errorOf(t); r.status != 400 || f != field {
-			t.Errorf("%s: %d %s", field, r.status, r.body)
-		}
+	if r := ms.do("PUT", "/api/v1/publications/"+itoa(p.ID), body); r.status != 409 {
+		t.Errorf("edit a published record: %d", r.status)
 	}
-
-	// Update, then withdraw; a withdrawn one is gone for the public.
-	body["title"] = "庙首镇关于2026年秸秆禁烧工作的通知（修订）"
-	if r := ms.do("PUT", "/api/v1/publications/"+itoa(p.ID), body); r.status != 200 {
-		t.Fatalf("update: %d %s", r.status, r.body)
+	// Withdrawing needs the leader; a withdrawn one is gone for the public.
+	if r := ms.step(p.ID, "withdraw", map[string]string{"reason": "内容有误"}); r.status != 403 {
+		t.Errorf("clerk withdraws a published record: %d", r.status)
 	}
-	if r := ts.login("sanxi-clerk").do("DELETE", "/api/v1/publications/"+itoa(p.ID), map[string]string{"reason": "x"}); r.status != 403 {
-		t.Errorf("other township withdraws: %d", r.status)
-	}
-	if r := ms.do("DELETE", "/api/v1/publications/"+itoa(p.ID), map[string]string{"reason": "内容有误"}); r.status != 200 {
+	if r := ts.login("miaoshou-leader").step(p.ID, "withdraw", map[string]string{"reason": "内容有误"}); r.status != 200 {
 		t.Fatalf("withdraw: %d %s", r.status, r.body)
 	}
 	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil); r.status != 404 {
@@ -360,6 +370,15 @@ func TestPublications(t *testing.T) {
 	interp := map[string]any{"title": "《秸秆禁烧工作通知》政策解读", "generated_on": "2026-11-24", "published_on": "2026-11-24", "interprets_id": p2.ID}
 	if r := ms.do("POST", path, interp); r.status != 201 {
 		t.Errorf("interpretation: %d %s", r.status, r.body)
+	}
+	// One under the 政策解读 column cannot go forward without its policy.
+	var zcjd []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/miaoshou/items?domain=zcjd", nil).decode(t, &zcjd)
+	delete(interp, "interprets_id")
+	var lone catalog.Publication
+	ms.do("POST", "/api/v1/items/"+itoa(zcjd[0].ID)+"/publications", interp).decode(t, &lone)
+	if r := ms.step(lone.ID, "submit", submitBody); r.status != 400 || !strings.Contains(string(r.body), "关联") {
+		t.Errorf("unlinked interpretation submitted: %d %s", r.status, r.body)
 	}
 	interp["interprets_id"] = 99999999
 	if r := ms.do("POST", path, interp); r.status != 400 {
@@ -397,6 +416,10 @@ func TestAttachments(t *testing.T) {
 	if r := sx.upload(path, "big.pdf", big); r.status != 400 || !strings.Contains(string(r.body), "不能超过1MB") {
 		t.Errorf("too large: %d %s", r.status, r.body)
 	}
+	if r := ts.anon().do("GET", "/api/v1/attachments/"+itoa(a.ID), nil); r.status != 404 {
+		t.Errorf("attachment of a draft is public: %d", r.status)
+	}
+	publishDraft(t, ts, "sanxi", p.ID)
 	got := ts.anon().do("GET", "/api/v1/attachments/"+itoa(a.ID), nil)
 	if got.status != 200 || string(got.body) != string(pdf) || got.header.Get("Content-Type") != "application/pdf" {
 		t.Errorf("download: %d %q", got.status, got.header.Get("Content-Type"))
@@ -559,8 +582,14 @@ func TestItemListCacheFollowsEveryWrite(t *testing.T) {
 		t.Errorf("list after another instance's write: etag %q (was %q), new item listed %v", r.header.Get("ETag"), etag, hasItem(items, it.ID))
 	}
 	// A publication changes the item's last publication date in the list.
-	p := catalog.Publication{ItemID: it.ID, Title: "云乐镇测试通知", GeneratedOn: time.Now(), PublishedOn: time.Now()}
-	if err := ts.s.pubs.CreatePublication(t.Context(), &p, catalog.Actor{Username: "admin"}); err != nil {
+	p := catalog.Publication{ItemID: it.ID, Title: "云乐镇测试通知", GeneratedOn: time.Now()}
+	if err := ts.s.pubs.CreatePublication(t.Context(), &p, catalog.Actor{UserID: 9001, Username: "yunle-clerk"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.s.pubs.Transition(t.Context(), p.ID, catalog.Step{Action: catalog.StepSubmit, Checklist: &catalog.Checklist{Wording: true, Format: true, Secrecy: true, Privacy: true}}, catalog.Actor{UserID: 9001, Username: "yunle-clerk"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.s.pubs.Transition(t.Context(), p.ID, catalog.Step{Action: catalog.StepApprove}, catalog.Actor{UserID: 9002, Username: "yunle-leader"}); err != nil {
 		t.Fatal(err)
 	}
 	c.do("GET", "/api/v1/units/yunle/items", nil).decode(t, &items)

@@ -22,6 +22,9 @@ type Config struct {
 	Demo      bool
 	DemoSet   bool
 	MaxUpload int64 // GONGKAI_MAX_UPLOAD_MB, in bytes
+	// RectifyWorkdays is GONGKAI_RECTIFY_WORKDAYS: how many working days a
+	// unit has to rectify a publication the county took down.
+	RectifyWorkdays int
 }
 
 // envVars documents each variable once, for the README and the tests.
@@ -32,6 +35,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_DB_DSN", "(data dir)/gongkai.db", "SQLite file, or MySQL DSN user:pass@tcp(host:3306)/db"},
 	{"GONGKAI_DEMO", "on for a new embedded database, else off", "load Jingde's demo data and accounts"},
 	{"GONGKAI_MAX_UPLOAD_MB", "20", "largest attachment accepted"},
+	{"GONGKAI_RECTIFY_WORKDAYS", "5", "working days a unit has to rectify a publication taken down"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the
@@ -87,6 +91,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("GONGKAI_MAX_UPLOAD_MB=%q: want a whole number of megabytes from 1 to 1024", mb)
 	}
 	c.MaxUpload = int64(n) << 20
+	rd := get("GONGKAI_RECTIFY_WORKDAYS", "5")
+	if c.RectifyWorkdays, err = strconv.Atoi(rd); err != nil || c.RectifyWorkdays < 1 || c.RectifyWorkdays > 60 {
+		return c, fmt.Errorf("GONGKAI_RECTIFY_WORKDAYS=%q: want a whole number of working days from 1 to 60", rd)
+	}
 	return c, nil
 }
 

@@ -35,17 +35,25 @@ type pubInput struct {
 	InterpretsID *int64 `json:"interprets_id"`
 	// Read-only fields of a publication's JSON, accepted and ignored so a
 	// client may GET, change and PUT it back.
-	ID            json.RawMessage `json:"id"`
-	IndexNo       json.RawMessage `json:"index_no"`
-	UnitCode      json.RawMessage `json:"unit_code"`
-	ItemID        json.RawMessage `json:"item_id"`
-	ItemName      json.RawMessage `json:"item_name"`
-	Attachments   json.RawMessage `json:"attachments"`
-	Views         json.RawMessage `json:"views"`
-	Status        json.RawMessage `json:"status"`
-	RetiredReason json.RawMessage `json:"retired_reason"`
-	CreatedBy     json.RawMessage `json:"created_by"`
-	UpdatedAt     json.RawMessage `json:"updated_at"`
+	ID             json.RawMessage `json:"id"`
+	IndexNo        json.RawMessage `json:"index_no"`
+	UnitCode       json.RawMessage `json:"unit_code"`
+	ItemID         json.RawMessage `json:"item_id"`
+	ItemName       json.RawMessage `json:"item_name"`
+	Attachments    json.RawMessage `json:"attachments"`
+	Views          json.RawMessage `json:"views"`
+	Status         json.RawMessage `json:"status"`
+	StatusName     json.RawMessage `json:"status_name"`
+	StatusReason   json.RawMessage `json:"status_reason"`
+	StatusNote     json.RawMessage `json:"status_note"`
+	TakedownReason json.RawMessage `json:"takedown_reason"`
+	RectifyDue     json.RawMessage `json:"rectify_due"`
+	SubmittedBy    json.RawMessage `json:"submitted_by"`
+	ApprovedBy     json.RawMessage `json:"approved_by"`
+	CreatedBy      json.RawMessage `json:"created_by"`
+	UpdatedAt      json.RawMessage `json:"updated_at"`
+	// Version is the one the form was made from; an older one is refused.
+	Version int `json:"version"`
 }
 
 func (in pubInput) toPublication(itemID int64) (catalog.Publication, error) {
@@ -59,16 +67,20 @@ func (in pubInput) toPublication(itemID int64) (catalog.Publication, error) {
 		return p, err
 	}
 	now := time.Now().In(catalog.Shanghai)
-	if strings.TrimSpace(in.PublishedOn) == "" {
-		p.PublishedOn = now
-	} else if p.PublishedOn, err = parseDay("published_on", "发布日期", in.PublishedOn); err != nil {
-		return p, err
+	// Without a 发布日期 the approval sets it.
+	if strings.TrimSpace(in.PublishedOn) != "" {
+		if p.PublishedOn, err = parseDay("published_on", "发布日期", in.PublishedOn); err != nil {
+			return p, err
+		}
+		if p.PublishedOn.Year() <= 1 { // the zero date a draft reads back with
+			p.PublishedOn = time.Time{}
+		}
 	}
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, catalog.Shanghai)
 	if !p.GeneratedOn.Before(tomorrow) {
 		return p, catalog.Invalid("generated_on", "生成日期不能晚于今天")
 	}
-	if !p.PublishedOn.Before(tomorrow) {
+	if !p.PublishedOn.IsZero() && !p.PublishedOn.Before(tomorrow) {
 		return p, catalog.Invalid("published_on", "发布日期不能晚于今天")
 	}
 	return p, nil
@@ -150,7 +162,7 @@ func (s *server) handlePubUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.ID = id
+	p.ID, p.Version = id, in.Version
 	if err := s.pubs.UpdatePublication(c.UserContext(), &p, actor(c)); err != nil {
 		return err
 	}
@@ -161,6 +173,102 @@ func (s *server) handlePubUpdate(c *fiber.Ctx) error {
 	return c.JSON(full)
 }
 
-func (s *server) handlePubRetire(c *fiber.Ctx) error {
-	return retire(c, s.pubs.RetirePublication, s.pubs.FindPublication)
+// rights maps the workflow's rights to Casbin actions.
+var rights = map[catalog.Right]rbac.Action{
+	catalog.RightWrite:     rbac.ActWrite,
+	catalog.RightPublish:   rbac.ActPublish,
+	catalog.RightSpotCheck: rbac.ActTakedown,
+}
+
+// stepRight finds the right the requested step needs in the publication's
+// current state. A step not open in that state needs the right to write, so
+// the unit's own staff learn it is the state (409) and others get 403.
+func (s *server) stepRight(c *fiber.Ctx) (rbac.Action, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return "", err
+	}
+	p, err := s.pubs.FindPublication(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	t, ok := catalog.FindTransition(p.Status, catalog.PubAction(c.Params("action")))
+	if !ok {
+		return rbac.ActWrite, nil
+	}
+	return rights[t.Right], nil
+}
+
+// stepInput is the JSON body of a workflow step.
+type stepInput struct {
+	Reason    string             `json:"reason"`
+	Note      string             `json:"note"`
+	Checklist *catalog.Checklist `json:"checklist"`
+}
+
+func (s *server) handlePubStep(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in stepInput
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	step := catalog.Step{Action: catalog.PubAction(strings.Clone(c.Params("action"))), Reason: in.Reason, Note: in.Note, Checklist: in.Checklist}
+	if step.Action == catalog.StepTakedown {
+		today := time.Now().In(catalog.Shanghai)
+		if step.RectifyDue, err = s.calendar.AddWorkdays(today, s.cfg.RectifyWorkdays); err != nil {
+			return err
+		}
+	}
+	p, err := s.pubs.Transition(c.UserContext(), id, step, actor(c))
+	if err != nil {
+		return err
+	}
+	full, err := s.pubs.FindPublication(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(full)
+}
+
+func (s *server) handlePubEvents(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	evs, err := s.pubs.FindEvents(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(evs)
+}
+
+// handleUnitPubIndex lists a unit's publications in the given states
+// (?status=draft,submitted…; default all) for its staff: their drafts, the
+// review queue, what waits for rectification.
+func (s *server) handleUnitPubIndex(c *fiber.Ctx) error {
+	code := strings.Clone(c.Params("code"))
+	if _, err := s.units.FindUnit(c.UserContext(), code); err != nil {
+		return err
+	}
+	f := catalog.PubFilter{UnitCode: code, Limit: 500, Statuses: catalog.Statuses}
+	if q := c.Query("status"); q != "" {
+		f.Statuses = nil
+		for _, st := range strings.Split(q, ",") {
+			ps := catalog.PubStatus(strings.TrimSpace(st))
+			if ps.Name() == string(ps) {
+				return catalog.Invalid("status", "状态“%s”不存在，可选：draft, submitted, published, taken_down, withdrawn", st)
+			}
+			f.Statuses = append(f.Statuses, ps)
+		}
+	}
+	ps, err := s.pubs.FindPublications(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ps)
 }

@@ -34,7 +34,7 @@ type testServer struct {
 func newTestServer(t testing.TB, demo bool) *testServer {
 	t.Helper()
 	driver, dsn := dbtest.DSN(t)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: demo, DemoSet: true, MaxUpload: 1 << 20}
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: demo, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5}
 	return openTestServer(t, cfg)
 }
 
@@ -160,7 +160,7 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20}
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5}
 	s, err := open(context.Background(), cfg, quiet)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -210,3 +210,23 @@ func newItemBody(name string) map[string]any {
 }
 
 func itoa(n int64) string { return fmt.Sprint(n) }
+
+// submitBody is a first-level check with every item confirmed.
+var submitBody = map[string]any{"checklist": map[string]bool{"wording": true, "format": true, "secrecy": true, "privacy": true}}
+
+// step takes a workflow step on a publication.
+func (c *client) step(id int64, action string, body any) response {
+	c.ts.t.Helper()
+	return c.do("POST", "/api/v1/publications/"+itoa(id)+"/"+action, body)
+}
+
+// publishDraft submits a draft as the unit's clerk and approves it as its leader.
+func publishDraft(t *testing.T, ts *testServer, unit string, id int64) {
+	t.Helper()
+	if r := ts.login(unit+"-clerk").step(id, "submit", submitBody); r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if r := ts.login(unit+"-leader").step(id, "approve", nil); r.status != 200 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+}

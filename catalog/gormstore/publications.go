@@ -2,9 +2,11 @@ package gormstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -88,9 +90,19 @@ func (s *Store) withItemNames(ctx context.Context, pubs []catalog.Publication) e
 	return nil
 }
 
+// toLocal shows the dates in Asia/Shanghai; an unset 发布日期 (a draft's)
+// stays the zero time.
 func toLocal(p *catalog.Publication) {
 	p.GeneratedOn = p.GeneratedOn.In(catalog.Shanghai)
-	p.PublishedOn = p.PublishedOn.In(catalog.Shanghai)
+	if p.PublishedOn.Year() <= 1 {
+		p.PublishedOn = time.Time{}
+	} else {
+		p.PublishedOn = p.PublishedOn.In(catalog.Shanghai)
+	}
+	if p.RectifyDue != nil {
+		d := p.RectifyDue.In(catalog.Shanghai)
+		p.RectifyDue = &d
+	}
 }
 
 // FindPublications implements catalog.PublicationService.
@@ -102,8 +114,14 @@ func (s *Store) FindPublications(ctx context.Context, f catalog.PubFilter) ([]ca
 	if f.UnitCode != "" {
 		q = q.Where("unit_code = ?", f.UnitCode)
 	}
-	if !f.IncludeRetired {
+	if len(f.Statuses) == 0 {
 		q = q.Where("status = ?", string(catalog.PubPublished))
+	} else {
+		st := make([]string, len(f.Statuses))
+		for i, x := range f.Statuses {
+			st[i] = string(x)
+		}
+		q = q.Where("status IN ?", st)
 	}
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
@@ -187,18 +205,21 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 			}
 			p.Publisher = u.FullName
 		}
-		serial, err := nextSerial(tx, it.UnitCode, p.PublishedOn.In(catalog.Shanghai).Format("200601"))
+		// The 索引号 is given on registration, in the month of the 发布日期
+		// the clerk gave or else of today.
+		month := time.Now().In(catalog.Shanghai)
+		if !p.PublishedOn.IsZero() {
+			month = p.PublishedOn.In(catalog.Shanghai)
+		}
+		serial, err := nextSerial(tx, it.UnitCode, month.Format("200601"))
 		if err != nil {
 			return translate(err, "索引号")
 		}
-		r := publicationRecord{IndexNo: catalog.FormatIndexNo(it.UnitCode, p.PublishedOn.In(catalog.Shanghai), serial), UnitCode: it.UnitCode, ItemID: it.ID,
-			Publisher: p.Publisher, Topic: p.Topic, Title: p.Title, DocNo: p.DocNo, GeneratedOn: p.GeneratedOn.UTC(), PublishedOn: p.PublishedOn.UTC(),
-			Body: p.Body, InterpretsID: p.InterpretsID, Status: string(catalog.PubPublished), CreatedBy: by.Username}
+		r := publicationRecord{IndexNo: catalog.FormatIndexNo(it.UnitCode, month, serial), UnitCode: it.UnitCode, ItemID: it.ID,
+			Publisher: p.Publisher, Topic: p.Topic, Title: p.Title, DocNo: p.DocNo, GeneratedOn: p.GeneratedOn.UTC(), PublishedOn: utcOrZero(p.PublishedOn),
+			Body: p.Body, InterpretsID: p.InterpretsID, Status: string(catalog.PubDraft), LockVersion: 1, CreatedBy: by.Username}
 		if err := tx.Omit("Unit", "Item", "Interprets").Create(&r).Error; err != nil {
 			return translate(err, "公开信息")
-		}
-		if err := refreshLastPublished(tx, it.ID); err != nil {
-			return translate(err, "事项")
 		}
 		*p = r.toPublication()
 		toLocal(p)
@@ -228,35 +249,53 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 		if r.ItemID != p.ItemID {
 			return catalog.Invalid("item_id", "不能修改组配分类；请撤回后在新事项下重新发布")
 		}
-		if r.Status == string(catalog.PubRetired) {
-			return catalog.Errorf(catalog.ECONFLICT, "该信息已撤回，不能修改")
+		switch st := catalog.PubStatus(r.Status); st {
+		case catalog.PubDraft, catalog.PubTakenDown:
+		default:
+			return catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能修改（草稿和撤下待整改的信息才能修改）", st.Name())
+		}
+		if p.Version != 0 && p.Version != r.LockVersion {
+			return catalog.Errorf(catalog.ECONFLICT, "该信息已被他人修改（您编辑的是第%d版，现为第%d版），请刷新后重新修改", p.Version, r.LockVersion)
 		}
 		if err := checkInterprets(tx, p); err != nil {
 			return translate(err, "政策解读关联")
 		}
+		before := r.toPublication()
 		if p.Publisher != "" {
 			r.Publisher = p.Publisher
 		}
 		r.Topic, r.Title, r.DocNo, r.Body, r.InterpretsID = p.Topic, p.Title, p.DocNo, p.Body, p.InterpretsID
-		r.GeneratedOn, r.PublishedOn = p.GeneratedOn.UTC(), p.PublishedOn.UTC()
+		r.GeneratedOn, r.PublishedOn = p.GeneratedOn.UTC(), utcOrZero(p.PublishedOn)
+		r.LockVersion++
 		if err := tx.Omit("Unit", "Item", "Interprets").Save(&r).Error; err != nil {
 			return translate(err, "公开信息")
 		}
-		if err := refreshLastPublished(tx, r.ItemID); err != nil {
-			return translate(err, "事项")
-		}
 		*p = r.toPublication()
 		toLocal(p)
-		return audit(tx, by, r.UnitCode, "publication", "update", r.ID, r.IndexNo+" "+r.Title)
+		return audit(tx, by, r.UnitCode, "publication", "update", r.ID, diffTitle(before.Title, r.Title))
 	})
 }
 
-// RetirePublication implements catalog.PublicationService.
-func (s *Store) RetirePublication(ctx context.Context, id int64, reason string, by catalog.Actor) error {
-	if reason == "" {
-		return catalog.Invalid("reason", "撤回信息须填写原因")
+func diffTitle(before, after string) string {
+	if before == after {
+		return after
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return before + " → " + after
+}
+
+func utcOrZero(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// Transition implements catalog.PublicationService. The caller has checked
+// the acting user's right for the step; this checks the state under the
+// unit's lock, so two reviewers cannot both act on one submission.
+func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by catalog.Actor) (*catalog.Publication, error) {
+	var out catalog.Publication
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		unit, err := unitOf(tx, &publicationRecord{}, id, "公开信息")
 		if err != nil {
 			return err
@@ -268,17 +307,113 @@ func (s *Store) RetirePublication(ctx context.Context, id int64, reason string, 
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, id).Error; err != nil {
 			return translate(err, "公开信息")
 		}
-		if r.Status == string(catalog.PubRetired) {
-			return catalog.Errorf(catalog.ECONFLICT, "该信息已撤回")
+		from := catalog.PubStatus(r.Status)
+		t, ok := catalog.FindTransition(from, step.Action)
+		if !ok {
+			return catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能%s", from.Name(), catalog.StepName(step.Action))
 		}
-		if err := tx.Model(&r).Updates(map[string]any{"status": string(catalog.PubRetired), "retired_reason": reason}).Error; err != nil {
+		if err := step.Validate(t); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		switch t.Step {
+		case catalog.StepSubmit, catalog.StepRectify:
+			if err := requireInterpretationLink(tx, r); err != nil {
+				return err
+			}
+			r.SubmittedByID, r.SubmittedBy = by.UserID, by.Username
+		case catalog.StepApprove:
+			if r.SubmittedByID == by.UserID {
+				return catalog.Errorf(catalog.EFORBIDDEN, "不能审核自己提交的信息，须由本单位其他负责人审核")
+			}
+			if err := requireInterpretationLink(tx, r); err != nil {
+				return err
+			}
+			r.ApprovedBy = by.Username
+			if r.PublishedOn.IsZero() {
+				r.PublishedOn = now
+			}
+			r.TakedownReason, r.RectifyDue = "", nil
+		case catalog.StepTakedown:
+			due := step.RectifyDue.UTC()
+			r.TakedownReason, r.RectifyDue = step.Reason, &due
+		}
+		if step.Reason != "" || step.Note != "" {
+			r.StatusReason, r.StatusNote = step.Reason, step.Note
+			if t.Step == catalog.StepTakedown {
+				name, _ := catalog.TakedownReasonName(step.Reason)
+				r.StatusReason = name
+			}
+		}
+		r.Status = string(t.To)
+		r.LockVersion++
+		if err := tx.Omit("Unit", "Item", "Interprets").Save(&r).Error; err != nil {
 			return translate(err, "公开信息")
 		}
-		if err := refreshLastPublished(tx, r.ItemID); err != nil {
-			return translate(err, "事项")
+		ev := eventRecord{PublicationID: r.ID, Action: string(t.Step), FromStatus: string(from), ToStatus: string(t.To), ActorID: by.UserID,
+			Actor: by.Username, Note: step.Note, At: now}
+		if step.Reason != "" {
+			ev.Reason = r.StatusReason
 		}
-		return audit(tx, by, r.UnitCode, "publication", "retire", r.ID, reason)
+		if step.Checklist != nil {
+			b, _ := json.Marshal(step.Checklist)
+			ev.Checklist = string(b)
+		}
+		if err := tx.Omit("Publication").Create(&ev).Error; err != nil {
+			return translate(err, "审核记录")
+		}
+		if from == catalog.PubPublished || t.To == catalog.PubPublished {
+			if err := refreshLastPublished(tx, r.ItemID); err != nil {
+				return translate(err, "事项")
+			}
+		}
+		out = r.toPublication()
+		toLocal(&out)
+		return audit(tx, by, r.UnitCode, "publication", string(t.Step), r.ID, fmt.Sprintf("%s → %s %s", from, t.To, r.StatusReason))
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// requireInterpretationLink refuses to put a 政策解读 forward without the
+// policy it explains (the rubric wants 100% linked).
+func requireInterpretationLink(tx *gorm.DB, r publicationRecord) error {
+	if r.InterpretsID != nil {
+		return nil
+	}
+	var domain string
+	if err := tx.Model(&itemRecord{}).Where("id = ?", r.ItemID).Pluck("domain_code", &domain).Error; err != nil {
+		return translate(err, "事项")
+	}
+	if domain == InterpretationDomain {
+		return catalog.Invalid("interprets_id", "政策解读须关联所解读的政策文件后才能提交和发布")
+	}
+	return nil
+}
+
+// InterpretationDomain is the code of the 政策解读 column.
+const InterpretationDomain = "zcjd"
+
+// FindEvents implements catalog.PublicationService.
+func (s *Store) FindEvents(ctx context.Context, id int64) ([]catalog.Event, error) {
+	var rs []eventRecord
+	if err := s.db.WithContext(ctx).Where("publication_id = ?", id).Order("id").Find(&rs).Error; err != nil {
+		return nil, translate(err, "审核记录")
+	}
+	out := make([]catalog.Event, len(rs))
+	for i, r := range rs {
+		out[i] = catalog.Event{ID: r.ID, PubID: r.PublicationID, Action: catalog.PubAction(r.Action), From: catalog.PubStatus(r.FromStatus),
+			To: catalog.PubStatus(r.ToStatus), Actor: r.Actor, Reason: r.Reason, Note: r.Note, At: r.At.In(catalog.Shanghai)}
+		if r.Checklist != "" {
+			var c catalog.Checklist
+			if json.Unmarshal([]byte(r.Checklist), &c) == nil {
+				out[i].Checklist = &c
+			}
+		}
+	}
+	return out, nil
 }
 
 // AddAttachment implements catalog.PublicationService.
@@ -368,7 +503,7 @@ func (s *Store) EnsurePublications(ctx context.Context, unitCode string, seeds [
 			key := sp.Key
 			recs[i] = publicationRecord{IndexNo: catalog.FormatIndexNo(unitCode, p.PublishedOn.In(catalog.Shanghai), last[month]), UnitCode: unitCode, ItemID: p.ItemID,
 				Publisher: p.Publisher, Topic: p.Topic, Title: p.Title, DocNo: p.DocNo, GeneratedOn: p.GeneratedOn.UTC(), PublishedOn: p.PublishedOn.UTC(),
-				Body: p.Body, Views: p.Views, Status: string(catalog.PubPublished), CreatedBy: p.CreatedBy, SeedKey: &key}
+				Body: p.Body, Views: p.Views, Status: string(catalog.PubPublished), LockVersion: 1, CreatedBy: p.CreatedBy, SeedKey: &key}
 			items[p.ItemID] = true
 		}
 		if err := tx.Omit("Unit", "Item", "Interprets").CreateInBatches(recs, 200).Error; err != nil {

@@ -174,28 +174,35 @@ type itemVersionRecord struct {
 func (itemVersionRecord) TableName() string { return "item_versions" }
 
 type publicationRecord struct {
-	ID            int64  `gorm:"primaryKey"`
-	IndexNo       string `gorm:"size:80;uniqueIndex;not null"`
-	UnitCode      string `gorm:"size:40;not null;index:ix_pub_unit,priority:1"`
-	ItemID        int64  `gorm:"not null;index:ix_pub_item,priority:1"`
-	Publisher     string `gorm:"size:200"`
-	Topic         string `gorm:"size:60"`
-	Title         string `gorm:"size:600;not null"`
-	DocNo         string `gorm:"size:120"`
-	GeneratedOn   time.Time
-	PublishedOn   time.Time `gorm:"index:ix_pub_unit,priority:2;index:ix_pub_item,priority:2"`
-	Body          string    `gorm:"type:longtext"`
-	Views         int64
-	InterpretsID  *int64  `gorm:"index"`
-	Status        string  `gorm:"size:16;not null;index"`
-	RetiredReason string  `gorm:"type:text"`
-	CreatedBy     string  `gorm:"size:80"`
-	SeedKey       *string `gorm:"size:120;uniqueIndex"`
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	Unit          unitRecord         `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
-	Item          itemRecord         `gorm:"foreignKey:ItemID;constraint:OnDelete:RESTRICT"`
-	Interprets    *publicationRecord `gorm:"foreignKey:InterpretsID;constraint:OnDelete:SET NULL"`
+	ID             int64  `gorm:"primaryKey"`
+	IndexNo        string `gorm:"size:80;uniqueIndex;not null"`
+	UnitCode       string `gorm:"size:40;not null;index:ix_pub_unit,priority:1"`
+	ItemID         int64  `gorm:"not null;index:ix_pub_item,priority:1"`
+	Publisher      string `gorm:"size:200"`
+	Topic          string `gorm:"size:60"`
+	Title          string `gorm:"size:600;not null"`
+	DocNo          string `gorm:"size:120"`
+	GeneratedOn    time.Time
+	PublishedOn    time.Time `gorm:"index:ix_pub_unit,priority:2;index:ix_pub_item,priority:2"`
+	Body           string    `gorm:"type:longtext"`
+	Views          int64
+	InterpretsID   *int64 `gorm:"index"`
+	Status         string `gorm:"size:16;not null;index"`
+	StatusReason   string `gorm:"type:text"`
+	StatusNote     string `gorm:"type:text"`
+	TakedownReason string `gorm:"size:16"`
+	RectifyDue     *time.Time
+	SubmittedByID  int64
+	SubmittedBy    string  `gorm:"size:80"`
+	ApprovedBy     string  `gorm:"size:80"`
+	LockVersion    int     `gorm:"not null;default:1"`
+	CreatedBy      string  `gorm:"size:80"`
+	SeedKey        *string `gorm:"size:120;uniqueIndex"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	Unit           unitRecord         `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
+	Item           itemRecord         `gorm:"foreignKey:ItemID;constraint:OnDelete:RESTRICT"`
+	Interprets     *publicationRecord `gorm:"foreignKey:InterpretsID;constraint:OnDelete:SET NULL"`
 }
 
 func (publicationRecord) TableName() string { return "publications" }
@@ -203,9 +210,28 @@ func (publicationRecord) TableName() string { return "publications" }
 func (r publicationRecord) toPublication() catalog.Publication {
 	return catalog.Publication{ID: r.ID, IndexNo: r.IndexNo, UnitCode: r.UnitCode, ItemID: r.ItemID, Publisher: r.Publisher, Topic: r.Topic,
 		Title: r.Title, DocNo: r.DocNo, GeneratedOn: r.GeneratedOn, PublishedOn: r.PublishedOn, Body: r.Body, Views: r.Views,
-		InterpretsID: r.InterpretsID, Status: catalog.PubStatus(r.Status), RetiredReason: r.RetiredReason, CreatedBy: r.CreatedBy,
+		InterpretsID: r.InterpretsID, Status: catalog.PubStatus(r.Status), StatusName: catalog.PubStatus(r.Status).Name(),
+		StatusReason: r.StatusReason, StatusNote: r.StatusNote, TakedownReason: r.TakedownReason, RectifyDue: r.RectifyDue,
+		SubmittedBy: r.SubmittedBy, ApprovedBy: r.ApprovedBy, Version: r.LockVersion, CreatedBy: r.CreatedBy,
 		UpdatedAt: r.UpdatedAt, Attachments: []catalog.Attachment{}}
 }
+
+type eventRecord struct {
+	ID            int64  `gorm:"primaryKey"`
+	PublicationID int64  `gorm:"not null;index"`
+	Action        string `gorm:"size:16;not null"`
+	FromStatus    string `gorm:"size:16;not null"`
+	ToStatus      string `gorm:"size:16;not null"`
+	ActorID       int64
+	Actor         string `gorm:"size:80"`
+	Reason        string `gorm:"type:text"`
+	Note          string `gorm:"type:text"`
+	Checklist     string `gorm:"type:text"` // JSON of catalog.Checklist
+	At            time.Time
+	Publication   publicationRecord `gorm:"foreignKey:PublicationID;constraint:OnDelete:CASCADE"`
+}
+
+func (eventRecord) TableName() string { return "publication_events" }
 
 type attachmentRecord struct {
 	ID            int64  `gorm:"primaryKey"`
@@ -250,5 +276,5 @@ func (auditRecord) TableName() string { return "audit_log" }
 // Models lists every table of the package in creation order, for migration.
 func Models() []any {
 	return []any{&unitRecord{}, &domainRecord{}, &exemptionRecord{}, &templateRecord{}, &itemRecord{}, &itemVersionRecord{},
-		&publicationRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}}
+		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}}
 }

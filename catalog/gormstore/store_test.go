@@ -12,7 +12,29 @@ import (
 	"gongkai/dbconn/dbtest"
 )
 
-var clerk = catalog.Actor{UserID: 1, Username: "miaoshou-clerk"}
+var (
+	clerk  = catalog.Actor{UserID: 1, Username: "miaoshou-clerk"}
+	leader = catalog.Actor{UserID: 2, Username: "miaoshou-leader"}
+	admin  = catalog.Actor{UserID: 3, Username: "admin"}
+	check  = &catalog.Checklist{Wording: true, Format: true, Secrecy: true, Privacy: true}
+)
+
+// publish takes a new publication through submission and approval.
+func publish(t *testing.T, s *gormstore.Store, p *catalog.Publication) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.CreatePublication(ctx, p, clerk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Transition(ctx, p.ID, catalog.Step{Action: catalog.StepSubmit, Checklist: check}, clerk); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Transition(ctx, p.ID, catalog.Step{Action: catalog.StepApprove}, leader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	*p = *got
+}
 
 func newStore(t *testing.T) (*gormstore.Store, catalog.Item) {
 	t.Helper()
@@ -113,9 +135,7 @@ func TestLastPublishedFollowsWithdrawal(t *testing.T) {
 	d2 := time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC)
 	a, b := pub(it.ID, "十月", d1), pub(it.ID, "十一月", d2)
 	for _, p := range []*catalog.Publication{a, b} {
-		if err := s.CreatePublication(ctx, p, clerk); err != nil {
-			t.Fatal(err)
-		}
+		publish(t, s, p)
 	}
 	last := func() time.Time {
 		got, err := s.FindItem(ctx, it.ID)
@@ -127,7 +147,7 @@ func TestLastPublishedFollowsWithdrawal(t *testing.T) {
 	if !last().Equal(d2) {
 		t.Errorf("last published %v, want %v", last(), d2)
 	}
-	if err := s.RetirePublication(ctx, b.ID, "错误", clerk); err != nil {
+	if _, err := s.Transition(ctx, b.ID, catalog.Step{Action: catalog.StepWithdraw, Reason: "错误"}, leader); err != nil {
 		t.Fatal(err)
 	}
 	if !last().Equal(d1) {
@@ -136,5 +156,98 @@ func TestLastPublishedFollowsWithdrawal(t *testing.T) {
 	pubs, err := s.FindPublications(ctx, catalog.PubFilter{ItemID: it.ID})
 	if err != nil || len(pubs) != 1 || pubs[0].ID != a.ID {
 		t.Errorf("published list %v %v", pubs, err)
+	}
+}
+
+// TestWorkflowInTheStore: the states and the checks that need the person.
+func TestWorkflowInTheStore(t *testing.T) {
+	s, it := newStore(t)
+	ctx := context.Background()
+	p := pub(it.ID, "庙首镇关于秸秆禁烧的通知", time.Time{})
+	p.GeneratedOn = time.Now()
+	if err := s.CreatePublication(ctx, p, clerk); err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != catalog.PubDraft || p.Version != 1 {
+		t.Fatalf("new publication %s v%d, want a draft", p.Status, p.Version)
+	}
+	if got, _ := s.FindPublications(ctx, catalog.PubFilter{ItemID: it.ID}); len(got) != 0 {
+		t.Errorf("a draft is listed as published")
+	}
+	step := func(a catalog.PubAction, by catalog.Actor, st catalog.Step) error {
+		st.Action = a
+		_, err := s.Transition(ctx, p.ID, st, by)
+		return err
+	}
+	if err := step(catalog.StepApprove, leader, catalog.Step{}); catalog.ErrorCode(err) != catalog.ECONFLICT {
+		t.Errorf("approve a draft: %v", err)
+	}
+	if err := step(catalog.StepSubmit, clerk, catalog.Step{Checklist: &catalog.Checklist{Wording: true}}); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("submit with the check half done: %v", err)
+	}
+	if err := step(catalog.StepSubmit, clerk, catalog.Step{Checklist: check}); err != nil {
+		t.Fatal(err)
+	}
+	// Nobody approves their own submission, whatever their role.
+	if err := step(catalog.StepApprove, clerk, catalog.Step{}); catalog.ErrorCode(err) != catalog.EFORBIDDEN {
+		t.Errorf("self approval: %v", err)
+	}
+	if err := step(catalog.StepReject, leader, catalog.Step{}); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("reject without reason: %v", err)
+	}
+	if err := step(catalog.StepApprove, leader, catalog.Step{}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.FindPublication(ctx, p.ID)
+	if got.Status != catalog.PubPublished || got.PublishedOn.IsZero() || got.ApprovedBy != "miaoshou-leader" {
+		t.Errorf("after approval %+v", got)
+	}
+	// Editing a published record is refused; taking it down opens it again.
+	got.Title = "改"
+	if err := s.UpdatePublication(ctx, got, clerk); catalog.ErrorCode(err) != catalog.ECONFLICT {
+		t.Errorf("edit published: %v", err)
+	}
+	due := time.Now().AddDate(0, 0, 7)
+	if err := step(catalog.StepTakedown, admin, catalog.Step{Reason: "leak"}); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("takedown reason outside the list: %v", err)
+	}
+	if err := step(catalog.StepTakedown, admin, catalog.Step{Reason: "privacy", Note: "正文含个人手机号", RectifyDue: due}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.FindPublication(ctx, p.ID)
+	if got.Status != catalog.PubTakenDown || got.StatusReason != "泄露隐私" || got.RectifyDue == nil || got.TakedownReason != "privacy" {
+		t.Errorf("after takedown %+v", got)
+	}
+	// A stale edit (an older version) is refused; the current one goes through.
+	stale := *got
+	stale.Version--
+	stale.Title = "旧表单"
+	if err := s.UpdatePublication(ctx, &stale, clerk); catalog.ErrorCode(err) != catalog.ECONFLICT {
+		t.Errorf("stale edit: %v", err)
+	}
+	got.Body = "已删除手机号"
+	if err := s.UpdatePublication(ctx, got, clerk); err != nil {
+		t.Fatal(err)
+	}
+	if err := step(catalog.StepRectify, clerk, catalog.Step{Checklist: check}); err != nil {
+		t.Fatal(err)
+	}
+	if err := step(catalog.StepApprove, leader, catalog.Step{}); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.FindEvents(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range evs {
+		actions = append(actions, string(e.Action)+":"+e.Actor)
+	}
+	want := "submit:miaoshou-clerk approve:miaoshou-leader takedown:admin rectify:miaoshou-clerk approve:miaoshou-leader"
+	if fmt.Sprint(actions) != "["+want+"]" {
+		t.Errorf("events %v, want %s", actions, want)
+	}
+	if evs[0].Checklist == nil || !evs[0].Checklist.Privacy || evs[2].Reason != "泄露隐私" || evs[2].Note != "正文含个人手机号" {
+		t.Errorf("events lack the checklist or the takedown reason: %+v", evs)
 	}
 }

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"gongkai/catalog"
+)
+
+// TestWorkflowTable asserts every cell of catalog.Workflow through the API:
+// each status × step × person. A step not open in a status answers 409 to
+// the unit's staff; one whose right the person lacks answers 403; signed-out
+// callers get 401; a refused step changes nothing.
+func TestWorkflowTable(t *testing.T) {
+	ts := sharedServer(t)
+	item := firstItem(t, ts, "miaoshou")
+	people := []struct {
+		name   string
+		rights map[catalog.Right]bool // in 庙首镇
+		staff  bool                   // may write in 庙首镇
+	}{
+		{"miaoshou-clerk", map[catalog.Right]bool{catalog.RightWrite: true}, true},
+		{"miaoshou-leader", map[catalog.Right]bool{catalog.RightWrite: true, catalog.RightPublish: true}, true},
+		{"admin", map[catalog.Right]bool{catalog.RightWrite: true, catalog.RightPublish: true, catalog.RightSpotCheck: true}, true},
+		{"sanxi-leader", nil, false},
+		{"inspector", nil, false},
+		{"", nil, false}, // signed out
+	}
+	clients := map[string]*client{"": ts.anon()}
+	for _, p := range people[:5] {
+		clients[p.name] = ts.login(p.name)
+	}
+	clerk, leader, admin := clients["miaoshou-clerk"], clients["miaoshou-leader"], clients["admin"]
+
+	// inState makes a publication in a status, submitted by the clerk.
+	n := 0
+	inState := func(st catalog.PubStatus) int64 {
+		t.Helper()
+		n++
+		var p catalog.Publication
+		r := clerk.do("POST", "/api/v1/items/"+itoa(item.ID)+"/publications", map[string]any{"title": fmt.Sprintf("流程测试%d", n), "generated_on": "2026-11-02"})
+		r.decode(t, &p)
+		must := func(r response) {
+			t.Helper()
+			if r.status != 200 {
+				t.Fatalf("to %s: %d %s", st, r.status, r.body)
+			}
+		}
+		switch st {
+		case catalog.PubWithdrawn:
+			must(clerk.step(p.ID, "withdraw", map[string]string{"reason": "不再需要"}))
+		case catalog.PubSubmitted, catalog.PubPublished, catalog.PubTakenDown:
+			must(clerk.step(p.ID, "submit", submitBody))
+			if st != catalog.PubSubmitted {
+				must(leader.step(p.ID, "approve", nil))
+			}
+			if st == catalog.PubTakenDown {
+				must(admin.step(p.ID, "takedown", map[string]string{"reason": "typo", "note": "错别字"}))
+			}
+		}
+		return p.ID
+	}
+	body := func(a catalog.PubAction) any {
+		switch a {
+		case catalog.StepSubmit, catalog.StepRectify:
+			return submitBody
+		case catalog.StepTakedown:
+			return map[string]string{"reason": "privacy", "note": "含手机号"}
+		}
+		return map[string]string{"reason": "测试原因"}
+	}
+	statusOf := func(id int64) catalog.PubStatus {
+		var p catalog.Publication
+		admin.do("GET", "/api/v1/publications/"+itoa(id), nil).decode(t, &p)
+		return p.Status
+	}
+
+	cells := 0
+	for _, st := range catalog.Statuses {
+		shared := inState(st)
+		for _, a := range catalog.Steps {
+			tr, open := catalog.FindTransition(st, a)
+			for _, p := range people {
+				want := 409
+				switch {
+				case p.name == "":
+					want = 401
+				case !p.staff:
+					want = 403
+				case open && !p.rights[tr.Right]:
+					want = 403
+				case open:
+					want = 200
+				}
+				id := shared
+				if want == 200 {
+					id = inState(st) // a step that works changes its publication
+				}
+				r := clients[p.name].step(id, string(a), body(a))
+				cells++
+				if r.status != want {
+					t.Errorf("%s: %s by %q: %d, want %d (%s)", st, a, p.name, r.status, want, r.body)
+					continue
+				}
+				if want == 200 && statusOf(id) != tr.To {
+					t.Errorf("%s: %s by %q led to %s, want %s", st, a, p.name, statusOf(id), tr.To)
+				}
+			}
+		}
+		if got := statusOf(shared); got != st {
+			t.Errorf("refused steps changed a %s publication to %s", st, got)
+		}
+	}
+	if cells != len(catalog.Statuses)*len(catalog.Steps)*len(people) {
+		t.Errorf("%d cells asserted", cells)
+	}
+	// The submitter may not approve even with the right: the leader submits.
+	id := inState(catalog.PubDraft)
+	if r := leader.step(id, "submit", submitBody); r.status != 200 {
+		t.Fatalf("leader submits: %d", r.status)
+	}
+	if r := leader.step(id, "approve", nil); r.status != 403 {
+		t.Errorf("leader approves own submission: %d %s", r.status, r.body)
+	}
+	if r := admin.step(id, "approve", nil); r.status != 200 {
+		t.Errorf("another person approves: %d %s", r.status, r.body)
+	}
+	// The takedown carries a rectification due date 5 working days on.
+	var p catalog.Publication
+	admin.step(id, "takedown", map[string]string{"reason": "privacy"}).decode(t, &p)
+	today := time.Now().In(catalog.Shanghai)
+	want, _ := ts.s.calendar.AddWorkdays(today, 5)
+	if p.RectifyDue == nil || p.RectifyDue.Format("2006-01-02") != want.Format("2006-01-02") || p.StatusReason != "泄露隐私" {
+		t.Errorf("takedown: due %v (want %s), reason %q", p.RectifyDue, want.Format("2006-01-02"), p.StatusReason)
+	}
+	var evs []catalog.Event
+	clerk.do("GET", "/api/v1/publications/"+itoa(id)+"/events", nil).decode(t, &evs)
+	if len(evs) != 3 || evs[2].Action != catalog.StepTakedown || evs[2].Actor != "admin" || evs[2].At.IsZero() {
+		t.Errorf("events %+v", evs)
+	}
+	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(id)+"/events", nil); r.status != 401 {
+		t.Errorf("public reads the review record: %d", r.status)
+	}
+	// The unit's queue lists what waits.
+	var queue []catalog.Publication
+	leader.do("GET", "/api/v1/units/miaoshou/publications?status=taken_down", nil).decode(t, &queue)
+	found := false
+	for _, q := range queue {
+		found = found || q.ID == id
+		if q.Status != catalog.PubTakenDown {
+			t.Errorf("queue holds a %s publication", q.Status)
+		}
+	}
+	if !found {
+		t.Error("the taken-down publication is not in the unit's queue")
+	}
+	if r := clients["sanxi-leader"].do("GET", "/api/v1/units/miaoshou/publications", nil); r.status != 403 {
+		t.Errorf("another township reads the queue: %d", r.status)
+	}
+}
