@@ -25,7 +25,21 @@ type User struct {
 	Disabled     bool      `json:"disabled"`
 	Demo         bool      `json:"demo"`
 	CreatedAt    time.Time `json:"created_at"`
+	// LockedUntil is set after MaxFailedLogins wrong passwords in a row.
+	LockedUntil *time.Time `json:"locked_until,omitempty"`
 }
+
+// Locked tells whether the account is locked at now.
+func (u *User) Locked(now time.Time) bool {
+	return u.LockedUntil != nil && now.Before(*u.LockedUntil)
+}
+
+// Sign-in rules: wrong passwords in a row before the account locks, and for
+// how long.
+const (
+	MaxFailedLogins = 5
+	LockDuration    = 30 * time.Minute
+)
 
 // Validate checks a user before it is stored.
 func (u *User) Validate() error {
@@ -45,15 +59,41 @@ func (u *User) Validate() error {
 }
 
 // MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
+const MinPasswordLength = 12
 
-// HashPassword hashes a password for storage.
-func HashPassword(pw string) (string, error) {
+// CheckStrength refuses a password shorter than MinPasswordLength or with
+// fewer than three of the four kinds of character (upper case, lower case,
+// digits, others).
+func CheckStrength(pw string) error {
 	if utf8.RuneCountInString(pw) < MinPasswordLength {
-		return "", catalog.Invalid("password", "密码至少%d位", MinPasswordLength)
+		return catalog.Invalid("password", "密码至少%d位", MinPasswordLength)
 	}
 	if len(pw) > 72 {
-		return "", catalog.Invalid("password", "密码不能超过72个字节")
+		return catalog.Invalid("password", "密码不能超过72个字节")
+	}
+	var upper, lower, digit, other int
+	for _, r := range pw {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			upper = 1
+		case r >= 'a' && r <= 'z':
+			lower = 1
+		case r >= '0' && r <= '9':
+			digit = 1
+		default:
+			other = 1
+		}
+	}
+	if upper+lower+digit+other < 3 {
+		return catalog.Invalid("password", "密码须包含大写字母、小写字母、数字、符号中的至少三种")
+	}
+	return nil
+}
+
+// HashPassword checks a password's strength and hashes it for storage.
+func HashPassword(pw string) (string, error) {
+	if err := CheckStrength(pw); err != nil {
+		return "", err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	return string(h), err
@@ -79,8 +119,11 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// SessionTTL is how long a session lasts without use.
-const SessionTTL = 12 * time.Hour
+// A session ends after SessionIdle without use and SessionMax in all.
+const (
+	SessionIdle = 30 * time.Minute
+	SessionMax  = 12 * time.Hour
+)
 
 // NewToken returns a fresh random session token and the hash to store.
 func NewToken() (token, hash string) {
@@ -110,9 +153,15 @@ type Service interface {
 	// CreateSession stores a session.
 	CreateSession(ctx context.Context, s Session) error
 	// FindSession returns the live session of a token hash and its user;
-	// ENOTFOUND when missing, expired or the user is disabled. It extends the
-	// session's expiry when more than a tenth of the TTL has passed.
+	// ENOTFOUND when missing, idle too long, older than SessionMax, or the
+	// user is disabled or locked. Each use keeps it alive for SessionIdle.
 	FindSession(ctx context.Context, tokenHash string) (*Session, *User, error)
+	// RecordFailedLogin counts a wrong password; the MaxFailedLogins-th in a
+	// row locks the account for LockDuration, and the user comes back with
+	// LockedUntil set.
+	RecordFailedLogin(ctx context.Context, userID int64, now time.Time) (*User, error)
+	// ResetFailedLogins clears the count after a successful sign-in.
+	ResetFailedLogins(ctx context.Context, userID int64) error
 	// DeleteSession ends a session; not an error when it is gone already.
 	DeleteSession(ctx context.Context, tokenHash string) error
 }

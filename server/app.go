@@ -135,7 +135,9 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		}
 	case errors.As(err, &fe):
 		status = fe.Code
-		if m, ok := fiberMessages[fe.Code]; ok {
+		if fe.Code == fiber.StatusLocked {
+			body.Error.Code, body.Error.Message = "locked", fe.Message
+		} else if m, ok := fiberMessages[fe.Code]; ok {
 			body.Error.Code, body.Error.Message = m.code, m.msg
 		} else if fe.Code < 500 {
 			body.Error.Code, body.Error.Message = "invalid", fe.Message

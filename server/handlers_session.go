@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
@@ -39,6 +40,12 @@ func (s *server) sessionView(u *account.User) (sessionView, error) {
 }
 
 var errBadLogin = catalog.Errorf(catalog.EUNAUTH, "用户名或密码错误")
+
+// lockedError answers a sign-in to a locked account.
+func lockedError(until time.Time) error {
+	return fiber.NewError(fiber.StatusLocked, fmt.Sprintf("密码连续错误%d次，账号已锁定，请于%s后再试", account.MaxFailedLogins,
+		until.In(catalog.Shanghai).Format("15:04")))
+}
 
 // loginGuard slows password guessing: after maxLoginFailures failed sign-ins
 // from one address within a minute, that address waits out the minute. It is
@@ -108,17 +115,38 @@ func (s *server) handleSessionCreate(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	now := time.Now().UTC()
+	if u.Locked(now) {
+		account.BurnTime()
+		return lockedError(*u.LockedUntil)
+	}
 	if !account.CheckPassword(u.PasswordHash, in.Password) || u.Disabled {
-		s.logins.fail(ip, time.Now())
+		s.logins.fail(ip, now)
+		if u.Disabled {
+			return errBadLogin
+		}
+		u, err = s.accounts.RecordFailedLogin(ctx, u.ID, now)
+		if err != nil {
+			return err
+		}
+		if u.Locked(now) {
+			if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username}, u.UnitCode, "account", "lock", u.ID,
+				fmt.Sprintf("密码连续错误%d次，来自%s", account.MaxFailedLogins, ip)); err != nil {
+				return err
+			}
+			return lockedError(*u.LockedUntil)
+		}
 		return errBadLogin
 	}
+	if err := s.accounts.ResetFailedLogins(ctx, u.ID); err != nil {
+		return err
+	}
 	token, hash := account.NewToken()
-	now := time.Now().UTC()
-	if err := s.accounts.CreateSession(ctx, account.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(account.SessionTTL)}); err != nil {
+	if err := s.accounts.CreateSession(ctx, account.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(account.SessionIdle)}); err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
-		Secure: c.Protocol() == "https", Expires: now.Add(account.SessionTTL)})
+		Secure: c.Protocol() == "https", Expires: now.Add(account.SessionMax)})
 	if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username}, u.UnitCode, "session", "create", u.ID, c.IP()); err != nil {
 		return err
 	}

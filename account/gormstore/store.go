@@ -21,6 +21,8 @@ type userRecord struct {
 	PasswordHash string `gorm:"size:100;not null"`
 	Disabled     bool
 	Demo         bool
+	FailedLogins int `gorm:"not null;default:0"`
+	LockedUntil  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -29,7 +31,7 @@ func (userRecord) TableName() string { return "users" }
 
 func (r userRecord) toUser() account.User {
 	return account.User{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, UnitCode: r.UnitCode, PasswordHash: r.PasswordHash,
-		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt}
+		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt, LockedUntil: r.LockedUntil}
 }
 
 type sessionRecord struct {
@@ -129,21 +131,62 @@ func (s *Store) CreateSession(ctx context.Context, ss account.Session) error {
 func (s *Store) FindSession(ctx context.Context, tokenHash string) (*account.Session, *account.User, error) {
 	var r sessionRecord
 	now := time.Now().UTC()
-	if err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ?", tokenHash, now).Take(&r).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("token_hash = ? AND expires_at > ? AND created_at > ?", tokenHash, now, now.Add(-account.SessionMax)).
+		Take(&r).Error; err != nil {
 		return nil, nil, translate(err, "会话")
 	}
 	u, err := s.FindUser(ctx, r.UserID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.Disabled {
-		return nil, nil, catalog.Errorf(catalog.ENOTFOUND, "账号已停用")
+	if u.Disabled || u.Locked(now) {
+		return nil, nil, catalog.Errorf(catalog.ENOTFOUND, "账号已停用或锁定")
 	}
-	if r.ExpiresAt.Sub(now) < account.SessionTTL-account.SessionTTL/10 {
-		r.ExpiresAt = now.Add(account.SessionTTL)
-		s.db.WithContext(ctx).Model(&sessionRecord{}).Where("token_hash = ?", tokenHash).UpdateColumn("expires_at", r.ExpiresAt)
+	// Keep it alive, writing at most once a minute.
+	next := now.Add(account.SessionIdle)
+	if limit := r.CreatedAt.Add(account.SessionMax); next.After(limit) {
+		next = limit
+	}
+	if next.Sub(r.ExpiresAt) > time.Minute {
+		r.ExpiresAt = next
+		if err := s.db.WithContext(ctx).Model(&sessionRecord{}).Where("token_hash = ?", tokenHash).UpdateColumn("expires_at", next).Error; err != nil {
+			return nil, nil, translate(err, "会话")
+		}
 	}
 	return &account.Session{TokenHash: r.TokenHash, UserID: r.UserID, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt}, u, nil
+}
+
+// RecordFailedLogin implements account.Service. The count is kept in the
+// database, so it holds across instances.
+func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, now time.Time) (*account.User, error) {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&userRecord{}).Where("id = ?", userID).UpdateColumn("failed_logins", gorm.Expr("failed_logins + 1")).Error; err != nil {
+			return err
+		}
+		var r userRecord
+		if err := tx.Select("failed_logins").Take(&r, userID).Error; err != nil {
+			return err
+		}
+		if r.FailedLogins >= account.MaxFailedLogins {
+			until := now.UTC().Add(account.LockDuration)
+			if err := tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"failed_logins": 0, "locked_until": until}).Error; err != nil {
+				return err
+			}
+			// Whoever holds a session of a locked account loses it.
+			return tx.Where("user_id = ?", userID).Delete(&sessionRecord{}).Error
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err, "用户")
+	}
+	return s.FindUser(ctx, userID)
+}
+
+// ResetFailedLogins implements account.Service.
+func (s *Store) ResetFailedLogins(ctx context.Context, userID int64) error {
+	return translate(s.db.WithContext(ctx).Model(&userRecord{}).Where("id = ? AND (failed_logins > 0 OR locked_until IS NOT NULL)", userID).
+		Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error, "用户")
 }
 
 // DeleteSession implements account.Service.

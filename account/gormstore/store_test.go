@@ -25,11 +25,12 @@ func newStore(t *testing.T) (*gormstore.Store, *gorm.DB) {
 func TestSessions(t *testing.T) {
 	s, db := newStore(t)
 	ctx := context.Background()
-	hash, err := account.HashPassword("short")
-	if catalog.ErrorCode(err) != catalog.EINVALID {
-		t.Errorf("short password accepted: %v", err)
+	for _, weak := range []string{"Short-1", "alllowercaseletters", "lowercase-and-symbols", "12345678901234"} {
+		if _, err := account.HashPassword(weak); catalog.ErrorCode(err) != catalog.EINVALID {
+			t.Errorf("weak password %q accepted: %v", weak, err)
+		}
 	}
-	hash, err = account.HashPassword("a-long-enough-password")
+	hash, err := account.HashPassword("A-long-enough-passw0rd")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +84,66 @@ func TestSessions(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d sessions left", n)
 	}
-	if !account.CheckPassword(hash, "a-long-enough-password") || account.CheckPassword(hash, "wrong-password") {
+	if !account.CheckPassword(hash, "A-long-enough-passw0rd") || account.CheckPassword(hash, "wrong-Passw0rd-x") {
 		t.Error("password check")
+	}
+}
+
+func TestLockAfterFailedLogins(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	u := &account.User{Username: "sanxi-clerk", PasswordHash: "x"}
+	if _, err := s.EnsureUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for i := 1; i <= account.MaxFailedLogins; i++ {
+		got, err := s.RecordFailedLogin(ctx, u.ID, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if locked := got.Locked(now); locked != (i == account.MaxFailedLogins) {
+			t.Errorf("after %d failures locked=%v", i, locked)
+		}
+	}
+	got, _ := s.FindUser(ctx, u.ID)
+	if !got.Locked(now.Add(account.LockDuration-time.Minute)) || got.Locked(now.Add(account.LockDuration+time.Second)) {
+		t.Errorf("lock lasts until %v", got.LockedUntil)
+	}
+	// A success clears the count: four more failures do not lock.
+	if err := s.ResetFailedLogins(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < account.MaxFailedLogins; i++ {
+		got, _ = s.RecordFailedLogin(ctx, u.ID, now)
+	}
+	if got.Locked(now) {
+		t.Error("locked before the fifth failure after a reset")
+	}
+}
+
+func TestSessionIdleAndMaximum(t *testing.T) {
+	s, db := newStore(t)
+	ctx := context.Background()
+	u := &account.User{Username: "baidi-clerk", PasswordHash: "x"}
+	s.EnsureUser(ctx, u)
+	now := time.Now().UTC()
+	_, old := account.NewToken()
+	// Used a minute ago, but opened 13 hours ago: over the maximum.
+	s.CreateSession(ctx, account.Session{TokenHash: old, UserID: u.ID, CreatedAt: now.Add(-13 * time.Hour), ExpiresAt: now.Add(29 * time.Minute)})
+	if _, _, err := s.FindSession(ctx, old); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("session older than 12 hours: %v", err)
+	}
+	// A live one is kept alive by use, up to the maximum.
+	_, live := account.NewToken()
+	s.CreateSession(ctx, account.Session{TokenHash: live, UserID: u.ID, CreatedAt: now.Add(-time.Hour), ExpiresAt: now.Add(5 * time.Minute)})
+	ss, _, err := s.FindSession(ctx, live)
+	if err != nil || ss.ExpiresAt.Sub(now) < account.SessionIdle-time.Minute {
+		t.Errorf("use did not extend the session: %v %v", ss, err)
+	}
+	var n int64
+	db.Table("sessions").Where("token_hash = ? AND expires_at > ?", live, now.Add(20*time.Minute)).Count(&n)
+	if n != 1 {
+		t.Error("extension not stored")
 	}
 }
