@@ -59,8 +59,8 @@ type Action string
 
 // Actions.
 const (
-	ActRead    Action = "read"
-	ActWrite   Action = "write"
+	ActRead     Action = "read"
+	ActWrite    Action = "write"
 	ActPublish  Action = "publish"  // 二级审核: approve, return, withdraw
 	ActTakedown Action = "takedown" // 三级审核: the county office takes a publication down
 	actAny      Action = "*"
