@@ -15,10 +15,11 @@ var Channels = []string{
 	"社区/企事业单位/村公示栏(电子屏)", "精准推送", "其他",
 }
 
-// Actor is who makes a change: a user id and name for the record.
+// Actor is who makes a change, and from where, for the record.
 type Actor struct {
 	UserID   int64
 	Username string
+	IP       string
 }
 
 // ItemStatus of a catalogue item.

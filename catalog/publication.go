@@ -188,14 +188,32 @@ type PublicationService interface {
 	CountView(ctx context.Context, id int64) error
 }
 
-// AuditEntry records one write: who, what, where, when.
+// AuditEntry records one write: who, when, from where, what, before and
+// after. Entries are hash-chained: each Hash covers the entry and the Hash of
+// the one before, so an edited or deleted entry breaks the chain.
 type AuditEntry struct {
 	ID       int64     `json:"id"`
 	At       time.Time `json:"at"`
 	Username string    `json:"username"`
+	IP       string    `json:"ip,omitempty"`
 	UnitCode string    `json:"unit_code"`
 	Object   string    `json:"object"`
 	Action   string    `json:"action"`
 	TargetID string    `json:"target_id"`
 	Detail   string    `json:"detail"`
+	Before   string    `json:"before,omitempty"` // JSON of the state before
+	After    string    `json:"after,omitempty"`  // JSON of the state after
+	PrevHash string    `json:"prev_hash"`
+	Hash     string    `json:"hash"`
+}
+
+// AuditFilter selects audit entries, newest first.
+type AuditFilter struct {
+	UnitCode string
+	Username string
+	Object   string
+	Action   string
+	From, To time.Time // zero: open
+	BeforeID int64     // keyset paging: entries older than this id
+	Limit    int
 }

@@ -661,3 +661,29 @@ func TestAccountLocksAfterFiveBadPasswords(t *testing.T) {
 	// Other accounts are not affected.
 	ts.login("qixiangju-leader")
 }
+
+func TestAuditFilters(t *testing.T) {
+	ts := sharedServer(t)
+	clerk := ts.login("banshu-clerk")
+	it := firstItem(t, ts, "banshu")
+	var p catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "版书镇审计测试", "generated_on": "2026-11-02"}).decode(t, &p)
+	publishDraft(t, ts, "banshu", p.ID)
+	adm := ts.login("admin")
+	var es []catalog.AuditEntry
+	today := time.Now().In(catalog.Shanghai).Format("2006-01-02")
+	adm.do("GET", "/api/v1/audit?unit=banshu&user=banshu-leader&action=approve&from="+today+"&to="+today, nil).decode(t, &es)
+	if len(es) != 1 || es[0].TargetID != itoa(p.ID) || es[0].IP == "" || !strings.Contains(es[0].After, "published") || es[0].Hash == "" {
+		t.Errorf("approve entries %+v", es)
+	}
+	adm.do("GET", "/api/v1/audit?unit=banshu&from=2020-01-01&to=2020-12-31", nil).decode(t, &es)
+	if len(es) != 0 {
+		t.Errorf("%d entries dated 2020", len(es))
+	}
+	if r := adm.do("GET", "/api/v1/audit?from=yesterday", nil); r.status != 400 {
+		t.Errorf("bad date: %d", r.status)
+	}
+	if r := ts.login("banshu-clerk").do("GET", "/api/v1/audit?unit=banshu", nil); r.status != 403 {
+		t.Errorf("clerk reads the audit log: %d", r.status)
+	}
+}

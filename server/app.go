@@ -195,7 +195,7 @@ func securityHeaders(c *fiber.Ctx) error {
 // actor is the signed-in user as the stores record it.
 func actor(c *fiber.Ctx) catalog.Actor {
 	p, _ := rbac.PrincipalOf(c)
-	return catalog.Actor{UserID: p.ID, Username: p.Username}
+	return catalog.Actor{UserID: p.ID, Username: p.Username, IP: c.IP()}
 }
 
 // decodeJSON reads a JSON body into v, refusing unknown fields so a typo in a

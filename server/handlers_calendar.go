@@ -74,13 +74,14 @@ func (s *server) handleCalendarUpdate(c *fiber.Ctx) error {
 		seen[d.Date] = true
 		days = append(days, workday.Day{Date: t, Off: d.Off, Name: d.Name})
 	}
+	before, _ := s.calendar.Year(y)
 	if err := s.calStore.SaveYear(c.UserContext(), y, days, actor(c).Username); err != nil {
 		return err
 	}
 	if err := s.calendar.SetYear(y, days); err != nil {
 		return err
 	}
-	if err := s.catalog.Audit(c.UserContext(), actor(c), "", "calendar", "update", y, strconv.Itoa(len(days))+" days"); err != nil {
+	if err := s.catalog.AuditChange(c.UserContext(), actor(c), "", "calendar", "update", y, strconv.Itoa(len(days))+"天", before, days); err != nil {
 		return err
 	}
 	return s.handleCalendarShow(c)

@@ -130,7 +130,7 @@ func (s *server) handleSessionCreate(c *fiber.Ctx) error {
 			return err
 		}
 		if u.Locked(now) {
-			if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username}, u.UnitCode, "account", "lock", u.ID,
+			if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}, u.UnitCode, "account", "lock", u.ID,
 				fmt.Sprintf("密码连续错误%d次，来自%s", account.MaxFailedLogins, ip)); err != nil {
 				return err
 			}
@@ -147,7 +147,7 @@ func (s *server) handleSessionCreate(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
 		Secure: c.Protocol() == "https", Expires: now.Add(account.SessionMax)})
-	if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username}, u.UnitCode, "session", "create", u.ID, c.IP()); err != nil {
+	if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}, u.UnitCode, "session", "create", u.ID, ""); err != nil {
 		return err
 	}
 	v, err := s.sessionView(u)
@@ -179,7 +179,7 @@ func (s *server) handleSessionDelete(c *fiber.Ctx) error {
 			return err
 		}
 		if p, ok := rbac.PrincipalOf(c); ok {
-			if err := s.catalog.Audit(c.UserContext(), catalog.Actor{UserID: p.ID, Username: p.Username}, "", "session", "delete", p.ID, ""); err != nil {
+			if err := s.catalog.Audit(c.UserContext(), catalog.Actor{UserID: p.ID, Username: p.Username, IP: c.IP()}, "", "session", "delete", p.ID, ""); err != nil {
 				return err
 			}
 		}

@@ -75,16 +75,31 @@ func (s *server) handleExemptionUpdate(c *fiber.Ctx) error {
 	return c.JSON(e)
 }
 
+// handleAuditIndex lists audit entries, newest first, filtered by
+// ?unit= &user= &object= &action= &from= &to= (dates, Asia/Shanghai) and paged
+// with ?before=<id>.
 func (s *server) handleAuditIndex(c *fiber.Ctx) error {
-	unit := rbac.UnitOf(c)
-	if unit == rbac.AllUnits {
-		unit = ""
+	f := catalog.AuditFilter{UnitCode: rbac.UnitOf(c), Username: c.Query("user"), Object: c.Query("object"), Action: c.Query("action")}
+	if f.UnitCode == rbac.AllUnits {
+		f.UnitCode = ""
 	}
-	limit, _ := strconv.Atoi(c.Query("limit", "100"))
-	if limit < 1 || limit > 1000 {
-		limit = 100
+	f.Limit, _ = strconv.Atoi(c.Query("limit", "100"))
+	f.BeforeID, _ = strconv.ParseInt(c.Query("before"), 10, 64)
+	if v := c.Query("from"); v != "" {
+		t, err := parseDay("from", "开始日期", v)
+		if err != nil {
+			return err
+		}
+		f.From = t
 	}
-	es, err := s.catalog.FindAudit(c.UserContext(), unit, limit)
+	if v := c.Query("to"); v != "" {
+		t, err := parseDay("to", "结束日期", v)
+		if err != nil {
+			return err
+		}
+		f.To = t.AddDate(0, 0, 1) // the whole end day
+	}
+	es, err := s.catalog.FindAudit(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,9 @@ func main() {
 	if err != nil {
 		fatal(err.Error())
 	}
+	if len(os.Args) > 1 {
+		os.Exit(command(cfg, log, os.Args[1:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -93,4 +96,27 @@ func (s *server) warnDemoAccounts(ctx context.Context) {
 	fmt.Fprintf(os.Stderr, "\n警告 WARNING: demo accounts are active (password %s) — for trying the system only; never on a real deployment.\n", seed.DemoPassword)
 	fmt.Fprintf(os.Stderr, "  %s\n  %s\n  … %d more: <unit code>-clerk and <unit code>-leader for every unit\n\n",
 		strings.Join(names[:2], ", "), strings.Join(names[2:8], ", "), len(names)-8)
+}
+
+// command runs a one-off command instead of serving: `audit verify` checks
+// the audit log's hash chain.
+func command(cfg Config, log *slog.Logger, args []string) int {
+	if len(args) == 2 && args[0] == "audit" && args[1] == "verify" {
+		cfg.Demo, cfg.DemoSet = false, true
+		s, err := open(context.Background(), cfg, log)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gongkai:", err)
+			return 2
+		}
+		defer s.close()
+		n, err := s.catalog.VerifyAudit(context.Background())
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "审计链校验失败（已校验%d条）：%v\n", n, err)
+			return 1
+		}
+		fmt.Printf("审计链完整：%d条记录\n", n)
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "usage: server [audit verify]   (no arguments: serve)")
+	return 2
 }

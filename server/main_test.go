@@ -168,7 +168,13 @@ func runMain(m *testing.M) int {
 	}
 	defer s.close()
 	shared = &testServer{s: s, app: s.newApp(), cfg: cfg}
-	return m.Run()
+	code := m.Run()
+	// Every test's writes went into one audit chain: it must still verify.
+	if n, err := s.catalog.VerifyAudit(context.Background()); err != nil {
+		fmt.Fprintf(os.Stderr, "audit chain broken after the tests (%d entries checked): %v\n", n, err)
+		return 1
+	}
+	return code
 }
 
 func sharedServer(t testing.TB) *testServer {

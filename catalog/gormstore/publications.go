@@ -272,7 +272,8 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 		}
 		*p = r.toPublication()
 		toLocal(p)
-		return audit(tx, by, r.UnitCode, "publication", "update", r.ID, diffTitle(before.Title, r.Title))
+		after := r.toPublication()
+		return auditChange(tx, by, r.UnitCode, "publication", "update", r.ID, diffTitle(before.Title, r.Title), before, after)
 	})
 }
 
@@ -369,7 +370,8 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 		}
 		out = r.toPublication()
 		toLocal(&out)
-		return audit(tx, by, r.UnitCode, "publication", string(t.Step), r.ID, fmt.Sprintf("%s → %s %s", from, t.To, r.StatusReason))
+		return auditChange(tx, by, r.UnitCode, "publication", string(t.Step), r.ID, fmt.Sprintf("%s → %s %s", from, t.To, r.StatusReason),
+			map[string]any{"status": from}, map[string]any{"status": t.To, "reason": r.StatusReason, "note": step.Note, "rectify_due": r.RectifyDue})
 	})
 	if err != nil {
 		return nil, err

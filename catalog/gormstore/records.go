@@ -260,21 +260,8 @@ type serialRecord struct {
 
 func (serialRecord) TableName() string { return "index_serials" }
 
-type auditRecord struct {
-	ID       int64     `gorm:"primaryKey"`
-	At       time.Time `gorm:"index"`
-	Username string    `gorm:"size:80;index"`
-	UnitCode string    `gorm:"size:40;index"`
-	Object   string    `gorm:"size:40"`
-	Action   string    `gorm:"size:40"`
-	TargetID string    `gorm:"size:80"`
-	Detail   string    `gorm:"type:text"`
-}
-
-func (auditRecord) TableName() string { return "audit_log" }
-
 // Models lists every table of the package in creation order, for migration.
 func Models() []any {
 	return []any{&unitRecord{}, &domainRecord{}, &exemptionRecord{}, &templateRecord{}, &itemRecord{}, &itemVersionRecord{},
-		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}}
+		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}, &auditHeadRecord{}}
 }

@@ -33,6 +33,9 @@ func Migrate(db *gorm.DB) error {
 	if err := db.AutoMigrate(Models()...); err != nil {
 		return fmt.Errorf("gormstore: migrate catalog: %w", err)
 	}
+	if err := ensureAuditHead(db); err != nil {
+		return fmt.Errorf("gormstore: audit head: %w", err)
+	}
 	return nil
 }
 
@@ -53,11 +56,6 @@ func translate(err error, what string) error {
 		return err
 	}
 	return fmt.Errorf("gormstore: %s: %w", what, err)
-}
-
-func audit(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string) error {
-	return tx.Create(&auditRecord{At: time.Now().UTC(), Username: by.Username, UnitCode: unit, Object: obj, Action: action,
-		TargetID: fmt.Sprint(target), Detail: detail}).Error
 }
 
 // --- units and domains ---
@@ -156,11 +154,13 @@ func (s *Store) SetExemption(ctx context.Context, e catalog.Exemption, by catalo
 			}
 			return translate(err, "领域")
 		}
+		var old exemptionRecord
+		tx.Where("unit_code = ? AND domain_code = ?", e.UnitCode, e.DomainCode).Limit(1).Find(&old)
 		if e.Reason == "" {
 			if err := tx.Where("unit_code = ? AND domain_code = ?", e.UnitCode, e.DomainCode).Delete(&exemptionRecord{}).Error; err != nil {
 				return translate(err, "未涉及领域说明")
 			}
-			return audit(tx, by, e.UnitCode, "exemption", "delete", e.DomainCode, "")
+			return auditChange(tx, by, e.UnitCode, "exemption", "delete", e.DomainCode, "", old.Reason, "")
 		}
 		r := exemptionRecord{UnitCode: e.UnitCode, DomainCode: e.DomainCode, Reason: e.Reason, UpdatedBy: by.Username, UpdatedAt: time.Now().UTC()}
 		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "unit_code"}, {Name: "domain_code"}},
@@ -168,7 +168,7 @@ func (s *Store) SetExemption(ctx context.Context, e catalog.Exemption, by catalo
 		if err != nil {
 			return translate(err, "未涉及领域说明")
 		}
-		return audit(tx, by, e.UnitCode, "exemption", "set", e.DomainCode, e.Reason)
+		return auditChange(tx, by, e.UnitCode, "exemption", "set", e.DomainCode, e.Reason, old.Reason, e.Reason)
 	})
 }
 
@@ -362,6 +362,7 @@ func (s *Store) UpdateItem(ctx context.Context, it *catalog.Item, reason string,
 		if err := checkRefs(tx, it.UnitCode, it.DomainCode); err != nil {
 			return err
 		}
+		before := r.toItem()
 		r.Cols = fromColumns(it.Columns)
 		if it.SortOrder != 0 {
 			r.SortOrder = it.SortOrder
@@ -375,7 +376,7 @@ func (s *Store) UpdateItem(ctx context.Context, it *catalog.Item, reason string,
 			return translate(err, "事项版本")
 		}
 		*it = r.toItem()
-		return audit(tx, by, r.UnitCode, "catalog", "update", r.ID, reason)
+		return auditChange(tx, by, r.UnitCode, "catalog", "update", r.ID, reason, before, *it)
 	})
 }
 
@@ -399,6 +400,7 @@ func (s *Store) RetireItem(ctx context.Context, id int64, reason string, by cata
 		if r.Status == string(catalog.ItemRetired) {
 			return catalog.Errorf(catalog.ECONFLICT, "事项已撤销")
 		}
+		before := map[string]any{"status": r.Status, "version": r.Version}
 		r.Status, r.RetiredReason, r.UpdatedBy = string(catalog.ItemRetired), reason, by.Username
 		r.Version++
 		if err := tx.Omit("Unit", "Domain", "Template").Save(&r).Error; err != nil {
@@ -407,7 +409,7 @@ func (s *Store) RetireItem(ctx context.Context, id int64, reason string, by cata
 		if err := snapshot(tx, r, "retire", reason, by); err != nil {
 			return translate(err, "事项版本")
 		}
-		return audit(tx, by, r.UnitCode, "catalog", "retire", r.ID, reason)
+		return auditChange(tx, by, r.UnitCode, "catalog", "retire", r.ID, reason, before, map[string]any{"status": r.Status, "version": r.Version})
 	})
 }
 
@@ -426,27 +428,4 @@ func (s *Store) ItemHistory(ctx context.Context, id int64) ([]catalog.ItemVersio
 		_ = json.Unmarshal([]byte(r.Snapshot), &out[i].Item)
 	}
 	return out, nil
-}
-
-// FindAudit returns the newest audit entries, of one unit if given.
-func (s *Store) FindAudit(ctx context.Context, unitCode string, limit int) ([]catalog.AuditEntry, error) {
-	q := s.db.WithContext(ctx).Order("id DESC").Limit(limit)
-	if unitCode != "" {
-		q = q.Where("unit_code = ?", unitCode)
-	}
-	var rs []auditRecord
-	if err := q.Find(&rs).Error; err != nil {
-		return nil, translate(err, "审计记录")
-	}
-	out := make([]catalog.AuditEntry, len(rs))
-	for i, r := range rs {
-		out[i] = catalog.AuditEntry{ID: r.ID, At: r.At, Username: r.Username, UnitCode: r.UnitCode, Object: r.Object, Action: r.Action, TargetID: r.TargetID, Detail: r.Detail}
-	}
-	return out, nil
-}
-
-// Audit records a write done outside this store (sign-in, calendar) in the
-// same log.
-func (s *Store) Audit(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string) error {
-	return audit(s.db.WithContext(ctx), by, unit, obj, action, target, detail)
 }

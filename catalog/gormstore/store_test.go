@@ -3,6 +3,7 @@ package gormstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -98,6 +99,9 @@ func TestIndexSerialsUnderConcurrency(t *testing.T) {
 		if _, ok := seen.Load(want); !ok {
 			t.Errorf("serial %s missing", want)
 		}
+	}
+	if n, err := s.VerifyAudit(ctx); err != nil || n != writers*each+1 {
+		t.Errorf("audit chain after concurrent writers: %d entries, %v", n, err)
 	}
 	// A new month starts again at 1.
 	p := pub(it.ID, "十二月", on.AddDate(0, 1, 0))
@@ -249,5 +253,67 @@ func TestWorkflowInTheStore(t *testing.T) {
 	}
 	if evs[0].Checklist == nil || !evs[0].Checklist.Privacy || evs[2].Reason != "泄露隐私" || evs[2].Note != "正文含个人手机号" {
 		t.Errorf("events lack the checklist or the takedown reason: %+v", evs)
+	}
+}
+
+// TestAuditChain: every write leaves a chained entry; editing or deleting an
+// entry is found by the verification.
+func TestAuditChain(t *testing.T) {
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	s := gormstore.New(db)
+	ctx := context.Background()
+	s.EnsureUnit(ctx, catalog.Unit{Code: "miaoshou", Name: "庙首镇", FullName: "旌德县庙首镇人民政府", Level: catalog.LevelTownship, Kind: catalog.KindTown})
+	s.EnsureDomain(ctx, catalog.Domain{Code: "zfwj", Name: "本级政府文件"})
+	by := catalog.Actor{UserID: 1, Username: "miaoshou-clerk", IP: "10.0.0.7"}
+	it := catalog.Item{UnitCode: "miaoshou", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "政府文件", Content: "政府文件。",
+		TimeLimitText: "按月", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
+	if err := s.CreateItem(ctx, &it, by); err != nil {
+		t.Fatal(err)
+	}
+	it.Content = "本镇政府文件。"
+	if err := s.UpdateItem(ctx, &it, "细化", by); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := s.Audit(ctx, by, "miaoshou", "session", "create", 1, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.VerifyAudit(ctx)
+	if err != nil || n != 5 {
+		t.Fatalf("verify: %d entries, %v", n, err)
+	}
+	es, err := s.FindAudit(ctx, catalog.AuditFilter{Object: "catalog", Action: "update"})
+	if err != nil || len(es) != 1 {
+		t.Fatalf("filter: %v %v", es, err)
+	}
+	e := es[0]
+	if e.IP != "10.0.0.7" || e.Username != "miaoshou-clerk" || !strings.Contains(e.Before, "政府文件。") || !strings.Contains(e.After, "本镇政府文件。") || e.Hash == "" || e.PrevHash == "" {
+		t.Errorf("update entry %+v", e)
+	}
+	// Someone edits an entry in the database.
+	if err := db.Exec("UPDATE audit_log SET detail = ? WHERE id = ?", "改过", e.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.VerifyAudit(ctx); err == nil || !strings.Contains(err.Error(), fmt.Sprint(e.ID)) {
+		t.Errorf("edited entry not found: %v", err)
+	}
+	db.Exec("UPDATE audit_log SET detail = ? WHERE id = ?", e.Detail, e.ID)
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Fatalf("restored chain: %v", err)
+	}
+	// Someone deletes the newest entry, or one in the middle.
+	var last int64
+	db.Raw("SELECT MAX(id) FROM audit_log").Scan(&last)
+	db.Exec("DELETE FROM audit_log WHERE id = ?", last)
+	if _, err := s.VerifyAudit(ctx); err == nil {
+		t.Error("deleted newest entry not found")
+	}
+	db.Exec("DELETE FROM audit_log WHERE id = ?", e.ID)
+	if _, err := s.VerifyAudit(ctx); err == nil {
+		t.Error("deleted entry not found")
 	}
 }
