@@ -687,3 +687,40 @@ func TestAuditFilters(t *testing.T) {
 		t.Errorf("clerk reads the audit log: %d", r.status)
 	}
 }
+
+func TestCrossSiteWritesAreRefused(t *testing.T) {
+	ts := sharedServer(t)
+	ms := ts.login("miaoshou-clerk")
+	post := func(headers map[string]string) response {
+		t.Helper()
+		req := httptest.NewRequest("POST", "/api/v1/units/miaoshou/items", strings.NewReader(`{"domain_code":"zfwj","level1":"政府文件","level2":"跨站测试","content":"x"}`))
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		return ms.send(req)
+	}
+	for name, h := range map[string]map[string]string{
+		"CrossSite":     {"Sec-Fetch-Site": "cross-site"},
+		"SameSiteOther": {"Sec-Fetch-Site": "same-site"},
+		"OtherOrigin":   {"Origin": "http://evil.invalid"},
+	} {
+		if r := post(h); r.status != 403 || !strings.Contains(string(r.body), "跨站") {
+			t.Errorf("%s: %d %s", name, r.status, r.body)
+		}
+	}
+	if r := post(map[string]string{"Sec-Fetch-Site": "same-origin"}); r.status != 201 {
+		t.Errorf("same-origin browser write: %d %s", r.status, r.body)
+	}
+	if r := post(nil); r.status != 201 {
+		t.Errorf("JSON client without browser headers: %d %s", r.status, r.body)
+	}
+	r := ms.do("GET", "/api/v1/session", nil)
+	if r.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("personal data cacheable: %q", r.header.Get("Cache-Control"))
+	}
+	csp := r.header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") || r.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("security headers: CSP %q", csp)
+	}
+}

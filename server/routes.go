@@ -11,13 +11,13 @@ import (
 // published data are public; every state-changing route has a Require (a test
 // walks this table).
 func (s *server) routes(app *fiber.App) {
-	app.Use(securityHeaders)
+	app.Use(securityHeaders, forgeryProtection)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/kiosk/", fiber.StatusFound) })
 
 	kiosk.Mount(app.Group("/kiosk"), kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs})
 
-	api := app.Group("/api/v1", s.withSession)
+	api := app.Group("/api/v1", s.withSession, noStoreForPeople)
 	can := s.authz.Require
 
 	// Sign-in is the one write anyone may attempt; signing out ends one's own session.
