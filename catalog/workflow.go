@@ -141,6 +141,9 @@ type Step struct {
 	Checklist *Checklist
 	// RectifyDue is set by the caller for a takedown (N working days on).
 	RectifyDue time.Time
+	// Privacy keeps, with a reason each, personal information the privacy
+	// check finds at submission (a unit's public phone, say).
+	Privacy []PrivacyConfirmation
 }
 
 // Validate checks what the step itself must carry.
@@ -176,14 +179,15 @@ func (s *Step) Validate(t Transition) error {
 
 // Event is one recorded workflow step.
 type Event struct {
-	ID        int64      `json:"id"`
-	PubID     int64      `json:"publication_id"`
-	Action    PubAction  `json:"action"`
-	From      PubStatus  `json:"from"`
-	To        PubStatus  `json:"to"`
-	Actor     string     `json:"actor"`
-	Reason    string     `json:"reason,omitempty"`
-	Note      string     `json:"note,omitempty"`
-	Checklist *Checklist `json:"checklist,omitempty"`
-	At        time.Time  `json:"at"`
+	ID        int64                 `json:"id"`
+	PubID     int64                 `json:"publication_id"`
+	Action    PubAction             `json:"action"`
+	From      PubStatus             `json:"from"`
+	To        PubStatus             `json:"to"`
+	Actor     string                `json:"actor"`
+	Reason    string                `json:"reason,omitempty"`
+	Note      string                `json:"note,omitempty"`
+	Checklist *Checklist            `json:"checklist,omitempty"`
+	Privacy   []PrivacyConfirmation `json:"privacy,omitempty"`
+	At        time.Time             `json:"at"`
 }

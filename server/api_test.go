@@ -724,3 +724,38 @@ func TestCrossSiteWritesAreRefused(t *testing.T) {
 		t.Errorf("security headers: CSP %q", csp)
 	}
 }
+
+func TestPrivacyCheckAtSubmission(t *testing.T) {
+	ts := sharedServer(t)
+	clerk := ts.login("xinglong-clerk")
+	it := firstItem(t, ts, "xinglong")
+	body := map[string]any{"title": "兴隆镇2026年临时救助名单公示", "generated_on": "2026-11-02",
+		"body": "救助对象：李四，身份证11010519491231002X，联系电话13800138000。咨询电话：0563-8024390。"}
+	var p catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", body).decode(t, &p)
+	r := clerk.step(p.ID, "submit", submitBody)
+	code, field, msg := r.errorOf(t)
+	if r.status != 400 || code != "invalid" || field != "privacy" || !strings.Contains(msg, "身份证号码") || !strings.Contains(msg, "手机号码") ||
+		strings.Contains(msg, "13800138000") {
+		t.Fatalf("submit with personal data: %d %s", r.status, r.body)
+	}
+	var hits []catalog.PrivacyHit
+	clerk.do("GET", "/api/v1/publications/"+itoa(p.ID)+"/privacy", nil).decode(t, &hits)
+	if len(hits) != 2 || hits[0].Kind != catalog.PrivacyIDNumber || hits[1].Text != "13800138000" {
+		t.Errorf("hits %+v", hits)
+	}
+	// The clerk redacts the ID number and keeps the phone with a reason.
+	body["body"] = "救助对象：李四，联系电话13800138000。咨询电话：0563-8024390。"
+	if r := clerk.do("PUT", "/api/v1/publications/"+itoa(p.ID), body); r.status != 200 {
+		t.Fatalf("redact: %d %s", r.status, r.body)
+	}
+	keep := map[string]any{"checklist": submitBody["checklist"], "privacy": []map[string]string{{"text": "13800138000", "reason": "救助对象本人同意公开联系方式"}}}
+	if r := clerk.step(p.ID, "submit", keep); r.status != 200 {
+		t.Fatalf("submit after redaction: %d %s", r.status, r.body)
+	}
+	var evs []catalog.Event
+	clerk.do("GET", "/api/v1/publications/"+itoa(p.ID)+"/events", nil).decode(t, &evs)
+	if len(evs) != 1 || len(evs[0].Privacy) != 1 || evs[0].Privacy[0].Reason != "救助对象本人同意公开联系方式" {
+		t.Errorf("the kept information is not on record: %+v", evs)
+	}
+}

@@ -201,9 +201,10 @@ func (s *server) stepRight(c *fiber.Ctx) (rbac.Action, error) {
 
 // stepInput is the JSON body of a workflow step.
 type stepInput struct {
-	Reason    string             `json:"reason"`
-	Note      string             `json:"note"`
-	Checklist *catalog.Checklist `json:"checklist"`
+	Reason    string                        `json:"reason"`
+	Note      string                        `json:"note"`
+	Checklist *catalog.Checklist            `json:"checklist"`
+	Privacy   []catalog.PrivacyConfirmation `json:"privacy"`
 }
 
 func (s *server) handlePubStep(c *fiber.Ctx) error {
@@ -217,7 +218,7 @@ func (s *server) handlePubStep(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	step := catalog.Step{Action: catalog.PubAction(strings.Clone(c.Params("action"))), Reason: in.Reason, Note: in.Note, Checklist: in.Checklist}
+	step := catalog.Step{Action: catalog.PubAction(strings.Clone(c.Params("action"))), Reason: in.Reason, Note: in.Note, Checklist: in.Checklist, Privacy: in.Privacy}
 	if step.Action == catalog.StepTakedown {
 		today := time.Now().In(catalog.Shanghai)
 		if step.RectifyDue, err = s.calendar.AddWorkdays(today, s.cfg.RectifyWorkdays); err != nil {
@@ -233,6 +234,24 @@ func (s *server) handlePubStep(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(full)
+}
+
+// handlePubPrivacy shows the personal information the privacy check finds in
+// a publication, with offsets for highlighting.
+func (s *server) handlePubPrivacy(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.pubs.FindPublication(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	hits := catalog.ScanPrivacy(p.Title + "\n" + p.Body)
+	if hits == nil {
+		hits = []catalog.PrivacyHit{}
+	}
+	return c.JSON(hits)
 }
 
 func (s *server) handlePubEvents(c *fiber.Ctx) error {

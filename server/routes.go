@@ -45,6 +45,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
 		s.authz.RequireFunc(rbac.ObjPublication, s.stepRight, s.pubUnit), s.handlePubStep)
 	api.Get("/publications/:id/events", can(rbac.ObjPublication, rbac.ActRead, s.pubUnit), s.handlePubEvents)
+	api.Get("/publications/:id/privacy", can(rbac.ObjPublication, rbac.ActRead, s.pubUnit), s.handlePubPrivacy)
 	api.Get("/units/:code/publications", can(rbac.ObjPublication, rbac.ActRead, rbac.Param("code")), s.handleUnitPubIndex)
 	api.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, s.pubUnit), s.handleAttachmentCreate)
 	api.Get("/attachments/:id", s.handleAttachmentShow)

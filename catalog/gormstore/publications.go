@@ -322,6 +322,9 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 			if err := requireInterpretationLink(tx, r); err != nil {
 				return err
 			}
+			if _, err := catalog.CheckPrivacy(r.Title+"\n"+r.Body, step.Privacy); err != nil {
+				return err
+			}
 			r.SubmittedByID, r.SubmittedBy = by.UserID, by.Username
 		case catalog.StepApprove:
 			if r.SubmittedByID == by.UserID {
@@ -359,6 +362,10 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 		if step.Checklist != nil {
 			b, _ := json.Marshal(step.Checklist)
 			ev.Checklist = string(b)
+		}
+		if len(step.Privacy) > 0 {
+			b, _ := json.Marshal(step.Privacy)
+			ev.Privacy = string(b)
 		}
 		if err := tx.Omit("Publication").Create(&ev).Error; err != nil {
 			return translate(err, "审核记录")
@@ -413,6 +420,9 @@ func (s *Store) FindEvents(ctx context.Context, id int64) ([]catalog.Event, erro
 			if json.Unmarshal([]byte(r.Checklist), &c) == nil {
 				out[i].Checklist = &c
 			}
+		}
+		if r.Privacy != "" {
+			_ = json.Unmarshal([]byte(r.Privacy), &out[i].Privacy)
 		}
 	}
 	return out, nil

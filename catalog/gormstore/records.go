@@ -227,6 +227,7 @@ type eventRecord struct {
 	Reason        string `gorm:"type:text"`
 	Note          string `gorm:"type:text"`
 	Checklist     string `gorm:"type:text"` // JSON of catalog.Checklist
+	Privacy       string `gorm:"type:text"` // JSON of the kept personal information
 	At            time.Time
 	Publication   publicationRecord `gorm:"foreignKey:PublicationID;constraint:OnDelete:CASCADE"`
 }

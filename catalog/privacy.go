@@ -1,0 +1,183 @@
+package catalog
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// PrivacyKind is a kind of personal information found in a text.
+type PrivacyKind string
+
+// Kinds the privacy check looks for (DESIGN.md: the county sweeps for these
+// every quarter; 条例 第十五条).
+const (
+	PrivacyIDNumber PrivacyKind = "id_number" // 居民身份证号码 (GB 11643, checksum valid)
+	PrivacyMobile   PrivacyKind = "mobile"    // 手机号码
+	PrivacyBankCard PrivacyKind = "bank_card" // 银行卡号 (Luhn valid)
+	PrivacyEmail    PrivacyKind = "email"     // 电子邮箱
+)
+
+// Name is the kind in Chinese.
+func (k PrivacyKind) Name() string {
+	switch k {
+	case PrivacyIDNumber:
+		return "身份证号码"
+	case PrivacyMobile:
+		return "手机号码"
+	case PrivacyBankCard:
+		return "银行卡号"
+	case PrivacyEmail:
+		return "电子邮箱"
+	}
+	return string(k)
+}
+
+// PrivacyHit is one piece of personal information in a text.
+type PrivacyHit struct {
+	Kind  PrivacyKind `json:"kind"`
+	Name  string      `json:"name"`
+	Text  string      `json:"text"`  // as found
+	Start int         `json:"start"` // offset in characters (runes)
+	End   int         `json:"end"`
+}
+
+var (
+	reDigitsRun = regexp.MustCompile(`[0-9][0-9 \-]{9,24}[0-9Xx]`)
+	reEmail     = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+)
+
+var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+// ValidIDNumber tells whether s is an 18-character resident ID number with a
+// valid GB 11643 check character, a province code and a real birth date.
+func ValidIDNumber(s string) bool {
+	if len(s) != 18 || s[0] < '1' || s[0] > '9' {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		sum += int(s[i]-'0') * idWeights[i]
+	}
+	check := "10X98765432"[sum%11]
+	last := s[17]
+	if last == 'x' {
+		last = 'X'
+	}
+	if last != check {
+		return false
+	}
+	birth, err := time.Parse("20060102", s[6:14])
+	return err == nil && birth.Year() >= 1900 && birth.Before(time.Now())
+}
+
+// Luhn tells whether a string of digits passes the Luhn check of card numbers.
+func Luhn(digits string) bool {
+	sum, double := 0, false
+	for i := len(digits) - 1; i >= 0; i-- {
+		d := int(digits[i] - '0')
+		if d < 0 || d > 9 {
+			return false
+		}
+		if double {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return len(digits) > 0 && sum%10 == 0
+}
+
+func isMobile(d string) bool {
+	return len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9'
+}
+
+// ScanPrivacy finds resident ID numbers, mobile numbers, bank card numbers
+// and e-mail addresses in a text, in order of appearance. Numbers may be
+// written with spaces or hyphens between groups.
+func ScanPrivacy(text string) []PrivacyHit {
+	var hits []PrivacyHit
+	add := func(kind PrivacyKind, start, end int) {
+		hits = append(hits, PrivacyHit{Kind: kind, Name: kind.Name(), Text: text[start:end],
+			Start: utf8.RuneCountInString(text[:start]), End: utf8.RuneCountInString(text[:end])})
+	}
+	for _, m := range reDigitsRun.FindAllStringIndex(text, -1) {
+		start, end := m[0], m[1]
+		// A run glued to more digits or letters is a longer code, not ours.
+		if start > 0 && isWordByte(text[start-1]) || end < len(text) && isWordByte(text[end]) {
+			continue
+		}
+		raw := text[start:end]
+		d := strings.NewReplacer(" ", "", "-", "").Replace(raw)
+		switch {
+		case ValidIDNumber(d):
+			add(PrivacyIDNumber, start, end)
+		case isMobile(d):
+			add(PrivacyMobile, start, end)
+		case len(d) >= 16 && len(d) <= 19 && Luhn(d):
+			add(PrivacyBankCard, start, end)
+		default:
+			// An 11-digit mobile inside a longer run of groups ("电话 138 0013 8000 转").
+			for _, sub := range reMobileIn.FindAllStringIndex(raw, -1) {
+				add(PrivacyMobile, start+sub[0], start+sub[1])
+			}
+		}
+	}
+	for _, m := range reEmail.FindAllStringIndex(text, -1) {
+		add(PrivacyEmail, m[0], m[1])
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
+	return hits
+}
+
+var reMobileIn = regexp.MustCompile(`(?:^|[^0-9])(1[3-9][0-9]{9})(?:[^0-9]|$)`)
+
+func isWordByte(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// Mask shows a hit with its middle hidden, for messages and logs.
+func (h PrivacyHit) Mask() string {
+	r := []rune(h.Text)
+	if len(r) <= 7 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
+}
+
+// PrivacyConfirmation is a clerk's reason for keeping a piece of personal
+// information found in a text (e.g. a unit's public service phone).
+type PrivacyConfirmation struct {
+	Text   string `json:"text"`
+	Reason string `json:"reason"`
+}
+
+// CheckPrivacy refuses a text whose personal information is not each
+// confirmed with a reason; the message lists what is left, masked.
+func CheckPrivacy(text string, confirmed []PrivacyConfirmation) ([]PrivacyHit, error) {
+	hits := ScanPrivacy(text)
+	ok := map[string]bool{}
+	for _, c := range confirmed {
+		if strings.TrimSpace(c.Reason) != "" {
+			ok[c.Text] = true
+		}
+	}
+	var open []string
+	for _, h := range hits {
+		if !ok[h.Text] {
+			open = append(open, fmt.Sprintf("%s %s（第%d字）", h.Name, h.Mask(), h.Start+1))
+		}
+	}
+	if len(open) > 0 {
+		return hits, Invalid("privacy", "内容含疑似个人信息，请删除或逐项说明保留理由：%s", strings.Join(open, "；"))
+	}
+	return hits, nil
+}
