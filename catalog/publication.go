@@ -85,9 +85,12 @@ type Publication struct {
 	Attachments []Attachment `json:"attachments"`
 	Views       int64        `json:"views"`
 	// InterpretsID links a 政策解读 to the policy publication it explains.
-	InterpretsID *int64    `json:"interprets_id,omitempty"`
-	Status       PubStatus `json:"status"`
-	StatusName   string    `json:"status_name"`
+	InterpretsID *int64 `json:"interprets_id,omitempty"`
+	// ConsultOpens and ConsultCloses bound a public consultation (意见征集).
+	ConsultOpens  *time.Time `json:"consultation_opens,omitempty"`
+	ConsultCloses *time.Time `json:"consultation_closes,omitempty"`
+	Status        PubStatus  `json:"status"`
+	StatusName    string     `json:"status_name"`
 	// StatusReason and StatusNote are those of the last step that gave one
 	// (退回, 撤下, 撤回); TakedownReason is the code of a 三级审核 takedown
 	// and RectifyDue the day the unit must have rectified it by.
@@ -140,8 +143,32 @@ func (p *Publication) Validate() error {
 	if utf8.RuneCountInString(p.Body) > 200000 {
 		return Invalid("body", "正文不能超过20万字")
 	}
+	if err := p.validateConsultation(); err != nil {
+		return err
+	}
 	if p.InterpretsID != nil && *p.InterpretsID == p.ID && p.ID != 0 {
 		return Invalid("interprets_id", "政策解读不能关联自身")
+	}
+	return nil
+}
+
+// MinConsultationDays is the shortest public consultation the county's rules
+// allow: 《旌德县人民政府重大行政决策公众参与程序规定》第十条 "征求意见的期限不少于10日".
+const MinConsultationDays = 10
+
+func (p *Publication) validateConsultation() error {
+	if p.ConsultOpens == nil && p.ConsultCloses == nil {
+		return nil
+	}
+	if p.ConsultOpens == nil {
+		return Invalid("consultation_opens", "意见征集须填写开始日期")
+	}
+	if p.ConsultCloses == nil {
+		return Invalid("consultation_closes", "意见征集须填写截止日期")
+	}
+	if p.ConsultCloses.Before(p.ConsultOpens.AddDate(0, 0, MinConsultationDays)) {
+		return Invalid("consultation_closes", "意见征集期限不得少于%d日（《旌德县人民政府重大行政决策公众参与程序规定》第十条），现为%s至%s",
+			MinConsultationDays, p.ConsultOpens.Format("2006-01-02"), p.ConsultCloses.Format("2006-01-02"))
 	}
 	return nil
 }

@@ -759,3 +759,55 @@ func TestPrivacyCheckAtSubmission(t *testing.T) {
 		t.Errorf("the kept information is not on record: %+v", evs)
 	}
 }
+
+func TestConsultationPeriodAndStaleForms(t *testing.T) {
+	ts := sharedServer(t)
+	clerk := ts.login("yucun-clerk")
+	var items []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/yucun/items?domain=zdjcygk", nil).decode(t, &items)
+	var consult catalog.Item
+	for _, it := range items {
+		if strings.Contains(it.Level2, "征求意见") {
+			consult = it
+		}
+	}
+	if consult.ID == 0 {
+		t.Fatal("俞村镇 has no 征求意见 item")
+	}
+	path := "/api/v1/items/" + itoa(consult.ID) + "/publications"
+	short := map[string]any{"title": "俞村镇美丽乡村建设规划（征求意见稿）", "generated_on": "2026-11-02", "consultation_opens": "2026-11-20", "consultation_closes": "2026-11-25"}
+	r := clerk.do("POST", path, short)
+	if _, f, msg := r.errorOf(t); r.status != 400 || f != "consultation_closes" || !strings.Contains(msg, "不得少于10日") || !strings.Contains(msg, "第十条") {
+		t.Errorf("five-day consultation: %d %s", r.status, r.body)
+	}
+	var p catalog.Publication
+	clerk.do("POST", path, map[string]any{"title": "俞村镇规划征求意见", "generated_on": "2026-11-02"}).decode(t, &p)
+	if r := clerk.step(p.ID, "submit", submitBody); r.status != 400 || !strings.Contains(string(r.body), "意见征集") {
+		t.Errorf("consultation without dates submitted: %d %s", r.status, r.body)
+	}
+	p2 := map[string]any{"title": "俞村镇规划征求意见", "generated_on": "2026-11-02", "consultation_opens": "2026-11-20", "consultation_closes": "2026-11-30", "version": p.Version}
+	if r := clerk.do("PUT", "/api/v1/publications/"+itoa(p.ID), p2); r.status != 200 {
+		t.Fatalf("ten-day consultation: %d %s", r.status, r.body)
+	}
+	if r := clerk.step(p.ID, "submit", submitBody); r.status != 200 {
+		t.Errorf("consultation with ten days: %d %s", r.status, r.body)
+	}
+	// Two clerks edit one item; the second form is stale.
+	var it catalog.Item
+	ts.anon().do("GET", "/api/v1/items/"+itoa(consult.ID), nil).decode(t, &it)
+	first := newItemBody("第一人修改")
+	first["version"] = it.Version
+	second := newItemBody("第二人修改")
+	second["version"] = it.Version
+	if r := clerk.do("PUT", "/api/v1/items/"+itoa(it.ID), first); r.status != 200 {
+		t.Fatalf("first edit: %d %s", r.status, r.body)
+	}
+	r = ts.login("yucun-leader").do("PUT", "/api/v1/items/"+itoa(it.ID), second)
+	if code, _, msg := r.errorOf(t); r.status != 409 || code != "conflict" || !strings.Contains(msg, "已被他人修改") {
+		t.Errorf("stale form: %d %s", r.status, r.body)
+	}
+	ts.anon().do("GET", "/api/v1/items/"+itoa(it.ID), nil).decode(t, &it)
+	if it.Level2 != "第一人修改" {
+		t.Errorf("the first edit was lost: %q", it.Level2)
+	}
+}

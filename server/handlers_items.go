@@ -122,6 +122,8 @@ type itemInput struct {
 	catalog.Columns
 	SortOrder int    `json:"sort_order"`
 	Reason    string `json:"reason"`
+	// Version is the one the form was made from; an older one is refused.
+	Version int `json:"version"`
 	readOnlyItemFields
 }
 
@@ -131,7 +133,6 @@ type readOnlyItemFields struct {
 	TemplateID      json.RawMessage `json:"template_id"`
 	Status          json.RawMessage `json:"status"`
 	RetiredReason   json.RawMessage `json:"retired_reason"`
-	Version         json.RawMessage `json:"version"`
 	UpdatedAt       json.RawMessage `json:"updated_at"`
 	UpdatedBy       json.RawMessage `json:"updated_by"`
 	LastPublishedAt json.RawMessage `json:"last_published_at"`
@@ -184,7 +185,7 @@ func (s *server) handleItemUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	in.Columns.ApplyDefaults(*u)
-	it := catalog.Item{ID: id, UnitCode: old.UnitCode, TemplateID: old.TemplateID, Columns: in.Columns, SortOrder: in.SortOrder}
+	it := catalog.Item{ID: id, UnitCode: old.UnitCode, TemplateID: old.TemplateID, Columns: in.Columns, SortOrder: in.SortOrder, Version: in.Version}
 	if err := s.items.UpdateItem(c.UserContext(), &it, strings.TrimSpace(in.Reason), actor(c)); err != nil {
 		return err
 	}

@@ -25,14 +25,16 @@ func parseDay(field, label, s string) (time.Time, error) {
 
 // pubInput is the JSON body of a publication create or update.
 type pubInput struct {
-	Title        string `json:"title"`
-	DocNo        string `json:"doc_no"`
-	Topic        string `json:"topic"`
-	Publisher    string `json:"publisher"`
-	GeneratedOn  string `json:"generated_on"`
-	PublishedOn  string `json:"published_on"`
-	Body         string `json:"body"`
-	InterpretsID *int64 `json:"interprets_id"`
+	Title         string `json:"title"`
+	DocNo         string `json:"doc_no"`
+	Topic         string `json:"topic"`
+	Publisher     string `json:"publisher"`
+	GeneratedOn   string `json:"generated_on"`
+	PublishedOn   string `json:"published_on"`
+	Body          string `json:"body"`
+	InterpretsID  *int64 `json:"interprets_id"`
+	ConsultOpens  string `json:"consultation_opens"`
+	ConsultCloses string `json:"consultation_closes"`
 	// Read-only fields of a publication's JSON, accepted and ignored so a
 	// client may GET, change and PUT it back.
 	ID             json.RawMessage `json:"id"`
@@ -75,6 +77,19 @@ func (in pubInput) toPublication(itemID int64) (catalog.Publication, error) {
 		if p.PublishedOn.Year() <= 1 { // the zero date a draft reads back with
 			p.PublishedOn = time.Time{}
 		}
+	}
+	for _, x := range []struct {
+		in, field, label string
+		out              **time.Time
+	}{{in.ConsultOpens, "consultation_opens", "意见征集开始日期", &p.ConsultOpens}, {in.ConsultCloses, "consultation_closes", "意见征集截止日期", &p.ConsultCloses}} {
+		if strings.TrimSpace(x.in) == "" {
+			continue
+		}
+		d, err := parseDay(x.field, x.label, x.in)
+		if err != nil {
+			return p, err
+		}
+		*x.out = &d
 	}
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, catalog.Shanghai)
 	if !p.GeneratedOn.Before(tomorrow) {

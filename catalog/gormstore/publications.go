@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -217,7 +218,8 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 		}
 		r := publicationRecord{IndexNo: catalog.FormatIndexNo(it.UnitCode, month, serial), UnitCode: it.UnitCode, ItemID: it.ID,
 			Publisher: p.Publisher, Topic: p.Topic, Title: p.Title, DocNo: p.DocNo, GeneratedOn: p.GeneratedOn.UTC(), PublishedOn: utcOrZero(p.PublishedOn),
-			Body: p.Body, InterpretsID: p.InterpretsID, Status: string(catalog.PubDraft), LockVersion: 1, CreatedBy: by.Username}
+			Body: p.Body, InterpretsID: p.InterpretsID, ConsultOpens: utcPtr(p.ConsultOpens), ConsultCloses: utcPtr(p.ConsultCloses),
+			Status: string(catalog.PubDraft), LockVersion: 1, CreatedBy: by.Username}
 		if err := tx.Omit("Unit", "Item", "Interprets").Create(&r).Error; err != nil {
 			return translate(err, "公开信息")
 		}
@@ -265,6 +267,7 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 			r.Publisher = p.Publisher
 		}
 		r.Topic, r.Title, r.DocNo, r.Body, r.InterpretsID = p.Topic, p.Title, p.DocNo, p.Body, p.InterpretsID
+		r.ConsultOpens, r.ConsultCloses = utcPtr(p.ConsultOpens), utcPtr(p.ConsultCloses)
 		r.GeneratedOn, r.PublishedOn = p.GeneratedOn.UTC(), utcOrZero(p.PublishedOn)
 		r.LockVersion++
 		if err := tx.Omit("Unit", "Item", "Interprets").Save(&r).Error; err != nil {
@@ -282,6 +285,14 @@ func diffTitle(before, after string) string {
 		return after
 	}
 	return before + " → " + after
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 func utcOrZero(t time.Time) time.Time {
@@ -319,7 +330,7 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 		now := time.Now().UTC()
 		switch t.Step {
 		case catalog.StepSubmit, catalog.StepRectify:
-			if err := requireInterpretationLink(tx, r); err != nil {
+			if err := requireForSubmission(tx, r); err != nil {
 				return err
 			}
 			if _, err := catalog.CheckPrivacy(r.Title+"\n"+r.Body, step.Privacy); err != nil {
@@ -398,6 +409,22 @@ func requireInterpretationLink(tx *gorm.DB, r publicationRecord) error {
 	}
 	if domain == InterpretationDomain {
 		return catalog.Invalid("interprets_id", "政策解读须关联所解读的政策文件后才能提交和发布")
+	}
+	return nil
+}
+
+// requireForSubmission adds to the interpretation link that a publication
+// under a consultation item (二级事项 with 征求意见) carries its dates.
+func requireForSubmission(tx *gorm.DB, r publicationRecord) error {
+	if err := requireInterpretationLink(tx, r); err != nil {
+		return err
+	}
+	var level2 string
+	if err := tx.Model(&itemRecord{}).Where("id = ?", r.ItemID).Pluck("level2", &level2).Error; err != nil {
+		return translate(err, "事项")
+	}
+	if strings.Contains(level2, "征求意见") && (r.ConsultOpens == nil || r.ConsultCloses == nil) {
+		return catalog.Invalid("consultation_opens", "意见征集须填写开始和截止日期（期限不少于%d日）", catalog.MinConsultationDays)
 	}
 	return nil
 }

@@ -187,6 +187,8 @@ type publicationRecord struct {
 	Body           string    `gorm:"type:longtext"`
 	Views          int64
 	InterpretsID   *int64 `gorm:"index"`
+	ConsultOpens   *time.Time
+	ConsultCloses  *time.Time
 	Status         string `gorm:"size:16;not null;index"`
 	StatusReason   string `gorm:"type:text"`
 	StatusNote     string `gorm:"type:text"`
@@ -210,7 +212,8 @@ func (publicationRecord) TableName() string { return "publications" }
 func (r publicationRecord) toPublication() catalog.Publication {
 	return catalog.Publication{ID: r.ID, IndexNo: r.IndexNo, UnitCode: r.UnitCode, ItemID: r.ItemID, Publisher: r.Publisher, Topic: r.Topic,
 		Title: r.Title, DocNo: r.DocNo, GeneratedOn: r.GeneratedOn, PublishedOn: r.PublishedOn, Body: r.Body, Views: r.Views,
-		InterpretsID: r.InterpretsID, Status: catalog.PubStatus(r.Status), StatusName: catalog.PubStatus(r.Status).Name(),
+		InterpretsID: r.InterpretsID, ConsultOpens: r.ConsultOpens, ConsultCloses: r.ConsultCloses,
+		Status: catalog.PubStatus(r.Status), StatusName: catalog.PubStatus(r.Status).Name(),
 		StatusReason: r.StatusReason, StatusNote: r.StatusNote, TakedownReason: r.TakedownReason, RectifyDue: r.RectifyDue,
 		SubmittedBy: r.SubmittedBy, ApprovedBy: r.ApprovedBy, Version: r.LockVersion, CreatedBy: r.CreatedBy,
 		UpdatedAt: r.UpdatedAt, Attachments: []catalog.Attachment{}}

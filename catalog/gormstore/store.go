@@ -359,6 +359,9 @@ func (s *Store) UpdateItem(ctx context.Context, it *catalog.Item, reason string,
 		if r.Status == string(catalog.ItemRetired) {
 			return catalog.Errorf(catalog.ECONFLICT, "事项已撤销，不能修改")
 		}
+		if it.Version != 0 && it.Version != r.Version {
+			return catalog.Errorf(catalog.ECONFLICT, "该事项已被他人修改（您编辑的是第%d版，现为第%d版），请刷新后重新修改", it.Version, r.Version)
+		}
 		if err := checkRefs(tx, it.UnitCode, it.DomainCode); err != nil {
 			return err
 		}
