@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"gongkai/catalog"
@@ -148,4 +149,28 @@ func FuzzParseTimeLimit(f *testing.F) {
 			t.Fatalf("invalid description")
 		}
 	})
+}
+
+func TestFreshness(t *testing.T) {
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, catalog.Shanghai)
+	ago := func(days int) *time.Time { d := now.AddDate(0, 0, -days); return &d }
+	for _, tc := range []struct {
+		limit string
+		last  *time.Time
+		want  catalog.Freshness
+	}{
+		{"按月公开", ago(20), catalog.FreshOK},
+		{"按月公开", ago(60), catalog.FreshOverdue},
+		{"每季度", ago(100), catalog.FreshOK},
+		{"每季度", ago(130), catalog.FreshOverdue},
+		{"每年1月31日前", ago(300), catalog.FreshOK},
+		{"每年1月31日前", ago(500), catalog.FreshOverdue},
+		{"信息形成或者变更之日起20个工作日内", ago(500), catalog.FreshEvent},
+		{"按月公开", nil, catalog.FreshNever},
+	} {
+		it := catalog.Item{Columns: catalog.Columns{TimeLimit: catalog.ParseTimeLimit(tc.limit)}, LastPublishedAt: tc.last}
+		if got := it.FreshnessAt(now); got != tc.want {
+			t.Errorf("%s, last %v: %s, want %s", tc.limit, tc.last, got, tc.want)
+		}
+	}
 }

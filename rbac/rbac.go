@@ -10,6 +10,8 @@ import (
 	"github.com/casbin/casbin/v2/model"
 	gormadapter "github.com/casbin/gorm-adapter/v3"
 	"gorm.io/gorm"
+
+	"gongkai/catalog"
 )
 
 // Role is a set of permissions defined once for every unit.
@@ -65,6 +67,18 @@ const (
 	ActTakedown Action = "takedown" // 三级审核: the county office takes a publication down
 	actAny      Action = "*"
 )
+
+// ForRight maps a workflow right (catalog.Workflow) to the Casbin action
+// that grants it.
+func ForRight(r catalog.Right) Action {
+	switch r {
+	case catalog.RightPublish:
+		return ActPublish
+	case catalog.RightSpotCheck:
+		return ActTakedown
+	}
+	return ActWrite
+}
 
 // AllUnits is the domain of a county-wide binding (admin, inspector) and of
 // the role permissions.

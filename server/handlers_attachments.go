@@ -48,30 +48,41 @@ func (s *server) handleAttachmentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	a, err := s.saveAttachment(c, id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(a)
+}
+
+// saveAttachment stores the file of the form field "file" under the data
+// directory, named by its SHA-256, after checking its size and that its
+// content is what its extension says; the API and the back office use it.
+func (s *server) saveAttachment(c *fiber.Ctx, id int64) (*catalog.Attachment, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return catalog.Invalid("file", "请选择要上传的附件（表单字段 file）")
+		return nil, catalog.Invalid("file", "请选择要上传的附件（表单字段 file）")
 	}
 	if fh.Size > s.cfg.MaxUpload {
-		return catalog.Invalid("file", "附件不能超过%dMB", s.cfg.MaxUpload>>20)
+		return nil, catalog.Invalid("file", "附件不能超过%dMB", s.cfg.MaxUpload>>20)
 	}
 	name := filepath.Base(strings.ReplaceAll(fh.Filename, "\\", "/"))
 	ext := strings.ToLower(filepath.Ext(name))
 	kind, ok := attachmentKinds[ext]
 	if !ok {
-		return catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、Word、Excel 和图片", ext)
+		return nil, catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、Word、Excel 和图片", ext)
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	if err := os.MkdirAll(s.cfg.attachmentDir(), 0o750); err != nil {
-		return err
+		return nil, err
 	}
 	tmp, err := os.CreateTemp(s.cfg.attachmentDir(), "upload-*")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.Remove(tmp.Name())
 	h := sha256.New()
@@ -80,32 +91,32 @@ func (s *server) handleAttachmentCreate(c *fiber.Ctx) error {
 	head = head[:n]
 	if !kind.magic(head) {
 		tmp.Close()
-		return catalog.Invalid("file", "附件“%s”的内容与扩展名不符（实际为 %s）", name, http.DetectContentType(head))
+		return nil, catalog.Invalid("file", "附件“%s”的内容与扩展名不符（实际为 %s）", name, http.DetectContentType(head))
 	}
 	size, err := io.Copy(io.MultiWriter(tmp, h), io.MultiReader(bytes.NewReader(head), io.LimitReader(f, s.cfg.MaxUpload+1)))
 	if err != nil {
 		tmp.Close()
-		return err
+		return nil, err
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return nil, err
 	}
 	if size > s.cfg.MaxUpload {
-		return catalog.Invalid("file", "附件不能超过%dMB", s.cfg.MaxUpload>>20)
+		return nil, catalog.Invalid("file", "附件不能超过%dMB", s.cfg.MaxUpload>>20)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	dst := s.attachmentPath(sum)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return err
+		return nil, err
 	}
 	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return err
+		return nil, err
 	}
 	a := catalog.Attachment{Name: name, ContentType: kind.contentType, Size: size, SHA256: sum}
 	if err := s.pubs.AddAttachment(c.UserContext(), id, &a, actor(c)); err != nil {
-		return err
+		return nil, err
 	}
-	return c.Status(fiber.StatusCreated).JSON(a)
+	return &a, nil
 }
 
 func (s *server) handleAttachmentShow(c *fiber.Ctx) error {

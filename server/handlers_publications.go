@@ -12,29 +12,11 @@ import (
 )
 
 // parseDay reads a date as 2006-01-02 (Asia/Shanghai) or RFC 3339.
-func parseDay(field, label, s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.ParseInLocation("2006-01-02", s, catalog.Shanghai); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.In(catalog.Shanghai), nil
-	}
-	return time.Time{}, catalog.Invalid(field, "%s格式不正确（应为 2020-08-13）：%q", label, s)
-}
+func parseDay(field, label, v string) (time.Time, error) { return catalog.ParseDay(field, label, v) }
 
 // pubInput is the JSON body of a publication create or update.
 type pubInput struct {
-	Title         string `json:"title"`
-	DocNo         string `json:"doc_no"`
-	Topic         string `json:"topic"`
-	Publisher     string `json:"publisher"`
-	GeneratedOn   string `json:"generated_on"`
-	PublishedOn   string `json:"published_on"`
-	Body          string `json:"body"`
-	InterpretsID  *int64 `json:"interprets_id"`
-	ConsultOpens  string `json:"consultation_opens"`
-	ConsultCloses string `json:"consultation_closes"`
+	catalog.PublicationInput
 	// Read-only fields of a publication's JSON, accepted and ignored so a
 	// client may GET, change and PUT it back.
 	ID             json.RawMessage `json:"id"`
@@ -54,51 +36,10 @@ type pubInput struct {
 	ApprovedBy     json.RawMessage `json:"approved_by"`
 	CreatedBy      json.RawMessage `json:"created_by"`
 	UpdatedAt      json.RawMessage `json:"updated_at"`
-	// Version is the one the form was made from; an older one is refused.
-	Version int `json:"version"`
 }
 
 func (in pubInput) toPublication(itemID int64) (catalog.Publication, error) {
-	p := catalog.Publication{ItemID: itemID, Title: in.Title, DocNo: in.DocNo, Topic: in.Topic, Publisher: strings.TrimSpace(in.Publisher),
-		Body: in.Body, InterpretsID: in.InterpretsID}
-	var err error
-	if strings.TrimSpace(in.GeneratedOn) == "" {
-		return p, catalog.Invalid("generated_on", "生成日期不能为空")
-	}
-	if p.GeneratedOn, err = parseDay("generated_on", "生成日期", in.GeneratedOn); err != nil {
-		return p, err
-	}
-	now := time.Now().In(catalog.Shanghai)
-	// Without a 发布日期 the approval sets it.
-	if strings.TrimSpace(in.PublishedOn) != "" {
-		if p.PublishedOn, err = parseDay("published_on", "发布日期", in.PublishedOn); err != nil {
-			return p, err
-		}
-		if p.PublishedOn.Year() <= 1 { // the zero date a draft reads back with
-			p.PublishedOn = time.Time{}
-		}
-	}
-	for _, x := range []struct {
-		in, field, label string
-		out              **time.Time
-	}{{in.ConsultOpens, "consultation_opens", "意见征集开始日期", &p.ConsultOpens}, {in.ConsultCloses, "consultation_closes", "意见征集截止日期", &p.ConsultCloses}} {
-		if strings.TrimSpace(x.in) == "" {
-			continue
-		}
-		d, err := parseDay(x.field, x.label, x.in)
-		if err != nil {
-			return p, err
-		}
-		*x.out = &d
-	}
-	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, catalog.Shanghai)
-	if !p.GeneratedOn.Before(tomorrow) {
-		return p, catalog.Invalid("generated_on", "生成日期不能晚于今天")
-	}
-	if !p.PublishedOn.IsZero() && !p.PublishedOn.Before(tomorrow) {
-		return p, catalog.Invalid("published_on", "发布日期不能晚于今天")
-	}
-	return p, nil
+	return in.PublicationInput.Parse(itemID, time.Now())
 }
 
 func (s *server) handlePubIndex(c *fiber.Ctx) error {
@@ -177,7 +118,7 @@ func (s *server) handlePubUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.ID, p.Version = id, in.Version
+	p.ID = id
 	if err := s.pubs.UpdatePublication(c.UserContext(), &p, actor(c)); err != nil {
 		return err
 	}
@@ -186,13 +127,6 @@ func (s *server) handlePubUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(full)
-}
-
-// rights maps the workflow's rights to Casbin actions.
-var rights = map[catalog.Right]rbac.Action{
-	catalog.RightWrite:     rbac.ActWrite,
-	catalog.RightPublish:   rbac.ActPublish,
-	catalog.RightSpotCheck: rbac.ActTakedown,
 }
 
 // stepRight finds the right the requested step needs in the publication's
@@ -211,7 +145,7 @@ func (s *server) stepRight(c *fiber.Ctx) (rbac.Action, error) {
 	if !ok {
 		return rbac.ActWrite, nil
 	}
-	return rights[t.Right], nil
+	return rbac.ForRight(t.Right), nil
 }
 
 // stepInput is the JSON body of a workflow step.

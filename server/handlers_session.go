@@ -95,59 +95,8 @@ func (s *server) handleSessionCreate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if in.Username == "" {
-		return catalog.Invalid("username", "请输入用户名")
-	}
-	if in.Password == "" {
-		return catalog.Invalid("password", "请输入密码")
-	}
-	ctx := c.UserContext()
-	ip := c.IP()
-	if s.logins.blocked(ip, time.Now()) {
-		return fiber.NewError(fiber.StatusTooManyRequests)
-	}
-	u, err := s.accounts.FindUserByName(ctx, in.Username)
+	u, err := s.signIn(c, in.Username, in.Password)
 	if err != nil {
-		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
-			account.BurnTime()
-			s.logins.fail(ip, time.Now())
-			return errBadLogin
-		}
-		return err
-	}
-	now := time.Now().UTC()
-	if u.Locked(now) {
-		account.BurnTime()
-		return lockedError(*u.LockedUntil)
-	}
-	if !account.CheckPassword(u.PasswordHash, in.Password) || u.Disabled {
-		s.logins.fail(ip, now)
-		if u.Disabled {
-			return errBadLogin
-		}
-		u, err = s.accounts.RecordFailedLogin(ctx, u.ID, now)
-		if err != nil {
-			return err
-		}
-		if u.Locked(now) {
-			if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}, u.UnitCode, "account", "lock", u.ID,
-				fmt.Sprintf("密码连续错误%d次，来自%s", account.MaxFailedLogins, ip)); err != nil {
-				return err
-			}
-			return lockedError(*u.LockedUntil)
-		}
-		return errBadLogin
-	}
-	if err := s.accounts.ResetFailedLogins(ctx, u.ID); err != nil {
-		return err
-	}
-	token, hash := account.NewToken()
-	if err := s.accounts.CreateSession(ctx, account.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(account.SessionIdle)}); err != nil {
-		return err
-	}
-	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
-		Secure: c.Protocol() == "https", Expires: now.Add(account.SessionMax)})
-	if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}, u.UnitCode, "session", "create", u.ID, ""); err != nil {
 		return err
 	}
 	v, err := s.sessionView(u)
@@ -155,6 +104,68 @@ func (s *server) handleSessionCreate(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+// signIn checks a username and password, with the per-address throttle and
+// the per-account lock, and on success opens a session and sets its cookie.
+// The API and the back office's sign-in page share it.
+func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User, error) {
+	if username == "" {
+		return nil, catalog.Invalid("username", "请输入用户名")
+	}
+	if password == "" {
+		return nil, catalog.Invalid("password", "请输入密码")
+	}
+	ctx := c.UserContext()
+	ip := c.IP()
+	if s.logins.blocked(ip, time.Now()) {
+		return nil, fiber.NewError(fiber.StatusTooManyRequests)
+	}
+	u, err := s.accounts.FindUserByName(ctx, username)
+	if err != nil {
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			account.BurnTime()
+			s.logins.fail(ip, time.Now())
+			return nil, errBadLogin
+		}
+		return nil, err
+	}
+	now := time.Now().UTC()
+	if u.Locked(now) {
+		account.BurnTime()
+		return nil, lockedError(*u.LockedUntil)
+	}
+	if !account.CheckPassword(u.PasswordHash, password) || u.Disabled {
+		s.logins.fail(ip, now)
+		if u.Disabled {
+			return nil, errBadLogin
+		}
+		u, err = s.accounts.RecordFailedLogin(ctx, u.ID, now)
+		if err != nil {
+			return nil, err
+		}
+		if u.Locked(now) {
+			if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}, u.UnitCode, "account", "lock", u.ID,
+				fmt.Sprintf("密码连续错误%d次，来自%s", account.MaxFailedLogins, ip)); err != nil {
+				return nil, err
+			}
+			return nil, lockedError(*u.LockedUntil)
+		}
+		return nil, errBadLogin
+	}
+	if err := s.accounts.ResetFailedLogins(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	token, hash := account.NewToken()
+	if err := s.accounts.CreateSession(ctx, account.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(account.SessionIdle)}); err != nil {
+		return nil, err
+	}
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+		Secure: c.Protocol() == "https", Expires: now.Add(account.SessionMax)})
+	if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}, u.UnitCode, "session", "create", u.ID, ""); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 func (s *server) handleSessionShow(c *fiber.Ctx) error {
@@ -174,6 +185,14 @@ func (s *server) handleSessionShow(c *fiber.Ctx) error {
 }
 
 func (s *server) handleSessionDelete(c *fiber.Ctx) error {
+	if err := s.signOut(c); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// signOut ends the request's session and clears its cookie.
+func (s *server) signOut(c *fiber.Ctx) error {
 	if token := c.Cookies(sessionCookie); token != "" {
 		if err := s.accounts.DeleteSession(c.UserContext(), account.HashToken(token)); err != nil {
 			return err
@@ -185,5 +204,5 @@ func (s *server) handleSessionDelete(c *fiber.Ctx) error {
 		}
 	}
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(0, 0)})
-	return c.SendStatus(fiber.StatusNoContent)
+	return nil
 }

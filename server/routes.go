@@ -1,8 +1,12 @@
 package main
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
+	"gongkai/admin"
+	"gongkai/catalog"
 	"gongkai/kiosk"
 	"gongkai/rbac"
 )
@@ -16,6 +20,16 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/kiosk/", fiber.StatusFound) })
 
 	kiosk.Mount(app.Group("/kiosk"), kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs})
+
+	admin.Mount(app.Group("/admin", s.withSession, noStoreForPeople), admin.Deps{
+		Units: s.units, Items: s.items, Pubs: s.pubs, Accounts: s.accounts, Authz: s.authz,
+		RectifyDue: func(now time.Time) (time.Time, error) {
+			return s.calendar.AddWorkdays(now.In(catalog.Shanghai), s.cfg.RectifyWorkdays)
+		},
+		SignIn:         s.signIn,
+		SignOut:        s.signOut,
+		SaveAttachment: s.saveAttachment,
+	})
 
 	api := app.Group("/api/v1", s.withSession, noStoreForPeople)
 	can := s.authz.Require
@@ -58,7 +72,13 @@ func (s *server) routes(app *fiber.App) {
 }
 
 // publicWrites are the state-changing routes that need no authorisation.
-var publicWrites = map[string]bool{
-	"POST /api/v1/session":   true,
-	"DELETE /api/v1/session": true,
-}
+var publicWrites = func() map[string]bool {
+	m := map[string]bool{
+		"POST /api/v1/session":   true,
+		"DELETE /api/v1/session": true,
+	}
+	for _, r := range admin.PublicWrites {
+		m[r] = true
+	}
+	return m
+}()

@@ -1,0 +1,236 @@
+package admin
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"gongkai/account"
+	"gongkai/catalog"
+	"gongkai/rbac"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Deps are what the back office works with.
+type Deps struct {
+	Units    catalog.UnitService
+	Items    catalog.ItemService
+	Pubs     catalog.PublicationService
+	Accounts account.Service
+	Authz    *rbac.Enforcer
+	// RectifyDue gives the rectification due date of a takedown made today.
+	RectifyDue func(now time.Time) (time.Time, error)
+	// SignIn checks the credentials and opens a session (throttle, lock and
+	// audit included); SignOut ends it.
+	SignIn  func(c *fiber.Ctx, username, password string) (*account.User, error)
+	SignOut func(c *fiber.Ctx) error
+	// SaveAttachment stores the uploaded file of the form field "file" for a
+	// publication (size- and content-checked).
+	SaveAttachment func(c *fiber.Ctx, pubID int64) (*catalog.Attachment, error)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+type handler struct{ Deps }
+
+var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.Year() <= 1 {
+			return "—"
+		}
+		return t.In(catalog.Shanghai).Format("2006-01-02")
+	},
+	"datetime": func(t time.Time) string { return t.In(catalog.Shanghai).Format("2006-01-02 15:04") },
+	"dateptr": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(catalog.Shanghai).Format("2006-01-02")
+	},
+	"stepName":  catalog.StepName,
+	"join":      strings.Join,
+	"hasPrefix": strings.HasPrefix,
+}).ParseFS(templateFS, "templates/*.html"))
+
+// me is the signed-in person and what they may do where.
+type me struct {
+	ID       int64
+	Username string
+	Display  string
+	Grants   []rbac.Grant
+	County   bool // bound county-wide (admin, inspector)
+	Admin    bool
+}
+
+// can tells whether the person may do act on obj in the unit.
+func (h handler) can(m *me, unit string, obj rbac.Object, act rbac.Action) bool {
+	ok, err := h.Authz.Allow(m.ID, unit, obj, act)
+	return err == nil && ok
+}
+
+func (h handler) current(c *fiber.Ctx) (*me, error) {
+	p, ok := rbac.PrincipalOf(c)
+	if !ok {
+		return nil, nil
+	}
+	u, err := h.Accounts.FindUser(c.UserContext(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := h.Authz.GrantsOf(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	m := &me{ID: u.ID, Username: u.Username, Display: u.DisplayName, Grants: gs}
+	for _, g := range gs {
+		if g.Unit == rbac.AllUnits {
+			m.County = true
+			m.Admin = m.Admin || g.Role == rbac.RoleAdmin
+		}
+	}
+	return m, nil
+}
+
+// signedIn sends a visitor without a session to the sign-in page.
+func (h handler) signedIn(c *fiber.Ctx) error {
+	if _, ok := rbac.PrincipalOf(c); !ok {
+		return c.Redirect("/admin/login?next="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
+func urlQueryEscape(s string) string {
+	return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", "?", "%3F", "=", "%3D", " ", "%20").Replace(s)
+}
+
+// safeNext keeps a redirect inside the back office.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/admin/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\\\") {
+		return next
+	}
+	return "/admin/"
+}
+
+// page is what every template gets besides its own data.
+type page struct {
+	Title string
+	Me    *me
+	Flash string
+	Error string
+	Data  any
+}
+
+func render(c *fiber.Ctx, status int, name string, p page) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(status)
+	return tmpl.ExecuteTemplate(c.Response().BodyWriter(), name, p)
+}
+
+func paramID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, catalog.Errorf(catalog.ENOTFOUND, "页面不存在")
+	}
+	return id, nil
+}
+
+func (h handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// pubUnit and itemUnit find the unit a route's record belongs to, for Require.
+func (h handler) pubUnit(c *fiber.Ctx) (string, error) {
+	id, err := paramID(c)
+	if err != nil {
+		return "", err
+	}
+	p, err := h.Pubs.FindPublication(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return p.UnitCode, nil
+}
+
+func (h handler) itemUnit(c *fiber.Ctx) (string, error) {
+	id, err := paramID(c)
+	if err != nil {
+		return "", err
+	}
+	it, err := h.Items.FindItem(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return it.UnitCode, nil
+}
+
+// stepRight is the right the requested step needs in the record's state
+// (see catalog.Workflow); a step not open needs the right to write.
+func (h handler) stepRight(c *fiber.Ctx) (rbac.Action, error) {
+	id, err := paramID(c)
+	if err != nil {
+		return "", err
+	}
+	p, err := h.Pubs.FindPublication(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	if t, ok := catalog.FindTransition(p.Status, catalog.PubAction(c.Params("action"))); ok {
+		return rbac.ForRight(t.Right), nil
+	}
+	return rbac.ActWrite, nil
+}
+
+// fieldError returns the field and message of a coded EINVALID error.
+func fieldError(err error) (string, string, bool) {
+	var ce *catalog.Error
+	if errors.As(err, &ce) && ce.Code != catalog.EINTERNAL {
+		return ce.Field, ce.Message, true
+	}
+	return "", "", false
+}
+
+// units the person works in, in display order; county-wide people get all.
+func (h handler) myUnits(ctx context.Context, m *me) ([]catalog.Unit, error) {
+	all, err := h.Units.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m.County {
+		return all, nil
+	}
+	mine := map[string]bool{}
+	for _, g := range m.Grants {
+		mine[g.Unit] = true
+	}
+	var out []catalog.Unit
+	for _, u := range all {
+		if mine[u.Code] {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func staticHandler() fiber.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	return filesystem.New(filesystem.Config{Root: http.FS(sub), MaxAge: 3600})
+}

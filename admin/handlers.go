@@ -1,0 +1,266 @@
+package admin
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/rbac"
+)
+
+type loginPage struct {
+	Username string
+	Next     string
+}
+
+func (h handler) handleLoginForm(c *fiber.Ctx) error {
+	if _, ok := rbac.PrincipalOf(c); ok {
+		return c.Redirect("/admin/", fiber.StatusSeeOther)
+	}
+	return render(c, 200, "login.html", page{Title: "登录", Data: loginPage{Next: c.Query("next")}})
+}
+
+func (h handler) handleLogin(c *fiber.Ctx) error {
+	username := strings.TrimSpace(c.FormValue("username"))
+	next := c.FormValue("next")
+	if _, err := h.SignIn(c, username, c.FormValue("password")); err != nil {
+		msg := catalog.ErrorMessage(err)
+		var fe *fiber.Error
+		if ok := asFiberError(err, &fe); ok {
+			msg = fe.Message
+			if fe.Code == fiber.StatusTooManyRequests {
+				msg = "登录失败次数过多，请一分钟后再试"
+			}
+		}
+		status := fiber.StatusUnauthorized
+		if _, _, ok := fieldError(err); ok && catalog.ErrorCode(err) == catalog.EINVALID {
+			status = fiber.StatusBadRequest
+		}
+		return render(c, status, "login.html", page{Title: "登录", Error: msg, Data: loginPage{Username: username, Next: next}})
+	}
+	return c.Redirect(safeNext(next), fiber.StatusSeeOther)
+}
+
+func (h handler) handleLogout(c *fiber.Ctx) error {
+	if err := h.SignOut(c); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/login", fiber.StatusSeeOther)
+}
+
+// unitSummary is a unit's line on the dashboard.
+type unitSummary struct {
+	Unit                               catalog.Unit
+	Items, Overdue, Never              int
+	Drafts, Submitted, TakenDown       int
+	CanWrite, CanPublish, CanSpotCheck bool
+	NextDue                            string
+}
+
+type dashboardPage struct {
+	Units     []unitSummary
+	Review    []catalog.Publication // waiting for this person's approval
+	Takedowns []catalog.Publication // waiting for rectification
+	Drafts    []catalog.Publication
+	Recent    []catalog.Publication // for the county's spot check
+}
+
+func (h handler) handleDashboard(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	units, err := h.myUnits(ctx, m)
+	if err != nil {
+		return err
+	}
+	now := h.now()
+	var d dashboardPage
+	for _, u := range units {
+		s := unitSummary{Unit: u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite),
+			CanPublish: h.can(m, u.Code, rbac.ObjPublication, rbac.ActPublish), CanSpotCheck: h.can(m, u.Code, rbac.ObjPublication, rbac.ActTakedown)}
+		items, err := h.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
+		if err != nil {
+			return err
+		}
+		s.Items = len(items)
+		for _, it := range items {
+			switch it.FreshnessAt(now) {
+			case catalog.FreshOverdue:
+				s.Overdue++
+			case catalog.FreshNever:
+				s.Never++
+			}
+		}
+		if !m.County || len(units) == 1 {
+			pubs, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{UnitCode: u.Code, Limit: 200,
+				Statuses: []catalog.PubStatus{catalog.PubDraft, catalog.PubSubmitted, catalog.PubTakenDown}})
+			if err != nil {
+				return err
+			}
+			for _, p := range pubs {
+				switch p.Status {
+				case catalog.PubDraft:
+					s.Drafts++
+					if s.CanWrite {
+						d.Drafts = append(d.Drafts, p)
+					}
+				case catalog.PubSubmitted:
+					s.Submitted++
+					if s.CanPublish && p.SubmittedBy != m.Username {
+						d.Review = append(d.Review, p)
+					}
+				case catalog.PubTakenDown:
+					s.TakenDown++
+					d.Takedowns = append(d.Takedowns, p)
+				}
+			}
+		}
+		d.Units = append(d.Units, s)
+	}
+	if m.County {
+		// The county office sees the whole county's queues and what was
+		// published lately, for its spot checks.
+		var err error
+		if d.Review, err = h.Pubs.FindPublications(ctx, catalog.PubFilter{Statuses: []catalog.PubStatus{catalog.PubSubmitted}, Limit: 50}); err != nil {
+			return err
+		}
+		if d.Takedowns, err = h.Pubs.FindPublications(ctx, catalog.PubFilter{Statuses: []catalog.PubStatus{catalog.PubTakenDown}, Limit: 50}); err != nil {
+			return err
+		}
+		if d.Recent, err = h.Pubs.FindPublications(ctx, catalog.PubFilter{Limit: 20}); err != nil {
+			return err
+		}
+		if !m.Admin {
+			d.Review = nil
+		}
+	}
+	return render(c, 200, "dashboard.html", page{Title: "工作台", Me: m, Data: d})
+}
+
+type queuePage struct {
+	Heading string
+	Empty   string
+	Pubs    []catalog.Publication
+}
+
+// queue lists publications in a status across the units where the person
+// holds the right.
+func (h handler) queue(c *fiber.Ctx, status catalog.PubStatus, act rbac.Action, heading, empty string) error {
+	ctx := c.UserContext()
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	units, err := h.myUnits(ctx, m)
+	if err != nil {
+		return err
+	}
+	var out []catalog.Publication
+	for _, u := range units {
+		if !h.can(m, u.Code, rbac.ObjPublication, act) {
+			continue
+		}
+		pubs, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{UnitCode: u.Code, Statuses: []catalog.PubStatus{status}, Limit: 200})
+		if err != nil {
+			return err
+		}
+		out = append(out, pubs...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].UpdatedAt.After(out[j].UpdatedAt) })
+	return render(c, 200, "queue.html", page{Title: heading, Me: m, Data: queuePage{Heading: heading, Empty: empty, Pubs: out}})
+}
+
+func (h handler) handleReview(c *fiber.Ctx) error {
+	return h.queue(c, catalog.PubSubmitted, rbac.ActPublish, "待审核（二级审核）", "没有等待审核的信息。")
+}
+
+func (h handler) handleTakedowns(c *fiber.Ctx) error {
+	return h.queue(c, catalog.PubTakenDown, rbac.ActRead, "已撤下待整改", "没有等待整改的信息。")
+}
+
+type itemRow struct {
+	Item  catalog.Item
+	Fresh catalog.Freshness
+}
+
+type unitPage struct {
+	Unit     catalog.Unit
+	Rows     []itemRow
+	CanWrite bool
+}
+
+func (h handler) handleUnit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	u, err := h.Units.FindUnit(ctx, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	items, err := h.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
+	if err != nil {
+		return err
+	}
+	p := unitPage{Unit: *u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite)}
+	now := h.now()
+	for _, it := range items {
+		p.Rows = append(p.Rows, itemRow{it, it.FreshnessAt(now)})
+	}
+	return render(c, 200, "unit.html", page{Title: u.Name + "公开目录", Me: m, Data: p})
+}
+
+// pubForm is the publication editor's form, kept as typed.
+type pubForm struct {
+	catalog.PublicationInput
+	InterpretsText string
+}
+
+func formFrom(p catalog.Publication) pubForm {
+	f := pubForm{PublicationInput: catalog.PublicationInput{Title: p.Title, DocNo: p.DocNo, Topic: p.Topic, Publisher: p.Publisher,
+		Body: p.Body, Version: p.Version}}
+	if !p.GeneratedOn.IsZero() {
+		f.GeneratedOn = p.GeneratedOn.In(catalog.Shanghai).Format("2006-01-02")
+	}
+	if p.PublishedOn.Year() > 1 {
+		f.PublishedOn = p.PublishedOn.In(catalog.Shanghai).Format("2006-01-02")
+	}
+	if p.InterpretsID != nil {
+		f.InterpretsText = strconv.FormatInt(*p.InterpretsID, 10)
+	}
+	if p.ConsultOpens != nil {
+		f.ConsultOpens = p.ConsultOpens.In(catalog.Shanghai).Format("2006-01-02")
+	}
+	if p.ConsultCloses != nil {
+		f.ConsultCloses = p.ConsultCloses.In(catalog.Shanghai).Format("2006-01-02")
+	}
+	return f
+}
+
+func readForm(c *fiber.Ctx) pubForm {
+	f := pubForm{InterpretsText: strings.TrimSpace(c.FormValue("interprets_id"))}
+	f.Title, f.DocNo, f.Topic = c.FormValue("title"), c.FormValue("doc_no"), c.FormValue("topic")
+	f.GeneratedOn, f.PublishedOn, f.Body = c.FormValue("generated_on"), c.FormValue("published_on"), c.FormValue("body")
+	f.ConsultOpens, f.ConsultCloses = c.FormValue("consultation_opens"), c.FormValue("consultation_closes")
+	f.Version, _ = strconv.Atoi(c.FormValue("version"))
+	return f
+}
+
+func (f pubForm) parse(itemID int64, now time.Time) (catalog.Publication, error) {
+	id, err := catalog.ParseOptionalID("interprets_id", "所解读的政策文件", f.InterpretsText)
+	if err != nil {
+		return catalog.Publication{}, err
+	}
+	f.InterpretsID = id
+	return f.PublicationInput.Parse(itemID, now)
+}
+
+func asFiberError(err error, fe **fiber.Error) bool { return errors.As(err, fe) }

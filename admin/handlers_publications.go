@@ -1,0 +1,249 @@
+package admin
+
+import (
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/rbac"
+)
+
+// editPage is the publication editor, new or existing.
+type editPage struct {
+	Item   catalog.Item
+	Pub    *catalog.Publication // nil for a new one
+	Form   pubForm
+	Field  string // the field at fault, highlighted
+	Topics []string
+}
+
+func (h handler) handlePubNew(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	it, err := h.Items.FindItem(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	f := pubForm{}
+	f.Topic = "综合政务"
+	f.GeneratedOn = h.now().In(catalog.Shanghai).Format("2006-01-02")
+	return render(c, 200, "pub_edit.html", page{Title: "新建公开信息", Me: m, Data: editPage{Item: *it, Form: f, Topics: catalog.Topics}})
+}
+
+func (h handler) handlePubCreate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	it, err := h.Items.FindItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	f := readForm(c)
+	p, err := f.parse(it.ID, h.now())
+	if err == nil {
+		err = h.Pubs.CreatePublication(ctx, &p, actorOf(c))
+	}
+	if err != nil {
+		field, msg, ok := fieldError(err)
+		if !ok {
+			return err
+		}
+		return render(c, fiber.StatusBadRequest, "pub_edit.html", page{Title: "新建公开信息", Me: m, Error: msg,
+			Data: editPage{Item: *it, Form: f, Field: field, Topics: catalog.Topics}})
+	}
+	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=created", p.ID), fiber.StatusSeeOther)
+}
+
+// showPage is a publication with what the person may do to it now.
+type showPage struct {
+	Pub             catalog.Publication
+	Item            catalog.Item
+	Events          []catalog.Event
+	Hits            []catalog.PrivacyHit
+	Steps           []catalog.PubAction // the steps open to this person
+	CanEdit         bool
+	Edit            editPage
+	TakedownReasons []struct{ Code, Name string }
+	Interprets      *catalog.Publication
+	Field           string
+}
+
+var flashes = map[string]string{
+	"created":  "已保存为草稿。完成一级审核后提交给本单位负责人审核。",
+	"saved":    "已保存。",
+	"submit":   "已提交审核。",
+	"approve":  "已审核发布，公众现在可以看到。",
+	"reject":   "已退回修改。",
+	"takedown": "已撤下，单位须在整改期限内整改。",
+	"rectify":  "已整改并重新提交审核。",
+	"withdraw": "已撤回。",
+	"attached": "附件已上传。",
+}
+
+func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
+	ctx := c.UserContext()
+	p, err := h.Pubs.FindPublication(ctx, id)
+	if err != nil {
+		return showPage{}, err
+	}
+	it, err := h.Items.FindItem(ctx, p.ItemID)
+	if err != nil {
+		return showPage{}, err
+	}
+	evs, err := h.Pubs.FindEvents(ctx, id)
+	if err != nil {
+		return showPage{}, err
+	}
+	sp := showPage{Pub: *p, Item: *it, Events: evs, TakedownReasons: catalog.TakedownReasons,
+		Hits: catalog.ScanPrivacy(p.Title + "\n" + p.Body)}
+	for _, t := range catalog.Workflow {
+		if t.From != p.Status || !h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ForRight(t.Right)) {
+			continue
+		}
+		if t.Step == catalog.StepApprove && p.SubmittedBy == m.Username {
+			continue // nobody approves their own submission
+		}
+		sp.Steps = append(sp.Steps, t.Step)
+	}
+	sp.CanEdit = (p.Status == catalog.PubDraft || p.Status == catalog.PubTakenDown) && h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ActWrite)
+	sp.Edit = editPage{Item: *it, Pub: p, Form: formFrom(*p), Topics: catalog.Topics}
+	if p.InterpretsID != nil {
+		if ip, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil {
+			sp.Interprets = ip
+		}
+	}
+	return sp, nil
+}
+
+func (h handler) handlePubShow(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	sp, err := h.showData(c, m, id)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, "pub_show.html", page{Title: sp.Pub.Title, Me: m, Flash: flashes[c.Query("flash")], Data: sp})
+}
+
+// rerender shows the publication page again with an error, keeping the form.
+func (h handler) rerender(c *fiber.Ctx, m *me, id int64, err error, form *pubForm) error {
+	field, msg, ok := fieldError(err)
+	if !ok {
+		return err
+	}
+	sp, err2 := h.showData(c, m, id)
+	if err2 != nil {
+		return err2
+	}
+	sp.Field, sp.Edit.Field = field, field
+	if form != nil {
+		sp.Edit.Form = *form
+	}
+	status := fiber.StatusBadRequest
+	switch catalog.ErrorCode(err) {
+	case catalog.ECONFLICT:
+		status = fiber.StatusConflict
+	case catalog.EFORBIDDEN:
+		status = fiber.StatusForbidden
+	}
+	return render(c, status, "pub_show.html", page{Title: sp.Pub.Title, Me: m, Error: msg, Data: sp})
+}
+
+func (h handler) handlePubUpdate(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	old, err := h.Pubs.FindPublication(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	f := readForm(c)
+	p, err := f.parse(old.ItemID, h.now())
+	if err == nil {
+		p.ID = id
+		err = h.Pubs.UpdatePublication(c.UserContext(), &p, actorOf(c))
+	}
+	if err != nil {
+		return h.rerender(c, m, id, err, &f)
+	}
+	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=saved", id), fiber.StatusSeeOther)
+}
+
+func (h handler) handlePubStep(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	action := catalog.PubAction(c.Params("action"))
+	step := catalog.Step{Action: action, Reason: c.FormValue("reason"), Note: c.FormValue("note")}
+	if action == catalog.StepSubmit || action == catalog.StepRectify {
+		step.Checklist = &catalog.Checklist{Wording: c.FormValue("wording") == "on", Format: c.FormValue("format") == "on",
+			Secrecy: c.FormValue("secrecy") == "on", Privacy: c.FormValue("privacy") == "on"}
+		// Each piece of personal information kept comes with its reason.
+		for i := 0; i < 50; i++ {
+			text := c.FormValue(fmt.Sprintf("keep_text_%d", i))
+			if text == "" {
+				continue
+			}
+			step.Privacy = append(step.Privacy, catalog.PrivacyConfirmation{Text: text, Reason: c.FormValue(fmt.Sprintf("keep_reason_%d", i))})
+		}
+	}
+	if action == catalog.StepTakedown {
+		if step.RectifyDue, err = h.RectifyDue(h.now()); err != nil {
+			return err
+		}
+	}
+	if _, err := h.Pubs.Transition(c.UserContext(), id, step, actorOf(c)); err != nil {
+		return h.rerender(c, m, id, err, nil)
+	}
+	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=%s", id, action), fiber.StatusSeeOther)
+}
+
+func (h handler) handleAttachment(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.SaveAttachment(c, id); err != nil {
+		return h.rerender(c, m, id, err, nil)
+	}
+	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=attached", id), fiber.StatusSeeOther)
+}
+
+// actorOf is the signed-in person as the stores record them.
+func actorOf(c *fiber.Ctx) catalog.Actor {
+	p, _ := rbac.PrincipalOf(c)
+	return catalog.Actor{UserID: p.ID, Username: p.Username, IP: c.IP()}
+}

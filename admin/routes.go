@@ -1,0 +1,37 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/rbac"
+)
+
+// Mount adds the back office to r (mounted at /admin behind the session
+// middleware). The permission stands on each route line; the server's
+// route-table test checks that every state-changing one has one.
+func Mount(r fiber.Router, d Deps) {
+	h := handler{d}
+	can := d.Authz.Require
+	r.Use("/static", staticHandler())
+
+	r.Get("/login", h.handleLoginForm)
+	r.Post("/login", h.handleLogin)   // anyone may try to sign in
+	r.Post("/logout", h.handleLogout) // ends one's own session
+
+	r.Get("/", h.signedIn, h.handleDashboard)
+	r.Get("/review", h.signedIn, h.handleReview)
+	r.Get("/takedowns", h.signedIn, h.handleTakedowns)
+	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
+
+	r.Get("/items/:id/publications/new", h.signedIn, can(rbac.ObjPublication, rbac.ActWrite, h.itemUnit), h.handlePubNew)
+	r.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, h.itemUnit), h.handlePubCreate)
+	r.Get("/publications/:id", h.signedIn, can(rbac.ObjPublication, rbac.ActRead, h.pubUnit), h.handlePubShow)
+	r.Post("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, h.pubUnit), h.handlePubUpdate)
+	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, h.pubUnit), h.handleAttachment)
+	r.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
+		d.Authz.RequireFunc(rbac.ObjPublication, h.stepRight, h.pubUnit), h.handlePubStep)
+}
+
+// PublicWrites are the back office's state-changing routes that need no
+// authorisation check.
+var PublicWrites = []string{"POST /admin/login", "POST /admin/logout"}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"gongkai/catalog"
+	"gongkai/seed"
+)
+
+// TestBackOfficeStory clicks through the three-level review in a real
+// browser: a 庙首镇 clerk writes and submits a notice (its title tries to
+// inject markup), the leader publishes it, the county office takes it down for
+// a leaked phone number, the clerk rectifies and resubmits, the leader
+// publishes again. Screenshots of each step are kept in artifacts/screens.
+func TestBackOfficeStory(t *testing.T) {
+	ts := sharedServer(t)
+	ctx, base := browser(t, ts)
+	shots := filepath.Join("..", "artifacts", "screens")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	must := func(err error, what string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		must(err, "screenshot")
+		n++
+		must(os.WriteFile(filepath.Join(shots, strconv.Itoa(n)+"-"+name+".png"), png, 0o644), "save screenshot")
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		must(err, "read "+sel)
+		return s
+	}
+	login := func(user string) {
+		t.Helper()
+		must(chromedp.Do(ctx,
+			chromedp.Navigate(base+"/admin/login"),
+			chromedp.WaitVisible(chromedp.CSS("#username")),
+			chromedp.SendKeys(chromedp.CSS("#username"), user),
+			chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
+			chromedp.Click(chromedp.CSS("form.stack button")),
+			chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`)),
+		), "sign in as "+user)
+	}
+	logout := func() {
+		t.Helper()
+		must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.CSS("#username"))), "sign out")
+	}
+	waitFlash := func(words string) {
+		t.Helper()
+		must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.Search(`//div[@class="flash" and contains(., "`+words+`")]`))), "wait for "+words)
+	}
+	clickStep := func(step string) {
+		t.Helper()
+		must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action$="/`+step+`"] button`))), "click "+step)
+	}
+	check := func() {
+		t.Helper()
+		for _, box := range []string{"wording", "format", "secrecy", "privacy"} {
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name="`+box+`"]`))), "tick "+box)
+		}
+	}
+
+	// The clerk writes a notice with a hostile title and a phone number.
+	const title = `庙首镇关于秸秆禁烧的通知<script>window.__xss=1</script>" onmouseover="window.__xss=2`
+	login("miaoshou-clerk")
+	shot("clerk-dashboard")
+	must(chromedp.Do(ctx,
+		chromedp.Navigate(base+"/admin/units/miaoshou"),
+		chromedp.Click(chromedp.CSS(`a[href$="/publications/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#title")),
+		chromedp.SendKeys(chromedp.CSS("#title"), title),
+		chromedp.SendKeys(chromedp.CSS("#doc_no"), "庙政〔2026〕9号"),
+		chromedp.SendKeys(chromedp.CSS("#body"), "各村：秸秆禁烧工作联系人王五，电话13912345678。"),
+		chromedp.Click(chromedp.CSS(`form.stack button[type="submit"]`)),
+	), "write the notice")
+	waitFlash("已保存为草稿")
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	must(err, "location")
+	m := regexp.MustCompile(`/admin/publications/(\d+)`).FindStringSubmatch(loc)
+	if m == nil {
+		t.Fatalf("not on the publication page: %s", loc)
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	page := base + "/admin/publications/" + m[1]
+	if h1 := text("h1"); !strings.Contains(h1, "<script>window.__xss=1</script>") {
+		t.Errorf("title not shown as text: %q", h1)
+	}
+	xss, err := chromedp.Run(ctx, chromedp.Evaluate[string](`typeof window.__xss`))
+	must(err, "evaluate")
+	if xss != "undefined" {
+		t.Errorf("the title ran as script: window.__xss is %s", xss)
+	}
+	shot("draft")
+
+	// First-level check: the phone number must be kept with a reason.
+	check()
+	clickStep("submit")
+	must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("div.error"))), "privacy refusal")
+	if msg := text("div.error"); !strings.Contains(msg, "手机号码") {
+		t.Errorf("privacy message: %q", msg)
+	}
+	shot("privacy-check")
+	check()
+	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`input[name="keep_reason_0"]`), "联系人同意公开工作电话")), "give a reason")
+	clickStep("submit")
+	waitFlash("已提交审核")
+	if r := ts.anon().do("GET", "/api/v1/publications/"+m[1], nil); r.status != 404 {
+		t.Errorf("submitted notice is public: %d", r.status)
+	}
+	logout()
+
+	// The leader publishes it.
+	login("miaoshou-leader")
+	shot("leader-dashboard")
+	must(chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`form[action$="/approve"]`))), "open for review")
+	clickStep("approve")
+	waitFlash("已审核发布")
+	shot("published")
+	if r := ts.anon().do("GET", "/api/v1/publications/"+m[1], nil); r.status != 200 {
+		t.Errorf("approved notice not public: %d", r.status)
+	}
+	logout()
+
+	// The county office finds the phone number and takes it down.
+	login("admin")
+	must(chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/takedown"]`)),
+		chromedp.SetValue(chromedp.CSS("#takedown_reason"), "privacy"),
+		chromedp.SendKeys(chromedp.CSS("#takedown_note"), "正文含个人手机号"),
+	), "fill the takedown")
+	clickStep("takedown")
+	waitFlash("已撤下")
+	shot("taken-down")
+	if r := ts.anon().do("GET", "/api/v1/publications/"+m[1], nil); r.status != 404 {
+		t.Errorf("taken-down notice still public: %d", r.status)
+	}
+	logout()
+
+	// The clerk sees the reason and the due date, corrects and resubmits.
+	login("miaoshou-clerk")
+	dash := text("main")
+	if !strings.Contains(dash, "已撤下待整改") || !strings.Contains(dash, "泄露隐私") || !strings.Contains(dash, "正文含个人手机号") {
+		t.Errorf("dashboard does not show the takedown: %.300q", dash)
+	}
+	shot("clerk-sees-takedown")
+	must(chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS("#body")),
+		chromedp.Clear(chromedp.CSS("#body")),
+		chromedp.SendKeys(chromedp.CSS("#body"), "各村：秸秆禁烧工作请与镇农业综合服务站联系。"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/publications/`+m[1]+`"] button`)),
+	), "correct the body")
+	waitFlash("已保存")
+	check()
+	clickStep("rectify")
+	waitFlash("已整改")
+	logout()
+
+	login("miaoshou-leader")
+	must(chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`form[action$="/approve"]`))), "open again")
+	clickStep("approve")
+	waitFlash("已审核发布")
+	shot("published-again")
+
+	var evs []catalog.Event
+	ts.login("admin").do("GET", "/api/v1/publications/"+itoa(id)+"/events", nil).decode(t, &evs)
+	var steps []string
+	for _, e := range evs {
+		steps = append(steps, string(e.Action)+":"+e.Actor)
+	}
+	want := "submit:miaoshou-clerk approve:miaoshou-leader takedown:admin rectify:miaoshou-clerk approve:miaoshou-leader"
+	if strings.Join(steps, " ") != want {
+		t.Errorf("on record: %v\nwant %s", steps, want)
+	}
+	t.Logf("screenshots in %s", shots)
+}
