@@ -27,6 +27,9 @@ type User struct {
 	CreatedAt    time.Time `json:"created_at"`
 	// LockedUntil is set after MaxFailedLogins wrong passwords in a row.
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	// MustChangePassword is set by an administrator's reset (and for a new
+	// account): the person must choose a password before doing anything.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 // Locked tells whether the account is locked at now.
@@ -162,6 +165,17 @@ type Service interface {
 	RecordFailedLogin(ctx context.Context, userID int64, now time.Time) (*User, error)
 	// ResetFailedLogins clears the count after a successful sign-in.
 	ResetFailedLogins(ctx context.Context, userID int64) error
+	// FindUsers lists every user by username.
+	FindUsers(ctx context.Context) ([]User, error)
+	// CreateUser stores a new user; EINVALID, ECONFLICT for a taken username.
+	CreateUser(ctx context.Context, u *User) error
+	// UpdateUser changes a user's display name, home unit and disabled flag;
+	// disabling ends their sessions. ENOTFOUND.
+	UpdateUser(ctx context.Context, u *User) error
+	// SetPassword stores a new password hash, ends the user's other sessions
+	// (all but keepSession, which may be empty) and sets or clears
+	// MustChangePassword. ENOTFOUND.
+	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, keepSession string) error
 	// DeleteSession ends a session; not an error when it is gone already.
 	DeleteSession(ctx context.Context, tokenHash string) error
 }

@@ -38,6 +38,8 @@ type Deps struct {
 	// audit included); SignOut ends it.
 	SignIn  func(c *fiber.Ctx, username, password string) (*account.User, error)
 	SignOut func(c *fiber.Ctx) error
+	// ChangePassword changes the signed-in person's own password.
+	ChangePassword func(c *fiber.Ctx, oldPassword, newPassword string) error
 	// SaveAttachment stores the uploaded file of the form field "file" for a
 	// publication (size- and content-checked).
 	SaveAttachment func(c *fiber.Ctx, pubID int64) (*catalog.Attachment, error)

@@ -53,6 +53,34 @@ func (h handler) handleLogout(c *fiber.Ctx) error {
 	return c.Redirect("/admin/login", fiber.StatusSeeOther)
 }
 
+func (h handler) handlePasswordForm(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, "password.html", page{Title: "修改密码", Me: m})
+}
+
+func (h handler) handlePassword(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return c.Redirect("/admin/login", fiber.StatusSeeOther)
+	}
+	if c.FormValue("password") != c.FormValue("password2") {
+		return render(c, fiber.StatusBadRequest, "password.html", page{Title: "修改密码", Me: m, Error: "两次输入的新密码不一致"})
+	}
+	if err := h.ChangePassword(c, c.FormValue("old_password"), c.FormValue("password")); err != nil {
+		if _, msg, ok := fieldError(err); ok {
+			return render(c, fiber.StatusBadRequest, "password.html", page{Title: "修改密码", Me: m, Error: msg})
+		}
+		return err
+	}
+	return c.Redirect("/admin/?flash=password", fiber.StatusSeeOther)
+}
+
 // unitSummary is a unit's line on the dashboard.
 type unitSummary struct {
 	Unit                               catalog.Unit
@@ -141,7 +169,11 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 			d.Review = nil
 		}
 	}
-	return render(c, 200, "dashboard.html", page{Title: "工作台", Me: m, Data: d})
+	flash := ""
+	if c.Query("flash") == "password" {
+		flash = "密码已修改。"
+	}
+	return render(c, 200, "dashboard.html", page{Title: "工作台", Me: m, Flash: flash, Data: d})
 }
 
 type queuePage struct {

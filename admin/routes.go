@@ -17,6 +17,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/login", h.handleLoginForm)
 	r.Post("/login", h.handleLogin)   // anyone may try to sign in
 	r.Post("/logout", h.handleLogout) // ends one's own session
+	r.Get("/password", h.signedIn, h.handlePasswordForm)
+	r.Post("/password", h.handlePassword) // one's own, with the old password
 
 	r.Get("/", h.signedIn, h.handleDashboard)
 	r.Get("/review", h.signedIn, h.handleReview)
@@ -34,4 +36,4 @@ func Mount(r fiber.Router, d Deps) {
 
 // PublicWrites are the back office's state-changing routes that need no
 // authorisation check.
-var PublicWrites = []string{"POST /admin/login", "POST /admin/logout"}
+var PublicWrites = []string{"POST /admin/login", "POST /admin/logout", "POST /admin/password"}

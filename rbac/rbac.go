@@ -23,7 +23,19 @@ const (
 	RoleLeader    Role = "leader"    // 分管负责人
 	RoleAdmin     Role = "admin"     // 县政府办 政务公开股, every unit
 	RoleInspector Role = "inspector" // 测评员, reads every unit
+	// The three separated duties (三员分立) of the system's own administration.
+	RoleSysAdmin Role = "sysadmin" // 系统管理员: accounts
+	RoleSecAdmin Role = "secadmin" // 安全管理员: roles and unit bindings
+	RoleAuditor  Role = "auditor"  // 审计管理员: the audit log
 )
+
+// Roles lists every role.
+var Roles = []Role{RoleClerk, RoleLeader, RoleAdmin, RoleInspector, RoleSysAdmin, RoleSecAdmin, RoleAuditor}
+
+// CountyWide tells whether a role is bound county-wide (domain AllUnits).
+func (r Role) CountyWide() bool {
+	return r != RoleClerk && r != RoleLeader
+}
 
 // Name is the role's Chinese name.
 func (r Role) Name() string {
@@ -36,6 +48,12 @@ func (r Role) Name() string {
 		return "县政府办管理员"
 	case RoleInspector:
 		return "测评员"
+	case RoleSysAdmin:
+		return "系统管理员"
+	case RoleSecAdmin:
+		return "安全管理员"
+	case RoleAuditor:
+		return "审计管理员"
 	}
 	return string(r)
 }
@@ -51,7 +69,8 @@ const (
 	ObjCatalog     Object = "catalog"     // catalogue items and 未涉及领域说明
 	ObjPublication Object = "publication" // publications and attachments
 	ObjCalendar    Object = "calendar"    // the statutory holiday calendar
-	ObjAccount     Object = "account"     // users and role bindings
+	ObjAccount     Object = "account"     // users: create, disable, reset passwords
+	ObjRole        Object = "role"        // role bindings of users in units
 	ObjAudit       Object = "audit"       // the audit log
 	objAny         Object = "*"
 )
@@ -125,8 +144,21 @@ func Permissions() [][]string {
 	add(RoleLeader, ObjCatalog, ActRead, ActWrite)
 	add(RoleLeader, ObjPublication, ActRead, ActWrite, ActPublish)
 	add(RoleLeader, ObjAudit, ActRead)
-	add(RoleAdmin, objAny, actAny)
+	// The county office works in every unit but does not administer the
+	// system: accounts, roles and the audit log belong to the three
+	// separated administrators (三员分立).
+	add(RoleAdmin, ObjUnit, ActRead, ActWrite)
+	add(RoleAdmin, ObjCatalog, ActRead, ActWrite)
+	add(RoleAdmin, ObjPublication, ActRead, ActWrite, ActPublish, ActTakedown)
+	add(RoleAdmin, ObjCalendar, ActRead, ActWrite)
+	add(RoleAdmin, ObjAudit, ActRead)
 	add(RoleInspector, objAny, ActRead)
+	add(RoleSysAdmin, ObjUnit, ActRead)
+	add(RoleSysAdmin, ObjAccount, ActRead, ActWrite)
+	add(RoleSecAdmin, ObjUnit, ActRead)
+	add(RoleSecAdmin, ObjAccount, ActRead)
+	add(RoleSecAdmin, ObjRole, ActRead, ActWrite)
+	add(RoleAuditor, ObjAudit, ActRead)
 	return ps
 }
 
@@ -150,10 +182,39 @@ func NewEnforcer(db *gorm.DB) (*Enforcer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rbac: enforcer: %w", err)
 	}
-	if _, err := e.AddPoliciesEx(Permissions()); err != nil {
-		return nil, fmt.Errorf("rbac: seed permissions: %w", err)
+	if err := syncPermissions(e); err != nil {
+		return nil, err
 	}
 	return &Enforcer{e: e}, nil
+}
+
+// syncPermissions makes the stored role permissions exactly Permissions():
+// missing ones are added, ones no longer granted removed. Grouping rules
+// (who holds which role where) are left alone.
+func syncPermissions(e *casbin.SyncedEnforcer) error {
+	want := map[string]bool{}
+	for _, p := range Permissions() {
+		want[strings.Join(p, "\x00")] = true
+	}
+	have, err := e.GetPolicy()
+	if err != nil {
+		return fmt.Errorf("rbac: read permissions: %w", err)
+	}
+	var stale [][]string
+	for _, p := range have {
+		if !want[strings.Join(p, "\x00")] {
+			stale = append(stale, p)
+		}
+	}
+	if len(stale) > 0 {
+		if _, err := e.RemovePolicies(stale); err != nil {
+			return fmt.Errorf("rbac: remove old permissions: %w", err)
+		}
+	}
+	if _, err := e.AddPoliciesEx(Permissions()); err != nil {
+		return fmt.Errorf("rbac: seed permissions: %w", err)
+	}
+	return nil
 }
 
 // NewMemoryEnforcer is an enforcer without storage, for benchmarks.
@@ -210,6 +271,15 @@ func (en *Enforcer) Assign(grants map[int64][]Grant) error {
 		return fmt.Errorf("rbac: assign: %w", err)
 	}
 	return nil
+}
+
+// Revoke removes a user's role in a unit; it reports whether there was one.
+func (en *Enforcer) Revoke(userID int64, g Grant) (bool, error) {
+	ok, err := en.e.RemoveGroupingPolicy(User(userID), g.Role.subject(), g.Unit)
+	if err != nil {
+		return false, fmt.Errorf("rbac: revoke: %w", err)
+	}
+	return ok, nil
 }
 
 // GrantsOf lists a user's roles per unit.

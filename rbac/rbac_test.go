@@ -18,6 +18,9 @@ const (
 	sxClerk
 	admin
 	inspector
+	sysadmin
+	secadmin
+	auditor
 )
 
 func newEnforcer(t *testing.T) *rbac.Enforcer {
@@ -32,6 +35,9 @@ func newEnforcer(t *testing.T) *rbac.Enforcer {
 		sxClerk:   {{Role: rbac.RoleClerk, Unit: "sanxi"}},
 		admin:     {{Role: rbac.RoleAdmin, Unit: rbac.AllUnits}},
 		inspector: {{Role: rbac.RoleInspector, Unit: rbac.AllUnits}},
+		sysadmin:  {{Role: rbac.RoleSysAdmin, Unit: rbac.AllUnits}},
+		secadmin:  {{Role: rbac.RoleSecAdmin, Unit: rbac.AllUnits}},
+		auditor:   {{Role: rbac.RoleAuditor, Unit: rbac.AllUnits}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +72,20 @@ func TestAllow(t *testing.T) {
 		{admin, "miaoshou", rbac.ObjCatalog, rbac.ActWrite, true},
 		{admin, "sanxi", rbac.ObjPublication, rbac.ActPublish, true},
 		{admin, rbac.AllUnits, rbac.ObjCalendar, rbac.ActWrite, true},
-		{admin, rbac.AllUnits, rbac.ObjAccount, rbac.ActWrite, true},
+		{admin, rbac.AllUnits, rbac.ObjAccount, rbac.ActWrite, false}, // 三员分立: not the business admin
+		{admin, rbac.AllUnits, rbac.ObjRole, rbac.ActWrite, false},
+		{admin, "sanxi", rbac.ObjPublication, rbac.ActTakedown, true},
+		{msLeader, "miaoshou", rbac.ObjPublication, rbac.ActTakedown, false},
+		{sysadmin, rbac.AllUnits, rbac.ObjAccount, rbac.ActWrite, true},
+		{sysadmin, rbac.AllUnits, rbac.ObjRole, rbac.ActWrite, false},
+		{sysadmin, rbac.AllUnits, rbac.ObjAudit, rbac.ActRead, false},
+		{sysadmin, "miaoshou", rbac.ObjPublication, rbac.ActWrite, false},
+		{secadmin, rbac.AllUnits, rbac.ObjRole, rbac.ActWrite, true},
+		{secadmin, rbac.AllUnits, rbac.ObjAccount, rbac.ActWrite, false},
+		{secadmin, rbac.AllUnits, rbac.ObjAudit, rbac.ActRead, false},
+		{auditor, rbac.AllUnits, rbac.ObjAudit, rbac.ActRead, true},
+		{auditor, rbac.AllUnits, rbac.ObjAccount, rbac.ActWrite, false},
+		{auditor, "miaoshou", rbac.ObjCatalog, rbac.ActWrite, false},
 		{inspector, "miaoshou", rbac.ObjCatalog, rbac.ActRead, true},
 		{inspector, "sanxi", rbac.ObjPublication, rbac.ActRead, true},
 		{inspector, "miaoshou", rbac.ObjCatalog, rbac.ActWrite, false},
@@ -101,6 +120,8 @@ func TestPoliciesPersistAndAreNotCopiedPerUnit(t *testing.T) {
 	if err := en.Assign(grants); err != nil {
 		t.Fatal(err)
 	}
+	// A permission no longer in the code (an older version's) is removed.
+	db.Exec("INSERT INTO casbin_rule (ptype, v0, v1, v2, v3) VALUES ('p', 'role:admin', '*', '*', '*')")
 	// A second enforcer on the same database sees the same rules and adds no
 	// duplicate permissions.
 	en2, err := rbac.NewEnforcer(db)

@@ -100,10 +100,10 @@ func Demo(ctx context.Context, st Stores) (Summary, error) {
 	return sum, err
 }
 
-// DemoUsernames lists the demo accounts: admin, inspector, then a clerk and a
-// leader for every unit.
+// DemoUsernames lists the demo accounts: admin, inspector, the three
+// separated administrators, then a clerk and a leader for every unit.
 func DemoUsernames() []string {
-	out := []string{"admin", "inspector"}
+	out := []string{"admin", "inspector", "sysadmin", "secadmin", "auditor"}
 	for _, u := range units {
 		out = append(out, u.code+"-clerk", u.code+"-leader")
 	}
@@ -136,6 +136,11 @@ func demoAccounts(ctx context.Context, st Stores) (int, error) {
 	}
 	if err := add("inspector", "测评员", "", rbac.Grant{Role: rbac.RoleInspector, Unit: rbac.AllUnits}); err != nil {
 		return created, err
+	}
+	for _, r := range []rbac.Role{rbac.RoleSysAdmin, rbac.RoleSecAdmin, rbac.RoleAuditor} {
+		if err := add(string(r), r.Name(), "shujuju", rbac.Grant{Role: r, Unit: rbac.AllUnits}); err != nil {
+			return created, err
+		}
 	}
 	for _, u := range units {
 		if err := add(u.code+"-clerk", u.name+"信息专管员", u.code, rbac.Grant{Role: rbac.RoleClerk, Unit: u.code}); err != nil {

@@ -124,7 +124,7 @@ func TestDemoIsIdempotentAndComplete(t *testing.T) {
 	if u, err := as.FindUserByName(ctx, "miaoshou-clerk"); err != nil || !account.CheckPassword(u.PasswordHash, seed.DemoPassword) {
 		t.Errorf("demo clerk: %v", err)
 	}
-	if len(seed.DemoUsernames()) != 2+2*39 || first["audit_log"] != 0 {
+	if len(seed.DemoUsernames()) != 5+2*39 || first["audit_log"] != 0 {
 		t.Errorf("demo users %d, audit rows %d", len(seed.DemoUsernames()), first["audit_log"])
 	}
 	t.Run("FollowsTheBulletins", func(t *testing.T) { followsBulletins(t, st, units) })

@@ -39,7 +39,10 @@ type server struct {
 	calStore  *wdstore.Store
 	logins    loginGuard
 	itemLists listCache
-	log       *slog.Logger
+	// demoPasswordsExpire is set when the demo data is switched off
+	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
+	demoPasswordsExpire bool
+	log                 *slog.Logger
 }
 
 // open connects to the database, migrates it, loads the calendar overrides
@@ -69,6 +72,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if cfg.DemoSet {
 		demo = cfg.Demo
 	}
+	s.demoPasswordsExpire = cfg.DemoSet && !cfg.Demo
 	st := seed.Stores{Catalog: cat, Accounts: s.accounts, RBAC: en, Calendar: s.calendar}
 	if demo {
 		start := time.Now()
@@ -138,6 +142,8 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		status = fe.Code
 		if fe.Code == fiber.StatusLocked {
 			body.Error.Code, body.Error.Message = "locked", fe.Message
+		} else if fe.Code == fiber.StatusForbidden {
+			body.Error.Code, body.Error.Message = "password_change_required", fe.Message
 		} else if m, ok := fiberMessages[fe.Code]; ok {
 			body.Error.Code, body.Error.Message = m.code, m.msg
 		} else if fe.Code < 500 {
@@ -183,7 +189,30 @@ func (s *server) withSession(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	rbac.SetPrincipal(c, rbac.Principal{ID: u.ID, Username: u.Username})
+	if s.mustChangePassword(u) && !passwordChangeAllowed(c) {
+		if strings.HasPrefix(c.Path(), "/admin") {
+			return c.Redirect("/admin/password", fiber.StatusSeeOther)
+		}
+		return fiber.NewError(fiber.StatusForbidden, "请先修改密码（PUT /api/v1/session/password）")
+	}
 	return c.Next()
+}
+
+// mustChangePassword tells whether the person must choose a new password
+// before doing anything else.
+func (s *server) mustChangePassword(u *account.User) bool {
+	return u.MustChangePassword || (u.Demo && s.demoPasswordsExpire)
+}
+
+// passwordChangeAllowed lists what a person who must change their password
+// may still do: see who they are, change it, sign out.
+func passwordChangeAllowed(c *fiber.Ctx) bool {
+	switch c.Method() + " " + c.Path() {
+	case "GET /api/v1/session", "DELETE /api/v1/session", "PUT /api/v1/session/password",
+		"GET /admin/password", "POST /admin/password", "POST /admin/logout":
+		return true
+	}
+	return strings.HasPrefix(c.Path(), "/admin/static/")
 }
 
 // contentSecurityPolicy allows only the server's own scripts, styles and

@@ -29,6 +29,8 @@ type sessionInput struct {
 type sessionView struct {
 	User   account.User `json:"user"`
 	Grants []rbac.Grant `json:"grants"`
+	// MustChangePassword: nothing but a password change is allowed yet.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 func (s *server) sessionView(u *account.User) (sessionView, error) {
@@ -36,7 +38,7 @@ func (s *server) sessionView(u *account.User) (sessionView, error) {
 	if err != nil {
 		return sessionView{}, err
 	}
-	return sessionView{User: *u, Grants: gs}, nil
+	return sessionView{User: *u, Grants: gs, MustChangePassword: s.mustChangePassword(u)}, nil
 }
 
 var errBadLogin = catalog.Errorf(catalog.EUNAUTH, "用户名或密码错误")

@@ -26,8 +26,12 @@ func (s *server) routes(app *fiber.App) {
 		RectifyDue: func(now time.Time) (time.Time, error) {
 			return s.calendar.AddWorkdays(now.In(catalog.Shanghai), s.cfg.RectifyWorkdays)
 		},
-		SignIn:         s.signIn,
-		SignOut:        s.signOut,
+		SignIn:  s.signIn,
+		SignOut: s.signOut,
+		ChangePassword: func(c *fiber.Ctx, oldPassword, newPassword string) error {
+			p, _ := rbac.PrincipalOf(c)
+			return s.changeOwnPassword(c, p, oldPassword, newPassword)
+		},
 		SaveAttachment: s.saveAttachment,
 	})
 
@@ -38,6 +42,15 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/session", s.handleSessionCreate)
 	api.Get("/session", s.handleSessionShow)
 	api.Delete("/session", s.handleSessionDelete)
+	api.Put("/session/password", s.handleOwnPassword) // one's own, with the old password
+
+	// The three separated administrators (三员分立): accounts, role bindings.
+	api.Get("/users", can(rbac.ObjAccount, rbac.ActRead, rbac.County()), s.handleUserIndex)
+	api.Post("/users", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserCreate)
+	api.Put("/users/:id", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserUpdate)
+	api.Post("/users/:id/password", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserPassword)
+	api.Post("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleGrantCreate)
+	api.Delete("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleGrantDelete)
 
 	api.Get("/units", s.handleUnitIndex)
 	api.Get("/units/:code", s.handleUnitShow)
@@ -74,8 +87,9 @@ func (s *server) routes(app *fiber.App) {
 // publicWrites are the state-changing routes that need no authorisation.
 var publicWrites = func() map[string]bool {
 	m := map[string]bool{
-		"POST /api/v1/session":   true,
-		"DELETE /api/v1/session": true,
+		"POST /api/v1/session":         true,
+		"DELETE /api/v1/session":       true,
+		"PUT /api/v1/session/password": true,
 	}
 	for _, r := range admin.PublicWrites {
 		m[r] = true

@@ -23,6 +23,7 @@ type userRecord struct {
 	Demo         bool
 	FailedLogins int `gorm:"not null;default:0"`
 	LockedUntil  *time.Time
+	MustChange   bool `gorm:"not null;default:false"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -31,7 +32,7 @@ func (userRecord) TableName() string { return "users" }
 
 func (r userRecord) toUser() account.User {
 	return account.User{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, UnitCode: r.UnitCode, PasswordHash: r.PasswordHash,
-		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt, LockedUntil: r.LockedUntil}
+		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt, LockedUntil: r.LockedUntil, MustChangePassword: r.MustChange}
 }
 
 type sessionRecord struct {
@@ -197,4 +198,74 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 // PurgeExpired removes sessions past their expiry.
 func (s *Store) PurgeExpired(ctx context.Context) error {
 	return translate(s.db.WithContext(ctx).Where("expires_at <= ?", time.Now().UTC()).Delete(&sessionRecord{}).Error, "会话")
+}
+
+// FindUsers implements account.Service.
+func (s *Store) FindUsers(ctx context.Context) ([]account.User, error) {
+	var rs []userRecord
+	if err := s.db.WithContext(ctx).Order("username").Find(&rs).Error; err != nil {
+		return nil, translate(err, "用户")
+	}
+	out := make([]account.User, len(rs))
+	for i, r := range rs {
+		out[i] = r.toUser()
+	}
+	return out, nil
+}
+
+// CreateUser implements account.Service.
+func (s *Store) CreateUser(ctx context.Context, u *account.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	r := userRecord{Username: u.Username, DisplayName: u.DisplayName, UnitCode: u.UnitCode, PasswordHash: u.PasswordHash,
+		Disabled: u.Disabled, MustChange: u.MustChangePassword}
+	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return catalog.Errorf(catalog.ECONFLICT, "用户名“%s”已被使用", u.Username)
+		}
+		return translate(err, "用户")
+	}
+	*u = r.toUser()
+	return nil
+}
+
+// UpdateUser implements account.Service.
+func (s *Store) UpdateUser(ctx context.Context, u *account.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&userRecord{}).Where("id = ?", u.ID).Updates(map[string]any{"display_name": u.DisplayName, "unit_code": u.UnitCode, "disabled": u.Disabled})
+		if res.Error != nil {
+			return translate(res.Error, "用户")
+		}
+		if res.RowsAffected == 0 {
+			var n int64
+			tx.Model(&userRecord{}).Where("id = ?", u.ID).Count(&n)
+			if n == 0 {
+				return catalog.Errorf(catalog.ENOTFOUND, "用户不存在")
+			}
+		}
+		if u.Disabled {
+			return tx.Where("user_id = ?", u.ID).Delete(&sessionRecord{}).Error
+		}
+		return nil
+	})
+}
+
+// SetPassword implements account.Service.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, keepSession string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// A demo account with a password of its own is no longer a demo one.
+		res := tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": hash, "must_change": mustChange,
+			"failed_logins": 0, "locked_until": nil, "demo": false})
+		if res.Error != nil {
+			return translate(res.Error, "用户")
+		}
+		if res.RowsAffected == 0 {
+			return catalog.Errorf(catalog.ENOTFOUND, "用户不存在")
+		}
+		return tx.Where("user_id = ? AND token_hash <> ?", userID, keepSession).Delete(&sessionRecord{}).Error
+	})
 }

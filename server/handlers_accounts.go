@@ -1,0 +1,244 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/account"
+	"gongkai/catalog"
+	"gongkai/rbac"
+)
+
+// userView is a user with their roles, for the administrators.
+type userView struct {
+	account.User
+	Grants []rbac.Grant `json:"grants"`
+}
+
+func (s *server) handleUserIndex(c *fiber.Ctx) error {
+	us, err := s.accounts.FindUsers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	out := make([]userView, len(us))
+	for i, u := range us {
+		gs, err := s.authz.GrantsOf(u.ID)
+		if err != nil {
+			return err
+		}
+		out[i] = userView{User: u, Grants: gs}
+	}
+	return c.JSON(out)
+}
+
+type userInput struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	UnitCode    string `json:"unit_code"`
+	Password    string `json:"password"`
+	Disabled    bool   `json:"disabled"`
+}
+
+// handleUserCreate is the system administrator's: a new account must choose
+// its own password at first sign-in.
+func (s *server) handleUserCreate(c *fiber.Ctx) error {
+	var in userInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.UnitCode != "" {
+		if _, err := s.units.FindUnit(c.UserContext(), in.UnitCode); err != nil {
+			return catalog.Invalid("unit_code", "单位“%s”不存在", in.UnitCode)
+		}
+	}
+	hash, err := account.HashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	u := account.User{Username: in.Username, DisplayName: strings.TrimSpace(in.DisplayName), UnitCode: in.UnitCode, PasswordHash: hash, MustChangePassword: true}
+	if err := s.accounts.CreateUser(c.UserContext(), &u); err != nil {
+		return err
+	}
+	if err := s.catalog.AuditChange(c.UserContext(), actor(c), u.UnitCode, "account", "create", u.ID, u.Username, nil, u); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+// notSelf refuses an administrator's action on their own account.
+func notSelf(c *fiber.Ctx, id int64, what string) error {
+	if p, _ := rbac.PrincipalOf(c); p.ID == id {
+		return catalog.Errorf(catalog.EFORBIDDEN, "不能%s自己的账号（三员分立：须由其他管理员操作）", what)
+	}
+	return nil
+}
+
+func (s *server) handleUserUpdate(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := notSelf(c, id, "修改"); err != nil {
+		return err
+	}
+	var in userInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	old, err := s.accounts.FindUser(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	u := *old
+	u.DisplayName, u.UnitCode, u.Disabled = strings.TrimSpace(in.DisplayName), in.UnitCode, in.Disabled
+	if err := s.accounts.UpdateUser(c.UserContext(), &u); err != nil {
+		return err
+	}
+	if err := s.catalog.AuditChange(c.UserContext(), actor(c), u.UnitCode, "account", "update", u.ID, u.Username, old, u); err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+type passwordInput struct {
+	Password    string `json:"password"`
+	OldPassword string `json:"old_password"`
+}
+
+// handleUserPassword is the system administrator's reset: the person must
+// choose a new password at the next sign-in.
+func (s *server) handleUserPassword(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := notSelf(c, id, "重置"); err != nil {
+		return err
+	}
+	var in passwordInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	hash, err := account.HashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.SetPassword(c.UserContext(), id, hash, true, ""); err != nil {
+		return err
+	}
+	if err := s.catalog.Audit(c.UserContext(), actor(c), "", "account", "reset_password", id, ""); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// handleOwnPassword lets a signed-in person change their own password; it
+// needs the old one and keeps the current session.
+func (s *server) handleOwnPassword(c *fiber.Ctx) error {
+	p, ok := rbac.PrincipalOf(c)
+	if !ok {
+		return catalog.Errorf(catalog.EUNAUTH, "请先登录")
+	}
+	var in passwordInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.changeOwnPassword(c, p, in.OldPassword, in.Password); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// changeOwnPassword checks the old password and stores the new one, ending
+// the person's other sessions; the back office's password page uses it too.
+func (s *server) changeOwnPassword(c *fiber.Ctx, p rbac.Principal, oldPassword, newPassword string) error {
+	u, err := s.accounts.FindUser(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	if !account.CheckPassword(u.PasswordHash, oldPassword) {
+		return catalog.Invalid("old_password", "原密码不正确")
+	}
+	if oldPassword == newPassword {
+		return catalog.Invalid("password", "新密码不能与原密码相同")
+	}
+	hash, err := account.HashPassword(newPassword)
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.SetPassword(c.UserContext(), u.ID, hash, false, account.HashToken(c.Cookies(sessionCookie))); err != nil {
+		return err
+	}
+	return s.catalog.Audit(c.UserContext(), actor(c), u.UnitCode, "account", "change_password", u.ID, "")
+}
+
+type grantInput struct {
+	Role string `json:"role"`
+	Unit string `json:"unit"`
+}
+
+// grant checks a role binding a security administrator asks for.
+func (s *server) grant(c *fiber.Ctx) (int64, rbac.Grant, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return 0, rbac.Grant{}, err
+	}
+	if p, _ := rbac.PrincipalOf(c); p.ID == id {
+		return 0, rbac.Grant{}, catalog.Errorf(catalog.EFORBIDDEN, "不能给自己授权或撤销自己的权限（三员分立：须由其他安全管理员操作）")
+	}
+	if _, err := s.accounts.FindUser(c.UserContext(), id); err != nil {
+		return 0, rbac.Grant{}, err
+	}
+	var in grantInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, rbac.Grant{}, err
+	}
+	role := rbac.Role(in.Role)
+	known := false
+	for _, r := range rbac.Roles {
+		known = known || r == role
+	}
+	if !known {
+		return 0, rbac.Grant{}, catalog.Invalid("role", "角色“%s”不存在，可选：clerk, leader, admin, inspector, sysadmin, secadmin, auditor", in.Role)
+	}
+	g := rbac.Grant{Role: role, RoleName: role.Name(), Unit: in.Unit}
+	if role.CountyWide() {
+		g.Unit = rbac.AllUnits
+	} else if _, err := s.units.FindUnit(c.UserContext(), in.Unit); err != nil {
+		return 0, rbac.Grant{}, catalog.Invalid("unit", "单位“%s”不存在", in.Unit)
+	}
+	return id, g, nil
+}
+
+func (s *server) handleGrantCreate(c *fiber.Ctx) error {
+	id, g, err := s.grant(c)
+	if err != nil {
+		return err
+	}
+	if err := s.authz.Assign(map[int64][]rbac.Grant{id: {g}}); err != nil {
+		return err
+	}
+	if err := s.catalog.AuditChange(c.UserContext(), actor(c), g.Unit, "role", "grant", id, string(g.Role)+"@"+g.Unit, nil, g); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(g)
+}
+
+func (s *server) handleGrantDelete(c *fiber.Ctx) error {
+	id, g, err := s.grant(c)
+	if err != nil {
+		return err
+	}
+	ok, err := s.authz.Revoke(id, g)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return catalog.Errorf(catalog.ENOTFOUND, "该用户没有这项授权")
+	}
+	if err := s.catalog.AuditChange(c.UserContext(), actor(c), g.Unit, "role", "revoke", id, string(g.Role)+"@"+g.Unit, g, nil); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
