@@ -813,3 +813,25 @@ func TestConsultationPeriodAndStaleForms(t *testing.T) {
 		t.Errorf("the first edit was lost: %q", it.Level2)
 	}
 }
+
+func TestAuditExport(t *testing.T) {
+	ts := sharedServer(t)
+	// A title that would be a formula in Excel.
+	clerk := ts.login("baidi-clerk")
+	it := firstItem(t, ts, "baidi")
+	formula := map[string]any{"title": "=HYPERLINK(\"http://x\")", "generated_on": "2026-11-02"}
+	var p catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", formula).decode(t, &p)
+	clerk.do("PUT", "/api/v1/publications/"+itoa(p.ID), formula) // the update's detail is the title itself
+	r := ts.login("auditor").do("GET", "/api/v1/audit/export?unit=baidi", nil)
+	body := string(r.body)
+	if r.status != 200 || !strings.HasPrefix(body, "\ufeff编号,时间,用户") || !strings.Contains(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("export: %d %.100q", r.status, body)
+	}
+	if !strings.Contains(body, "baidi-clerk") || !strings.Contains(body, `'=HYPERLINK`) || strings.Contains(body, ",=HYP") || strings.Contains(body, `,"=HYP`) {
+		t.Errorf("export content: %.400q", body)
+	}
+	if r := ts.login("baidi-clerk").do("GET", "/api/v1/audit/export", nil); r.status != 403 {
+		t.Errorf("clerk exports: %d", r.status)
+	}
+}

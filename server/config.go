@@ -25,6 +25,9 @@ type Config struct {
 	// RectifyWorkdays is GONGKAI_RECTIFY_WORKDAYS: how many working days a
 	// unit has to rectify a publication the county took down.
 	RectifyWorkdays int
+	// AuditRetentionDays is GONGKAI_AUDIT_RETENTION_DAYS: how long audit
+	// entries are kept before `server audit purge` may delete them.
+	AuditRetentionDays int
 }
 
 // envVars documents each variable once, for the README and the tests.
@@ -36,6 +39,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_DEMO", "on for a new embedded database, else off", "load Jingde's demo data and accounts"},
 	{"GONGKAI_MAX_UPLOAD_MB", "20", "largest attachment accepted"},
 	{"GONGKAI_RECTIFY_WORKDAYS", "5", "working days a unit has to rectify a publication taken down"},
+	{"GONGKAI_AUDIT_RETENTION_DAYS", "190", "days audit entries are kept (at least 184)"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the
@@ -94,6 +98,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	rd := get("GONGKAI_RECTIFY_WORKDAYS", "5")
 	if c.RectifyWorkdays, err = strconv.Atoi(rd); err != nil || c.RectifyWorkdays < 1 || c.RectifyWorkdays > 60 {
 		return c, fmt.Errorf("GONGKAI_RECTIFY_WORKDAYS=%q: want a whole number of working days from 1 to 60", rd)
+	}
+	ar := get("GONGKAI_AUDIT_RETENTION_DAYS", "190")
+	if c.AuditRetentionDays, err = strconv.Atoi(ar); err != nil || c.AuditRetentionDays < 184 || c.AuditRetentionDays > 36500 {
+		return c, fmt.Errorf("GONGKAI_AUDIT_RETENTION_DAYS=%q: want a whole number of days, at least 184", ar)
 	}
 	return c, nil
 }

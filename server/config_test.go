@@ -30,6 +30,8 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{map[string]string{"GONGKAI_DB_DRIVER": "mysql", "GONGKAI_DB_DSN": "root@tcp(127.0.0.1:3306)"}, "GONGKAI_DB_DSN"},
 		{map[string]string{"GONGKAI_DEMO": "maybe"}, "GONGKAI_DEMO"},
 		{map[string]string{"GONGKAI_MAX_UPLOAD_MB": "0"}, "GONGKAI_MAX_UPLOAD_MB"},
+		{map[string]string{"GONGKAI_RECTIFY_WORKDAYS": "0"}, "GONGKAI_RECTIFY_WORKDAYS"},
+		{map[string]string{"GONGKAI_AUDIT_RETENTION_DAYS": "90"}, "GONGKAI_AUDIT_RETENTION_DAYS"},
 	} {
 		_, err := loadConfig(env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.name) || strings.Contains(err.Error(), "\n") {

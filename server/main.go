@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"gongkai/catalog"
 	"gongkai/seed"
 )
 
@@ -99,8 +100,25 @@ func (s *server) warnDemoAccounts(ctx context.Context) {
 }
 
 // command runs a one-off command instead of serving: `audit verify` checks
-// the audit log's hash chain.
+// the audit log's hash chain; `audit purge` deletes entries older than
+// GONGKAI_AUDIT_RETENTION_DAYS.
 func command(cfg Config, log *slog.Logger, args []string) int {
+	if len(args) == 2 && args[0] == "audit" && args[1] == "purge" {
+		cfg.Demo, cfg.DemoSet = false, true
+		s, err := open(context.Background(), cfg, log)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gongkai:", err)
+			return 2
+		}
+		defer s.close()
+		n, err := s.catalog.PurgeAudit(context.Background(), cfg.AuditRetentionDays, time.Now(), catalog.Actor{Username: "system"})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gongkai:", err)
+			return 1
+		}
+		fmt.Printf("已删除%d条超过%d天的审计记录\n", n, cfg.AuditRetentionDays)
+		return 0
+	}
 	if len(args) == 2 && args[0] == "audit" && args[1] == "verify" {
 		cfg.Demo, cfg.DemoSet = false, true
 		s, err := open(context.Background(), cfg, log)
@@ -117,6 +135,6 @@ func command(cfg Config, log *slog.Logger, args []string) int {
 		fmt.Printf("审计链完整：%d条记录\n", n)
 		return 0
 	}
-	fmt.Fprintln(os.Stderr, "usage: server [audit verify]   (no arguments: serve)")
+	fmt.Fprintln(os.Stderr, "usage: server [audit verify | audit purge]   (no arguments: serve)")
 	return 2
 }

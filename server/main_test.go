@@ -34,7 +34,7 @@ type testServer struct {
 func newTestServer(t testing.TB, demo bool) *testServer {
 	t.Helper()
 	driver, dsn := dbtest.DSN(t)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: demo, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5}
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: demo, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190}
 	return openTestServer(t, cfg)
 }
 
@@ -160,7 +160,7 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5}
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190}
 	s, err := open(context.Background(), cfg, quiet)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -82,6 +82,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/workdays", s.handleWorkdays)
 
 	api.Get("/audit", can(rbac.ObjAudit, rbac.ActRead, rbac.Query("unit")), s.handleAuditIndex)
+	api.Get("/audit/export", can(rbac.ObjAudit, rbac.ActRead, rbac.Query("unit")), s.handleAuditExport)
 }
 
 // publicWrites are the state-changing routes that need no authorisation.

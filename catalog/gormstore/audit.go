@@ -44,7 +44,14 @@ type auditHeadRecord struct {
 	ID       int `gorm:"primaryKey;autoIncrement:false"`
 	LastID   int64
 	LastHash string `gorm:"size:64"`
+	// AnchorHash is the hash of the last entry purged: the chain that is
+	// left starts from it.
+	AnchorHash string `gorm:"size:64"`
 }
+
+// MinAuditRetentionDays is the shortest time audit entries are kept (the
+// usual requirement for security logs is six months).
+const MinAuditRetentionDays = 184
 
 func (auditHeadRecord) TableName() string { return "audit_head" }
 
@@ -157,7 +164,11 @@ func (s *Store) AuditChange(ctx context.Context, by catalog.Actor, unit, obj, ac
 // many entries it checked, and an error naming the first entry that was
 // changed, removed or inserted out of the chain.
 func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
-	prev, lastID, n := "", int64(0), 0
+	var head auditHeadRecord
+	if err := s.db.WithContext(ctx).Take(&head, 1).Error; err != nil {
+		return 0, translate(err, "审计链")
+	}
+	prev, lastID, n := head.AnchorHash, int64(0), 0
 	for {
 		var rs []auditRecord
 		if err := s.db.WithContext(ctx).Where("id > ?", lastID).Order("id").Limit(1000).Find(&rs).Error; err != nil {
@@ -177,12 +188,48 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 			n++
 		}
 	}
-	var head auditHeadRecord
 	if err := s.db.WithContext(ctx).Take(&head, 1).Error; err != nil {
 		return n, translate(err, "审计链")
 	}
-	if head.LastHash != prev || head.LastID != lastID {
+	if head.LastHash != prev || (n > 0 && head.LastID != lastID) {
 		return n, fmt.Errorf("审计链末尾（第%d条）与链头记录（第%d条）不符：最新的记录被删除", lastID, head.LastID)
 	}
 	return n, nil
+}
+
+// PurgeAudit deletes the entries older than retentionDays (at least
+// MinAuditRetentionDays) and keeps the chain verifiable from what is left;
+// the purge itself is recorded. It returns how many entries went.
+func (s *Store) PurgeAudit(ctx context.Context, retentionDays int, now time.Time, by catalog.Actor) (int64, error) {
+	if retentionDays < MinAuditRetentionDays {
+		return 0, catalog.Invalid("retention", "审计记录至少保留%d天", MinAuditRetentionDays)
+	}
+	before := now.UTC().AddDate(0, 0, -retentionDays)
+	var n int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var head auditHeadRecord
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&head, 1).Error; err != nil {
+			return err
+		}
+		var last auditRecord
+		err := tx.Where("at < ?", before).Order("id DESC").Limit(1).Find(&last).Error
+		if err != nil || last.ID == 0 {
+			return err
+		}
+		res := tx.Where("id <= ?", last.ID).Delete(&auditRecord{})
+		if res.Error != nil {
+			return res.Error
+		}
+		n = res.RowsAffected
+		if err := tx.Model(&auditHeadRecord{}).Where("id = 1").Update("anchor_hash", last.Hash).Error; err != nil {
+			return err
+		}
+		if head.LastID == last.ID { // everything went: the chain restarts at the anchor
+			if err := tx.Model(&auditHeadRecord{}).Where("id = 1").Updates(map[string]any{"last_hash": last.Hash}).Error; err != nil {
+				return err
+			}
+		}
+		return auditChange(tx, by, "", "audit", "purge", last.ID, fmt.Sprintf("删除%s之前的%d条审计记录（保留%d天）", before.In(catalog.Shanghai).Format("2006-01-02"), n, retentionDays), nil, nil)
+	})
+	return n, translate(err, "审计记录")
 }

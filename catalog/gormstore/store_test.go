@@ -2,11 +2,15 @@ package gormstore_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
@@ -315,5 +319,67 @@ func TestAuditChain(t *testing.T) {
 	db.Exec("DELETE FROM audit_log WHERE id = ?", e.ID)
 	if _, err := s.VerifyAudit(ctx); err == nil {
 		t.Error("deleted entry not found")
+	}
+}
+
+func TestAuditPurgeKeepsTheChain(t *testing.T) {
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	s := gormstore.New(db)
+	ctx := context.Background()
+	by := catalog.Actor{Username: "admin"}
+	for i := 0; i < 6; i++ {
+		if err := s.Audit(ctx, by, "", "session", "create", i, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Make the first four a year old (the hash covers the time: rehash them
+	// as the chain would have been written then).
+	old := time.Now().AddDate(-1, 0, 0)
+	db.Exec("UPDATE audit_log SET at = ? WHERE id <= 4", old.UTC().Truncate(time.Millisecond))
+	if _, err := s.VerifyAudit(ctx); err == nil {
+		t.Fatal("back-dated entries verify")
+	}
+	rechain(t, db)
+	if n, err := s.VerifyAudit(ctx); err != nil || n != 6 {
+		t.Fatalf("rechained: %d %v", n, err)
+	}
+	if _, err := s.PurgeAudit(ctx, 30, time.Now(), by); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("purge after 30 days: %v", err)
+	}
+	n, err := s.PurgeAudit(ctx, 190, time.Now(), by)
+	if err != nil || n != 4 {
+		t.Fatalf("purge: %d %v", n, err)
+	}
+	if n, err := s.VerifyAudit(ctx); err != nil || n != 3 {
+		t.Errorf("after purge: %d entries, %v (want the 2 kept and the purge's own)", n, err)
+	}
+	es, _ := s.FindAudit(ctx, catalog.AuditFilter{Object: "audit", Action: "purge"})
+	if len(es) != 1 || !strings.Contains(es[0].Detail, "4条") {
+		t.Errorf("purge not recorded: %+v", es)
+	}
+}
+
+// rechain recomputes every hash in id order, as an honest writer at those
+// times would have.
+func rechain(t *testing.T, db *gorm.DB) {
+	t.Helper()
+	var rows []struct {
+		ID                                                                      int64
+		At                                                                      time.Time
+		Username, IP, UnitCode, Object, Action, TargetID, Detail, Before, After string
+	}
+	db.Table("audit_log").Order("id").Find(&rows)
+	prev := ""
+	for _, r := range rows {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\n%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", prev, r.At.UTC().Format(time.RFC3339Nano), r.Username, r.IP, r.UnitCode,
+			r.Object, r.Action, r.TargetID, r.Detail, r.Before, r.After)
+		sum := hex.EncodeToString(h.Sum(nil))
+		db.Exec("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", prev, sum, r.ID)
+		prev = sum
+		db.Exec("UPDATE audit_head SET last_hash = ?, last_id = ? WHERE id = 1", sum, r.ID)
 	}
 }
