@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -75,6 +76,7 @@ type showPage struct {
 	Hits            []catalog.PrivacyHit
 	Steps           []catalog.PubAction // the steps open to this person
 	CanEdit         bool
+	CanRevise       bool
 	Edit            editPage
 	TakedownReasons []struct{ Code, Name string }
 	Interprets      *catalog.Publication
@@ -91,6 +93,7 @@ var flashes = map[string]string{
 	"rectify":  "已整改并重新提交审核。",
 	"withdraw": "已撤回。",
 	"attached": "附件已上传。",
+	"revise":   "已生成修订草稿；审核发布后将替代原版本。",
 }
 
 func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
@@ -118,6 +121,7 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 		}
 		sp.Steps = append(sp.Steps, t.Step)
 	}
+	sp.CanRevise = p.Status == catalog.PubPublished && h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ActWrite)
 	sp.CanEdit = (p.Status == catalog.PubDraft || p.Status == catalog.PubTakenDown) && h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ActWrite)
 	sp.Edit = editPage{Item: *it, Pub: p, Form: formFrom(*p), Topics: catalog.Topics}
 	if p.InterpretsID != nil {
@@ -216,6 +220,13 @@ func (h handler) handlePubStep(c *fiber.Ctx) error {
 			step.Privacy = append(step.Privacy, catalog.PrivacyConfirmation{Text: text, Reason: c.FormValue(fmt.Sprintf("keep_reason_%d", i))})
 		}
 	}
+	if v := c.FormValue("publish_at"); action == catalog.StepApprove && v != "" {
+		at, err := time.ParseInLocation("2006-01-02T15:04", v, catalog.Shanghai)
+		if err != nil {
+			return h.rerender(c, m, id, catalog.Invalid("publish_at", "定时发布时间格式不正确"), nil)
+		}
+		step.PublishAt = at
+	}
 	if action == catalog.StepTakedown {
 		if step.RectifyDue, err = h.RectifyDue(h.now()); err != nil {
 			return err
@@ -240,6 +251,23 @@ func (h handler) handleAttachment(c *fiber.Ctx) error {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=attached", id), fiber.StatusSeeOther)
+}
+
+// handleRevise starts a new version of a published record and opens it.
+func (h handler) handleRevise(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.Pubs.Revise(c.UserContext(), id, actorOf(c))
+	if err != nil {
+		return h.rerender(c, m, id, err, nil)
+	}
+	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=revise", p.ID), fiber.StatusSeeOther)
 }
 
 // actorOf is the signed-in person as the stores record them.

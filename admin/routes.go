@@ -30,6 +30,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/publications/:id", h.signedIn, can(rbac.ObjPublication, rbac.ActRead, h.pubUnit), h.handlePubShow)
 	r.Post("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, h.pubUnit), h.handlePubUpdate)
 	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, h.pubUnit), h.handleAttachment)
+	r.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, h.pubUnit), h.handleRevise)
 	r.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
 		d.Authz.RequireFunc(rbac.ObjPublication, h.stepRight, h.pubUnit), h.handlePubStep)
 }

@@ -13,11 +13,13 @@ type PubStatus string
 
 // Publication statuses of the three-level review (三级审核); see Workflow.
 const (
-	PubDraft     PubStatus = "draft"      // 草稿
-	PubSubmitted PubStatus = "submitted"  // 待审核: the clerk's 一级审核 is done
-	PubPublished PubStatus = "published"  // 已发布: approved by a leader (二级审核)
-	PubTakenDown PubStatus = "taken_down" // 已撤下待整改: the county's 三级审核 found a fault
-	PubWithdrawn PubStatus = "withdrawn"  // 已撤回: by its unit, kept on record
+	PubDraft      PubStatus = "draft"      // 草稿
+	PubSubmitted  PubStatus = "submitted"  // 待审核: the clerk's 一级审核 is done
+	PubPublished  PubStatus = "published"  // 已发布: approved by a leader (二级审核)
+	PubTakenDown  PubStatus = "taken_down" // 已撤下待整改: the county's 三级审核 found a fault
+	PubWithdrawn  PubStatus = "withdrawn"  // 已撤回: by its unit, kept on record
+	PubScheduled  PubStatus = "scheduled"  // 定时发布: approved, public from its 发布日期 on
+	PubSuperseded PubStatus = "superseded" // 已被新版本替代: a revision was published
 )
 
 // Name is the status in Chinese.
@@ -33,6 +35,10 @@ func (s PubStatus) Name() string {
 		return "已撤下待整改"
 	case PubWithdrawn:
 		return "已撤回"
+	case PubScheduled:
+		return "定时发布"
+	case PubSuperseded:
+		return "已被新版本替代"
 	}
 	return string(s)
 }
@@ -86,6 +92,10 @@ type Publication struct {
 	Views       int64        `json:"views"`
 	// InterpretsID links a 政策解读 to the policy publication it explains.
 	InterpretsID *int64 `json:"interprets_id,omitempty"`
+	// SupersedesID is the publication a revision replaces once approved;
+	// SupersededByID points from the old one to its replacement.
+	SupersedesID   *int64 `json:"supersedes_id,omitempty"`
+	SupersededByID *int64 `json:"superseded_by_id,omitempty"`
 	// ConsultOpens and ConsultCloses bound a public consultation (意见征集).
 	ConsultOpens  *time.Time `json:"consultation_opens,omitempty"`
 	ConsultCloses *time.Time `json:"consultation_closes,omitempty"`
@@ -207,6 +217,13 @@ type PublicationService interface {
 	Transition(ctx context.Context, id int64, step Step, by Actor) (*Publication, error)
 	// FindEvents returns a publication's workflow steps, oldest first.
 	FindEvents(ctx context.Context, id int64) ([]Event, error)
+	// Revise starts a new version of a published publication: a draft copy
+	// that replaces the old one when it is approved. ECONFLICT unless the
+	// old one is published and has no revision in progress.
+	Revise(ctx context.Context, id int64, by Actor) (*Publication, error)
+	// ReleaseScheduled publishes the scheduled publications whose time has
+	// come; it returns how many.
+	ReleaseScheduled(ctx context.Context, now time.Time) (int, error)
 	// AddAttachment records a stored file for a publication; ENOTFOUND.
 	AddAttachment(ctx context.Context, pubID int64, a *Attachment, by Actor) error
 	// FindAttachment returns an attachment with its publication id; ENOTFOUND.

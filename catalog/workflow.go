@@ -51,13 +51,14 @@ var Workflow = []Transition{
 	{PubPublished, StepWithdraw, PubWithdrawn, RightPublish, true},
 	{PubTakenDown, StepRectify, PubSubmitted, RightWrite, false},
 	{PubTakenDown, StepWithdraw, PubWithdrawn, RightPublish, true},
+	{PubScheduled, StepWithdraw, PubWithdrawn, RightPublish, true},
 }
 
 // Steps lists every step, for routes and tests.
 var Steps = []PubAction{StepSubmit, StepApprove, StepReject, StepTakedown, StepRectify, StepWithdraw}
 
 // Statuses lists every status.
-var Statuses = []PubStatus{PubDraft, PubSubmitted, PubPublished, PubTakenDown, PubWithdrawn}
+var Statuses = []PubStatus{PubDraft, PubSubmitted, PubPublished, PubTakenDown, PubWithdrawn, PubScheduled, PubSuperseded}
 
 // FindTransition returns the cell for a status and a step.
 func FindTransition(from PubStatus, step PubAction) (Transition, bool) {
@@ -141,6 +142,8 @@ type Step struct {
 	Checklist *Checklist
 	// RectifyDue is set by the caller for a takedown (N working days on).
 	RectifyDue time.Time
+	// PublishAt schedules an approval: the publication becomes public then.
+	PublishAt time.Time
 	// Privacy keeps, with a reason each, personal information the privacy
 	// check finds at submission (a unit's public phone, say).
 	Privacy []PrivacyConfirmation
@@ -169,6 +172,10 @@ func (s *Step) Validate(t Transition) error {
 		}
 		if s.RectifyDue.IsZero() {
 			return Invalid("rectify_due", "撤下须给出整改期限")
+		}
+	case StepApprove:
+		if !s.PublishAt.IsZero() && s.PublishAt.After(time.Now().AddDate(1, 0, 0)) {
+			return Invalid("publish_at", "定时发布不能晚于一年之后")
 		}
 	}
 	if t.NeedsReason && s.Reason == "" {

@@ -206,7 +206,7 @@ func (h handler) handlePublication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if p.Status != catalog.PubPublished {
+	if p.Status != catalog.PubPublished && p.Status != catalog.PubSuperseded {
 		return catalog.Errorf(catalog.ENOTFOUND, "该信息不存在或已撤回")
 	}
 	u, err := h.Units.FindUnit(ctx, p.UnitCode)

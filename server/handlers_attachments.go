@@ -132,7 +132,7 @@ func (s *server) handleAttachmentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if p.Status != catalog.PubPublished && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
+	if !publiclyVisible(p) && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
 		return catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
 	}
 	c.Set(fiber.HeaderContentType, a.ContentType)

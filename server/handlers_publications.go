@@ -95,10 +95,29 @@ func (s *server) handlePubShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if p.Status != catalog.PubPublished && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
+	if !publiclyVisible(p) && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
 		return catalog.Errorf(catalog.ENOTFOUND, "公开信息不存在")
 	}
 	return c.JSON(p)
+}
+
+// publiclyVisible: published records, and replaced ones (kept readable with a
+// link to their replacement).
+func publiclyVisible(p *catalog.Publication) bool {
+	return p.Status == catalog.PubPublished || p.Status == catalog.PubSuperseded
+}
+
+// handlePubRevise starts a new version of a published record.
+func (s *server) handlePubRevise(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.pubs.Revise(c.UserContext(), id, actor(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p)
 }
 
 func (s *server) handlePubUpdate(c *fiber.Ctx) error {
@@ -154,6 +173,25 @@ type stepInput struct {
 	Note      string                        `json:"note"`
 	Checklist *catalog.Checklist            `json:"checklist"`
 	Privacy   []catalog.PrivacyConfirmation `json:"privacy"`
+	// PublishAt schedules an approval: "2026-12-01 09:00" (Asia/Shanghai) or RFC 3339.
+	PublishAt string `json:"publish_at"`
+}
+
+// parsePublishAt reads the time of a scheduled publication.
+func parsePublishAt(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, catalog.Shanghai); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, catalog.Invalid("publish_at", "定时发布时间格式不正确（应为 2026-12-01 09:00）：%q", v)
 }
 
 func (s *server) handlePubStep(c *fiber.Ctx) error {
@@ -168,6 +206,9 @@ func (s *server) handlePubStep(c *fiber.Ctx) error {
 		}
 	}
 	step := catalog.Step{Action: catalog.PubAction(strings.Clone(c.Params("action"))), Reason: in.Reason, Note: in.Note, Checklist: in.Checklist, Privacy: in.Privacy}
+	if step.PublishAt, err = parsePublishAt(in.PublishAt); err != nil {
+		return err
+	}
 	if step.Action == catalog.StepTakedown {
 		today := time.Now().In(catalog.Shanghai)
 		if step.RectifyDue, err = s.calendar.AddWorkdays(today, s.cfg.RectifyWorkdays); err != nil {

@@ -67,6 +67,23 @@ func main() {
 			}
 		}
 	}()
+	// Scheduled publications go public on time, whichever instance sees it.
+	go func() {
+		t := time.NewTicker(20 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if n, err := s.pubs.ReleaseScheduled(ctx, time.Now()); err != nil {
+					log.Warn("scheduled publications", "err", err)
+				} else if n > 0 {
+					log.Info("scheduled publications released", "n", n)
+				}
+			}
+		}
+	}()
 
 	app := s.newApp()
 	errc := make(chan error, 1)

@@ -71,6 +71,7 @@ func (s *server) routes(app *fiber.App) {
 	// A workflow step needs the right its cell of catalog.Workflow names.
 	api.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
 		s.authz.RequireFunc(rbac.ObjPublication, s.stepRight, s.pubUnit), s.handlePubStep)
+	api.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, s.pubUnit), s.handlePubRevise)
 	api.Get("/publications/:id/events", can(rbac.ObjPublication, rbac.ActRead, s.pubUnit), s.handlePubEvents)
 	api.Get("/publications/:id/privacy", can(rbac.ObjPublication, rbac.ActRead, s.pubUnit), s.handlePubPrivacy)
 	api.Get("/units/:code/publications", can(rbac.ObjPublication, rbac.ActRead, rbac.Param("code")), s.handleUnitPubIndex)

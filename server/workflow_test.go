@@ -28,6 +28,7 @@ func TestWorkflowTable(t *testing.T) {
 		"published/withdraw":  "la",
 		"taken_down/rectify":  "cla",
 		"taken_down/withdraw": "la",
+		"scheduled/withdraw":  "la",
 	}
 	people := []struct {
 		name   string
@@ -64,13 +65,26 @@ func TestWorkflowTable(t *testing.T) {
 		switch st {
 		case catalog.PubWithdrawn:
 			must(clerk.step(p.ID, "withdraw", map[string]string{"reason": "不再需要"}))
-		case catalog.PubSubmitted, catalog.PubPublished, catalog.PubTakenDown:
+		case catalog.PubScheduled:
+			must(clerk.step(p.ID, "submit", submitBody))
+			must(leader.step(p.ID, "approve", map[string]string{"publish_at": time.Now().In(catalog.Shanghai).AddDate(0, 0, 2).Format("2006-01-02 15:04")}))
+		case catalog.PubSubmitted, catalog.PubPublished, catalog.PubTakenDown, catalog.PubSuperseded:
 			must(clerk.step(p.ID, "submit", submitBody))
 			if st != catalog.PubSubmitted {
 				must(leader.step(p.ID, "approve", nil))
 			}
 			if st == catalog.PubTakenDown {
 				must(admin.step(p.ID, "takedown", map[string]string{"reason": "typo", "note": "错别字"}))
+			}
+			if st == catalog.PubSuperseded {
+				var rev catalog.Publication
+				r := clerk.do("POST", "/api/v1/publications/"+itoa(p.ID)+"/revise", nil)
+				if r.status != 201 {
+					t.Fatalf("revise: %d %s", r.status, r.body)
+				}
+				r.decode(t, &rev)
+				must(clerk.step(rev.ID, "submit", submitBody))
+				must(leader.step(rev.ID, "approve", nil))
 			}
 		}
 		return p.ID
@@ -172,5 +186,79 @@ func TestWorkflowTable(t *testing.T) {
 	}
 	if r := clients["sanxi-leader"].do("GET", "/api/v1/units/miaoshou/publications", nil); r.status != 403 {
 		t.Errorf("another township reads the queue: %d", r.status)
+	}
+}
+
+func TestScheduledAndRevisedPublications(t *testing.T) {
+	ts := sharedServer(t)
+	clerk, leader := ts.login("jingyang-clerk"), ts.login("jingyang-leader")
+	it := firstItem(t, ts, "jingyang")
+	newPub := func(title string) int64 {
+		t.Helper()
+		var p catalog.Publication
+		clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": title, "generated_on": "2026-11-02", "body": "第一版"}).decode(t, &p)
+		if r := clerk.step(p.ID, "submit", submitBody); r.status != 200 {
+			t.Fatalf("submit: %d %s", r.status, r.body)
+		}
+		return p.ID
+	}
+	// Scheduled: approved now, public in two days.
+	id := newPub("旌阳镇定时发布测试")
+	at := time.Now().In(catalog.Shanghai).AddDate(0, 0, 2).Truncate(time.Minute)
+	if r := leader.step(id, "approve", map[string]string{"publish_at": "2026/12/01"}); r.status != 400 {
+		t.Errorf("bad time: %d", r.status)
+	}
+	var p catalog.Publication
+	leader.step(id, "approve", map[string]string{"publish_at": at.Format("2006-01-02 15:04")}).decode(t, &p)
+	if p.Status != catalog.PubScheduled || !p.PublishedOn.Equal(at) {
+		t.Fatalf("scheduled: %s at %v, want %v", p.Status, p.PublishedOn, at)
+	}
+	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(id), nil); r.status != 404 {
+		t.Errorf("scheduled is public before its time: %d", r.status)
+	}
+	if n, err := ts.s.pubs.ReleaseScheduled(t.Context(), time.Now()); err != nil || n != 0 {
+		t.Errorf("released early: %d %v", n, err)
+	}
+	if n, err := ts.s.pubs.ReleaseScheduled(t.Context(), at.Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("release: %d %v", n, err)
+	}
+	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(id), nil); r.status != 200 {
+		t.Errorf("released but not public: %d", r.status)
+	}
+
+	// Revised: a new version replaces the old once approved.
+	old := newPub("旌阳镇修订测试")
+	leader.step(old, "approve", nil)
+	r := clerk.do("POST", "/api/v1/publications/"+itoa(old)+"/revise", nil)
+	var rev catalog.Publication
+	r.decode(t, &rev)
+	if r.status != 201 || rev.SupersedesID == nil || *rev.SupersedesID != old || rev.Status != catalog.PubDraft || rev.Body != "第一版" {
+		t.Fatalf("revise: %d %s", r.status, r.body)
+	}
+	if r := clerk.do("POST", "/api/v1/publications/"+itoa(old)+"/revise", nil); r.status != 409 {
+		t.Errorf("second revision at once: %d", r.status)
+	}
+	if r := ts.login("sanxi-clerk").do("POST", "/api/v1/publications/"+itoa(old)+"/revise", nil); r.status != 403 {
+		t.Errorf("other township revises: %d", r.status)
+	}
+	clerk.do("PUT", "/api/v1/publications/"+itoa(rev.ID), map[string]any{"title": "旌阳镇修订测试（第二版）", "generated_on": "2026-11-02", "body": "第二版"})
+	clerk.step(rev.ID, "submit", submitBody)
+	if r := leader.step(rev.ID, "approve", nil); r.status != 200 {
+		t.Fatalf("approve revision: %d %s", r.status, r.body)
+	}
+	var oldNow catalog.Publication
+	ts.anon().do("GET", "/api/v1/publications/"+itoa(old), nil).decode(t, &oldNow)
+	if oldNow.Status != catalog.PubSuperseded || oldNow.SupersededByID == nil || *oldNow.SupersededByID != rev.ID {
+		t.Errorf("old version: %+v", oldNow)
+	}
+	var listed []catalog.Publication
+	ts.anon().do("GET", "/api/v1/items/"+itoa(it.ID)+"/publications", nil).decode(t, &listed)
+	for _, x := range listed {
+		if x.ID == old {
+			t.Error("the replaced version is still listed")
+		}
+	}
+	if r := ts.anon().do("GET", "/kiosk/publications/"+itoa(old), nil); r.status != 200 || !strings.Contains(string(r.body), "已被新版本替代") {
+		t.Errorf("kiosk page of the old version: %d", r.status)
 	}
 }

@@ -348,6 +348,10 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 			if r.PublishedOn.IsZero() {
 				r.PublishedOn = now
 			}
+			if !step.PublishAt.IsZero() && step.PublishAt.After(now) {
+				r.PublishedOn = step.PublishAt.UTC()
+				t.To = catalog.PubScheduled
+			}
 			r.TakedownReason, r.RectifyDue = "", nil
 		case catalog.StepTakedown:
 			due := step.RectifyDue.UTC()
@@ -386,6 +390,11 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 				return translate(err, "事项")
 			}
 		}
+		if t.To == catalog.PubPublished && r.SupersedesID != nil {
+			if err := supersede(tx, *r.SupersedesID, r.ID, by, now); err != nil {
+				return err
+			}
+		}
 		out = r.toPublication()
 		toLocal(&out)
 		return auditChange(tx, by, r.UnitCode, "publication", string(t.Step), r.ID, fmt.Sprintf("%s → %s %s", from, t.To, r.StatusReason),
@@ -395,6 +404,126 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 		return nil, err
 	}
 	return &out, nil
+}
+
+// supersede marks the old version replaced once its revision is public.
+func supersede(tx *gorm.DB, oldID, newID int64, by catalog.Actor, now time.Time) error {
+	var old publicationRecord
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&old, oldID).Error; err != nil {
+		return translate(err, "原版本")
+	}
+	if old.Status != string(catalog.PubPublished) {
+		return nil // withdrawn or taken down meanwhile: nothing to replace
+	}
+	if err := tx.Model(&old).Updates(map[string]any{"status": string(catalog.PubSuperseded), "superseded_by_id": newID,
+		"lock_version": old.LockVersion + 1}).Error; err != nil {
+		return translate(err, "原版本")
+	}
+	ev := eventRecord{PublicationID: oldID, Action: "supersede", FromStatus: old.Status, ToStatus: string(catalog.PubSuperseded),
+		ActorID: by.UserID, Actor: by.Username, Note: fmt.Sprintf("由新版本（编号%d）替代", newID), At: now}
+	if err := tx.Omit("Publication").Create(&ev).Error; err != nil {
+		return translate(err, "审核记录")
+	}
+	if err := refreshLastPublished(tx, old.ItemID); err != nil {
+		return translate(err, "事项")
+	}
+	return auditChange(tx, by, old.UnitCode, "publication", "supersede", oldID, fmt.Sprintf("由%d替代", newID),
+		map[string]any{"status": old.Status}, map[string]any{"status": catalog.PubSuperseded, "superseded_by_id": newID})
+}
+
+// Revise implements catalog.PublicationService.
+func (s *Store) Revise(ctx context.Context, id int64, by catalog.Actor) (*catalog.Publication, error) {
+	var out catalog.Publication
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		unit, err := unitOf(tx, &publicationRecord{}, id, "公开信息")
+		if err != nil {
+			return err
+		}
+		if err := lockUnit(tx, unit); err != nil {
+			return err
+		}
+		var old publicationRecord
+		if err := tx.Take(&old, id).Error; err != nil {
+			return translate(err, "公开信息")
+		}
+		if old.Status != string(catalog.PubPublished) {
+			return catalog.Errorf(catalog.ECONFLICT, "只有已发布的信息才能修订，该信息%s", catalog.PubStatus(old.Status).Name())
+		}
+		var n int64
+		if err := tx.Model(&publicationRecord{}).Where("supersedes_id = ? AND status IN ?", id,
+			[]string{string(catalog.PubDraft), string(catalog.PubSubmitted), string(catalog.PubTakenDown), string(catalog.PubScheduled)}).Count(&n).Error; err != nil {
+			return translate(err, "公开信息")
+		}
+		if n > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "该信息已有修订版本在办理中")
+		}
+		serial, err := nextSerial(tx, old.UnitCode, time.Now().In(catalog.Shanghai).Format("200601"))
+		if err != nil {
+			return translate(err, "索引号")
+		}
+		oldID := old.ID
+		r := publicationRecord{IndexNo: catalog.FormatIndexNo(old.UnitCode, time.Now().In(catalog.Shanghai), serial), UnitCode: old.UnitCode, ItemID: old.ItemID,
+			Publisher: old.Publisher, Topic: old.Topic, Title: old.Title, DocNo: old.DocNo, GeneratedOn: old.GeneratedOn, Body: old.Body,
+			InterpretsID: old.InterpretsID, ConsultOpens: old.ConsultOpens, ConsultCloses: old.ConsultCloses, SupersedesID: &oldID,
+			Status: string(catalog.PubDraft), LockVersion: 1, CreatedBy: by.Username}
+		if err := tx.Omit("Unit", "Item", "Interprets").Create(&r).Error; err != nil {
+			return translate(err, "公开信息")
+		}
+		out = r.toPublication()
+		toLocal(&out)
+		return audit(tx, by, r.UnitCode, "publication", "revise", r.ID, fmt.Sprintf("修订%d", oldID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ReleaseScheduled implements catalog.PublicationService. Any instance may
+// run it: a publication is released once, by whichever gets its unit's lock.
+func (s *Store) ReleaseScheduled(ctx context.Context, now time.Time) (int, error) {
+	var due []publicationRecord
+	if err := s.db.WithContext(ctx).Select("id, unit_code").Where("status = ? AND published_on <= ?", string(catalog.PubScheduled), now.UTC()).
+		Limit(500).Find(&due).Error; err != nil {
+		return 0, translate(err, "定时发布")
+	}
+	released := 0
+	system := catalog.Actor{Username: "system"}
+	for _, d := range due {
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := lockUnit(tx, d.UnitCode); err != nil {
+				return err
+			}
+			var r publicationRecord
+			if err := tx.Take(&r, d.ID).Error; err != nil {
+				return err
+			}
+			if r.Status != string(catalog.PubScheduled) {
+				return nil // withdrawn or released meanwhile
+			}
+			if err := tx.Model(&r).Updates(map[string]any{"status": string(catalog.PubPublished), "lock_version": r.LockVersion + 1}).Error; err != nil {
+				return err
+			}
+			ev := eventRecord{PublicationID: r.ID, Action: "release", FromStatus: r.Status, ToStatus: string(catalog.PubPublished), Actor: system.Username, At: now.UTC()}
+			if err := tx.Omit("Publication").Create(&ev).Error; err != nil {
+				return err
+			}
+			if err := refreshLastPublished(tx, r.ItemID); err != nil {
+				return err
+			}
+			if r.SupersedesID != nil {
+				if err := supersede(tx, *r.SupersedesID, r.ID, system, now.UTC()); err != nil {
+					return err
+				}
+			}
+			released++
+			return audit(tx, system, r.UnitCode, "publication", "release", r.ID, "定时发布")
+		})
+		if err != nil {
+			return released, translate(err, "定时发布")
+		}
+	}
+	return released, nil
 }
 
 // requireInterpretationLink refuses to put a 政策解读 forward without the

@@ -189,6 +189,8 @@ type publicationRecord struct {
 	InterpretsID   *int64 `gorm:"index"`
 	ConsultOpens   *time.Time
 	ConsultCloses  *time.Time
+	SupersedesID   *int64 `gorm:"index"`
+	SupersededByID *int64
 	Status         string `gorm:"size:16;not null;index"`
 	StatusReason   string `gorm:"type:text"`
 	StatusNote     string `gorm:"type:text"`
@@ -213,6 +215,7 @@ func (r publicationRecord) toPublication() catalog.Publication {
 	return catalog.Publication{ID: r.ID, IndexNo: r.IndexNo, UnitCode: r.UnitCode, ItemID: r.ItemID, Publisher: r.Publisher, Topic: r.Topic,
 		Title: r.Title, DocNo: r.DocNo, GeneratedOn: r.GeneratedOn, PublishedOn: r.PublishedOn, Body: r.Body, Views: r.Views,
 		InterpretsID: r.InterpretsID, ConsultOpens: r.ConsultOpens, ConsultCloses: r.ConsultCloses,
+		SupersedesID: r.SupersedesID, SupersededByID: r.SupersededByID,
 		Status: catalog.PubStatus(r.Status), StatusName: catalog.PubStatus(r.Status).Name(),
 		StatusReason: r.StatusReason, StatusNote: r.StatusNote, TakedownReason: r.TakedownReason, RectifyDue: r.RectifyDue,
 		SubmittedBy: r.SubmittedBy, ApprovedBy: r.ApprovedBy, Version: r.LockVersion, CreatedBy: r.CreatedBy,
