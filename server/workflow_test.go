@@ -216,10 +216,14 @@ func TestScheduledAndRevisedPublications(t *testing.T) {
 	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(id), nil); r.status != 404 {
 		t.Errorf("scheduled is public before its time: %d", r.status)
 	}
-	if n, err := ts.s.pubs.ReleaseScheduled(t.Context(), time.Now()); err != nil || n != 0 {
-		t.Errorf("released early: %d %v", n, err)
+	if _, err := ts.s.pubs.ReleaseScheduled(t.Context(), time.Now()); err != nil {
+		t.Fatal(err)
 	}
-	if n, err := ts.s.pubs.ReleaseScheduled(t.Context(), at.Add(time.Minute)); err != nil || n != 1 {
+	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(id), nil); r.status != 404 {
+		t.Errorf("released early: %d", r.status)
+	}
+	// (Other tests' scheduled publications may be released with it.)
+	if n, err := ts.s.pubs.ReleaseScheduled(t.Context(), at.Add(time.Minute)); err != nil || n < 1 {
 		t.Fatalf("release: %d %v", n, err)
 	}
 	if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(id), nil); r.status != 200 {
