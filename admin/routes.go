@@ -25,6 +25,11 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/takedowns", h.signedIn, h.handleTakedowns)
 	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
 
+	r.Get("/units/:code/items/new", h.signedIn, can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleItemNew)
+	r.Post("/units/:code/items", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleItemCreate)
+	r.Get("/items/:id", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, h.itemUnit), h.handleItemShow)
+	r.Post("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, h.itemUnit), h.handleItemUpdate)
+	r.Post("/items/:id/retire", can(rbac.ObjCatalog, rbac.ActWrite, h.itemUnit), h.handleItemRetire)
 	r.Get("/items/:id/publications/new", h.signedIn, can(rbac.ObjPublication, rbac.ActWrite, h.itemUnit), h.handlePubNew)
 	r.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, h.itemUnit), h.handlePubCreate)
 	r.Get("/publications/:id", h.signedIn, can(rbac.ObjPublication, rbac.ActRead, h.pubUnit), h.handlePubShow)

@@ -65,3 +65,52 @@ func TestAdminPagesRender(t *testing.T) {
 		t.Errorf("other township's form: %d", r.status)
 	}
 }
+
+func TestAdminItemEditor(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.login("sanxi-clerk")
+	form := func(path string, v url.Values) response {
+		req := httptest.NewRequest("POST", path, strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return c.send(req)
+	}
+	if r := c.do("GET", "/admin/units/sanxi/items/new", nil); r.status != 200 || !strings.Contains(string(r.body), "公开渠道和载体") {
+		t.Fatalf("new item form: %d", r.status)
+	}
+	v := url.Values{"domain_code": {"czzj"}, "level1": {"财政资金"}, "content": {"按村公开债权债务"}, "ch_政府网站": {"on"}}
+	r := form("/admin/units/sanxi/items", v)
+	if r.status != 400 || !strings.Contains(string(r.body), "二级事项不能为空") || !strings.Contains(string(r.body), "按村公开债权债务") {
+		t.Errorf("missing 二级事项: %d", r.status)
+	}
+	v.Set("level2", "村级债权债务")
+	v.Set("time_limit", "按季度公开")
+	r = form("/admin/units/sanxi/items", v)
+	loc := r.header.Get("Location")
+	if r.status != 303 || !strings.HasPrefix(loc, "/admin/items/") {
+		t.Fatalf("create: %d %q", r.status, loc)
+	}
+	page := c.do("GET", loc, nil)
+	if page.status != 200 || !strings.Contains(string(page.body), "系统识别为：每季度") || !strings.Contains(string(page.body), "修改历史") {
+		t.Errorf("item page: %d", page.status)
+	}
+	path := strings.SplitN(loc, "?", 2)[0]
+	v.Set("version", "1")
+	v.Set("content", "按季度分村公开债权债务")
+	v.Set("reason", "细化")
+	if r := form(path, v); r.status != 303 {
+		t.Errorf("update: %d %s", r.status, r.body)
+	}
+	v.Set("content", "旧表单的内容")
+	if r := form(path, v); r.status != 409 || !strings.Contains(string(r.body), "已被他人修改") || !strings.Contains(string(r.body), "旧表单的内容") {
+		t.Errorf("stale form: %d", r.status)
+	}
+	if r := form(path+"/retire", url.Values{}); r.status != 400 || !strings.Contains(string(r.body), "撤销事项须填写原因") {
+		t.Errorf("retire without reason: %d", r.status)
+	}
+	if r := form(path+"/retire", url.Values{"reason": {"并入财政资金"}}); r.status != 303 {
+		t.Errorf("retire: %d", r.status)
+	}
+	if r := ts.login("baidi-clerk").do("GET", path, nil); r.status != 403 {
+		t.Errorf("other township reads the item's back-office page: %d", r.status)
+	}
+}
