@@ -23,6 +23,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/", h.signedIn, h.handleDashboard)
 	r.Get("/review", h.signedIn, h.handleReview)
 	r.Get("/takedowns", h.signedIn, h.handleTakedowns)
+	r.Get("/audit", h.signedIn, can(rbac.ObjAudit, rbac.ActRead, rbac.County()), h.handleAudit)
 	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
 
 	r.Get("/units/:code/items/new", h.signedIn, can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleItemNew)

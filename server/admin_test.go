@@ -114,3 +114,19 @@ func TestAdminItemEditor(t *testing.T) {
 		t.Errorf("other township reads the item's back-office page: %d", r.status)
 	}
 }
+
+func TestAdminAuditPage(t *testing.T) {
+	ts := sharedServer(t)
+	ts.login("yunle-clerk")
+	a := ts.login("auditor")
+	r := a.do("GET", "/admin/audit?user=yunle-clerk&object=session", nil)
+	if r.status != 200 || !strings.Contains(string(r.body), "yunle-clerk") || !strings.Contains(string(r.body), "导出CSV") {
+		t.Errorf("audit page: %d", r.status)
+	}
+	if r := a.do("GET", "/admin/audit?from=someday", nil); r.status != 400 || !strings.Contains(string(r.body), "开始日期格式不正确") {
+		t.Errorf("bad date: %d", r.status)
+	}
+	if r := ts.login("yunle-clerk").do("GET", "/admin/audit", nil); r.status != 403 {
+		t.Errorf("clerk opens the audit page: %d", r.status)
+	}
+}
