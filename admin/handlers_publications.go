@@ -80,6 +80,7 @@ type showPage struct {
 	Edit            editPage
 	TakedownReasons []struct{ Code, Name string }
 	Interprets      *catalog.Publication
+	Interpretations []catalog.Publication
 	Field           string
 }
 
@@ -128,6 +129,9 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 		if ip, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil {
 			sp.Interprets = ip
 		}
+	}
+	if sp.Interpretations, err = h.Pubs.FindPublications(ctx, catalog.PubFilter{Interprets: id, Statuses: catalog.Statuses, Limit: 20}); err != nil {
+		return showPage{}, err
 	}
 	return sp, nil
 }

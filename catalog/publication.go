@@ -193,8 +193,10 @@ func FormatIndexNo(unitCode string, on time.Time, serial int) string {
 type PubFilter struct {
 	ItemID   int64
 	UnitCode string
-	Statuses []PubStatus
-	Limit    int
+	// Interprets selects the 政策解读 of one policy publication.
+	Interprets int64
+	Statuses   []PubStatus
+	Limit      int
 }
 
 // PublicationService keeps publications.

@@ -194,6 +194,8 @@ func (h handler) handleItem(c *fiber.Ctx) error {
 type pubPage struct {
 	Unit catalog.Unit
 	Pub  catalog.Publication
+	// Interpretations are the 政策解读 published for this policy.
+	Interpretations []catalog.Publication
 }
 
 func (h handler) handlePublication(c *fiber.Ctx) error {
@@ -213,9 +215,13 @@ func (h handler) handlePublication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	interps, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{Interprets: id, Limit: 20})
+	if err != nil {
+		return err
+	}
 	if err := h.Pubs.CountView(ctx, id); err != nil {
 		return err
 	}
 	p.Views++
-	return render(c, "publication.html", pubPage{*u, *p})
+	return render(c, "publication.html", pubPage{*u, *p, interps})
 }

@@ -53,3 +53,32 @@ func TestKioskPagesRender(t *testing.T) {
 		t.Errorf("missing unit page: %d", r.status)
 	}
 }
+
+// TestInterpretationLinksBothWays: the policy page lists its interpretations
+// and the interpretation links to its policy.
+func TestInterpretationLinksBothWays(t *testing.T) {
+	ts := sharedServer(t)
+	var pubs []catalog.Publication
+	// Seed interpretations of 庙首镇 are linked (its bulletins never flagged them).
+	var zcjd []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/miaoshou/items?domain=zcjd", nil).decode(t, &zcjd)
+	ts.anon().do("GET", "/api/v1/items/"+itoa(zcjd[0].ID)+"/publications", nil).decode(t, &pubs)
+	var interp catalog.Publication
+	for _, p := range pubs {
+		if p.InterpretsID != nil {
+			interp = p
+			break
+		}
+	}
+	if interp.ID == 0 {
+		t.Fatal("no linked interpretation in 庙首镇's demo data")
+	}
+	r := ts.anon().do("GET", "/kiosk/publications/"+itoa(interp.ID), nil)
+	if !strings.Contains(string(r.body), "/kiosk/publications/"+itoa(*interp.InterpretsID)) {
+		t.Error("interpretation does not link its policy")
+	}
+	r = ts.anon().do("GET", "/kiosk/publications/"+itoa(*interp.InterpretsID), nil)
+	if !strings.Contains(string(r.body), "政策解读") || !strings.Contains(string(r.body), "/kiosk/publications/"+itoa(interp.ID)) {
+		t.Error("policy does not list its interpretation")
+	}
+}

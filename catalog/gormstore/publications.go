@@ -115,6 +115,9 @@ func (s *Store) FindPublications(ctx context.Context, f catalog.PubFilter) ([]ca
 	if f.UnitCode != "" {
 		q = q.Where("unit_code = ?", f.UnitCode)
 	}
+	if f.Interprets != 0 {
+		q = q.Where("interprets_id = ?", f.Interprets)
+	}
 	if len(f.Statuses) == 0 {
 		q = q.Where("status = ?", string(catalog.PubPublished))
 	} else {
