@@ -44,6 +44,9 @@ type Deps struct {
 	// SaveAttachment stores the uploaded file of the form field "file" for a
 	// publication (size- and content-checked).
 	SaveAttachment func(c *fiber.Ctx, pubID int64) (*catalog.Attachment, error)
+	// AttachmentText reads the text of a publication's Word and Excel
+	// attachments, for the privacy check.
+	AttachmentText func(ctx context.Context, pubID int64) (string, error)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }

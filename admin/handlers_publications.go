@@ -111,8 +111,12 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 	if err != nil {
 		return showPage{}, err
 	}
+	text, err := h.AttachmentText(ctx, id)
+	if err != nil {
+		return showPage{}, err
+	}
 	sp := showPage{Pub: *p, Item: *it, Events: evs, TakedownReasons: catalog.TakedownReasons,
-		Hits: catalog.ScanPrivacy(p.Title + "\n" + p.Body)}
+		Hits: catalog.ScanPrivacy(p.Title + "\n" + p.Body + "\n" + text)}
 	for _, t := range catalog.Workflow {
 		if t.From != p.Status || !h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ForRight(t.Right)) {
 			continue
@@ -230,6 +234,11 @@ func (h handler) handlePubStep(c *fiber.Ctx) error {
 			return h.rerender(c, m, id, catalog.Invalid("publish_at", "定时发布时间格式不正确"), nil)
 		}
 		step.PublishAt = at
+	}
+	if action == catalog.StepSubmit || action == catalog.StepRectify {
+		if step.AttachmentText, err = h.AttachmentText(c.UserContext(), id); err != nil {
+			return h.rerender(c, m, id, err, nil)
+		}
 	}
 	if action == catalog.StepTakedown {
 		if step.RectifyDue, err = h.RectifyDue(h.now()); err != nil {

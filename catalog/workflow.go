@@ -147,6 +147,9 @@ type Step struct {
 	// Privacy keeps, with a reason each, personal information the privacy
 	// check finds at submission (a unit's public phone, say).
 	Privacy []PrivacyConfirmation
+	// AttachmentText is the text of the publication's attachments, read by
+	// the caller, which the privacy check scans with the body.
+	AttachmentText string
 }
 
 // Validate checks what the step itself must carry.

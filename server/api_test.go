@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -833,5 +835,30 @@ func TestAuditExport(t *testing.T) {
 	}
 	if r := ts.login("baidi-clerk").do("GET", "/api/v1/audit/export", nil); r.status != 403 {
 		t.Errorf("clerk exports: %d", r.status)
+	}
+}
+
+func TestPrivacyCheckReadsWordAttachments(t *testing.T) {
+	ts := sharedServer(t)
+	clerk := ts.login("suncun-clerk")
+	it := firstItem(t, ts, "suncun")
+	var p catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "孙村镇临时救助名单", "generated_on": "2026-11-02", "body": "见附件。"}).decode(t, &p)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	f, _ := zw.Create("word/document.xml")
+	f.Write([]byte(`<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>赵六 11010519491231002X</w:t></w:r></w:p></w:body></w:document>`))
+	zw.Close()
+	if r := clerk.upload("/api/v1/publications/"+itoa(p.ID)+"/attachments", "名单.docx", buf.Bytes()); r.status != 201 {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	r := clerk.step(p.ID, "submit", submitBody)
+	if _, field, msg := r.errorOf(t); r.status != 400 || field != "privacy" || !strings.Contains(msg, "身份证号码") {
+		t.Errorf("ID number in a Word attachment: %d %s", r.status, r.body)
+	}
+	var hits []catalog.PrivacyHit
+	clerk.do("GET", "/api/v1/publications/"+itoa(p.ID)+"/privacy", nil).decode(t, &hits)
+	if len(hits) != 1 || hits[0].Kind != catalog.PrivacyIDNumber {
+		t.Errorf("hits %+v", hits)
 	}
 }

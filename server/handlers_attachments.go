@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
+	"gongkai/doctext"
 	"gongkai/rbac"
 )
 
@@ -138,4 +141,30 @@ func (s *server) handleAttachmentShow(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, a.ContentType)
 	c.Set(fiber.HeaderContentDisposition, "inline; filename*=UTF-8''"+url.PathEscape(a.Name))
 	return c.SendFile(s.attachmentPath(a.SHA256))
+}
+
+// attachmentText reads the text of a publication's Word and Excel
+// attachments for the privacy check.
+func (s *server) attachmentText(ctx context.Context, pubID int64) (string, error) {
+	p, err := s.pubs.FindPublication(ctx, pubID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, a := range p.Attachments {
+		f, err := os.Open(s.attachmentPath(a.SHA256))
+		if err != nil {
+			return "", fmt.Errorf("attachment %d: %w", a.ID, err)
+		}
+		text, ok, err := doctext.Extract(a.Name, f, a.Size)
+		f.Close()
+		if err != nil {
+			return "", catalog.Invalid("file", "附件“%s”无法读取，请重新上传：%v", a.Name, err)
+		}
+		if ok {
+			b.WriteString("\n【附件 " + a.Name + "】\n")
+			b.WriteString(text)
+		}
+	}
+	return b.String(), nil
 }

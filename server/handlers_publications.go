@@ -209,6 +209,11 @@ func (s *server) handlePubStep(c *fiber.Ctx) error {
 	if step.PublishAt, err = parsePublishAt(in.PublishAt); err != nil {
 		return err
 	}
+	if step.Action == catalog.StepSubmit || step.Action == catalog.StepRectify {
+		if step.AttachmentText, err = s.attachmentText(c.UserContext(), id); err != nil {
+			return err
+		}
+	}
 	if step.Action == catalog.StepTakedown {
 		today := time.Now().In(catalog.Shanghai)
 		if step.RectifyDue, err = s.calendar.AddWorkdays(today, s.cfg.RectifyWorkdays); err != nil {
@@ -237,7 +242,11 @@ func (s *server) handlePubPrivacy(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	hits := catalog.ScanPrivacy(p.Title + "\n" + p.Body)
+	text, err := s.attachmentText(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	hits := catalog.ScanPrivacy(p.Title + "\n" + p.Body + "\n" + text)
 	if hits == nil {
 		hits = []catalog.PrivacyHit{}
 	}

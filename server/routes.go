@@ -33,6 +33,7 @@ func (s *server) routes(app *fiber.App) {
 			return s.changeOwnPassword(c, p, oldPassword, newPassword)
 		},
 		SaveAttachment: s.saveAttachment,
+		AttachmentText: s.attachmentText,
 	})
 
 	api := app.Group("/api/v1", s.withSession, noStoreForPeople)

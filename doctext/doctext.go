@@ -1,0 +1,91 @@
+// Package doctext reads the text of Office Open XML attachments (.docx,
+// .xlsx) so the privacy check can scan them as it scans a body. PDF and
+// images are not read. It uses the standard library only.
+package doctext
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// MaxText bounds what is read from one document.
+const MaxText = 2 << 20
+
+// Extract returns the text of a .docx or .xlsx file; ok is false for other
+// kinds. Paragraphs and cells are separated by new lines.
+func Extract(name string, r io.ReaderAt, size int64) (text string, ok bool, err error) {
+	var parts func(string) bool
+	switch strings.ToLower(path.Ext(name)) {
+	case ".docx":
+		parts = func(n string) bool {
+			return n == "word/document.xml" || strings.HasPrefix(n, "word/header") || strings.HasPrefix(n, "word/footer")
+		}
+	case ".xlsx":
+		parts = func(n string) bool {
+			return n == "xl/sharedStrings.xml" || strings.HasPrefix(n, "xl/worksheets/sheet")
+		}
+	default:
+		return "", false, nil
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return "", true, fmt.Errorf("doctext: %s: %w", name, err)
+	}
+	var b strings.Builder
+	for _, f := range zr.File {
+		if !parts(f.Name) {
+			continue
+		}
+		if err := xmlText(f, &b); err != nil {
+			return "", true, fmt.Errorf("doctext: %s: %s: %w", name, f.Name, err)
+		}
+		if b.Len() > MaxText {
+			break
+		}
+	}
+	return b.String(), true, nil
+}
+
+// xmlText appends the character data of an XML part, a line per paragraph
+// (w:p), row (row) or shared string (si).
+func xmlText(f *zip.File, b *strings.Builder) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(io.LimitReader(rc, 64<<20))
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			// w:t (Word text), t (spreadsheet strings), v (cell values)
+			inText = t.Name.Local == "t" || t.Name.Local == "v"
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "p", "row", "si", "c":
+				b.WriteByte('\n')
+			}
+			inText = false
+		case xml.CharData:
+			if inText {
+				b.Write(bytes.TrimRight(t, "\x00"))
+			}
+		}
+		if b.Len() > MaxText {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package doctext_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"strings"
+	"testing"
+
+	"gongkai/doctext"
+)
+
+func office(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for name, body := range files {
+		f, err := w.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(body))
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestExtract(t *testing.T) {
+	docx := office(t, map[string]string{"word/document.xml": `<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>救助对象李四</w:t></w:r></w:p>` +
+		`<w:p><w:r><w:t>电话1380013</w:t></w:r><w:r><w:t>8000</w:t></w:r></w:p></w:body></w:document>`})
+	text, ok, err := doctext.Extract("名单.DOCX", bytes.NewReader(docx), int64(len(docx)))
+	if err != nil || !ok || !strings.Contains(text, "救助对象李四\n") || !strings.Contains(text, "电话13800138000") {
+		t.Errorf("docx: %q %v %v", text, ok, err)
+	}
+	xlsx := office(t, map[string]string{"xl/sharedStrings.xml": `<sst><si><t>姓名</t></si><si><t>身份证号</t></si><si><t>11010519491231002X</t></si></sst>`,
+		"xl/worksheets/sheet1.xml": `<worksheet><sheetData><row><c><v>4111111111111111</v></c></row></sheetData></worksheet>`})
+	text, ok, err = doctext.Extract("a.xlsx", bytes.NewReader(xlsx), int64(len(xlsx)))
+	if err != nil || !ok || !strings.Contains(text, "11010519491231002X") || !strings.Contains(text, "4111111111111111") {
+		t.Errorf("xlsx: %q %v %v", text, ok, err)
+	}
+	if _, ok, _ := doctext.Extract("a.pdf", bytes.NewReader(nil), 0); ok {
+		t.Error("pdf claimed")
+	}
+	if _, _, err := doctext.Extract("broken.docx", bytes.NewReader([]byte("not a zip")), 9); err == nil {
+		t.Error("broken docx accepted")
+	}
+}
