@@ -81,7 +81,11 @@ type showPage struct {
 	TakedownReasons []struct{ Code, Name string }
 	Interprets      *catalog.Publication
 	Interpretations []catalog.Publication
-	Field           string
+	// Checked and Reasons keep a refused submission's checklist and the
+	// reasons typed for keeping personal information.
+	Checked map[string]bool
+	Reasons map[string]string
+	Field   string
 }
 
 var flashes = map[string]string{
@@ -170,6 +174,15 @@ func (h handler) rerender(c *fiber.Ctx, m *me, id int64, err error, form *pubFor
 	if form != nil {
 		sp.Edit.Form = *form
 	}
+	if kept, ok := c.Locals("kept").(catalog.Step); ok {
+		sp.Checked, sp.Reasons = map[string]bool{}, map[string]string{}
+		if cl := kept.Checklist; cl != nil {
+			sp.Checked["wording"], sp.Checked["format"], sp.Checked["secrecy"], sp.Checked["privacy"] = cl.Wording, cl.Format, cl.Secrecy, cl.Privacy
+		}
+		for _, pc := range kept.Privacy {
+			sp.Reasons[pc.Text] = pc.Reason
+		}
+	}
 	status := fiber.StatusBadRequest
 	switch catalog.ErrorCode(err) {
 	case catalog.ECONFLICT:
@@ -246,6 +259,7 @@ func (h handler) handlePubStep(c *fiber.Ctx) error {
 		}
 	}
 	if _, err := h.Pubs.Transition(c.UserContext(), id, step, actorOf(c)); err != nil {
+		c.Locals("kept", step)
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=%s", id, action), fiber.StatusSeeOther)

@@ -116,7 +116,12 @@ func TestBackOfficeStory(t *testing.T) {
 		t.Errorf("privacy message: %q", msg)
 	}
 	shot("privacy-check")
-	check()
+	// The refused form kept the ticks: submitting with a reason now works.
+	ticked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('input[name="secrecy"]').checked`))
+	must(err, "read checkbox")
+	if !ticked {
+		t.Error("the refused submission lost its checklist")
+	}
 	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`input[name="keep_reason_0"]`), "联系人同意公开工作电话")), "give a reason")
 	clickStep("submit")
 	waitFlash("已提交审核")
