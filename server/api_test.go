@@ -501,6 +501,11 @@ func TestCalendar(t *testing.T) {
 	if r := c.do("GET", "/api/v1/workdays?from="+itoa(int64(last))+"-12-20&n=30", nil); r.status != 200 {
 		t.Errorf("after the year is entered: %d %s", r.status, r.body)
 	}
+	var es []catalog.AuditEntry
+	ts.login("auditor").do("GET", "/api/v1/audit?object=calendar&user=admin", nil).decode(t, &es)
+	if len(es) == 0 || es[0].TargetID != next || !strings.Contains(es[0].After, next+"-01-01") {
+		t.Errorf("calendar change not audited: %+v", es)
+	}
 }
 
 func TestLoginIsThrottledAfterFailures(t *testing.T) {

@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"gongkai/catalog"
+	"gongkai/catalog/gormstore"
 	"gongkai/workday"
 )
 
@@ -75,13 +77,13 @@ func (s *server) handleCalendarUpdate(c *fiber.Ctx) error {
 		days = append(days, workday.Day{Date: t, Off: d.Off, Name: d.Name})
 	}
 	before, _ := s.calendar.Year(y)
-	if err := s.calStore.SaveYear(c.UserContext(), y, days, actor(c).Username); err != nil {
+	by := actor(c)
+	if err := s.calStore.SaveYear(c.UserContext(), y, days, by.Username, func(tx *gorm.DB) error {
+		return gormstore.AuditInTx(tx, by, "", "calendar", "update", y, strconv.Itoa(len(days))+"天", before, days)
+	}); err != nil {
 		return err
 	}
 	if err := s.calendar.SetYear(y, days); err != nil {
-		return err
-	}
-	if err := s.catalog.AuditChange(c.UserContext(), actor(c), "", "calendar", "update", y, strconv.Itoa(len(days))+"天", before, days); err != nil {
 		return err
 	}
 	return s.handleCalendarShow(c)

@@ -153,6 +153,12 @@ func (s *Store) Audit(ctx context.Context, by catalog.Actor, unit, obj, action s
 	})
 }
 
+// AuditInTx records a write made by another store in that store's own
+// transaction, so the change and its entry commit together.
+func AuditInTx(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error {
+	return auditChange(tx, by, unit, obj, action, target, detail, before, after)
+}
+
 // AuditChange is Audit with the states before and after.
 func (s *Store) AuditChange(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -48,9 +48,15 @@ func Migrate(db *gorm.DB) error {
 	return nil
 }
 
-// SaveYear replaces a year's stored arrangement.
-func (s *Store) SaveYear(ctx context.Context, year int, days []workday.Day, by string) error {
+// SaveYear replaces a year's stored arrangement; also runs in the same
+// transaction (the caller's audit entry), when given.
+func (s *Store) SaveYear(ctx context.Context, year int, days []workday.Day, by string, also func(tx *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
+		}
 		if err := tx.Where("year = ?", year).Delete(&dayRecord{}).Error; err != nil {
 			return err
 		}

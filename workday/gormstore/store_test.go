@@ -22,7 +22,7 @@ func TestOverridesSurviveARestart(t *testing.T) {
 		{Date: time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), Off: true, Name: "元旦"},
 		{Date: time.Date(year, 1, 9, 0, 0, 0, 0, time.UTC), Off: false, Name: "元旦"},
 	}
-	if err := s.SaveYear(ctx, year, days, "admin"); err != nil {
+	if err := s.SaveYear(ctx, year, days, "admin", nil); err != nil {
 		t.Fatal(err)
 	}
 	// A new process: a fresh calendar loaded from the database.
@@ -38,7 +38,7 @@ func TestOverridesSurviveARestart(t *testing.T) {
 		t.Errorf("make-up day: %v %v", w, err)
 	}
 	// Saving again replaces the year, not adds to it.
-	if err := s.SaveYear(ctx, year, days[:1], "admin"); err != nil {
+	if err := s.SaveYear(ctx, year, days[:1], "admin", nil); err != nil {
 		t.Fatal(err)
 	}
 	cal = workday.New()
