@@ -33,6 +33,7 @@ type Deps struct {
 	Accounts account.Service
 	Authz    *rbac.Enforcer
 	Audit    AuditReader
+	Admins   AccountAdmin
 	// RectifyDue gives the rectification due date of a takedown made today.
 	RectifyDue func(now time.Time) (time.Time, error)
 	// SignIn checks the credentials and opens a session (throttle, lock and

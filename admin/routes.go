@@ -23,6 +23,11 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/", h.signedIn, h.handleDashboard)
 	r.Get("/review", h.signedIn, h.handleReview)
 	r.Get("/takedowns", h.signedIn, h.handleTakedowns)
+	r.Get("/users", h.signedIn, can(rbac.ObjAccount, rbac.ActRead, rbac.County()), h.handleUsers)
+	r.Post("/users", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), h.handleUserCreate)
+	r.Post("/users/:id/disabled", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), h.handleUserDisable)
+	r.Post("/users/:id/password", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), h.handleUserReset)
+	r.Post("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), h.handleGrant)
 	r.Get("/audit", h.signedIn, can(rbac.ObjAudit, rbac.ActRead, rbac.County()), h.handleAudit)
 	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
 

@@ -130,3 +130,51 @@ func TestAdminAuditPage(t *testing.T) {
 		t.Errorf("clerk opens the audit page: %d", r.status)
 	}
 }
+
+func TestAdminUsersPage(t *testing.T) {
+	ts := sharedServer(t)
+	sys, sec := ts.login("sysadmin"), ts.login("secadmin")
+	form := func(c *client, path string, v url.Values) response {
+		req := httptest.NewRequest("POST", path, strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return c.send(req)
+	}
+	r := sys.do("GET", "/admin/users", nil)
+	if r.status != 200 || !strings.Contains(string(r.body), "新建账号") || strings.Contains(string(r.body), `name="role"`) {
+		t.Errorf("system administrator's page: %d", r.status)
+	}
+	r = form(sys, "/admin/users", url.Values{"username": {"banshu-clerk2"}, "display_name": {"版书镇新发布员"}, "unit_code": {"banshu"}, "password": {"weak"}})
+	if r.status != 400 || !strings.Contains(string(r.body), "密码至少12位") || !strings.Contains(string(r.body), `value="banshu-clerk2"`) {
+		t.Errorf("weak password: %d", r.status)
+	}
+	r = form(sys, "/admin/users", url.Values{"username": {"banshu-clerk2"}, "display_name": {"版书镇新发布员"}, "unit_code": {"banshu"}, "password": {"Banshu-Initial-2026"}})
+	if r.status != 303 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	u, err := ts.s.accounts.FindUserByName(t.Context(), "banshu-clerk2")
+	if err != nil || !u.MustChangePassword {
+		t.Fatalf("created user: %+v %v", u, err)
+	}
+	if r := sec.do("GET", "/admin/users", nil); r.status != 200 || !strings.Contains(string(r.body), `name="role"`) || strings.Contains(string(r.body), "新建账号") {
+		t.Errorf("security administrator's page: %d", r.status)
+	}
+	if r := form(sec, "/admin/users/"+itoa(u.ID)+"/grants", url.Values{"role": {"clerk"}, "unit": {"banshu"}}); r.status != 303 {
+		t.Errorf("grant: %d %s", r.status, r.body)
+	}
+	if r := form(sys, "/admin/users/"+itoa(u.ID)+"/grants", url.Values{"role": {"admin"}, "unit": {"*"}}); r.status != 403 {
+		t.Errorf("system administrator grants: %d", r.status)
+	}
+	gs, _ := ts.s.authz.GrantsOf(u.ID)
+	if len(gs) != 1 || gs[0].Unit != "banshu" {
+		t.Errorf("grants %+v", gs)
+	}
+	if r := form(sys, "/admin/users/"+itoa(u.ID)+"/disabled", url.Values{"disabled": {"1"}}); r.status != 303 {
+		t.Errorf("disable: %d", r.status)
+	}
+	if u, _ := ts.s.accounts.FindUser(t.Context(), u.ID); !u.Disabled {
+		t.Error("not disabled")
+	}
+	if r := ts.login("admin").do("GET", "/admin/users", nil); r.status != 403 {
+		t.Errorf("business admin opens accounts: %d", r.status)
+	}
+}

@@ -47,23 +47,31 @@ func (s *server) handleUserCreate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	u, err := s.createUser(c, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+func (s *server) createUser(c *fiber.Ctx, in userInput) (*account.User, error) {
 	if in.UnitCode != "" {
 		if _, err := s.units.FindUnit(c.UserContext(), in.UnitCode); err != nil {
-			return catalog.Invalid("unit_code", "单位“%s”不存在", in.UnitCode)
+			return nil, catalog.Invalid("unit_code", "单位“%s”不存在", in.UnitCode)
 		}
 	}
 	hash, err := account.HashPassword(in.Password)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	u := account.User{Username: in.Username, DisplayName: strings.TrimSpace(in.DisplayName), UnitCode: in.UnitCode, PasswordHash: hash, MustChangePassword: true}
+	u := account.User{Username: strings.TrimSpace(in.Username), DisplayName: strings.TrimSpace(in.DisplayName), UnitCode: in.UnitCode, PasswordHash: hash, MustChangePassword: true}
 	if err := s.accounts.CreateUser(c.UserContext(), &u); err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.catalog.AuditChange(c.UserContext(), actor(c), u.UnitCode, "account", "create", u.ID, u.Username, nil, u); err != nil {
-		return err
+		return nil, err
 	}
-	return c.Status(fiber.StatusCreated).JSON(u)
+	return &u, nil
 }
 
 // notSelf refuses an administrator's action on their own account.
@@ -79,26 +87,36 @@ func (s *server) handleUserUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := notSelf(c, id, "修改"); err != nil {
-		return err
-	}
 	var in userInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	old, err := s.accounts.FindUser(c.UserContext(), id)
+	u, err := s.updateUser(c, id, func(u *account.User) {
+		u.DisplayName, u.UnitCode, u.Disabled = strings.TrimSpace(in.DisplayName), in.UnitCode, in.Disabled
+	})
 	if err != nil {
 		return err
 	}
+	return c.JSON(u)
+}
+
+func (s *server) updateUser(c *fiber.Ctx, id int64, change func(*account.User)) (*account.User, error) {
+	if err := notSelf(c, id, "修改"); err != nil {
+		return nil, err
+	}
+	old, err := s.accounts.FindUser(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
 	u := *old
-	u.DisplayName, u.UnitCode, u.Disabled = strings.TrimSpace(in.DisplayName), in.UnitCode, in.Disabled
+	change(&u)
 	if err := s.accounts.UpdateUser(c.UserContext(), &u); err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.catalog.AuditChange(c.UserContext(), actor(c), u.UnitCode, "account", "update", u.ID, u.Username, old, u); err != nil {
-		return err
+		return nil, err
 	}
-	return c.JSON(u)
+	return &u, nil
 }
 
 type passwordInput struct {
@@ -113,24 +131,28 @@ func (s *server) handleUserPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := notSelf(c, id, "重置"); err != nil {
-		return err
-	}
 	var in passwordInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	hash, err := account.HashPassword(in.Password)
+	if err := s.resetPassword(c, id, in.Password); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *server) resetPassword(c *fiber.Ctx, id int64, password string) error {
+	if err := notSelf(c, id, "重置"); err != nil {
+		return err
+	}
+	hash, err := account.HashPassword(password)
 	if err != nil {
 		return err
 	}
 	if err := s.accounts.SetPassword(c.UserContext(), id, hash, true, ""); err != nil {
 		return err
 	}
-	if err := s.catalog.Audit(c.UserContext(), actor(c), "", "account", "reset_password", id, ""); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return s.catalog.Audit(c.UserContext(), actor(c), "", "account", "reset_password", id, "")
 }
 
 // handleOwnPassword lets a signed-in person change their own password; it
@@ -178,21 +200,13 @@ type grantInput struct {
 	Unit string `json:"unit"`
 }
 
-// grant checks a role binding a security administrator asks for.
-func (s *server) grant(c *fiber.Ctx) (int64, rbac.Grant, error) {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return 0, rbac.Grant{}, err
-	}
+// resolveGrant checks a role binding a security administrator asks for.
+func (s *server) resolveGrant(c *fiber.Ctx, id int64, in grantInput) (rbac.Grant, error) {
 	if p, _ := rbac.PrincipalOf(c); p.ID == id {
-		return 0, rbac.Grant{}, catalog.Errorf(catalog.EFORBIDDEN, "不能给自己授权或撤销自己的权限（三员分立：须由其他安全管理员操作）")
+		return rbac.Grant{}, catalog.Errorf(catalog.EFORBIDDEN, "不能给自己授权或撤销自己的权限（三员分立：须由其他安全管理员操作）")
 	}
 	if _, err := s.accounts.FindUser(c.UserContext(), id); err != nil {
-		return 0, rbac.Grant{}, err
-	}
-	var in grantInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, rbac.Grant{}, err
+		return rbac.Grant{}, err
 	}
 	role := rbac.Role(in.Role)
 	known := false
@@ -200,45 +214,89 @@ func (s *server) grant(c *fiber.Ctx) (int64, rbac.Grant, error) {
 		known = known || r == role
 	}
 	if !known {
-		return 0, rbac.Grant{}, catalog.Invalid("role", "角色“%s”不存在，可选：clerk, leader, admin, inspector, sysadmin, secadmin, auditor", in.Role)
+		return rbac.Grant{}, catalog.Invalid("role", "角色“%s”不存在，可选：clerk, leader, admin, inspector, sysadmin, secadmin, auditor", in.Role)
 	}
 	g := rbac.Grant{Role: role, RoleName: role.Name(), Unit: in.Unit}
 	if role.CountyWide() {
 		g.Unit = rbac.AllUnits
 	} else if _, err := s.units.FindUnit(c.UserContext(), in.Unit); err != nil {
-		return 0, rbac.Grant{}, catalog.Invalid("unit", "单位“%s”不存在", in.Unit)
+		return rbac.Grant{}, catalog.Invalid("unit", "单位“%s”不存在", in.Unit)
 	}
-	return id, g, nil
+	return g, nil
+}
+
+// setGrant binds (on) or unbinds a role.
+func (s *server) setGrant(c *fiber.Ctx, id int64, in grantInput, on bool) (rbac.Grant, error) {
+	g, err := s.resolveGrant(c, id, in)
+	if err != nil {
+		return g, err
+	}
+	if on {
+		if err := s.authz.Assign(map[int64][]rbac.Grant{id: {g}}); err != nil {
+			return g, err
+		}
+		return g, s.catalog.AuditChange(c.UserContext(), actor(c), g.Unit, "role", "grant", id, string(g.Role)+"@"+g.Unit, nil, g)
+	}
+	ok, err := s.authz.Revoke(id, g)
+	if err != nil {
+		return g, err
+	}
+	if !ok {
+		return g, catalog.Errorf(catalog.ENOTFOUND, "该用户没有这项授权")
+	}
+	return g, s.catalog.AuditChange(c.UserContext(), actor(c), g.Unit, "role", "revoke", id, string(g.Role)+"@"+g.Unit, g, nil)
+}
+
+func (s *server) grantRequest(c *fiber.Ctx) (int64, grantInput, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return 0, grantInput{}, err
+	}
+	var in grantInput
+	return id, in, decodeJSON(c, &in)
 }
 
 func (s *server) handleGrantCreate(c *fiber.Ctx) error {
-	id, g, err := s.grant(c)
+	id, in, err := s.grantRequest(c)
 	if err != nil {
 		return err
 	}
-	if err := s.authz.Assign(map[int64][]rbac.Grant{id: {g}}); err != nil {
-		return err
-	}
-	if err := s.catalog.AuditChange(c.UserContext(), actor(c), g.Unit, "role", "grant", id, string(g.Role)+"@"+g.Unit, nil, g); err != nil {
+	g, err := s.setGrant(c, id, in, true)
+	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(g)
 }
 
 func (s *server) handleGrantDelete(c *fiber.Ctx) error {
-	id, g, err := s.grant(c)
+	id, in, err := s.grantRequest(c)
 	if err != nil {
 		return err
 	}
-	ok, err := s.authz.Revoke(id, g)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return catalog.Errorf(catalog.ENOTFOUND, "该用户没有这项授权")
-	}
-	if err := s.catalog.AuditChange(c.UserContext(), actor(c), g.Unit, "role", "revoke", id, string(g.Role)+"@"+g.Unit, g, nil); err != nil {
+	if _, err := s.setGrant(c, id, in, false); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// accountAdmin gives the back office the administrators' operations.
+type accountAdmin struct{ s *server }
+
+func (a accountAdmin) CreateUser(c *fiber.Ctx, username, display, unit, password string) error {
+	_, err := a.s.createUser(c, userInput{Username: username, DisplayName: display, UnitCode: unit, Password: password})
+	return err
+}
+
+func (a accountAdmin) SetDisabled(c *fiber.Ctx, id int64, disabled bool) error {
+	_, err := a.s.updateUser(c, id, func(u *account.User) { u.Disabled = disabled })
+	return err
+}
+
+func (a accountAdmin) ResetPassword(c *fiber.Ctx, id int64, password string) error {
+	return a.s.resetPassword(c, id, password)
+}
+
+func (a accountAdmin) SetGrant(c *fiber.Ctx, id int64, role, unit string, on bool) error {
+	_, err := a.s.setGrant(c, id, grantInput{Role: role, Unit: unit}, on)
+	return err
 }

@@ -1,0 +1,124 @@
+package admin
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/account"
+	"gongkai/catalog"
+	"gongkai/rbac"
+)
+
+// AccountAdmin is what the system and security administrators do from the
+// back office; the server implements it with the same checks as its API.
+type AccountAdmin interface {
+	CreateUser(c *fiber.Ctx, username, display, unit, password string) error
+	SetDisabled(c *fiber.Ctx, id int64, disabled bool) error
+	ResetPassword(c *fiber.Ctx, id int64, password string) error
+	SetGrant(c *fiber.Ctx, id int64, role, unit string, on bool) error
+}
+
+type userRow struct {
+	User   account.User
+	Grants []rbac.Grant
+}
+
+type usersPage struct {
+	Users          []userRow
+	Units          []catalog.Unit
+	Roles          []rbac.Role
+	CanAccounts    bool // system administrator
+	CanRoles       bool // security administrator
+	Username, Unit string
+	Display        string
+}
+
+func (h handler) usersData(c *fiber.Ctx, m *me) (usersPage, error) {
+	ctx := c.UserContext()
+	us, err := h.Accounts.FindUsers(ctx)
+	if err != nil {
+		return usersPage{}, err
+	}
+	units, err := h.Units.FindUnits(ctx)
+	if err != nil {
+		return usersPage{}, err
+	}
+	p := usersPage{Units: units, Roles: rbac.Roles, CanAccounts: h.can(m, rbac.AllUnits, rbac.ObjAccount, rbac.ActWrite),
+		CanRoles: h.can(m, rbac.AllUnits, rbac.ObjRole, rbac.ActWrite)}
+	for _, u := range us {
+		gs, err := h.Authz.GrantsOf(u.ID)
+		if err != nil {
+			return usersPage{}, err
+		}
+		p.Users = append(p.Users, userRow{u, gs})
+	}
+	return p, nil
+}
+
+func (h handler) handleUsers(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.usersData(c, m)
+	if err != nil {
+		return err
+	}
+	flash := map[string]string{"created": "账号已创建，首次登录须修改密码。", "saved": "已保存。"}[c.Query("flash")]
+	return render(c, 200, "users.html", page{Title: "账号与授权", Me: m, Flash: flash, Data: p})
+}
+
+// usersAction runs an administrator's action and shows the page again with
+// its error, keeping what was typed.
+func (h handler) usersAction(c *fiber.Ctx, do func() error, flash string) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	if err := do(); err != nil {
+		_, msg, ok := fieldError(err)
+		if !ok {
+			return err
+		}
+		p, err2 := h.usersData(c, m)
+		if err2 != nil {
+			return err2
+		}
+		p.Username, p.Unit, p.Display = c.FormValue("username"), c.FormValue("unit_code"), c.FormValue("display_name")
+		status := fiber.StatusBadRequest
+		switch catalog.ErrorCode(err) {
+		case catalog.EFORBIDDEN:
+			status = fiber.StatusForbidden
+		case catalog.ECONFLICT:
+			status = fiber.StatusConflict
+		}
+		return render(c, status, "users.html", page{Title: "账号与授权", Me: m, Error: msg, Data: p})
+	}
+	return c.Redirect("/admin/users?flash="+flash, fiber.StatusSeeOther)
+}
+
+func (h handler) handleUserCreate(c *fiber.Ctx) error {
+	return h.usersAction(c, func() error {
+		return h.Admins.CreateUser(c, c.FormValue("username"), c.FormValue("display_name"), c.FormValue("unit_code"), c.FormValue("password"))
+	}, "created")
+}
+
+func userID(c *fiber.Ctx) int64 {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	return id
+}
+
+func (h handler) handleUserDisable(c *fiber.Ctx) error {
+	return h.usersAction(c, func() error { return h.Admins.SetDisabled(c, userID(c), c.FormValue("disabled") == "1") }, "saved")
+}
+
+func (h handler) handleUserReset(c *fiber.Ctx) error {
+	return h.usersAction(c, func() error { return h.Admins.ResetPassword(c, userID(c), c.FormValue("password")) }, "saved")
+}
+
+func (h handler) handleGrant(c *fiber.Ctx) error {
+	return h.usersAction(c, func() error {
+		return h.Admins.SetGrant(c, userID(c), c.FormValue("role"), c.FormValue("unit"), c.FormValue("revoke") != "1")
+	}, "saved")
+}
