@@ -120,15 +120,20 @@ func (s *server) warnDemoAccounts(ctx context.Context) {
 // the audit log's hash chain; `audit purge` deletes entries older than
 // GONGKAI_AUDIT_RETENTION_DAYS.
 func command(cfg Config, log *slog.Logger, args []string) int {
-	if len(args) == 2 && args[0] == "audit" && args[1] == "purge" {
-		cfg.Demo, cfg.DemoSet = false, true
-		s, err := open(context.Background(), cfg, log)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "gongkai:", err)
-			return 2
-		}
-		defer s.close()
-		n, err := s.catalog.PurgeAudit(context.Background(), cfg.AuditRetentionDays, time.Now(), catalog.Actor{Username: "system"})
+	if len(args) != 2 || args[0] != "audit" || (args[1] != "verify" && args[1] != "purge") {
+		fmt.Fprintln(os.Stderr, "usage: server [audit verify | audit purge]   (no arguments: serve)")
+		return 2
+	}
+	cfg.Demo, cfg.DemoSet = false, true
+	ctx := context.Background()
+	s, err := open(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gongkai:", err)
+		return 2
+	}
+	defer s.close()
+	if args[1] == "purge" {
+		n, err := s.catalog.PurgeAudit(ctx, cfg.AuditRetentionDays, time.Now(), catalog.Actor{Username: "system"})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "gongkai:", err)
 			return 1
@@ -136,22 +141,11 @@ func command(cfg Config, log *slog.Logger, args []string) int {
 		fmt.Printf("已删除%d条超过%d天的审计记录\n", n, cfg.AuditRetentionDays)
 		return 0
 	}
-	if len(args) == 2 && args[0] == "audit" && args[1] == "verify" {
-		cfg.Demo, cfg.DemoSet = false, true
-		s, err := open(context.Background(), cfg, log)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "gongkai:", err)
-			return 2
-		}
-		defer s.close()
-		n, err := s.catalog.VerifyAudit(context.Background())
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "审计链校验失败（已校验%d条）：%v\n", n, err)
-			return 1
-		}
-		fmt.Printf("审计链完整：%d条记录\n", n)
-		return 0
+	n, err := s.catalog.VerifyAudit(ctx)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "审计链校验失败（已校验%d条）：%v\n", n, err)
+		return 1
 	}
-	fmt.Fprintln(os.Stderr, "usage: server [audit verify | audit purge]   (no arguments: serve)")
-	return 2
+	fmt.Printf("审计链完整：%d条记录\n", n)
+	return 0
 }

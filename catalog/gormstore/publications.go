@@ -240,16 +240,9 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		unit, err := unitOf(tx, &publicationRecord{}, p.ID, "公开信息")
+		r, err := lockPublication(tx, p.ID)
 		if err != nil {
 			return err
-		}
-		if err := lockUnit(tx, unit); err != nil {
-			return err
-		}
-		var r publicationRecord
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, p.ID).Error; err != nil {
-			return translate(err, "公开信息")
 		}
 		if r.ItemID != p.ItemID {
 			return catalog.Invalid("item_id", "不能修改组配分类；请撤回后在新事项下重新发布")
@@ -311,16 +304,9 @@ func utcOrZero(t time.Time) time.Time {
 func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by catalog.Actor) (*catalog.Publication, error) {
 	var out catalog.Publication
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		unit, err := unitOf(tx, &publicationRecord{}, id, "公开信息")
+		r, err := lockPublication(tx, id)
 		if err != nil {
 			return err
-		}
-		if err := lockUnit(tx, unit); err != nil {
-			return err
-		}
-		var r publicationRecord
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, id).Error; err != nil {
-			return translate(err, "公开信息")
 		}
 		from := catalog.PubStatus(r.Status)
 		t, ok := catalog.FindTransition(from, step.Action)
@@ -409,6 +395,23 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 	return &out, nil
 }
 
+// lockPublication takes the publication's unit lock (see lockUnit), then the
+// publication's row, and returns it.
+func lockPublication(tx *gorm.DB, id int64) (publicationRecord, error) {
+	var r publicationRecord
+	unit, err := unitOf(tx, &publicationRecord{}, id, "公开信息")
+	if err != nil {
+		return r, err
+	}
+	if err := lockUnit(tx, unit); err != nil {
+		return r, err
+	}
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, id).Error; err != nil {
+		return r, translate(err, "公开信息")
+	}
+	return r, nil
+}
+
 // supersede marks the old version replaced once its revision is public.
 func supersede(tx *gorm.DB, oldID, newID int64, by catalog.Actor, now time.Time) error {
 	var old publicationRecord
@@ -438,16 +441,9 @@ func supersede(tx *gorm.DB, oldID, newID int64, by catalog.Actor, now time.Time)
 func (s *Store) Revise(ctx context.Context, id int64, by catalog.Actor) (*catalog.Publication, error) {
 	var out catalog.Publication
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		unit, err := unitOf(tx, &publicationRecord{}, id, "公开信息")
+		old, err := lockPublication(tx, id)
 		if err != nil {
 			return err
-		}
-		if err := lockUnit(tx, unit); err != nil {
-			return err
-		}
-		var old publicationRecord
-		if err := tx.Take(&old, id).Error; err != nil {
-			return translate(err, "公开信息")
 		}
 		if old.Status != string(catalog.PubPublished) {
 			return catalog.Errorf(catalog.ECONFLICT, "只有已发布的信息才能修订，该信息%s", catalog.PubStatus(old.Status).Name())
