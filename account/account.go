@@ -160,22 +160,23 @@ type Service interface {
 	// user is disabled or locked. Each use keeps it alive for SessionIdle.
 	FindSession(ctx context.Context, tokenHash string) (*Session, *User, error)
 	// RecordFailedLogin counts a wrong password; the MaxFailedLogins-th in a
-	// row locks the account for LockDuration, and the user comes back with
-	// LockedUntil set.
-	RecordFailedLogin(ctx context.Context, userID int64, now time.Time) (*User, error)
+	// row locks the account for LockDuration (recorded as done by, with its
+	// address), and the user comes back with LockedUntil set.
+	RecordFailedLogin(ctx context.Context, userID int64, now time.Time, by catalog.Actor) (*User, error)
 	// ResetFailedLogins clears the count after a successful sign-in.
 	ResetFailedLogins(ctx context.Context, userID int64) error
 	// FindUsers lists every user by username.
 	FindUsers(ctx context.Context) ([]User, error)
 	// CreateUser stores a new user; EINVALID, ECONFLICT for a taken username.
-	CreateUser(ctx context.Context, u *User) error
+	// Like every write here it is audited in its own transaction.
+	CreateUser(ctx context.Context, u *User, by catalog.Actor) error
 	// UpdateUser changes a user's display name, home unit and disabled flag;
 	// disabling ends their sessions. ENOTFOUND.
-	UpdateUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User, by catalog.Actor) error
 	// SetPassword stores a new password hash, ends the user's other sessions
 	// (all but keepSession, which may be empty) and sets or clears
-	// MustChangePassword. ENOTFOUND.
-	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, keepSession string) error
+	// MustChangePassword; action names it in the audit log. ENOTFOUND.
+	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, keepSession string, action string, by catalog.Actor) error
 	// DeleteSession ends a session; not an error when it is gone already.
 	DeleteSession(ctx context.Context, tokenHash string) error
 }

@@ -179,6 +179,10 @@ func (h handler) itemRefused(c *fiber.Ctx, m *me, id int64, err error, f *itemFo
 	status := fiber.StatusBadRequest
 	if catalog.ErrorCode(err) == catalog.ECONFLICT {
 		status = fiber.StatusConflict
+		if f != nil {
+			msg += "。页面上方是当前版本，下方表单保留了您填写的内容，请对照后重新保存。"
+			is.Edit.Form.Version = is.Item.Version
+		}
 	}
 	return render(c, status, "item_show.html", page{Title: is.Item.Level2, Me: m, Error: msg, Data: is})
 }

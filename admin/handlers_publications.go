@@ -187,6 +187,10 @@ func (h handler) rerender(c *fiber.Ctx, m *me, id int64, err error, form *pubFor
 	switch catalog.ErrorCode(err) {
 	case catalog.ECONFLICT:
 		status = fiber.StatusConflict
+		if form != nil {
+			msg += "。页面上方是当前版本，下方表单保留了您填写的内容，请对照后重新保存。"
+			sp.Edit.Form.Version = sp.Pub.Version
+		}
 	case catalog.EFORBIDDEN:
 		status = fiber.StatusForbidden
 	}

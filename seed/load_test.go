@@ -30,7 +30,7 @@ func stores(t *testing.T) (seed.Stores, *acctstore.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	as := acctstore.New(db)
+	as := acctstore.New(db, nil)
 	return seed.Stores{Catalog: gormstore.New(db), Accounts: as, RBAC: en, Calendar: workday.New()}, as
 }
 

@@ -101,7 +101,7 @@ func TestAdminItemEditor(t *testing.T) {
 		t.Errorf("update: %d %s", r.status, r.body)
 	}
 	v.Set("content", "旧表单的内容")
-	if r := form(path, v); r.status != 409 || !strings.Contains(string(r.body), "已被他人修改") || !strings.Contains(string(r.body), "旧表单的内容") {
+	if r := form(path, v); r.status != 409 || !strings.Contains(string(r.body), "已被他人修改") || !strings.Contains(string(r.body), "旧表单的内容") || !strings.Contains(string(r.body), "页面上方是当前版本") {
 		t.Errorf("stale form: %d", r.status)
 	}
 	if r := form(path+"/retire", url.Values{}); r.status != 400 || !strings.Contains(string(r.body), "撤销事项须填写原因") {

@@ -63,7 +63,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	cat := gormstore.New(db)
-	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db),
+	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db, gormstore.AuditInTx),
 		authz: en, calendar: workday.New(), calStore: wdstore.New(db), log: log}
 	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
 		return nil, err

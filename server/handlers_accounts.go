@@ -65,10 +65,7 @@ func (s *server) createUser(c *fiber.Ctx, in userInput) (*account.User, error) {
 		return nil, err
 	}
 	u := account.User{Username: strings.TrimSpace(in.Username), DisplayName: strings.TrimSpace(in.DisplayName), UnitCode: in.UnitCode, PasswordHash: hash, MustChangePassword: true}
-	if err := s.accounts.CreateUser(c.UserContext(), &u); err != nil {
-		return nil, err
-	}
-	if err := s.catalog.AuditChange(c.UserContext(), actor(c), u.UnitCode, "account", "create", u.ID, u.Username, nil, u); err != nil {
+	if err := s.accounts.CreateUser(c.UserContext(), &u, actor(c)); err != nil {
 		return nil, err
 	}
 	return &u, nil
@@ -110,10 +107,7 @@ func (s *server) updateUser(c *fiber.Ctx, id int64, change func(*account.User)) 
 	}
 	u := *old
 	change(&u)
-	if err := s.accounts.UpdateUser(c.UserContext(), &u); err != nil {
-		return nil, err
-	}
-	if err := s.catalog.AuditChange(c.UserContext(), actor(c), u.UnitCode, "account", "update", u.ID, u.Username, old, u); err != nil {
+	if err := s.accounts.UpdateUser(c.UserContext(), &u, actor(c)); err != nil {
 		return nil, err
 	}
 	return &u, nil
@@ -149,10 +143,7 @@ func (s *server) resetPassword(c *fiber.Ctx, id int64, password string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.accounts.SetPassword(c.UserContext(), id, hash, true, ""); err != nil {
-		return err
-	}
-	return s.catalog.Audit(c.UserContext(), actor(c), "", "account", "reset_password", id, "")
+	return s.accounts.SetPassword(c.UserContext(), id, hash, true, "", "reset_password", actor(c))
 }
 
 // handleOwnPassword lets a signed-in person change their own password; it
@@ -189,10 +180,7 @@ func (s *server) changeOwnPassword(c *fiber.Ctx, p rbac.Principal, oldPassword, 
 	if err != nil {
 		return err
 	}
-	if err := s.accounts.SetPassword(c.UserContext(), u.ID, hash, false, account.HashToken(c.Cookies(sessionCookie))); err != nil {
-		return err
-	}
-	return s.catalog.Audit(c.UserContext(), actor(c), u.UnitCode, "account", "change_password", u.ID, "")
+	return s.accounts.SetPassword(c.UserContext(), u.ID, hash, false, account.HashToken(c.Cookies(sessionCookie)), "change_password", actor(c))
 }
 
 type grantInput struct {

@@ -142,15 +142,11 @@ func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User,
 		if u.Disabled {
 			return nil, errBadLogin
 		}
-		u, err = s.accounts.RecordFailedLogin(ctx, u.ID, now)
+		u, err = s.accounts.RecordFailedLogin(ctx, u.ID, now, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip})
 		if err != nil {
 			return nil, err
 		}
 		if u.Locked(now) {
-			if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}, u.UnitCode, "account", "lock", u.ID,
-				fmt.Sprintf("密码连续错误%d次，来自%s", account.MaxFailedLogins, ip)); err != nil {
-				return nil, err
-			}
 			return nil, lockedError(*u.LockedUntil)
 		}
 		return nil, errBadLogin

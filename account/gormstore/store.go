@@ -45,13 +45,26 @@ type sessionRecord struct {
 
 func (sessionRecord) TableName() string { return "sessions" }
 
+// AuditFunc records a write in the transaction that makes it (the catalog
+// store's chained audit log, wired by the server).
+type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
+
 // Store implements account.Service.
-type Store struct{ db *gorm.DB }
+type Store struct {
+	db    *gorm.DB
+	audit AuditFunc
+}
 
 var _ account.Service = (*Store)(nil)
 
-// New returns a store; call Migrate first.
-func New(db *gorm.DB) *Store { return &Store{db: db} }
+// New returns a store whose writes are audited by audit (nil: not audited,
+// for tests of the store alone); call Migrate first.
+func New(db *gorm.DB, audit AuditFunc) *Store {
+	if audit == nil {
+		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
+	}
+	return &Store{db: db, audit: audit}
+}
 
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
@@ -159,16 +172,19 @@ func (s *Store) FindSession(ctx context.Context, tokenHash string) (*account.Ses
 
 // RecordFailedLogin implements account.Service. The count is kept in the
 // database, so it holds across instances.
-func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, now time.Time) (*account.User, error) {
+func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, now time.Time, by catalog.Actor) (*account.User, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&userRecord{}).Where("id = ?", userID).UpdateColumn("failed_logins", gorm.Expr("failed_logins + 1")).Error; err != nil {
 			return err
 		}
 		var r userRecord
-		if err := tx.Select("failed_logins").Take(&r, userID).Error; err != nil {
+		if err := tx.Take(&r, userID).Error; err != nil {
 			return err
 		}
 		if r.FailedLogins >= account.MaxFailedLogins {
+			if err := s.audit(tx, by, r.UnitCode, "account", "lock", userID, fmt.Sprintf("密码连续错误%d次，来自%s", account.MaxFailedLogins, by.IP), nil, nil); err != nil {
+				return err
+			}
 			until := now.UTC().Add(account.LockDuration)
 			if err := tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"failed_logins": 0, "locked_until": until}).Error; err != nil {
 				return err
@@ -214,48 +230,48 @@ func (s *Store) FindUsers(ctx context.Context) ([]account.User, error) {
 }
 
 // CreateUser implements account.Service.
-func (s *Store) CreateUser(ctx context.Context, u *account.User) error {
+func (s *Store) CreateUser(ctx context.Context, u *account.User, by catalog.Actor) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	r := userRecord{Username: u.Username, DisplayName: u.DisplayName, UnitCode: u.UnitCode, PasswordHash: u.PasswordHash,
 		Disabled: u.Disabled, MustChange: u.MustChangePassword}
-	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return catalog.Errorf(catalog.ECONFLICT, "用户名“%s”已被使用", u.Username)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&r).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return catalog.Errorf(catalog.ECONFLICT, "用户名“%s”已被使用", u.Username)
+			}
+			return translate(err, "用户")
 		}
-		return translate(err, "用户")
-	}
-	*u = r.toUser()
-	return nil
+		*u = r.toUser()
+		return s.audit(tx, by, u.UnitCode, "account", "create", u.ID, u.Username, nil, *u)
+	})
 }
 
 // UpdateUser implements account.Service.
-func (s *Store) UpdateUser(ctx context.Context, u *account.User) error {
+func (s *Store) UpdateUser(ctx context.Context, u *account.User, by catalog.Actor) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&userRecord{}).Where("id = ?", u.ID).Updates(map[string]any{"display_name": u.DisplayName, "unit_code": u.UnitCode, "disabled": u.Disabled})
-		if res.Error != nil {
-			return translate(res.Error, "用户")
+		var old userRecord
+		if err := tx.Take(&old, u.ID).Error; err != nil {
+			return translate(err, "用户")
 		}
-		if res.RowsAffected == 0 {
-			var n int64
-			tx.Model(&userRecord{}).Where("id = ?", u.ID).Count(&n)
-			if n == 0 {
-				return catalog.Errorf(catalog.ENOTFOUND, "用户不存在")
-			}
+		if err := tx.Model(&userRecord{}).Where("id = ?", u.ID).Updates(map[string]any{"display_name": u.DisplayName, "unit_code": u.UnitCode, "disabled": u.Disabled}).Error; err != nil {
+			return translate(err, "用户")
 		}
 		if u.Disabled {
-			return tx.Where("user_id = ?", u.ID).Delete(&sessionRecord{}).Error
+			if err := tx.Where("user_id = ?", u.ID).Delete(&sessionRecord{}).Error; err != nil {
+				return err
+			}
 		}
-		return nil
+		return s.audit(tx, by, u.UnitCode, "account", "update", u.ID, u.Username, old.toUser(), *u)
 	})
 }
 
 // SetPassword implements account.Service.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, keepSession string) error {
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, keepSession string, action string, by catalog.Actor) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// A demo account with a password of its own is no longer a demo one.
 		res := tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": hash, "must_change": mustChange,
@@ -266,6 +282,9 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, must
 		if res.RowsAffected == 0 {
 			return catalog.Errorf(catalog.ENOTFOUND, "用户不存在")
 		}
-		return tx.Where("user_id = ? AND token_hash <> ?", userID, keepSession).Delete(&sessionRecord{}).Error
+		if err := tx.Where("user_id = ? AND token_hash <> ?", userID, keepSession).Delete(&sessionRecord{}).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, by, "", "account", action, userID, "", nil, nil)
 	})
 }

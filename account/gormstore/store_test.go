@@ -19,7 +19,7 @@ func newStore(t *testing.T) (*gormstore.Store, *gorm.DB) {
 	if err := gormstore.Migrate(db); err != nil {
 		t.Fatal(err)
 	}
-	return gormstore.New(db), db
+	return gormstore.New(db, nil), db
 }
 
 func TestSessions(t *testing.T) {
@@ -98,7 +98,7 @@ func TestLockAfterFailedLogins(t *testing.T) {
 	}
 	now := time.Now()
 	for i := 1; i <= account.MaxFailedLogins; i++ {
-		got, err := s.RecordFailedLogin(ctx, u.ID, now)
+		got, err := s.RecordFailedLogin(ctx, u.ID, now, catalog.Actor{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestLockAfterFailedLogins(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i < account.MaxFailedLogins; i++ {
-		got, _ = s.RecordFailedLogin(ctx, u.ID, now)
+		got, _ = s.RecordFailedLogin(ctx, u.ID, now, catalog.Actor{})
 	}
 	if got.Locked(now) {
 		t.Error("locked before the fifth failure after a reset")
