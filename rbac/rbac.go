@@ -273,13 +273,41 @@ func (en *Enforcer) Assign(grants map[int64][]Grant) error {
 	return nil
 }
 
-// Revoke removes a user's role in a unit; it reports whether there was one.
-func (en *Enforcer) Revoke(userID int64, g Grant) (bool, error) {
-	ok, err := en.e.RemoveGroupingPolicy(User(userID), g.Role.subject(), g.Unit)
-	if err != nil {
-		return false, fmt.Errorf("rbac: revoke: %w", err)
+// AssignTx stores a role binding in tx — the caller's transaction, so the
+// binding and its audit entry commit together; call Reload after the commit.
+// It reports whether the binding is new.
+func (en *Enforcer) AssignTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
+	rule := gormadapter.CasbinRule{Ptype: "g", V0: User(userID), V1: g.Role.subject(), V2: g.Unit}
+	var n int64
+	if err := tx.Model(&gormadapter.CasbinRule{}).Where("ptype = ? AND v0 = ? AND v1 = ? AND v2 = ?", rule.Ptype, rule.V0, rule.V1, rule.V2).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("rbac: assign: %w", err)
 	}
-	return ok, nil
+	if n > 0 {
+		return false, nil
+	}
+	if err := tx.Create(&rule).Error; err != nil {
+		return false, fmt.Errorf("rbac: assign: %w", err)
+	}
+	return true, nil
+}
+
+// RevokeTx removes a role binding in tx; call Reload after the commit. It
+// reports whether there was one.
+func (en *Enforcer) RevokeTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
+	res := tx.Where("ptype = ? AND v0 = ? AND v1 = ? AND v2 = ?", "g", User(userID), g.Role.subject(), g.Unit).Delete(&gormadapter.CasbinRule{})
+	if res.Error != nil {
+		return false, fmt.Errorf("rbac: revoke: %w", res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// Reload reads every policy from the database again (after AssignTx or
+// RevokeTx, or a change made by another instance).
+func (en *Enforcer) Reload() error {
+	if err := en.e.LoadPolicy(); err != nil {
+		return fmt.Errorf("rbac: reload: %w", err)
+	}
+	return nil
 }
 
 // GrantsOf lists a user's roles per unit.

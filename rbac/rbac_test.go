@@ -1,10 +1,13 @@
 package rbac_test
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"gongkai/dbconn/dbtest"
 	"gongkai/rbac"
@@ -192,3 +195,43 @@ func benchmarkEnforce(b *testing.B, units int) {
 
 func BenchmarkEnforce39Units(b *testing.B)   { benchmarkEnforce(b, 39) }
 func BenchmarkEnforce2000Units(b *testing.B) { benchmarkEnforce(b, 2000) }
+
+// TestAssignInATransaction: a binding written in the caller's transaction
+// counts after Reload, and not at all when the transaction rolls back.
+func TestAssignInATransaction(t *testing.T) {
+	db := dbtest.Open(t)
+	en, err := rbac.NewEnforcer(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := rbac.Grant{Role: rbac.RoleClerk, Unit: "yunle"}
+	db.Transaction(func(tx *gorm.DB) error {
+		en.AssignTx(tx, 42, g)
+		return errors.New("the audit entry failed")
+	})
+	en.Reload()
+	if ok, _ := en.Allow(42, "yunle", rbac.ObjCatalog, rbac.ActWrite); ok {
+		t.Error("a rolled-back binding took effect")
+	}
+	err = db.Transaction(func(tx *gorm.DB) error {
+		_, err := en.AssignTx(tx, 42, g)
+		return err
+	})
+	if err != nil || en.Reload() != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := en.Allow(42, "yunle", rbac.ObjCatalog, rbac.ActWrite); !ok {
+		t.Error("committed binding not in force")
+	}
+	db.Transaction(func(tx *gorm.DB) error {
+		had, err := en.RevokeTx(tx, 42, g)
+		if !had || err != nil {
+			t.Errorf("revoke: %v %v", had, err)
+		}
+		return nil
+	})
+	en.Reload()
+	if ok, _ := en.Allow(42, "yunle", rbac.ObjCatalog, rbac.ActWrite); ok {
+		t.Error("revoked binding still in force")
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"gongkai/account"
 	"gongkai/catalog"
+	"gongkai/catalog/gormstore"
 	"gongkai/rbac"
 )
 
@@ -213,26 +215,34 @@ func (s *server) resolveGrant(c *fiber.Ctx, id int64, in grantInput) (rbac.Grant
 	return g, nil
 }
 
-// setGrant binds (on) or unbinds a role.
+// setGrant binds (on) or unbinds a role; the binding and its audit entry
+// commit together.
 func (s *server) setGrant(c *fiber.Ctx, id int64, in grantInput, on bool) (rbac.Grant, error) {
 	g, err := s.resolveGrant(c, id, in)
 	if err != nil {
 		return g, err
 	}
-	if on {
-		if err := s.authz.Assign(map[int64][]rbac.Grant{id: {g}}); err != nil {
-			return g, err
+	by := actor(c)
+	err = s.db.WithContext(c.UserContext()).Transaction(func(tx *gorm.DB) error {
+		if on {
+			if _, err := s.authz.AssignTx(tx, id, g); err != nil {
+				return err
+			}
+			return gormstore.AuditInTx(tx, by, g.Unit, "role", "grant", id, string(g.Role)+"@"+g.Unit, nil, g)
 		}
-		return g, s.catalog.AuditChange(c.UserContext(), actor(c), g.Unit, "role", "grant", id, string(g.Role)+"@"+g.Unit, nil, g)
-	}
-	ok, err := s.authz.Revoke(id, g)
+		had, err := s.authz.RevokeTx(tx, id, g)
+		if err != nil {
+			return err
+		}
+		if !had {
+			return catalog.Errorf(catalog.ENOTFOUND, "该用户没有这项授权")
+		}
+		return gormstore.AuditInTx(tx, by, g.Unit, "role", "revoke", id, string(g.Role)+"@"+g.Unit, g, nil)
+	})
 	if err != nil {
 		return g, err
 	}
-	if !ok {
-		return g, catalog.Errorf(catalog.ENOTFOUND, "该用户没有这项授权")
-	}
-	return g, s.catalog.AuditChange(c.UserContext(), actor(c), g.Unit, "role", "revoke", id, string(g.Role)+"@"+g.Unit, g, nil)
+	return g, s.authz.Reload()
 }
 
 func (s *server) grantRequest(c *fiber.Ctx) (int64, grantInput, error) {
