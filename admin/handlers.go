@@ -96,6 +96,7 @@ type dashboardPage struct {
 	Takedowns []catalog.Publication // waiting for rectification
 	Drafts    []catalog.Publication
 	Recent    []catalog.Publication // for the county's spot check
+	Overdue   []itemRow             // items whose time limit has passed without a publication
 }
 
 func (h handler) handleDashboard(c *fiber.Ctx) error {
@@ -119,11 +120,15 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 		}
 		s.Items = len(items)
 		for _, it := range items {
-			switch it.FreshnessAt(now) {
+			f := it.FreshnessAt(now)
+			switch f {
 			case catalog.FreshOverdue:
 				s.Overdue++
 			case catalog.FreshNever:
 				s.Never++
+			}
+			if (f == catalog.FreshOverdue || f == catalog.FreshNever) && !m.County && s.CanWrite {
+				d.Overdue = append(d.Overdue, itemRow{it, f})
 			}
 		}
 		if !m.County || len(units) == 1 {

@@ -59,6 +59,11 @@ func TestAdminPagesRender(t *testing.T) {
 	if r.status != 400 || !strings.Contains(string(r.body), "生成日期格式不正确") || !strings.Contains(string(r.body), "正文保留") || !strings.Contains(string(r.body), `class="bad"`) {
 		t.Errorf("refused form: %d", r.status)
 	}
+	// A clerk's dashboard lists the items overdue by their time limit (the
+	// demo data end in 2020).
+	if r := ts.login("sanxi-clerk").do("GET", "/admin/", nil); !strings.Contains(string(r.body), "需要更新的事项") || !strings.Contains(string(r.body), "更新逾期") {
+		t.Error("clerk's dashboard lacks the overdue items")
+	}
 	// Another township's clerk may not open the form.
 	sx := ts.login("miaoshou-clerk")
 	if r := sx.do("GET", "/admin/items/"+itoa(item.ID)+"/publications/new", nil); r.status != 403 {
