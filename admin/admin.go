@@ -81,6 +81,8 @@ type me struct {
 	Grants   []rbac.Grant
 	County   bool // bound county-wide (admin, inspector)
 	Admin    bool
+	// CanAudit and CanAccounts decide which menu entries are shown.
+	CanAudit, CanAccounts bool
 }
 
 // can tells whether the person may do act on obj in the unit.
@@ -109,6 +111,8 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 			m.Admin = m.Admin || g.Role == rbac.RoleAdmin
 		}
 	}
+	m.CanAudit = h.can(m, rbac.AllUnits, rbac.ObjAudit, rbac.ActRead)
+	m.CanAccounts = h.can(m, rbac.AllUnits, rbac.ObjAccount, rbac.ActRead)
 	return m, nil
 }
 
