@@ -1,6 +1,6 @@
-// Package doctext reads the text of Office Open XML attachments (.docx,
-// .xlsx) so the privacy check can scan them as it scans a body. PDF and
-// images are not read. It uses the standard library only.
+// Package doctext reads the text of attachments — Word and Excel (.docx,
+// .xlsx) with the standard library, PDF with ledongthuc/pdf — so the privacy
+// check can scan them as it scans a body. Images are not read (no OCR).
 package doctext
 
 import (
@@ -11,6 +11,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/ledongthuc/pdf"
 )
 
 // MaxText bounds what is read from one document.
@@ -29,6 +31,12 @@ func Extract(name string, r io.ReaderAt, size int64) (text string, ok bool, err 
 		parts = func(n string) bool {
 			return n == "xl/sharedStrings.xml" || strings.HasPrefix(n, "xl/worksheets/sheet")
 		}
+	case ".pdf":
+		text, err := pdfText(r, size)
+		if err != nil {
+			return "", true, fmt.Errorf("doctext: %s: %w", name, err)
+		}
+		return text, true, nil
 	default:
 		return "", false, nil
 	}
@@ -88,4 +96,32 @@ func xmlText(f *zip.File, b *strings.Builder) error {
 			return nil
 		}
 	}
+}
+
+// pdfText reads the text of a PDF, page by page; a damaged file is an error,
+// and so is a panic of the reader on one.
+func pdfText(r io.ReaderAt, size int64) (text string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("PDF 无法解析: %v", p)
+		}
+	}()
+	pr, err := pdf.NewReader(r, size)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for i := 1; i <= pr.NumPage() && b.Len() < MaxText; i++ {
+		p := pr.Page(i)
+		if p.V.IsNull() {
+			continue
+		}
+		t, err := p.GetPlainText(nil)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(t)
+		b.WriteByte('\n')
+	}
+	return b.String(), nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-pdf/fpdf"
+
 	"gongkai/doctext"
 )
 
@@ -39,10 +41,36 @@ func TestExtract(t *testing.T) {
 	if err != nil || !ok || !strings.Contains(text, "11010519491231002X") || !strings.Contains(text, "4111111111111111") {
 		t.Errorf("xlsx: %q %v %v", text, ok, err)
 	}
-	if _, ok, _ := doctext.Extract("a.pdf", bytes.NewReader(nil), 0); ok {
-		t.Error("pdf claimed")
+	if _, ok, _ := doctext.Extract("a.png", bytes.NewReader(nil), 0); ok {
+		t.Error("image claimed")
 	}
 	if _, _, err := doctext.Extract("broken.docx", bytes.NewReader([]byte("not a zip")), 9); err == nil {
 		t.Error("broken docx accepted")
+	}
+}
+
+// TestExtractPDF writes a real PDF (two pages) and reads its text back.
+func TestExtractPDF(t *testing.T) {
+	doc := fpdf.New("P", "mm", "A4", "")
+	doc.SetFont("Helvetica", "", 12)
+	doc.AddPage()
+	doc.Cell(0, 10, "Applicant: Zhao Liu, ID 11010519491231002X")
+	doc.AddPage()
+	doc.Cell(0, 10, "Mobile 13800138000, mail zhao@example.com")
+	var buf bytes.Buffer
+	if err := doc.Output(&buf); err != nil {
+		t.Fatal(err)
+	}
+	text, ok, err := doctext.Extract("list.PDF", bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil || !ok {
+		t.Fatalf("pdf: %v %v", ok, err)
+	}
+	for _, want := range []string{"11010519491231002X", "13800138000", "zhao@example.com"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdf text lacks %s: %q", want, text)
+		}
+	}
+	if _, _, err := doctext.Extract("broken.pdf", bytes.NewReader([]byte("%PDF-1.4 garbage")), 16); err == nil {
+		t.Error("broken pdf accepted")
 	}
 }

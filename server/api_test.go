@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-pdf/fpdf"
+
 	"gongkai/catalog"
 	"gongkai/seed"
 )
@@ -399,7 +401,15 @@ func TestAttachments(t *testing.T) {
 	var p catalog.Publication
 	r.decode(t, &p)
 	path := "/api/v1/publications/" + itoa(p.ID) + "/attachments"
-	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	doc := fpdf.New("P", "mm", "A4", "")
+	doc.SetFont("Helvetica", "", 12)
+	doc.AddPage()
+	doc.Cell(0, 10, "Notice")
+	var pbuf bytes.Buffer
+	if err := doc.Output(&pbuf); err != nil {
+		t.Fatal(err)
+	}
+	pdf := pbuf.Bytes()
 	if r := ts.login("miaoshou-clerk").upload(path, "a.pdf", pdf); r.status != 403 {
 		t.Errorf("other township uploads: %d", r.status)
 	}
