@@ -74,3 +74,16 @@ func TestExtractPDF(t *testing.T) {
 		t.Error("broken pdf accepted")
 	}
 }
+
+// FuzzExtract: whatever a clerk uploads, reading it never panics or hangs.
+func FuzzExtract(f *testing.F) {
+	f.Add([]byte("%PDF-1.4\n%%EOF"), true)
+	f.Add([]byte("PK\x03\x04"), false)
+	f.Fuzz(func(t *testing.T, data []byte, asPDF bool) {
+		name := "a.docx"
+		if asPDF {
+			name = "a.pdf"
+		}
+		doctext.Extract(name, bytes.NewReader(data), int64(len(data)))
+	})
+}
