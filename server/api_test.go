@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
 	"gongkai/seed"
@@ -875,5 +876,32 @@ func TestPrivacyCheckReadsWordAttachments(t *testing.T) {
 	clerk.do("GET", "/api/v1/publications/"+itoa(p.ID)+"/privacy", nil).decode(t, &hits)
 	if len(hits) != 1 || hits[0].Kind != catalog.PrivacyIDNumber {
 		t.Errorf("hits %+v", hits)
+	}
+}
+
+func TestCatalogExport(t *testing.T) {
+	ts := sharedServer(t)
+	r := ts.anon().do("GET", "/api/v1/units/miaoshou/catalog.xlsx", nil)
+	if r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") || !bytes.HasPrefix(r.body, []byte("PK")) {
+		t.Fatalf("xlsx: %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) < 10 {
+		t.Errorf("%d sheets for 庙首镇's domains", len(sheets))
+	}
+	title, _ := f.GetCellValue(sheets[0], "A1")
+	if !strings.HasPrefix(title, "庙首镇基层政务公开标准目录") {
+		t.Errorf("title %q", title)
+	}
+	r = ts.anon().do("GET", "/api/v1/units/miaoshou/catalog.csv", nil)
+	if r.status != 200 || !strings.HasPrefix(string(r.body), "\ufeff序号,领域,一级事项") || strings.Count(string(r.body), "庙首镇") < 10 {
+		t.Errorf("csv: %d %.80q", r.status, r.body)
+	}
+	if r := ts.anon().do("GET", "/api/v1/units/nowhere/catalog.xlsx", nil); r.status != 404 {
+		t.Errorf("unknown unit: %d", r.status)
 	}
 }
