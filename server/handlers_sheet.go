@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
+	"gongkai/catalog/gormstore"
 	"gongkai/catalog/sheet"
 )
 
@@ -42,4 +45,81 @@ func (s *server) handleCatalogExport(format string) fiber.Handler {
 		c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(name))
 		return c.Send(buf.Bytes())
 	}
+}
+
+// importView is the answer of an import: what it would do (or did), the
+// mistakes that stop it and the warnings that do not.
+type importView struct {
+	sheet.Plan
+	Committed bool `json:"committed"`
+	Error     *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error,omitempty"`
+}
+
+// handleCatalogImport reads a catalogue workbook for a unit and answers
+// what it would add, change and retire; with ?commit=1 it applies exactly
+// that in one transaction. A workbook with any mistake changes nothing.
+func (s *server) handleCatalogImport(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	u, err := s.units.FindUnit(ctx, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return catalog.Invalid("file", "请选择要导入的Excel文件（表单字段 file）")
+	}
+	if fh.Size > sheet.MaxBytes {
+		return catalog.Invalid("file", "文件不能超过%dMB", sheet.MaxBytes>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
+	if err != nil {
+		return err
+	}
+	domains, err := s.units.FindDomains(ctx)
+	if err != nil {
+		return err
+	}
+	parsed, err := sheet.ParseXLSX(data, *u, domains)
+	if err != nil {
+		return err
+	}
+	items, err := s.items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
+	if err != nil {
+		return err
+	}
+	v := importView{Plan: sheet.Diff(items, parsed)}
+	if len(v.Errors) > 0 {
+		v.Error = &struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		}{"invalid", fmt.Sprintf("导入文件有%d处错误，未做任何修改：%s", len(v.Errors), v.Errors[0].String())}
+		return c.Status(fiber.StatusBadRequest).JSON(v)
+	}
+	if commit, _ := parseBool(c.Query("commit")); commit {
+		var add []catalog.Columns
+		for _, r := range v.Added {
+			add = append(add, r.Columns)
+		}
+		var change, retire []gormstore.ImportChange
+		for _, ch := range v.Changed {
+			change = append(change, gormstore.ImportChange{ID: ch.Item.ID, Version: ch.Item.Version, Columns: ch.New})
+		}
+		for _, it := range v.Retired {
+			retire = append(retire, gormstore.ImportChange{ID: it.ID, Version: it.Version})
+		}
+		note := "导入目录：" + fh.Filename
+		if err := s.catalog.ApplyImport(ctx, u.Code, add, change, retire, note, actor(c)); err != nil {
+			return err
+		}
+		v.Committed = true
+	}
+	return c.JSON(v)
 }

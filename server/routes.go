@@ -59,6 +59,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/units/:code/items", s.handleItemIndex)
 	api.Get("/units/:code/catalog.xlsx", s.handleCatalogExport("xlsx"))
 	api.Get("/units/:code/catalog.csv", s.handleCatalogExport("csv"))
+	api.Post("/units/:code/catalog/import", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleCatalogImport)
 	api.Post("/units/:code/items", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleItemCreate)
 	api.Put("/units/:code/exemptions/:domain", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleExemptionUpdate)
 

@@ -432,3 +432,81 @@ func (s *Store) ItemHistory(ctx context.Context, id int64) ([]catalog.ItemVersio
 	}
 	return out, nil
 }
+
+// ImportChange is an item an import changes: its id, the version the
+// preview saw, and its new columns.
+type ImportChange struct {
+	ID      int64
+	Version int
+	Columns catalog.Columns
+}
+
+// ApplyImport applies a previewed import to a unit's catalogue in one
+// transaction: new items, changed items (a new version each) and retired
+// ones, with their history and audit entries. ECONFLICT when an item changed
+// since the preview; nothing is written then.
+func (s *Store) ApplyImport(ctx context.Context, unitCode string, add []catalog.Columns, change []ImportChange, retire []ImportChange, note string, by catalog.Actor) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockUnit(tx, unitCode); err != nil {
+			return err
+		}
+		var max struct{ M int }
+		tx.Model(&itemRecord{}).Select("COALESCE(MAX(sort_order),0) AS m").Where("unit_code = ?", unitCode).Scan(&max)
+		for i, c := range add {
+			it := catalog.Item{UnitCode: unitCode, Columns: c}
+			if err := it.Validate(); err != nil {
+				return err
+			}
+			r := itemRecord{UnitCode: unitCode, Cols: fromColumns(it.Columns), SortOrder: max.M + (i+1)*10, Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username}
+			if err := tx.Omit("Unit", "Domain", "Template").Create(&r).Error; err != nil {
+				return translate(err, "事项")
+			}
+			if err := snapshot(tx, r, "create", note, by); err != nil {
+				return translate(err, "事项版本")
+			}
+			if err := auditChange(tx, by, unitCode, "catalog", "import_create", r.ID, note, nil, r.toItem()); err != nil {
+				return err
+			}
+		}
+		step := func(ch ImportChange, retireIt bool) error {
+			var r itemRecord
+			if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&r, ch.ID).Error; err != nil {
+				return translate(err, "事项")
+			}
+			if r.UnitCode != unitCode || r.Version != ch.Version || r.Status != string(catalog.ItemActive) {
+				return catalog.Errorf(catalog.ECONFLICT, "事项“%s”在预览之后已被修改，请重新预览后再导入", r.Cols.Level2)
+			}
+			before := r.toItem()
+			action := "update"
+			if retireIt {
+				r.Status, r.RetiredReason, action = string(catalog.ItemRetired), note, "retire"
+			} else {
+				it := catalog.Item{UnitCode: unitCode, Columns: ch.Columns}
+				if err := it.Validate(); err != nil {
+					return err
+				}
+				r.Cols = fromColumns(it.Columns)
+			}
+			r.Version++
+			r.UpdatedBy = by.Username
+			if err := tx.Omit("Unit", "Domain", "Template").Save(&r).Error; err != nil {
+				return translate(err, "事项")
+			}
+			if err := snapshot(tx, r, action, note, by); err != nil {
+				return translate(err, "事项版本")
+			}
+			return auditChange(tx, by, unitCode, "catalog", "import_"+action, r.ID, note, before, r.toItem())
+		}
+		for _, ch := range change {
+			if err := step(ch, false); err != nil {
+				return err
+			}
+		}
+		for _, ch := range retire {
+			if err := step(ch, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"gongkai/catalog"
+)
+
+func importSheet(c *client, unit string, data []byte, commit bool) (response, importView) {
+	c.ts.t.Helper()
+	path := "/api/v1/units/" + unit + "/catalog/import"
+	if commit {
+		path += "?commit=1"
+	}
+	r := c.upload(path, "目录.xlsx", data)
+	var v importView
+	if len(r.body) > 0 && r.body[0] == '{' {
+		r.decode(c.ts.t, &v)
+	}
+	return r, v
+}
+
+// TestCatalogImport: an export imports back with no change; an edited
+// export previews exactly its edits and commits them with history; a sheet
+// with a mistake changes nothing and names the row and column.
+func TestCatalogImport(t *testing.T) {
+	ts := sharedServer(t)
+	clerk := ts.login("zhaoshang-clerk")
+	export := ts.anon().do("GET", "/api/v1/units/zhaoshang/catalog.xlsx", nil).body
+	before := itemCount(t, ts, "zhaoshang")
+
+	r, v := importSheet(clerk, "zhaoshang", export, false)
+	if r.status != 200 || len(v.Added)+len(v.Changed)+len(v.Retired) != 0 || v.Unchanged != before || len(v.Errors) != 0 {
+		t.Fatalf("round trip: %d added %d changed %d retired %d unchanged %d (of %d) errors %v", r.status, len(v.Added), len(v.Changed), len(v.Retired), v.Unchanged, before, v.Errors)
+	}
+
+	// Edit the export as a clerk would in Excel: change a content, drop a
+	// row, add a row.
+	f, err := excelize.OpenReader(bytes.NewReader(export))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.GetSheetList()[0]
+	rows, _ := f.GetRows(s)
+	last := len(rows)
+	changedName, _ := f.GetCellValue(s, "C4")
+	f.SetCellValue(s, "D4", "导入修改后的公开内容")
+	removedName, _ := f.GetCellValue(s, "C"+itoa(int64(last)))
+	f.RemoveRow(s, last)
+	f.SetCellValue(s, "A"+itoa(int64(last)), last-3)
+	f.SetCellValue(s, "B"+itoa(int64(last)), "新增一级事项")
+	f.SetCellValue(s, "C"+itoa(int64(last)), "新增二级事项")
+	f.SetCellValue(s, "D"+itoa(int64(last)), "新增的公开内容")
+	f.SetCellValue(s, "F"+itoa(int64(last)), "按月公开")
+	var buf bytes.Buffer
+	f.Write(&buf)
+	edited := buf.Bytes()
+
+	if r, _ := importSheet(ts.login("sanxi-clerk"), "zhaoshang", edited, true); r.status != 403 {
+		t.Errorf("other unit's clerk imports: %d", r.status)
+	}
+	if r, _ := importSheet(ts.login("inspector"), "zhaoshang", edited, true); r.status != 403 {
+		t.Errorf("inspector imports: %d", r.status)
+	}
+	r, v = importSheet(clerk, "zhaoshang", edited, false)
+	if r.status != 200 || len(v.Added) != 1 || len(v.Changed) != 1 || len(v.Retired) != 1 || v.Committed {
+		t.Fatalf("preview: %d %+v", r.status, v)
+	}
+	if v.Changed[0].Item.Level2 != changedName || strings.Join(v.Changed[0].Fields, ",") != "公开内容（要素）" || v.Retired[0].Level2 != removedName ||
+		v.Added[0].Columns.Level2 != "新增二级事项" {
+		t.Errorf("preview detail: changed %s %v, retired %s, added %s", v.Changed[0].Item.Level2, v.Changed[0].Fields, v.Retired[0].Level2, v.Added[0].Columns.Level2)
+	}
+	if n := itemCount(t, ts, "zhaoshang"); n != before {
+		t.Fatalf("a preview wrote: %d → %d", before, n)
+	}
+	r, v = importSheet(clerk, "zhaoshang", edited, true)
+	if r.status != 200 || !v.Committed {
+		t.Fatalf("commit: %d %s", r.status, r.body)
+	}
+	var items []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/zhaoshang/items", nil).decode(t, &items)
+	var changed catalog.Item
+	added := false
+	for _, it := range items {
+		if it.Level2 == changedName {
+			changed = it
+		}
+		added = added || (it.Level2 == "新增二级事项" && it.TimeLimit.Period == catalog.PeriodMonthly)
+		if it.Level2 == removedName {
+			t.Error("the dropped row's item is still active")
+		}
+	}
+	if changed.Content != "导入修改后的公开内容" || changed.Version != 2 || !added || len(items) != before {
+		t.Errorf("after commit: changed %+v added %v count %d", changed, added, len(items))
+	}
+	var hist []catalog.ItemVersion
+	clerk.do("GET", "/api/v1/items/"+itoa(changed.ID)+"/history", nil).decode(t, &hist)
+	if len(hist) != 2 || !strings.Contains(hist[1].Reason, "导入目录") || hist[1].ChangedBy != "zhaoshang-clerk" {
+		t.Errorf("history %+v", hist)
+	}
+	// Committing the same file again changes nothing more.
+	if _, v := importSheet(clerk, "zhaoshang", edited, false); len(v.Added)+len(v.Changed)+len(v.Retired) != 0 {
+		t.Errorf("second preview not empty: %+v", v)
+	}
+
+	// A mistake: nothing changes, and the answer names row and column.
+	f2, _ := excelize.OpenReader(bytes.NewReader(edited))
+	f2.SetCellValue(s, "C5", "")
+	f2.SetCellValue(s, "D4", "这一改动不应生效")
+	buf.Reset()
+	f2.Write(&buf)
+	r, v = importSheet(clerk, "zhaoshang", buf.Bytes(), true)
+	if r.status != 400 || len(v.Errors) != 1 || v.Errors[0].Row != 5 || v.Errors[0].Column != "二级事项" || v.Error == nil || v.Committed {
+		t.Errorf("sheet with a mistake: %d %s", r.status, r.body)
+	}
+	ts.anon().do("GET", "/api/v1/items/"+itoa(changed.ID), nil).decode(t, &changed)
+	if changed.Content != "导入修改后的公开内容" {
+		t.Error("a refused import changed an item")
+	}
+	if r, _ := importSheet(clerk, "zhaoshang", []byte("not a workbook"), false); r.status != 400 || !strings.Contains(string(r.body), "xlsx") {
+		t.Errorf("not a workbook: %d %s", r.status, r.body)
+	}
+}
