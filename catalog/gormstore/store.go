@@ -452,19 +452,33 @@ func (s *Store) ApplyImport(ctx context.Context, unitCode string, add []catalog.
 		}
 		var max struct{ M int }
 		tx.Model(&itemRecord{}).Select("COALESCE(MAX(sort_order),0) AS m").Where("unit_code = ?", unitCode).Scan(&max)
+		recs := make([]itemRecord, 0, len(add))
 		for i, c := range add {
 			it := catalog.Item{UnitCode: unitCode, Columns: c}
 			if err := it.Validate(); err != nil {
 				return err
 			}
-			r := itemRecord{UnitCode: unitCode, Cols: fromColumns(it.Columns), SortOrder: max.M + (i+1)*10, Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username}
-			if err := tx.Omit("Unit", "Domain", "Template").Create(&r).Error; err != nil {
+			recs = append(recs, itemRecord{UnitCode: unitCode, Cols: fromColumns(it.Columns), SortOrder: max.M + (i+1)*10,
+				Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username})
+		}
+		if len(recs) > 0 {
+			if err := tx.Omit("Unit", "Domain", "Template").CreateInBatches(recs, 200).Error; err != nil {
 				return translate(err, "事项")
 			}
-			if err := snapshot(tx, r, "create", note, by); err != nil {
+			now := time.Now().UTC()
+			vers := make([]itemVersionRecord, len(recs))
+			ids := make([]int64, len(recs))
+			for i, r := range recs {
+				b, _ := json.Marshal(r.toItem())
+				vers[i] = itemVersionRecord{ItemID: r.ID, Version: 1, Action: "create", Reason: note, ChangedBy: by.Username, ChangedAt: now, Snapshot: string(b)}
+				ids[i] = r.ID
+			}
+			if err := tx.Omit("Item").CreateInBatches(vers, 200).Error; err != nil {
 				return translate(err, "事项版本")
 			}
-			if err := auditChange(tx, by, unitCode, "catalog", "import_create", r.ID, note, nil, r.toItem()); err != nil {
+			// One entry for the rows an import adds; each item's history
+			// holds its own first version.
+			if err := auditChange(tx, by, unitCode, "catalog", "import_create", len(recs), note, nil, map[string]any{"item_ids": ids}); err != nil {
 				return err
 			}
 		}
