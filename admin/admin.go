@@ -34,6 +34,7 @@ type Deps struct {
 	Authz    *rbac.Enforcer
 	Audit    AuditReader
 	Admins   AccountAdmin
+	Import   Importer
 	// RectifyDue gives the rectification due date of a takedown made today.
 	RectifyDue func(now time.Time) (time.Time, error)
 	// SignIn checks the credentials and opens a session (throttle, lock and

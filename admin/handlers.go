@@ -252,7 +252,11 @@ func (h handler) handleUnit(c *fiber.Ctx) error {
 	for _, it := range items {
 		p.Rows = append(p.Rows, itemRow{it, it.FreshnessAt(now)})
 	}
-	return render(c, 200, "unit.html", page{Title: u.Name + "公开目录", Me: m, Data: p})
+	flash := ""
+	if c.Query("flash") == "imported" {
+		flash = "目录已导入，修改记入各事项的历史。"
+	}
+	return render(c, 200, "unit.html", page{Title: u.Name + "公开目录", Me: m, Flash: flash, Data: p})
 }
 
 // pubForm is the publication editor's form, kept as typed.

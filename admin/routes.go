@@ -31,6 +31,9 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/audit", h.signedIn, can(rbac.ObjAudit, rbac.ActRead, rbac.County()), h.handleAudit)
 	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
 
+	r.Get("/units/:code/import", h.signedIn, can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleImportForm)
+	r.Post("/units/:code/import", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleImportPreview)
+	r.Post("/units/:code/import/commit", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleImportCommit)
 	r.Get("/units/:code/items/new", h.signedIn, can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleItemNew)
 	r.Post("/units/:code/items", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleItemCreate)
 	r.Get("/items/:id", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, h.itemUnit), h.handleItemShow)

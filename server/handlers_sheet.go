@@ -11,6 +11,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
 	"gongkai/catalog/sheet"
+	"gongkai/rbac"
 )
 
 // handleCatalogExport writes a unit's published catalogue as .xlsx in the
@@ -62,11 +63,6 @@ type importView struct {
 // what it would add, change and retire; with ?commit=1 it applies exactly
 // that in one transaction. A workbook with any mistake changes nothing.
 func (s *server) handleCatalogImport(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	u, err := s.units.FindUnit(ctx, c.Params("code"))
-	if err != nil {
-		return err
-	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return catalog.Invalid("file", "请选择要导入的Excel文件（表单字段 file）")
@@ -83,27 +79,47 @@ func (s *server) handleCatalogImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	domains, err := s.units.FindDomains(ctx)
+	commit, _ := parseBool(c.Query("commit"))
+	v, err := s.importCatalog(c, c.Params("code"), fh.Filename, data, commit)
 	if err != nil {
 		return err
+	}
+	if v.Error != nil {
+		return c.Status(fiber.StatusBadRequest).JSON(v)
+	}
+	return c.JSON(v)
+}
+
+// importCatalog previews (and with commit applies) a workbook for a unit;
+// the API and the back office share it.
+func (s *server) importCatalog(c *fiber.Ctx, unitCode, name string, data []byte, commit bool) (importView, error) {
+	ctx := c.UserContext()
+	var v importView
+	u, err := s.units.FindUnit(ctx, unitCode)
+	if err != nil {
+		return v, err
+	}
+	domains, err := s.units.FindDomains(ctx)
+	if err != nil {
+		return v, err
 	}
 	parsed, err := sheet.ParseXLSX(data, *u, domains)
 	if err != nil {
-		return err
+		return v, err
 	}
 	items, err := s.items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
 	if err != nil {
-		return err
+		return v, err
 	}
-	v := importView{Plan: sheet.Diff(items, parsed)}
+	v.Plan = sheet.Diff(items, parsed)
 	if len(v.Errors) > 0 {
 		v.Error = &struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`
 		}{"invalid", fmt.Sprintf("导入文件有%d处错误，未做任何修改：%s", len(v.Errors), v.Errors[0].String())}
-		return c.Status(fiber.StatusBadRequest).JSON(v)
+		return v, nil
 	}
-	if commit, _ := parseBool(c.Query("commit")); commit {
+	if commit {
 		var add []catalog.Columns
 		for _, r := range v.Added {
 			add = append(add, r.Columns)
@@ -115,11 +131,36 @@ func (s *server) handleCatalogImport(c *fiber.Ctx) error {
 		for _, it := range v.Retired {
 			retire = append(retire, gormstore.ImportChange{ID: it.ID, Version: it.Version})
 		}
-		note := "导入目录：" + fh.Filename
-		if err := s.catalog.ApplyImport(ctx, u.Code, add, change, retire, note, actor(c)); err != nil {
-			return err
+		if err := s.catalog.ApplyImport(ctx, u.Code, add, change, retire, "导入目录："+name, actor(c)); err != nil {
+			return v, err
 		}
 		v.Committed = true
 	}
-	return c.JSON(v)
+	return v, nil
+}
+
+// catalogImporter gives the back office the import with its stash.
+type catalogImporter struct{ s *server }
+
+func (ci catalogImporter) Preview(c *fiber.Ctx, unit, name string, data []byte) (sheet.Plan, string, error) {
+	v, err := ci.s.importCatalog(c, unit, name, data, false)
+	if err != nil || len(v.Errors) > 0 {
+		return v.Plan, "", err
+	}
+	p, _ := rbac.PrincipalOf(c)
+	token, err := ci.s.catalog.Stash(c.UserContext(), unit, p.ID, name, data)
+	return v.Plan, token, err
+}
+
+func (ci catalogImporter) Commit(c *fiber.Ctx, unit, token string) (sheet.Plan, error) {
+	p, _ := rbac.PrincipalOf(c)
+	name, data, err := ci.s.catalog.Unstash(c.UserContext(), token, unit, p.ID)
+	if err != nil {
+		return sheet.Plan{}, err
+	}
+	v, err := ci.s.importCatalog(c, unit, name, data, true)
+	if err == nil && v.Committed {
+		ci.s.catalog.DropStash(c.UserContext(), token)
+	}
+	return v.Plan, err
 }

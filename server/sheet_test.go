@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -123,5 +124,57 @@ func TestCatalogImport(t *testing.T) {
 	}
 	if r, _ := importSheet(clerk, "zhaoshang", []byte("not a workbook"), false); r.status != 400 || !strings.Contains(string(r.body), "xlsx") {
 		t.Errorf("not a workbook: %d %s", r.status, r.body)
+	}
+}
+
+func TestAdminImport(t *testing.T) {
+	ts := sharedServer(t)
+	clerk := ts.login("kaifaqu-clerk")
+	if r := clerk.do("GET", "/admin/units/kaifaqu/import", nil); r.status != 200 || !strings.Contains(string(r.body), "导入目录") {
+		t.Fatalf("form: %d", r.status)
+	}
+	export := ts.anon().do("GET", "/api/v1/units/kaifaqu/catalog.xlsx", nil).body
+	f, _ := excelize.OpenReader(bytes.NewReader(export))
+	s := f.GetSheetList()[0]
+	f.SetCellValue(s, "D4", "后台导入修改")
+	var buf bytes.Buffer
+	f.Write(&buf)
+	r := clerk.upload("/admin/units/kaifaqu/import", "开发区目录.xlsx", buf.Bytes())
+	body := string(r.body)
+	if r.status != 200 || !strings.Contains(body, "修改 1 项") || !strings.Contains(body, "确认导入") {
+		t.Fatalf("preview: %d", r.status)
+	}
+	token := body[strings.Index(body, `name="token" value="`)+len(`name="token" value="`):]
+	token = token[:strings.Index(token, `"`)]
+	commit := func(c *client) response {
+		req := httptest.NewRequest("POST", "/admin/units/kaifaqu/import/commit", strings.NewReader("token="+token))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return c.send(req)
+	}
+	if r := commit(ts.login("kaifaqu-leader")); r.status != 409 {
+		t.Errorf("someone else's preview committed: %d", r.status)
+	}
+	if r := commit(clerk); r.status != 303 {
+		t.Fatalf("commit: %d %s", r.status, r.body)
+	}
+	if r := commit(clerk); r.status != 409 || !strings.Contains(string(r.body), "预览已过期") {
+		t.Errorf("commit twice: %d", r.status)
+	}
+	var items []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/kaifaqu/items", nil).decode(t, &items)
+	found := false
+	for _, it := range items {
+		found = found || it.Content == "后台导入修改"
+	}
+	if !found {
+		t.Error("the back-office import did not apply")
+	}
+	// A file with a mistake shows the mistakes and offers no commit.
+	f.SetCellValue(s, "C4", "")
+	buf.Reset()
+	f.Write(&buf)
+	r = clerk.upload("/admin/units/kaifaqu/import", "开发区目录.xlsx", buf.Bytes())
+	if r.status != 400 || !strings.Contains(string(r.body), "第4行 「二级事项」") || strings.Contains(string(r.body), "确认导入") {
+		t.Errorf("preview with a mistake: %d", r.status)
 	}
 }

@@ -270,5 +270,5 @@ func (serialRecord) TableName() string { return "index_serials" }
 // Models lists every table of the package in creation order, for migration.
 func Models() []any {
 	return []any{&unitRecord{}, &domainRecord{}, &exemptionRecord{}, &templateRecord{}, &itemRecord{}, &itemVersionRecord{},
-		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}, &auditHeadRecord{}}
+		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}, &auditHeadRecord{}, &stashRecord{}}
 }

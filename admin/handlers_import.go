@@ -1,0 +1,94 @@
+package admin
+
+import (
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/catalog/sheet"
+)
+
+// Importer previews a catalogue workbook, keeping it for the commit, and
+// commits a kept one; the server implements it with the API's checks.
+type Importer interface {
+	Preview(c *fiber.Ctx, unit, name string, data []byte) (plan sheet.Plan, token string, err error)
+	Commit(c *fiber.Ctx, unit, token string) (sheet.Plan, error)
+}
+
+type importPage struct {
+	Unit  catalog.Unit
+	Plan  *sheet.Plan
+	Token string
+	Name  string
+}
+
+func (h handler) importUnit(c *fiber.Ctx) (*me, *catalog.Unit, error) {
+	m, err := h.current(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := h.Units.FindUnit(c.UserContext(), c.Params("code"))
+	return m, u, err
+}
+
+func (h handler) handleImportForm(c *fiber.Ctx) error {
+	m, u, err := h.importUnit(c)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, "import.html", page{Title: "导入目录", Me: m, Data: importPage{Unit: *u}})
+}
+
+func (h handler) handleImportPreview(c *fiber.Ctx) error {
+	m, u, err := h.importUnit(c)
+	if err != nil {
+		return err
+	}
+	refuse := func(err error) error {
+		if _, msg, ok := fieldError(err); ok {
+			return render(c, fiber.StatusBadRequest, "import.html", page{Title: "导入目录", Me: m, Error: msg, Data: importPage{Unit: *u}})
+		}
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return refuse(catalog.Invalid("file", "请选择要导入的Excel文件"))
+	}
+	if fh.Size > sheet.MaxBytes {
+		return refuse(catalog.Invalid("file", "文件不能超过%dMB", sheet.MaxBytes>>20))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
+	if err != nil {
+		return err
+	}
+	plan, token, err := h.Import.Preview(c, u.Code, fh.Filename, data)
+	if err != nil {
+		return refuse(err)
+	}
+	status, msg := 200, ""
+	if len(plan.Errors) > 0 {
+		status, msg = fiber.StatusBadRequest, "导入文件有错误，未做任何修改；请改正下列各处后重新导入。"
+	}
+	return render(c, status, "import.html", page{Title: "导入预览", Me: m, Error: msg, Data: importPage{Unit: *u, Plan: &plan, Token: token, Name: fh.Filename}})
+}
+
+func (h handler) handleImportCommit(c *fiber.Ctx) error {
+	m, u, err := h.importUnit(c)
+	if err != nil {
+		return err
+	}
+	_, err = h.Import.Commit(c, u.Code, c.FormValue("token"))
+	if err != nil {
+		if _, msg, ok := fieldError(err); ok {
+			return render(c, fiber.StatusConflict, "import.html", page{Title: "导入目录", Me: m, Error: msg, Data: importPage{Unit: *u}})
+		}
+		return err
+	}
+	return c.Redirect("/admin/units/"+u.Code+"?flash=imported", fiber.StatusSeeOther)
+}
