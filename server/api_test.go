@@ -901,6 +901,16 @@ func TestCatalogExport(t *testing.T) {
 	if r.status != 200 || !strings.HasPrefix(string(r.body), "\ufeff序号,领域,一级事项") || strings.Count(string(r.body), "庙首镇") < 10 {
 		t.Errorf("csv: %d %.80q", r.status, r.body)
 	}
+	r = ts.anon().do("GET", "/api/v1/domains/shjz/template.xlsx", nil)
+	tf, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if r.status != 200 || err != nil {
+		t.Fatalf("template: %d %v", r.status, err)
+	}
+	ttitle, _ := tf.GetCellValue("社会救助", "A1")
+	trows, _ := tf.GetRows("社会救助")
+	if !strings.Contains(ttitle, "模板") || len(trows) < 5 {
+		t.Errorf("template title %q, %d rows", ttitle, len(trows))
+	}
 	if r := ts.anon().do("GET", "/api/v1/units/nowhere/catalog.xlsx", nil); r.status != 404 {
 		t.Errorf("unknown unit: %d", r.status)
 	}

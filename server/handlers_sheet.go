@@ -164,3 +164,44 @@ func (ci catalogImporter) Commit(c *fiber.Ctx, unit, token string) (sheet.Plan, 
 	}
 	return v.Plan, err
 }
+
+// handleTemplateExport writes the county's standard template of one domain
+// (for one level, ?level=township|county, both when not given) as .xlsx.
+func (s *server) handleTemplateExport(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	ds, err := s.units.FindDomains(ctx)
+	if err != nil {
+		return err
+	}
+	var domain *catalog.Domain
+	for i := range ds {
+		if ds[i].Code == c.Params("code") {
+			domain = &ds[i]
+		}
+	}
+	if domain == nil {
+		return catalog.Errorf(catalog.ENOTFOUND, "领域“%s”不存在", c.Params("code"))
+	}
+	level := catalog.Level(c.Query("level"))
+	if level != "" && level != catalog.LevelCounty && level != catalog.LevelTownship {
+		return catalog.Invalid("level", "层级应为 county 或 township")
+	}
+	tpls, err := s.items.FindTemplates(ctx, level)
+	if err != nil {
+		return err
+	}
+	var items []catalog.Item
+	for _, t := range tpls {
+		if t.DomainCode == domain.Code {
+			items = append(items, catalog.Item{Columns: t.Columns})
+		}
+	}
+	var buf bytes.Buffer
+	u := catalog.Unit{Name: "标准目录模板："}
+	if err := sheet.ExportXLSX(&buf, u, []catalog.Domain{*domain}, items); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(domain.Name+"领域基层政务公开标准目录模板.xlsx"))
+	return c.Send(buf.Bytes())
+}

@@ -56,6 +56,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/units", s.handleUnitIndex)
 	api.Get("/units/:code", s.handleUnitShow)
 	api.Get("/domains", s.handleDomainIndex)
+	api.Get("/domains/:code/template.xlsx", s.handleTemplateExport)
 	api.Get("/units/:code/items", s.handleItemIndex)
 	api.Get("/units/:code/catalog.xlsx", s.handleCatalogExport("xlsx"))
 	api.Get("/units/:code/catalog.csv", s.handleCatalogExport("csv"))
