@@ -192,3 +192,45 @@ func FuzzParseRows(f *testing.F) {
 		}
 	})
 }
+
+// TestParseReducedVariant: a 主动公开事项目录 as some localities ship it — one
+// header row, no 公开层级 block, 公开范围 instead of 公开对象, the header
+// starting on row 2 under a title, no sheet-name domain but a 领域 column.
+func TestParseReducedVariant(t *testing.T) {
+	f := excelize.NewFile()
+	rows := [][]string{
+		{"某镇主动公开事项目录"},
+		{"序号", "领域", "公开事项", "公开内容", "公开依据", "公开范围", "公开要求"},
+		{"1", "财政资金", "预算公开", "本年度预算及说明", "《预算法》", "全社会", "本级人民代表大会或其常务委员会批准后20日内"},
+		{"2", "社会救助", "低保", "低保对象名单", "《社会救助暂行办法》", "全社会", "按月"},
+	}
+	for r, row := range rows {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	var buf bytes.Buffer
+	f.Write(&buf)
+	got, err := sheet.ParseXLSX(buf.Bytes(), unit, domains)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Errors) != 0 || len(got.Rows) != 2 {
+		t.Fatalf("rows %d errors %v", len(got.Rows), got.Errors)
+	}
+	a, b := got.Rows[0].Columns, got.Rows[1].Columns
+	if a.DomainCode != "czzj" || a.Level1 != "财政资金" || a.Level2 != "预算公开" || a.TimeLimit.Kind != catalog.RuleDays || !a.AtTownship || !a.ToPublic {
+		t.Errorf("row 1 %+v", a)
+	}
+	if b.DomainCode != "shjz" || b.TimeLimit.Period != catalog.PeriodMonthly || strings.Join(b.Channels, ",") != "政府网站" {
+		t.Errorf("row 2 %+v", b)
+	}
+	warned := false
+	for _, w := range got.Warnings {
+		warned = warned || w.Column == "公开范围"
+	}
+	if !warned {
+		t.Errorf("公开范围 not reported: %v", got.Warnings)
+	}
+}

@@ -27,16 +27,18 @@ func findHeader(rows [][]string) (int, bool) {
 			}
 		}
 		if hits >= 2 {
-			sub := false
+			// A sub-header row names at least two sub-columns (一级事项 and
+			// 二级事项, 全社会 and 特定群体 …); a data row may hold one such word.
+			subs := 0
 			if i+1 < len(rows) {
 				for _, c := range rows[i+1] {
 					switch headerField("", clean(c)) {
 					case fLevel1, fLevel2, fLevel3, fToPublic, fToSpecific, fProactive, fOnRequest, fCounty, fTownship:
-						sub = true
+						subs++
 					}
 				}
 			}
-			return i, sub
+			return i, subs >= 2
 		}
 	}
 	return -1, false
