@@ -1,6 +1,10 @@
 package catalog
 
-import "context"
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+)
 
 // Level is a unit's administrative level (公开层级).
 type Level string
@@ -86,6 +90,36 @@ func (u *Unit) Validate() error {
 		return Invalid("kind", "单位类型须为镇、部门或政府办公室")
 	}
 	u.KindName = u.Kind.Name()
+	return u.ValidateFacts()
+}
+
+// ValidateFacts checks the public facts (机构设置) residents read: phone and
+// fax as written in the county, never a personal mobile; e-mail; postcode.
+func (u *Unit) ValidateFacts() error {
+	for _, p := range []*string{&u.Functions, &u.Address, &u.OfficeHours, &u.Phone, &u.Fax, &u.Email, &u.Postcode, &u.Head, &u.FullName} {
+		*p = strings.TrimSpace(*p)
+	}
+	if err := CheckPhone("phone", "联系电话", u.Phone, false); err != nil {
+		return err
+	}
+	if PhoneKind(u.Phone) == "mobile" {
+		return Invalid("phone", "公开的联系电话不能是个人手机号，请填写办公电话")
+	}
+	if err := CheckPhone("fax", "传真", u.Fax, false); err != nil {
+		return err
+	}
+	if err := CheckEmail("email", u.Email); err != nil {
+		return err
+	}
+	if err := CheckPostcode("postcode", u.Postcode); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(u.Functions) > 4000 {
+		return Invalid("functions", "职能不能超过4000字")
+	}
+	if utf8.RuneCountInString(u.OfficeHours) > 200 {
+		return Invalid("office_hours", "办公时间不能超过200字")
+	}
 	return nil
 }
 
@@ -121,6 +155,9 @@ type UnitService interface {
 	FindDomains(ctx context.Context) ([]Domain, error)
 	// CatalogRevision returns the unit's CatalogRev; ENOTFOUND.
 	CatalogRevision(ctx context.Context, code string) (int64, error)
+	// UpdateUnitFacts changes a unit's public facts (机构设置), audited;
+	// EINVALID, ENOTFOUND.
+	UpdateUnitFacts(ctx context.Context, u *Unit, by Actor) error
 	// FindExemptions returns a unit's 未涉及领域说明.
 	FindExemptions(ctx context.Context, unitCode string) ([]Exemption, error)
 	// SetExemption records (or, with an empty reason, removes) that a domain

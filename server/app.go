@@ -19,6 +19,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
 	"gongkai/dbconn"
+	fstore "gongkai/filing/gormstore"
 	"gongkai/rbac"
 	"gongkai/seed"
 	"gongkai/workday"
@@ -37,6 +38,7 @@ type server struct {
 	authz     *rbac.Enforcer
 	calendar  *workday.Calendar
 	calStore  *wdstore.Store
+	filings   *fstore.Store
 	logins    loginGuard
 	itemLists listCache
 	// demoPasswordsExpire is set when the demo data is switched off
@@ -53,7 +55,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate} {
+	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate} {
 		if err := m(db); err != nil {
 			return nil, err
 		}
@@ -64,7 +66,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	cat := gormstore.New(db)
 	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db, gormstore.AuditInTx),
-		authz: en, calendar: workday.New(), calStore: wdstore.New(db), log: log}
+		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log}
 	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
 		return nil, err
 	}
@@ -78,6 +80,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		start := time.Now()
 		sum, err := seed.Demo(ctx, st)
 		if err != nil {
+			return nil, err
+		}
+		if err := seed.Filings(ctx, s.filings); err != nil {
 			return nil, err
 		}
 		log.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond), "units", sum.Units, "items", sum.Items,

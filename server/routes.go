@@ -55,6 +55,11 @@ func (s *server) routes(app *fiber.App) {
 
 	api.Get("/units", s.handleUnitIndex)
 	api.Get("/units/:code", s.handleUnitShow)
+	api.Put("/units/:code", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), s.handleUnitUpdate)
+	api.Get("/units/:code/filings", can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), s.handleFilingIndex)
+	api.Post("/units/:code/filings", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), s.handleFilingCreate)
+	api.Get("/units/:code/filings/consistency", can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), s.handleFilingConsistency)
+	api.Get("/filings/watch", can(rbac.ObjUnit, rbac.ActRead, rbac.County()), s.handleFilingWatch)
 	api.Get("/domains", s.handleDomainIndex)
 	api.Get("/domains/:code/template.xlsx", s.handleTemplateExport)
 	api.Get("/units/:code/items", s.handleItemIndex)

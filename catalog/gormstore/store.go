@@ -83,6 +83,29 @@ func (s *Store) FindUnit(ctx context.Context, code string) (*catalog.Unit, error
 	return &u, nil
 }
 
+// UpdateUnitFacts implements catalog.UnitService.
+func (s *Store) UpdateUnitFacts(ctx context.Context, u *catalog.Unit, by catalog.Actor) error {
+	if err := u.ValidateFacts(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r unitRecord
+		if err := tx.Where("code = ?", u.Code).Take(&r).Error; err != nil {
+			return translate(err, "单位“"+u.Code+"”")
+		}
+		before := r.toUnit()
+		if err := tx.Model(&r).Updates(map[string]any{"full_name": u.FullName, "functions": u.Functions, "address": u.Address, "office_hours": u.OfficeHours,
+			"phone": u.Phone, "fax": u.Fax, "email": u.Email, "postcode": u.Postcode, "head": u.Head}).Error; err != nil {
+			return translate(err, "单位")
+		}
+		if err := tx.Where("code = ?", u.Code).Take(&r).Error; err != nil {
+			return translate(err, "单位")
+		}
+		*u = r.toUnit()
+		return auditChange(tx, by, u.Code, "unit", "update", u.Code, "机构设置", before, *u)
+	})
+}
+
 // CatalogRevision implements catalog.UnitService.
 func (s *Store) CatalogRevision(ctx context.Context, code string) (int64, error) {
 	var r unitRecord

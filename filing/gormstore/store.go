@@ -1,0 +1,139 @@
+// Package gormstore is filing's persistence on gorm.
+package gormstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"gongkai/catalog"
+	"gongkai/filing"
+)
+
+type filingRecord struct {
+	ID         int64  `gorm:"primaryKey"`
+	UnitCode   string `gorm:"size:40;not null;index"`
+	Leader     string `gorm:"type:text"` // JSON Person
+	Publishers string `gorm:"type:text"` // JSON []Person
+	Office     string `gorm:"type:text"` // JSON Office
+	Fax        string `gorm:"size:60"`
+	Email      string `gorm:"size:120"`
+	FiledOn    time.Time
+	Note       string  `gorm:"type:text"`
+	SeedKey    *string `gorm:"size:80;uniqueIndex"`
+	CreatedBy  string  `gorm:"size:80"`
+	CreatedAt  time.Time
+}
+
+func (filingRecord) TableName() string { return "filings" }
+
+func (r filingRecord) toFiling() filing.Filing {
+	f := filing.Filing{ID: r.ID, UnitCode: r.UnitCode, Fax: r.Fax, Email: r.Email, FiledOn: r.FiledOn.In(catalog.Shanghai), Note: r.Note,
+		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
+	_ = json.Unmarshal([]byte(r.Leader), &f.Leader)
+	_ = json.Unmarshal([]byte(r.Publishers), &f.Publishers)
+	_ = json.Unmarshal([]byte(r.Office), &f.Office)
+	return f
+}
+
+// AuditFunc records a write in its transaction (wired by the server).
+type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
+
+// Store implements filing.Service.
+type Store struct {
+	db    *gorm.DB
+	audit AuditFunc
+}
+
+var _ filing.Service = (*Store)(nil)
+
+// New returns a store; audit may be nil in tests of the store alone.
+func New(db *gorm.DB, audit AuditFunc) *Store {
+	if audit == nil {
+		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
+	}
+	return &Store{db: db, audit: audit}
+}
+
+// Migrate creates the table.
+func Migrate(db *gorm.DB) error {
+	if err := db.AutoMigrate(&filingRecord{}); err != nil {
+		return fmt.Errorf("filing gormstore: migrate: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) create(ctx context.Context, f *filing.Filing, seedKey *string, by catalog.Actor) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	leader, _ := json.Marshal(f.Leader)
+	pubs, _ := json.Marshal(f.Publishers)
+	office, _ := json.Marshal(f.Office)
+	r := filingRecord{UnitCode: f.UnitCode, Leader: string(leader), Publishers: string(pubs), Office: string(office), Fax: f.Fax, Email: f.Email,
+		FiledOn: f.FiledOn.UTC(), Note: f.Note, SeedKey: seedKey, CreatedBy: by.Username}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Table("units").Where("code = ?", f.UnitCode).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return catalog.Errorf(catalog.ENOTFOUND, "单位“%s”不存在", f.UnitCode)
+		}
+		if err := tx.Create(&r).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) && seedKey != nil {
+				return nil
+			}
+			return fmt.Errorf("filing gormstore: create: %w", err)
+		}
+		*f = r.toFiling()
+		if seedKey != nil {
+			return nil
+		}
+		return s.audit(tx, by, f.UnitCode, "filing", "create", r.ID, fmt.Sprintf("备案日期%s", f.FiledOn.Format("2006-01-02")), nil, *f)
+	})
+}
+
+// CreateFiling implements filing.Service.
+func (s *Store) CreateFiling(ctx context.Context, f *filing.Filing, by catalog.Actor) error {
+	return s.create(ctx, f, nil, by)
+}
+
+// EnsureFiling stores a demo filing under a seed key unless it exists.
+func (s *Store) EnsureFiling(ctx context.Context, key string, f filing.Filing) error {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&filingRecord{}).Where("seed_key = ?", key).Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	return s.create(ctx, &f, &key, catalog.Actor{Username: "system"})
+}
+
+// FindFilings implements filing.Service.
+func (s *Store) FindFilings(ctx context.Context, unitCode string) ([]filing.Filing, error) {
+	var rs []filingRecord
+	if err := s.db.WithContext(ctx).Where("unit_code = ?", unitCode).Order("filed_on, id").Find(&rs).Error; err != nil {
+		return nil, fmt.Errorf("filing gormstore: find: %w", err)
+	}
+	out := make([]filing.Filing, len(rs))
+	for i, r := range rs {
+		out[i] = r.toFiling()
+	}
+	return out, nil
+}
+
+// AllFilings implements filing.Service.
+func (s *Store) AllFilings(ctx context.Context) (map[string][]filing.Filing, error) {
+	var rs []filingRecord
+	if err := s.db.WithContext(ctx).Order("filed_on, id").Find(&rs).Error; err != nil {
+		return nil, fmt.Errorf("filing gormstore: all: %w", err)
+	}
+	out := map[string][]filing.Filing{}
+	for _, r := range rs {
+		out[r.UnitCode] = append(out[r.UnitCode], r.toFiling())
+	}
+	return out, nil
+}

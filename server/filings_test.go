@@ -1,0 +1,105 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"gongkai/filing"
+)
+
+func TestFilings(t *testing.T) {
+	ts := sharedServer(t)
+	if r := ts.anon().do("GET", "/api/v1/units/suncun/filings", nil); r.status != 401 {
+		t.Errorf("public reads filings: %d", r.status)
+	}
+	var hist []filing.Filing
+	ts.login("suncun-clerk").do("GET", "/api/v1/units/suncun/filings", nil).decode(t, &hist)
+	if len(hist) != 4 {
+		t.Fatalf("孙村镇 has %d filings, want 4", len(hist))
+	}
+	body := map[string]any{"leader": map[string]string{"name": "孙村镇分管负责人", "post": "党委委员", "phone": "0563-8024001"},
+		"publishers": []map[string]string{{"name": "孙村镇信息发布员5", "post": "办事员", "phone": "8024002"}},
+		"office": map[string]string{"name": "党政办", "head": "张三", "phone": "0563-8024003"}, "email": "suncun@example.cn", "filed_on": "2026-11-20"}
+	if r := ts.login("suncun-clerk").do("POST", "/api/v1/units/suncun/filings", body); r.status != 403 {
+		t.Errorf("clerk files: %d", r.status)
+	}
+	if r := ts.login("sanxi-leader").do("POST", "/api/v1/units/suncun/filings", body); r.status != 403 {
+		t.Errorf("other township's leader files: %d", r.status)
+	}
+	leader := ts.login("suncun-leader")
+	bad := map[string]any{}
+	for k, v := range body {
+		bad[k] = v
+	}
+	bad["publishers"] = []map[string]string{{"name": "某某", "phone": "12345"}}
+	if r := leader.do("POST", "/api/v1/units/suncun/filings", bad); r.status != 400 || !strings.Contains(string(r.body), "办公电话") {
+		t.Errorf("bad phone: %d %s", r.status, r.body)
+	}
+	if r := leader.do("POST", "/api/v1/units/suncun/filings", body); r.status != 201 {
+		t.Fatalf("file: %d %s", r.status, r.body)
+	}
+	leader.do("GET", "/api/v1/units/suncun/filings", nil).decode(t, &hist)
+	if len(hist) != 5 || hist[0].Publishers[0].Name != "孙村镇信息发布员1" || hist[4].Publishers[0].Name != "孙村镇信息发布员5" {
+		t.Errorf("history after a new filing: %d", len(hist))
+	}
+
+	// The watch list at the end of 2020: 孙村镇 changed publishers often,
+	// 气象局 never filed.
+	var w []filing.Watch
+	ts.login("admin").do("GET", "/api/v1/filings/watch?at=2020-12-31", nil).decode(t, &w)
+	reasons := map[string]string{}
+	for _, x := range w {
+		reasons[x.UnitCode] = strings.Join(x.Reasons, ",")
+	}
+	if !strings.Contains(reasons["suncun"], "发布员变动频繁") || !strings.Contains(reasons["qixiangju"], "未备案") || reasons["miaoshou"] != "" {
+		t.Errorf("watch list: %v", reasons)
+	}
+	if r := ts.login("miaoshou-clerk").do("GET", "/api/v1/filings/watch", nil); r.status != 403 {
+		t.Errorf("clerk reads the county watch list: %d", r.status)
+	}
+
+	var ms []filing.Mismatch
+	ts.login("admin").do("GET", "/api/v1/units/shujuju/filings/consistency", nil).decode(t, &ms)
+	kinds := map[string]bool{}
+	for _, m := range ms {
+		kinds[m.Kind] = true
+	}
+	if !kinds["filed_without_account"] || !kinds["account_without_filing"] {
+		t.Errorf("consistency of 数据资源局: %+v", ms)
+	}
+}
+
+func TestUnitFacts(t *testing.T) {
+	ts := sharedServer(t)
+	facts := map[string]any{"functions": "负责本镇经济社会事务", "address": "旌德县白地镇白地街1号", "office_hours": "周一至周五 上午8:00—12:00 下午14:30—17:30",
+		"phone": "13812345678", "postcode": "242600"}
+	leader := ts.login("baidi-leader")
+	if r := leader.do("PUT", "/api/v1/units/baidi", facts); r.status != 400 || !strings.Contains(string(r.body), "个人手机号") {
+		t.Errorf("mobile as public phone: %d %s", r.status, r.body)
+	}
+	facts["phone"] = "0563-8888888"
+	facts["postcode"] = "2426"
+	if r := leader.do("PUT", "/api/v1/units/baidi", facts); r.status != 400 || !strings.Contains(string(r.body), `"field":"postcode"`) {
+		t.Errorf("bad postcode: %d %s", r.status, r.body)
+	}
+	facts["postcode"] = "242600"
+	if r := ts.login("baidi-clerk").do("PUT", "/api/v1/units/baidi", facts); r.status != 403 {
+		t.Errorf("clerk edits facts: %d", r.status)
+	}
+	if r := leader.do("PUT", "/api/v1/units/baidi", facts); r.status != 200 {
+		t.Fatalf("leader edits facts: %d %s", r.status, r.body)
+	}
+	var u map[string]any
+	ts.anon().do("GET", "/api/v1/units/baidi", nil).decode(t, &u)
+	if u["address"] != "旌德县白地镇白地街1号" || u["phone"] != "0563-8888888" {
+		t.Errorf("public facts %v", u)
+	}
+	// No public answer carries a personal mobile number.
+	mobile := regexp.MustCompile(`(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)`)
+	for _, path := range []string{"/api/v1/units", "/api/v1/units/shujuju", "/kiosk/units/shujuju", "/kiosk/units/baidi"} {
+		if r := ts.anon().do("GET", path, nil); mobile.Match(r.body) {
+			t.Errorf("%s shows a mobile number", path)
+		}
+	}
+}

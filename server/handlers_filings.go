@@ -1,0 +1,153 @@
+package main
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/filing"
+	"gongkai/rbac"
+)
+
+type unitFactsInput struct {
+	FullName    string `json:"full_name"`
+	Functions   string `json:"functions"`
+	Address     string `json:"address"`
+	OfficeHours string `json:"office_hours"`
+	Phone       string `json:"phone"`
+	Fax         string `json:"fax"`
+	Email       string `json:"email"`
+	Postcode    string `json:"postcode"`
+	Head        string `json:"head"`
+}
+
+// handleUnitUpdate changes a unit's public facts (机构设置).
+func (s *server) handleUnitUpdate(c *fiber.Ctx) error {
+	var in unitFactsInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := s.units.FindUnit(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	if in.FullName != "" {
+		u.FullName = in.FullName
+	}
+	u.Functions, u.Address, u.OfficeHours, u.Phone, u.Fax, u.Email, u.Postcode, u.Head =
+		in.Functions, in.Address, in.OfficeHours, in.Phone, in.Fax, in.Email, in.Postcode, in.Head
+	if err := s.units.UpdateUnitFacts(c.UserContext(), u, actor(c)); err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+type filingInput struct {
+	Leader     filing.Person   `json:"leader"`
+	Publishers []filing.Person `json:"publishers"`
+	Office     filing.Office   `json:"office"`
+	Fax        string          `json:"fax"`
+	Email      string          `json:"email"`
+	FiledOn    string          `json:"filed_on"`
+	Note       string          `json:"note"`
+}
+
+func (s *server) handleFilingIndex(c *fiber.Ctx) error {
+	code := strings.Clone(c.Params("code"))
+	if _, err := s.units.FindUnit(c.UserContext(), code); err != nil {
+		return err
+	}
+	fs, err := s.filings.FindFilings(c.UserContext(), code)
+	if err != nil {
+		return err
+	}
+	if fs == nil {
+		fs = []filing.Filing{}
+	}
+	return c.JSON(fs)
+}
+
+// handleFilingCreate files a new version of a unit's 备案表; the old ones stay.
+func (s *server) handleFilingCreate(c *fiber.Ctx) error {
+	var in filingInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	f := filing.Filing{UnitCode: strings.Clone(c.Params("code")), Leader: in.Leader, Publishers: in.Publishers, Office: in.Office, Fax: in.Fax,
+		Email: in.Email, Note: in.Note, FiledOn: time.Now().In(catalog.Shanghai)}
+	if in.FiledOn != "" {
+		d, err := parseDay("filed_on", "备案日期", in.FiledOn)
+		if err != nil {
+			return err
+		}
+		f.FiledOn = d
+	}
+	if err := s.filings.CreateFiling(c.UserContext(), &f, actor(c)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(f)
+}
+
+// handleFilingWatch lists the units that never filed, filed more than a year
+// ago, or changed publishers twice or more in the year (?at=2020-12-31 to
+// judge at another date).
+func (s *server) handleFilingWatch(c *fiber.Ctx) error {
+	at := time.Now().In(catalog.Shanghai)
+	if v := c.Query("at"); v != "" {
+		d, err := parseDay("at", "日期", v)
+		if err != nil {
+			return err
+		}
+		at = d.Add(24*time.Hour - time.Second)
+	}
+	units, err := s.units.FindUnits(c.UserContext())
+	if err != nil {
+		return err
+	}
+	all, err := s.filings.AllFilings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	w := filing.WatchList(units, all, at)
+	if w == nil {
+		w = []filing.Watch{}
+	}
+	return c.JSON(w)
+}
+
+// handleFilingConsistency compares a unit's current filing with its accounts.
+func (s *server) handleFilingConsistency(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	code := strings.Clone(c.Params("code"))
+	fs, err := s.filings.FindFilings(ctx, code)
+	if err != nil {
+		return err
+	}
+	var current *filing.Filing
+	if len(fs) > 0 {
+		current = &fs[len(fs)-1]
+	}
+	users, err := s.accounts.FindUsers(ctx)
+	if err != nil {
+		return err
+	}
+	var accounts []filing.Account
+	for _, u := range users {
+		gs, err := s.authz.GrantsOf(u.ID)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			if g.Unit == code && (g.Role == rbac.RoleClerk || g.Role == rbac.RoleLeader) {
+				accounts = append(accounts, filing.Account{Username: u.Username, DisplayName: u.DisplayName, Disabled: u.Disabled, Role: string(g.Role)})
+			}
+		}
+	}
+	ms := filing.Consistency(current, accounts)
+	if ms == nil {
+		ms = []filing.Mismatch{}
+	}
+	return c.JSON(ms)
+}
