@@ -20,7 +20,7 @@ func TestFilings(t *testing.T) {
 	}
 	body := map[string]any{"leader": map[string]string{"name": "孙村镇分管负责人", "post": "党委委员", "phone": "0563-8024001"},
 		"publishers": []map[string]string{{"name": "孙村镇信息发布员5", "post": "办事员", "phone": "8024002"}},
-		"office": map[string]string{"name": "党政办", "head": "张三", "phone": "0563-8024003"}, "email": "suncun@example.cn", "filed_on": "2026-11-20"}
+		"office":     map[string]string{"name": "党政办", "head": "张三", "phone": "0563-8024003"}, "email": "suncun@example.cn", "filed_on": "2026-11-20"}
 	if r := ts.login("suncun-clerk").do("POST", "/api/v1/units/suncun/filings", body); r.status != 403 {
 		t.Errorf("clerk files: %d", r.status)
 	}
