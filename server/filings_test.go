@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"gongkai/filing"
 )
@@ -59,6 +62,18 @@ func TestFilings(t *testing.T) {
 		t.Errorf("clerk reads the county watch list: %d", r.status)
 	}
 
+	r := ts.login("admin").do("GET", "/api/v1/directory.xlsx", nil)
+	df, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if r.status != 200 || err != nil {
+		t.Fatalf("directory: %d %v", r.status, err)
+	}
+	drows, _ := df.GetRows("政务公开机构人员名录")
+	if len(drows) != 2+39 || drows[1][0] != "序号" || !strings.Contains(strings.Join(drows[2+32], ","), "曹孝丽") {
+		t.Errorf("directory rows %d", len(drows))
+	}
+	if r := ts.anon().do("GET", "/api/v1/directory.xlsx", nil); r.status != 401 {
+		t.Errorf("public directory with staff phones: %d", r.status)
+	}
 	var ms []filing.Mismatch
 	ts.login("admin").do("GET", "/api/v1/units/shujuju/filings/consistency", nil).decode(t, &ms)
 	kinds := map[string]bool{}

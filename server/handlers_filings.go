@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
+	"gongkai/catalog/sheet"
 	"gongkai/filing"
 	"gongkai/rbac"
 )
@@ -150,4 +153,46 @@ func (s *server) handleFilingConsistency(c *fiber.Ctx) error {
 		ms = []filing.Mismatch{}
 	}
 	return c.JSON(ms)
+}
+
+// filingSummary renders a filing's people on one line each for the directory.
+func filingSummary(f filing.Filing) (leader, pubs, office string) {
+	person := func(p filing.Person) string { return strings.TrimSpace(p.Name + " " + p.Post + " " + p.Phone) }
+	leader = person(f.Leader)
+	var ps []string
+	for _, p := range f.Publishers {
+		ps = append(ps, person(p))
+	}
+	office = strings.TrimSpace(f.Office.Name + " " + f.Office.Head + " " + f.Office.Phone)
+	return leader, strings.Join(ps, "；"), office
+}
+
+// handleDirectoryExport writes every unit with its current filing as .xlsx
+// (staff only: the filing holds office phones of people).
+func (s *server) handleDirectoryExport(c *fiber.Ctx) error {
+	units, err := s.units.FindUnits(c.UserContext())
+	if err != nil {
+		return err
+	}
+	all, err := s.filings.AllFilings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var rows []sheet.DirectoryRow
+	for _, u := range units {
+		r := sheet.DirectoryRow{Unit: u}
+		if fs := all[u.Code]; len(fs) > 0 {
+			cur := fs[len(fs)-1]
+			r.FiledOn = cur.FiledOn.Format("2006-01-02")
+			r.Leader, r.Publishers, r.Office = filingSummary(cur)
+		}
+		rows = append(rows, r)
+	}
+	var buf bytes.Buffer
+	if err := sheet.ExportDirectory(&buf, rows); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape("政务公开机构人员名录.xlsx"))
+	return c.Send(buf.Bytes())
 }

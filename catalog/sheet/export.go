@@ -289,3 +289,60 @@ func ExportCSV(w io.Writer, domains []catalog.Domain, items []catalog.Item) erro
 	cw.Flush()
 	return cw.Error()
 }
+
+// DirectoryRow is a unit with its current filing, for the directory sheet.
+type DirectoryRow struct {
+	Unit       catalog.Unit
+	FiledOn    string
+	Leader     string // 姓名 职务 电话
+	Publishers string
+	Office     string
+}
+
+// DirectoryHeader is the header of the unit directory sheet.
+var DirectoryHeader = []string{"序号", "单位", "全称", "层级", "办公地址", "办公时间", "联系电话", "传真", "电子邮箱", "邮政编码", "负责人",
+	"备案日期", "分管负责人", "信息发布员", "内设机构"}
+
+// ExportDirectory writes the unit directory with each unit's current filing
+// as one sheet, A4 landscape, header frozen and repeated.
+func ExportDirectory(w io.Writer, rows []DirectoryRow) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	name := "政务公开机构人员名录"
+	if err := f.SetSheetName("Sheet1", name); err != nil {
+		return err
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	last := col(len(DirectoryHeader) - 1)
+	f.SetCellValue(name, "A1", "旌德县政务公开机构人员名录")
+	f.MergeCell(name, "A1", last+"1")
+	f.SetCellStyle(name, "A1", last+"1", st.title)
+	for i, h := range DirectoryHeader {
+		f.SetCellValue(name, col(i)+"2", h)
+	}
+	f.SetCellStyle(name, "A2", last+"2", st.head)
+	for n, r := range rows {
+		u := r.Unit
+		vals := []string{u.Name, u.FullName, u.Level.Name(), u.Address, u.OfficeHours, u.Phone, u.Fax, u.Email, u.Postcode, u.Head,
+			r.FiledOn, r.Leader, r.Publishers, r.Office}
+		row := fmt.Sprint(n + 3)
+		f.SetCellValue(name, "A"+row, n+1)
+		for i, v := range vals {
+			f.SetCellValue(name, col(i+1)+row, Neutralise(v))
+		}
+	}
+	if len(rows) > 0 {
+		f.SetCellStyle(name, "A3", last+fmt.Sprint(len(rows)+2), st.cell)
+	}
+	for i, wdt := range []float64{6, 14, 24, 6, 24, 24, 14, 14, 18, 8, 10, 11, 24, 24, 24} {
+		f.SetColWidth(name, col(i), col(i), wdt)
+	}
+	f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+	size, landscape := 9, "landscape"
+	f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &size, Orientation: &landscape})
+	f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + name + "'!$2:$2", Scope: name})
+	return f.Write(w)
+}
