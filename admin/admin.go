@@ -16,6 +16,7 @@ import (
 
 	"gongkai/account"
 	"gongkai/catalog"
+	"gongkai/filing"
 	"gongkai/rbac"
 )
 
@@ -35,6 +36,10 @@ type Deps struct {
 	Audit    AuditReader
 	Admins   AccountAdmin
 	Import   Importer
+	Filings  filing.Service
+	// UnitAccounts lists a unit's clerk and leader accounts, for the
+	// consistency of its filing.
+	UnitAccounts UnitAccountsFunc
 	// RectifyDue gives the rectification due date of a takedown made today.
 	RectifyDue func(now time.Time) (time.Time, error)
 	// SignIn checks the credentials and opens a session (throttle, lock and
@@ -72,6 +77,13 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"stepName":  catalog.StepName,
 	"join":      strings.Join,
 	"hasPrefix": strings.HasPrefix,
+	"seq": func(n int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = i
+		}
+		return s
+	},
 }).ParseFS(templateFS, "templates/*.html"))
 
 // me is the signed-in person and what they may do where.

@@ -28,6 +28,10 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/users/:id/disabled", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), h.handleUserDisable)
 	r.Post("/users/:id/password", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), h.handleUserReset)
 	r.Post("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), h.handleGrant)
+	r.Get("/units/:code/filings", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), h.handleFilings)
+	r.Post("/units/:code/filings", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), h.handleFilingCreate)
+	r.Get("/filings/watch", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, rbac.County()), h.handleWatch)
+	r.Get("/filings/:id/print", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, h.filingUnit), h.handleFilingPrint)
 	r.Get("/audit", h.signedIn, can(rbac.ObjAudit, rbac.ActRead, rbac.County()), h.handleAudit)
 	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
 

@@ -215,4 +215,6 @@ type Service interface {
 	FindFilings(ctx context.Context, unitCode string) ([]Filing, error)
 	// AllFilings returns every unit's filings, oldest first.
 	AllFilings(ctx context.Context) (map[string][]Filing, error)
+	// FindFiling returns one filing; ENOTFOUND.
+	FindFiling(ctx context.Context, id int64) (*Filing, error)
 }

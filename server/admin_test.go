@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"gongkai/filing"
 )
 
 // TestAdminPagesRender renders every back-office page once and checks the
@@ -182,5 +184,44 @@ func TestAdminUsersPage(t *testing.T) {
 	}
 	if r := ts.login("admin").do("GET", "/admin/users", nil); r.status != 403 {
 		t.Errorf("business admin opens accounts: %d", r.status)
+	}
+}
+
+func TestAdminFilings(t *testing.T) {
+	ts := sharedServer(t)
+	leader := ts.login("yucun-leader")
+	r := leader.do("GET", "/admin/units/yucun/filings", nil)
+	if r.status != 200 || !strings.Contains(string(r.body), "备案历史") || !strings.Contains(string(r.body), "新的备案") {
+		t.Fatalf("filings page: %d", r.status)
+	}
+	form := func(v url.Values) response {
+		req := httptest.NewRequest("POST", "/admin/units/yucun/filings", strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return leader.send(req)
+	}
+	v := url.Values{"leader_name": {"俞村镇副镇长"}, "leader_post": {"副镇长"}, "leader_phone": {"0563-8099001"},
+		"pub_name_0": {"俞村镇新发布员"}, "pub_post_0": {"办事员"}, "pub_phone_0": {"not-a-phone"}, "filed_on": {"2026-11-25"}}
+	if r := form(v); r.status != 400 || !strings.Contains(string(r.body), "格式不正确") || !strings.Contains(string(r.body), "俞村镇新发布员") {
+		t.Errorf("bad phone: %d", r.status)
+	}
+	v.Set("pub_phone_0", "0563-8099002")
+	if r := form(v); r.status != 303 {
+		t.Fatalf("file: %d %s", r.status, r.body)
+	}
+	var hist []filing.Filing
+	leader.do("GET", "/api/v1/units/yucun/filings", nil).decode(t, &hist)
+	if len(hist) != 2 || hist[1].Publishers[0].Name != "俞村镇新发布员" {
+		t.Fatalf("history %+v", hist)
+	}
+	p := leader.do("GET", "/admin/filings/"+itoa(hist[0].ID)+"/print", nil)
+	if p.status != 200 || !strings.Contains(string(p.body), "政务公开机构人员备案表") || !strings.Contains(string(p.body), "公章") || !strings.Contains(string(p.body), "2020年9月24日") {
+		t.Errorf("print of the old filing: %d", p.status)
+	}
+	if r := ts.login("sanxi-clerk").do("GET", "/admin/units/yucun/filings", nil); r.status != 403 {
+		t.Errorf("other township's filings: %d", r.status)
+	}
+	w := ts.login("admin").do("GET", "/admin/filings/watch?at=2020-12-31", nil)
+	if w.status != 200 || !strings.Contains(string(w.body), "孙村镇") || !strings.Contains(string(w.body), "发布员变动频繁") || !strings.Contains(string(w.body), "未备案") {
+		t.Errorf("watch page: %d", w.status)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"net/url"
 	"strings"
 	"time"
@@ -120,6 +121,28 @@ func (s *server) handleFilingWatch(c *fiber.Ctx) error {
 	return c.JSON(w)
 }
 
+// unitAccounts lists the clerk and leader accounts of a unit, for the
+// consistency check of its filing.
+func (s *server) unitAccounts(ctx context.Context, code string) ([]filing.Account, error) {
+	users, err := s.accounts.FindUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var accounts []filing.Account
+	for _, u := range users {
+		gs, err := s.authz.GrantsOf(u.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gs {
+			if g.Unit == code && (g.Role == rbac.RoleClerk || g.Role == rbac.RoleLeader) {
+				accounts = append(accounts, filing.Account{Username: u.Username, DisplayName: u.DisplayName, Disabled: u.Disabled, Role: string(g.Role)})
+			}
+		}
+	}
+	return accounts, nil
+}
+
 // handleFilingConsistency compares a unit's current filing with its accounts.
 func (s *server) handleFilingConsistency(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -132,21 +155,9 @@ func (s *server) handleFilingConsistency(c *fiber.Ctx) error {
 	if len(fs) > 0 {
 		current = &fs[len(fs)-1]
 	}
-	users, err := s.accounts.FindUsers(ctx)
+	accounts, err := s.unitAccounts(ctx, code)
 	if err != nil {
 		return err
-	}
-	var accounts []filing.Account
-	for _, u := range users {
-		gs, err := s.authz.GrantsOf(u.ID)
-		if err != nil {
-			return err
-		}
-		for _, g := range gs {
-			if g.Unit == code && (g.Role == rbac.RoleClerk || g.Role == rbac.RoleLeader) {
-				accounts = append(accounts, filing.Account{Username: u.Username, DisplayName: u.DisplayName, Disabled: u.Disabled, Role: string(g.Role)})
-			}
-		}
 	}
 	ms := filing.Consistency(current, accounts)
 	if ms == nil {

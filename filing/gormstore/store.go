@@ -137,3 +137,16 @@ func (s *Store) AllFilings(ctx context.Context) (map[string][]filing.Filing, err
 	}
 	return out, nil
 }
+
+// FindFiling implements filing.Service.
+func (s *Store) FindFiling(ctx context.Context, id int64) (*filing.Filing, error) {
+	var r filingRecord
+	if err := s.db.WithContext(ctx).Take(&r, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "备案记录不存在")
+		}
+		return nil, fmt.Errorf("filing gormstore: find: %w", err)
+	}
+	f := r.toFiling()
+	return &f, nil
+}
