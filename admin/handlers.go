@@ -228,9 +228,11 @@ type itemRow struct {
 }
 
 type unitPage struct {
-	Unit     catalog.Unit
-	Rows     []itemRow
-	CanWrite bool
+	Unit      catalog.Unit
+	Rows      []itemRow
+	CanWrite  bool
+	CanFacts  bool // may edit the public facts (leader of the unit, admin)
+	FactField string
 }
 
 func (h handler) handleUnit(c *fiber.Ctx) error {
@@ -247,15 +249,12 @@ func (h handler) handleUnit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := unitPage{Unit: *u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite)}
+	p := unitPage{Unit: *u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite), CanFacts: h.can(m, u.Code, rbac.ObjUnit, rbac.ActWrite)}
 	now := h.now()
 	for _, it := range items {
 		p.Rows = append(p.Rows, itemRow{it, it.FreshnessAt(now)})
 	}
-	flash := ""
-	if c.Query("flash") == "imported" {
-		flash = "目录已导入，修改记入各事项的历史。"
-	}
+	flash := map[string]string{"imported": "目录已导入，修改记入各事项的历史。", "facts": "机构设置已保存。"}[c.Query("flash")]
 	return render(c, 200, "unit.html", page{Title: u.Name + "公开目录", Me: m, Flash: flash, Data: p})
 }
 
@@ -305,3 +304,33 @@ func (f pubForm) parse(itemID int64, now time.Time) (catalog.Publication, error)
 }
 
 func asFiberError(err error, fe **fiber.Error) bool { return errors.As(err, fe) }
+
+// handleUnitFacts saves a unit's public facts (机构设置) from the unit page.
+func (h handler) handleUnitFacts(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	u, err := h.Units.FindUnit(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	u.Functions, u.Address, u.OfficeHours = c.FormValue("functions"), c.FormValue("address"), c.FormValue("office_hours")
+	u.Phone, u.Fax, u.Email, u.Postcode, u.Head = c.FormValue("phone"), c.FormValue("fax"), c.FormValue("email"), c.FormValue("postcode"), c.FormValue("head")
+	if err := h.Units.UpdateUnitFacts(c.UserContext(), u, actorOf(c)); err != nil {
+		field, msg, ok := fieldError(err)
+		if !ok {
+			return err
+		}
+		items, err2 := h.Items.FindItems(c.UserContext(), catalog.ItemFilter{UnitCode: u.Code})
+		if err2 != nil {
+			return err2
+		}
+		p := unitPage{Unit: *u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite), CanFacts: true, FactField: field}
+		for _, it := range items {
+			p.Rows = append(p.Rows, itemRow{it, it.FreshnessAt(h.now())})
+		}
+		return render(c, fiber.StatusBadRequest, "unit.html", page{Title: u.Name + "公开目录", Me: m, Error: msg, Data: p})
+	}
+	return c.Redirect("/admin/units/"+u.Code+"?flash=facts", fiber.StatusSeeOther)
+}

@@ -225,3 +225,30 @@ func TestAdminFilings(t *testing.T) {
 		t.Errorf("watch page: %d", w.status)
 	}
 }
+
+func TestAdminUnitFacts(t *testing.T) {
+	ts := sharedServer(t)
+	leader := ts.login("xinglong-leader")
+	if r := leader.do("GET", "/admin/units/xinglong", nil); !strings.Contains(string(r.body), "机构设置（公众可见）") {
+		t.Fatal("facts form missing for the leader")
+	}
+	if r := ts.login("xinglong-clerk").do("GET", "/admin/units/xinglong", nil); strings.Contains(string(r.body), "保存机构设置") {
+		t.Error("facts form offered to the clerk")
+	}
+	post := func(v url.Values) response {
+		req := httptest.NewRequest("POST", "/admin/units/xinglong/facts", strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return leader.send(req)
+	}
+	v := url.Values{"address": {"兴隆镇政府大楼"}, "phone": {"13912345678"}}
+	if r := post(v); r.status != 400 || !strings.Contains(string(r.body), "个人手机号") || !strings.Contains(string(r.body), "兴隆镇政府大楼") {
+		t.Errorf("mobile refused: %d", r.status)
+	}
+	v.Set("phone", "0563-8300000")
+	if r := post(v); r.status != 303 {
+		t.Errorf("save: %d", r.status)
+	}
+	if r := ts.anon().do("GET", "/kiosk/units/xinglong", nil); !strings.Contains(string(r.body), "兴隆镇政府大楼") || !strings.Contains(string(r.body), "0563-8300000") {
+		t.Error("kiosk does not show the new facts")
+	}
+}
