@@ -196,3 +196,53 @@ func TestBackOfficeStory(t *testing.T) {
 	}
 	t.Logf("screenshots in %s", shots)
 }
+
+// TestFilingInBrowser: a leader files a new record; the old one stays in the
+// history and prints.
+func TestFilingInBrowser(t *testing.T) {
+	ts := sharedServer(t)
+	ctx, base := browser(t, ts)
+	must := func(err error, what string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	must(chromedp.Do(ctx,
+		chromedp.Navigate(base+"/admin/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "yunle-leader"),
+		chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
+		chromedp.Click(chromedp.CSS("form.stack button")),
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`)),
+		chromedp.Navigate(base+"/admin/units/yunle/filings"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="pub_name_0"]`)),
+		chromedp.Clear(chromedp.CSS(`input[name="pub_name_0"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="pub_name_0"]`), "云乐镇新任发布员"),
+		chromedp.Click(chromedp.Search(`//button[normalize-space(.)="备案"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//div[@class="flash" and contains(., "已备案")]`)),
+	), "file a new record")
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("table")[1].querySelectorAll("tr").length - 1`))
+	must(err, "count history")
+	if rows != 2 {
+		t.Errorf("history has %d rows, want the old and the new", rows)
+	}
+	cur, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table.meta")))
+	must(err, "current")
+	if !strings.Contains(cur, "云乐镇新任发布员") {
+		t.Errorf("current filing: %q", cur)
+	}
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.Search(`(//table)[2]//tr[2]//a[normalize-space(.)="打印"]`)),
+		chromedp.WaitVisible(chromedp.CSS("body.print h1"))), "print the old record")
+	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	must(err, "print title")
+	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	must(err, "print body")
+	if !strings.Contains(h1, "政务公开机构人员备案表") || !strings.Contains(body, "云乐镇信息专管员") || !strings.Contains(body, "单位盖章") {
+		t.Errorf("print view: %q", body)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	must(err, "screenshot")
+	os.MkdirAll(filepath.Join("..", "artifacts", "screens"), 0o755)
+	must(os.WriteFile(filepath.Join("..", "artifacts", "screens", "filing-print.png"), png, 0o644), "save")
+}
