@@ -52,3 +52,12 @@ func ErrorMessage(err error) string {
 	}
 	return "系统内部错误"
 }
+
+// ErrorField returns the field a coded error names, if any.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}

@@ -174,3 +174,25 @@ func TestFreshness(t *testing.T) {
 		}
 	}
 }
+
+func TestParseHours(t *testing.T) {
+	for in, want := range map[string]string{
+		"周一至周五 上午8:00—12:00 下午14:30-17:30": "周一至周五 8:00—12:00、14:30—17:30",
+		"星期一到星期五 8：00－12：00，14：30～17：30":   "周一至周五 8:00—12:00、14:30—17:30",
+		"周六 9:00-11:30": "周六 9:00—11:30",
+	} {
+		h, err := catalog.ParseHours(in)
+		if err != nil || h.String() != want {
+			t.Errorf("ParseHours(%q) = %q, %v; want %q", in, h.String(), err, want)
+		}
+	}
+	for _, bad := range []string{"上班时间", "周一至周五", "周五至周一 8:00-12:00", "周一至周五 12:00-8:00", "周一 25:00-26:00"} {
+		if _, err := catalog.ParseHours(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	u := catalog.Unit{Code: "x", Name: "x", Level: catalog.LevelCounty, Kind: catalog.KindDepartment, OfficeHours: "随时"}
+	if err := u.Validate(); catalog.ErrorField(err) != "office_hours" {
+		t.Errorf("bad hours on a unit: %v", err)
+	}
+}

@@ -63,9 +63,18 @@ type Unit struct {
 	Postcode    string `json:"postcode,omitempty"`
 	Head        string `json:"head,omitempty"` // 负责人
 	SortOrder   int    `json:"sort_order"`
+	// OfficeHoursText is OfficeHours rendered the same way for every unit.
+	OfficeHoursText string `json:"office_hours_text,omitempty"`
 	// CatalogRev changes whenever the unit's catalogue or publications do;
 	// readers use it to cache.
 	CatalogRev int64 `json:"catalog_revision"`
+}
+
+// RenderHours fills OfficeHoursText from OfficeHours when it parses.
+func (u *Unit) RenderHours() {
+	if h, err := ParseHours(u.OfficeHours); err == nil {
+		u.OfficeHoursText = h.String()
+	}
 }
 
 // Validate checks a unit before it is stored.
@@ -119,6 +128,11 @@ func (u *Unit) ValidateFacts() error {
 	}
 	if utf8.RuneCountInString(u.OfficeHours) > 200 {
 		return Invalid("office_hours", "办公时间不能超过200字")
+	}
+	if u.OfficeHours != "" {
+		if _, err := ParseHours(u.OfficeHours); err != nil {
+			return Invalid("office_hours", "办公时间无法识别：%v（如“周一至周五 上午8:00—12:00 下午14:30—17:30”）", err)
+		}
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func TestKioskPagesRender(t *testing.T) {
 	}
 	for path, wants := range map[string][]string{
 		"/kiosk/":                                 {"庙首镇", "财政局", "各镇人民政府"},
-		"/kiosk/units/zhengfuban":                 {"旌德县政务新区1号楼", "周一至周五", "公开目录"},
+		"/kiosk/units/zhengfuban":                 {"旌德县政务新区1号楼", "周一至周五 8:00—12:00、14:30—17:30", "公开目录"},
 		"/kiosk/units/miaoshou":                   {item.Level2, "公开目录"},
 		"/kiosk/items/" + itoa(withPubs.ID):       {withPubs.Level2, "应当公开什么", html.EscapeString(pubs[0].Title)},
 		"/kiosk/publications/" + itoa(pubs[0].ID): {pubs[0].IndexNo, "发布机构", "主题分类", "生成日期", "浏览次数"},

@@ -37,6 +37,7 @@ func (r unitRecord) toUnit() catalog.Unit {
 		Functions: r.Functions, Address: r.Address, OfficeHours: r.OfficeHours, Phone: r.Phone, Fax: r.Fax, Email: r.Email,
 		Postcode: r.Postcode, Head: r.Head, SortOrder: r.SortOrder, CatalogRev: r.CatalogRev}
 	u.KindName = u.Kind.Name()
+	u.RenderHours()
 	return u
 }
 
