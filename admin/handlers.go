@@ -315,7 +315,7 @@ func (h handler) handleUnitFacts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u.Functions, u.Address, u.OfficeHours = c.FormValue("functions"), c.FormValue("address"), c.FormValue("office_hours")
+	u.Functions, u.Offices, u.Address, u.OfficeHours = c.FormValue("functions"), c.FormValue("offices"), c.FormValue("address"), c.FormValue("office_hours")
 	u.Phone, u.Fax, u.Email, u.Postcode, u.Head = c.FormValue("phone"), c.FormValue("fax"), c.FormValue("email"), c.FormValue("postcode"), c.FormValue("head")
 	if err := h.Units.UpdateUnitFacts(c.UserContext(), u, actorOf(c)); err != nil {
 		field, msg, ok := fieldError(err)

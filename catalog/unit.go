@@ -47,14 +47,17 @@ func (k Kind) Name() string {
 // Unit (单位) is a township government, a county department or the county
 // government office, with its public facts (机构设置).
 type Unit struct {
-	ID          int64  `json:"-"`
-	Code        string `json:"code"` // stable, ASCII; the 索引号 prefix and Casbin domain
-	Name        string `json:"name"` // as the county's lists name it: 庙首镇, 财政局
-	FullName    string `json:"full_name"`
-	Level       Level  `json:"level"`
-	Kind        Kind   `json:"kind"`
-	KindName    string `json:"kind_name"`
-	Functions   string `json:"functions,omitempty"` // 职能
+	ID        int64  `json:"-"`
+	Code      string `json:"code"` // stable, ASCII; the 索引号 prefix and Casbin domain
+	Name      string `json:"name"` // as the county's lists name it: 庙首镇, 财政局
+	FullName  string `json:"full_name"`
+	Level     Level  `json:"level"`
+	Kind      Kind   `json:"kind"`
+	KindName  string `json:"kind_name"`
+	Functions string `json:"functions,omitempty"` // 职能
+	// Offices lists the internal offices (内设机构), one per line: name and
+	// what it does or its office phone.
+	Offices     string `json:"offices,omitempty"`
 	Address     string `json:"address,omitempty"`
 	OfficeHours string `json:"office_hours,omitempty"`
 	Phone       string `json:"phone,omitempty"`
@@ -68,6 +71,17 @@ type Unit struct {
 	// CatalogRev changes whenever the unit's catalogue or publications do;
 	// readers use it to cache.
 	CatalogRev int64 `json:"catalog_revision"`
+}
+
+// OfficeList splits Offices into its lines.
+func (u Unit) OfficeList() []string {
+	var out []string
+	for _, l := range strings.Split(u.Offices, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // RenderHours fills OfficeHoursText from OfficeHours when it parses.
@@ -105,7 +119,7 @@ func (u *Unit) Validate() error {
 // ValidateFacts checks the public facts (机构设置) residents read: phone and
 // fax as written in the county, never a personal mobile; e-mail; postcode.
 func (u *Unit) ValidateFacts() error {
-	for _, p := range []*string{&u.Functions, &u.Address, &u.OfficeHours, &u.Phone, &u.Fax, &u.Email, &u.Postcode, &u.Head, &u.FullName} {
+	for _, p := range []*string{&u.Functions, &u.Offices, &u.Address, &u.OfficeHours, &u.Phone, &u.Fax, &u.Email, &u.Postcode, &u.Head, &u.FullName} {
 		*p = strings.TrimSpace(*p)
 	}
 	if err := CheckPhone("phone", "联系电话", u.Phone, false); err != nil {
@@ -122,6 +136,16 @@ func (u *Unit) ValidateFacts() error {
 	}
 	if err := CheckPostcode("postcode", u.Postcode); err != nil {
 		return err
+	}
+	if utf8.RuneCountInString(u.Offices) > 4000 {
+		return Invalid("offices", "内设机构不能超过4000字")
+	}
+	for _, line := range strings.Split(u.Offices, "\n") {
+		for _, tok := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '，' || r == ',' || r == '：' || r == ':' }) {
+			if PhoneKind(tok) == "mobile" {
+				return Invalid("offices", "内设机构的电话不能是个人手机号：%s", tok)
+			}
+		}
 	}
 	if utf8.RuneCountInString(u.Functions) > 4000 {
 		return Invalid("functions", "职能不能超过4000字")

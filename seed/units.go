@@ -72,6 +72,7 @@ func Units() []catalog.Unit {
 			u.Phone = "0563-8024390"
 			u.Fax = "0563-8026519"
 			u.Postcode = "242600"
+			u.Offices = "政务公开股：负责组织协调和监督全县政务信息公开，办公电话8024390"
 		case "shujuju":
 			// From its 政务公开机构人员备案表 (2020-09-24).
 			u.Phone = "0563-8601720"

@@ -240,7 +240,7 @@ func TestAdminUnitFacts(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		return leader.send(req)
 	}
-	v := url.Values{"address": {"兴隆镇政府大楼"}, "phone": {"13912345678"}}
+	v := url.Values{"address": {"兴隆镇政府大楼"}, "phone": {"13912345678"}, "offices": {"党政办公室 0563-8300001\n经济发展办公室"}}
 	if r := post(v); r.status != 400 || !strings.Contains(string(r.body), "个人手机号") || !strings.Contains(string(r.body), "兴隆镇政府大楼") {
 		t.Errorf("mobile refused: %d", r.status)
 	}
@@ -248,7 +248,8 @@ func TestAdminUnitFacts(t *testing.T) {
 	if r := post(v); r.status != 303 {
 		t.Errorf("save: %d", r.status)
 	}
-	if r := ts.anon().do("GET", "/kiosk/units/xinglong", nil); !strings.Contains(string(r.body), "兴隆镇政府大楼") || !strings.Contains(string(r.body), "0563-8300000") {
+	if r := ts.anon().do("GET", "/kiosk/units/xinglong", nil); !strings.Contains(string(r.body), "兴隆镇政府大楼") || !strings.Contains(string(r.body), "0563-8300000") ||
+		!strings.Contains(string(r.body), "<li>经济发展办公室</li>") {
 		t.Error("kiosk does not show the new facts")
 	}
 }

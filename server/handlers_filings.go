@@ -18,6 +18,7 @@ import (
 type unitFactsInput struct {
 	FullName    string `json:"full_name"`
 	Functions   string `json:"functions"`
+	Offices     string `json:"offices"`
 	Address     string `json:"address"`
 	OfficeHours string `json:"office_hours"`
 	Phone       string `json:"phone"`
@@ -40,8 +41,8 @@ func (s *server) handleUnitUpdate(c *fiber.Ctx) error {
 	if in.FullName != "" {
 		u.FullName = in.FullName
 	}
-	u.Functions, u.Address, u.OfficeHours, u.Phone, u.Fax, u.Email, u.Postcode, u.Head =
-		in.Functions, in.Address, in.OfficeHours, in.Phone, in.Fax, in.Email, in.Postcode, in.Head
+	u.Functions, u.Offices, u.Address, u.OfficeHours, u.Phone, u.Fax, u.Email, u.Postcode, u.Head =
+		in.Functions, in.Offices, in.Address, in.OfficeHours, in.Phone, in.Fax, in.Email, in.Postcode, in.Head
 	if err := s.units.UpdateUnitFacts(c.UserContext(), u, actor(c)); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ type unitRecord struct {
 	Level       string `gorm:"size:16;not null"`
 	Kind        string `gorm:"size:16;not null"`
 	Functions   string `gorm:"type:text"`
+	Offices     string `gorm:"type:text"`
 	Address     string `gorm:"size:200"`
 	OfficeHours string `gorm:"size:200"`
 	Phone       string `gorm:"size:60"`
@@ -34,7 +35,7 @@ func (unitRecord) TableName() string { return "units" }
 
 func (r unitRecord) toUnit() catalog.Unit {
 	u := catalog.Unit{ID: r.ID, Code: r.Code, Name: r.Name, FullName: r.FullName, Level: catalog.Level(r.Level), Kind: catalog.Kind(r.Kind),
-		Functions: r.Functions, Address: r.Address, OfficeHours: r.OfficeHours, Phone: r.Phone, Fax: r.Fax, Email: r.Email,
+		Functions: r.Functions, Offices: r.Offices, Address: r.Address, OfficeHours: r.OfficeHours, Phone: r.Phone, Fax: r.Fax, Email: r.Email,
 		Postcode: r.Postcode, Head: r.Head, SortOrder: r.SortOrder, CatalogRev: r.CatalogRev}
 	u.KindName = u.Kind.Name()
 	u.RenderHours()
@@ -43,7 +44,7 @@ func (r unitRecord) toUnit() catalog.Unit {
 
 func fromUnit(u catalog.Unit) unitRecord {
 	return unitRecord{ID: u.ID, Code: u.Code, Name: u.Name, FullName: u.FullName, Level: string(u.Level), Kind: string(u.Kind),
-		Functions: u.Functions, Address: u.Address, OfficeHours: u.OfficeHours, Phone: u.Phone, Fax: u.Fax, Email: u.Email,
+		Functions: u.Functions, Offices: u.Offices, Address: u.Address, OfficeHours: u.OfficeHours, Phone: u.Phone, Fax: u.Fax, Email: u.Email,
 		Postcode: u.Postcode, Head: u.Head, SortOrder: u.SortOrder}
 }
 

@@ -94,7 +94,7 @@ func (s *Store) UpdateUnitFacts(ctx context.Context, u *catalog.Unit, by catalog
 			return translate(err, "单位“"+u.Code+"”")
 		}
 		before := r.toUnit()
-		if err := tx.Model(&r).Updates(map[string]any{"full_name": u.FullName, "functions": u.Functions, "address": u.Address, "office_hours": u.OfficeHours,
+		if err := tx.Model(&r).Updates(map[string]any{"full_name": u.FullName, "functions": u.Functions, "offices": u.Offices, "address": u.Address, "office_hours": u.OfficeHours,
 			"phone": u.Phone, "fax": u.Fax, "email": u.Email, "postcode": u.Postcode, "head": u.Head}).Error; err != nil {
 			return translate(err, "单位")
 		}
