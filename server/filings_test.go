@@ -118,3 +118,57 @@ func TestUnitFacts(t *testing.T) {
 		}
 	}
 }
+
+func TestDirectoryImport(t *testing.T) {
+	ts := sharedServer(t)
+	adm := ts.login("admin")
+	export := adm.do("GET", "/api/v1/directory.xlsx", nil).body
+	r := adm.upload("/api/v1/directory/import", "名录.xlsx", export)
+	var v directoryView
+	r.decode(t, &v)
+	if r.status != 200 || len(v.Changed) != 0 || v.Unchanged != 39 {
+		t.Fatalf("round trip: %d changed %d unchanged %d errors %v", r.status, len(v.Changed), v.Unchanged, v.Errors)
+	}
+	f, _ := excelize.OpenReader(bytes.NewReader(export))
+	s := "政务公开机构人员名录"
+	rows, _ := f.GetRows(s)
+	find := func(name string) int {
+		for i, row := range rows {
+			if len(row) > 1 && row[1] == name {
+				return i + 1
+			}
+		}
+		t.Fatalf("%s not in the directory", name)
+		return 0
+	}
+	ms, sx := find("庙首镇"), find("三溪镇")
+	f.SetCellValue(s, "E"+itoa(int64(ms)), "庙首镇政府新址")
+	f.SetCellValue(s, "J"+itoa(int64(sx)), "2426")
+	var buf bytes.Buffer
+	f.Write(&buf)
+	r = adm.upload("/api/v1/directory/import?commit=1", "名录.xlsx", buf.Bytes())
+	r.decode(t, &v)
+	if r.status != 400 || len(v.Errors) != 1 || v.Errors[0].Row != sx || v.Errors[0].Column != "邮政编码" || v.Committed {
+		t.Fatalf("bad postcode: %d %+v", r.status, v.Errors)
+	}
+	var u map[string]any
+	ts.anon().do("GET", "/api/v1/units/miaoshou", nil).decode(t, &u)
+	if u["address"] == "庙首镇政府新址" {
+		t.Fatal("a refused directory import changed a unit")
+	}
+	f.SetCellValue(s, "J"+itoa(int64(sx)), "242600")
+	buf.Reset()
+	f.Write(&buf)
+	if r := ts.login("miaoshou-leader").upload("/api/v1/directory/import?commit=1", "名录.xlsx", buf.Bytes()); r.status != 403 {
+		t.Errorf("a leader imports the county directory: %d", r.status)
+	}
+	r = adm.upload("/api/v1/directory/import?commit=1", "名录.xlsx", buf.Bytes())
+	r.decode(t, &v)
+	if r.status != 200 || !v.Committed || len(v.Changed) != 2 {
+		t.Fatalf("commit: %d %+v", r.status, v)
+	}
+	ts.anon().do("GET", "/api/v1/units/miaoshou", nil).decode(t, &u)
+	if u["address"] != "庙首镇政府新址" {
+		t.Errorf("address after import: %v", u["address"])
+	}
+}

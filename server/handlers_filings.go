@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -207,4 +209,59 @@ func (s *server) handleDirectoryExport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape("政务公开机构人员名录.xlsx"))
 	return c.Send(buf.Bytes())
+}
+
+type directoryView struct {
+	sheet.DirectoryPlan
+	Committed bool `json:"committed"`
+	Error     *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error,omitempty"`
+}
+
+// handleDirectoryImport reads a unit directory sheet and answers which units'
+// public facts would change; with ?commit=1 it applies them in one
+// transaction. A sheet with any mistake changes nothing.
+func (s *server) handleDirectoryImport(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return catalog.Invalid("file", "请选择要导入的Excel文件（表单字段 file）")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
+	if err != nil {
+		return err
+	}
+	units, err := s.units.FindUnits(c.UserContext())
+	if err != nil {
+		return err
+	}
+	plan, err := sheet.ParseDirectory(data, units)
+	if err != nil {
+		return err
+	}
+	v := directoryView{DirectoryPlan: *plan}
+	if len(v.Errors) > 0 {
+		v.Error = &struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		}{"invalid", fmt.Sprintf("名录有%d处错误，未做任何修改：%s", len(v.Errors), v.Errors[0].String())}
+		return c.Status(fiber.StatusBadRequest).JSON(v)
+	}
+	if commit, _ := parseBool(c.Query("commit")); commit && len(v.Changed) > 0 {
+		us := make([]catalog.Unit, len(v.Changed))
+		for i, ch := range v.Changed {
+			us[i] = ch.Unit
+		}
+		if err := s.catalog.UpdateUnitsFacts(c.UserContext(), us, actor(c)); err != nil {
+			return err
+		}
+		v.Committed = true
+	}
+	return c.JSON(v)
 }

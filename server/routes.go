@@ -62,6 +62,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/units/:code/filings/consistency", can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), s.handleFilingConsistency)
 	api.Get("/filings/watch", can(rbac.ObjUnit, rbac.ActRead, rbac.County()), s.handleFilingWatch)
 	api.Get("/directory.xlsx", can(rbac.ObjUnit, rbac.ActRead, rbac.County()), s.handleDirectoryExport)
+	api.Post("/directory/import", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleDirectoryImport)
 	api.Get("/domains", s.handleDomainIndex)
 	api.Get("/domains/:code/template.xlsx", s.handleTemplateExport)
 	api.Get("/units/:code/items", s.handleItemIndex)

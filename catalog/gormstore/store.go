@@ -88,22 +88,42 @@ func (s *Store) UpdateUnitFacts(ctx context.Context, u *catalog.Unit, by catalog
 	if err := u.ValidateFacts(); err != nil {
 		return err
 	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return updateFacts(tx, u, by) })
+}
+
+// UpdateUnitsFacts changes several units' public facts in one transaction
+// (a directory import): all or none.
+func (s *Store) UpdateUnitsFacts(ctx context.Context, us []catalog.Unit, by catalog.Actor) error {
+	for i := range us {
+		if err := us[i].ValidateFacts(); err != nil {
+			return err
+		}
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var r unitRecord
-		if err := tx.Where("code = ?", u.Code).Take(&r).Error; err != nil {
-			return translate(err, "单位“"+u.Code+"”")
+		for i := range us {
+			if err := updateFacts(tx, &us[i], by); err != nil {
+				return err
+			}
 		}
-		before := r.toUnit()
-		if err := tx.Model(&r).Updates(map[string]any{"full_name": u.FullName, "functions": u.Functions, "offices": u.Offices, "address": u.Address, "office_hours": u.OfficeHours,
-			"phone": u.Phone, "fax": u.Fax, "email": u.Email, "postcode": u.Postcode, "head": u.Head}).Error; err != nil {
-			return translate(err, "单位")
-		}
-		if err := tx.Where("code = ?", u.Code).Take(&r).Error; err != nil {
-			return translate(err, "单位")
-		}
-		*u = r.toUnit()
-		return auditChange(tx, by, u.Code, "unit", "update", u.Code, "机构设置", before, *u)
+		return nil
 	})
+}
+
+func updateFacts(tx *gorm.DB, u *catalog.Unit, by catalog.Actor) error {
+	var r unitRecord
+	if err := tx.Where("code = ?", u.Code).Take(&r).Error; err != nil {
+		return translate(err, "单位“"+u.Code+"”")
+	}
+	before := r.toUnit()
+	if err := tx.Model(&r).Updates(map[string]any{"full_name": u.FullName, "functions": u.Functions, "offices": u.Offices, "address": u.Address, "office_hours": u.OfficeHours,
+		"phone": u.Phone, "fax": u.Fax, "email": u.Email, "postcode": u.Postcode, "head": u.Head}).Error; err != nil {
+		return translate(err, "单位")
+	}
+	if err := tx.Where("code = ?", u.Code).Take(&r).Error; err != nil {
+		return translate(err, "单位")
+	}
+	*u = r.toUnit()
+	return auditChange(tx, by, u.Code, "unit", "update", u.Code, "机构设置", before, *u)
 }
 
 // CatalogRevision implements catalog.UnitService.

@@ -301,7 +301,7 @@ type DirectoryRow struct {
 
 // DirectoryHeader is the header of the unit directory sheet.
 var DirectoryHeader = []string{"序号", "单位", "全称", "层级", "办公地址", "办公时间", "联系电话", "传真", "电子邮箱", "邮政编码", "负责人",
-	"备案日期", "分管负责人", "信息发布员", "内设机构"}
+	"备案日期", "分管负责人", "信息发布员", "备案内设机构"}
 
 // ExportDirectory writes the unit directory with each unit's current filing
 // as one sheet, A4 landscape, header frozen and repeated.
