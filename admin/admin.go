@@ -37,6 +37,8 @@ type Deps struct {
 	Admins   AccountAdmin
 	Import   Importer
 	Filings  filing.Service
+	// Directory imports the unit directory sheet.
+	Directory DirectoryImporter
 	// UnitAccounts lists a unit's clerk and leader accounts, for the
 	// consistency of its filing.
 	UnitAccounts UnitAccountsFunc

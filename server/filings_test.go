@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -170,5 +171,44 @@ func TestDirectoryImport(t *testing.T) {
 	ts.anon().do("GET", "/api/v1/units/miaoshou", nil).decode(t, &u)
 	if u["address"] != "庙首镇政府新址" {
 		t.Errorf("address after import: %v", u["address"])
+	}
+}
+
+func TestAdminDirectoryImport(t *testing.T) {
+	ts := sharedServer(t)
+	adm := ts.login("admin")
+	if r := adm.do("GET", "/admin/directory", nil); r.status != 200 || !strings.Contains(string(r.body), "导入名录") {
+		t.Fatalf("directory page: %d", r.status)
+	}
+	export := adm.do("GET", "/api/v1/directory.xlsx", nil).body
+	f, _ := excelize.OpenReader(bytes.NewReader(export))
+	s := "政务公开机构人员名录"
+	rows, _ := f.GetRows(s)
+	for i, row := range rows {
+		if len(row) > 1 && row[1] == "版书镇" {
+			f.SetCellValue(s, "G"+itoa(int64(i+1)), "0563-8500000")
+		}
+	}
+	var buf bytes.Buffer
+	f.Write(&buf)
+	r := adm.upload("/admin/directory/import", "名录.xlsx", buf.Bytes())
+	body := string(r.body)
+	if r.status != 200 || !strings.Contains(body, "修改 1 个单位") || !strings.Contains(body, "联系电话") {
+		t.Fatalf("preview: %d", r.status)
+	}
+	token := body[strings.Index(body, `name="token" value="`)+len(`name="token" value="`):]
+	token = token[:strings.Index(token, `"`)]
+	req := httptest.NewRequest("POST", "/admin/directory/import/commit", strings.NewReader("token="+token))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := adm.send(req); r.status != 303 {
+		t.Fatalf("commit: %d %s", r.status, r.body)
+	}
+	var u map[string]any
+	ts.anon().do("GET", "/api/v1/units/banshu", nil).decode(t, &u)
+	if u["phone"] != "0563-8500000" {
+		t.Errorf("phone after import: %v", u["phone"])
+	}
+	if r := ts.login("banshu-leader").do("GET", "/admin/directory", nil); r.status != 403 {
+		t.Errorf("leader opens the county directory: %d", r.status)
 	}
 }

@@ -237,31 +237,71 @@ func (s *server) handleDirectoryImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	units, err := s.units.FindUnits(c.UserContext())
+	commit, _ := parseBool(c.Query("commit"))
+	v, err := s.importDirectory(c, data, commit)
 	if err != nil {
 		return err
+	}
+	if v.Error != nil {
+		return c.Status(fiber.StatusBadRequest).JSON(v)
+	}
+	return c.JSON(v)
+}
+
+func (s *server) importDirectory(c *fiber.Ctx, data []byte, commit bool) (directoryView, error) {
+	var v directoryView
+	units, err := s.units.FindUnits(c.UserContext())
+	if err != nil {
+		return v, err
 	}
 	plan, err := sheet.ParseDirectory(data, units)
 	if err != nil {
-		return err
+		return v, err
 	}
-	v := directoryView{DirectoryPlan: *plan}
+	v.DirectoryPlan = *plan
 	if len(v.Errors) > 0 {
 		v.Error = &struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`
 		}{"invalid", fmt.Sprintf("名录有%d处错误，未做任何修改：%s", len(v.Errors), v.Errors[0].String())}
-		return c.Status(fiber.StatusBadRequest).JSON(v)
+		return v, nil
 	}
-	if commit, _ := parseBool(c.Query("commit")); commit && len(v.Changed) > 0 {
+	if commit && len(v.Changed) > 0 {
 		us := make([]catalog.Unit, len(v.Changed))
 		for i, ch := range v.Changed {
 			us[i] = ch.Unit
 		}
 		if err := s.catalog.UpdateUnitsFacts(c.UserContext(), us, actor(c)); err != nil {
-			return err
+			return v, err
 		}
 		v.Committed = true
 	}
-	return c.JSON(v)
+	return v, nil
+}
+
+// directoryImporter gives the back office the directory import with its
+// stash (the same as the catalogue's, under the pseudo unit "*").
+type directoryImporter struct{ s *server }
+
+func (di directoryImporter) Preview(c *fiber.Ctx, data []byte) (sheet.DirectoryPlan, string, error) {
+	v, err := di.s.importDirectory(c, data, false)
+	if err != nil || len(v.Errors) > 0 {
+		return v.DirectoryPlan, "", err
+	}
+	p, _ := rbac.PrincipalOf(c)
+	token, err := di.s.catalog.Stash(c.UserContext(), rbac.AllUnits, p.ID, "名录.xlsx", data)
+	return v.DirectoryPlan, token, err
+}
+
+func (di directoryImporter) Commit(c *fiber.Ctx, token string) error {
+	p, _ := rbac.PrincipalOf(c)
+	_, data, err := di.s.catalog.Unstash(c.UserContext(), token, rbac.AllUnits, p.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := di.s.importDirectory(c, data, true); err != nil {
+		return err
+	}
+	di.s.catalog.DropStash(c.UserContext(), token)
+	return nil
 }

@@ -23,7 +23,7 @@ func (s *server) routes(app *fiber.App) {
 
 	admin.Mount(app.Group("/admin", s.withSession, noStoreForPeople), admin.Deps{
 		Units: s.units, Items: s.items, Pubs: s.pubs, Accounts: s.accounts, Authz: s.authz, Audit: s.catalog, Admins: accountAdmin{s}, Import: catalogImporter{s},
-		Filings: s.filings, UnitAccounts: s.unitAccounts,
+		Filings: s.filings, UnitAccounts: s.unitAccounts, Directory: directoryImporter{s},
 		RectifyDue: func(now time.Time) (time.Time, error) {
 			return s.calendar.AddWorkdays(now.In(catalog.Shanghai), s.cfg.RectifyWorkdays)
 		},

@@ -1,0 +1,83 @@
+package admin
+
+import (
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/catalog/sheet"
+)
+
+// DirectoryImporter previews a unit directory sheet, keeping it for the
+// commit, and commits a kept one.
+type DirectoryImporter interface {
+	Preview(c *fiber.Ctx, data []byte) (sheet.DirectoryPlan, string, error)
+	Commit(c *fiber.Ctx, token string) error
+}
+
+type directoryPage struct {
+	Plan  *sheet.DirectoryPlan
+	Token string
+}
+
+func (h handler) handleDirectory(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	flash := ""
+	if c.Query("flash") == "imported" {
+		flash = "名录已导入。"
+	}
+	return render(c, 200, "directory.html", page{Title: "单位名录", Me: m, Flash: flash, Data: directoryPage{}})
+}
+
+func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	refuse := func(err error) error {
+		if _, msg, ok := fieldError(err); ok {
+			return render(c, fiber.StatusBadRequest, "directory.html", page{Title: "单位名录", Me: m, Error: msg, Data: directoryPage{}})
+		}
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return refuse(catalog.Invalid("file", "请选择要导入的名录Excel文件"))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
+	if err != nil {
+		return err
+	}
+	plan, token, err := h.Directory.Preview(c, data)
+	if err != nil {
+		return refuse(err)
+	}
+	status, msg := 200, ""
+	if len(plan.Errors) > 0 {
+		status, msg = fiber.StatusBadRequest, "名录有错误，未做任何修改；请改正下列各处后重新导入。"
+	}
+	return render(c, status, "directory.html", page{Title: "名录导入预览", Me: m, Error: msg, Data: directoryPage{Plan: &plan, Token: token}})
+}
+
+func (h handler) handleDirectoryCommit(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Directory.Commit(c, c.FormValue("token")); err != nil {
+		if _, msg, ok := fieldError(err); ok {
+			return render(c, fiber.StatusConflict, "directory.html", page{Title: "单位名录", Me: m, Error: msg, Data: directoryPage{}})
+		}
+		return err
+	}
+	return c.Redirect("/admin/directory?flash=imported", fiber.StatusSeeOther)
+}
