@@ -26,8 +26,8 @@ func TestWatchList(t *testing.T) {
 	units := []catalog.Unit{{Code: "a", Name: "甲"}, {Code: "b", Name: "乙"}, {Code: "c", Name: "丙"}, {Code: "d", Name: "丁"}}
 	history := map[string][]filing.Filing{
 		"a": {f("2025-12-01", "张"), f("2026-03-01", "李"), f("2026-09-01", "王")}, // two changes within the year
-		"b": {f("2024-01-01", "赵")},                                          // over a year old
-		"d": {f("2026-06-01", "钱", "孙"), f("2026-08-01", "孙", "钱")},          // same people, no change
+		"b": {f("2024-01-01", "赵")},                                             // over a year old
+		"d": {f("2026-06-01", "钱", "孙"), f("2026-08-01", "孙", "钱")},             // same people, no change
 	}
 	got := map[string]string{}
 	for _, w := range filing.WatchList(units, history, on("2026-11-26")) {
