@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -213,27 +212,15 @@ func (s *server) handleDirectoryExport(c *fiber.Ctx) error {
 
 type directoryView struct {
 	sheet.DirectoryPlan
-	Committed bool `json:"committed"`
-	Error     *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
+	Committed bool         `json:"committed"`
+	Error     *importError `json:"error,omitempty"`
 }
 
 // handleDirectoryImport reads a unit directory sheet and answers which units'
 // public facts would change; with ?commit=1 it applies them in one
 // transaction. A sheet with any mistake changes nothing.
 func (s *server) handleDirectoryImport(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return catalog.Invalid("file", "请选择要导入的Excel文件（表单字段 file）")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
+	data, _, err := readUpload(c)
 	if err != nil {
 		return err
 	}
@@ -260,10 +247,7 @@ func (s *server) importDirectory(c *fiber.Ctx, data []byte, commit bool) (direct
 	}
 	v.DirectoryPlan = *plan
 	if len(v.Errors) > 0 {
-		v.Error = &struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		}{"invalid", fmt.Sprintf("名录有%d处错误，未做任何修改：%s", len(v.Errors), v.Errors[0].String())}
+		v.Error = &importError{"invalid", fmt.Sprintf("名录有%d处错误，未做任何修改：%s", len(v.Errors), v.Errors[0].String())}
 		return v, nil
 	}
 	if commit && len(v.Changed) > 0 {

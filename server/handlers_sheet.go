@@ -52,35 +52,44 @@ func (s *server) handleCatalogExport(format string) fiber.Handler {
 // mistakes that stop it and the warnings that do not.
 type importView struct {
 	sheet.Plan
-	Committed bool `json:"committed"`
-	Error     *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error,omitempty"`
+	Committed bool         `json:"committed"`
+	Error     *importError `json:"error,omitempty"`
+}
+
+// importError is the error envelope of an import refused for its mistakes.
+type importError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// readUpload reads the uploaded workbook of the form field "file".
+func readUpload(c *fiber.Ctx) ([]byte, string, error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, "", catalog.Invalid("file", "请选择要导入的Excel文件（表单字段 file）")
+	}
+	if fh.Size > sheet.MaxBytes {
+		return nil, "", catalog.Invalid("file", "文件不能超过%dMB", sheet.MaxBytes>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
+	return data, fh.Filename, err
 }
 
 // handleCatalogImport reads a catalogue workbook for a unit and answers
 // what it would add, change and retire; with ?commit=1 it applies exactly
 // that in one transaction. A workbook with any mistake changes nothing.
 func (s *server) handleCatalogImport(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return catalog.Invalid("file", "请选择要导入的Excel文件（表单字段 file）")
-	}
-	if fh.Size > sheet.MaxBytes {
-		return catalog.Invalid("file", "文件不能超过%dMB", sheet.MaxBytes>>20)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
+	data, name, err := readUpload(c)
 	if err != nil {
 		return err
 	}
 	commit, _ := parseBool(c.Query("commit"))
-	v, err := s.importCatalog(c, c.Params("code"), fh.Filename, data, commit)
+	v, err := s.importCatalog(c, c.Params("code"), name, data, commit)
 	if err != nil {
 		return err
 	}
@@ -113,10 +122,7 @@ func (s *server) importCatalog(c *fiber.Ctx, unitCode, name string, data []byte,
 	}
 	v.Plan = sheet.Diff(items, parsed)
 	if len(v.Errors) > 0 {
-		v.Error = &struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		}{"invalid", fmt.Sprintf("导入文件有%d处错误，未做任何修改：%s", len(v.Errors), v.Errors[0].String())}
+		v.Error = &importError{"invalid", fmt.Sprintf("导入文件有%d处错误，未做任何修改：%s", len(v.Errors), v.Errors[0].String())}
 		return v, nil
 	}
 	if commit {
