@@ -32,6 +32,33 @@ var directoryColumns = map[string]string{"单位": "unit", "全称": "full_name"
 var directoryLabels = map[string]string{"full_name": "全称", "offices": "内设机构", "functions": "职能", "address": "办公地址",
 	"office_hours": "办公时间", "phone": "联系电话", "fax": "传真", "email": "电子邮箱", "postcode": "邮政编码", "head": "负责人"}
 
+// factField points at the public fact a directory column holds.
+func factField(u *catalog.Unit, key string) *string {
+	switch key {
+	case "full_name":
+		return &u.FullName
+	case "offices":
+		return &u.Offices
+	case "functions":
+		return &u.Functions
+	case "address":
+		return &u.Address
+	case "office_hours":
+		return &u.OfficeHours
+	case "phone":
+		return &u.Phone
+	case "fax":
+		return &u.Fax
+	case "email":
+		return &u.Email
+	case "postcode":
+		return &u.Postcode
+	case "head":
+		return &u.Head
+	}
+	return nil
+}
+
 // ParseDirectory reads a unit directory sheet (the export of
 // ExportDirectory, or one made like it) and compares it with the units:
 // which units' public facts would change, and every mistake by row and
@@ -92,42 +119,18 @@ func ParseDirectory(data []byte, units []catalog.Unit) (*DirectoryPlan, error) {
 			plan.Errors = append(plan.Errors, Problem{Row: line, Column: "单位", Message: "单位“" + vals["unit"] + "”不存在"})
 			continue
 		}
-		old := u
+		var fields []string
 		for k, v := range vals {
-			switch k {
-			case "full_name":
-				u.FullName = v
-			case "offices":
-				u.Offices = v
-			case "functions":
-				u.Functions = v
-			case "address":
-				u.Address = v
-			case "office_hours":
-				u.OfficeHours = v
-			case "phone":
-				u.Phone = v
-			case "fax":
-				u.Fax = v
-			case "email":
-				u.Email = v
-			case "postcode":
-				u.Postcode = v
-			case "head":
-				u.Head = v
+			if ptr := factField(&u, k); ptr != nil {
+				if clean(*ptr) != clean(v) {
+					fields = append(fields, directoryLabels[k])
+				}
+				*ptr = v
 			}
 		}
 		if err := u.ValidateFacts(); err != nil {
 			plan.Errors = append(plan.Errors, Problem{Row: line, Column: directoryLabels[catalog.ErrorField(err)], Message: catalog.ErrorMessage(err)})
 			continue
-		}
-		var fields []string
-		for k, label := range map[string][2]string{"full_name": {old.FullName, u.FullName}, "offices": {old.Offices, u.Offices},
-			"functions": {old.Functions, u.Functions}, "address": {old.Address, u.Address}, "office_hours": {old.OfficeHours, u.OfficeHours},
-			"phone": {old.Phone, u.Phone}, "fax": {old.Fax, u.Fax}, "email": {old.Email, u.Email}, "postcode": {old.Postcode, u.Postcode}, "head": {old.Head, u.Head}} {
-			if _, read := vals[k]; read && clean(label[0]) != clean(label[1]) {
-				fields = append(fields, directoryLabels[k])
-			}
 		}
 		if len(fields) == 0 {
 			plan.Unchanged++
