@@ -183,48 +183,6 @@ func (h handler) now() time.Time {
 	return time.Now()
 }
 
-// pubUnit and itemUnit find the unit a route's record belongs to, for Require.
-func (h handler) pubUnit(c *fiber.Ctx) (string, error) {
-	id, err := paramID(c)
-	if err != nil {
-		return "", err
-	}
-	p, err := h.Pubs.FindPublication(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return p.UnitCode, nil
-}
-
-func (h handler) itemUnit(c *fiber.Ctx) (string, error) {
-	id, err := paramID(c)
-	if err != nil {
-		return "", err
-	}
-	it, err := h.Items.FindItem(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return it.UnitCode, nil
-}
-
-// stepRight is the right the requested step needs in the record's state
-// (see catalog.Workflow); a step not open needs the right to write.
-func (h handler) stepRight(c *fiber.Ctx) (rbac.Action, error) {
-	id, err := paramID(c)
-	if err != nil {
-		return "", err
-	}
-	p, err := h.Pubs.FindPublication(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	if t, ok := catalog.FindTransition(p.Status, catalog.PubAction(c.Params("action"))); ok {
-		return rbac.ForRight(t.Right), nil
-	}
-	return rbac.ActWrite, nil
-}
-
 // fieldError returns the field and message of a coded EINVALID error.
 func fieldError(err error) (string, string, bool) {
 	var ce *catalog.Error

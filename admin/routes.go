@@ -3,6 +3,7 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"gongkai/catalog"
 	"gongkai/rbac"
 )
 
@@ -12,6 +13,8 @@ import (
 func Mount(r fiber.Router, d Deps) {
 	h := handler{d}
 	can := d.Authz.Require
+	itemUnit := rbac.ByID(catalog.UnitOfItem(d.Items))
+	pubUnit := rbac.ByID(catalog.UnitOfPublication(d.Pubs))
 	r.Use("/static", staticHandler())
 
 	r.Get("/login", h.handleLoginForm)
@@ -44,17 +47,17 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/units/:code/import/commit", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleImportCommit)
 	r.Get("/units/:code/items/new", h.signedIn, can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleItemNew)
 	r.Post("/units/:code/items", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleItemCreate)
-	r.Get("/items/:id", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, h.itemUnit), h.handleItemShow)
-	r.Post("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, h.itemUnit), h.handleItemUpdate)
-	r.Post("/items/:id/retire", can(rbac.ObjCatalog, rbac.ActWrite, h.itemUnit), h.handleItemRetire)
-	r.Get("/items/:id/publications/new", h.signedIn, can(rbac.ObjPublication, rbac.ActWrite, h.itemUnit), h.handlePubNew)
-	r.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, h.itemUnit), h.handlePubCreate)
-	r.Get("/publications/:id", h.signedIn, can(rbac.ObjPublication, rbac.ActRead, h.pubUnit), h.handlePubShow)
-	r.Post("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, h.pubUnit), h.handlePubUpdate)
-	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, h.pubUnit), h.handleAttachment)
-	r.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, h.pubUnit), h.handleRevise)
+	r.Get("/items/:id", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, itemUnit), h.handleItemShow)
+	r.Post("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, itemUnit), h.handleItemUpdate)
+	r.Post("/items/:id/retire", can(rbac.ObjCatalog, rbac.ActWrite, itemUnit), h.handleItemRetire)
+	r.Get("/items/:id/publications/new", h.signedIn, can(rbac.ObjPublication, rbac.ActWrite, itemUnit), h.handlePubNew)
+	r.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, itemUnit), h.handlePubCreate)
+	r.Get("/publications/:id", h.signedIn, can(rbac.ObjPublication, rbac.ActRead, pubUnit), h.handlePubShow)
+	r.Post("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handlePubUpdate)
+	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handleAttachment)
+	r.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handleRevise)
 	r.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
-		d.Authz.RequireFunc(rbac.ObjPublication, h.stepRight, h.pubUnit), h.handlePubStep)
+		d.Authz.RequireFunc(rbac.ObjPublication, rbac.StepRight(catalog.StatusOfPublication(d.Pubs)), pubUnit), h.handlePubStep)
 }
 
 // PublicWrites are the back office's state-changing routes that need no

@@ -263,3 +263,37 @@ type AuditFilter struct {
 	BeforeID int64     // keyset paging: entries older than this id
 	Limit    int
 }
+
+// UnitOfPublication and UnitOfItem find the unit a record belongs to, for
+// authorisation by the record a route names.
+func UnitOfPublication(ps PublicationService) func(ctx context.Context, id int64) (string, error) {
+	return func(ctx context.Context, id int64) (string, error) {
+		p, err := ps.FindPublication(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return p.UnitCode, nil
+	}
+}
+
+// UnitOfItem finds the unit of a catalogue item.
+func UnitOfItem(is ItemService) func(ctx context.Context, id int64) (string, error) {
+	return func(ctx context.Context, id int64) (string, error) {
+		it, err := is.FindItem(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return it.UnitCode, nil
+	}
+}
+
+// StatusOfPublication finds a publication's status, for the workflow's rights.
+func StatusOfPublication(ps PublicationService) func(ctx context.Context, id int64) (PubStatus, error) {
+	return func(ctx context.Context, id int64) (PubStatus, error) {
+		p, err := ps.FindPublication(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return p.Status, nil
+	}
+}

@@ -1,7 +1,9 @@
 package rbac
 
 import (
+	"context"
 	"reflect"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -151,5 +153,38 @@ func Query(name string) UnitFrom {
 			return v, nil
 		}
 		return AllUnits, nil
+	}
+}
+
+// ByID finds the unit of the record the route's :id names through lookup;
+// an id that is not a number, or no record, answers ENOTFOUND.
+func ByID(lookup func(ctx context.Context, id int64) (string, error)) UnitFrom {
+	return func(c *fiber.Ctx) (string, error) {
+		id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+		if err != nil || id <= 0 {
+			return "", catalog.Errorf(catalog.ENOTFOUND, "编号“%s”不存在", c.Params("id"))
+		}
+		return lookup(c.UserContext(), id)
+	}
+}
+
+// StepRight is the action a workflow step (the route's :action) needs on the
+// publication its :id names, by its cell of catalog.Workflow; a step not
+// open in the publication's state needs the right to write, so the unit's
+// own staff learn it is the state (409) and others get 403.
+func StepRight(status func(ctx context.Context, id int64) (catalog.PubStatus, error)) ActionFrom {
+	return func(c *fiber.Ctx) (Action, error) {
+		id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+		if err != nil || id <= 0 {
+			return "", catalog.Errorf(catalog.ENOTFOUND, "编号“%s”不存在", c.Params("id"))
+		}
+		st, err := status(c.UserContext(), id)
+		if err != nil {
+			return "", err
+		}
+		if t, ok := catalog.FindTransition(st, catalog.PubAction(c.Params("action"))); ok {
+			return ForRight(t.Right), nil
+		}
+		return ActWrite, nil
 	}
 }

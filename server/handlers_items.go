@@ -21,32 +21,6 @@ func paramID(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
-// itemUnit finds the unit of the item the route names, for Require.
-func (s *server) itemUnit(c *fiber.Ctx) (string, error) {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return "", err
-	}
-	it, err := s.items.FindItem(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return it.UnitCode, nil
-}
-
-// pubUnit finds the unit of the publication the route names, for Require.
-func (s *server) pubUnit(c *fiber.Ctx) (string, error) {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return "", err
-	}
-	p, err := s.pubs.FindPublication(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return p.UnitCode, nil
-}
-
 // handleItemIndex lists a unit's active items. It is the busiest public read
 // (the portal and every kiosk ask it), so the encoded list is kept per unit and
 // served again while the unit's catalogue revision in the database is the

@@ -148,25 +148,6 @@ func (s *server) handlePubUpdate(c *fiber.Ctx) error {
 	return c.JSON(full)
 }
 
-// stepRight finds the right the requested step needs in the publication's
-// current state. A step not open in that state needs the right to write, so
-// the unit's own staff learn it is the state (409) and others get 403.
-func (s *server) stepRight(c *fiber.Ctx) (rbac.Action, error) {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return "", err
-	}
-	p, err := s.pubs.FindPublication(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	t, ok := catalog.FindTransition(p.Status, catalog.PubAction(c.Params("action")))
-	if !ok {
-		return rbac.ActWrite, nil
-	}
-	return rbac.ForRight(t.Right), nil
-}
-
 // stepInput is the JSON body of a workflow step.
 type stepInput struct {
 	Reason    string                        `json:"reason"`

@@ -37,6 +37,8 @@ func (s *server) routes(app *fiber.App) {
 		AttachmentText: s.attachmentText,
 	})
 
+	itemUnit := rbac.ByID(catalog.UnitOfItem(s.items))
+	pubUnit := rbac.ByID(catalog.UnitOfPublication(s.pubs))
 	api := app.Group("/api/v1", s.withSession, noStoreForPeople)
 	can := s.authz.Require
 
@@ -73,22 +75,22 @@ func (s *server) routes(app *fiber.App) {
 	api.Put("/units/:code/exemptions/:domain", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleExemptionUpdate)
 
 	api.Get("/items/:id", s.handleItemShow)
-	api.Put("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, s.itemUnit), s.handleItemUpdate)
-	api.Delete("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, s.itemUnit), s.handleItemRetire)
-	api.Get("/items/:id/history", can(rbac.ObjCatalog, rbac.ActRead, s.itemUnit), s.handleItemHistory)
+	api.Put("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, itemUnit), s.handleItemUpdate)
+	api.Delete("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, itemUnit), s.handleItemRetire)
+	api.Get("/items/:id/history", can(rbac.ObjCatalog, rbac.ActRead, itemUnit), s.handleItemHistory)
 	api.Get("/items/:id/publications", s.handlePubIndex)
-	api.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, s.itemUnit), s.handlePubCreate)
+	api.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, itemUnit), s.handlePubCreate)
 
 	api.Get("/publications/:id", s.handlePubShow)
-	api.Put("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, s.pubUnit), s.handlePubUpdate)
+	api.Put("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handlePubUpdate)
 	// A workflow step needs the right its cell of catalog.Workflow names.
 	api.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
-		s.authz.RequireFunc(rbac.ObjPublication, s.stepRight, s.pubUnit), s.handlePubStep)
-	api.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, s.pubUnit), s.handlePubRevise)
-	api.Get("/publications/:id/events", can(rbac.ObjPublication, rbac.ActRead, s.pubUnit), s.handlePubEvents)
-	api.Get("/publications/:id/privacy", can(rbac.ObjPublication, rbac.ActRead, s.pubUnit), s.handlePubPrivacy)
+		s.authz.RequireFunc(rbac.ObjPublication, rbac.StepRight(catalog.StatusOfPublication(s.pubs)), pubUnit), s.handlePubStep)
+	api.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handlePubRevise)
+	api.Get("/publications/:id/events", can(rbac.ObjPublication, rbac.ActRead, pubUnit), s.handlePubEvents)
+	api.Get("/publications/:id/privacy", can(rbac.ObjPublication, rbac.ActRead, pubUnit), s.handlePubPrivacy)
 	api.Get("/units/:code/publications", can(rbac.ObjPublication, rbac.ActRead, rbac.Param("code")), s.handleUnitPubIndex)
-	api.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, s.pubUnit), s.handleAttachmentCreate)
+	api.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handleAttachmentCreate)
 	api.Get("/attachments/:id", s.handleAttachmentShow)
 
 	api.Get("/calendar/:year", s.handleCalendarShow)
