@@ -230,8 +230,8 @@ type PublicationService interface {
 	AddAttachment(ctx context.Context, pubID int64, a *Attachment, by Actor) error
 	// FindAttachment returns an attachment with its publication id; ENOTFOUND.
 	FindAttachment(ctx context.Context, id int64) (*Attachment, int64, error)
-	// CountView adds one to a publication's view count.
-	CountView(ctx context.Context, id int64) error
+	// AddViews adds n to a publication's view count; ENOTFOUND.
+	AddViews(ctx context.Context, id, n int64) error
 }
 
 // AuditEntry records one write: who, when, from where, what, before and

@@ -1,18 +1,24 @@
 package kiosk
 
 import (
+	"bytes"
 	"context"
 	"embed"
+	"fmt"
+	"hash/fnv"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"gongkai/catalog"
+	"gongkai/search"
 )
 
 //go:embed templates/*.html
@@ -23,76 +29,256 @@ var staticFS embed.FS
 
 // UnitReader is what the kiosk reads of units.
 type UnitReader interface {
+	// FindUnits lists units, townships first, in the county's order.
 	FindUnits(ctx context.Context) ([]catalog.Unit, error)
+	// FindUnit returns one unit; ENOTFOUND.
 	FindUnit(ctx context.Context, code string) (*catalog.Unit, error)
+	// FindDomains lists the national domains in order.
 	FindDomains(ctx context.Context) ([]catalog.Domain, error)
 }
 
 // ItemReader is what the kiosk reads of catalogue items.
 type ItemReader interface {
+	// FindItems lists active items in catalogue order.
 	FindItems(ctx context.Context, f catalog.ItemFilter) ([]catalog.Item, error)
+	// FindItem returns one item; ENOTFOUND.
 	FindItem(ctx context.Context, id int64) (*catalog.Item, error)
 }
 
 // PubReader is what the kiosk reads of publications.
 type PubReader interface {
+	// FindPublications lists published ones newest first.
 	FindPublications(ctx context.Context, f catalog.PubFilter) ([]catalog.Publication, error)
+	// FindPublication returns one in any state; ENOTFOUND.
 	FindPublication(ctx context.Context, id int64) (*catalog.Publication, error)
-	CountView(ctx context.Context, id int64) error
+}
+
+// Searcher answers a resident's search over what is public.
+type Searcher interface {
+	// Search finds units, items and publications; it never returns an
+	// unpublished or taken-down publication.
+	Search(ctx context.Context, q string) (search.Result, error)
+}
+
+// AttachmentReader reads a public attachment for display in the page.
+type AttachmentReader interface {
+	// PublicAttachment returns a published publication's attachment and,
+	// for Word and Excel files, its text; ENOTFOUND otherwise.
+	PublicAttachment(ctx context.Context, id int64) (a catalog.Attachment, pubID int64, text string, err error)
 }
 
 // Deps are the kiosk's dependencies.
 type Deps struct {
-	Units UnitReader
-	Items ItemReader
-	Pubs  PubReader
+	Units       UnitReader
+	Items       ItemReader
+	Pubs        PubReader
+	Search      Searcher
+	Attachments AttachmentReader
+	Counter     *Counter
+	// Generation changes whenever anything a page shows may have changed,
+	// on this instance or another; rendered pages are kept until it does.
+	Generation func() uint64
+	// PublicURL is the address phones reach the server at, for QR codes,
+	// without a trailing slash (http://10.0.0.5:8080).
+	PublicURL string
+	// County is the county's name for the title bar (旌德县).
+	County string
+	// IdleSeconds without a touch start a CountdownSeconds countdown, after
+	// which a kiosk returns to its home page and forgets the visit.
+	IdleSeconds, CountdownSeconds int
 	// Now is the clock for freshness marks; time.Now when nil.
 	Now func() time.Time
 }
 
-var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-	"date": func(t time.Time) string { return t.Format("2006-01-02") },
-}).ParseFS(templateFS, "templates/*.html"))
+// PointCookie carries a kiosk's point code. It is not secret: it only
+// says where the screen stands.
+const PointCookie = "gk_point"
 
-type handler struct{ Deps }
+type handler struct {
+	Deps
+	cache pageCache
+}
 
 // Mount adds the kiosk routes to r (mounted at /kiosk).
 func Mount(r fiber.Router, d Deps) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	h := handler{d}
+	if d.Generation == nil {
+		d.Generation = func() uint64 { return 0 }
+	}
+	if d.Counter == nil {
+		d.Counter = NewCounter(nil)
+	}
+	if d.IdleSeconds == 0 {
+		d.IdleSeconds, d.CountdownSeconds = 120, 30
+	}
+	h := &handler{Deps: d}
 	sub, _ := fs.Sub(staticFS, "static")
 	r.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(sub), MaxAge: 3600}))
-	r.Get("/", h.handleHome)
-	r.Get("/units/:code", h.handleUnit)
-	r.Get("/items/:id", h.handleItem)
-	r.Get("/publications/:id", h.handlePublication)
+	r.Get("/", h.assignPoint, h.cached(h.renderHome))
+	r.Get("/units", h.cached(h.renderUnits))
+	r.Get("/units/:code", h.cached(h.renderUnit))
+	r.Get("/domains", h.cached(h.renderDomains))
+	r.Get("/domains/:code", h.cached(h.renderDomain))
+	r.Get("/items/:id", h.cached(h.renderItem))
+	r.Get("/publications/:id", h.cached(h.renderPublication))
+	r.Get("/contacts", h.cached(h.renderContacts))
+	r.Get("/apply", h.cached(h.renderApply))
+	r.Get("/progress", h.cached(h.renderProgress))
+	r.Get("/search", h.handleSearch)
+	r.Get("/attachments/:id", h.handleAttachment)
 }
 
-func render(c *fiber.Ctx, name string, data any) error {
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return tmpl.ExecuteTemplate(c.Response().BodyWriter(), name, data)
+var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+	"date": func(t time.Time) string { return t.Format("2006-01-02") },
+	// itemName is 一级事项 · 二级事项, once when they are the same.
+	"itemName": func(it catalog.Item) string {
+		if it.Level1 == it.Level2 || it.Level1 == "" {
+			return it.Level2
+		}
+		return it.Level1 + " · " + it.Level2
+	},
+	"keys": func() [][]string {
+		return [][]string{strings.Split("1234567890", ""), strings.Split("QWERTYUIOP", ""), strings.Split("ASDFGHJKL", ""), strings.Split("ZXCVBNM", "")}
+	},
+}).ParseFS(templateFS, "templates/*.html"))
+
+// Page is what every page's layout needs.
+type Page struct {
+	Title string
+	// Back is the parent page's address; the home page has none.
+	Back string
+	// QR is the page's own address as a QR code, for phones.
+	QR     template.HTML
+	QRLink string
+	Shell  Shell
+}
+
+// Shell is the same on every page.
+type Shell struct {
+	County                 string
+	IdleSeconds, Countdown int
+}
+
+func (h *handler) page(title, back, self string) Page {
+	p := Page{Title: title, Back: back, Shell: Shell{County: h.County, IdleSeconds: h.IdleSeconds, Countdown: h.CountdownSeconds}}
+	if self != "" {
+		p.QRLink = h.PublicURL + self
+		p.QR = qrSVG(p.QRLink)
+	}
+	return p
+}
+
+func execute(name string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return nil, fmt.Errorf("kiosk: render %s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// pageCache keeps rendered pages by path with the generation and day they
+// were rendered at; a page of another generation or day is rendered again.
+type pageCache struct {
+	mu sync.RWMutex
+	m  map[string]cachedPage
+}
+
+type cachedPage struct {
+	gen  uint64
+	day  int
+	body []byte
+	etag string
+}
+
+const maxCachedPages = 50000
+
+// cached serves a page from the cache, or renders and keeps it. Browsers
+// get an ETag and revalidate each time, so a change shows at once.
+func (h *handler) cached(render func(c *fiber.Ctx) ([]byte, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		h.Counter.View(c.Cookies(PointCookie), h.Now())
+		gen := h.Generation()
+		day := h.Now().In(catalog.Shanghai).YearDay()
+		key := string(c.Request().URI().Path())
+		h.cache.mu.RLock()
+		e, ok := h.cache.m[key]
+		h.cache.mu.RUnlock()
+		if !ok || e.gen != gen || e.day != day {
+			body, err := render(c)
+			if err != nil {
+				return err
+			}
+			f := fnv.New64a()
+			f.Write(body)
+			e = cachedPage{gen: gen, day: day, body: body, etag: fmt.Sprintf(`"k%x-%x"`, gen, f.Sum64())}
+			h.cache.mu.Lock()
+			if h.cache.m == nil || len(h.cache.m) >= maxCachedPages {
+				h.cache.m = map[string]cachedPage{}
+			}
+			h.cache.m[key] = e
+			h.cache.mu.Unlock()
+		}
+		c.Set(fiber.HeaderETag, e.etag)
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+		if string(c.Request().Header.Peek(fiber.HeaderIfNoneMatch)) == e.etag {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		return c.Send(e.body)
+	}
+}
+
+// assignPoint handles /kiosk/?point=code: the screen is assigned to the
+// point (its launcher opens this address once) and sent home.
+func (h *handler) assignPoint(c *fiber.Ctx) error {
+	code := c.Query("point")
+	if code == "" {
+		return c.Next()
+	}
+	if !h.Counter.Known(code) {
+		return catalog.Errorf(catalog.ENOTFOUND, "查阅点“%s”不存在，请在后台“查阅点”中先登记", code)
+	}
+	c.Cookie(&fiber.Cookie{Name: PointCookie, Value: code, Path: "/kiosk", MaxAge: 10 * 365 * 24 * 3600, SameSite: "Lax"})
+	return c.Redirect("/kiosk/", fiber.StatusSeeOther)
 }
 
 type homePage struct {
+	Page
+}
+
+func (h *handler) renderHome(c *fiber.Ctx) ([]byte, error) {
+	p := h.page("首页", "", "")
+	return execute("home.html", homePage{p})
+}
+
+type unitsPage struct {
+	Page
 	Towns, Departments []catalog.Unit
 }
 
-func (h handler) handleHome(c *fiber.Ctx) error {
-	us, err := h.Units.FindUnits(c.UserContext())
+func (h *handler) splitUnits(ctx context.Context) (towns, departments []catalog.Unit, err error) {
+	us, err := h.Units.FindUnits(ctx)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	var p homePage
 	for _, u := range us {
 		if u.Level == catalog.LevelTownship {
-			p.Towns = append(p.Towns, u)
+			towns = append(towns, u)
 		} else {
-			p.Departments = append(p.Departments, u)
+			departments = append(departments, u)
 		}
 	}
-	return render(c, "home.html", p)
+	return towns, departments, nil
+}
+
+func (h *handler) renderUnits(c *fiber.Ctx) ([]byte, error) {
+	towns, deps, err := h.splitUnits(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	return execute("units.html", unitsPage{h.page("按单位查看", "/kiosk/", ""), towns, deps})
 }
 
 // Freshness is a plain mark of how recently an item was updated.
@@ -124,104 +310,286 @@ type domainGroup struct {
 }
 
 type unitPage struct {
+	Page
 	Unit   catalog.Unit
 	Groups []domainGroup
 }
 
-func (h handler) handleUnit(c *fiber.Ctx) error {
+func (h *handler) renderUnit(c *fiber.Ctx) ([]byte, error) {
 	ctx := c.UserContext()
 	u, err := h.Units.FindUnit(ctx, c.Params("code"))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	items, err := h.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	domains, err := h.Units.FindDomains(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := h.Now()
 	byDomain := map[string][]itemRow{}
 	for _, it := range items {
 		byDomain[it.DomainCode] = append(byDomain[it.DomainCode], itemRow{it, freshness(it.LastPublishedAt, now)})
 	}
-	p := unitPage{Unit: *u}
+	p := unitPage{Page: h.page(u.Name, "/kiosk/units", "/kiosk/units/"+u.Code), Unit: *u}
 	for _, d := range domains {
 		if rows := byDomain[d.Code]; len(rows) > 0 {
 			p.Groups = append(p.Groups, domainGroup{d, rows})
 		}
 	}
-	return render(c, "unit.html", p)
+	return execute("unit.html", p)
+}
+
+type domainsPage struct {
+	Page
+	Domains []catalog.Domain
+}
+
+func (h *handler) renderDomains(c *fiber.Ctx) ([]byte, error) {
+	ds, err := h.Units.FindDomains(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	return execute("domains.html", domainsPage{h.page("按领域查看", "/kiosk/", ""), ds})
+}
+
+type unitGroup struct {
+	Unit  catalog.Unit
+	Items []itemRow
+}
+
+type domainPage struct {
+	Page
+	Domain catalog.Domain
+	Groups []unitGroup
+}
+
+func (h *handler) renderDomain(c *fiber.Ctx) ([]byte, error) {
+	ctx := c.UserContext()
+	ds, err := h.Units.FindDomains(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var d *catalog.Domain
+	for i := range ds {
+		if ds[i].Code == c.Params("code") {
+			d = &ds[i]
+		}
+	}
+	if d == nil {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "领域不存在")
+	}
+	items, err := h.Items.FindItems(ctx, catalog.ItemFilter{DomainCode: d.Code})
+	if err != nil {
+		return nil, err
+	}
+	us, err := h.Units.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := h.Now()
+	byUnit := map[string][]itemRow{}
+	for _, it := range items {
+		byUnit[it.UnitCode] = append(byUnit[it.UnitCode], itemRow{it, freshness(it.LastPublishedAt, now)})
+	}
+	p := domainPage{Page: h.page(d.Name, "/kiosk/domains", "/kiosk/domains/"+d.Code), Domain: *d}
+	for _, u := range us {
+		if rows := byUnit[u.Code]; len(rows) > 0 {
+			p.Groups = append(p.Groups, unitGroup{u, rows})
+		}
+	}
+	return execute("domain.html", p)
 }
 
 type itemPage struct {
-	Unit catalog.Unit
-	Item catalog.Item
-	Pubs []catalog.Publication
+	Page
+	Unit  catalog.Unit
+	Item  catalog.Item
+	Fresh Freshness
+	Pubs  []catalog.Publication
 }
 
 func paramID(c *fiber.Ctx) (int64, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
+	if err != nil || id <= 0 {
 		return 0, catalog.Errorf(catalog.ENOTFOUND, "页面不存在")
 	}
 	return id, nil
 }
 
-func (h handler) handleItem(c *fiber.Ctx) error {
+func (h *handler) renderItem(c *fiber.Ctx) ([]byte, error) {
 	ctx := c.UserContext()
 	id, err := paramID(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	it, err := h.Items.FindItem(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if it.Status != catalog.ItemActive {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "该目录事项已停用")
 	}
 	u, err := h.Units.FindUnit(ctx, it.UnitCode)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	pubs, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{ItemID: id, Limit: 100})
+	pubs, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{ItemID: id, Limit: 200})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return render(c, "item.html", itemPage{*u, *it, pubs})
+	self := "/kiosk/items/" + strconv.FormatInt(id, 10)
+	return execute("item.html", itemPage{h.page(it.Level2, "/kiosk/units/"+u.Code, self), *u, *it, freshness(it.LastPublishedAt, h.Now()), pubs})
 }
 
 type pubPage struct {
+	Page
 	Unit catalog.Unit
 	Pub  catalog.Publication
-	// Interpretations are the 政策解读 published for this policy.
+	// Policy is the policy a 政策解读 explains; Interpretations are the
+	// 政策解读 published for this policy.
+	Policy          *catalog.Publication
 	Interpretations []catalog.Publication
 }
 
-func (h handler) handlePublication(c *fiber.Ctx) error {
+func publiclyVisible(p *catalog.Publication) bool {
+	return p.Status == catalog.PubPublished || p.Status == catalog.PubSuperseded
+}
+
+func (h *handler) renderPublication(c *fiber.Ctx) ([]byte, error) {
 	ctx := c.UserContext()
+	id, err := paramID(c)
+	if err != nil {
+		return nil, err
+	}
+	p, err := h.Pubs.FindPublication(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !publiclyVisible(p) {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "该信息不存在或已撤回")
+	}
+	h.Counter.ViewPublication(id)
+	u, err := h.Units.FindUnit(ctx, p.UnitCode)
+	if err != nil {
+		return nil, err
+	}
+	page := pubPage{Page: h.page(p.Title, "/kiosk/items/"+strconv.FormatInt(p.ItemID, 10), "/kiosk/publications/"+strconv.FormatInt(id, 10)), Unit: *u, Pub: *p}
+	if p.InterpretsID != nil {
+		if pol, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil && publiclyVisible(pol) {
+			page.Policy = pol
+		}
+	}
+	if page.Interpretations, err = h.Pubs.FindPublications(ctx, catalog.PubFilter{Interprets: id, Limit: 20}); err != nil {
+		return nil, err
+	}
+	return execute("publication.html", page)
+}
+
+type contactsPage struct {
+	Page
+	Towns, Departments []catalog.Unit
+}
+
+func (h *handler) renderContacts(c *fiber.Ctx) ([]byte, error) {
+	towns, deps, err := h.splitUnits(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	return execute("contacts.html", contactsPage{h.page("机构与联系方式", "/kiosk/", "/kiosk/contacts"), towns, deps})
+}
+
+// officePage tells residents where the county's request-receipt point
+// (依申请公开受理点) is: the county government office.
+type officePage struct {
+	Page
+	Office *catalog.Unit
+}
+
+// countyOffice is the unit that receives disclosure requests.
+const countyOffice = "zhengfuban"
+
+func (h *handler) office(c *fiber.Ctx, name, title string) ([]byte, error) {
+	u, err := h.Units.FindUnit(c.UserContext(), countyOffice)
+	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return nil, err
+	}
+	return execute(name, officePage{h.page(title, "/kiosk/", ""), u})
+}
+
+func (h *handler) renderApply(c *fiber.Ctx) ([]byte, error) {
+	return h.office(c, "apply.html", "依申请公开")
+}
+
+func (h *handler) renderProgress(c *fiber.Ctx) ([]byte, error) {
+	return h.office(c, "progress.html", "查询申请进度")
+}
+
+type searchPage struct {
+	Page
+	Result search.Result
+	Empty  bool
+}
+
+// handleSearch is not cached: each query is answered from the in-memory
+// index, which its owner keeps in step with what is published.
+func (h *handler) handleSearch(c *fiber.Ctx) error {
+	q := strings.TrimSpace(c.Query("q"))
+	p := searchPage{Page: h.page("搜索", "/kiosk/", "")}
+	h.Counter.View(c.Cookies(PointCookie), h.Now())
+	if q != "" {
+		h.Counter.Search(c.Cookies(PointCookie), h.Now())
+		r, err := h.Search.Search(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		p.Result, p.Empty = r, r.Total() == 0
+	}
+	body, err := execute("search.html", p)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
+
+type attachmentPage struct {
+	Page
+	Attachment catalog.Attachment
+	PubID      int64
+	Kind       string // pdf, image, text, other
+	Text       string
+}
+
+func (h *handler) handleAttachment(c *fiber.Ctx) error {
 	id, err := paramID(c)
 	if err != nil {
 		return err
 	}
-	p, err := h.Pubs.FindPublication(ctx, id)
+	a, pubID, text, err := h.Attachments.PublicAttachment(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	if p.Status != catalog.PubPublished && p.Status != catalog.PubSuperseded {
-		return catalog.Errorf(catalog.ENOTFOUND, "该信息不存在或已撤回")
+	h.Counter.View(c.Cookies(PointCookie), h.Now())
+	kind := "other"
+	switch {
+	case a.ContentType == "application/pdf":
+		kind = "pdf"
+	case strings.HasPrefix(a.ContentType, "image/"):
+		kind = "image"
+	case text != "":
+		kind = "text"
 	}
-	u, err := h.Units.FindUnit(ctx, p.UnitCode)
+	p := attachmentPage{Page: h.page(a.Name, "/kiosk/publications/"+strconv.FormatInt(pubID, 10), "/api/v1/attachments/"+strconv.FormatInt(id, 10)),
+		Attachment: a, PubID: pubID, Kind: kind, Text: text}
+	body, err := execute("attachment.html", p)
 	if err != nil {
 		return err
 	}
-	interps, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{Interprets: id, Limit: 20})
-	if err != nil {
-		return err
-	}
-	if err := h.Pubs.CountView(ctx, id); err != nil {
-		return err
-	}
-	p.Views++
-	return render(c, "publication.html", pubPage{*u, *p, interps})
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(body)
 }

@@ -20,6 +20,8 @@ import (
 	"gongkai/catalog/gormstore"
 	"gongkai/dbconn"
 	fstore "gongkai/filing/gormstore"
+	"gongkai/kiosk"
+	kstore "gongkai/kiosk/gormstore"
 	"gongkai/rbac"
 	"gongkai/seed"
 	"gongkai/workday"
@@ -41,6 +43,12 @@ type server struct {
 	filings   *fstore.Store
 	logins    loginGuard
 	itemLists listCache
+	// The kiosk: service points and aliases, use counts, the content
+	// generation its caches follow, and the search index.
+	kioskStore *kstore.Store
+	counter    *kiosk.Counter
+	gen        contentGen
+	search     *searchIndex
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
 	demoPasswordsExpire bool
@@ -55,7 +63,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate} {
+	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate} {
 		if err := m(db); err != nil {
 			return nil, err
 		}
@@ -66,7 +74,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	cat := gormstore.New(db)
 	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db, gormstore.AuditInTx),
-		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log}
+		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log,
+		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil)}
+	s.search = &searchIndex{s: s}
 	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
 		return nil, err
 	}
@@ -88,6 +98,15 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		log.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond), "units", sum.Units, "items", sum.Items,
 			"publications", sum.Publications, "users", sum.Users)
 	} else if _, err := seed.Reference(ctx, st); err != nil {
+		return nil, err
+	}
+	if err := s.seedKiosk(ctx, demo); err != nil {
+		return nil, err
+	}
+	if err := s.reloadPoints(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.pollRevisions(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil

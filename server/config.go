@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -28,6 +29,13 @@ type Config struct {
 	// AuditRetentionDays is GONGKAI_AUDIT_RETENTION_DAYS: how long audit
 	// entries are kept before `server audit purge` may delete them.
 	AuditRetentionDays int
+	// PublicURL is GONGKAI_PUBLIC_URL: the address residents' phones reach
+	// the server at, for the kiosk's QR codes.
+	PublicURL string
+	// KioskIdle and KioskCountdown are GONGKAI_KIOSK_IDLE_SECONDS and
+	// GONGKAI_KIOSK_COUNTDOWN_SECONDS: a kiosk left untouched that long
+	// counts down that long, then returns home and forgets the visit.
+	KioskIdle, KioskCountdown int
 }
 
 // envVars documents each variable once, for the README and the tests.
@@ -40,6 +48,9 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_MAX_UPLOAD_MB", "20", "largest attachment accepted"},
 	{"GONGKAI_RECTIFY_WORKDAYS", "5", "working days a unit has to rectify a publication taken down"},
 	{"GONGKAI_AUDIT_RETENTION_DAYS", "190", "days audit entries are kept (at least 184)"},
+	{"GONGKAI_PUBLIC_URL", "http://(GONGKAI_ADDR)", "address phones reach the server at, for the kiosk's QR codes, e.g. http://10.1.2.3:8080"},
+	{"GONGKAI_KIOSK_IDLE_SECONDS", "120", "seconds without a touch before a kiosk counts down to its home page"},
+	{"GONGKAI_KIOSK_COUNTDOWN_SECONDS", "30", "length of that countdown"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the
@@ -102,6 +113,18 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	ar := get("GONGKAI_AUDIT_RETENTION_DAYS", "190")
 	if c.AuditRetentionDays, err = strconv.Atoi(ar); err != nil || c.AuditRetentionDays < 184 || c.AuditRetentionDays > 36500 {
 		return c, fmt.Errorf("GONGKAI_AUDIT_RETENTION_DAYS=%q: want a whole number of days, at least 184", ar)
+	}
+	c.PublicURL = strings.TrimRight(get("GONGKAI_PUBLIC_URL", "http://"+c.Addr), "/")
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return c, fmt.Errorf("GONGKAI_PUBLIC_URL=%q: want an http or https address such as http://10.1.2.3:8080", c.PublicURL)
+	}
+	ki := get("GONGKAI_KIOSK_IDLE_SECONDS", "120")
+	if c.KioskIdle, err = strconv.Atoi(ki); err != nil || c.KioskIdle < 10 || c.KioskIdle > 3600 {
+		return c, fmt.Errorf("GONGKAI_KIOSK_IDLE_SECONDS=%q: want a whole number of seconds from 10 to 3600", ki)
+	}
+	kc := get("GONGKAI_KIOSK_COUNTDOWN_SECONDS", "30")
+	if c.KioskCountdown, err = strconv.Atoi(kc); err != nil || c.KioskCountdown < 5 || c.KioskCountdown > 120 {
+		return c, fmt.Errorf("GONGKAI_KIOSK_COUNTDOWN_SECONDS=%q: want a whole number of seconds from 5 to 120", kc)
 	}
 	return c, nil
 }

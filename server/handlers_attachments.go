@@ -138,6 +138,9 @@ func (s *server) handleAttachmentShow(c *fiber.Ctx) error {
 	if !publiclyVisible(p) && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
 		return catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
 	}
+	// The kiosk shows PDFs and pictures inside its own page.
+	c.Set("X-Frame-Options", "SAMEORIGIN")
+	c.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
 	c.Set(fiber.HeaderContentType, a.ContentType)
 	c.Set(fiber.HeaderContentDisposition, "inline; filename*=UTF-8''"+url.PathEscape(a.Name))
 	return c.SendFile(s.attachmentPath(a.SHA256))

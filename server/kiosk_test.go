@@ -2,10 +2,13 @@ package main
 
 import (
 	"html"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/catalog"
+	"gongkai/kiosk"
 )
 
 // TestKioskPagesRender renders every kiosk template once with real data.
@@ -28,12 +31,20 @@ func TestKioskPagesRender(t *testing.T) {
 		t.Fatal("庙首镇 has no publication")
 	}
 	for path, wants := range map[string][]string{
-		"/kiosk/":                                 {"庙首镇", "财政局", "各镇人民政府"},
-		"/kiosk/units/zhengfuban":                 {"旌德县政务新区1号楼", "周一至周五 8:00—12:00、14:30—17:30", "公开目录"},
-		"/kiosk/units/miaoshou":                   {item.Level2, "公开目录"},
-		"/kiosk/items/" + itoa(withPubs.ID):       {withPubs.Level2, "应当公开什么", html.EscapeString(pubs[0].Title)},
-		"/kiosk/publications/" + itoa(pubs[0].ID): {pubs[0].IndexNo, "发布机构", "主题分类", "生成日期", "浏览次数"},
+		"/kiosk/":                                 {"按单位查看", "按领域查看", "搜索", "依申请公开", "机构与联系方式", "查询申请进度"},
+		"/kiosk/units":                            {"庙首镇", "财政局", "各镇人民政府"},
+		"/kiosk/units/zhengfuban":                 {"旌德县政务新区1号楼", "周一至周五 8:00—12:00、14:30—17:30", "公开目录", "机构设置"},
+		"/kiosk/units/miaoshou":                   {html.EscapeString(item.Level2), "公开目录", "<svg class=\"qr\""},
+		"/kiosk/domains":                          {"社会保障", "财政预决算"},
+		"/kiosk/domains/shbz":                     {"城乡低保发放花名册", "庙首镇", "三溪镇"},
+		"/kiosk/items/" + itoa(withPubs.ID):       {html.EscapeString(withPubs.Level2), "应当公开什么", "什么时候公开", html.EscapeString(pubs[0].Title), "<svg class=\"qr\""},
+		"/kiosk/publications/" + itoa(pubs[0].ID): {pubs[0].IndexNo, "发布机构", "主题分类", "文号", "生成日期", "发布日期", "data-print", "<svg class=\"qr\""},
+		"/kiosk/contacts":                         {"旌德县政务新区1号楼", "庙首镇"},
+		"/kiosk/apply":                            {"依申请公开", "20个工作日", "旌德县人民政府办公室"},
+		"/kiosk/progress":                         {"登记号"},
+		"/kiosk/search":                           {"屏幕键盘", `data-key="Q"`},
 		"/kiosk/static/kiosk.css":                 {"font-size"},
+		"/kiosk/static/kiosk.js":                  {"sessionStorage"},
 	} {
 		r := c.do("GET", path, nil)
 		if r.status != 200 {
@@ -45,12 +56,35 @@ func TestKioskPagesRender(t *testing.T) {
 				t.Errorf("%s lacks %q", path, w)
 			}
 		}
-		if strings.Contains(string(r.body), "http://") || strings.Contains(string(r.body), "https://") {
-			t.Errorf("%s refers to an outside address", path)
+		// Nothing is fetched from outside: the hall may be offline.
+		for _, outside := range []string{`src="http`, `href="http`, `url(http`, "@import"} {
+			if strings.Contains(string(r.body), outside) {
+				t.Errorf("%s loads from an outside address (%s)", path, outside)
+			}
 		}
 	}
 	if r := c.do("GET", "/kiosk/units/nowhere", nil); r.status != 404 || !strings.Contains(string(r.body), "不存在") {
 		t.Errorf("missing unit page: %d", r.status)
+	}
+	if r := c.do("GET", "/kiosk/domains/nowhere", nil); r.status != 404 {
+		t.Errorf("missing domain page: %d", r.status)
+	}
+}
+
+// TestKioskHomeWeight: the home page with its stylesheet and script stays
+// under 100 KB.
+func TestKioskHomeWeight(t *testing.T) {
+	c := sharedServer(t).anon()
+	total := 0
+	for _, p := range []string{"/kiosk/", "/kiosk/static/kiosk.css", "/kiosk/static/kiosk.js"} {
+		r := c.do("GET", p, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d", p, r.status)
+		}
+		total += len(r.body)
+	}
+	if total > 100<<10 {
+		t.Errorf("home page weighs %d bytes", total)
 	}
 }
 
@@ -74,11 +108,168 @@ func TestInterpretationLinksBothWays(t *testing.T) {
 		t.Fatal("no linked interpretation in 庙首镇's demo data")
 	}
 	r := ts.anon().do("GET", "/kiosk/publications/"+itoa(interp.ID), nil)
-	if !strings.Contains(string(r.body), "/kiosk/publications/"+itoa(*interp.InterpretsID)) {
+	if !strings.Contains(string(r.body), "所解读的政策文件") || !strings.Contains(string(r.body), "/kiosk/publications/"+itoa(*interp.InterpretsID)) {
 		t.Error("interpretation does not link its policy")
 	}
 	r = ts.anon().do("GET", "/kiosk/publications/"+itoa(*interp.InterpretsID), nil)
 	if !strings.Contains(string(r.body), "政策解读") || !strings.Contains(string(r.body), "/kiosk/publications/"+itoa(interp.ID)) {
 		t.Error("policy does not list its interpretation")
+	}
+}
+
+// newPublication creates a draft under the item as the unit's clerk.
+func newPublication(t *testing.T, ts *testServer, unit string, itemID int64, title string) catalog.Publication {
+	t.Helper()
+	var p catalog.Publication
+	r := ts.login(unit+"-clerk").do("POST", "/api/v1/items/"+itoa(itemID)+"/publications", map[string]any{
+		"title": title, "topic": "综合政务", "generated_on": time.Now().Format("2006-01-02"), "body": "测试正文。"})
+	if r.status != 201 {
+		t.Fatalf("create publication: %d %s", r.status, r.body)
+	}
+	r.decode(t, &p)
+	return p
+}
+
+// TestKioskCacheFollowsPublishing: kiosk pages are served from memory with
+// an ETag, and a publication approved is on the next request; one taken
+// down is gone from the pages and from search.
+func TestKioskCacheFollowsPublishing(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.anon()
+	var it catalog.Item
+	ts.login("admin").do("POST", "/api/v1/units/baidi/items", newItemBody("查询机缓存测试事项")).decode(t, &it)
+	itemPath := "/kiosk/items/" + itoa(it.ID)
+	r := c.do("GET", itemPath, nil)
+	etag := r.header.Get("ETag")
+	if r.status != 200 || etag == "" || r.header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("item page: %d etag %q cache %q", r.status, etag, r.header.Get("Cache-Control"))
+	}
+	req := httptest.NewRequest("GET", itemPath, nil)
+	req.Header.Set("If-None-Match", etag)
+	if r := c.send(req); r.status != 304 {
+		t.Errorf("unchanged page with its ETag: %d", r.status)
+	}
+
+	const title = "白地镇关于查询机缓存验证的公告"
+	p := newPublication(t, ts, "baidi", it.ID, title)
+	if r := c.do("GET", itemPath, nil); strings.Contains(string(r.body), title) {
+		t.Error("a draft shows on the kiosk")
+	}
+	if r := c.do("GET", "/kiosk/search?q="+title, nil); strings.Contains(string(r.body), "/kiosk/publications/"+itoa(p.ID)) {
+		t.Error("a draft is found by search")
+	}
+	publishDraft(t, ts, "baidi", p.ID)
+	req = httptest.NewRequest("GET", itemPath, nil)
+	req.Header.Set("If-None-Match", etag)
+	r = c.send(req)
+	if r.status != 200 || !strings.Contains(string(r.body), title) {
+		t.Fatalf("after approval: %d, title shown %v", r.status, strings.Contains(string(r.body), title))
+	}
+	if r := c.do("GET", "/kiosk/search?q=bdzgycxjhcyzdgg", nil); !strings.Contains(string(r.body), "/kiosk/publications/"+itoa(p.ID)) {
+		t.Error("the approved publication is not found by its initials")
+	}
+	if r := ts.login("admin").step(p.ID, "takedown", map[string]string{"reason": "privacy"}); r.status != 200 {
+		t.Fatalf("takedown: %d %s", r.status, r.body)
+	}
+	if r := c.do("GET", itemPath, nil); strings.Contains(string(r.body), title) {
+		t.Error("a publication taken down still shows on its item page")
+	}
+	if r := c.do("GET", "/kiosk/publications/"+itoa(p.ID), nil); r.status != 404 {
+		t.Errorf("a publication taken down: %d", r.status)
+	}
+	if r := c.do("GET", "/kiosk/search?q="+title, nil); strings.Contains(string(r.body), "/kiosk/publications/"+itoa(p.ID)) {
+		t.Error("a publication taken down is found by search")
+	}
+}
+
+// TestKioskCacheFollowsOtherInstances: a write made by another instance
+// (straight into the database here) shows once the revisions are polled.
+func TestKioskCacheFollowsOtherInstances(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.anon()
+	before := c.do("GET", "/kiosk/units/yunle", nil)
+	it := catalog.Item{UnitCode: "yunle", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "另一实例新增的查询机事项", Content: "x"}}
+	it.ApplyDefaults(catalog.Unit{Level: catalog.LevelTownship, FullName: "旌德县云乐镇人民政府"})
+	if err := ts.s.items.CreateItem(t.Context(), &it, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.s.pollRevisions(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	after := c.do("GET", "/kiosk/units/yunle", nil)
+	if !strings.Contains(string(after.body), "另一实例新增的查询机事项") || after.header.Get("ETag") == before.header.Get("ETag") {
+		t.Error("the unit page did not follow another instance's write")
+	}
+}
+
+// TestKioskSearch: by initials, characters and aliases, over the demo data.
+func TestKioskSearch(t *testing.T) {
+	c := sharedServer(t).anon()
+	for q, wants := range map[string][]string{
+		"czyjs":  {"<mark>财政预决算</mark>", "目录事项"},
+		"低保":     {"<mark>低保</mark>", "城乡", "公开信息"},
+		"dibao":  {"<mark>低保</mark>"},
+		"msz":    {"<mark>庙首镇</mark>", "单位"},
+		"最低生活保障": {"含同义词", "<mark>低保</mark>"},
+		"qqqqqq": {"没有找到"},
+	} {
+		r := c.do("GET", "/kiosk/search?q="+q, nil)
+		if r.status != 200 || r.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d %q", q, r.status, r.header.Get("Cache-Control"))
+		}
+		for _, w := range wants {
+			if !strings.Contains(string(r.body), w) {
+				t.Errorf("search %s lacks %q", q, w)
+			}
+		}
+	}
+}
+
+// TestKioskPointsCountUse: a screen assigned to a point counts its views
+// and searches under the point; others count as unassigned; an unknown
+// point is refused.
+func TestKioskPointsCountUse(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.anon()
+	if r := c.do("GET", "/kiosk/?point=nowhere-hall", nil); r.status != 404 || !strings.Contains(string(r.body), "查阅点") {
+		t.Errorf("unknown point: %d", r.status)
+	}
+	r := c.do("GET", "/kiosk/?point=sanxi-hall", nil)
+	cookie := r.header.Get("Set-Cookie")
+	if r.status != 303 || !strings.Contains(cookie, kiosk.PointCookie+"=sanxi-hall") {
+		t.Fatalf("assign: %d %q", r.status, cookie)
+	}
+	if err := ts.s.flushCounts(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (views, searches int64) {
+		t.Helper()
+		if err := ts.s.flushCounts(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		today := time.Now()
+		stats, err := ts.s.kioskStore.FindStats(t.Context(), today, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range stats {
+			if s.PointCode == "sanxi-hall" {
+				return s.Views, s.Searches
+			}
+		}
+		return 0, 0
+	}
+	v0, s0 := count()
+	for _, p := range []string{"/kiosk/", "/kiosk/units/sanxi", "/kiosk/search?q=db"} {
+		req := httptest.NewRequest("GET", p, nil)
+		req.Header.Set("Cookie", kiosk.PointCookie+"=sanxi-hall")
+		if r := c.send(req); r.status != 200 {
+			t.Fatalf("%s: %d", p, r.status)
+		}
+	}
+	c.do("GET", "/kiosk/units/sanxi", nil) // a phone
+	v1, s1 := count()
+	if v1-v0 != 3 || s1-s0 != 1 {
+		t.Errorf("counted %d views and %d searches, want 3 and 1", v1-v0, s1-s0)
 	}
 }

@@ -79,7 +79,30 @@ func main() {
 				if n, err := s.pubs.ReleaseScheduled(ctx, time.Now()); err != nil {
 					log.Warn("scheduled publications", "err", err)
 				} else if n > 0 {
+					s.gen.bump()
 					log.Info("scheduled publications released", "n", n)
+				}
+			}
+		}
+	}()
+
+	// Kiosk pages and search follow other instances' writes within 2 s; the
+	// kiosk's use counts are stored every 10 s and at shutdown.
+	go func() {
+		poll, flush := time.NewTicker(2*time.Second), time.NewTicker(10*time.Second)
+		defer poll.Stop()
+		defer flush.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-poll.C:
+				if err := s.pollRevisions(ctx); err != nil {
+					log.Warn("content revision", "err", err)
+				}
+			case <-flush.C:
+				if err := s.flushCounts(ctx); err != nil {
+					log.Warn("kiosk counts", "err", err)
 				}
 			}
 		}
@@ -100,6 +123,9 @@ func main() {
 		log.Info("shutting down")
 		if err := app.ShutdownWithTimeout(10 * time.Second); err != nil {
 			log.Warn("shutdown", "err", err)
+		}
+		if err := s.flushCounts(context.Background()); err != nil {
+			log.Warn("kiosk counts", "err", err)
 		}
 	}
 }

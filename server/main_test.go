@@ -21,6 +21,9 @@ import (
 	"gongkai/seed"
 )
 
+// testPublicURL is where phones would reach the test server.
+const testPublicURL = "http://10.0.0.5:8080"
+
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // testServer opens a server on a fresh database with the demo data.
@@ -34,7 +37,8 @@ type testServer struct {
 func newTestServer(t testing.TB, demo bool) *testServer {
 	t.Helper()
 	driver, dsn := dbtest.DSN(t)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: demo, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190}
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: demo, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190,
+		PublicURL: testPublicURL, KioskIdle: 120, KioskCountdown: 30}
 	return openTestServer(t, cfg)
 }
 
@@ -160,7 +164,8 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190}
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190,
+		PublicURL: testPublicURL, KioskIdle: 120, KioskCountdown: 30}
 	s, err := open(context.Background(), cfg, quiet)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -15,11 +15,11 @@ import (
 // published data are public; every state-changing route has a Require (a test
 // walks this table).
 func (s *server) routes(app *fiber.App) {
-	app.Use(securityHeaders, forgeryProtection)
+	app.Use(securityHeaders, forgeryProtection, s.bumpAfterWrites)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/kiosk/", fiber.StatusFound) })
 
-	kiosk.Mount(app.Group("/kiosk"), kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs})
+	kiosk.Mount(app.Group("/kiosk"), s.kioskDeps())
 
 	admin.Mount(app.Group("/admin", s.withSession, noStoreForPeople), admin.Deps{
 		Units: s.units, Items: s.items, Pubs: s.pubs, Accounts: s.accounts, Authz: s.authz, Audit: s.catalog, Admins: accountAdmin{s}, Import: catalogImporter{s},

@@ -609,10 +609,32 @@ func (s *Store) FindAttachment(ctx context.Context, id int64) (*catalog.Attachme
 	return &a, r.PublicationID, nil
 }
 
-// CountView implements catalog.PublicationService.
-func (s *Store) CountView(ctx context.Context, id int64) error {
+// AddViews implements catalog.PublicationService.
+func (s *Store) AddViews(ctx context.Context, id, n int64) error {
 	return translate(s.db.WithContext(ctx).Model(&publicationRecord{}).Where("id = ?", id).
-		UpdateColumn("views", gorm.Expr("views + 1")).Error, "公开信息")
+		UpdateColumn("views", gorm.Expr("views + ?", n)).Error, "公开信息")
+}
+
+// EachPublished calls fn with every published publication, its body
+// included and its attachments not, a batch at a time; the search index is
+// built from it.
+func (s *Store) EachPublished(ctx context.Context, fn func(catalog.Publication) error) error {
+	var batch []publicationRecord
+	res := s.db.WithContext(ctx).Select("id", "unit_code", "item_id", "title", "body", "doc_no", "published_on").
+		Where("status = ?", string(catalog.PubPublished)).FindInBatches(&batch, 2000, func(tx *gorm.DB, _ int) error {
+		for _, r := range batch {
+			p := r.toPublication()
+			toLocal(&p)
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if res.Error != nil {
+		return fmt.Errorf("gormstore: published publications: %w", res.Error)
+	}
+	return nil
 }
 
 // SeedPublication is a demo publication with its seed key; InterpretsKey names

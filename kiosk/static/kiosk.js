@@ -1,0 +1,100 @@
+// Kiosk behaviour, no dependencies. Loaded in <head> so the chosen text
+// size applies before the first paint; the rest waits for the page.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var SIZE = "gk_size";
+  function store() { try { return window.sessionStorage; } catch (e) { return null; } }
+  var s = store();
+  var size = s && s.getItem(SIZE);
+  if (size === "l" || size === "xl") root.setAttribute("data-size", size);
+
+  // A kiosk is a screen assigned to a service point (it carries the point
+  // cookie); phones are not reset for being idle.
+  function isKiosk() { return /(?:^|;\s*)gk_point=/.test(document.cookie); }
+
+  // The idle reset: forget everything and go home, replacing history.
+  function reset() {
+    try { window.sessionStorage.clear(); } catch (e) {}
+    try { window.localStorage.clear(); } catch (e) {}
+    window.location.replace("/kiosk/");
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // Text size: three steps, kept for this visit only.
+    var buttons = document.querySelectorAll(".sizes button");
+    function mark() {
+      var cur = root.getAttribute("data-size") || "";
+      for (var i = 0; i < buttons.length; i++) {
+        buttons[i].setAttribute("aria-pressed", buttons[i].getAttribute("data-size") === cur ? "true" : "false");
+      }
+    }
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () {
+        var v = this.getAttribute("data-size");
+        if (v) root.setAttribute("data-size", v); else root.removeAttribute("data-size");
+        var st = store();
+        if (st) { if (v) st.setItem(SIZE, v); else st.removeItem(SIZE); }
+        mark();
+      });
+    }
+    mark();
+
+    // No long-press menus, no drag, no pinch (touch-action in the CSS).
+    document.addEventListener("contextmenu", function (e) { e.preventDefault(); });
+    document.addEventListener("dragstart", function (e) { e.preventDefault(); });
+    document.addEventListener("gesturestart", function (e) { e.preventDefault(); });
+
+    // Print.
+    var pr = document.querySelector("[data-print]");
+    if (pr) pr.addEventListener("click", function () { window.print(); });
+
+    // The on-screen keyboard types into the search box; a hardware
+    // keyboard and an IME work on the box itself.
+    var q = document.getElementById("q");
+    var osk = document.querySelector(".osk");
+    if (q && osk) {
+      osk.addEventListener("click", function (e) {
+        var b = e.target.closest("button[data-key]");
+        if (!b) return;
+        var k = b.getAttribute("data-key");
+        if (k === "back") q.value = q.value.slice(0, -1);
+        else if (k === "clear") q.value = "";
+        else if (k === "go") { if (q.value.trim()) q.form.submit(); return; }
+        else if (q.value.length < 40) q.value += k.toLowerCase();
+      });
+      if (!q.value) q.focus();
+    }
+
+    // Idle: after data-idle seconds without a touch, count down
+    // data-countdown seconds with a big 继续使用 button, then reset.
+    if (!isKiosk()) return;
+    var idle = parseInt(root.getAttribute("data-idle"), 10) || 120;
+    var count = parseInt(root.getAttribute("data-countdown"), 10) || 30;
+    var box = document.getElementById("idle");
+    var left = document.getElementById("idle-left");
+    var stay = document.getElementById("idle-stay");
+    var timer = null, tick = null, remaining = 0;
+    function arm() {
+      clearTimeout(timer); clearInterval(tick);
+      box.hidden = true;
+      timer = setTimeout(countdown, idle * 1000);
+    }
+    function countdown() {
+      remaining = count;
+      left.textContent = remaining;
+      box.hidden = false;
+      stay.focus();
+      tick = setInterval(function () {
+        remaining--;
+        left.textContent = remaining;
+        if (remaining <= 0) { clearInterval(tick); reset(); }
+      }, 1000);
+    }
+    ["pointerdown", "keydown", "touchstart", "wheel", "input"].forEach(function (ev) {
+      document.addEventListener(ev, arm, { passive: true, capture: true });
+    });
+    stay.addEventListener("click", arm);
+    arm();
+  });
+})();

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/doctext"
+	"gongkai/kiosk"
+	"gongkai/search"
+)
+
+// contentGen tells the kiosk's page cache and search index when what they
+// show may have changed. It is the sum of two counts that only grow: the
+// writes this instance has served, and the units' catalogue revisions in
+// the database, which every instance's writes raise (polled, so another
+// instance's change shows within the poll interval).
+type contentGen struct {
+	local atomic.Uint64
+	db    atomic.Uint64
+}
+
+func (g *contentGen) value() uint64 { return g.local.Load() + g.db.Load() }
+func (g *contentGen) bump()         { g.local.Add(1) }
+
+// pollRevisions reads the sum of the units' catalogue revisions.
+func (s *server) pollRevisions(ctx context.Context) error {
+	var sum int64
+	if err := s.db.WithContext(ctx).Table("units").Select("COALESCE(SUM(catalog_rev), 0) + COUNT(*)").Scan(&sum).Error; err != nil {
+		return err
+	}
+	s.gen.db.Store(uint64(sum))
+	return nil
+}
+
+// bumpAfterWrites marks content changed after every request that may have
+// written (the write has committed by the time the handler returns).
+func (s *server) bumpAfterWrites(c *fiber.Ctx) error {
+	err := c.Next()
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+	default:
+		s.gen.bump()
+	}
+	return err
+}
+
+// searchIndex keeps the kiosk's search index, rebuilt on the first search
+// after content changed; the rebuild reads only published data.
+type searchIndex struct {
+	s   *server
+	mu  sync.Mutex
+	gen uint64
+	ix  *search.Index
+}
+
+// Search implements kiosk.Searcher.
+func (si *searchIndex) Search(ctx context.Context, q string) (search.Result, error) {
+	ix, err := si.current(ctx)
+	if err != nil {
+		return search.Result{}, err
+	}
+	return ix.Search(q), nil
+}
+
+func (si *searchIndex) current(ctx context.Context) (*search.Index, error) {
+	si.mu.Lock()
+	defer si.mu.Unlock()
+	gen := si.s.gen.value()
+	if si.ix != nil && si.gen == gen {
+		return si.ix, nil
+	}
+	start := time.Now()
+	ix, err := si.s.buildIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	si.ix, si.gen = ix, gen
+	si.s.log.Info("search index built", "docs", ix.Len(), "took", time.Since(start).Round(time.Millisecond))
+	return ix, nil
+}
+
+func (s *server) buildIndex(ctx context.Context) (*search.Index, error) {
+	units, err := s.units.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name := map[string]string{}
+	var docs []search.Doc
+	for _, u := range units {
+		name[u.Code] = u.Name
+		kind := "县直单位"
+		if u.Level == catalog.LevelTownship {
+			kind = "镇人民政府"
+		}
+		docs = append(docs, search.Doc{Kind: search.KindUnit, Code: u.Code, Title: u.Name, Context: u.FullName + " · " + kind, Body: u.FullName})
+	}
+	items, err := s.items.FindItems(ctx, catalog.ItemFilter{})
+	if err != nil {
+		return nil, err
+	}
+	itemName := map[int64]string{}
+	for _, it := range items {
+		itemName[it.ID] = it.Level2
+		docs = append(docs, search.Doc{Kind: search.KindItem, ID: it.ID, Title: it.Level1 + " · " + it.Level2,
+			Context: name[it.UnitCode], Body: it.Content})
+	}
+	err = s.catalog.EachPublished(ctx, func(p catalog.Publication) error {
+		docs = append(docs, search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title,
+			Context: name[p.UnitCode] + " · " + itemName[p.ItemID], Body: p.Body + " " + p.DocNo, Date: p.PublishedOn})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	aliases, err := s.kioskStore.FindAliases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return search.Build(docs, aliases), nil
+}
+
+// PublicAttachment implements kiosk.AttachmentReader.
+func (s *server) PublicAttachment(ctx context.Context, id int64) (catalog.Attachment, int64, string, error) {
+	a, pubID, err := s.pubs.FindAttachment(ctx, id)
+	if err != nil {
+		return catalog.Attachment{}, 0, "", err
+	}
+	p, err := s.pubs.FindPublication(ctx, pubID)
+	if err != nil {
+		return catalog.Attachment{}, 0, "", err
+	}
+	if !publiclyVisible(p) {
+		return catalog.Attachment{}, 0, "", catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
+	}
+	var text string
+	if n := strings.ToLower(a.Name); strings.HasSuffix(n, ".docx") || strings.HasSuffix(n, ".xlsx") {
+		f, err := os.Open(s.attachmentPath(a.SHA256))
+		if err != nil {
+			return catalog.Attachment{}, 0, "", err
+		}
+		defer f.Close()
+		if t, ok, err := doctext.Extract(a.Name, f, a.Size); err == nil && ok {
+			text = t
+		}
+	}
+	return *a, pubID, text, nil
+}
+
+// flushCounts stores the kiosk counts gathered in memory; what cannot be
+// stored is kept for the next try.
+func (s *server) flushCounts(ctx context.Context) error {
+	stats, views := s.counter.Drain()
+	if err := s.kioskStore.AddStats(ctx, stats); err != nil {
+		s.counter.Restore(stats, views)
+		return err
+	}
+	for id, n := range views {
+		if err := s.pubs.AddViews(ctx, id, n); err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			delete(views, id)
+			s.counter.Restore(nil, views)
+			return err
+		}
+		delete(views, id)
+	}
+	return nil
+}
+
+// reloadPoints tells the counter which point codes exist.
+func (s *server) reloadPoints(ctx context.Context) error {
+	ps, err := s.kioskStore.FindPoints(ctx)
+	if err != nil {
+		return err
+	}
+	s.counter.SetPoints(ps)
+	return nil
+}
+
+func (s *server) kioskDeps() kiosk.Deps {
+	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s, Counter: s.counter,
+		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, County: "旌德县",
+		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown}
+}
+
+// defaultAliases are the alias groups a new installation starts with:
+// what residents say beside what the catalogue writes.
+var defaultAliases = []search.AliasGroup{
+	{"低保", "最低生活保障"},
+	{"五保", "特困人员", "特困供养"},
+	{"医保", "医疗保障", "医疗保险"},
+	{"社保", "社会保障", "社会保险"},
+	{"预决算", "预算", "决算"},
+	{"三公", "三公经费"},
+	{"拆迁", "征收", "征地"},
+	{"危房", "危房改造"},
+	{"扶贫", "脱贫", "乡村振兴"},
+	{"招聘", "招考", "公开招聘"},
+}
+
+// seedKiosk stores the default aliases on a new installation and, with
+// the demo data, a service point in each township's 便民服务中心 and the
+// county's 政府信息公开查询点.
+func (s *server) seedKiosk(ctx context.Context, demo bool) error {
+	if err := s.kioskStore.SeedAliases(ctx, defaultAliases); err != nil {
+		return err
+	}
+	if !demo {
+		return nil
+	}
+	units, err := s.units.FindUnits(ctx)
+	if err != nil {
+		return err
+	}
+	points := []kiosk.Point{{Code: "county-hall", Name: "旌德县政府信息公开查询点", UnitCode: "zhengfuban"}}
+	for _, u := range units {
+		if u.Level == catalog.LevelTownship {
+			points = append(points, kiosk.Point{Code: u.Code + "-hall", Name: u.Name + "便民服务中心", UnitCode: u.Code, Address: u.Address})
+		}
+	}
+	for _, p := range points {
+		if err := s.kioskStore.SeedPoint(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}

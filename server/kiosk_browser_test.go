@@ -1,0 +1,323 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/kiosk"
+)
+
+//go:embed testdata/axe.min.js
+var axeSource string
+
+// kioskSizes are the screens the kiosk must work on.
+var kioskSizes = []struct {
+	name string
+	w, h int
+}{
+	{"portrait", 1080, 1920},
+	{"landscape", 1920, 1080},
+	{"phone", 390, 844},
+}
+
+func shotsDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join("..", "artifacts", "screens", "kiosk")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(shotsDir(t), name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pageChecks are measured in the page: text size, touch targets (primary
+// ones at least 60×60, the rest 44×44), horizontal overflow, and what
+// axe-core finds serious or critical.
+const targetCheck = `(() => {
+  const bad = [];
+  const primary = ".entry, .tile, .rows a, .navbtn, .osk button, .primary, .btn, .searchform input";
+  for (const el of document.querySelectorAll("a, button, input")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || el.closest("[hidden]")) continue;
+    if (el.closest("article, .columns, .facts p, .card p, .notice, dd")) continue; // links inside running text
+    const min = el.matches(primary) ? 60 : 44;
+    if (r.width < min - 0.5 || r.height < min - 0.5) bad.push((el.textContent || el.name || el.tagName).trim().slice(0, 20) + " " + Math.round(r.width) + "×" + Math.round(r.height));
+  }
+  return bad.slice(0, 10).join("; ");
+})()`
+
+const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
+  .filter(v => v.impact === "serious" || v.impact === "critical")
+  .map(v => v.impact + " " + v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")).join("\n"))`
+
+func checkPage(t *testing.T, ctx context.Context, label string, width int) {
+	t.Helper()
+	size, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.body).fontSize)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size < 24 {
+		t.Errorf("%s: body text %.0f px, want at least 24", label, size)
+	}
+	if bad, err := chromedp.Run(ctx, chromedp.Evaluate[string](targetCheck)); err != nil || bad != "" {
+		t.Errorf("%s: touch targets too small: %s %v", label, bad, err)
+	}
+	if sw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || sw > width {
+		t.Errorf("%s: page is %d px wide in a %d px window", label, sw, width)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		t.Fatalf("inject axe: %v", err)
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: axe: %v", label, err)
+	}
+	if found != "" {
+		t.Errorf("%s: axe-core finds:\n%s", label, found)
+	}
+}
+
+// TestKioskInBrowser: a resident taps home → 按单位查看 → their township →
+// an item → a notice, at each screen size; every page is checked for text
+// size, touch targets, overflow and accessibility, and photographed.
+func TestKioskInBrowser(t *testing.T) {
+	ts := sharedServer(t)
+	for _, sz := range kioskSizes {
+		t.Run(sz.name, func(t *testing.T) {
+			ctx, base := browserAt(t, ts, sz.w, sz.h)
+			must := func(err error, what string) {
+				t.Helper()
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+			}
+			must(chromedp.Do(ctx, chromedp.EmulateViewport(int64(sz.w), int64(sz.h), chromedp.EmulateTouch),
+				chromedp.Navigate(base+"/kiosk/"), chromedp.WaitVisible(chromedp.CSS("a.entry"))), "home")
+			checkPage(t, ctx, sz.name+" home", sz.w)
+			screenshot(t, ctx, sz.name+"-1-home")
+
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//a[contains(@class,"entry") and contains(., "按单位查看")]`)),
+				chromedp.WaitVisible(chromedp.CSS("a.tile"))), "units")
+			tiles, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("a.tile").length`))
+			must(err, "count tiles")
+			if tiles != 39 {
+				t.Errorf("%d unit tiles, want 39", tiles)
+			}
+			checkPage(t, ctx, sz.name+" units", sz.w)
+			screenshot(t, ctx, sz.name+"-2-units")
+
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//a[contains(@class,"tile") and normalize-space(.)="庙首镇"]`)),
+				chromedp.WaitVisible(chromedp.CSS("section.domain"))), "unit")
+			h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+			must(err, "unit title")
+			if h1 != "旌德县庙首镇人民政府" {
+				t.Errorf("unit page title %q", h1)
+			}
+			checkPage(t, ctx, sz.name+" unit", sz.w)
+			screenshot(t, ctx, sz.name+"-3-unit")
+
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//section[@class="domain"]//li[.//span[contains(.,"最近发布 2020")]]/a`)),
+				chromedp.WaitVisible(chromedp.CSS("dl.columns"))), "item")
+			item, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+			must(err, "item text")
+			if !strings.Contains(item, "应当公开什么") || !strings.Contains(item, "已公开的信息") {
+				t.Errorf("item page: %.200q", item)
+			}
+			checkPage(t, ctx, sz.name+" item", sz.w)
+			screenshot(t, ctx, sz.name+"-4-item")
+
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("main ul.rows li a")), chromedp.WaitVisible(chromedp.CSS("table.metablock"))), "publication")
+			meta, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table.metablock")))
+			must(err, "metadata")
+			if !strings.Contains(meta, "索引号") || !strings.Contains(meta, "miaoshou/2020") || !strings.Contains(meta, "旌德县庙首镇人民政府") {
+				t.Errorf("publication metadata: %q", meta)
+			}
+			checkPage(t, ctx, sz.name+" publication", sz.w)
+			screenshot(t, ctx, sz.name+"-5-publication")
+
+			// 返回 goes up to the item.
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//a[contains(@class,"navbtn") and contains(., "返回")]`)),
+				chromedp.WaitVisible(chromedp.CSS("dl.columns"))), "back")
+		})
+	}
+}
+
+// TestKioskSearchWithOnScreenKeyboard: the initials of 财政预决算 typed on
+// the on-screen keyboard find its items, highlighted.
+func TestKioskSearchWithOnScreenKeyboard(t *testing.T) {
+	ts := sharedServer(t)
+	ctx, base := browserAt(t, ts, 1080, 1920)
+	must := func(err error, what string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	must(chromedp.Do(ctx, chromedp.EmulateViewport(1080, 1920, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/"),
+		chromedp.Click(chromedp.Search(`//a[contains(@class,"entry") and contains(., "搜索")]`)),
+		chromedp.WaitVisible(chromedp.CSS(".osk"))), "search page")
+	checkPage(t, ctx, "search", 1080)
+	for _, k := range "CZYJS" {
+		must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`.osk button[data-key="%c"]`, k)))), "key "+string(k))
+	}
+	typed, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#q")))
+	must(err, "typed")
+	if typed != "czyjs" {
+		t.Errorf("typed %q", typed)
+	}
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.osk button[data-key="go"]`)), chromedp.WaitVisible(chromedp.CSS("#results"))), "search")
+	marks, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#results mark")].map(m => m.textContent)`))
+	must(err, "marks")
+	if len(marks) == 0 || marks[0] != "财政预决算" {
+		t.Errorf("highlighted %v, want 财政预决算", marks)
+	}
+	checkPage(t, ctx, "search results", 1080)
+	screenshot(t, ctx, "search-czyjs")
+	// A hardware keyboard types into the box as well.
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/search"), chromedp.WaitVisible(chromedp.CSS("#q")),
+		chromedp.SendKeys(chromedp.CSS("#q"), "dibao\r"), chromedp.WaitVisible(chromedp.CSS("#results mark"))), "hardware keyboard")
+}
+
+// TestKioskTextSizeAndIdleReset: the size switch holds for the visit; an
+// untouched kiosk counts down, 继续使用 keeps it, and otherwise it goes
+// home with its storage cleared and the size back to 标准.
+func TestKioskTextSizeAndIdleReset(t *testing.T) {
+	shared := sharedServer(t)
+	// The same data, on a kiosk with short timeouts.
+	deps := shared.s.kioskDeps()
+	deps.IdleSeconds, deps.CountdownSeconds = 2, 3
+	app := fiber.New(fiber.Config{ErrorHandler: shared.s.errorHandler})
+	app.Use(securityHeaders)
+	kiosk.Mount(app.Group("/kiosk"), deps)
+	ts := &testServer{t: t, s: shared.s, app: app, cfg: shared.cfg}
+	ctx, base := browserAt(t, ts, 1920, 1080)
+	must := func(err error, what string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	fontSize := func() float64 {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.documentElement).fontSize)`))
+		must(err, "font size")
+		return v
+	}
+	// A phone (no point cookie) is never reset.
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/units/sanxi"), chromedp.Sleep(2500)), "phone")
+	if hidden, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("idle").hidden`)); !hidden {
+		t.Error("a screen that is not a kiosk counts down")
+	}
+	// The launcher assigns the screen to its point.
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/?point=county-hall"), chromedp.WaitVisible(chromedp.CSS("a.entry"))), "assign")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.sizes button[data-size="xl"]`))), "特大")
+	if fs := fontSize(); fs != 36 {
+		t.Errorf("特大: %v px", fs)
+	}
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/units/sanxi"), chromedp.WaitVisible(chromedp.CSS("section.domain"))), "unit")
+	if fs := fontSize(); fs != 36 {
+		t.Errorf("size not kept on the next page: %v px", fs)
+	}
+	pressed, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.sizes button[aria-pressed="true"]').textContent`))
+	if pressed != "特大" {
+		t.Errorf("pressed size button %q", pressed)
+	}
+	screenshot(t, ctx, "size-xl")
+	// Idle: the countdown shows; 继续使用 keeps the page.
+	must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#idle-stay"))), "countdown")
+	screenshot(t, ctx, "idle-countdown")
+	checkPage(t, ctx, "countdown", 1920)
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#idle-stay")), chromedp.WaitNotVisible(chromedp.CSS("#idle"))), "继续使用")
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.HasSuffix(loc, "/kiosk/units/sanxi") {
+		t.Errorf("继续使用 left the page: %s", loc)
+	}
+	// Then nobody touches it: home, storage cleared, history replaced.
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`localStorage.setItem("x", "1"), true`))
+	must(err, "storage")
+	before, err := chromedp.Run(ctx, chromedp.Evaluate[int](`history.length`))
+	must(err, "history")
+	// The page navigates away under the test: ask again until it is home.
+	home := false
+	for i := 0; i < 60 && !home; i++ {
+		home, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`location.pathname === "/kiosk/" && document.readyState === "complete"`))
+		if !home {
+			chromedp.Run(ctx, chromedp.Sleep(250*time.Millisecond))
+		}
+	}
+	if !home {
+		t.Fatal("the idle kiosk did not return home")
+	}
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[int](`sessionStorage.length + localStorage.length`))
+	must(err, "storage")
+	if left != 0 {
+		t.Errorf("%d items left in page storage after the reset", left)
+	}
+	if fs := fontSize(); fs != 24 {
+		t.Errorf("size after the reset: %v px, want 24 (标准)", fs)
+	}
+	// The home page replaced the last one: there is nothing to go back to.
+	after, err := chromedp.Run(ctx, chromedp.Evaluate[int](`history.length`))
+	must(err, "history")
+	if after != before {
+		t.Errorf("history grew from %d to %d entries: the reset must replace the page", before, after)
+	}
+}
+
+// TestKioskPrintsOnA4: the print view hides the controls and fits A4.
+func TestKioskPrintsOnA4(t *testing.T) {
+	ts := sharedServer(t)
+	ctx, base := browserAt(t, ts, 1080, 1920)
+	var pubID int64
+	var items []struct{ ID int64 }
+	ts.anon().do("GET", "/api/v1/units/miaoshou/items", nil).decode(t, &items)
+	for _, it := range items {
+		var pubs []struct{ ID int64 }
+		ts.anon().do("GET", "/api/v1/items/"+itoa(it.ID)+"/publications", nil).decode(t, &pubs)
+		if len(pubs) > 0 {
+			pubID = pubs[0].ID
+			break
+		}
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(base+"/kiosk/publications/"+itoa(pubID))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[".bar", ".tools", ".handoff"].filter(s => document.querySelector(s) && getComputedStyle(document.querySelector(s)).display !== "none").join(",")`))
+	if err != nil || hidden != "" {
+		t.Errorf("shown in print: %q %v", hidden, err)
+	}
+	yes := true
+	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A4 is 595×842 points.
+	if !strings.HasPrefix(string(pdf.Data), "%PDF") || !regexp.MustCompile(`/MediaBox \[0 0 59[45]\.\d+ 84[12]\.`).Match(pdf.Data) {
+		t.Errorf("print is not an A4 PDF (%d bytes)", len(pdf.Data))
+	}
+	os.WriteFile(filepath.Join(shotsDir(t), "publication-print.pdf"), pdf.Data, 0o644)
+}
