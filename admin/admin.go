@@ -56,6 +56,8 @@ type Deps struct {
 	// AttachmentText reads the text of a publication's Word and Excel
 	// attachments, for the privacy check.
 	AttachmentText func(ctx context.Context, pubID int64) (string, error)
+	// Kiosk keeps the service points, their use and the search aliases.
+	Kiosk KioskAdmin
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -98,6 +100,7 @@ type me struct {
 	Admin    bool
 	// CanAudit and CanAccounts decide which menu entries are shown.
 	CanAudit, CanAccounts bool
+	CanKiosk              bool
 }
 
 // can tells whether the person may do act on obj in the unit.
@@ -128,6 +131,7 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 	}
 	m.CanAudit = h.can(m, rbac.AllUnits, rbac.ObjAudit, rbac.ActRead)
 	m.CanAccounts = h.can(m, rbac.AllUnits, rbac.ObjAccount, rbac.ActRead)
+	m.CanKiosk = h.can(m, rbac.AllUnits, rbac.ObjKiosk, rbac.ActRead)
 	return m, nil
 }
 

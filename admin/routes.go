@@ -39,6 +39,9 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/directory/import/commit", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleDirectoryCommit)
 	r.Get("/filings/watch", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, rbac.County()), h.handleWatch)
 	r.Get("/filings/:id/print", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, h.filingUnit), h.handleFilingPrint)
+	r.Get("/kiosk", h.signedIn, can(rbac.ObjKiosk, rbac.ActRead, rbac.County()), h.handleKiosk)
+	r.Post("/kiosk/points", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handlePointSave)
+	r.Post("/kiosk/aliases", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handleAliasesSave)
 	r.Get("/audit", h.signedIn, can(rbac.ObjAudit, rbac.ActRead, rbac.County()), h.handleAudit)
 	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
 

@@ -166,7 +166,9 @@ func (c *Counter) add(point string, now time.Time, views, searches int64) {
 	}
 	s := c.stats[k]
 	if s == nil {
-		s = &DayStat{PointCode: point, Day: k.day}
+		// The code may live in a reused request buffer: keep a copy.
+		k.point = strings.Clone(point)
+		s = &DayStat{PointCode: k.point, Day: k.day}
 		c.stats[k] = s
 	}
 	s.Views += views

@@ -109,6 +109,8 @@ func objName(o Object) string {
 		return "账号"
 	case ObjAudit:
 		return "审计记录"
+	case ObjKiosk:
+		return "查阅点与搜索设置"
 	}
 	return string(o)
 }

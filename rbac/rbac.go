@@ -72,6 +72,7 @@ const (
 	ObjAccount     Object = "account"     // users: create, disable, reset passwords
 	ObjRole        Object = "role"        // role bindings of users in units
 	ObjAudit       Object = "audit"       // the audit log
+	ObjKiosk       Object = "kiosk"       // service points (查阅点) and search aliases
 	objAny         Object = "*"
 )
 
@@ -152,6 +153,7 @@ func Permissions() [][]string {
 	add(RoleAdmin, ObjPublication, ActRead, ActWrite, ActPublish, ActTakedown)
 	add(RoleAdmin, ObjCalendar, ActRead, ActWrite)
 	add(RoleAdmin, ObjAudit, ActRead)
+	add(RoleAdmin, ObjKiosk, ActRead, ActWrite)
 	add(RoleInspector, objAny, ActRead)
 	add(RoleSysAdmin, ObjUnit, ActRead)
 	add(RoleSysAdmin, ObjAccount, ActRead, ActWrite)

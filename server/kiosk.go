@@ -230,3 +230,33 @@ func (s *server) seedKiosk(ctx context.Context, demo bool) error {
 	}
 	return nil
 }
+
+// kioskAdmin is the back office's view of the kiosk store: a saved point
+// is counted at once, and the counts shown include those still in memory.
+type kioskAdmin struct{ s *server }
+
+func (k kioskAdmin) FindPoints(ctx context.Context) ([]kiosk.Point, error) {
+	return k.s.kioskStore.FindPoints(ctx)
+}
+
+func (k kioskAdmin) SavePoint(ctx context.Context, p *kiosk.Point, by catalog.Actor) error {
+	if err := k.s.kioskStore.SavePoint(ctx, p, by); err != nil {
+		return err
+	}
+	return k.s.reloadPoints(ctx)
+}
+
+func (k kioskAdmin) FindStats(ctx context.Context, from, to time.Time) ([]kiosk.DayStat, error) {
+	if err := k.s.flushCounts(ctx); err != nil {
+		return nil, err
+	}
+	return k.s.kioskStore.FindStats(ctx, from, to)
+}
+
+func (k kioskAdmin) FindAliases(ctx context.Context) ([]search.AliasGroup, error) {
+	return k.s.kioskStore.FindAliases(ctx)
+}
+
+func (k kioskAdmin) SaveAliases(ctx context.Context, groups []search.AliasGroup, by catalog.Actor) error {
+	return k.s.kioskStore.SaveAliases(ctx, groups, by)
+}

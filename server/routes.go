@@ -34,6 +34,7 @@ func (s *server) routes(app *fiber.App) {
 			return s.changeOwnPassword(c, p, oldPassword, newPassword)
 		},
 		SaveAttachment: s.saveAttachment,
+		Kiosk:          kioskAdmin{s},
 		AttachmentText: s.attachmentText,
 	})
 
