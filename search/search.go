@@ -48,6 +48,10 @@ type Hit struct {
 	Score   int
 	Parts   []Segment
 	Snippet []Segment
+
+	e          *entry
+	start, end int // the title's runes that matched, or none
+	at, n      int // the body's bytes that matched, when the title did not
 }
 
 // Result is the answer to a query: hits grouped by kind, best first, and
@@ -71,14 +75,73 @@ type entry struct {
 	title    []rune
 	lower    string // title, folded
 	body     string // body, folded
-	readings [][]string
-	initials uint32 // bit per letter some character's reading starts with
+	typed    [][]typing
+	first    []uint32 // per character, a bit per letter its readings start with
+	initials uint32   // the union of first
+	// sig has a bit per character of the body (hashed to 1024 bits): a
+	// term whose characters are not all there is not looked for.
+	sig *[16]uint64
+	// common is first for the most common reading alone; the bits 26, 27
+	// and 28 of first and common stand for zh, ch and sh.
+	common []uint32
+}
+
+const (
+	bitZh = 1 << 26
+	bitCh = 1 << 27
+	bitSh = 1 << 28
+)
+
+// initialBits is the letter bit of a reading's first letter, with its
+// cluster bit for zh, ch, sh.
+func initialBits(r string) uint32 {
+	var b uint32
+	if c := r[0]; c >= 'a' && c <= 'z' {
+		b = 1 << (c - 'a')
+	}
+	if len(r) > 2 && r[1] == 'h' {
+		switch r[0] {
+		case 'z':
+			b |= bitZh
+		case 'c':
+			b |= bitCh
+		case 's':
+			b |= bitSh
+		}
+	}
+	return b
+}
+
+// typing is a character's whole reading (a letter or digit is its own);
+// common when it is the character's most common reading. Initials are
+// matched on the bits of entry.first instead.
+type typing struct {
+	text   string
+	common bool
+}
+
+// typings lists each rune's readings.
+func typings(readings [][]string) [][]typing {
+	out := make([][]typing, len(readings))
+	for i, rs := range readings {
+		for k, r := range rs {
+			out[i] = append(out[i], typing{text: r, common: k == 0})
+		}
+	}
+	return out
 }
 
 // Index is an immutable search index; build a new one when data changes.
 type Index struct {
 	docs    []entry
 	aliases []AliasGroup
+	// vocab holds the character pairs of unit and item names: the words of
+	// disclosure. A pinyin match whose characters are such words (低保 for
+	// dibao) ranks above a homophone (耕地保护).
+	vocab map[[2]rune]bool
+	// readings are every reading of the indexed characters: a query that
+	// neither begins with one nor begins one cannot be typed whole.
+	readings map[string]bool
 }
 
 var pyArgs = func() pinyin.Args {
@@ -133,16 +196,67 @@ func fold(s string) string {
 
 // Build indexes docs with the alias groups.
 func Build(docs []Doc, aliases []AliasGroup) *Index {
-	ix := &Index{docs: make([]entry, len(docs)), aliases: aliases}
+	ix := &Index{docs: make([]entry, len(docs)), aliases: aliases, vocab: map[[2]rune]bool{}, readings: map[string]bool{}}
 	for i, d := range docs {
 		e := &ix.docs[i]
+		if d.Kind != KindPublication {
+			rs := []rune(fold(d.Title))
+			for j := 1; j < len(rs); j++ {
+				ix.vocab[[2]rune{rs[j-1], rs[j]}] = true
+			}
+		}
 		e.Doc = d
 		e.title = []rune(fold(d.Title))
 		e.lower = string(e.title)
 		e.body = fold(d.Body)
-		e.readings, e.initials = readingsOf(e.title)
+		if e.body != "" {
+			e.sig = signature(e.body)
+		}
+		readings, initials := readingsOf(e.title)
+		e.typed, e.initials = typings(readings), initials
+		for _, rs := range readings {
+			for _, r := range rs {
+				ix.readings[r] = true
+			}
+		}
+		e.first = make([]uint32, len(readings))
+		e.common = make([]uint32, len(readings))
+		for j, rs := range readings {
+			for k, r := range rs {
+				b := initialBits(r)
+				e.first[j] |= b
+				if k == 0 {
+					e.common[j] = b
+				}
+			}
+		}
+		e.initials &^= bitZh | bitCh | bitSh
 	}
 	return ix
+}
+
+func sigBit(r rune) (int, uint64) {
+	h := uint32(r) * 2654435761 >> 22 // 10 bits
+	return int(h >> 6), 1 << (h & 63)
+}
+
+func signature(s string) *[16]uint64 {
+	var sig [16]uint64
+	for _, r := range s {
+		w, b := sigBit(r)
+		sig[w] |= b
+	}
+	return &sig
+}
+
+// mayContain tells whether every character of term may be in the body.
+func (e *entry) mayContain(term string) bool {
+	for _, r := range term {
+		if w, b := sigBit(r); e.sig[w]&b == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Len is the number of documents indexed.
@@ -189,7 +303,7 @@ func isPinyinQuery(q string) bool {
 func (ix *Index) Search(q string) Result {
 	res := Result{Query: strings.TrimSpace(q)}
 	q = normalize(q)
-	if q == "" || utf8.RuneCountInString(q) > 40 {
+	if q == "" || len(q) > maxQuery || utf8.RuneCountInString(q) > 40 {
 		return res
 	}
 	terms := ix.expand(q)
@@ -199,13 +313,15 @@ func (ix *Index) Search(q string) Result {
 	py := isPinyinQuery(q)
 	res.Pinyin = py
 	var qs []byte
+	var plan pinyinPlan
 	if py {
 		qs = []byte(q)
+		plan = ix.plan(qs)
 	}
 	var hits [3][]Hit
 	for i := range ix.docs {
 		e := &ix.docs[i]
-		h, ok := e.match(terms, qs)
+		h, ok := e.match(terms, qs, plan, ix.vocab)
 		if ok {
 			hits[e.Kind] = append(hits[e.Kind], h)
 		}
@@ -229,9 +345,20 @@ func (ix *Index) Search(q string) Result {
 	return res
 }
 
+// capHits keeps the first n hits and splits their titles and snippets
+// for highlighting (only those shown are split).
 func capHits(h []Hit, n int) []Hit {
 	if len(h) > n {
-		h = h[:n]
+		h = h[:n:n]
+	}
+	for i := range h {
+		x := &h[i]
+		if x.end > x.start {
+			x.Parts = x.e.parts(x.start, x.end)
+		} else {
+			x.Parts = []Segment{{Text: x.Title}}
+			x.Snippet = snippet(x.e.Body, x.e.body, x.at, x.n)
+		}
 	}
 	return h
 }
@@ -269,9 +396,39 @@ const (
 	bonusExact   = 40
 	bonusLiteral = 10
 	bonusCommon  = 5
+	bonusWord    = 3
 )
 
-func (e *entry) match(terms []string, py []byte) (Hit, bool) {
+// pinyinPlan says which ways a letter query can match: by initials, only
+// in titles that have a character beginning with each of its letters; by
+// whole readings, only if it begins with a reading or begins one.
+type pinyinPlan struct {
+	initials bool
+	needs    uint32 // letters a title must have characters for
+	full     bool
+}
+
+func (ix *Index) plan(q []byte) pinyinPlan {
+	p := pinyinPlan{initials: true}
+	for i, c := range q {
+		if c < 'a' || c > 'z' {
+			continue
+		}
+		if c == 'h' && i > 0 && (q[i-1] == 'z' || q[i-1] == 'c' || q[i-1] == 's') {
+			continue // zh, ch, sh: the h may belong to the cluster
+		}
+		p.needs |= 1 << (c - 'a')
+	}
+	for r := range ix.readings {
+		if hasPrefix(q, r) || strings.HasPrefix(r, string(q)) {
+			p.full = true
+			break
+		}
+	}
+	return p
+}
+
+func (e *entry) match(terms []string, py []byte, plan pinyinPlan, vocab map[[2]rune]bool) (Hit, bool) {
 	best := Hit{Score: -1}
 	for ti, t := range terms {
 		if at := strings.Index(e.lower, t); at >= 0 {
@@ -288,12 +445,12 @@ func (e *entry) match(terms []string, py []byte) (Hit, bool) {
 				s += bonusLiteral
 			}
 			if s > best.Score {
-				best = Hit{Doc: e.Doc, Score: s, Parts: e.parts(start, end)}
+				best = Hit{Doc: e.Doc, Score: s, e: e, start: start, end: end}
 			}
 		}
 	}
 	if py != nil && best.Score < 0 {
-		if start, end, common, ok := e.matchPinyin(py); ok {
+		if start, end, common, ok := e.matchPinyin(py, plan); ok {
 			s := scoreTitle
 			if start == 0 {
 				s += bonusStart
@@ -301,17 +458,29 @@ func (e *entry) match(terms []string, py []byte) (Hit, bool) {
 			if common {
 				s += bonusCommon
 			}
-			best = Hit{Doc: e.Doc, Score: s, Parts: e.parts(start, end)}
+			if end-start > 1 {
+				known := true
+				for j := start + 1; j < end && known; j++ {
+					known = vocab[[2]rune{e.title[j-1], e.title[j]}]
+				}
+				if known {
+					s += bonusWord
+				}
+			}
+			best = Hit{Doc: e.Doc, Score: s, e: e, start: start, end: end}
 		}
 	}
-	if best.Score < 0 && e.body != "" {
+	if best.Score < 0 && e.body != "" && py == nil {
 		for ti, t := range terms {
+			if !e.mayContain(t) {
+				continue
+			}
 			if at := strings.Index(e.body, t); at >= 0 {
 				s := scoreBody
 				if ti == 0 {
 					s += bonusLiteral
 				}
-				best = Hit{Doc: e.Doc, Score: s, Parts: []Segment{{Text: e.Title}}, Snippet: snippet(e.Body, e.body, at, len(t))}
+				best = Hit{Doc: e.Doc, Score: s, e: e, at: at, n: len(t)}
 				break
 			}
 		}
@@ -360,57 +529,134 @@ func snippet(orig, folded string, at, n int) []Segment {
 	return append(out, Segment{Text: post})
 }
 
-// matchPinyin finds the first run of title characters whose readings,
-// each taken whole or by its initial, spell q. common tells whether only
-// the first (most common) reading of each character was used.
-func (e *entry) matchPinyin(q []byte) (start, end int, common, ok bool) {
-	if c := q[0]; c >= 'a' && c <= 'z' && e.initials&(1<<(c-'a')) == 0 {
-		return 0, 0, false, false
+// matchPinyin finds the first run of title characters that q spells,
+// either by initials (czyjs, zhzh) or by whole readings of which the last
+// may be unfinished (dibao, dib, miaos); common tells whether only the most
+// common reading of each character was needed. The query positions
+// reachable after each character are a bit set (q is at most 40 bytes),
+// so no start is tried twice and nothing is allocated.
+func (e *entry) matchPinyin(q []byte, plan pinyinPlan) (start, end int, common, ok bool) {
+	var lead uint32 // the letter a match starts with; 0 for a digit
+	if c := q[0]; c >= 'a' && c <= 'z' {
+		lead = 1 << (c - 'a')
+		if e.initials&lead == 0 {
+			return 0, 0, false, false
+		}
 	}
-	n := len(e.readings)
-	var failed map[[2]int]bool
-	var rec func(qi, ri int, common bool) (int, bool, bool)
-	rec = func(qi, ri int, common bool) (int, bool, bool) {
-		if qi == len(q) {
-			return ri, common, true
+	for _, full := range []bool{false, true} {
+		if full && !plan.full || !full && e.initials&plan.needs != plan.needs {
+			continue
 		}
-		if ri == n || failed[[2]int{qi, ri}] {
-			return 0, false, false
-		}
-		rest := q[qi:]
-		for k, r := range e.readings[ri] {
-			for _, p := range prefixes(r) {
-				if hasPrefix(rest, p) {
-					if end, c, ok := rec(qi+len(p), ri+1, common && k == 0); ok {
-						return end, c, true
-					}
-				}
+		if end := e.firstEnd(q, lead, full); end > 0 {
+			start := end - 1
+			for ; start > 0 && !e.spells(q, start, end, full, false); start-- {
 			}
-		}
-		if failed == nil {
-			failed = map[[2]int]bool{}
-		}
-		failed[[2]int{qi, ri}] = true
-		return 0, false, false
-	}
-	for i := 0; i < n; i++ {
-		if end, c, ok := rec(0, i, true); ok {
-			return i, end, c, true
+			return start, end, e.spells(q, start, end, full, true), true
 		}
 	}
 	return 0, 0, false, false
 }
 
-// prefixes are the ways a reading may be typed: whole, by its initial
-// consonant cluster (zh, ch, sh) or by its first letter.
-func prefixes(r string) []string {
-	if len(r) > 2 && (r[:2] == "zh" || r[:2] == "ch" || r[:2] == "sh") {
-		return []string{r, r[:2], r[:1]}
+const maxQuery = 63
+
+// step moves every query position in from across character j, typed
+// whole (full) or by initial; with last it also reports whether some
+// position's rest of q begins the character's reading (unfinished typing).
+func (e *entry) step(q []byte, from uint64, j int, full, commonOnly bool) (to uint64, last bool) {
+	if !full {
+		return e.stepInitial(q, from, j, commonOnly), false
 	}
-	if len(r) > 1 {
-		return []string{r, r[:1]}
+	for qi := 0; from>>qi != 0; qi++ {
+		if from&(1<<qi) == 0 {
+			continue
+		}
+		rest := q[qi:]
+		if len(rest) == 0 {
+			continue
+		}
+		if c := rest[0]; c >= 'a' && c <= 'z' && e.first[j]&(1<<(c-'a')) == 0 {
+			continue // no reading of the character begins with this letter
+		}
+		for _, t := range e.typed[j] {
+			if commonOnly && !t.common {
+				continue
+			}
+			if hasPrefix(rest, t.text) {
+				to |= 1 << (qi + len(t.text))
+			} else if len(rest) < len(t.text) && t.text[:len(rest)] == string(rest) {
+				last = true
+			}
+		}
 	}
-	return []string{r}
+	return to, last
+}
+
+// stepInitial is step by initials, on the characters' initial bits.
+func (e *entry) stepInitial(q []byte, from uint64, j int, commonOnly bool) (to uint64) {
+	bits := e.first[j]
+	if commonOnly {
+		bits = e.common[j]
+	}
+	for qi := 0; qi < len(q) && from>>qi != 0; qi++ {
+		c := q[qi]
+		if from&(1<<qi) == 0 || c < 'a' || c > 'z' {
+			if from&(1<<qi) != 0 && c >= '0' && c <= '9' {
+				for _, t := range e.typed[j] { // a digit in the title
+					if t.text[0] == c {
+						to |= 1 << (qi + 1)
+					}
+				}
+			}
+			continue
+		}
+		if bits&(1<<(c-'a')) != 0 {
+			to |= 1 << (qi + 1)
+		}
+		if qi+1 < len(q) && q[qi+1] == 'h' {
+			switch {
+			case c == 'z' && bits&bitZh != 0, c == 'c' && bits&bitCh != 0, c == 's' && bits&bitSh != 0:
+				to |= 1 << (qi + 2)
+			}
+		}
+	}
+	return to
+}
+
+// firstEnd is the end of the earliest match, trying every start at once,
+// or 0.
+func (e *entry) firstEnd(q []byte, lead uint32, full bool) int {
+	done := uint64(1) << len(q)
+	var state uint64
+	for j := range e.typed {
+		if lead == 0 || e.first[j]&lead != 0 {
+			state |= 1 // a match may start here
+		}
+		if state == 0 {
+			continue
+		}
+		var last bool
+		state, last = e.step(q, state, j, full, false)
+		if state&done != 0 || last {
+			return j + 1
+		}
+	}
+	return 0
+}
+
+// spells tells whether characters start..end-1 spell q.
+func (e *entry) spells(q []byte, start, end int, full, commonOnly bool) bool {
+	st := uint64(1)
+	for j := start; j < end; j++ {
+		var last bool
+		st, last = e.step(q, st, j, full, commonOnly)
+		if j == end-1 {
+			return st&(1<<len(q)) != 0 || last
+		}
+		if st == 0 {
+			return false
+		}
+	}
+	return false
 }
 
 func hasPrefix(b []byte, p string) bool {

@@ -22,6 +22,7 @@ func docs() []search.Doc {
 		{Kind: search.KindPublication, ID: 13, Title: "赴重庆考察学习情况", Context: "商务局", Date: day(6)},
 		{Kind: search.KindPublication, ID: 14, Title: "工作动态", Context: "三溪镇", Body: "本月走访低保户二十户，核查家庭收入。", Date: day(7)},
 		{Kind: search.KindPublication, ID: 15, Title: "ＰＰＰ项目清单（全角）", Context: "财政局", Date: day(8)},
+		{Kind: search.KindPublication, ID: 16, Title: "地标奥运", Context: "体育局", Date: day(9)}, // di biao ao: not "dibao"
 	}
 }
 
@@ -55,8 +56,11 @@ func TestSearch(t *testing.T) {
 		{name: "Characters", q: "低保", wantItems: []int64{2}, wantPubs: []int64{11, 10, 12, 14}, mark: "低保"},
 		{name: "Initials", q: "czyjs", wantItems: []int64{1}, mark: "财政预决算"},
 		{name: "FullPinyin", q: "dibao", wantItems: []int64{2}, wantPubs: []int64{11, 10}, mark: "低保"},
-		{name: "MixedFullAndInitials", q: "dib", wantItems: []int64{2}, wantPubs: []int64{11, 10}, mark: "低保"},
+		{name: "UnfinishedSyllable", q: "dib", wantItems: []int64{2}, wantPubs: []int64{16, 11, 10}, mark: "低保"}, // 地标 too: b begins biao
 		{name: "ZhInitialCluster", q: "zhzh", wantUnits: nil},
+		{name: "UnfinishedLastSyllable", q: "miaos", wantUnits: []string{"miaoshou"}, mark: "庙首"},
+		{name: "NoMixOfInitialsAndSyllables", q: "dibaj", wantItems: nil},
+		{name: "NoSyllablesFromInitials", q: "diaobiao"},                                                // 低(di) 保(b… ao) must not spell it
 		{name: "PolyphoneZhong", q: "zd", wantItems: []int64{3}, wantPubs: []int64{14, 12}, mark: "重大"}, // 工作动态, 最低
 		{name: "PolyphoneChong", q: "cq", wantPubs: []int64{13}, mark: "重庆"},
 		{name: "UnitByInitials", q: "msz", wantUnits: []string{"miaoshou"}, mark: "庙首镇"},

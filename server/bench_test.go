@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/catalog"
 	"gongkai/catalog/sheet"
@@ -98,4 +100,24 @@ func BenchmarkImportCommit5000(b *testing.B) {
 			b.Fatalf("%d %.200s", r.status, r.body)
 		}
 	}
+}
+
+// BenchmarkKioskSearch runs a rotation of resident queries against the
+// search index of the demo data, and reports the 95th percentile.
+func BenchmarkKioskSearch(b *testing.B) {
+	ts := sharedServer(b)
+	ix, err := ts.s.search.current(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	queries := []string{"czyjs", "低保", "dibao", "zd", "msz", "财政", "jyjz", "教育"}
+	var ds []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		ix.Search(queries[i%len(queries)])
+		ds = append(ds, time.Since(start))
+	}
+	slices.Sort(ds)
+	b.ReportMetric(float64(ds[len(ds)*95/100].Microseconds())/1000, "p95-ms")
 }
