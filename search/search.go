@@ -48,8 +48,13 @@ type Hit struct {
 	Score   int
 	Parts   []Segment
 	Snippet []Segment
+}
 
+// cand is a match before it is shown: small, so a query matching
+// thousands of documents allocates little.
+type cand struct {
 	e          *entry
+	score      int
 	start, end int // the title's runes that matched, or none
 	at, n      int // the body's bytes that matched, when the title did not
 }
@@ -318,24 +323,23 @@ func (ix *Index) Search(q string) Result {
 		qs = []byte(q)
 		plan = ix.plan(qs)
 	}
-	var hits [3][]Hit
+	var hits [3][]cand
 	for i := range ix.docs {
 		e := &ix.docs[i]
-		h, ok := e.match(terms, qs, plan, ix.vocab)
-		if ok {
+		if h, ok := e.match(terms, qs, plan, ix.vocab); ok {
 			hits[e.Kind] = append(hits[e.Kind], h)
 		}
 	}
 	for k := range hits {
 		sort.SliceStable(hits[k], func(i, j int) bool {
 			a, b := hits[k][i], hits[k][j]
-			if a.Score != b.Score {
-				return a.Score > b.Score
+			if a.score != b.score {
+				return a.score > b.score
 			}
-			if !a.Date.Equal(b.Date) {
-				return a.Date.After(b.Date)
+			if !a.e.Date.Equal(b.e.Date) {
+				return a.e.Date.After(b.e.Date)
 			}
-			return len(a.Title) < len(b.Title)
+			return len(a.e.Title) < len(b.e.Title)
 		})
 	}
 	res.UnitN, res.ItemN, res.PubN = len(hits[KindUnit]), len(hits[KindItem]), len(hits[KindPublication])
@@ -347,20 +351,21 @@ func (ix *Index) Search(q string) Result {
 
 // capHits keeps the first n hits and splits their titles and snippets
 // for highlighting (only those shown are split).
-func capHits(h []Hit, n int) []Hit {
-	if len(h) > n {
-		h = h[:n:n]
+func capHits(cs []cand, n int) []Hit {
+	if len(cs) > n {
+		cs = cs[:n]
 	}
-	for i := range h {
-		x := &h[i]
-		if x.end > x.start {
-			x.Parts = x.e.parts(x.start, x.end)
+	out := make([]Hit, len(cs))
+	for i, c := range cs {
+		out[i] = Hit{Doc: c.e.Doc, Score: c.score}
+		if c.end > c.start {
+			out[i].Parts = c.e.parts(c.start, c.end)
 		} else {
-			x.Parts = []Segment{{Text: x.Title}}
-			x.Snippet = snippet(x.e.Body, x.e.body, x.at, x.n)
+			out[i].Parts = []Segment{{Text: c.e.Title}}
+			out[i].Snippet = snippet(c.e.Body, c.e.body, c.at, c.n)
 		}
 	}
-	return h
+	return out
 }
 
 // expand returns q followed by the variants its alias groups give: each
@@ -428,8 +433,8 @@ func (ix *Index) plan(q []byte) pinyinPlan {
 	return p
 }
 
-func (e *entry) match(terms []string, py []byte, plan pinyinPlan, vocab map[[2]rune]bool) (Hit, bool) {
-	best := Hit{Score: -1}
+func (e *entry) match(terms []string, py []byte, plan pinyinPlan, vocab map[[2]rune]bool) (cand, bool) {
+	best := cand{score: -1}
 	for ti, t := range terms {
 		if at := strings.Index(e.lower, t); at >= 0 {
 			start := utf8.RuneCountInString(e.lower[:at])
@@ -444,12 +449,12 @@ func (e *entry) match(terms []string, py []byte, plan pinyinPlan, vocab map[[2]r
 			if ti == 0 {
 				s += bonusLiteral
 			}
-			if s > best.Score {
-				best = Hit{Doc: e.Doc, Score: s, e: e, start: start, end: end}
+			if s > best.score {
+				best = cand{e: e, score: s, start: start, end: end}
 			}
 		}
 	}
-	if py != nil && best.Score < 0 {
+	if py != nil && best.score < 0 {
 		if start, end, common, ok := e.matchPinyin(py, plan); ok {
 			s := scoreTitle
 			if start == 0 {
@@ -467,10 +472,10 @@ func (e *entry) match(terms []string, py []byte, plan pinyinPlan, vocab map[[2]r
 					s += bonusWord
 				}
 			}
-			best = Hit{Doc: e.Doc, Score: s, e: e, start: start, end: end}
+			best = cand{e: e, score: s, start: start, end: end}
 		}
 	}
-	if best.Score < 0 && e.body != "" && py == nil {
+	if best.score < 0 && e.body != "" && py == nil {
 		for ti, t := range terms {
 			if !e.mayContain(t) {
 				continue
@@ -480,12 +485,12 @@ func (e *entry) match(terms []string, py []byte, plan pinyinPlan, vocab map[[2]r
 				if ti == 0 {
 					s += bonusLiteral
 				}
-				best = Hit{Doc: e.Doc, Score: s, e: e, at: at, n: len(t)}
+				best = cand{e: e, score: s, at: at, n: len(t)}
 				break
 			}
 		}
 	}
-	return best, best.Score >= 0
+	return best, best.score >= 0
 }
 
 // parts splits the original title at the rune span [start, end).
