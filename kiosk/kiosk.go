@@ -198,9 +198,10 @@ const maxCachedPages = 50000
 // get an ETag and revalidate each time, so a change shows at once.
 func (h *handler) cached(render func(c *fiber.Ctx) ([]byte, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		h.Counter.View(c.Cookies(PointCookie), h.Now())
+		now := h.Now()
+		h.Counter.View(c.Cookies(PointCookie), now)
 		gen := h.Generation()
-		day := h.Now().In(catalog.Shanghai).YearDay()
+		day := now.In(catalog.Shanghai).YearDay()
 		key := string(c.Request().URI().Path())
 		h.cache.mu.RLock()
 		e, ok := h.cache.m[key]

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"gongkai/catalog"
 	"gongkai/catalog/sheet"
 )
@@ -120,4 +122,23 @@ func BenchmarkKioskSearch(b *testing.B) {
 	}
 	slices.Sort(ds)
 	b.ReportMetric(float64(ds[len(ds)*95/100].Microseconds())/1000, "p95-ms")
+}
+
+// BenchmarkKioskUnitPage serves 庙首镇's kiosk page from the page cache
+// through the whole middleware chain, without the network.
+func BenchmarkKioskUnitPage(b *testing.B) {
+	ts := sharedServer(b)
+	h := ts.app.Handler()
+	var ctx fasthttp.RequestCtx
+	ctx.Request.SetRequestURI("/kiosk/units/miaoshou")
+	ctx.Request.Header.SetMethod("GET")
+	ctx.Request.Header.SetHost("127.0.0.1")
+	h(&ctx)
+	if ctx.Response.StatusCode() != 200 {
+		b.Fatalf("status %d", ctx.Response.StatusCode())
+	}
+	for b.Loop() {
+		ctx.Response.Reset()
+		h(&ctx)
+	}
 }
