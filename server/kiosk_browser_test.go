@@ -68,6 +68,30 @@ const targetCheck = `(() => {
   return bad.slice(0, 10).join("; ");
 })()`
 
+// gapCheck finds touch targets closer than 8 px to one another, and the
+// page's defences against pinch, overscroll and long-press selection.
+const gapCheck = `(() => {
+  const bad = [];
+  const modal = document.querySelector(".idle:not([hidden])"); // the countdown covers the page
+  const els = [...(modal || document).querySelectorAll("a, button, input")].filter(el => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && !el.closest("[hidden], article, .columns, .facts p, .card p, .notice, dd");
+  });
+  const rs = els.map(el => el.getBoundingClientRect());
+  for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
+    if (els[i].contains(els[j]) || els[j].contains(els[i])) continue;
+    const a = rs[i], b = rs[j];
+    const dx = Math.max(0, b.left - a.right, a.left - b.right), dy = Math.max(0, b.top - a.bottom, a.top - b.bottom);
+    if (Math.max(dx, dy) < 7.5) bad.push((els[i].textContent.trim().slice(0, 8)) + "|" + (els[j].textContent.trim().slice(0, 8)) + " " + Math.max(dx, dy).toFixed(1));
+  }
+  const html = getComputedStyle(document.documentElement);
+  if (!html.touchAction.includes("pan-x") || html.touchAction.includes("pinch")) bad.push("touch-action " + html.touchAction);
+  if (getComputedStyle(document.body).overscrollBehaviorY !== "none") bad.push("overscroll " + getComputedStyle(document.body).overscrollBehaviorY);
+  const link = document.querySelector("header a");
+  if (link && getComputedStyle(link).userSelect !== "none") bad.push("selectable controls");
+  return bad.slice(0, 8).join("; ");
+})()`
+
 const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
   .filter(v => v.impact === "serious" || v.impact === "critical")
   .map(v => v.impact + " " + v.id + ": " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")).join("\n"))`
@@ -83,6 +107,9 @@ func checkPage(t *testing.T, ctx context.Context, label string, width int) {
 	}
 	if bad, err := chromedp.Run(ctx, chromedp.Evaluate[string](targetCheck)); err != nil || bad != "" {
 		t.Errorf("%s: touch targets too small: %s %v", label, bad, err)
+	}
+	if bad, err := chromedp.Run(ctx, chromedp.Evaluate[string](gapCheck)); err != nil || bad != "" {
+		t.Errorf("%s: targets too close or touch defences missing: %s %v", label, bad, err)
 	}
 	if sw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || sw > width {
 		t.Errorf("%s: page is %d px wide in a %d px window", label, sw, width)

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"html"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
 	"gongkai/kiosk"
@@ -34,7 +38,7 @@ func TestKioskPagesRender(t *testing.T) {
 		"/kiosk/":                                 {"按单位查看", "按领域查看", "搜索", "依申请公开", "机构与联系方式", "查询申请进度"},
 		"/kiosk/units":                            {"庙首镇", "财政局", "各镇人民政府"},
 		"/kiosk/units/zhengfuban":                 {"旌德县政务新区1号楼", "周一至周五 8:00—12:00、14:30—17:30", "公开目录", "机构设置"},
-		"/kiosk/units/miaoshou":                   {html.EscapeString(item.Level2), "公开目录", "<svg class=\"qr\""},
+		"/kiosk/units/miaoshou":                   {html.EscapeString(item.Level2), "公开目录", "<svg class=\"qr\"", testPublicURL + "/kiosk/units/miaoshou"},
 		"/kiosk/domains":                          {"社会保障", "财政预决算"},
 		"/kiosk/domains/shbz":                     {"城乡低保发放花名册", "庙首镇", "三溪镇"},
 		"/kiosk/items/" + itoa(withPubs.ID):       {html.EscapeString(withPubs.Level2), "应当公开什么", "什么时候公开", html.EscapeString(pubs[0].Title), "<svg class=\"qr\""},
@@ -271,5 +275,52 @@ func TestKioskPointsCountUse(t *testing.T) {
 	v1, s1 := count()
 	if v1-v0 != 3 || s1-s0 != 1 {
 		t.Errorf("counted %d views and %d searches, want 3 and 1", v1-v0, s1-s0)
+	}
+}
+
+// TestKioskAttachments: a PDF is shown inside the kiosk page (framed from
+// the same origin only), an Excel file as its text; a draft's attachment
+// is not shown at all.
+func TestKioskAttachments(t *testing.T) {
+	ts := sharedServer(t)
+	it := firstItem(t, ts, "caijiaqiao")
+	p := newPublication(t, ts, "caijiaqiao", it.ID, "蔡家桥镇附件展示测试")
+	clerk := ts.login("caijiaqiao-clerk")
+	path := "/api/v1/publications/" + itoa(p.ID) + "/attachments"
+	doc := fpdf.New("P", "mm", "A4", "")
+	doc.AddPage()
+	var pbuf bytes.Buffer
+	if err := doc.Output(&pbuf); err != nil {
+		t.Fatal(err)
+	}
+	var pdf, xlsx catalog.Attachment
+	clerk.upload(path, "通知.pdf", pbuf.Bytes()).decode(t, &pdf)
+	f := excelize.NewFile()
+	f.SetCellValue("Sheet1", "A1", "蔡家桥镇道路养护名单")
+	xbuf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk.upload(path, "名单.xlsx", xbuf.Bytes()).decode(t, &xlsx)
+	c := ts.anon()
+	if r := c.do("GET", "/kiosk/attachments/"+itoa(pdf.ID), nil); r.status != 404 {
+		t.Errorf("a draft's attachment on the kiosk: %d", r.status)
+	}
+	publishDraft(t, ts, "caijiaqiao", p.ID)
+	r := c.do("GET", "/kiosk/publications/"+itoa(p.ID), nil)
+	if !strings.Contains(string(r.body), "/kiosk/attachments/"+itoa(pdf.ID)) {
+		t.Error("the publication page does not link its attachment in the kiosk")
+	}
+	r = c.do("GET", "/kiosk/attachments/"+itoa(pdf.ID), nil)
+	if r.status != 200 || !strings.Contains(string(r.body), `<iframe class="viewer" src="/api/v1/attachments/`+itoa(pdf.ID)+`"`) {
+		t.Errorf("PDF page: %d", r.status)
+	}
+	file := c.do("GET", "/api/v1/attachments/"+itoa(pdf.ID), nil)
+	if file.header.Get("X-Frame-Options") != "SAMEORIGIN" || !strings.Contains(file.header.Get("Content-Security-Policy"), "frame-ancestors 'self'") {
+		t.Errorf("the PDF cannot be framed by the kiosk: %q %q", file.header.Get("X-Frame-Options"), file.header.Get("Content-Security-Policy"))
+	}
+	r = c.do("GET", "/kiosk/attachments/"+itoa(xlsx.ID), nil)
+	if r.status != 200 || !strings.Contains(string(r.body), "蔡家桥镇道路养护名单") {
+		t.Errorf("Excel page: %d", r.status)
 	}
 }
