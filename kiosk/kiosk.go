@@ -79,7 +79,8 @@ type Deps struct {
 	// on this instance or another; rendered pages are kept until it does.
 	Generation func() uint64
 	// PublicURL is the address phones reach the server at, for QR codes,
-	// without a trailing slash (http://10.0.0.5:8080).
+	// without a trailing slash (http://10.0.0.5:8080); when empty, the
+	// address the screen itself used.
 	PublicURL string
 	// County is the county's name for the title bar (旌德县).
 	County string
@@ -161,13 +162,20 @@ type Shell struct {
 	IdleSeconds, Countdown int
 }
 
-func (h *handler) page(title, back, self string) Page {
+func (h *handler) page(c *fiber.Ctx, title, back, self string) Page {
 	p := Page{Title: title, Back: back, Shell: Shell{County: h.County, IdleSeconds: h.IdleSeconds, Countdown: h.CountdownSeconds}}
 	if self != "" {
-		p.QRLink = h.PublicURL + self
+		p.QRLink = h.publicURL(c) + self
 		p.QR = qrSVG(p.QRLink)
 	}
 	return p
+}
+
+func (h *handler) publicURL(c *fiber.Ctx) string {
+	if h.PublicURL != "" {
+		return h.PublicURL
+	}
+	return c.Protocol() + "://" + c.Hostname()
 }
 
 func execute(name string, data any) ([]byte, error) {
@@ -203,6 +211,9 @@ func (h *handler) cached(render func(c *fiber.Ctx) ([]byte, error)) fiber.Handle
 		gen := h.Generation()
 		day := now.In(catalog.Shanghai).YearDay()
 		key := string(c.Request().URI().Path())
+		if h.PublicURL == "" { // the page's QR code depends on the address used
+			key = c.Hostname() + key
+		}
 		h.cache.mu.RLock()
 		e, ok := h.cache.m[key]
 		h.cache.mu.RUnlock()
@@ -250,7 +261,7 @@ type homePage struct {
 }
 
 func (h *handler) renderHome(c *fiber.Ctx) ([]byte, error) {
-	p := h.page("首页", "", "")
+	p := h.page(c, "首页", "", "")
 	return execute("home.html", homePage{p})
 }
 
@@ -279,7 +290,7 @@ func (h *handler) renderUnits(c *fiber.Ctx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return execute("units.html", unitsPage{h.page("按单位查看", "/kiosk/", ""), towns, deps})
+	return execute("units.html", unitsPage{h.page(c, "按单位查看", "/kiosk/", ""), towns, deps})
 }
 
 // Freshness is a plain mark of how recently an item was updated.
@@ -335,7 +346,7 @@ func (h *handler) renderUnit(c *fiber.Ctx) ([]byte, error) {
 	for _, it := range items {
 		byDomain[it.DomainCode] = append(byDomain[it.DomainCode], itemRow{it, freshness(it.LastPublishedAt, now)})
 	}
-	p := unitPage{Page: h.page(u.Name, "/kiosk/units", "/kiosk/units/"+u.Code), Unit: *u}
+	p := unitPage{Page: h.page(c, u.Name, "/kiosk/units", "/kiosk/units/"+u.Code), Unit: *u}
 	for _, d := range domains {
 		if rows := byDomain[d.Code]; len(rows) > 0 {
 			p.Groups = append(p.Groups, domainGroup{d, rows})
@@ -354,7 +365,7 @@ func (h *handler) renderDomains(c *fiber.Ctx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return execute("domains.html", domainsPage{h.page("按领域查看", "/kiosk/", ""), ds})
+	return execute("domains.html", domainsPage{h.page(c, "按领域查看", "/kiosk/", ""), ds})
 }
 
 type unitGroup struct {
@@ -396,7 +407,7 @@ func (h *handler) renderDomain(c *fiber.Ctx) ([]byte, error) {
 	for _, it := range items {
 		byUnit[it.UnitCode] = append(byUnit[it.UnitCode], itemRow{it, freshness(it.LastPublishedAt, now)})
 	}
-	p := domainPage{Page: h.page(d.Name, "/kiosk/domains", "/kiosk/domains/"+d.Code), Domain: *d}
+	p := domainPage{Page: h.page(c, d.Name, "/kiosk/domains", "/kiosk/domains/"+d.Code), Domain: *d}
 	for _, u := range us {
 		if rows := byUnit[u.Code]; len(rows) > 0 {
 			p.Groups = append(p.Groups, unitGroup{u, rows})
@@ -443,7 +454,7 @@ func (h *handler) renderItem(c *fiber.Ctx) ([]byte, error) {
 		return nil, err
 	}
 	self := "/kiosk/items/" + strconv.FormatInt(id, 10)
-	return execute("item.html", itemPage{h.page(it.Level2, "/kiosk/units/"+u.Code, self), *u, *it, freshness(it.LastPublishedAt, h.Now()), pubs})
+	return execute("item.html", itemPage{h.page(c, it.Level2, "/kiosk/units/"+u.Code, self), *u, *it, freshness(it.LastPublishedAt, h.Now()), pubs})
 }
 
 type pubPage struct {
@@ -478,7 +489,7 @@ func (h *handler) renderPublication(c *fiber.Ctx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := pubPage{Page: h.page(p.Title, "/kiosk/items/"+strconv.FormatInt(p.ItemID, 10), "/kiosk/publications/"+strconv.FormatInt(id, 10)), Unit: *u, Pub: *p}
+	page := pubPage{Page: h.page(c, p.Title, "/kiosk/items/"+strconv.FormatInt(p.ItemID, 10), "/kiosk/publications/"+strconv.FormatInt(id, 10)), Unit: *u, Pub: *p}
 	if p.InterpretsID != nil {
 		if pol, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil && publiclyVisible(pol) {
 			page.Policy = pol
@@ -500,7 +511,7 @@ func (h *handler) renderContacts(c *fiber.Ctx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return execute("contacts.html", contactsPage{h.page("机构与联系方式", "/kiosk/", "/kiosk/contacts"), towns, deps})
+	return execute("contacts.html", contactsPage{h.page(c, "机构与联系方式", "/kiosk/", "/kiosk/contacts"), towns, deps})
 }
 
 // officePage tells residents where the county's request-receipt point
@@ -518,7 +529,7 @@ func (h *handler) office(c *fiber.Ctx, name, title string) ([]byte, error) {
 	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return nil, err
 	}
-	return execute(name, officePage{h.page(title, "/kiosk/", ""), u})
+	return execute(name, officePage{h.page(c, title, "/kiosk/", ""), u})
 }
 
 func (h *handler) renderApply(c *fiber.Ctx) ([]byte, error) {
@@ -539,7 +550,7 @@ type searchPage struct {
 // index, which its owner keeps in step with what is published.
 func (h *handler) handleSearch(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
-	p := searchPage{Page: h.page("搜索", "/kiosk/", "")}
+	p := searchPage{Page: h.page(c, "搜索", "/kiosk/", "")}
 	h.Counter.View(c.Cookies(PointCookie), h.Now())
 	if q != "" {
 		h.Counter.Search(c.Cookies(PointCookie), h.Now())
@@ -585,7 +596,7 @@ func (h *handler) handleAttachment(c *fiber.Ctx) error {
 	case text != "":
 		kind = "text"
 	}
-	p := attachmentPage{Page: h.page(a.Name, "/kiosk/publications/"+strconv.FormatInt(pubID, 10), "/api/v1/attachments/"+strconv.FormatInt(id, 10)),
+	p := attachmentPage{Page: h.page(c, a.Name, "/kiosk/publications/"+strconv.FormatInt(pubID, 10), "/api/v1/attachments/"+strconv.FormatInt(id, 10)),
 		Attachment: a, PubID: pubID, Kind: kind, Text: text}
 	body, err := execute("attachment.html", p)
 	if err != nil {

@@ -48,7 +48,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_MAX_UPLOAD_MB", "20", "largest attachment accepted"},
 	{"GONGKAI_RECTIFY_WORKDAYS", "5", "working days a unit has to rectify a publication taken down"},
 	{"GONGKAI_AUDIT_RETENTION_DAYS", "190", "days audit entries are kept (at least 184)"},
-	{"GONGKAI_PUBLIC_URL", "http://(GONGKAI_ADDR)", "address phones reach the server at, for the kiosk's QR codes, e.g. http://10.1.2.3:8080"},
+	{"GONGKAI_PUBLIC_URL", "(the address the kiosk used)", "address phones reach the server at, for the kiosk's QR codes, e.g. http://10.1.2.3:8080"},
 	{"GONGKAI_KIOSK_IDLE_SECONDS", "120", "seconds without a touch before a kiosk counts down to its home page"},
 	{"GONGKAI_KIOSK_COUNTDOWN_SECONDS", "30", "length of that countdown"},
 }
@@ -114,8 +114,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.AuditRetentionDays, err = strconv.Atoi(ar); err != nil || c.AuditRetentionDays < 184 || c.AuditRetentionDays > 36500 {
 		return c, fmt.Errorf("GONGKAI_AUDIT_RETENTION_DAYS=%q: want a whole number of days, at least 184", ar)
 	}
-	c.PublicURL = strings.TrimRight(get("GONGKAI_PUBLIC_URL", "http://"+c.Addr), "/")
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+	c.PublicURL = strings.TrimRight(get("GONGKAI_PUBLIC_URL", ""), "/")
+	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "") {
 		return c, fmt.Errorf("GONGKAI_PUBLIC_URL=%q: want an http or https address such as http://10.1.2.3:8080", c.PublicURL)
 	}
 	ki := get("GONGKAI_KIOSK_IDLE_SECONDS", "120")

@@ -12,7 +12,8 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.Driver != "sqlite" || c.DSN != "data/gongkai.db" || c.DemoSet || c.MaxUpload != 20<<20 {
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.Driver != "sqlite" || c.DSN != "data/gongkai.db" || c.DemoSet || c.MaxUpload != 20<<20 ||
+		c.PublicURL != "" || c.KioskIdle != 120 || c.KioskCountdown != 30 {
 		t.Errorf("defaults %+v", c)
 	}
 }
@@ -32,6 +33,10 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{map[string]string{"GONGKAI_MAX_UPLOAD_MB": "0"}, "GONGKAI_MAX_UPLOAD_MB"},
 		{map[string]string{"GONGKAI_RECTIFY_WORKDAYS": "0"}, "GONGKAI_RECTIFY_WORKDAYS"},
 		{map[string]string{"GONGKAI_AUDIT_RETENTION_DAYS": "90"}, "GONGKAI_AUDIT_RETENTION_DAYS"},
+		{map[string]string{"GONGKAI_PUBLIC_URL": "10.1.2.3:8080"}, "GONGKAI_PUBLIC_URL"},
+		{map[string]string{"GONGKAI_PUBLIC_URL": "ftp://10.1.2.3/"}, "GONGKAI_PUBLIC_URL"},
+		{map[string]string{"GONGKAI_KIOSK_IDLE_SECONDS": "5"}, "GONGKAI_KIOSK_IDLE_SECONDS"},
+		{map[string]string{"GONGKAI_KIOSK_COUNTDOWN_SECONDS": "soon"}, "GONGKAI_KIOSK_COUNTDOWN_SECONDS"},
 	} {
 		_, err := loadConfig(env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.name) || strings.Contains(err.Error(), "\n") {

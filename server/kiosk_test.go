@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
@@ -322,5 +323,24 @@ func TestKioskAttachments(t *testing.T) {
 	r = c.do("GET", "/kiosk/attachments/"+itoa(xlsx.ID), nil)
 	if r.status != 200 || !strings.Contains(string(r.body), "蔡家桥镇道路养护名单") {
 		t.Errorf("Excel page: %d", r.status)
+	}
+}
+
+// TestKioskQRFollowsTheAddressUsed: without GONGKAI_PUBLIC_URL the QR code
+// carries the address the screen used, cached per address.
+func TestKioskQRFollowsTheAddressUsed(t *testing.T) {
+	shared := sharedServer(t)
+	deps := shared.s.kioskDeps()
+	deps.PublicURL = ""
+	app := fiber.New(fiber.Config{ErrorHandler: shared.s.errorHandler})
+	kiosk.Mount(app.Group("/kiosk"), deps)
+	ts := &testServer{t: t, s: shared.s, app: app, cfg: shared.cfg}
+	for _, host := range []string{"10.9.8.7:8080", "gongkai.jingde.lan"} {
+		req := httptest.NewRequest("GET", "/kiosk/units/sanxi", nil)
+		req.Host = host
+		r := ts.anon().send(req)
+		if want := "http://" + host + "/kiosk/units/sanxi"; !strings.Contains(string(r.body), want) {
+			t.Errorf("page reached at %s lacks %s", host, want)
+		}
 	}
 }
