@@ -68,8 +68,8 @@ type Unit struct {
 	SortOrder   int    `json:"sort_order"`
 	// OfficeHoursText is OfficeHours rendered the same way for every unit.
 	OfficeHoursText string `json:"office_hours_text,omitempty"`
-	// CatalogRev changes whenever the unit's catalogue or publications do;
-	// readers use it to cache.
+	// CatalogRev changes whenever the unit's catalogue, publications or
+	// public facts do; readers use it to cache.
 	CatalogRev int64 `json:"catalog_revision"`
 }
 

@@ -18,9 +18,10 @@ import (
 
 // contentGen tells the kiosk's page cache and search index when what they
 // show may have changed. It is the sum of two counts that only grow: the
-// writes this instance has served, and the units' catalogue revisions in
-// the database, which every instance's writes raise (polled, so another
-// instance's change shows within the poll interval).
+// units' catalogue revisions in the database, which every instance's
+// writes to catalogues, publications and unit facts raise (read after each
+// write here, and polled for other instances' writes), and local changes
+// outside them (search aliases).
 type contentGen struct {
 	local atomic.Uint64
 	db    atomic.Uint64
@@ -39,14 +40,18 @@ func (s *server) pollRevisions(ctx context.Context) error {
 	return nil
 }
 
-// bumpAfterWrites marks content changed after every request that may have
-// written (the write has committed by the time the handler returns).
-func (s *server) bumpAfterWrites(c *fiber.Ctx) error {
+// followWrites reads the revisions again after every request that may
+// have written (its transaction has committed when the handler returns),
+// so a publication approved is on the kiosk at the next request, while a
+// sign-in or a draft of nothing public leaves the kiosk's caches alone.
+func (s *server) followWrites(c *fiber.Ctx) error {
 	err := c.Next()
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 	default:
-		s.gen.bump()
+		if perr := s.pollRevisions(c.UserContext()); perr != nil {
+			s.gen.bump() // could not tell: assume it changed
+		}
 	}
 	return err
 }
@@ -258,5 +263,9 @@ func (k kioskAdmin) FindAliases(ctx context.Context) ([]search.AliasGroup, error
 }
 
 func (k kioskAdmin) SaveAliases(ctx context.Context, groups []search.AliasGroup, by catalog.Actor) error {
-	return k.s.kioskStore.SaveAliases(ctx, groups, by)
+	if err := k.s.kioskStore.SaveAliases(ctx, groups, by); err != nil {
+		return err
+	}
+	k.s.gen.bump() // the search index is rebuilt with them
+	return nil
 }

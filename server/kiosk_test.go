@@ -344,3 +344,23 @@ func TestKioskQRFollowsTheAddressUsed(t *testing.T) {
 		}
 	}
 }
+
+// TestKioskCacheFollowsUnitFacts: a unit's new phone number is on its
+// kiosk page at once, while a sign-in (a write of nothing public) keeps the
+// kept page and its ETag.
+func TestKioskCacheFollowsUnitFacts(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.anon()
+	before := c.do("GET", "/kiosk/units/yucun", nil)
+	ts.login("inspector")
+	if again := c.do("GET", "/kiosk/units/yucun", nil); again.header.Get("ETag") != before.header.Get("ETag") {
+		t.Error("a sign-in invalidated the kiosk's pages")
+	}
+	leader := ts.login("yucun-leader")
+	if r := leader.do("PUT", "/api/v1/units/yucun", map[string]string{"phone": "0563-8123456"}); r.status != 200 {
+		t.Fatalf("update facts: %d %s", r.status, r.body)
+	}
+	if after := c.do("GET", "/kiosk/units/yucun", nil); !strings.Contains(string(after.body), "0563-8123456") {
+		t.Error("the new phone number is not on the kiosk")
+	}
+}

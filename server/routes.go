@@ -15,7 +15,7 @@ import (
 // published data are public; every state-changing route has a Require (a test
 // walks this table).
 func (s *server) routes(app *fiber.App) {
-	app.Use(securityHeaders, forgeryProtection, s.bumpAfterWrites)
+	app.Use(securityHeaders, forgeryProtection, s.followWrites)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/kiosk/", fiber.StatusFound) })
 

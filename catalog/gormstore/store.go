@@ -116,7 +116,8 @@ func updateFacts(tx *gorm.DB, u *catalog.Unit, by catalog.Actor) error {
 	}
 	before := r.toUnit()
 	if err := tx.Model(&r).Updates(map[string]any{"full_name": u.FullName, "functions": u.Functions, "offices": u.Offices, "address": u.Address, "office_hours": u.OfficeHours,
-		"phone": u.Phone, "fax": u.Fax, "email": u.Email, "postcode": u.Postcode, "head": u.Head}).Error; err != nil {
+		"phone": u.Phone, "fax": u.Fax, "email": u.Email, "postcode": u.Postcode, "head": u.Head,
+		"catalog_rev": gorm.Expr("catalog_rev + 1")}).Error; err != nil {
 		return translate(err, "单位")
 	}
 	if err := tx.Where("code = ?", u.Code).Take(&r).Error; err != nil {
