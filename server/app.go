@@ -185,12 +185,14 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		return c.Status(status).JSON(body)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).SendString(errorPage(status, body.Error.Message))
+	return c.Status(status).SendString(s.errorPage(status, body.Error.Message))
 }
 
-func errorPage(status int, msg string) string {
-	return fmt.Sprintf(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>%d</title><link rel="stylesheet" href="/kiosk/static/kiosk.css"></head><body><main><h1>%d</h1><p>%s</p><p><a href="/kiosk/">返回首页</a></p></main></body></html>`,
-		status, status, htmlEscape(msg))
+// errorPage is the HTML error page; on a kiosk it returns home when idle
+// like every kiosk page.
+func (s *server) errorPage(status int, msg string) string {
+	return fmt.Sprintf(`<!doctype html><html lang="zh-CN" data-idle="%d" data-countdown="%d"><head><meta charset="utf-8"><title>%d</title><link rel="stylesheet" href="/kiosk/static/kiosk.css"><script src="/kiosk/static/kiosk.js"></script></head><body><main><h1>%d</h1><p>%s</p><p><a class="btn" href="/kiosk/">返回首页</a></p></main></body></html>`,
+		s.cfg.KioskIdle, s.cfg.KioskCountdown, status, status, htmlEscape(msg))
 }
 
 func htmlEscape(s string) string {

@@ -68,7 +68,9 @@ func TestKioskPagesRender(t *testing.T) {
 			}
 		}
 	}
-	if r := c.do("GET", "/kiosk/units/nowhere", nil); r.status != 404 || !strings.Contains(string(r.body), "不存在") {
+	// An error page on a kiosk also returns home when left alone.
+	if r := c.do("GET", "/kiosk/units/nowhere", nil); r.status != 404 || !strings.Contains(string(r.body), "不存在") ||
+		!strings.Contains(string(r.body), `data-idle="120"`) || !strings.Contains(string(r.body), "/kiosk/static/kiosk.js") {
 		t.Errorf("missing unit page: %d", r.status)
 	}
 	if r := c.do("GET", "/kiosk/domains/nowhere", nil); r.status != 404 {

@@ -77,10 +77,11 @@
     var timer = null, tick = null, remaining = 0;
     function arm() {
       clearTimeout(timer); clearInterval(tick);
-      box.hidden = true;
+      if (box) box.hidden = true;
       timer = setTimeout(countdown, idle * 1000);
     }
     function countdown() {
+      if (!box) { reset(); return; } // a page without the dialog (an error page)
       remaining = count;
       left.textContent = remaining;
       box.hidden = false;
@@ -94,7 +95,7 @@
     ["pointerdown", "keydown", "touchstart", "wheel", "input"].forEach(function (ev) {
       document.addEventListener(ev, arm, { passive: true, capture: true });
     });
-    stay.addEventListener("click", arm);
+    if (stay) stay.addEventListener("click", arm);
     arm();
   });
 })();
