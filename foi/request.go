@@ -1,0 +1,438 @@
+package foi
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gongkai/catalog"
+	"gongkai/workday"
+)
+
+// Channel is how a request arrived; it decides its receipt date (art. 31).
+type Channel string
+
+// Channels.
+const (
+	Kiosk   Channel = "kiosk"   // the kiosk at the 受理点: the day it is submitted
+	Counter Channel = "counter" // 当面: the day of submission
+	Letter  Channel = "letter"  // 信函: the day it is signed for (签收日)
+	Fax     Channel = "fax"     // the day both sides confirm it
+	Online  Channel = "online"  // the day both sides confirm it
+)
+
+// Name is the channel as the answer letter says it.
+func (c Channel) Name() string {
+	return map[Channel]string{Kiosk: "查询机当面", Counter: "当面", Letter: "信函", Fax: "传真", Online: "网络"}[c]
+}
+
+// State is where a request stands.
+type State string
+
+// States.
+const (
+	Registered State = "registered" // being handled; the clock runs
+	Correction State = "correction" // 待补正: waiting for the corrected application
+	Consulting State = "consulting" // 征求第三方或协办机关意见: the clock is paused
+	Forwarded  State = "forwarded"  // 交办: a department prepares the answer
+	Answered   State = "answered"   // the answer letter is written
+	Closed     State = "closed"     // delivered, or ended without an answer
+)
+
+// Name is the state in Chinese.
+func (s State) Name() string {
+	return map[State]string{Registered: "办理中", Correction: "待补正", Consulting: "征求意见中", Forwarded: "已交办",
+		Answered: "已答复", Closed: "已办结"}[s]
+}
+
+// Open tells whether the request still needs an answer.
+func (s State) Open() bool {
+	return s == Registered || s == Correction || s == Consulting || s == Forwarded
+}
+
+// Pause is a consultation whose working days do not count (arts. 32–34).
+type Pause struct {
+	Kind  string     `json:"kind"` // third_party or agency
+	Party string     `json:"party"`
+	From  time.Time  `json:"from"`
+	To    *time.Time `json:"to,omitempty"`
+}
+
+// Request is a disclosure request (依申请公开申请).
+type Request struct {
+	ID     int64  `json:"id"`
+	Number string `json:"number"` // registration number, e.g. 2026-00017
+	// UnitCode answers the request; ForwardedTo holds the information.
+	UnitCode    string `json:"unit_code"`
+	ForwardedTo string `json:"forwarded_to,omitempty"`
+	Applicant
+	Description string    `json:"description"`
+	Purpose     string    `json:"purpose"`
+	Form        Form      `json:"form"`
+	Delivery    string    `json:"delivery"`
+	Channel     Channel   `json:"channel"`
+	ReceivedOn  time.Time `json:"received_on"`
+	// ClockFrom is the day the 20 working days run from: the receipt, or
+	// the arrival of the corrected application.
+	ClockFrom time.Time `json:"clock_from"`
+	State     State     `json:"state"`
+	// The one correction notice (补正) and its deadline for the applicant.
+	CorrectionSentOn *time.Time `json:"correction_sent_on,omitempty"`
+	CorrectionDue    *time.Time `json:"correction_due,omitempty"`
+	Pauses           []Pause    `json:"pauses"`
+	// ExtensionDays is the one extension (at most 20 working days).
+	ExtensionDays   int     `json:"extension_days"`
+	ExtensionReason string  `json:"extension_reason,omitempty"`
+	Outcome         Outcome `json:"outcome,omitempty"`
+	AnswerText      string  `json:"answer_text,omitempty"`
+	// LetterNo is the answer letter's number, NO.〔YYYY〕N号 of the unit.
+	LetterNo     string     `json:"letter_no,omitempty"`
+	DecidedOn    *time.Time `json:"decided_on,omitempty"`
+	DeliveredOn  *time.Time `json:"delivered_on,omitempty"`
+	DeliveryNote string     `json:"delivery_note,omitempty"`
+	// SplitFrom is the number of the request this one was split from.
+	SplitFrom string `json:"split_from,omitempty"`
+	// DueOn is the answer deadline as last computed (for lists); Clock
+	// computes it afresh.
+	DueOn     time.Time `json:"due_on"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func day(t time.Time) time.Time {
+	y, m, d := t.In(catalog.Shanghai).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, catalog.Shanghai)
+}
+
+// Validate checks a new request; messages name the field.
+func (r *Request) Validate() error {
+	if err := r.Applicant.Validate(); err != nil {
+		return err
+	}
+	r.Description, r.Purpose, r.Delivery = strings.TrimSpace(r.Description), strings.TrimSpace(r.Purpose), strings.TrimSpace(r.Delivery)
+	switch {
+	case r.Description == "":
+		return catalog.Invalid("description", "请写明所需政府信息的名称、文号或者便于查询的特征性描述")
+	case utf8.RuneCountInString(r.Description) > 2000:
+		return catalog.Invalid("description", "信息描述不能超过2000字")
+	case utf8.RuneCountInString(r.Purpose) > 500:
+		return catalog.Invalid("purpose", "用途不能超过500字")
+	case r.Form.Name() == "":
+		return catalog.Invalid("form", "请选择获取信息的方式：纸质、电子邮件、光盘或现场查阅")
+	case r.Form == Email && r.Email == "":
+		return catalog.Invalid("email", "选择以电子邮件获取时，请填写电子邮箱")
+	case r.Channel.Name() == "":
+		return catalog.Invalid("channel", "请选择申请方式：当面、信函、传真或网络")
+	case r.ReceivedOn.IsZero():
+		return catalog.Invalid("received_on", "请填写收到申请的日期")
+	}
+	r.ReceivedOn = day(r.ReceivedOn)
+	if r.ReceivedOn.After(day(time.Now())) {
+		return catalog.Invalid("received_on", "收到申请的日期不能晚于今天")
+	}
+	r.ClockFrom = r.ReceivedOn
+	r.State = Registered
+	return nil
+}
+
+// Statutory periods in working days.
+const (
+	AnswerDays     = 20 // art. 33
+	MaxExtension   = 20 // art. 33
+	CorrectionDays = 7  // art. 30: the notice goes out within 7 working days
+	ConsultDays    = 15 // arts. 32, 34: the third party's or co-agency's time
+)
+
+// Clock is a request's statutory clock as of a day.
+type Clock struct {
+	// Due is the answer deadline; zero while waiting for a correction.
+	Due time.Time `json:"due_on"`
+	// Left is the working days from today to Due, negative when overdue.
+	Left    int  `json:"working_days_left"`
+	Overdue bool `json:"overdue"`
+	Paused  bool `json:"paused"`
+	// Explanation says how Due was reached: the holidays, make-up days and
+	// pauses that moved it.
+	Explanation []string `json:"explanation"`
+}
+
+// ClockOf computes the clock of r on today.
+func ClockOf(r *Request, cal *workday.Calendar, today time.Time) (Clock, error) {
+	today = day(today)
+	var c Clock
+	if r.State == Correction {
+		c.Paused = true
+		c.Explanation = append(c.Explanation, fmt.Sprintf("已于%s发出补正通知，补正期限至%s；答复期限自收到补正后的申请之日起重新计算。",
+			r.CorrectionSentOn.Format("2006-01-02"), r.CorrectionDue.Format("2006-01-02")))
+		return c, nil
+	}
+	n := AnswerDays + r.ExtensionDays
+	paused := 0
+	var notes []string
+	for _, p := range r.Pauses {
+		to := today
+		if p.To != nil {
+			to = day(*p.To)
+		} else {
+			c.Paused = r.State == Consulting
+		}
+		k, err := cal.Between(p.From, to)
+		if err != nil {
+			return c, err
+		}
+		if k < 0 {
+			k = 0
+		}
+		paused += k
+		who := "第三方"
+		if p.Kind == "agency" {
+			who = "协办机关"
+		}
+		end := "至今"
+		if p.To != nil {
+			end = "至" + p.To.Format("2006-01-02")
+		}
+		notes = append(notes, fmt.Sprintf("征求%s（%s）意见：%s%s，不计%d个工作日", who, p.Party, p.From.Format("2006-01-02"), end, k))
+	}
+	ex, err := cal.Explain(r.ClockFrom, n+paused)
+	if err != nil {
+		return c, err
+	}
+	c.Due = ex.Result
+	start := "收到申请"
+	if r.CorrectionSentOn != nil {
+		start = "收到补正后的申请"
+	}
+	c.Explanation = append(c.Explanation, fmt.Sprintf("%s之日%s起算20个工作日（当日不计）", start, r.ClockFrom.Format("2006-01-02")))
+	if r.ExtensionDays > 0 {
+		c.Explanation = append(c.Explanation, fmt.Sprintf("经负责人同意延长%d个工作日：%s", r.ExtensionDays, r.ExtensionReason))
+	}
+	c.Explanation = append(c.Explanation, notes...)
+	c.Explanation = append(c.Explanation, ex.String())
+	if r.State.Open() {
+		if today.After(c.Due) {
+			k, err := cal.Between(c.Due, today)
+			if err != nil {
+				return c, err
+			}
+			c.Left, c.Overdue = -k, true
+		} else if c.Left, err = cal.Between(today, c.Due); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// Step is one action on a request, with what it needs.
+type Step struct {
+	Action  string    `json:"action"`
+	On      time.Time `json:"on"` // the day it happened; today when zero
+	Note    string    `json:"note"`
+	Due     time.Time `json:"due"`     // correct: the applicant's deadline
+	Kind    string    `json:"kind"`    // consult: third_party or agency
+	Party   string    `json:"party"`   // consult: who is consulted
+	Unit    string    `json:"unit"`    // forward: the department
+	Days    int       `json:"days"`    // extend
+	Outcome Outcome   `json:"outcome"` // answer
+	Text    string    `json:"text"`    // answer: the clerk's answer
+}
+
+// Actions, each a transition of the statutory procedure.
+const (
+	ActCorrect   = "correct"   // send the correction notice (补正通知)
+	ActCorrected = "corrected" // the corrected application arrived: the clock restarts
+	ActLapse     = "lapse"     // no correction by its deadline: closed (逾期不补正)
+	ActConsult   = "consult"   // ask a third party or co-agency: the clock pauses
+	ActConsulted = "consulted" // their reply arrived (or their time ran out)
+	ActForward   = "forward"   // 交办 to the department that holds the information
+	ActReturned  = "returned"  // the department's answer arrived
+	ActExtend    = "extend"    // the one extension, with the section head's approval
+	ActAnswer    = "answer"    // decide, and write the numbered answer letter
+	ActDeliver   = "deliver"   // the letter was sent or handed over: closed
+)
+
+// Actions lists them for routes and tests.
+var Actions = []string{ActCorrect, ActCorrected, ActLapse, ActConsult, ActConsulted, ActForward, ActReturned, ActExtend, ActAnswer, ActDeliver}
+
+// ActionName is an action in Chinese, for the history.
+func ActionName(a string) string {
+	return map[string]string{ActCorrect: "发出补正通知", ActCorrected: "收到补正申请", ActLapse: "逾期未补正，终止办理", ActConsult: "征求意见",
+		ActConsulted: "收到意见", ActForward: "交办", ActReturned: "收到承办单位答复材料", ActExtend: "延期答复", ActAnswer: "作出答复",
+		ActDeliver: "送达", "register": "登记", "split": "拆分申请", "recompute": "期限重算"}[a]
+}
+
+// Apply takes step s on r, checking the 条例's conditions; cal counts the
+// working days. The letter number of an answer is given by the store.
+func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
+	if s.On.IsZero() {
+		s.On = today
+	}
+	on := day(s.On)
+	if on.After(day(today)) {
+		return catalog.Invalid("on", "日期不能晚于今天")
+	}
+	if on.Before(r.ReceivedOn) {
+		return catalog.Invalid("on", "日期不能早于收到申请之日（%s）", r.ReceivedOn.Format("2006-01-02"))
+	}
+	conflict := func() error {
+		return catalog.Errorf(catalog.ECONFLICT, "申请处于“%s”状态，不能%s", r.State.Name(), ActionName(s.Action))
+	}
+	switch s.Action {
+	case ActCorrect:
+		if r.State != Registered {
+			return conflict()
+		}
+		if r.CorrectionSentOn != nil {
+			return catalog.Invalid("action", "补正通知只能发出一次，并应一次性告知需要补正的全部事项")
+		}
+		last, err := cal.AddWorkdays(r.ReceivedOn, CorrectionDays)
+		if err != nil {
+			return err
+		}
+		if on.After(last) {
+			return catalog.Invalid("on", "补正通知应在收到申请之日起7个工作日内发出（截至%s），已超过", last.Format("2006-01-02"))
+		}
+		if strings.TrimSpace(s.Note) == "" {
+			return catalog.Invalid("note", "请写明需要补正的全部事项")
+		}
+		if s.Due.IsZero() || !day(s.Due).After(on) {
+			return catalog.Invalid("due", "请给出晚于今天的补正期限")
+		}
+		due := day(s.Due)
+		r.CorrectionSentOn, r.CorrectionDue, r.State = &on, &due, Correction
+	case ActCorrected:
+		if r.State != Correction {
+			return conflict()
+		}
+		r.ClockFrom, r.State = on, Registered
+	case ActLapse:
+		if r.State != Correction {
+			return conflict()
+		}
+		if !on.After(*r.CorrectionDue) {
+			return catalog.Invalid("on", "补正期限（%s）尚未届满", r.CorrectionDue.Format("2006-01-02"))
+		}
+		r.State, r.Outcome, r.DecidedOn = Closed, "other_no_correction", &on
+	case ActConsult:
+		if r.State != Registered && r.State != Forwarded {
+			return conflict()
+		}
+		if s.Kind != "third_party" && s.Kind != "agency" {
+			return catalog.Invalid("kind", "请选择征求第三方意见或征求协办机关意见")
+		}
+		if strings.TrimSpace(s.Party) == "" {
+			return catalog.Invalid("party", "请填写被征求意见的第三方或机关")
+		}
+		r.Pauses = append(r.Pauses, Pause{Kind: s.Kind, Party: strings.TrimSpace(s.Party), From: on})
+		r.State = Consulting
+	case ActConsulted:
+		if r.State != Consulting {
+			return conflict()
+		}
+		p := &r.Pauses[len(r.Pauses)-1]
+		if on.Before(p.From) {
+			return catalog.Invalid("on", "收到意见的日期不能早于征求意见之日")
+		}
+		p.To = &on
+		r.State = Registered
+		if r.ForwardedTo != "" {
+			r.State = Forwarded
+		}
+	case ActForward:
+		if r.State != Registered {
+			return conflict()
+		}
+		if s.Unit == "" || s.Unit == r.UnitCode {
+			return catalog.Invalid("unit", "请选择承办单位")
+		}
+		r.ForwardedTo, r.State = s.Unit, Forwarded
+	case ActReturned:
+		if r.State != Forwarded {
+			return conflict()
+		}
+		r.State = Registered
+	case ActExtend:
+		if !r.State.Open() || r.State == Correction {
+			return conflict()
+		}
+		if r.ExtensionDays > 0 {
+			return catalog.Invalid("days", "答复期限只能延长一次")
+		}
+		if s.Days < 1 || s.Days > MaxExtension {
+			return catalog.Invalid("days", "延长的期限为1至20个工作日")
+		}
+		if strings.TrimSpace(s.Note) == "" {
+			return catalog.Invalid("note", "请写明延期理由")
+		}
+		clock, err := ClockOf(r, cal, on)
+		if err != nil {
+			return err
+		}
+		if on.After(clock.Due) {
+			return catalog.Invalid("on", "答复期限（%s）已过，不能再延期", clock.Due.Format("2006-01-02"))
+		}
+		r.ExtensionDays, r.ExtensionReason = s.Days, strings.TrimSpace(s.Note)
+	case ActAnswer:
+		if r.State != Registered && r.State != Forwarded {
+			return conflict()
+		}
+		info, ok := OutcomeOf(s.Outcome)
+		if !ok || s.Outcome == "other_no_correction" {
+			return catalog.Invalid("outcome", "请选择办理结果")
+		}
+		if strings.TrimSpace(s.Text) == "" && (s.Outcome == "already_public" || s.Outcome == "other" || s.Outcome == "unable_not_held" || s.Outcome == "partial") {
+			return catalog.Invalid("text", "“%s”须写明答复内容（如获取途径、承办机关或理由）", info.Label())
+		}
+		r.Outcome, r.AnswerText, r.DecidedOn, r.State = s.Outcome, strings.TrimSpace(s.Text), &on, Answered
+	case ActDeliver:
+		if r.State != Answered {
+			return conflict()
+		}
+		r.DeliveredOn, r.DeliveryNote, r.State = &on, strings.TrimSpace(s.Note), Closed
+	default:
+		return catalog.Invalid("action", "未知的办理步骤“%s”", s.Action)
+	}
+	return nil
+}
+
+// Event is one entry of a request's history.
+type Event struct {
+	Action string    `json:"action"`
+	Name   string    `json:"name"`
+	On     time.Time `json:"on"`
+	Note   string    `json:"note"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Filter selects requests.
+type Filter struct {
+	UnitCode string // handling or forwarded-to unit; "" for all
+	Open     bool
+	Year     int // received in this year
+	Limit    int
+}
+
+// Service keeps requests.
+type Service interface {
+	// Create registers a request (and each split part) and gives it its
+	// number in the same transaction; EINVALID.
+	Create(ctx context.Context, r *Request, by catalog.Actor) error
+	// Find returns a request by number; ENOTFOUND.
+	Find(ctx context.Context, number string) (*Request, error)
+	// FindRequests lists requests, newest first.
+	FindRequests(ctx context.Context, f Filter) ([]Request, error)
+	// Events lists a request's history, oldest first.
+	Events(ctx context.Context, number string) ([]Event, error)
+	// Step applies a step with Apply and stores the result; an answer gets
+	// its letter number; ECONFLICT, EINVALID, ENOTFOUND.
+	Step(ctx context.Context, number string, s Step, by catalog.Actor) (*Request, error)
+	// Split replaces a registered request by one per description, each
+	// with its own number and the same receipt date; ECONFLICT.
+	Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]Request, error)
+	// Recompute recomputes the due dates of open requests after a
+	// calendar change and records each change; it returns how many moved.
+	Recompute(ctx context.Context, by catalog.Actor) (int, error)
+}
