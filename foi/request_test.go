@@ -202,7 +202,10 @@ func TestApplicantChecks(t *testing.T) {
 		field string
 	}{
 		{"OK", func(a *foi.Applicant) {}, ""},
-		{"FullWidthAndLowerX", func(a *foi.Applicant) { a.IDNumber = "１１０１０５１９４９１２３１００２ｘ"; a.Phone = "139 0563 1234" }, ""},
+		{"FullWidthAndLowerX", func(a *foi.Applicant) {
+			a.IDNumber = "１１０１０５１９４９１２３１００２ｘ"
+			a.Phone = "139 0563 1234"
+		}, ""},
 		{"BadChecksum", func(a *foi.Applicant) { a.IDNumber = "110105194912310021" }, "id_number"},
 		{"FifteenDigits", func(a *foi.Applicant) { a.IDNumber = "110105491231002" }, "id_number"},
 		{"Passport", func(a *foi.Applicant) { a.IDType, a.IDNumber = foi.Passport, "E12345678" }, ""},
