@@ -1,0 +1,513 @@
+// Package gormstore is foi's persistence on gorm: requests with their ID
+// and phone numbers sealed, their history, and the number counters.
+package gormstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"gongkai/catalog"
+	"gongkai/foi"
+	"gongkai/secret"
+	"gongkai/workday"
+)
+
+type requestRecord struct {
+	ID               int64      `gorm:"primaryKey"`
+	Number           string     `gorm:"size:20;not null;uniqueIndex"`
+	UnitCode         string     `gorm:"size:40;not null;index"`
+	ForwardedTo      string     `gorm:"size:40;index"`
+	ApplicantType    string     `gorm:"size:20;not null"`
+	Name             string     `gorm:"size:200"`
+	OrgName          string     `gorm:"size:400"`
+	LegalRep         string     `gorm:"size:200"`
+	IDType           string     `gorm:"size:20"`
+	IDNumberSealed   string     `gorm:"size:200"`
+	CreditCode       string     `gorm:"size:20"`
+	Address          string     `gorm:"size:400"`
+	PhoneSealed      string     `gorm:"size:200"`
+	Email            string     `gorm:"size:200"`
+	Description      string     `gorm:"type:text"`
+	Purpose          string     `gorm:"type:text"`
+	Form             string     `gorm:"size:20"`
+	Delivery         string     `gorm:"size:400"`
+	Channel          string     `gorm:"size:20"`
+	ReceivedOn       time.Time  `gorm:"type:date;index"`
+	ClockFrom        time.Time  `gorm:"type:date"`
+	State            string     `gorm:"size:20;not null;index"`
+	CorrectionSentOn *time.Time `gorm:"type:date"`
+	CorrectionDue    *time.Time `gorm:"type:date"`
+	Pauses           string     `gorm:"type:text"`
+	ExtensionDays    int
+	ExtensionReason  string     `gorm:"size:1000"`
+	Outcome          string     `gorm:"size:40"`
+	AnswerText       string     `gorm:"type:text"`
+	LetterNo         string     `gorm:"size:40"`
+	DecidedOn        *time.Time `gorm:"type:date;index"`
+	DeliveredOn      *time.Time `gorm:"type:date"`
+	DeliveryNote     string     `gorm:"size:1000"`
+	SplitFrom        string     `gorm:"size:20"`
+	DueOn            *time.Time `gorm:"type:date;index"`
+	Version          int        `gorm:"not null;default:1"`
+	CreatedAt        time.Time
+}
+
+func (requestRecord) TableName() string { return "foi_requests" }
+
+type eventRecord struct {
+	ID        int64     `gorm:"primaryKey"`
+	RequestID int64     `gorm:"not null;index"`
+	Action    string    `gorm:"size:20;not null"`
+	On        time.Time `gorm:"type:date"`
+	Note      string    `gorm:"type:text"`
+	By        string    `gorm:"size:80"`
+	At        time.Time
+}
+
+func (eventRecord) TableName() string { return "foi_events" }
+
+type counterRecord struct {
+	Scope string `gorm:"primaryKey;size:80"`
+	Next  int64  `gorm:"not null"`
+}
+
+func (counterRecord) TableName() string { return "foi_counters" }
+
+// Migrate creates the tables.
+func Migrate(db *gorm.DB) error {
+	if err := db.AutoMigrate(&requestRecord{}, &eventRecord{}, &counterRecord{}); err != nil {
+		return fmt.Errorf("foi gormstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// AuditFunc records a write in its transaction (wired by the server).
+type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
+
+// Store implements foi.Service.
+type Store struct {
+	db    *gorm.DB
+	box   *secret.Box
+	cal   *workday.Calendar
+	audit AuditFunc
+	now   func() time.Time
+}
+
+var _ foi.Service = (*Store)(nil)
+
+// New returns a store sealing personal data with box and counting working
+// days with cal; audit may be nil in tests of the store alone.
+func New(db *gorm.DB, box *secret.Box, cal *workday.Calendar, audit AuditFunc) *Store {
+	if audit == nil {
+		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
+	}
+	return &Store{db: db, box: box, cal: cal, audit: audit, now: time.Now}
+}
+
+// SetClock replaces the clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Dates are kept as the calendar day at midnight UTC, read back in Shanghai.
+func toDB(t time.Time) time.Time {
+	y, m, d := t.In(catalog.Shanghai).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func fromDB(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, catalog.Shanghai)
+}
+
+func ptrToDB(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := toDB(*t)
+	return &v
+}
+
+func ptrFromDB(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := fromDB(*t)
+	return &v
+}
+
+func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
+	id, err := s.box.Seal(r.IDNumber)
+	if err != nil {
+		return requestRecord{}, err
+	}
+	phone, err := s.box.Seal(r.Phone)
+	if err != nil {
+		return requestRecord{}, err
+	}
+	pauses := make([]foi.Pause, len(r.Pauses))
+	for i, p := range r.Pauses {
+		pauses[i] = foi.Pause{Kind: p.Kind, Party: p.Party, From: toDB(p.From), To: ptrToDB(p.To)}
+	}
+	pj, _ := json.Marshal(pauses)
+	rec := requestRecord{ID: r.ID, Number: r.Number, UnitCode: r.UnitCode, ForwardedTo: r.ForwardedTo,
+		ApplicantType: string(r.Type), Name: r.Name, OrgName: r.OrgName, LegalRep: r.LegalRep, IDType: string(r.IDType),
+		IDNumberSealed: id, CreditCode: r.CreditCode, Address: r.Address, PhoneSealed: phone, Email: r.Email,
+		Description: r.Description, Purpose: r.Purpose, Form: string(r.Form), Delivery: r.Delivery, Channel: string(r.Channel),
+		ReceivedOn: toDB(r.ReceivedOn), ClockFrom: toDB(r.ClockFrom), State: string(r.State),
+		CorrectionSentOn: ptrToDB(r.CorrectionSentOn), CorrectionDue: ptrToDB(r.CorrectionDue), Pauses: string(pj),
+		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Outcome: string(r.Outcome), AnswerText: r.AnswerText,
+		LetterNo: r.LetterNo, DecidedOn: ptrToDB(r.DecidedOn), DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
+		SplitFrom: r.SplitFrom, Version: r.Version, CreatedAt: r.CreatedAt}
+	if !r.DueOn.IsZero() {
+		rec.DueOn = ptrToDB(&r.DueOn)
+	}
+	return rec, nil
+}
+
+func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
+	id, err := s.box.Open(rec.IDNumberSealed)
+	if err != nil {
+		return foi.Request{}, fmt.Errorf("foi gormstore: request %s: %w", rec.Number, err)
+	}
+	phone, err := s.box.Open(rec.PhoneSealed)
+	if err != nil {
+		return foi.Request{}, fmt.Errorf("foi gormstore: request %s: %w", rec.Number, err)
+	}
+	r := foi.Request{ID: rec.ID, Number: rec.Number, UnitCode: rec.UnitCode, ForwardedTo: rec.ForwardedTo,
+		Applicant: foi.Applicant{Type: foi.ApplicantType(rec.ApplicantType), Name: rec.Name, OrgName: rec.OrgName, LegalRep: rec.LegalRep,
+			IDType: foi.IDType(rec.IDType), IDNumber: id, CreditCode: rec.CreditCode, Address: rec.Address, Phone: phone, Email: rec.Email},
+		Description: rec.Description, Purpose: rec.Purpose, Form: foi.Form(rec.Form), Delivery: rec.Delivery, Channel: foi.Channel(rec.Channel),
+		ReceivedOn: fromDB(rec.ReceivedOn), ClockFrom: fromDB(rec.ClockFrom), State: foi.State(rec.State),
+		CorrectionSentOn: ptrFromDB(rec.CorrectionSentOn), CorrectionDue: ptrFromDB(rec.CorrectionDue),
+		ExtensionDays: rec.ExtensionDays, ExtensionReason: rec.ExtensionReason, Outcome: foi.Outcome(rec.Outcome), AnswerText: rec.AnswerText,
+		LetterNo: rec.LetterNo, DecidedOn: ptrFromDB(rec.DecidedOn), DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
+		SplitFrom: rec.SplitFrom, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
+	if rec.DueOn != nil {
+		r.DueOn = fromDB(*rec.DueOn)
+	}
+	var pauses []foi.Pause
+	_ = json.Unmarshal([]byte(rec.Pauses), &pauses)
+	for _, p := range pauses {
+		r.Pauses = append(r.Pauses, foi.Pause{Kind: p.Kind, Party: p.Party, From: fromDB(p.From), To: ptrFromDB(p.To)})
+	}
+	return r, nil
+}
+
+// masked is a request as the audit log keeps it: no full ID or phone.
+func masked(r foi.Request) foi.Request {
+	r.IDNumber, r.Phone = foi.MaskID(r.IDNumber), foi.MaskPhone(r.Phone)
+	return r
+}
+
+// next takes the next value of a counter in the transaction; the row
+// lock it takes orders concurrent takers.
+func next(tx *gorm.DB, scope string) (int64, error) {
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&counterRecord{Scope: scope, Next: 0}).Error; err != nil {
+		return 0, fmt.Errorf("foi gormstore: counter %s: %w", scope, err)
+	}
+	if err := tx.Model(&counterRecord{}).Where("scope = ?", scope).UpdateColumn("next", gorm.Expr("next + 1")).Error; err != nil {
+		return 0, fmt.Errorf("foi gormstore: counter %s: %w", scope, err)
+	}
+	var c counterRecord
+	if err := tx.Take(&c, "scope = ?", scope).Error; err != nil {
+		return 0, fmt.Errorf("foi gormstore: counter %s: %w", scope, err)
+	}
+	return c.Next, nil
+}
+
+func (s *Store) setDue(r *foi.Request) error {
+	c, err := foi.ClockOf(r, s.cal, s.now())
+	if err != nil {
+		return err
+	}
+	r.DueOn = c.Due
+	return nil
+}
+
+func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, note string) error {
+	year := r.ReceivedOn.Year()
+	n, err := next(tx, fmt.Sprintf("request-%d", year))
+	if err != nil {
+		return err
+	}
+	r.Number = fmt.Sprintf("%d-%05d", year, n)
+	r.Version, r.CreatedAt = 1, time.Now().UTC()
+	if err := s.setDue(r); err != nil {
+		return err
+	}
+	rec, err := s.toRecord(r)
+	if err != nil {
+		return err
+	}
+	if err := tx.Create(&rec).Error; err != nil {
+		return fmt.Errorf("foi gormstore: create request: %w", err)
+	}
+	r.ID = rec.ID
+	if err := tx.Create(&eventRecord{RequestID: rec.ID, Action: action, On: toDB(r.ReceivedOn), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
+		return err
+	}
+	return s.audit(tx, by, r.UnitCode, "request", action, r.Number, "依申请公开 "+r.Number, nil, masked(*r))
+}
+
+// Create implements foi.Service.
+func (s *Store) Create(ctx context.Context, r *foi.Request, by catalog.Actor) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.insert(tx, r, by, "register", r.Channel.Name()+"申请")
+	})
+}
+
+// Find implements foi.Service.
+func (s *Store) Find(ctx context.Context, number string) (*foi.Request, error) {
+	var rec requestRecord
+	if err := s.db.WithContext(ctx).Take(&rec, "number = ?", number).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "没有登记号为“%s”的申请", number)
+		}
+		return nil, fmt.Errorf("foi gormstore: find %s: %w", number, err)
+	}
+	r, err := s.fromRecord(rec)
+	return &r, err
+}
+
+// FindRequests implements foi.Service.
+func (s *Store) FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, error) {
+	q := s.db.WithContext(ctx).Order("received_on DESC, id DESC")
+	if f.UnitCode != "" {
+		q = q.Where("unit_code = ? OR forwarded_to = ?", f.UnitCode, f.UnitCode)
+	}
+	if f.Open {
+		q = q.Where("state IN ?", []string{string(foi.Registered), string(foi.Correction), string(foi.Consulting), string(foi.Forwarded)})
+	}
+	if f.Year != 0 {
+		q = q.Where("received_on >= ? AND received_on < ?", time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, time.UTC))
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var recs []requestRecord
+	if err := q.Find(&recs).Error; err != nil {
+		return nil, fmt.Errorf("foi gormstore: requests: %w", err)
+	}
+	out := make([]foi.Request, 0, len(recs))
+	for _, rec := range recs {
+		r, err := s.fromRecord(rec)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Events implements foi.Service.
+func (s *Store) Events(ctx context.Context, number string) ([]foi.Event, error) {
+	var recs []eventRecord
+	err := s.db.WithContext(ctx).Joins("JOIN foi_requests ON foi_requests.id = foi_events.request_id").
+		Where("foi_requests.number = ?", number).Order("foi_events.id").Find(&recs).Error
+	if err != nil {
+		return nil, fmt.Errorf("foi gormstore: events: %w", err)
+	}
+	out := make([]foi.Event, len(recs))
+	for i, e := range recs {
+		out[i] = foi.Event{Action: e.Action, Name: foi.ActionName(e.Action), On: fromDB(e.On), Note: e.Note, By: e.By, At: e.At}
+	}
+	return out, nil
+}
+
+// load reads a request for change in tx.
+func (s *Store) load(tx *gorm.DB, number string) (requestRecord, foi.Request, error) {
+	var rec requestRecord
+	if err := tx.Take(&rec, "number = ?", number).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return rec, foi.Request{}, catalog.Errorf(catalog.ENOTFOUND, "没有登记号为“%s”的申请", number)
+		}
+		return rec, foi.Request{}, err
+	}
+	r, err := s.fromRecord(rec)
+	return rec, r, err
+}
+
+func (s *Store) save(tx *gorm.DB, before foi.Request, r *foi.Request) error {
+	r.Version = before.Version + 1
+	rec, err := s.toRecord(r)
+	if err != nil {
+		return err
+	}
+	res := tx.Model(&requestRecord{}).Where("id = ? AND version = ?", r.ID, before.Version).Select("*").Omit("id", "created_at").Updates(&rec)
+	if res.Error != nil {
+		return fmt.Errorf("foi gormstore: save %s: %w", r.Number, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return catalog.Errorf(catalog.ECONFLICT, "申请%s已被他人修改，请刷新后重试", r.Number)
+	}
+	return nil
+}
+
+// Step implements foi.Service.
+func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog.Actor) (*foi.Request, error) {
+	var out foi.Request
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, before, err := s.load(tx, number)
+		if err != nil {
+			return err
+		}
+		r := before
+		r.Pauses = append([]foi.Pause(nil), before.Pauses...)
+		now := s.now()
+		if err := foi.Apply(&r, st, s.cal, now); err != nil {
+			return err
+		}
+		if st.Action == foi.ActAnswer {
+			year := r.DecidedOn.Year()
+			n, err := next(tx, fmt.Sprintf("letter-%s-%d", r.UnitCode, year))
+			if err != nil {
+				return err
+			}
+			r.LetterNo = fmt.Sprintf("NO.〔%d〕%d号", year, n)
+		}
+		if err := s.setDue(&r); err != nil {
+			return err
+		}
+		if err := s.save(tx, before, &r); err != nil {
+			return err
+		}
+		on := st.On
+		if on.IsZero() {
+			on = now
+		}
+		note := st.Note
+		switch st.Action {
+		case foi.ActConsult:
+			note = strings.TrimSpace(st.Party + " " + note)
+		case foi.ActForward:
+			note = strings.TrimSpace(st.Unit + " " + note)
+		case foi.ActExtend:
+			note = fmt.Sprintf("延长%d个工作日：%s", st.Days, note)
+		case foi.ActAnswer:
+			info, _ := foi.OutcomeOf(st.Outcome)
+			note = r.LetterNo + " " + info.Label()
+		}
+		if err := tx.Create(&eventRecord{RequestID: r.ID, Action: st.Action, On: toDB(on), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		out = r
+		return s.audit(tx, by, r.UnitCode, "request", st.Action, r.Number, foi.ActionName(st.Action)+" "+r.Number, masked(before), masked(r))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Split implements foi.Service.
+func (s *Store) Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]foi.Request, error) {
+	var parts []string
+	for _, d := range descriptions {
+		if d = strings.TrimSpace(d); d != "" {
+			parts = append(parts, d)
+		}
+	}
+	if len(parts) < 2 {
+		return nil, catalog.Invalid("descriptions", "拆分至少需要两项，每项一个政府信息")
+	}
+	var out []foi.Request
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, before, err := s.load(tx, number)
+		if err != nil {
+			return err
+		}
+		if before.State != foi.Registered || before.CorrectionSentOn != nil || len(before.Pauses) > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "只有刚登记、尚未办理的申请才能拆分")
+		}
+		// The first part keeps the number; the others get their own.
+		r := before
+		r.Description = parts[0]
+		if err := s.save(tx, before, &r); err != nil {
+			return err
+		}
+		out = append(out, r)
+		for _, d := range parts[1:] {
+			p := before
+			p.ID, p.Description, p.SplitFrom, p.Pauses = 0, d, before.Number, nil
+			if err := s.insert(tx, &p, by, "split", "由"+before.Number+"拆分"); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return tx.Create(&eventRecord{RequestID: r.ID, Action: "split", On: toDB(s.now()), Note: fmt.Sprintf("拆分为%d项", len(parts)), By: by.Username, At: time.Now().UTC()}).Error
+	})
+	return out, err
+}
+
+// Recompute implements foi.Service.
+func (s *Store) Recompute(ctx context.Context, by catalog.Actor) (int, error) {
+	open, err := s.FindRequests(ctx, foi.Filter{Open: true})
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	for _, r := range open {
+		old := r.DueOn
+		if err := s.setDue(&r); err != nil {
+			return moved, err
+		}
+		if r.DueOn.Equal(old) {
+			continue
+		}
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Model(&requestRecord{}).Where("id = ?", r.ID).Update("due_on", ptrToDB(&r.DueOn)).Error; err != nil {
+				return err
+			}
+			note := fmt.Sprintf("节假日安排调整，答复期限由%s改为%s", old.Format("2006-01-02"), r.DueOn.Format("2006-01-02"))
+			if err := tx.Create(&eventRecord{RequestID: r.ID, Action: "recompute", On: toDB(s.now()), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
+				return err
+			}
+			return s.audit(tx, by, r.UnitCode, "request", "recompute", r.Number, note, nil, nil)
+		})
+		if err != nil {
+			return moved, err
+		}
+		moved++
+	}
+	return moved, nil
+}
+
+// Resealed re-seals every request's personal data with the current key
+// (after a key rotation); it returns how many were rewritten.
+func (s *Store) Reseal(ctx context.Context) (int, error) {
+	var recs []requestRecord
+	if err := s.db.WithContext(ctx).Select("id", "number", "id_number_sealed", "phone_sealed").Find(&recs).Error; err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, rec := range recs {
+		if s.box.Current(rec.IDNumberSealed) && s.box.Current(rec.PhoneSealed) {
+			continue
+		}
+		id, err := s.box.Open(rec.IDNumberSealed)
+		if err != nil {
+			return n, fmt.Errorf("request %s: %w", rec.Number, err)
+		}
+		phone, err := s.box.Open(rec.PhoneSealed)
+		if err != nil {
+			return n, fmt.Errorf("request %s: %w", rec.Number, err)
+		}
+		sid, _ := s.box.Seal(id)
+		sphone, _ := s.box.Seal(phone)
+		if err := s.db.WithContext(ctx).Model(&requestRecord{}).Where("id = ?", rec.ID).
+			Updates(map[string]any{"id_number_sealed": sid, "phone_sealed": sphone}).Error; err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

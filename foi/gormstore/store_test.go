@@ -1,0 +1,135 @@
+package gormstore_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gongkai/catalog"
+	"gongkai/dbconn/dbtest"
+	"gongkai/foi"
+	"gongkai/foi/gormstore"
+	"gongkai/secret"
+	"gongkai/workday"
+)
+
+func d(s string) time.Time {
+	t, _ := time.ParseInLocation("2006-01-02", s, catalog.Shanghai)
+	return t
+}
+
+func newRequest(received string) *foi.Request {
+	return &foi.Request{UnitCode: "zhengfuban", Applicant: foi.Applicant{Type: foi.Person, Name: "张凤英", IDType: foi.ResidentID,
+		IDNumber: "11010519491231002X", Address: "旌德县旌阳镇", Phone: "13905631234"},
+		Description: "2019年度财政预决算", Form: foi.Paper, Channel: foi.Letter, ReceivedOn: d(received)}
+}
+
+func TestRequestsStore(t *testing.T) {
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	cal := workday.New()
+	s := gormstore.New(db, box, cal, nil)
+	s.SetClock(func() time.Time { return d("2026-03-05") })
+	ctx := context.Background()
+	by := catalog.Actor{Username: "admin"}
+
+	r := newRequest("2026-03-02")
+	if err := s.Create(ctx, r, by); err != nil {
+		t.Fatal(err)
+	}
+	if r.Number != "2026-00001" || r.DueOn.Format("2006-01-02") != "2026-03-30" {
+		t.Errorf("created %s due %s", r.Number, r.DueOn)
+	}
+	// Sealed at rest: the raw row holds neither number.
+	var raw struct{ IDNumberSealed, PhoneSealed string }
+	db.Table("foi_requests").Select("id_number_sealed", "phone_sealed").Where("number = ?", r.Number).Scan(&raw)
+	if strings.Contains(raw.IDNumberSealed, "110105") || strings.Contains(raw.PhoneSealed, "139056") || raw.IDNumberSealed == "" {
+		t.Errorf("stored in clear: %+v", raw)
+	}
+	got, err := s.Find(ctx, r.Number)
+	if err != nil || got.IDNumber != "11010519491231002X" || got.Phone != "13905631234" {
+		t.Fatalf("read back %+v %v", got, err)
+	}
+
+	// Split: the other parts get their own numbers, the same receipt date.
+	parts, err := s.Split(ctx, r.Number, []string{"2018年度财政预决算", "2019年度财政预决算"}, by)
+	if err != nil || len(parts) != 2 || parts[1].Number != "2026-00002" || !parts[1].ReceivedOn.Equal(d("2026-03-02")) || parts[1].SplitFrom != r.Number {
+		t.Fatalf("split %+v %v", parts, err)
+	}
+
+	// Answers are numbered per unit and year.
+	for i, n := range []string{"2026-00001", "2026-00002"} {
+		a, err := s.Step(ctx, n, foi.Step{Action: foi.ActAnswer, On: d("2026-03-05"), Outcome: "disclose"}, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"NO.〔2026〕1号", "NO.〔2026〕2号"}[i]; a.LetterNo != want || a.State != foi.Answered {
+			t.Errorf("answer %d: %s %s", i, a.LetterNo, a.State)
+		}
+	}
+	if _, err := s.Step(ctx, "2026-00001", foi.Step{Action: foi.ActAnswer, Outcome: "disclose"}, by); catalog.ErrorCode(err) != catalog.ECONFLICT {
+		t.Errorf("answered twice: %v", err)
+	}
+	ev, _ := s.Events(ctx, "2026-00001")
+	if len(ev) != 3 || ev[2].Action != foi.ActAnswer || !strings.Contains(ev[2].Note, "NO.〔2026〕1号") {
+		t.Errorf("events %+v", ev)
+	}
+
+	// A calendar correction moves the open requests' due dates, recorded.
+	open := newRequest("2026-03-02")
+	if err := s.Create(ctx, open, by); err != nil {
+		t.Fatal(err)
+	}
+	days, _ := cal.Year(2026)
+	days = append(days, workday.Day{Date: d("2026-03-10"), Off: true, Name: "测试调整"})
+	if err := cal.SetYear(2026, days); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Recompute(ctx, by); err != nil || n != 1 {
+		t.Fatalf("recomputed %d: %v", n, err)
+	}
+	moved, _ := s.Find(ctx, open.Number)
+	if moved.DueOn.Format("2006-01-02") != "2026-03-31" {
+		t.Errorf("due after the calendar change: %s", moved.DueOn)
+	}
+	ev, _ = s.Events(ctx, open.Number)
+	if last := ev[len(ev)-1]; last.Action != "recompute" || !strings.Contains(last.Note, "2026-03-30") {
+		t.Errorf("recompute not recorded: %+v", last)
+	}
+}
+
+// TestNumbersUnderConcurrency: concurrent registrations get distinct,
+// consecutive numbers.
+func TestNumbersUnderConcurrency(t *testing.T) {
+	db := dbtest.Open(t)
+	gormstore.Migrate(db)
+	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	s := gormstore.New(db, box, workday.New(), nil)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := newRequest(time.Now().In(catalog.Shanghai).Format("2006-01-02"))
+			if err := s.Create(context.Background(), r, catalog.Actor{}); err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			seen[r.Number] = true
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(seen) != 20 {
+		t.Errorf("%d distinct numbers for 20 requests", len(seen))
+	}
+}
