@@ -1,0 +1,50 @@
+package foi_test
+
+import (
+	"testing"
+	"time"
+
+	"gongkai/foi"
+)
+
+func TestAnnualReport(t *testing.T) {
+	on := func(s string) *time.Time { v := d(s); return &v }
+	reqs := []foi.Request{
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2025-12-20"), DecidedOn: on("2026-01-10"), Outcome: "disclose"},        // carried in, decided
+		{Applicant: foi.Applicant{Type: foi.Company}, ReceivedOn: d("2025-12-29")},                                                         // carried in, still open
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2025-06-01"), DecidedOn: on("2025-06-20"), Outcome: "disclose"},        // last year only
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2026-03-02"), DecidedOn: on("2026-03-20"), Outcome: "already_public"}, // 予以公开
+		{Applicant: foi.Applicant{Type: foi.Legal}, ReceivedOn: d("2026-04-02"), DecidedOn: on("2026-04-20"), Outcome: "deny_enforcement"},
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2026-12-28")},                                                          // carried out
+		{Applicant: foi.Applicant{Type: foi.Research}, ReceivedOn: d("2026-12-30"), DecidedOn: on("2027-01-05"), Outcome: "partial"},      // carried out
+	}
+	rep := foi.AnnualReport(reqs, 2026, "")
+	if err := rep.Check(); err != nil {
+		t.Fatal(err)
+	}
+	cells := map[string][7]int{}
+	for _, r := range rep.Rows {
+		cells[r.Key] = r.Cells
+	}
+	want := map[string][7]int{
+		"new":              {2, 0, 1, 0, 1, 0, 4},
+		"carried_in":       {1, 1, 0, 0, 0, 0, 2},
+		"disclose":         {2, 0, 0, 0, 0, 0, 2},
+		"deny_enforcement": {0, 0, 0, 0, 1, 0, 1},
+		"total":            {2, 0, 0, 0, 1, 0, 3},
+		"carried_out":      {1, 1, 1, 0, 0, 0, 3},
+	}
+	for k, w := range want {
+		if cells[k] != w {
+			t.Errorf("%s = %v, want %v", k, cells[k], w)
+		}
+	}
+	if len(rep.Rows) != 25 {
+		t.Errorf("%d rows, want 25 (一, 二, 21 results, 总计, 四, as in the 2021 format)", len(rep.Rows))
+	}
+	// A broken table is caught.
+	rep.Rows[0].Cells[0]++
+	if rep.Check() == nil {
+		t.Error("a table off by one passes the check")
+	}
+}
