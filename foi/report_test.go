@@ -10,13 +10,13 @@ import (
 func TestAnnualReport(t *testing.T) {
 	on := func(s string) *time.Time { v := d(s); return &v }
 	reqs := []foi.Request{
-		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2025-12-20"), DecidedOn: on("2026-01-10"), Outcome: "disclose"},        // carried in, decided
-		{Applicant: foi.Applicant{Type: foi.Company}, ReceivedOn: d("2025-12-29")},                                                         // carried in, still open
-		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2025-06-01"), DecidedOn: on("2025-06-20"), Outcome: "disclose"},        // last year only
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2025-12-20"), DecidedOn: on("2026-01-10"), Outcome: "disclose"},       // carried in, decided
+		{Applicant: foi.Applicant{Type: foi.Company}, ReceivedOn: d("2025-12-29")},                                                        // carried in, still open
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2025-06-01"), DecidedOn: on("2025-06-20"), Outcome: "disclose"},       // last year only
 		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2026-03-02"), DecidedOn: on("2026-03-20"), Outcome: "already_public"}, // 予以公开
 		{Applicant: foi.Applicant{Type: foi.Legal}, ReceivedOn: d("2026-04-02"), DecidedOn: on("2026-04-20"), Outcome: "deny_enforcement"},
-		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2026-12-28")},                                                          // carried out
-		{Applicant: foi.Applicant{Type: foi.Research}, ReceivedOn: d("2026-12-30"), DecidedOn: on("2027-01-05"), Outcome: "partial"},      // carried out
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2026-12-28")},                                                    // carried out
+		{Applicant: foi.Applicant{Type: foi.Research}, ReceivedOn: d("2026-12-30"), DecidedOn: on("2027-01-05"), Outcome: "partial"}, // carried out
 	}
 	rep := foi.AnnualReport(reqs, 2026, "")
 	if err := rep.Check(); err != nil {
