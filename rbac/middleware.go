@@ -91,6 +91,8 @@ func actName(a Action) string {
 		return "审核发布"
 	case ActTakedown:
 		return "撤下"
+	case ActReveal:
+		return "查看完整个人信息："
 	}
 	return "修改"
 }
@@ -111,6 +113,8 @@ func objName(o Object) string {
 		return "审计记录"
 	case ObjKiosk:
 		return "查阅点与搜索设置"
+	case ObjRequest:
+		return "依申请公开"
 	}
 	return string(o)
 }

@@ -73,6 +73,7 @@ const (
 	ObjRole        Object = "role"        // role bindings of users in units
 	ObjAudit       Object = "audit"       // the audit log
 	ObjKiosk       Object = "kiosk"       // service points (查阅点) and search aliases
+	ObjRequest     Object = "request"     // disclosure requests (依申请公开)
 	objAny         Object = "*"
 )
 
@@ -85,6 +86,7 @@ const (
 	ActWrite    Action = "write"
 	ActPublish  Action = "publish"  // 二级审核: approve, return, withdraw
 	ActTakedown Action = "takedown" // 三级审核: the county office takes a publication down
+	ActReveal   Action = "reveal"   // see a requester's full ID and phone numbers (each view audited)
 	actAny      Action = "*"
 )
 
@@ -141,10 +143,12 @@ func Permissions() [][]string {
 	add(RoleClerk, ObjUnit, ActRead)
 	add(RoleClerk, ObjCatalog, ActRead, ActWrite)
 	add(RoleClerk, ObjPublication, ActRead, ActWrite)
+	add(RoleClerk, ObjRequest, ActRead, ActWrite)
 	add(RoleLeader, ObjUnit, ActRead, ActWrite)
 	add(RoleLeader, ObjCatalog, ActRead, ActWrite)
 	add(RoleLeader, ObjPublication, ActRead, ActWrite, ActPublish)
 	add(RoleLeader, ObjAudit, ActRead)
+	add(RoleLeader, ObjRequest, ActRead, ActWrite, ActPublish, ActReveal)
 	// The county office works in every unit but does not administer the
 	// system: accounts, roles and the audit log belong to the three
 	// separated administrators (三员分立).
@@ -154,6 +158,7 @@ func Permissions() [][]string {
 	add(RoleAdmin, ObjCalendar, ActRead, ActWrite)
 	add(RoleAdmin, ObjAudit, ActRead)
 	add(RoleAdmin, ObjKiosk, ActRead, ActWrite)
+	add(RoleAdmin, ObjRequest, ActRead, ActWrite, ActPublish, ActReveal)
 	add(RoleInspector, objAny, ActRead)
 	add(RoleSysAdmin, ObjUnit, ActRead)
 	add(RoleSysAdmin, ObjAccount, ActRead, ActWrite)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,9 +21,11 @@ import (
 	"gongkai/catalog/gormstore"
 	"gongkai/dbconn"
 	fstore "gongkai/filing/gormstore"
+	foistore "gongkai/foi/gormstore"
 	"gongkai/kiosk"
 	kstore "gongkai/kiosk/gormstore"
 	"gongkai/rbac"
+	"gongkai/secret"
 	"gongkai/seed"
 	"gongkai/workday"
 	wdstore "gongkai/workday/gormstore"
@@ -49,6 +52,10 @@ type server struct {
 	counter    *kiosk.Counter
 	gen        contentGen
 	search     *searchIndex
+	// requests are the disclosure requests; statusGuard throttles the
+	// public status lookup.
+	requests    *foistore.Store
+	statusGuard loginGuard
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
 	demoPasswordsExpire bool
@@ -63,7 +70,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate} {
+	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate, foistore.Migrate} {
 		if err := m(db); err != nil {
 			return nil, err
 		}
@@ -77,6 +84,21 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log,
 		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil)}
 	s.search = &searchIndex{s: s}
+	key := cfg.SecretKey
+	if key == nil {
+		if key, err = secret.FileKey(filepath.Join(cfg.DataDir, "secret.key")); err != nil {
+			return nil, fmt.Errorf("GONGKAI_SECRET_KEY: no key given and the key file cannot be made: %w", err)
+		}
+	}
+	var old [][]byte
+	if cfg.SecretKeyOld != nil {
+		old = append(old, cfg.SecretKeyOld)
+	}
+	box, err := secret.New(key, old...)
+	if err != nil {
+		return nil, err
+	}
+	s.requests = foistore.New(db, box, s.calendar, gormstore.AuditInTx)
 	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
 		return nil, err
 	}

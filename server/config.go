@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"gongkai/dbconn"
+	"gongkai/secret"
 )
 
 // Config is read from the environment; every variable is in the README.
@@ -36,6 +37,10 @@ type Config struct {
 	// GONGKAI_KIOSK_COUNTDOWN_SECONDS: a kiosk left untouched that long
 	// counts down that long, then returns home and forgets the visit.
 	KioskIdle, KioskCountdown int
+	// SecretKey seals requesters' ID and phone numbers: GONGKAI_SECRET_KEY,
+	// or the key file in the data directory; SecretKeyOld is
+	// GONGKAI_SECRET_KEY_OLD, the previous key during a rotation.
+	SecretKey, SecretKeyOld []byte
 }
 
 // envVars documents each variable once, for the README and the tests.
@@ -51,6 +56,8 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_PUBLIC_URL", "(the address the kiosk used)", "address phones reach the server at, for the kiosk's QR codes, e.g. http://10.1.2.3:8080"},
 	{"GONGKAI_KIOSK_IDLE_SECONDS", "120", "seconds without a touch before a kiosk counts down to its home page"},
 	{"GONGKAI_KIOSK_COUNTDOWN_SECONDS", "30", "length of that countdown"},
+	{"GONGKAI_SECRET_KEY", "(data dir)/secret.key, made on first start", "32 bytes in base64 (openssl rand -base64 32) sealing requesters' ID and phone numbers"},
+	{"GONGKAI_SECRET_KEY_OLD", "", "the previous key while rotating; then run `server requests reseal`"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the
@@ -125,6 +132,18 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	kc := get("GONGKAI_KIOSK_COUNTDOWN_SECONDS", "30")
 	if c.KioskCountdown, err = strconv.Atoi(kc); err != nil || c.KioskCountdown < 5 || c.KioskCountdown > 120 {
 		return c, fmt.Errorf("GONGKAI_KIOSK_COUNTDOWN_SECONDS=%q: want a whole number of seconds from 5 to 120", kc)
+	}
+	for _, v := range []struct {
+		name string
+		key  *[]byte
+	}{{"GONGKAI_SECRET_KEY", &c.SecretKey}, {"GONGKAI_SECRET_KEY_OLD", &c.SecretKeyOld}} {
+		if s := get(v.name, ""); s != "" {
+			k, err := secret.ParseKey(s)
+			if err != nil {
+				return c, fmt.Errorf("%s: %v", v.name, err)
+			}
+			*v.key = k
+		}
 	}
 	return c, nil
 }

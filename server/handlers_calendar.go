@@ -86,6 +86,12 @@ func (s *server) handleCalendarUpdate(c *fiber.Ctx) error {
 	if err := s.calendar.SetYear(y, days); err != nil {
 		return err
 	}
+	// Every open request's due date follows the calendar, each move recorded.
+	if n, err := s.requests.Recompute(c.UserContext(), actor(c)); err != nil {
+		return err
+	} else if n > 0 {
+		c.Set("X-Requests-Recomputed", strconv.Itoa(n))
+	}
 	return s.handleCalendarShow(c)
 }
 

@@ -94,6 +94,16 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handleAttachmentCreate)
 	api.Get("/attachments/:id", s.handleAttachmentShow)
 
+	// Disclosure requests: anyone may apply and look up their request's
+	// status with its number and phone; the rest is the handling unit's.
+	api.Post("/requests", s.handleRequestCreate)
+	api.Post("/requests/register", can(rbac.ObjRequest, rbac.ActWrite, requestBodyUnit), s.handleRequestRegister)
+	api.Get("/requests/status", s.handleRequestStatus)
+	api.Get("/requests", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleRequestIndex)
+	api.Get("/requests/:number", can(rbac.ObjRequest, rbac.ActRead, s.requestUnit), s.handleRequestShow)
+	api.Post("/requests/:number/:action", s.authz.RequireFunc(rbac.ObjRequest, requestStepRight, s.requestUnit), s.handleRequestStep)
+	api.Get("/reports/annual", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleAnnualReport)
+
 	api.Get("/calendar/:year", s.handleCalendarShow)
 	api.Put("/calendar/:year", can(rbac.ObjCalendar, rbac.ActWrite, rbac.County()), s.handleCalendarUpdate)
 	api.Get("/workdays", s.handleWorkdays)
@@ -108,6 +118,7 @@ var publicWrites = func() map[string]bool {
 		"POST /api/v1/session":         true,
 		"DELETE /api/v1/session":       true,
 		"PUT /api/v1/session/password": true,
+		"POST /api/v1/requests":        true, // an application, by anyone
 	}
 	for _, r := range admin.PublicWrites {
 		m[r] = true

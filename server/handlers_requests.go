@@ -1,0 +1,459 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"gongkai/catalog"
+	"gongkai/foi"
+	"gongkai/rbac"
+)
+
+// requestInput is the JSON of an application: the API contract's fields;
+// staff registration adds channel, received_on and the answering unit.
+type requestInput struct {
+	ApplicantType string `json:"applicant_type"`
+	Name          string `json:"name"`
+	OrgName       string `json:"org_name"`
+	LegalRep      string `json:"legal_rep"`
+	IDType        string `json:"id_type"`
+	IDNumber      string `json:"id_number"`
+	CreditCode    string `json:"credit_code"`
+	Address       string `json:"address"`
+	Phone         string `json:"phone"`
+	Email         string `json:"email"`
+	Description   string `json:"description"`
+	Purpose       string `json:"purpose"`
+	Form          string `json:"form"`
+	Delivery      string `json:"delivery"`
+	Channel       string `json:"channel,omitempty"`
+	ReceivedOn    string `json:"received_on,omitempty"`
+	UnitCode      string `json:"unit_code,omitempty"`
+}
+
+// countyOffice receives the requests made at the kiosk and online.
+const countyOffice = "zhengfuban"
+
+func (in requestInput) request() foi.Request {
+	return foi.Request{UnitCode: countyOffice, Applicant: foi.Applicant{Type: foi.ApplicantType(in.ApplicantType), Name: in.Name, OrgName: in.OrgName,
+		LegalRep: in.LegalRep, IDType: foi.IDType(in.IDType), IDNumber: in.IDNumber, CreditCode: in.CreditCode, Address: in.Address,
+		Phone: in.Phone, Email: in.Email}, Description: in.Description, Purpose: in.Purpose, Form: foi.Form(in.Form), Delivery: in.Delivery}
+}
+
+// receipt is what the applicant is given: the number, the receipt date and
+// the due date (YYYY-MM-DD).
+type receipt struct {
+	Number     string `json:"number"`
+	ReceivedOn string `json:"received_on"`
+	DueOn      string `json:"due_on"`
+}
+
+func receiptOf(r *foi.Request) receipt {
+	return receipt{r.Number, r.ReceivedOn.Format("2006-01-02"), r.DueOn.Format("2006-01-02")}
+}
+
+func today() time.Time { return time.Now().In(catalog.Shanghai) }
+
+// submitRequest registers an application made by the applicant at the
+// kiosk or online: received today (art. 31), answered by the county office.
+func (s *server) submitRequest(ctx context.Context, r *foi.Request, ch foi.Channel, ip string) error {
+	r.UnitCode, r.Channel, r.ReceivedOn = countyOffice, ch, today()
+	return s.requests.Create(ctx, r, catalog.Actor{Username: "申请人", IP: ip})
+}
+
+// handleRequestCreate is POST /api/v1/requests: online intake. The number is
+// answered only once the request has committed.
+func (s *server) handleRequestCreate(c *fiber.Ctx) error {
+	var in requestInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Channel != "" || in.ReceivedOn != "" || in.UnitCode != "" {
+		return catalog.Invalid("channel", "申请人提交的申请由系统记录收到日期和受理单位；工作人员登记请用 /api/v1/requests/register")
+	}
+	r := in.request()
+	if err := s.submitRequest(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(receiptOf(&r))
+}
+
+// handleRequestRegister is POST /api/v1/requests/register: staff register
+// a letter, fax, online or counter application with the date that counts.
+func (s *server) handleRequestRegister(c *fiber.Ctx) error {
+	var in requestInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	r := in.request()
+	if in.UnitCode != "" {
+		r.UnitCode = in.UnitCode
+	}
+	r.Channel = foi.Channel(in.Channel)
+	if r.Channel == foi.Kiosk {
+		return catalog.Invalid("channel", "申请方式应为当面（counter）、信函（letter）、传真（fax）或网络（online）")
+	}
+	d, err := optDay("received_on", "收到申请的日期", in.ReceivedOn)
+	if err != nil {
+		return err
+	}
+	r.ReceivedOn = d
+	if err := s.requests.Create(c.UserContext(), &r, actor(c)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(receiptOf(&r))
+}
+
+// requestView is a request as staff see it: personal numbers masked unless
+// revealed, with its clock and history.
+type requestView struct {
+	foi.Request
+	StateName   string      `json:"state_name"`
+	OutcomeName string      `json:"outcome_name,omitempty"`
+	Clock       foi.Clock   `json:"clock"`
+	Events      []foi.Event `json:"events"`
+	Revealed    bool        `json:"revealed"`
+}
+
+func (s *server) viewRequest(ctx context.Context, r *foi.Request, reveal bool) (requestView, error) {
+	v := requestView{Request: *r, StateName: r.State.Name(), Revealed: reveal}
+	if info, ok := foi.OutcomeOf(r.Outcome); ok {
+		v.OutcomeName = info.Label()
+	}
+	if !reveal {
+		v.IDNumber, v.Phone = foi.MaskID(r.IDNumber), foi.MaskPhone(r.Phone)
+	}
+	var err error
+	if v.Clock, err = foi.ClockOf(r, s.calendar, today()); err != nil {
+		return v, err
+	}
+	v.Events, err = s.requests.Events(ctx, r.Number)
+	return v, err
+}
+
+// requestUnit finds the unit that answers the request the route names.
+func (s *server) requestUnit(c *fiber.Ctx) (string, error) {
+	r, err := s.requests.Find(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return "", err
+	}
+	return r.UnitCode, nil
+}
+
+// handleRequestShow is GET /api/v1/requests/{number}; ?reveal=1 shows the
+// full ID and phone numbers to those allowed, and the view is audited.
+func (s *server) handleRequestShow(c *fiber.Ctx) error {
+	r, err := s.requests.Find(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	reveal := c.Query("reveal") == "1"
+	if reveal {
+		if err := s.reveal(c, r); err != nil {
+			return err
+		}
+	}
+	v, err := s.viewRequest(c.UserContext(), r, reveal)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// reveal checks the right to see a requester's full numbers and records
+// the view in the audit log.
+func (s *server) reveal(c *fiber.Ctx, r *foi.Request) error {
+	by := actor(c)
+	if ok, err := s.authz.Allow(by.UserID, r.UnitCode, rbac.ObjRequest, rbac.ActReveal); err != nil || !ok {
+		return catalog.Errorf(catalog.EFORBIDDEN, "无权查看申请人的完整证件号码和电话")
+	}
+	return s.catalog.AuditChange(c.UserContext(), by, r.UnitCode, "request", "reveal", r.Number, "查看申请人完整个人信息 "+r.Number, nil, nil)
+}
+
+// handleRequestIndex is GET /api/v1/requests?unit=&open=1: masked rows.
+func (s *server) handleRequestIndex(c *fiber.Ctx) error {
+	unit := c.Query("unit")
+	rs, err := s.requests.FindRequests(c.UserContext(), foi.Filter{UnitCode: unit, Open: c.Query("open") == "1", Limit: 500})
+	if err != nil {
+		return err
+	}
+	out := make([]requestView, 0, len(rs))
+	for i := range rs {
+		v := requestView{Request: rs[i], StateName: rs[i].State.Name()}
+		v.IDNumber, v.Phone = foi.MaskID(rs[i].IDNumber), foi.MaskPhone(rs[i].Phone)
+		if v.Clock, err = foi.ClockOf(&rs[i], s.calendar, today()); err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	return c.JSON(out)
+}
+
+// reqStepInput is the JSON of a step; dates as YYYY-MM-DD.
+type reqStepInput struct {
+	On      string      `json:"on"`
+	Note    string      `json:"note"`
+	Due     string      `json:"due"`
+	Kind    string      `json:"kind"`
+	Party   string      `json:"party"`
+	Unit    string      `json:"unit"`
+	Days    int         `json:"days"`
+	Outcome foi.Outcome `json:"outcome"`
+	Text    string      `json:"text"`
+}
+
+// optDay is catalog.ParseDay for an optional date.
+func optDay(field, label, s string) (time.Time, error) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, nil
+	}
+	return catalog.ParseDay(field, label, s)
+}
+
+func (in reqStepInput) step(action string) (foi.Step, error) {
+	st := foi.Step{Action: action, Note: in.Note, Kind: in.Kind, Party: in.Party, Unit: in.Unit, Days: in.Days, Outcome: in.Outcome, Text: in.Text}
+	var err error
+	if st.On, err = optDay("on", "办理日期", in.On); err != nil {
+		return st, err
+	}
+	st.Due, err = optDay("due", "补正期限", in.Due)
+	return st, err
+}
+
+// requestBodyUnit is the unit a staff registration is for: the body's
+// unit_code, the county office by default.
+func requestBodyUnit(c *fiber.Ctx) (string, error) {
+	var in struct {
+		UnitCode string `json:"unit_code"`
+	}
+	_ = json.Unmarshal(c.Body(), &in)
+	if in.UnitCode == "" {
+		return countyOffice, nil
+	}
+	return in.UnitCode, nil
+}
+
+// requestStepRight is the right a step needs: an extension needs the
+// section head's approval (the publish right), the rest the right to write.
+func requestStepRight(c *fiber.Ctx) (rbac.Action, error) {
+	if c.Params("action") == foi.ActExtend {
+		return rbac.ActPublish, nil
+	}
+	return rbac.ActWrite, nil
+}
+
+// handleRequestStep is POST /api/v1/requests/{number}/{action}.
+func (s *server) handleRequestStep(c *fiber.Ctx) error {
+	var in reqStepInput
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	action := strings.Clone(c.Params("action"))
+	if action == "split" {
+		return s.handleRequestSplit(c)
+	}
+	st, err := in.step(action)
+	if err != nil {
+		return err
+	}
+	if st.Action == foi.ActForward {
+		if _, err := s.units.FindUnit(c.UserContext(), st.Unit); err != nil {
+			return catalog.Invalid("unit", "承办单位“%s”不存在", st.Unit)
+		}
+	}
+	r, err := s.requests.Step(c.UserContext(), c.Params("number"), st, actor(c))
+	if err != nil {
+		return err
+	}
+	v, err := s.viewRequest(c.UserContext(), r, false)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (s *server) handleRequestSplit(c *fiber.Ctx) error {
+	var in struct {
+		Descriptions []string `json:"descriptions"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	parts, err := s.requests.Split(c.UserContext(), c.Params("number"), in.Descriptions, actor(c))
+	if err != nil {
+		return err
+	}
+	out := make([]receipt, len(parts))
+	for i := range parts {
+		out[i] = receiptOf(&parts[i])
+	}
+	return c.JSON(out)
+}
+
+// statusView is what the public lookup shows: no personal data but the
+// masked name.
+type statusView struct {
+	Number     string   `json:"number"`
+	Applicant  string   `json:"applicant"`
+	ReceivedOn string   `json:"received_on"`
+	State      string   `json:"state"`
+	DueOn      string   `json:"due_on,omitempty"`
+	Paused     bool     `json:"paused"`
+	Outcome    string   `json:"outcome,omitempty"`
+	LetterNo   string   `json:"letter_no,omitempty"`
+	Letter     []string `json:"letter,omitempty"`
+}
+
+// lookupStatus answers the public status lookup: the number and the last
+// four digits of the applicant's phone; repeated wrong guesses are
+// throttled by address and by number.
+func (s *server) lookupStatus(ctx context.Context, number, phone4, ip string) (*statusView, error) {
+	now := time.Now()
+	number = strings.TrimSpace(number)
+	if len(number) == 9 && !strings.Contains(number, "-") { // 202600017
+		number = number[:4] + "-" + number[4:]
+	}
+	if s.statusGuard.blocked("ip:"+ip, now) || s.statusGuard.blocked("no:"+number, now) {
+		return nil, fiber.NewError(fiber.StatusTooManyRequests, "查询错误次数过多，请一分钟后再试")
+	}
+	wrong := func() error {
+		s.statusGuard.fail("ip:"+ip, now)
+		s.statusGuard.fail("no:"+number, now)
+		return catalog.Errorf(catalog.ENOTFOUND, "登记号或电话号码后四位不正确")
+	}
+	if len(phone4) != 4 {
+		return nil, catalog.Invalid("phone4", "请填写申请时所留电话号码的后四位")
+	}
+	r, err := s.requests.Find(ctx, number)
+	if err != nil {
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			return nil, wrong()
+		}
+		return nil, err
+	}
+	if !strings.HasSuffix(r.Phone, phone4) {
+		return nil, wrong()
+	}
+	v := &statusView{Number: r.Number, Applicant: foi.MaskName(r.Display()), ReceivedOn: r.ReceivedOn.Format("2006-01-02"), State: r.State.Name()}
+	c, err := foi.ClockOf(r, s.calendar, today())
+	if err != nil {
+		return nil, err
+	}
+	if !c.Due.IsZero() {
+		v.DueOn = c.Due.Format("2006-01-02")
+	}
+	v.Paused = c.Paused
+	if r.State == foi.Answered || r.State == foi.Closed {
+		if info, ok := foi.OutcomeOf(r.Outcome); ok {
+			v.Outcome = info.Label()
+		}
+		v.LetterNo = r.LetterNo
+		if r.LetterNo != "" {
+			l, err := s.letter(ctx, r)
+			if err != nil {
+				return nil, err
+			}
+			l.To = foi.MaskName(r.Display())
+			v.Letter = l.Paragraphs()
+		}
+	}
+	return v, nil
+}
+
+// handleRequestStatus is GET /api/v1/requests/status?number=&phone4=.
+func (s *server) handleRequestStatus(c *fiber.Ctx) error {
+	v, err := s.lookupStatus(c.UserContext(), c.Query("number"), c.Query("phone4"), c.IP())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(v)
+}
+
+// answerLetter is the 政府信息公开答复书 of an answered request.
+type answerLetter struct {
+	No, To, Issuer, Body, Basis, Remedy string
+	Received                            string
+	Channel                             string
+	Description                         string
+	Decision, Text                      string
+	Date                                string
+}
+
+// Paragraphs is the letter as lines of text, in the seed's order.
+func (l answerLetter) Paragraphs() []string {
+	out := []string{"政府信息公开答复书", l.No, l.To + "：",
+		fmt.Sprintf("%s于%s收到你通过%s方式提出的政府信息公开申请，申请内容为：“%s”。现答复如下：", l.Issuer, l.Received, l.Channel, l.Description),
+		l.Decision}
+	if l.Text != "" {
+		out = append(out, l.Text)
+	}
+	return append(out, l.Remedy, l.Issuer, l.Date)
+}
+
+func (s *server) letter(ctx context.Context, r *foi.Request) (answerLetter, error) {
+	u, err := s.units.FindUnit(ctx, r.UnitCode)
+	if err != nil {
+		return answerLetter{}, err
+	}
+	info, _ := foi.OutcomeOf(r.Outcome)
+	l := answerLetter{No: r.LetterNo, To: r.Display(), Issuer: u.FullName, Received: r.ReceivedOn.Format("2006年1月2日"),
+		Channel: r.Channel.Name(), Description: r.Description, Decision: info.Letter, Text: r.AnswerText, Basis: info.Basis,
+		Remedy: fmt.Sprintf(foi.Remedy, "旌德县人民政府", "旌德县人民法院")}
+	if r.DecidedOn != nil {
+		l.Date = r.DecidedOn.Format("2006年1月2日")
+	}
+	return l, nil
+}
+
+// handleAnnualReport is GET /api/v1/reports/annual?year=&unit=[&format=xlsx].
+func (s *server) handleAnnualReport(c *fiber.Ctx) error {
+	year := c.QueryInt("year", today().Year())
+	if year < 2019 || year > today().Year() {
+		return catalog.Invalid("year", "年份应在2019年至今年之间")
+	}
+	unit := c.Query("unit")
+	rs, err := s.requests.FindRequests(c.UserContext(), foi.Filter{UnitCode: unit})
+	if err != nil {
+		return err
+	}
+	rep := foi.AnnualReport(rs, year, unit)
+	if err := rep.Check(); err != nil {
+		return fmt.Errorf("annual report %d %s: %w", year, unit, err)
+	}
+	if c.Query("format") != "xlsx" {
+		return c.JSON(rep)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "Sheet1"
+	title := fmt.Sprintf("%d年政府信息公开工作年度报告 三、收到和处理政府信息公开申请情况", year)
+	f.SetCellValue(sh, "A1", title)
+	f.SetSheetRow(sh, "A2", &[]any{"", "", "自然人", "法人或其他组织", "", "", "", "", "总计"})
+	f.SetSheetRow(sh, "A3", &[]any{"", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""})
+	for i, r := range rep.Rows {
+		row := []any{r.Group, r.Label}
+		for _, n := range r.Cells {
+			row = append(row, n)
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+4)
+		f.SetSheetRow(sh, cell, &row)
+	}
+	f.SetColWidth(sh, "A", "A", 40)
+	f.SetColWidth(sh, "B", "B", 48)
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annual-report-%d.xlsx"`, year))
+	return c.Send(buf.Bytes())
+}
