@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"gongkai/catalog"
+)
+
+const testID = "11010519491231002X"
+
+func application() map[string]any {
+	return map[string]any{"applicant_type": "person", "name": "张凤英", "id_type": "resident_id", "id_number": testID,
+		"address": "旌德县旌阳镇文化路1号", "phone": "13905631234", "email": "", "description": "2019年度县政府办公室部门预算",
+		"purpose": "了解财政支出", "form": "paper", "delivery": "邮寄"}
+}
+
+// TestRequestAPI walks a request from the online form to its answer
+// letter, with the checks a county is sued over.
+func TestRequestAPI(t *testing.T) {
+	ts := sharedServer(t)
+	var logs bytes.Buffer
+	old := ts.s.log
+	ts.s.log = slog.New(slog.NewTextHandler(&logs, nil))
+	defer func() { ts.s.log = old }()
+	anon := ts.anon()
+
+	// Bad numbers are refused, naming the field, never echoing it.
+	for field, edit := range map[string]map[string]any{
+		"id_number":   {"id_number": "110105194912310021"},
+		"credit_code": {"applicant_type": "company", "org_name": "旌德县天益医药化工厂", "legal_rep": "王某", "credit_code": "91350100M000100Y44"},
+		"phone":       {"phone": "12345"},
+	} {
+		body := application()
+		for k, v := range edit {
+			body[k] = v
+		}
+		r := anon.do("POST", "/api/v1/requests", body)
+		code, f, msg := r.errorOf(t)
+		if r.status != 400 || code != "invalid" || f != field || strings.Contains(msg, "110105") {
+			t.Errorf("%s: %d %s %s %s", field, r.status, code, f, msg)
+		}
+	}
+	// A 15-digit ID is refused with its own message.
+	body := application()
+	body["id_number"] = "110105491231002"
+	if _, _, msg := anon.do("POST", "/api/v1/requests", body).errorOf(t); !strings.Contains(msg, "15位") {
+		t.Errorf("15-digit ID: %s", msg)
+	}
+
+	r := anon.do("POST", "/api/v1/requests", application())
+	if r.status != 201 {
+		t.Fatalf("apply: %d %s", r.status, r.body)
+	}
+	var rc receipt
+	r.decode(t, &rc)
+	todayS := today().Format("2006-01-02")
+	wantDue, _ := ts.s.calendar.AddWorkdays(today(), 20)
+	if rc.Number == "" || rc.ReceivedOn != todayS || rc.DueOn != wantDue.Format("2006-01-02") {
+		t.Fatalf("receipt %+v", rc)
+	}
+	// The public cannot set the receipt date.
+	body = application()
+	body["received_on"] = "2020-01-01"
+	if r := anon.do("POST", "/api/v1/requests", body); r.status != 400 {
+		t.Errorf("public sets the receipt date: %d", r.status)
+	}
+
+	// Status: number and the phone's last four digits.
+	st := anon.do("GET", "/api/v1/requests/status?number="+rc.Number+"&phone4=1234", nil)
+	var sv statusView
+	st.decode(t, &sv)
+	if st.status != 200 || sv.Applicant != "张**" || sv.DueOn != rc.DueOn || strings.Contains(string(st.body), testID) || strings.Contains(string(st.body), "13905631234") {
+		t.Errorf("status: %d %s", st.status, st.body)
+	}
+	req := httptest.NewRequest("GET", "/api/v1/requests/status?number="+rc.Number+"&phone4=0000", nil)
+	req.Header.Set("X-Forwarded-For", "10.9.9.9")
+	if r := anon.send(req); r.status != 404 {
+		t.Errorf("wrong phone: %d", r.status)
+	}
+
+	// Staff: masked by default; full numbers only for those allowed, audited.
+	clerk, leader := ts.login("zhengfuban-clerk"), ts.login("zhengfuban-leader")
+	var v requestView
+	clerk.do("GET", "/api/v1/requests/"+rc.Number, nil).decode(t, &v)
+	if v.IDNumber != "110***********002X" || v.Phone != "139****1234" || v.Clock.Due.Format("2006-01-02") != rc.DueOn || v.Clock.Left < 15 {
+		t.Errorf("staff view: %+v", v)
+	}
+	if r := clerk.do("GET", "/api/v1/requests/"+rc.Number+"?reveal=1", nil); r.status != 403 {
+		t.Errorf("clerk reveals: %d", r.status)
+	}
+	if r := ts.login("sanxi-leader").do("GET", "/api/v1/requests/"+rc.Number, nil); r.status != 403 {
+		t.Errorf("another unit reads the request: %d", r.status)
+	}
+	leader.do("GET", "/api/v1/requests/"+rc.Number+"?reveal=1", nil).decode(t, &v)
+	if v.IDNumber != testID || !v.Revealed {
+		t.Errorf("revealed %q", v.IDNumber)
+	}
+	var audit []catalog.AuditEntry
+	ts.login("auditor").do("GET", "/api/v1/audit?object=request&limit=100", nil).decode(t, &audit)
+	revealed := false
+	for _, a := range audit {
+		revealed = revealed || (a.Action == "reveal" && a.TargetID == rc.Number)
+		if strings.Contains(a.Before+a.After+a.Detail, testID) || strings.Contains(a.Before+a.After, "13905631234") {
+			t.Errorf("audit entry %d holds personal numbers", a.ID)
+		}
+	}
+	if !revealed {
+		t.Error("the full view is not in the audit log")
+	}
+
+	// Steps: forward, the department's answer, an extension (the section
+	// head's), the answer letter, delivery.
+	step := func(c *client, action string, body map[string]any, want int) requestView {
+		t.Helper()
+		r := c.do("POST", "/api/v1/requests/"+rc.Number+"/"+action, body)
+		if r.status != want {
+			t.Fatalf("%s: %d %s", action, r.status, r.body)
+		}
+		var v requestView
+		if want == 200 {
+			r.decode(t, &v)
+		}
+		return v
+	}
+	step(clerk, "forward", map[string]any{"unit": "caizhengju"}, 200)
+	step(clerk, "returned", map[string]any{"note": "财政局答复材料"}, 200)
+	step(clerk, "extend", map[string]any{"days": 10, "note": "需调取档案"}, 403)
+	v = step(leader, "extend", map[string]any{"days": 10, "note": "需调取档案"}, 200)
+	if want, _ := ts.s.calendar.AddWorkdays(today(), 30); v.Clock.Due.Format("2006-01-02") != want.Format("2006-01-02") {
+		t.Errorf("extended due %s, want %s", v.Clock.Due.Format("2006-01-02"), want.Format("2006-01-02"))
+	}
+	step(clerk, "answer", map[string]any{"outcome": "no_such"}, 400)
+	v = step(clerk, "answer", map[string]any{"outcome": "already_public", "text": "已于2019年1月23日在旌德县人民政府网政务公开栏目公开。"}, 200)
+	if !strings.HasPrefix(v.LetterNo, "NO.〔"+today().Format("2006")+"〕") || v.State != "answered" {
+		t.Errorf("answered: %s %s", v.LetterNo, v.State)
+	}
+	step(clerk, "deliver", map[string]any{"note": "邮寄，挂号信"}, 200)
+	st = anon.do("GET", "/api/v1/requests/status?number="+rc.Number+"&phone4=1234", nil)
+	st.decode(t, &sv)
+	letter := strings.Join(sv.Letter, "\n")
+	if !strings.Contains(letter, "政府信息公开答复书") || !strings.Contains(letter, v.LetterNo) || !strings.Contains(letter, "张**：") ||
+		!strings.Contains(letter, "六十日内") || !strings.Contains(letter, "第三十六条第（一）项") || strings.Contains(letter, "张凤英") {
+		t.Errorf("letter in the status lookup:\n%s", letter)
+	}
+
+	// Staff registration: a letter signed for on a given day.
+	reg := application()
+	reg["channel"], reg["received_on"] = "letter", "2026-02-13"
+	if r := ts.login("sanxi-clerk").do("POST", "/api/v1/requests/register", reg); r.status != 403 {
+		t.Errorf("another unit registers for the county office: %d", r.status)
+	}
+	var rc2 receipt
+	clerk.do("POST", "/api/v1/requests/register", reg).decode(t, &rc2)
+	if rc2.ReceivedOn != "2026-02-13" || rc2.DueOn != "2026-03-19" {
+		t.Errorf("registered letter %+v (want due 2026-03-19 across the Spring Festival)", rc2)
+	}
+
+	// The annual table for this year holds its identities and exports.
+	var rep struct {
+		Rows []struct {
+			Key   string
+			Cells [7]int
+		}
+	}
+	clerk.do("GET", "/api/v1/reports/annual?year="+today().Format("2006")+"&unit=zhengfuban", nil).decode(t, &rep)
+	if len(rep.Rows) != 25 || rep.Rows[0].Cells[6] < 1 {
+		t.Errorf("annual report %+v", rep)
+	}
+	x := clerk.do("GET", "/api/v1/reports/annual?year="+today().Format("2006")+"&unit=zhengfuban&format=xlsx", nil)
+	f, err := excelize.OpenReader(bytes.NewReader(x.body))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	if v, _ := f.GetCellValue("Sheet1", "A4"); v != "一、本年新收政府信息公开申请数量" {
+		t.Errorf("xlsx A4 %q", v)
+	}
+	if r := ts.login("sanxi-clerk").do("GET", "/api/v1/reports/annual?year=2026", nil); r.status != 403 {
+		t.Errorf("a township clerk reads the county's table: %d", r.status)
+	}
+
+	// Repeated wrong guesses are throttled.
+	throttled := false
+	for i := 0; i < 12 && !throttled; i++ {
+		throttled = anon.do("GET", "/api/v1/requests/status?number="+rc2.Number+"&phone4=00"+string(rune('0'+i%10))+"9", nil).status == 429
+	}
+	if !throttled {
+		t.Error("repeated wrong guesses are not throttled")
+	}
+
+	// Nothing personal in the logs.
+	if strings.Contains(logs.String(), testID) || strings.Contains(logs.String(), "13905631234") {
+		t.Error("a personal number is in the log")
+	}
+	_ = time.Now
+}
