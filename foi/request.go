@@ -436,3 +436,17 @@ type Service interface {
 	// calendar change and records each change; it returns how many moved.
 	Recompute(ctx context.Context, by catalog.Actor) (int, error)
 }
+
+// PublicStatus is what the public status lookup shows: nothing personal
+// but the masked name.
+type PublicStatus struct {
+	Number     string   `json:"number"`
+	Applicant  string   `json:"applicant"`
+	ReceivedOn string   `json:"received_on"`
+	State      string   `json:"state"`
+	DueOn      string   `json:"due_on,omitempty"`
+	Paused     bool     `json:"paused"`
+	Outcome    string   `json:"outcome,omitempty"`
+	LetterNo   string   `json:"letter_no,omitempty"`
+	Letter     []string `json:"letter,omitempty"`
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"gongkai/catalog"
+	"gongkai/foi"
 	"gongkai/search"
 )
 
@@ -74,6 +75,7 @@ type Deps struct {
 	Pubs        PubReader
 	Search      Searcher
 	Attachments AttachmentReader
+	Requests    RequestDesk
 	Counter     *Counter
 	// Generation changes whenever anything a page shows may have changed,
 	// on this instance or another; rendered pages are kept until it does.
@@ -125,8 +127,11 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/items/:id", h.cached(h.renderItem))
 	r.Get("/publications/:id", h.cached(h.renderPublication))
 	r.Get("/contacts", h.cached(h.renderContacts))
-	r.Get("/apply", h.cached(h.renderApply))
-	r.Get("/progress", h.cached(h.renderProgress))
+	r.Get("/apply", h.handleApplyForm)
+	r.Post("/apply", h.handleApply)
+	r.Get("/receipt/:number", h.handleReceipt)
+	r.Get("/progress", h.handleProgress)
+	r.Post("/progress", h.handleProgress)
 	r.Get("/search", h.handleSearch)
 	r.Get("/attachments/:id", h.handleAttachment)
 }
@@ -139,6 +144,14 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 			return it.Level2
 		}
 		return it.Level1 + " · " + it.Level2
+	},
+	"keypadKeys": func() []string { return strings.Split("123456789X0", "") },
+	"idTypes":    func() []foi.IDType { return []foi.IDType{foi.ResidentID, foi.Passport, foi.HMTPermit, foi.ForeignPR} },
+	"groupID":    foi.GroupID,
+	"hiddenFields": func(f applyForm) map[string]string {
+		return map[string]string{"applicant_type": f.ApplicantType, "name": f.Name, "org_name": f.OrgName, "legal_rep": f.LegalRep,
+			"id_type": f.IDType, "id_number": f.IDNumber, "credit_code": f.CreditCode, "address": f.Address, "phone": f.Phone,
+			"email": f.Email, "description": f.Description, "purpose": f.Purpose, "form": f.Form, "delivery": f.Delivery}
 	},
 	"keys": func() [][]string {
 		return [][]string{strings.Split("1234567890", ""), strings.Split("QWERTYUIOP", ""), strings.Split("ASDFGHJKL", ""), strings.Split("ZXCVBNM", "")}
@@ -514,31 +527,8 @@ func (h *handler) renderContacts(c *fiber.Ctx) ([]byte, error) {
 	return execute("contacts.html", contactsPage{h.page(c, "机构与联系方式", "/kiosk/", "/kiosk/contacts"), towns, deps})
 }
 
-// officePage tells residents where the county's request-receipt point
-// (依申请公开受理点) is: the county government office.
-type officePage struct {
-	Page
-	Office *catalog.Unit
-}
-
 // countyOffice is the unit that receives disclosure requests.
 const countyOffice = "zhengfuban"
-
-func (h *handler) office(c *fiber.Ctx, name, title string) ([]byte, error) {
-	u, err := h.Units.FindUnit(c.UserContext(), countyOffice)
-	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
-		return nil, err
-	}
-	return execute(name, officePage{h.page(c, title, "/kiosk/", ""), u})
-}
-
-func (h *handler) renderApply(c *fiber.Ctx) ([]byte, error) {
-	return h.office(c, "apply.html", "依申请公开")
-}
-
-func (h *handler) renderProgress(c *fiber.Ctx) ([]byte, error) {
-	return h.office(c, "progress.html", "查询申请进度")
-}
 
 type searchPage struct {
 	Page

@@ -298,24 +298,10 @@ func (s *server) handleRequestSplit(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// statusView is what the public lookup shows: no personal data but the
-// masked name.
-type statusView struct {
-	Number     string   `json:"number"`
-	Applicant  string   `json:"applicant"`
-	ReceivedOn string   `json:"received_on"`
-	State      string   `json:"state"`
-	DueOn      string   `json:"due_on,omitempty"`
-	Paused     bool     `json:"paused"`
-	Outcome    string   `json:"outcome,omitempty"`
-	LetterNo   string   `json:"letter_no,omitempty"`
-	Letter     []string `json:"letter,omitempty"`
-}
-
 // lookupStatus answers the public status lookup: the number and the last
 // four digits of the applicant's phone; repeated wrong guesses are
 // throttled by address and by number.
-func (s *server) lookupStatus(ctx context.Context, number, phone4, ip string) (*statusView, error) {
+func (s *server) lookupStatus(ctx context.Context, number, phone4, ip string) (*foi.PublicStatus, error) {
 	now := time.Now()
 	number = strings.TrimSpace(number)
 	if len(number) == 9 && !strings.Contains(number, "-") { // 202600017
@@ -342,7 +328,7 @@ func (s *server) lookupStatus(ctx context.Context, number, phone4, ip string) (*
 	if !strings.HasSuffix(r.Phone, phone4) {
 		return nil, wrong()
 	}
-	v := &statusView{Number: r.Number, Applicant: foi.MaskName(r.Display()), ReceivedOn: r.ReceivedOn.Format("2006-01-02"), State: r.State.Name()}
+	v := &foi.PublicStatus{Number: r.Number, Applicant: foi.MaskName(r.Display()), ReceivedOn: r.ReceivedOn.Format("2006-01-02"), State: r.State.Name()}
 	c, err := foi.ClockOf(r, s.calendar, today())
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/doctext"
+	"gongkai/foi"
 	"gongkai/kiosk"
 	"gongkai/search"
 )
@@ -188,7 +189,7 @@ func (s *server) reloadPoints(ctx context.Context) error {
 }
 
 func (s *server) kioskDeps() kiosk.Deps {
-	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s, Counter: s.counter,
+	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s, Requests: requestDesk{s}, Counter: s.counter,
 		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, County: "旌德县",
 		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown}
 }
@@ -268,4 +269,27 @@ func (k kioskAdmin) SaveAliases(ctx context.Context, groups []search.AliasGroup,
 	}
 	k.s.gen.bump() // the search index is rebuilt with them
 	return nil
+}
+
+// requestDesk is the kiosk's view of the disclosure requests.
+type requestDesk struct{ s *server }
+
+func (d requestDesk) Submit(ctx context.Context, r *foi.Request, ip string) error {
+	return d.s.submitRequest(ctx, r, foi.Kiosk, ip)
+}
+
+func (d requestDesk) Receipt(ctx context.Context, number string) (*foi.Request, string, error) {
+	r, err := d.s.requests.Find(ctx, number)
+	if err != nil {
+		return nil, "", err
+	}
+	u, err := d.s.units.FindUnit(ctx, r.UnitCode)
+	if err != nil {
+		return nil, "", err
+	}
+	return r, u.FullName, nil
+}
+
+func (d requestDesk) Status(ctx context.Context, number, phone4, ip string) (*foi.PublicStatus, error) {
+	return d.s.lookupStatus(ctx, number, phone4, ip)
 }

@@ -57,8 +57,8 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // axe-core finds serious or critical.
 const targetCheck = `(() => {
   const bad = [];
-  const primary = ".entry, .tile, .rows a, .navbtn, .osk button, .primary, .btn, .searchform input";
-  for (const el of document.querySelectorAll("a, button, input")) {
+  const primary = ".entry, .tile, .rows a, .navbtn, .osk button, .primary, .btn, .searchform input, label.choice, .keypad button, .field input";
+  for (const el of document.querySelectorAll("a, button, input:not(label input):not([type=hidden]), textarea, label.choice")) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || el.closest("[hidden]")) continue;
     if (el.closest("article, .columns, .facts p, .card p, .notice, dd")) continue; // links inside running text
@@ -73,7 +73,7 @@ const targetCheck = `(() => {
 const gapCheck = `(() => {
   const bad = [];
   const modal = document.querySelector(".idle:not([hidden])"); // the countdown covers the page
-  const els = [...(modal || document).querySelectorAll("a, button, input")].filter(el => {
+  const els = [...(modal || document).querySelectorAll("a, button, input:not(label input):not([type=hidden]), textarea, label.choice")].filter(el => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && !el.closest("[hidden], article, .columns, .facts p, .card p, .notice, dd");
   });

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
+	"gongkai/foi"
 )
 
 const testID = "11010519491231002X"
@@ -74,7 +75,7 @@ func TestRequestAPI(t *testing.T) {
 
 	// Status: number and the phone's last four digits.
 	st := anon.do("GET", "/api/v1/requests/status?number="+rc.Number+"&phone4=1234", nil)
-	var sv statusView
+	var sv foi.PublicStatus
 	st.decode(t, &sv)
 	if st.status != 200 || sv.Applicant != "张**" || sv.DueOn != rc.DueOn || strings.Contains(string(st.body), testID) || strings.Contains(string(st.body), "13905631234") {
 		t.Errorf("status: %d %s", st.status, st.body)

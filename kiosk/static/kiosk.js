@@ -66,6 +66,43 @@
       if (!q.value) q.focus();
     }
 
+    // The numeric keypad for numbers on the application and lookup forms;
+    // the ID number is shown grouped 6-8-4 for checking by eye.
+    var pad = document.getElementById("keypad"), target = null;
+    var group = document.getElementById("f-id_group"), idField = document.getElementById("f-id_number");
+    function regroup() {
+      if (!group || !idField) return;
+      var v = idField.value.replace(/[\s-]/g, "").toUpperCase();
+      group.textContent = v.length > 14 ? v.slice(0, 6) + " " + v.slice(6, 14) + " " + v.slice(14) :
+        v.length > 6 ? v.slice(0, 6) + " " + v.slice(6) : v;
+    }
+    if (idField) { idField.addEventListener("input", regroup); regroup(); }
+    if (pad) {
+      document.addEventListener("focusin", function (e) {
+        var kind = e.target.getAttribute && e.target.getAttribute("data-keypad");
+        if (kind) {
+          target = e.target;
+          pad.querySelector('[data-pad="X"]').hidden = kind !== "id";
+          pad.hidden = false;
+          document.body.classList.add("padded"); // room to scroll the field above the keypad
+          target.scrollIntoView({ block: "center" });
+        } else if (!pad.contains(e.target)) {
+          pad.hidden = true;
+          document.body.classList.remove("padded");
+        }
+      });
+      pad.addEventListener("pointerdown", function (e) { e.preventDefault(); }); // keep the field focused
+      pad.addEventListener("click", function (e) {
+        var b = e.target.closest("button[data-pad]");
+        if (!b || !target) return;
+        var k = b.getAttribute("data-pad");
+        if (k === "done") { pad.hidden = true; document.body.classList.remove("padded"); target.blur(); return; }
+        if (k === "back") target.value = target.value.slice(0, -1);
+        else if (target.value.length < (target.maxLength > 0 ? target.maxLength : 40)) target.value += k;
+        target.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    }
+
     // Idle: after data-idle seconds without a touch, count down
     // data-countdown seconds with a big 继续使用 button, then reset.
     if (!isKiosk()) return;

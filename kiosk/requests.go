@@ -1,0 +1,193 @@
+package kiosk
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/foi"
+)
+
+// RequestDesk takes applications at the kiosk and answers status lookups.
+type RequestDesk interface {
+	// Submit registers an application made at the kiosk today; it has
+	// committed when Submit returns; EINVALID names the field.
+	Submit(ctx context.Context, r *foi.Request, ip string) error
+	// Receipt returns the request for its receipt; ENOTFOUND.
+	Receipt(ctx context.Context, number string) (*foi.Request, string, error)
+	// Status looks a request up by number and the phone's last 4 digits;
+	// ENOTFOUND for a wrong pair, 429 after repeated wrong guesses.
+	Status(ctx context.Context, number, phone4, ip string) (*foi.PublicStatus, error)
+}
+
+// applyIdleSeconds is the idle reset on the application form: shorter, as
+// the form holds personal data.
+const applyIdleSeconds = 90
+
+type applyPage struct {
+	Page
+	Office  *catalog.Unit
+	In      applyForm
+	Error   string
+	Field   string
+	Review  bool
+	Request foi.Request // for the summary
+	Types   []foi.ApplicantType
+	Forms   []foi.Form
+}
+
+// applyForm is the form as typed.
+type applyForm struct {
+	ApplicantType, Name, OrgName, LegalRep, IDType, IDNumber, CreditCode string
+	Address, Phone, Email, Description, Purpose, Form, Delivery          string
+}
+
+func readApplyForm(c *fiber.Ctx) applyForm {
+	v := func(k string) string { return strings.Clone(c.FormValue(k)) }
+	return applyForm{ApplicantType: v("applicant_type"), Name: v("name"), OrgName: v("org_name"), LegalRep: v("legal_rep"),
+		IDType: v("id_type"), IDNumber: v("id_number"), CreditCode: v("credit_code"), Address: v("address"), Phone: v("phone"),
+		Email: v("email"), Description: v("description"), Purpose: v("purpose"), Form: v("form"), Delivery: v("delivery")}
+}
+
+func (f applyForm) request() foi.Request {
+	return foi.Request{Applicant: foi.Applicant{Type: foi.ApplicantType(f.ApplicantType), Name: f.Name, OrgName: f.OrgName, LegalRep: f.LegalRep,
+		IDType: foi.IDType(f.IDType), IDNumber: f.IDNumber, CreditCode: f.CreditCode, Address: f.Address, Phone: f.Phone, Email: f.Email},
+		Description: f.Description, Purpose: f.Purpose, Form: foi.Form(f.Form), Delivery: f.Delivery, Channel: foi.Kiosk}
+}
+
+func (h *handler) applyPage(c *fiber.Ctx, in applyForm) (applyPage, error) {
+	u, err := h.Units.FindUnit(c.UserContext(), countyOffice)
+	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return applyPage{}, err
+	}
+	p := applyPage{Page: h.page(c, "依申请公开", "/kiosk/", ""), Office: u, In: in, Types: foi.ApplicantTypes,
+		Forms: []foi.Form{foi.Paper, foi.Email, foi.Disc, foi.Onsite}}
+	p.Shell.IdleSeconds = applyIdleSeconds
+	if p.In.ApplicantType == "" {
+		p.In.ApplicantType, p.In.IDType, p.In.Form = string(foi.Person), string(foi.ResidentID), string(foi.Paper)
+	}
+	return p, nil
+}
+
+// sendPrivate sends a page that holds personal data: never stored.
+func sendPrivate(c *fiber.Ctx, status int, name string, data any) error {
+	body, err := execute(name, data)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(body)
+}
+
+func (h *handler) handleApplyForm(c *fiber.Ctx) error {
+	h.Counter.View(c.Cookies(PointCookie), h.Now())
+	p, err := h.applyPage(c, applyForm{})
+	if err != nil {
+		return err
+	}
+	return sendPrivate(c, 200, "apply.html", p)
+}
+
+// handleApply takes the form through review to submission: the number is
+// shown only once the request has committed.
+func (h *handler) handleApply(c *fiber.Ctx) error {
+	in := readApplyForm(c)
+	p, err := h.applyPage(c, in)
+	if err != nil {
+		return err
+	}
+	r := in.request()
+	r.ReceivedOn = h.Now()
+	refuse := func(err error) error {
+		var ce *catalog.Error
+		if e, ok := err.(*catalog.Error); ok && e.Code == catalog.EINVALID {
+			ce = e
+		}
+		if ce == nil {
+			return err
+		}
+		p.Error, p.Field, p.Review = ce.Message, ce.Field, false
+		return sendPrivate(c, fiber.StatusBadRequest, "apply.html", p)
+	}
+	switch c.FormValue("step") {
+	case "edit":
+		return sendPrivate(c, 200, "apply.html", p)
+	case "submit":
+		if err := r.Validate(); err != nil {
+			return refuse(err)
+		}
+		if err := h.Requests.Submit(c.UserContext(), &r, c.IP()); err != nil {
+			return refuse(err)
+		}
+		return c.Redirect("/kiosk/receipt/"+r.Number, fiber.StatusSeeOther)
+	default: // review
+		if err := r.Validate(); err != nil {
+			return refuse(err)
+		}
+		p.Review, p.Request = true, r
+		p.In.IDNumber, p.In.Phone, p.In.CreditCode = r.IDNumber, r.Phone, r.CreditCode
+		return sendPrivate(c, 200, "apply.html", p)
+	}
+}
+
+type receiptPage struct {
+	Page
+	Request   foi.Request
+	Applicant string
+	UnitName  string
+	A4        bool
+}
+
+func (h *handler) handleReceipt(c *fiber.Ctx) error {
+	r, unit, err := h.Requests.Receipt(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	p := receiptPage{Page: h.page(c, "申请回执", "/kiosk/", ""), Request: *r, Applicant: foi.MaskName(r.Display()), UnitName: unit, A4: c.Query("paper") == "a4"}
+	p.QRLink = h.publicURL(c) + "/kiosk/progress?number=" + r.Number
+	p.QR = qrSVG(p.QRLink)
+	p.Shell.IdleSeconds = applyIdleSeconds
+	return sendPrivate(c, 200, "receipt.html", p)
+}
+
+type progressPage struct {
+	Page
+	Office *catalog.Unit
+	Number string
+	Status *foi.PublicStatus
+	Error  string
+}
+
+func (h *handler) handleProgress(c *fiber.Ctx) error {
+	h.Counter.View(c.Cookies(PointCookie), h.Now())
+	u, _ := h.Units.FindUnit(c.UserContext(), countyOffice)
+	p := progressPage{Page: h.page(c, "查询申请进度", "/kiosk/", ""), Office: u, Number: strings.Clone(c.Query("number"))}
+	if c.Method() == fiber.MethodPost {
+		p.Number = strings.Clone(c.FormValue("number"))
+		st, err := h.Requests.Status(c.UserContext(), p.Number, c.FormValue("phone4"), c.IP())
+		if err != nil {
+			var fe *fiber.Error
+			if e, ok := err.(*catalog.Error); ok && e.Code != catalog.EINTERNAL {
+				p.Error = e.Message
+			} else if ok := asFiber(err, &fe); ok {
+				p.Error = fe.Message
+			} else {
+				return err
+			}
+			return sendPrivate(c, fiber.StatusBadRequest, "progress.html", p)
+		}
+		p.Status = st
+	}
+	return sendPrivate(c, 200, "progress.html", p)
+}
+
+func asFiber(err error, fe **fiber.Error) bool {
+	e, ok := err.(*fiber.Error)
+	if ok {
+		*fe = e
+	}
+	return ok
+}
