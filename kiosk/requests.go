@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -139,6 +140,9 @@ type receiptPage struct {
 	Applicant string
 	UnitName  string
 	A4        bool
+	// StatusQR leads a phone to the status lookup, filled with the number.
+	StatusQR   template.HTML
+	StatusLink string
 }
 
 func (h *handler) handleReceipt(c *fiber.Ctx) error {
@@ -147,8 +151,8 @@ func (h *handler) handleReceipt(c *fiber.Ctx) error {
 		return err
 	}
 	p := receiptPage{Page: h.page(c, "申请回执", "/kiosk/", ""), Request: *r, Applicant: foi.MaskName(r.Display()), UnitName: unit, A4: c.Query("paper") == "a4"}
-	p.QRLink = h.publicURL(c) + "/kiosk/progress?number=" + r.Number
-	p.QR = qrSVG(p.QRLink)
+	p.StatusLink = h.publicURL(c) + "/kiosk/progress?number=" + r.Number
+	p.StatusQR = qrSVG(p.StatusLink)
 	p.Shell.IdleSeconds = applyIdleSeconds
 	return sendPrivate(c, 200, "receipt.html", p)
 }
