@@ -17,6 +17,7 @@ import (
 	"gongkai/account"
 	"gongkai/catalog"
 	"gongkai/filing"
+	"gongkai/foi"
 	"gongkai/rbac"
 )
 
@@ -58,6 +59,12 @@ type Deps struct {
 	AttachmentText func(ctx context.Context, pubID int64) (string, error)
 	// Kiosk keeps the service points, their use and the search aliases.
 	Kiosk KioskAdmin
+	// Requests are the disclosure requests; RequestUnit finds the unit
+	// that answers the request a route names, RequestStepRight the right a
+	// step needs.
+	Requests         RequestAdmin
+	RequestUnit      rbac.UnitFrom
+	RequestStepRight rbac.ActionFrom
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -78,9 +85,18 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return t.In(catalog.Shanghai).Format("2006-01-02")
 	},
-	"stepName":  catalog.StepName,
-	"join":      strings.Join,
-	"hasPrefix": strings.HasPrefix,
+	"stepName": catalog.StepName,
+	"maskName": foi.MaskName,
+	"neg":      func(n int) int { return -n },
+	"add":      func(a, b int) int { return a + b },
+	"channels": func() map[string]string {
+		return map[string]string{"counter": "当面", "letter": "信函", "fax": "传真", "online": "网络"}
+	},
+	"applicantTypes": func() []foi.ApplicantType { return foi.ApplicantTypes },
+	"idTypes":        func() []foi.IDType { return []foi.IDType{foi.ResidentID, foi.Passport, foi.HMTPermit, foi.ForeignPR} },
+	"forms":          func() []foi.Form { return []foi.Form{foi.Paper, foi.Email, foi.Disc, foi.Onsite} },
+	"join":           strings.Join,
+	"hasPrefix":      strings.HasPrefix,
 	"seq": func(n int) []int {
 		s := make([]int, n)
 		for i := range s {
@@ -101,6 +117,8 @@ type me struct {
 	// CanAudit and CanAccounts decide which menu entries are shown.
 	CanAudit, CanAccounts bool
 	CanKiosk              bool
+	// RequestsURL is where the person's disclosure requests are listed, or "".
+	RequestsURL string
 }
 
 // can tells whether the person may do act on obj in the unit.
@@ -132,6 +150,16 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 	m.CanAudit = h.can(m, rbac.AllUnits, rbac.ObjAudit, rbac.ActRead)
 	m.CanAccounts = h.can(m, rbac.AllUnits, rbac.ObjAccount, rbac.ActRead)
 	m.CanKiosk = h.can(m, rbac.AllUnits, rbac.ObjKiosk, rbac.ActRead)
+	if h.can(m, rbac.AllUnits, rbac.ObjRequest, rbac.ActRead) {
+		m.RequestsURL = "/admin/requests"
+	} else {
+		for _, g := range gs {
+			if h.can(m, g.Unit, rbac.ObjRequest, rbac.ActRead) {
+				m.RequestsURL = "/admin/requests?unit=" + g.Unit
+				break
+			}
+		}
+	}
 	return m, nil
 }
 

@@ -39,6 +39,13 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/directory/import/commit", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleDirectoryCommit)
 	r.Get("/filings/watch", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, rbac.County()), h.handleWatch)
 	r.Get("/filings/:id/print", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, h.filingUnit), h.handleFilingPrint)
+	r.Get("/requests", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleRequests)
+	r.Get("/requests/new", h.signedIn, can(rbac.ObjRequest, rbac.ActWrite, rbac.Query("unit")), h.handleRequestNew)
+	r.Post("/requests", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleRequestRegister)
+	r.Get("/requests/:number", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, d.RequestUnit), h.handleRequest)
+	r.Get("/requests/:number/letter", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, d.RequestUnit), h.handleRequestLetter)
+	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, d.RequestStepRight, d.RequestUnit), h.handleRequestStep)
+	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Get("/kiosk", h.signedIn, can(rbac.ObjKiosk, rbac.ActRead, rbac.County()), h.handleKiosk)
 	r.Post("/kiosk/points", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handlePointSave)
 	r.Post("/kiosk/aliases", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handleAliasesSave)
@@ -66,3 +73,12 @@ func Mount(r fiber.Router, d Deps) {
 // PublicWrites are the back office's state-changing routes that need no
 // authorisation check.
 var PublicWrites = []string{"POST /admin/login", "POST /admin/logout", "POST /admin/password"}
+
+// formUnit is the unit a registration form is for: its unit field, the
+// county office by default.
+func formUnit(c *fiber.Ctx) (string, error) {
+	if u := c.FormValue("unit"); u != "" {
+		return u, nil
+	}
+	return "zhengfuban", nil
+}

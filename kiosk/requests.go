@@ -195,3 +195,7 @@ func asFiber(err error, fe **fiber.Error) bool {
 	}
 	return ok
 }
+
+// PublicWrites are the kiosk's POST routes, open to anyone: an application
+// and a status lookup (which writes nothing).
+var PublicWrites = []string{"POST /kiosk/apply", "POST /kiosk/progress"}

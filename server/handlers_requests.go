@@ -443,3 +443,56 @@ func (s *server) handleAnnualReport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annual-report-%d.xlsx"`, year))
 	return c.Send(buf.Bytes())
 }
+
+// requestAdmin is the back office's view of the requests.
+type requestAdmin struct{ s *server }
+
+func (a requestAdmin) Requests(ctx context.Context, unit string) ([]foi.Request, error) {
+	return a.s.requests.FindRequests(ctx, foi.Filter{UnitCode: unit, Limit: 1000})
+}
+
+func (a requestAdmin) Request(ctx context.Context, number string) (*foi.Request, error) {
+	return a.s.requests.Find(ctx, number)
+}
+
+func (a requestAdmin) Events(ctx context.Context, number string) ([]foi.Event, error) {
+	return a.s.requests.Events(ctx, number)
+}
+
+func (a requestAdmin) Clock(r *foi.Request) (foi.Clock, error) {
+	return foi.ClockOf(r, a.s.calendar, today())
+}
+
+func (a requestAdmin) Reveal(c *fiber.Ctx, r *foi.Request) error { return a.s.reveal(c, r) }
+
+func (a requestAdmin) Register(c *fiber.Ctx, r *foi.Request) error {
+	if r.Channel == foi.Kiosk {
+		return catalog.Invalid("channel", "请选择申请方式")
+	}
+	return a.s.requests.Create(c.UserContext(), r, actor(c))
+}
+
+func (a requestAdmin) Step(c *fiber.Ctx, number string, st foi.Step) (*foi.Request, error) {
+	if st.Action == foi.ActForward {
+		if _, err := a.s.units.FindUnit(c.UserContext(), st.Unit); err != nil {
+			return nil, catalog.Invalid("unit", "承办单位“%s”不存在", st.Unit)
+		}
+	}
+	return a.s.requests.Step(c.UserContext(), number, st, actor(c))
+}
+
+func (a requestAdmin) Letter(ctx context.Context, r *foi.Request) ([]string, error) {
+	l, err := a.s.letter(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return l.Paragraphs(), nil
+}
+
+func (a requestAdmin) Annual(ctx context.Context, year int, unit string) (foi.Report, error) {
+	rs, err := a.s.requests.FindRequests(ctx, foi.Filter{UnitCode: unit})
+	if err != nil {
+		return foi.Report{}, err
+	}
+	return foi.AnnualReport(rs, year, unit), nil
+}

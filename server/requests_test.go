@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -200,4 +201,64 @@ func TestRequestAPI(t *testing.T) {
 		t.Error("a personal number is in the log")
 	}
 	_ = time.Now
+}
+
+// TestRequestBackOffice: the county office registers a letter, sees it
+// masked, consults a third party, answers and prints the letter; the
+// dashboard and the annual table render.
+func TestRequestBackOffice(t *testing.T) {
+	ts := sharedServer(t)
+	leader := ts.login("zhengfuban-leader")
+	form := url.Values{"channel": {"letter"}, "received_on": {today().AddDate(0, 0, -40).Format("2006-01-02")}, "applicant_type": {"person"},
+		"name": {"汪春林"}, "id_type": {"resident_id"}, "id_number": {"110105194912310021"}, "address": {"旌德县"}, "phone": {"13905630000"},
+		"description": {"关于印发旌德县廉租住房出售和管理实施暂行办法的通知"}, "form": {"paper"}}
+	r := postForm(leader, "/admin/requests", form)
+	if r.status != 400 || !strings.Contains(string(r.body), "居民身份证号码有误") || !strings.Contains(string(r.body), "廉租住房") {
+		t.Fatalf("bad ID: %d", r.status)
+	}
+	form.Set("id_number", testID)
+	r = postForm(leader, "/admin/requests", form)
+	if r.status != 303 {
+		t.Fatalf("register: %d %s", r.status, r.body)
+	}
+	path := r.header.Get("Location")
+	path = path[:strings.Index(path, "?")]
+	number := path[strings.LastIndex(path, "/")+1:]
+	page := leader.do("GET", path, nil)
+	if !strings.Contains(string(page.body), "110***********002X") || strings.Contains(string(page.body), testID) || !strings.Contains(string(page.body), "已逾期") {
+		t.Errorf("detail: masked and overdue expected")
+	}
+	if dash := leader.do("GET", "/admin/requests?unit=zhengfuban", nil); !strings.Contains(string(dash.body), number) || !strings.Contains(string(dash.body), "已逾期") {
+		t.Errorf("dashboard lacks the overdue request")
+	}
+	if r := leader.do("GET", path+"?reveal=1", nil); !strings.Contains(string(r.body), testID) {
+		t.Error("reveal shows no full number")
+	}
+	for _, st := range []struct {
+		action string
+		v      url.Values
+	}{
+		{"consult", url.Values{"kind": {"third_party"}, "party": {"某房产公司"}}},
+		{"consulted", url.Values{"note": {"同意公开"}}},
+		{"answer", url.Values{"outcome": {"disclose"}, "text": {"现将文件纸质版提供给你。"}}},
+	} {
+		if r := postForm(leader, path+"/"+st.action, st.v); r.status != 303 {
+			t.Fatalf("%s: %d %s", st.action, r.status, r.body)
+		}
+	}
+	letter := leader.do("GET", path+"/letter", nil)
+	if !strings.Contains(string(letter.body), "政府信息公开答复书") || !strings.Contains(string(letter.body), "汪春林：") || !strings.Contains(string(letter.body), "信函") ||
+		!strings.Contains(string(letter.body), "第三十六条“（二）") || !strings.Contains(string(letter.body), "六个月内") {
+		t.Errorf("letter: %s", letter.body)
+	}
+	if r := ts.login("zhengfuban-clerk").do("GET", path+"?reveal=1", nil); r.status != 403 {
+		t.Errorf("clerk reveals in the back office: %d", r.status)
+	}
+	if r := postForm(ts.login("sanxi-leader"), path+"/deliver", url.Values{}); r.status != 403 {
+		t.Errorf("another unit steps: %d", r.status)
+	}
+	annual := leader.do("GET", "/admin/reports/annual?unit=zhengfuban", nil)
+	if annual.status != 200 || !strings.Contains(string(annual.body), "已核对") {
+		t.Errorf("annual page: %d", annual.status)
+	}
 }

@@ -35,6 +35,7 @@ func (s *server) routes(app *fiber.App) {
 		},
 		SaveAttachment: s.saveAttachment,
 		Kiosk:          kioskAdmin{s},
+		Requests:       requestAdmin{s}, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
 		AttachmentText: s.attachmentText,
 	})
 
@@ -120,7 +121,7 @@ var publicWrites = func() map[string]bool {
 		"PUT /api/v1/session/password": true,
 		"POST /api/v1/requests":        true, // an application, by anyone
 	}
-	for _, r := range admin.PublicWrites {
+	for _, r := range append(admin.PublicWrites, kiosk.PublicWrites...) {
 		m[r] = true
 	}
 	return m

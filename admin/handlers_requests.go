@@ -1,0 +1,258 @@
+package admin
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/foi"
+)
+
+// RequestAdmin is what the back office does with disclosure requests; the
+// server checks rights beyond the route's and audits.
+type RequestAdmin interface {
+	// Requests lists a unit's requests ("" for all), newest first.
+	Requests(ctx context.Context, unit string) ([]foi.Request, error)
+	Request(ctx context.Context, number string) (*foi.Request, error)
+	Events(ctx context.Context, number string) ([]foi.Event, error)
+	Clock(r *foi.Request) (foi.Clock, error)
+	// Reveal checks the right to see the full numbers and audits the view.
+	Reveal(c *fiber.Ctx, r *foi.Request) error
+	// Register stores a request registered by staff; EINVALID.
+	Register(c *fiber.Ctx, r *foi.Request) error
+	Step(c *fiber.Ctx, number string, s foi.Step) (*foi.Request, error)
+	// Letter is the answer letter, paragraph by paragraph.
+	Letter(ctx context.Context, r *foi.Request) ([]string, error)
+	Annual(ctx context.Context, year int, unit string) (foi.Report, error)
+}
+
+type requestRow struct {
+	R     foi.Request
+	Clock foi.Clock
+}
+
+type requestsPage struct {
+	Unit                   string
+	DueSoon, Overdue, Wait []requestRow
+	Open, Done             []requestRow
+	Year                   int
+}
+
+func (h handler) handleRequests(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	unit := strings.Clone(c.Query("unit"))
+	rs, err := h.Requests.Requests(c.UserContext(), unit)
+	if err != nil {
+		return err
+	}
+	p := requestsPage{Unit: unit, Year: h.now().Year()}
+	for _, r := range rs {
+		cl, err := h.Requests.Clock(&r)
+		if err != nil {
+			return err
+		}
+		row := requestRow{r, cl}
+		switch {
+		case !r.State.Open():
+			if len(p.Done) < 50 {
+				p.Done = append(p.Done, row)
+			}
+			continue
+		case cl.Overdue:
+			p.Overdue = append(p.Overdue, row)
+		case !cl.Paused && cl.Left <= 3:
+			p.DueSoon = append(p.DueSoon, row)
+		}
+		if r.State == foi.Correction || r.State == foi.Consulting || r.State == foi.Forwarded {
+			p.Wait = append(p.Wait, row)
+		}
+		p.Open = append(p.Open, row)
+	}
+	sort.SliceStable(p.Open, func(i, j int) bool { return p.Open[i].R.DueOn.Before(p.Open[j].R.DueOn) })
+	return render(c, 200, "requests.html", page{Title: "依申请公开", Me: m, Flash: map[string]string{"registered": "申请已登记。"}[c.Query("flash")], Data: p})
+}
+
+type requestPage struct {
+	R        foi.Request
+	Clock    foi.Clock
+	Events   []foi.Event
+	Revealed bool
+	Outcomes []foi.OutcomeInfo
+	Units    []catalog.Unit
+	Letter   []string
+	Today    string
+}
+
+func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestPage, error) {
+	r, err := h.Requests.Request(c.UserContext(), number)
+	if err != nil {
+		return requestPage{}, err
+	}
+	if reveal {
+		if err := h.Requests.Reveal(c, r); err != nil {
+			return requestPage{}, err
+		}
+	} else {
+		r.IDNumber, r.Phone = foi.MaskID(r.IDNumber), foi.MaskPhone(r.Phone)
+	}
+	p := requestPage{R: *r, Revealed: reveal, Outcomes: foi.Outcomes, Today: h.now().In(catalog.Shanghai).Format("2006-01-02")}
+	if p.Clock, err = h.Requests.Clock(r); err != nil {
+		return p, err
+	}
+	if p.Events, err = h.Requests.Events(c.UserContext(), number); err != nil {
+		return p, err
+	}
+	if p.Units, err = h.Units.FindUnits(c.UserContext()); err != nil {
+		return p, err
+	}
+	if r.LetterNo != "" {
+		if p.Letter, err = h.Requests.Letter(c.UserContext(), r); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+func (h handler) handleRequest(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.requestPage(c, c.Params("number"), c.Query("reveal") == "1")
+	if err != nil {
+		return err
+	}
+	return render(c, 200, "request.html", page{Title: "申请 " + p.R.Number, Me: m, Flash: map[string]string{"done": "已办理。"}[c.Query("flash")], Data: p})
+}
+
+func (h handler) handleRequestLetter(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.requestPage(c, c.Params("number"), false)
+	if err != nil {
+		return err
+	}
+	if p.Letter == nil {
+		return catalog.Errorf(catalog.ENOTFOUND, "该申请尚未答复")
+	}
+	return render(c, 200, "letter.html", page{Title: "答复书 " + p.R.LetterNo, Me: m, Data: p})
+}
+
+func formDay(c *fiber.Ctx, field, label string) (time.Time, error) {
+	v := strings.TrimSpace(c.FormValue(field))
+	if v == "" {
+		return time.Time{}, nil
+	}
+	return catalog.ParseDay(field, label, v)
+}
+
+func (h handler) handleRequestStep(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	number := strings.Clone(c.Params("number"))
+	st := foi.Step{Action: strings.Clone(c.Params("action")), Note: c.FormValue("note"), Kind: c.FormValue("kind"), Party: c.FormValue("party"),
+		Unit: strings.Clone(c.FormValue("unit")), Outcome: foi.Outcome(c.FormValue("outcome")), Text: c.FormValue("text")}
+	st.Days, _ = strconv.Atoi(c.FormValue("days"))
+	if st.On, err = formDay(c, "on", "办理日期"); err == nil {
+		st.Due, err = formDay(c, "due", "补正期限")
+	}
+	if err == nil {
+		_, err = h.Requests.Step(c, number, st)
+	}
+	if err != nil {
+		_, msg, ok := fieldError(err)
+		if !ok {
+			return err
+		}
+		p, perr := h.requestPage(c, number, false)
+		if perr != nil {
+			return perr
+		}
+		return render(c, fiber.StatusBadRequest, "request.html", page{Title: "申请 " + number, Me: m, Error: msg, Data: p})
+	}
+	return c.Redirect("/admin/requests/"+number+"?flash=done", fiber.StatusSeeOther)
+}
+
+type registerPage struct {
+	Unit  string
+	In    map[string]string
+	Today string
+}
+
+func (h handler) handleRequestNew(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	unit := strings.Clone(c.Query("unit"))
+	return render(c, 200, "request_new.html", page{Title: "登记申请", Me: m, Data: registerPage{Unit: unit,
+		In: map[string]string{"applicant_type": "person", "id_type": "resident_id", "form": "paper", "channel": "letter"}, Today: h.now().Format("2006-01-02")}})
+}
+
+func (h handler) handleRequestRegister(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	in := map[string]string{}
+	for _, k := range []string{"unit", "applicant_type", "name", "org_name", "legal_rep", "id_type", "id_number", "credit_code", "address", "phone", "email",
+		"description", "purpose", "form", "delivery", "channel", "received_on"} {
+		in[k] = strings.Clone(c.FormValue(k))
+	}
+	r := foi.Request{UnitCode: in["unit"], Applicant: foi.Applicant{Type: foi.ApplicantType(in["applicant_type"]), Name: in["name"], OrgName: in["org_name"],
+		LegalRep: in["legal_rep"], IDType: foi.IDType(in["id_type"]), IDNumber: in["id_number"], CreditCode: in["credit_code"], Address: in["address"],
+		Phone: in["phone"], Email: in["email"]}, Description: in["description"], Purpose: in["purpose"], Form: foi.Form(in["form"]),
+		Delivery: in["delivery"], Channel: foi.Channel(in["channel"])}
+	if r.UnitCode == "" {
+		r.UnitCode = "zhengfuban"
+	}
+	if r.ReceivedOn, err = formDay(c, "received_on", "收到申请的日期"); err == nil {
+		err = h.Requests.Register(c, &r)
+	}
+	if err != nil {
+		_, msg, ok := fieldError(err)
+		if !ok {
+			return err
+		}
+		return render(c, fiber.StatusBadRequest, "request_new.html", page{Title: "登记申请", Me: m, Error: msg,
+			Data: registerPage{Unit: in["unit"], In: in, Today: h.now().Format("2006-01-02")}})
+	}
+	return c.Redirect("/admin/requests/"+r.Number+"?flash=done", fiber.StatusSeeOther)
+}
+
+type annualPage struct {
+	Report   foi.Report
+	Unit     string
+	Columns  []string
+	CheckErr string
+}
+
+func (h handler) handleAnnual(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	year := c.QueryInt("year", h.now().Year())
+	unit := strings.Clone(c.Query("unit"))
+	rep, err := h.Requests.Annual(c.UserContext(), year, unit)
+	if err != nil {
+		return err
+	}
+	p := annualPage{Report: rep, Unit: unit, Columns: []string{"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"}}
+	if err := rep.Check(); err != nil {
+		p.CheckErr = err.Error()
+	}
+	return render(c, 200, "annual.html", page{Title: strconv.Itoa(year) + "年依申请公开情况", Me: m, Data: p})
+}
