@@ -36,7 +36,7 @@ func Open(driver, dsn string) (*gorm.DB, error) {
 	cfg := &gorm.Config{
 		TranslateError: true,
 		PrepareStmt:    true,
-		Logger:         logger.New(slogWriter{}, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+		Logger:         logger.New(slogWriter{}, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true, ParameterizedQueries: true}),
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 	}
 	switch driver {

@@ -146,8 +146,9 @@ func (s *server) warnDemoAccounts(ctx context.Context) {
 // the audit log's hash chain; `audit purge` deletes entries older than
 // GONGKAI_AUDIT_RETENTION_DAYS.
 func command(cfg Config, log *slog.Logger, args []string) int {
-	if len(args) != 2 || args[0] != "audit" || (args[1] != "verify" && args[1] != "purge") {
-		fmt.Fprintln(os.Stderr, "usage: server [audit verify | audit purge]   (no arguments: serve)")
+	known := len(args) == 2 && ((args[0] == "audit" && (args[1] == "verify" || args[1] == "purge")) || (args[0] == "requests" && args[1] == "reseal"))
+	if !known {
+		fmt.Fprintln(os.Stderr, "usage: server [audit verify | audit purge | requests reseal]   (no arguments: serve)")
 		return 2
 	}
 	cfg.Demo, cfg.DemoSet = false, true
@@ -158,6 +159,17 @@ func command(cfg Config, log *slog.Logger, args []string) int {
 		return 2
 	}
 	defer s.close()
+	if args[0] == "requests" {
+		// After a key rotation (GONGKAI_SECRET_KEY new, GONGKAI_SECRET_KEY_OLD
+		// the previous one): seal every requester's numbers with the new key.
+		n, err := s.requests.Reseal(ctx)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "gongkai:", err)
+			return 1
+		}
+		fmt.Printf("已用新密钥重新加密%d件申请的个人信息\n", n)
+		return 0
+	}
 	if args[1] == "purge" {
 		n, err := s.catalog.PurgeAudit(ctx, cfg.AuditRetentionDays, time.Now(), catalog.Actor{Username: "system"})
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/foi"
+	"gongkai/secret"
 )
 
 const testID = "11010519491231002X"
@@ -260,5 +263,35 @@ func TestRequestBackOffice(t *testing.T) {
 	annual := leader.do("GET", "/admin/reports/annual?unit=zhengfuban", nil)
 	if annual.status != 200 || !strings.Contains(string(annual.body), "已核对") {
 		t.Errorf("annual page: %d", annual.status)
+	}
+}
+
+// TestResealAfterKeyRotation: with a new key and the old one kept, every
+// request opens, and resealing moves them to the new key.
+func TestResealAfterKeyRotation(t *testing.T) {
+	ts := newTestServer(t, false)
+	r := ts.anon().do("POST", "/api/v1/requests", application())
+	var rc receipt
+	r.decode(t, &rc)
+	oldKey, err := os.ReadFile(filepath.Join(ts.cfg.DataDir, "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.s.close()
+	cfg := ts.cfg
+	cfg.SecretKey = bytes.Repeat([]byte{9}, 32)
+	if cfg.SecretKeyOld, err = secret.ParseKey(string(oldKey)); err != nil {
+		t.Fatal(err)
+	}
+	rotated := openTestServer(t, cfg)
+	if n, err := rotated.s.requests.Reseal(t.Context()); err != nil || n != 1 {
+		t.Fatalf("resealed %d: %v", n, err)
+	}
+	rotated.s.close()
+	cfg.SecretKeyOld = nil // the old key is gone
+	after := openTestServer(t, cfg)
+	got, err := after.s.requests.Find(t.Context(), rc.Number)
+	if err != nil || got.IDNumber != testID {
+		t.Fatalf("after the rotation: %v %v", got, err)
 	}
 }
