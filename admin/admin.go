@@ -85,10 +85,11 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return t.In(catalog.Shanghai).Format("2006-01-02")
 	},
-	"stepName": catalog.StepName,
-	"maskName": foi.MaskName,
-	"neg":      func(n int) int { return -n },
-	"add":      func(a, b int) int { return a + b },
+	"stepName":      catalog.StepName,
+	"maskName":      foi.MaskName,
+	"reviewColumns": func() [4]string { return foi.ReviewColumns },
+	"neg":           func(n int) int { return -n },
+	"add":           func(a, b int) int { return a + b },
 	"channels": func() map[string]string {
 		return map[string]string{"counter": "当面", "letter": "信函", "fax": "传真", "online": "网络"}
 	},

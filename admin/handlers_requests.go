@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,6 +30,10 @@ type RequestAdmin interface {
 	// Letter is the answer letter, paragraph by paragraph.
 	Letter(ctx context.Context, r *foi.Request) ([]string, error)
 	Annual(ctx context.Context, year int, unit string) (foi.Report, error)
+	// ReviewCounts is the table 四 entered by staff ("" for the county);
+	// SaveReviewCounts stores a unit's; EINVALID.
+	ReviewCounts(ctx context.Context, unit string, year int) (foi.ReviewCounts, error)
+	SaveReviewCounts(c *fiber.Ctx, unit string, year int, counts foi.ReviewCounts) error
 }
 
 type requestRow struct {
@@ -237,6 +242,14 @@ type annualPage struct {
 	Unit     string
 	Columns  []string
 	CheckErr string
+	Reviews  foi.ReviewCounts
+	Blocks   []reviewBlock
+}
+
+type reviewBlock struct {
+	Name, Field string
+	Counts      [4]int
+	Total       int
 }
 
 func (h handler) handleAnnual(c *fiber.Ctx) error {
@@ -254,5 +267,44 @@ func (h handler) handleAnnual(c *fiber.Ctx) error {
 	if err := rep.Check(); err != nil {
 		p.CheckErr = err.Error()
 	}
-	return render(c, 200, "annual.html", page{Title: strconv.Itoa(year) + "年依申请公开情况", Me: m, Data: p})
+	if p.Reviews, err = h.Requests.ReviewCounts(c.UserContext(), unit, year); err != nil {
+		return err
+	}
+	p.Blocks = blocks(p.Reviews)
+	return render(c, 200, "annual.html", page{Title: strconv.Itoa(year) + "年依申请公开情况", Me: m,
+		Flash: map[string]string{"saved": "行政复议、行政诉讼情况已保存。"}[c.Query("flash")], Data: p})
+}
+
+func blocks(r foi.ReviewCounts) []reviewBlock {
+	return []reviewBlock{{"行政复议", "review", r.Review, foi.Total(r.Review)}, {"行政诉讼：未经复议直接起诉", "direct", r.SuitDirect, foi.Total(r.SuitDirect)},
+		{"行政诉讼：复议后起诉", "after", r.SuitAfterReview, foi.Total(r.SuitAfterReview)}}
+}
+
+func (h handler) handleReviewCounts(c *fiber.Ctx) error {
+	unit := strings.Clone(c.FormValue("unit"))
+	year, err := strconv.Atoi(c.FormValue("year"))
+	if err != nil || unit == "" {
+		return catalog.Invalid("year", "请选择单位和年份")
+	}
+	var rc foi.ReviewCounts
+	for _, b := range []struct {
+		field string
+		to    *[4]int
+	}{{"review", &rc.Review}, {"direct", &rc.SuitDirect}, {"after", &rc.SuitAfterReview}} {
+		for i := 0; i < 4; i++ {
+			v := strings.TrimSpace(c.FormValue(b.field + strconv.Itoa(i)))
+			if v == "" {
+				continue
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return catalog.Invalid("reviews", "“%s %s”应为整数", b.field, foi.ReviewColumns[i])
+			}
+			b.to[i] = n
+		}
+	}
+	if err := h.Requests.SaveReviewCounts(c, unit, year, rc); err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/admin/reports/annual?year=%d&unit=%s&flash=saved", year, unit), fiber.StatusSeeOther)
 }

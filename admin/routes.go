@@ -46,6 +46,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/requests/:number/letter", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, d.RequestUnit), h.handleRequestLetter)
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, d.RequestStepRight, d.RequestUnit), h.handleRequestStep)
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
+	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)
 	r.Get("/kiosk", h.signedIn, can(rbac.ObjKiosk, rbac.ActRead, rbac.County()), h.handleKiosk)
 	r.Post("/kiosk/points", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handlePointSave)
 	r.Post("/kiosk/aliases", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handleAliasesSave)

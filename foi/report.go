@@ -3,6 +3,8 @@ package foi
 import (
 	"fmt"
 	"time"
+
+	"gongkai/catalog"
 )
 
 // ReportRow is one row of the annual report's table 三 (收到和处理政府信息
@@ -132,4 +134,41 @@ func (rep Report) Check() error {
 		}
 	}
 	return nil
+}
+
+// ReviewCounts is the table 四 (政府信息公开行政复议、行政诉讼情况) of a unit
+// and year, entered by staff: for administrative review, suits filed
+// directly and suits after review, the cases 结果维持, 结果纠正, 其他结果
+// and 尚未审结; Total adds them.
+type ReviewCounts struct {
+	Review          [4]int `json:"review"`
+	SuitDirect      [4]int `json:"suit_direct"`
+	SuitAfterReview [4]int `json:"suit_after_review"`
+}
+
+// ReviewColumns name the four counts of each block.
+var ReviewColumns = [4]string{"结果维持", "结果纠正", "其他结果", "尚未审结"}
+
+// Total is the 总计 of a block.
+func Total(b [4]int) int { return b[0] + b[1] + b[2] + b[3] }
+
+// Validate refuses negative counts.
+func (r ReviewCounts) Validate() error {
+	for _, b := range [][4]int{r.Review, r.SuitDirect, r.SuitAfterReview} {
+		for _, n := range b {
+			if n < 0 || n > 100000 {
+				return catalog.Invalid("reviews", "行政复议、行政诉讼的件数应为0或正整数")
+			}
+		}
+	}
+	return nil
+}
+
+// Add sums another unit's counts into r.
+func (r *ReviewCounts) Add(o ReviewCounts) {
+	for i := 0; i < 4; i++ {
+		r.Review[i] += o.Review[i]
+		r.SuitDirect[i] += o.SuitDirect[i]
+		r.SuitAfterReview[i] += o.SuitAfterReview[i]
+	}
 }

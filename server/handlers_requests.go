@@ -415,8 +415,15 @@ func (s *server) handleAnnualReport(c *fiber.Ctx) error {
 	if err := rep.Check(); err != nil {
 		return fmt.Errorf("annual report %d %s: %w", year, unit, err)
 	}
+	reviews, err := s.requests.ReviewCounts(c.UserContext(), unit, year)
+	if err != nil {
+		return err
+	}
 	if c.Query("format") != "xlsx" {
-		return c.JSON(rep)
+		return c.JSON(struct {
+			foi.Report
+			Reviews foi.ReviewCounts `json:"reviews"`
+		}{rep, reviews})
 	}
 	f := excelize.NewFile()
 	defer f.Close()
@@ -433,6 +440,23 @@ func (s *server) handleAnnualReport(c *fiber.Ctx) error {
 		cell, _ := excelize.CoordinatesToCellName(1, i+4)
 		f.SetSheetRow(sh, cell, &row)
 	}
+	at := len(rep.Rows) + 6
+	cell, _ := excelize.CoordinatesToCellName(1, at)
+	f.SetCellValue(sh, cell, "四、政府信息公开行政复议、行政诉讼情况")
+	for i, b := range []struct {
+		name   string
+		counts [4]int
+	}{{"行政复议", reviews.Review}, {"行政诉讼：未经复议直接起诉", reviews.SuitDirect}, {"行政诉讼：复议后起诉", reviews.SuitAfterReview}} {
+		row := []any{b.name, ""}
+		for _, n := range b.counts {
+			row = append(row, n)
+		}
+		row = append(row, foi.Total(b.counts))
+		cell, _ := excelize.CoordinatesToCellName(1, at+2+i)
+		f.SetSheetRow(sh, cell, &row)
+	}
+	head, _ := excelize.CoordinatesToCellName(3, at+1)
+	f.SetSheetRow(sh, head, &[]any{"结果维持", "结果纠正", "其他结果", "尚未审结", "总计"})
 	f.SetColWidth(sh, "A", "A", 40)
 	f.SetColWidth(sh, "B", "B", 48)
 	buf, err := f.WriteToBuffer()
@@ -495,4 +519,12 @@ func (a requestAdmin) Annual(ctx context.Context, year int, unit string) (foi.Re
 		return foi.Report{}, err
 	}
 	return foi.AnnualReport(rs, year, unit), nil
+}
+
+func (a requestAdmin) ReviewCounts(ctx context.Context, unit string, year int) (foi.ReviewCounts, error) {
+	return a.s.requests.ReviewCounts(ctx, unit, year)
+}
+
+func (a requestAdmin) SaveReviewCounts(c *fiber.Ctx, unit string, year int, counts foi.ReviewCounts) error {
+	return a.s.requests.SaveReviewCounts(c.UserContext(), unit, year, counts, actor(c))
 }

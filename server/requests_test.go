@@ -261,8 +261,26 @@ func TestRequestBackOffice(t *testing.T) {
 		t.Errorf("another unit steps: %d", r.status)
 	}
 	annual := leader.do("GET", "/admin/reports/annual?unit=zhengfuban", nil)
-	if annual.status != 200 || !strings.Contains(string(annual.body), "已核对") {
+	if annual.status != 200 || !strings.Contains(string(annual.body), "已核对") || !strings.Contains(string(annual.body), "行政复议") {
 		t.Errorf("annual page: %d", annual.status)
+	}
+	// Table 四: entered by staff, totals computed, bad counts refused.
+	year := today().Format("2006")
+	if r := postForm(leader, "/admin/reports/annual/reviews", url.Values{"unit": {"zhengfuban"}, "year": {year}, "review0": {"-1"}}); r.status != 400 {
+		t.Errorf("a negative count: %d", r.status)
+	}
+	if r := postForm(leader, "/admin/reports/annual/reviews", url.Values{"unit": {"zhengfuban"}, "year": {year}, "review0": {"2"}, "review3": {"1"}, "after1": {"1"}}); r.status != 303 {
+		t.Fatalf("save table 四: %d %s", r.status, r.body)
+	}
+	var rep struct {
+		Reviews foi.ReviewCounts `json:"reviews"`
+	}
+	leader.do("GET", "/api/v1/reports/annual?year="+year+"&unit=zhengfuban", nil).decode(t, &rep)
+	if rep.Reviews.Review != [4]int{2, 0, 0, 1} || foi.Total(rep.Reviews.SuitAfterReview) != 1 {
+		t.Errorf("table 四 %+v", rep.Reviews)
+	}
+	if r := postForm(ts.login("sanxi-leader"), "/admin/reports/annual/reviews", url.Values{"unit": {"zhengfuban"}, "year": {year}}); r.status != 403 {
+		t.Errorf("another unit writes the county office's table: %d", r.status)
 	}
 }
 

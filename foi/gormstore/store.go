@@ -80,9 +80,17 @@ type counterRecord struct {
 
 func (counterRecord) TableName() string { return "foi_counters" }
 
+type reviewRecord struct {
+	UnitCode string `gorm:"primaryKey;size:40"`
+	Year     int    `gorm:"primaryKey"`
+	Counts   string `gorm:"size:400;not null"` // JSON foi.ReviewCounts
+}
+
+func (reviewRecord) TableName() string { return "foi_review_counts" }
+
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
-	if err := db.AutoMigrate(&requestRecord{}, &eventRecord{}, &counterRecord{}); err != nil {
+	if err := db.AutoMigrate(&requestRecord{}, &eventRecord{}, &counterRecord{}, &reviewRecord{}); err != nil {
 		return fmt.Errorf("foi gormstore: migrate: %w", err)
 	}
 	return nil
@@ -510,4 +518,45 @@ func (s *Store) Reseal(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// ReviewCounts returns the table 四 of a unit and year, or of every unit
+// when unit is "".
+func (s *Store) ReviewCounts(ctx context.Context, unit string, year int) (foi.ReviewCounts, error) {
+	q := s.db.WithContext(ctx).Where("year = ?", year)
+	if unit != "" {
+		q = q.Where("unit_code = ?", unit)
+	}
+	var recs []reviewRecord
+	if err := q.Find(&recs).Error; err != nil {
+		return foi.ReviewCounts{}, fmt.Errorf("foi gormstore: review counts: %w", err)
+	}
+	var sum foi.ReviewCounts
+	for _, r := range recs {
+		var c foi.ReviewCounts
+		if err := json.Unmarshal([]byte(r.Counts), &c); err != nil {
+			return sum, fmt.Errorf("foi gormstore: review counts of %s %d: %w", r.UnitCode, r.Year, err)
+		}
+		sum.Add(c)
+	}
+	return sum, nil
+}
+
+// SaveReviewCounts stores a unit's table 四 for a year; EINVALID.
+func (s *Store) SaveReviewCounts(ctx context.Context, unit string, year int, c foi.ReviewCounts, by catalog.Actor) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	before, err := s.ReviewCounts(ctx, unit, year)
+	if err != nil {
+		return err
+	}
+	data, _ := json.Marshal(c)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		rec := reviewRecord{UnitCode: unit, Year: year, Counts: string(data)}
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "unit_code"}, {Name: "year"}}, DoUpdates: clause.AssignmentColumns([]string{"counts"})}).Create(&rec).Error; err != nil {
+			return fmt.Errorf("foi gormstore: save review counts: %w", err)
+		}
+		return s.audit(tx, by, unit, "request", "review_counts", year, fmt.Sprintf("%d年行政复议、行政诉讼情况", year), before, c)
+	})
 }
