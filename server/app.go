@@ -125,6 +125,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err := s.seedKiosk(ctx, demo); err != nil {
 		return nil, err
 	}
+	if demo {
+		if err := s.seedRequests(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.reloadPoints(ctx); err != nil {
 		return nil, err
 	}

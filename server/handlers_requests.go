@@ -13,6 +13,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/foi"
 	"gongkai/rbac"
+	"gongkai/seed"
 )
 
 // requestInput is the JSON of an application: the API contract's fields;
@@ -527,4 +528,26 @@ func (a requestAdmin) ReviewCounts(ctx context.Context, unit string, year int) (
 
 func (a requestAdmin) SaveReviewCounts(c *fiber.Ctx, unit string, year int, counts foi.ReviewCounts) error {
 	return a.s.requests.SaveReviewCounts(c.UserContext(), unit, year, counts, actor(c))
+}
+
+// seedRequests stores the county office's 2020 requests with the demo
+// data, once.
+func (s *server) seedRequests(ctx context.Context) error {
+	existing, err := s.requests.FindRequests(ctx, foi.Filter{Limit: 1})
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	by := catalog.Actor{Username: "zhengfuban-clerk"}
+	for _, d := range seed.Requests2020() {
+		r := d.Request
+		if err := s.requests.Create(ctx, &r, by); err != nil {
+			return fmt.Errorf("seed request %s: %w", r.Description, err)
+		}
+		for _, st := range d.Steps {
+			if _, err := s.requests.Step(ctx, r.Number, st, by); err != nil {
+				return fmt.Errorf("seed request %s, %s: %w", r.Number, st.Action, err)
+			}
+		}
+	}
+	return nil
 }

@@ -313,3 +313,39 @@ func TestResealAfterKeyRotation(t *testing.T) {
 		t.Fatalf("after the rotation: %v %v", got, err)
 	}
 }
+
+// TestDemoRequests2020: the county office's 2020 requests as its report
+// tells them: eight handled, six disclosed, two not, letters 1号 to 8号.
+func TestDemoRequests2020(t *testing.T) {
+	ts := sharedServer(t)
+	var rep struct {
+		Rows []struct {
+			Key   string
+			Cells [7]int
+		}
+	}
+	ts.login("admin").do("GET", "/api/v1/reports/annual?year=2020&unit=zhengfuban", nil).decode(t, &rep)
+	got := map[string]int{}
+	for _, r := range rep.Rows {
+		got[r.Key] = r.Cells[6]
+	}
+	want := map[string]int{"new": 6, "carried_in": 2, "disclose": 6, "deny_enforcement": 1, "deny_process": 1, "total": 8, "carried_out": 0}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("2020 %s = %d, want %d", k, got[k], w)
+		}
+	}
+	var rs []requestView
+	ts.login("admin").do("GET", "/api/v1/requests?unit=zhengfuban", nil).decode(t, &rs)
+	letters := map[string]bool{}
+	for _, r := range rs {
+		if r.DecidedOn != nil && r.DecidedOn.Year() == 2020 {
+			letters[r.LetterNo] = true
+		}
+	}
+	for i := 1; i <= 8; i++ {
+		if no := "NO.〔2020〕" + itoa(int64(i)) + "号"; !letters[no] {
+			t.Errorf("no letter %s", no)
+		}
+	}
+}
