@@ -27,6 +27,8 @@ type RequestAdmin interface {
 	// Register stores a request registered by staff; EINVALID.
 	Register(c *fiber.Ctx, r *foi.Request) error
 	Step(c *fiber.Ctx, number string, s foi.Step) (*foi.Request, error)
+	// Split replaces a request by one per description (一事一申请).
+	Split(c *fiber.Ctx, number string, descriptions []string) ([]foi.Request, error)
 	// Letter is the answer letter, paragraph by paragraph.
 	Letter(ctx context.Context, r *foi.Request) ([]string, error)
 	Annual(ctx context.Context, year int, unit string) (foi.Report, error)
@@ -173,7 +175,9 @@ func (h handler) handleRequestStep(c *fiber.Ctx) error {
 	if st.On, err = formDay(c, "on", "办理日期"); err == nil {
 		st.Due, err = formDay(c, "due", "补正期限")
 	}
-	if err == nil {
+	if err == nil && st.Action == "split" {
+		_, err = h.Requests.Split(c, number, strings.Split(c.FormValue("descriptions"), "\n"))
+	} else if err == nil {
 		_, err = h.Requests.Step(c, number, st)
 	}
 	if err != nil {

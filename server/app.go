@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 	"gorm.io/gorm"
 
 	"gongkai/account"
@@ -197,6 +198,9 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 			body.Error.Code, body.Error.Message = "password_change_required", fe.Message
 		} else if m, ok := fiberMessages[fe.Code]; ok {
 			body.Error.Code, body.Error.Message = m.code, m.msg
+			if fe.Message != utils.StatusMessage(fe.Code) { // a message of our own
+				body.Error.Message = fe.Message
+			}
 		} else if fe.Code < 500 {
 			body.Error.Code, body.Error.Message = "invalid", fe.Message
 		}

@@ -551,3 +551,7 @@ func (s *server) seedRequests(ctx context.Context) error {
 	}
 	return nil
 }
+
+func (a requestAdmin) Split(c *fiber.Ctx, number string, descriptions []string) ([]foi.Request, error) {
+	return a.s.requests.Split(c.UserContext(), number, descriptions, actor(c))
+}

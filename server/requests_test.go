@@ -193,7 +193,12 @@ func TestRequestAPI(t *testing.T) {
 	// Repeated wrong guesses are throttled.
 	throttled := false
 	for i := 0; i < 12 && !throttled; i++ {
-		throttled = anon.do("GET", "/api/v1/requests/status?number="+rc2.Number+"&phone4=00"+string(rune('0'+i%10))+"9", nil).status == 429
+		r := anon.do("GET", "/api/v1/requests/status?number="+rc2.Number+"&phone4=00"+string(rune('0'+i%10))+"9", nil)
+		if throttled = r.status == 429; throttled {
+			if _, _, msg := r.errorOf(t); !strings.Contains(msg, "查询错误次数过多") {
+				t.Errorf("throttled with %q", msg)
+			}
+		}
 	}
 	if !throttled {
 		t.Error("repeated wrong guesses are not throttled")
@@ -236,6 +241,19 @@ func TestRequestBackOffice(t *testing.T) {
 	}
 	if r := leader.do("GET", path+"?reveal=1", nil); !strings.Contains(string(r.body), testID) {
 		t.Error("reveal shows no full number")
+	}
+	// One request, one item: split in two, the second gets its own number.
+	if r := postForm(leader, path+"/split", url.Values{"descriptions": {"关于印发旌德县廉租住房出售和管理实施暂行办法的通知\n2010年廉租住房分配名单"}}); r.status != 303 {
+		t.Fatalf("split: %d %s", r.status, r.body)
+	}
+	var parts []requestView
+	leader.do("GET", "/api/v1/requests?unit=zhengfuban", nil).decode(t, &parts)
+	split := false
+	for _, p := range parts {
+		split = split || (p.SplitFrom == number && p.Description == "2010年廉租住房分配名单" && p.ReceivedOn.Format("2006-01-02") == form.Get("received_on") && p.Number != number)
+	}
+	if !split {
+		t.Error("no split part")
 	}
 	for _, st := range []struct {
 		action string
