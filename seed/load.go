@@ -376,11 +376,18 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 		}
 		for _, i := range interp {
 			sd := seeds[i]
-			if stale[i] || len(policyKeys) == 0 {
+			unlinked := bl.UnlinkedInterpretation[q]
+			if (stale[i] && !unlinked) || (len(policyKeys) == 0 && !unlinked) {
 				continue
 			}
 			it := sd.Item
 			it.Normalize()
+			if len(policyKeys) == 0 { // the bulletin found an unlinked one: there was one
+				gen := time.Date(2020, time.Month(3*q+2), 10, 0, 0, 0, 0, catalog.Shanghai)
+				p := pubPlan{gen: gen, title: uniq(ud.name+"重点工作政策解读", gen)}
+				quarter = append(quarter, gormstore.SeedPublication{Key: fmt.Sprintf("%s/q%d/unlinked", sd.Key, q+1), Pub: publish(ud, it, ids[sd.Key], p, r, cal)})
+				continue
+			}
 			for k := range policyKeys {
 				if k >= 2 {
 					break

@@ -620,7 +620,7 @@ func (s *Store) AddViews(ctx context.Context, id, n int64) error {
 // built from it.
 func (s *Store) EachPublished(ctx context.Context, fn func(catalog.Publication) error) error {
 	var batch []publicationRecord
-	res := s.db.WithContext(ctx).Select("id", "unit_code", "item_id", "title", "body", "doc_no", "published_on").
+	res := s.db.WithContext(ctx).Select("id", "unit_code", "item_id", "title", "body", "doc_no", "generated_on", "published_on", "interprets_id").
 		Where("status = ?", string(catalog.PubPublished)).FindInBatches(&batch, 2000, func(tx *gorm.DB, _ int) error {
 		for _, r := range batch {
 			p := r.toPublication()

@@ -1,0 +1,361 @@
+package inspect
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"gongkai/catalog"
+	"gongkai/filing"
+)
+
+// Quarter is a calendar quarter.
+type Quarter struct {
+	Year, N int
+}
+
+// ParseQuarter reads 2020Q2.
+func ParseQuarter(s string) (Quarter, error) {
+	var q Quarter
+	if _, err := fmt.Sscanf(strings.ToUpper(s), "%dQ%d", &q.Year, &q.N); err != nil || q.N < 1 || q.N > 4 || q.Year < 2000 || q.Year > 2100 {
+		return q, catalog.Invalid("quarter", "季度应写作 2020Q2")
+	}
+	return q, nil
+}
+
+func (q Quarter) String() string { return fmt.Sprintf("%dQ%d", q.Year, q.N) }
+
+// Start is the quarter's first day; End its last.
+func (q Quarter) Start() time.Time {
+	return time.Date(q.Year, time.Month(3*(q.N-1)+1), 1, 0, 0, 0, 0, catalog.Shanghai)
+}
+
+// End is the quarter's last day.
+func (q Quarter) End() time.Time { return q.Start().AddDate(0, 3, -1) }
+
+// Prev is the quarter before.
+func (q Quarter) Prev() Quarter {
+	if q.N == 1 {
+		return Quarter{q.Year - 1, 4}
+	}
+	return Quarter{q.Year, q.N - 1}
+}
+
+// Name is 一季度 … 四季度.
+func (q Quarter) Name() string {
+	return []string{"", "一季度", "二季度", "三季度", "四季度"}[q.N]
+}
+
+// Config holds the thresholds; Defaults gives the county's.
+type Config struct {
+	// Few and Many split the share of a unit's expected columns not
+	// updated: under Few 少量, up to Many 部分, over Many 大量.
+	Few, Many float64
+	// BurstDays and BurstShare: more than BurstShare of a quarter's
+	// publications (at least BurstMin) in its last BurstDays days is 突击发布.
+	BurstDays  int
+	BurstShare float64
+	BurstMin   int
+}
+
+// Defaults are the county's thresholds.
+var Defaults = Config{Few: 0.2, Many: 0.5, BurstDays: 7, BurstShare: 0.5, BurstMin: 10}
+
+// Pub is what the inspection reads of a publication.
+type Pub struct {
+	ID           int64
+	UnitCode     string
+	ItemID       int64
+	Title        string
+	GeneratedOn  time.Time
+	PublishedOn  time.Time
+	InterpretsID *int64
+	// Text is the body and the text of the attachments, for the privacy scan.
+	Text string
+}
+
+// Data is the county's state to inspect.
+type Data struct {
+	Units []catalog.Unit
+	Items []catalog.Item
+	Pubs  []Pub
+	// Watch is the filing watch list at the quarter's end.
+	Watch []filing.Watch
+}
+
+// Evidence points at what a finding rests on.
+type Evidence struct {
+	Kind string `json:"kind"` // item, publication
+	ID   int64  `json:"id"`
+	Note string `json:"note"`
+}
+
+// Finding is one problem of a unit, in the bulletin's words.
+type Finding struct {
+	Code     string     `json:"code"`
+	Text     string     `json:"text"`
+	Evidence []Evidence `json:"evidence"`
+}
+
+// UnitResult is a unit's row of the annex table.
+type UnitResult struct {
+	No       int       `json:"no"`
+	Code     string    `json:"unit_code"`
+	Name     string    `json:"unit_name"`
+	Township bool      `json:"township"`
+	Findings []Finding `json:"findings"`
+	// Text is the findings joined with "，", or 无突出问题.
+	Text string `json:"text"`
+}
+
+// Problem is a common problem (共性问题) with how many units have it.
+type Problem struct {
+	Code  string `json:"code"`
+	Text  string `json:"text"`
+	Units int    `json:"units"`
+}
+
+// Report is a quarter's inspection.
+type Report struct {
+	Quarter string       `json:"quarter"`
+	AsOf    time.Time    `json:"as_of"`
+	Units   []UnitResult `json:"units"`
+	// Praise lists the units without findings: townships, departments.
+	PraiseTownships   []string   `json:"praise_townships"`
+	PraiseDepartments []string   `json:"praise_departments"`
+	Common            []Problem  `json:"common"`
+	RectifyBy         time.Time  `json:"rectify_by"`
+	Issued            *time.Time `json:"issued,omitempty"`
+}
+
+var grades = []string{"", "少量", "部分", "大量"}
+
+func (c Config) grade(share float64) int {
+	switch {
+	case share <= 0:
+		return 0
+	case share < c.Few:
+		return 1
+	case share <= c.Many:
+		return 2
+	}
+	return 3
+}
+
+// expected tells whether an item is due to be updated in quarter q: a
+// yearly item only in the quarter of its due date; interpretations are
+// judged on their own; every other column each quarter.
+func expected(it catalog.Item, q Quarter) bool {
+	if it.DomainCode == "zcjd" {
+		return false
+	}
+	r := it.TimeLimit
+	if r.Kind == catalog.RulePeriodic && r.Period == catalog.PeriodYearly {
+		m := r.DueMonth
+		if m == 0 {
+			m = 12
+		}
+		return (m-1)/3+1 == q.N
+	}
+	return true
+}
+
+var spaces = regexp.MustCompile(`[\s　]+`)
+
+// normTitle folds a title for the duplicate check: no spaces or
+// punctuation differences.
+func normTitle(s string) string {
+	s = spaces.ReplaceAllString(s, "")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsPunct(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func day(t time.Time) time.Time {
+	y, m, d := t.In(catalog.Shanghai).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, catalog.Shanghai)
+}
+
+// Inspect inspects quarter q as of asOf: publications published after asOf
+// do not count.
+func Inspect(d Data, q Quarter, asOf time.Time, cfg Config) Report {
+	asOf = day(asOf)
+	start, end := q.Start(), q.End()
+	if asOf.Before(end) {
+		end = asOf
+	}
+	rep := Report{Quarter: q.String(), AsOf: asOf, RectifyBy: q.End().AddDate(0, 1, 0)}
+	items := map[string][]catalog.Item{}
+	itemOf := map[int64]catalog.Item{}
+	for _, it := range d.Items {
+		items[it.UnitCode] = append(items[it.UnitCode], it)
+		itemOf[it.ID] = it
+	}
+	pubs := map[string][]Pub{}
+	for _, p := range d.Pubs {
+		if day(p.PublishedOn).After(asOf) {
+			continue
+		}
+		pubs[p.UnitCode] = append(pubs[p.UnitCode], p)
+	}
+	watch := map[string][]string{}
+	for _, w := range d.Watch {
+		watch[w.UnitCode] = w.Reasons
+	}
+	units := append([]catalog.Unit(nil), d.Units...)
+	sort.SliceStable(units, func(i, j int) bool {
+		ti, tj := units[i].Level == catalog.LevelTownship, units[j].Level == catalog.LevelTownship
+		if ti != tj {
+			return ti
+		}
+		return units[i].SortOrder < units[j].SortOrder
+	})
+	counts := map[string]int{}
+	for _, u := range units {
+		if u.Code == "zhengfuban" { // the inspecting office is not in its own bulletin
+			continue
+		}
+		var fs []Finding
+		for _, reason := range watch[u.Code] {
+			if reason == "发布员变动频繁" {
+				fs = append(fs, Finding{Code: "publisher_changes", Text: "发布员变动频繁"})
+			}
+		}
+		inQ := map[int64]int{}
+		inYear := map[int64]int{}
+		var quarterPubs []Pub
+		for _, p := range pubs[u.Code] {
+			pd := day(p.PublishedOn)
+			if !pd.Before(start) && !pd.After(end) {
+				inQ[p.ItemID]++
+				quarterPubs = append(quarterPubs, p)
+			}
+			if pd.Year() == q.Year && !pd.After(end) {
+				inYear[p.ItemID]++
+			}
+		}
+		// Columns not updated this quarter, and all year.
+		var exp, stale, yearStale []Evidence
+		for _, it := range items[u.Code] {
+			if !expected(it, q) {
+				continue
+			}
+			exp = append(exp, Evidence{Kind: "item", ID: it.ID})
+			if inQ[it.ID] == 0 {
+				stale = append(stale, Evidence{Kind: "item", ID: it.ID, Note: it.Level1 + " · " + it.Level2})
+			}
+			if q.N > 1 && inYear[it.ID] == 0 && !(it.TimeLimit.Kind == catalog.RulePeriodic && it.TimeLimit.Period == catalog.PeriodYearly) {
+				yearStale = append(yearStale, Evidence{Kind: "item", ID: it.ID, Note: it.Level1 + " · " + it.Level2})
+			}
+		}
+		if len(exp) > 0 {
+			if g := cfg.grade(float64(len(stale)) / float64(len(exp))); g > 0 {
+				text := grades[g] + "栏目" + q.Name() + "更新不到位"
+				if q.N == 1 {
+					text = fmt.Sprintf("%s栏目%d年未更新", grades[g], q.Year)
+				}
+				fs = append(fs, Finding{Code: "stale_quarter", Text: text, Evidence: stale})
+			}
+			if g := cfg.grade(float64(len(yearStale)) / float64(len(exp))); g > 0 && len(yearStale) < len(stale) {
+				fs = append(fs, Finding{Code: "stale_year", Text: fmt.Sprintf("%s栏目%d年未更新", grades[g], q.Year), Evidence: yearStale})
+			}
+		}
+		// Irregular publishing: duplicate titles, dates out of order, bursts.
+		var irregular []Evidence
+		seen := map[string]Pub{}
+		sort.Slice(quarterPubs, func(i, j int) bool { return quarterPubs[i].ID < quarterPubs[j].ID })
+		for _, p := range quarterPubs {
+			k := normTitle(p.Title)
+			if first, dup := seen[k]; dup {
+				irregular = append(irregular, Evidence{Kind: "publication", ID: p.ID, Note: fmt.Sprintf("标题重复（同%d）", first.ID)})
+			} else {
+				seen[k] = p
+			}
+			if day(p.PublishedOn).Before(day(p.GeneratedOn)) {
+				irregular = append(irregular, Evidence{Kind: "publication", ID: p.ID, Note: "时间混乱：发布日期早于生成日期"})
+			} else if day(p.GeneratedOn).After(asOf) {
+				irregular = append(irregular, Evidence{Kind: "publication", ID: p.ID, Note: "时间混乱：生成日期在未来"})
+			}
+		}
+		if n := len(quarterPubs); n >= cfg.BurstMin {
+			late := 0
+			from := q.End().AddDate(0, 0, -cfg.BurstDays+1)
+			for _, p := range quarterPubs {
+				if !day(p.PublishedOn).Before(from) {
+					late++
+				}
+			}
+			if float64(late) > cfg.BurstShare*float64(n) {
+				irregular = append(irregular, Evidence{Kind: "publication", Note: fmt.Sprintf("突击发布：本季度%d条中%d条发布于最后%d天", n, late, cfg.BurstDays)})
+			}
+		}
+		if len(irregular) > 0 {
+			fs = append(fs, Finding{Code: "irregular", Text: "信息发布不规范", Evidence: irregular})
+		}
+		// Interpretations without their policy.
+		var unlinked []Evidence
+		for _, p := range quarterPubs {
+			if itemOf[p.ItemID].DomainCode == "zcjd" && p.InterpretsID == nil {
+				unlinked = append(unlinked, Evidence{Kind: "publication", ID: p.ID, Note: p.Title})
+			}
+		}
+		if len(unlinked) > 0 {
+			fs = append(fs, Finding{Code: "unlinked_interpretation", Text: "政策解读未关联文件", Evidence: unlinked})
+		}
+		// Privacy: resident ID numbers, mobile numbers, bank cards.
+		var leaks []Evidence
+		for _, p := range quarterPubs {
+			for _, h := range catalog.ScanPrivacy(p.Text) {
+				if h.Kind == catalog.PrivacyEmail {
+					continue
+				}
+				leaks = append(leaks, Evidence{Kind: "publication", ID: p.ID, Note: h.Name + "：" + mask(h.Text)})
+			}
+		}
+		if len(leaks) > 0 {
+			fs = append(fs, Finding{Code: "privacy", Text: "泄露隐私", Evidence: leaks})
+		}
+		r := UnitResult{No: len(rep.Units) + 1, Code: u.Code, Name: u.Name, Township: u.Level == catalog.LevelTownship, Findings: fs}
+		if len(fs) == 0 {
+			r.Text = "无突出问题"
+			if r.Township {
+				rep.PraiseTownships = append(rep.PraiseTownships, u.Name)
+			} else {
+				rep.PraiseDepartments = append(rep.PraiseDepartments, u.Name)
+			}
+		} else {
+			var texts []string
+			for _, f := range fs {
+				texts = append(texts, f.Text)
+				counts[f.Code]++
+			}
+			r.Text = strings.Join(texts, "，")
+		}
+		rep.Units = append(rep.Units, r)
+	}
+	for _, c := range []struct{ code, text string }{
+		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目全年未更新"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
+		{"unlinked_interpretation", "政策解读未关联文件"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
+	} {
+		if counts[c.code] > 0 {
+			rep.Common = append(rep.Common, Problem{c.code, c.text, counts[c.code]})
+		}
+	}
+	sort.SliceStable(rep.Common, func(i, j int) bool { return rep.Common[i].Units > rep.Common[j].Units })
+	return rep
+}
+
+// mask shows a found number as its first 3 and last 4 characters.
+func mask(s string) string {
+	rs := []rune(s)
+	if len(rs) <= 7 {
+		return strings.Repeat("*", len(rs))
+	}
+	return string(rs[:3]) + strings.Repeat("*", len(rs)-7) + string(rs[len(rs)-4:])
+}
