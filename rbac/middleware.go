@@ -115,6 +115,8 @@ func objName(o Object) string {
 		return "查阅点与搜索设置"
 	case ObjRequest:
 		return "依申请公开"
+	case ObjInspection:
+		return "测评结果"
 	}
 	return string(o)
 }

@@ -74,6 +74,7 @@ const (
 	ObjAudit       Object = "audit"       // the audit log
 	ObjKiosk       Object = "kiosk"       // service points (查阅点) and search aliases
 	ObjRequest     Object = "request"     // disclosure requests (依申请公开)
+	ObjInspection  Object = "inspection"  // quarterly inspection reports (测评)
 	objAny         Object = "*"
 )
 
@@ -159,7 +160,9 @@ func Permissions() [][]string {
 	add(RoleAdmin, ObjAudit, ActRead)
 	add(RoleAdmin, ObjKiosk, ActRead, ActWrite)
 	add(RoleAdmin, ObjRequest, ActRead, ActWrite, ActPublish, ActReveal)
+	add(RoleAdmin, ObjInspection, ActRead, ActWrite)
 	add(RoleInspector, objAny, ActRead)
+	add(RoleInspector, ObjInspection, ActWrite)
 	add(RoleSysAdmin, ObjUnit, ActRead)
 	add(RoleSysAdmin, ObjAccount, ActRead, ActWrite)
 	add(RoleSecAdmin, ObjUnit, ActRead)

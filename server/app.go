@@ -23,6 +23,7 @@ import (
 	"gongkai/dbconn"
 	fstore "gongkai/filing/gormstore"
 	foistore "gongkai/foi/gormstore"
+	inspstore "gongkai/inspect/gormstore"
 	"gongkai/kiosk"
 	kstore "gongkai/kiosk/gormstore"
 	"gongkai/rbac"
@@ -57,6 +58,7 @@ type server struct {
 	// public status lookup.
 	requests    *foistore.Store
 	statusGuard loginGuard
+	inspections *inspstore.Store
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
 	demoPasswordsExpire bool
@@ -71,7 +73,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate, foistore.Migrate} {
+	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate, foistore.Migrate, inspstore.Migrate} {
 		if err := m(db); err != nil {
 			return nil, err
 		}
@@ -100,6 +102,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s.requests = foistore.New(db, box, s.calendar, gormstore.AuditInTx)
+	s.inspections = inspstore.New(db, gormstore.AuditInTx)
 	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
 	"gongkai/filing"
@@ -43,4 +47,95 @@ func (s *server) inspectQuarter(ctx context.Context, q inspect.Quarter, asOf tim
 		return inspect.Report{}, err
 	}
 	return inspect.Inspect(d, q, asOf, inspect.Defaults), nil
+}
+
+// report is a quarter's report: the issued one, or computed as of the
+// quarter's end (or today, for the quarter under way, or as_of).
+func (s *server) report(ctx context.Context, q inspect.Quarter, asOf time.Time) (*inspect.Report, error) {
+	if rep, err := s.inspections.Issued(ctx, q); err == nil {
+		return rep, nil
+	} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return nil, err
+	}
+	if asOf.IsZero() || asOf.After(q.End()) {
+		asOf = q.End()
+	}
+	if now := today(); asOf.After(now) {
+		asOf = now
+	}
+	rep, err := s.inspectQuarter(ctx, q, asOf)
+	return &rep, err
+}
+
+func quarterParam(c *fiber.Ctx) (inspect.Quarter, error) {
+	return inspect.ParseQuarter(c.Params("quarter"))
+}
+
+// handleInspectionShow is GET /api/v1/inspections/{YYYY}Q{n}[?as_of=].
+func (s *server) handleInspectionShow(c *fiber.Ctx) error {
+	q, err := quarterParam(c)
+	if err != nil {
+		return err
+	}
+	asOf, err := optDay("as_of", "测评日期", c.Query("as_of"))
+	if err != nil {
+		return err
+	}
+	rep, err := s.report(c.UserContext(), q, asOf)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
+}
+
+// handleInspectionIssue is POST /api/v1/inspections/{YYYY}Q{n}/issue: the
+// report as of the quarter's end is stored and never recomputed.
+func (s *server) handleInspectionIssue(c *fiber.Ctx) error {
+	q, err := quarterParam(c)
+	if err != nil {
+		return err
+	}
+	if !today().After(q.End()) {
+		return catalog.Invalid("quarter", "%s尚未结束，结束后才能发布测评结果", q)
+	}
+	rep, err := s.inspectQuarter(c.UserContext(), q, q.End())
+	if err != nil {
+		return err
+	}
+	if err := s.inspections.Issue(c.UserContext(), q, &rep, actor(c)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(rep)
+}
+
+// handleBulletinExport is GET /api/v1/inspections/{YYYY}Q{n}/bulletin.xlsx:
+// the annex table 序号 · 单位 · 测评发现的突出问题.
+func (s *server) handleBulletinExport(c *fiber.Ctx) error {
+	q, err := quarterParam(c)
+	if err != nil {
+		return err
+	}
+	rep, err := s.report(c.UserContext(), q, time.Time{})
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "Sheet1"
+	f.SetCellValue(sh, "A1", "附件1")
+	f.SetCellValue(sh, "A2", fmt.Sprintf("%d年第%s季度政务公开测评情况", q.Year, []string{"", "一", "二", "三", "四"}[q.N]))
+	f.SetSheetRow(sh, "A3", &[]any{"序号", "单位", "测评发现的突出问题"})
+	for i, u := range rep.Units {
+		cell, _ := excelize.CoordinatesToCellName(1, i+4)
+		f.SetSheetRow(sh, cell, &[]any{u.No, u.Name, u.Text})
+	}
+	f.SetColWidth(sh, "B", "B", 16)
+	f.SetColWidth(sh, "C", "C", 90)
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="bulletin-%s.xlsx"`, q))
+	return c.Send(buf.Bytes())
 }

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
+	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/inspect"
 	"gongkai/seed"
@@ -106,4 +110,103 @@ func demoServer(t *testing.T) *testServer {
 		t.Fatal("no demo server")
 	}
 	return &testServer{t: t, s: demo.s, app: demo.app, cfg: demo.cfg}
+}
+
+// TestInspectionFindsPlantedProblems: a leaked ID number, a duplicate title
+// and a publication dated before its generation are found with evidence;
+// an issued report does not change afterwards.
+func TestInspectionFindsPlantedProblems(t *testing.T) {
+	ts := sharedServer(t)
+	q := inspect.Quarter{Year: today().Year(), N: (int(today().Month())-1)/3 + 1}
+	var it catalog.Item
+	ts.login("admin").do("POST", "/api/v1/units/shichang/items", newItemBody("测评测试事项")).decode(t, &it)
+	var ids []int64
+	for i := 0; i < 3; i++ {
+		p := newPublication(t, ts, "shichang", it.ID, "市场监管局关于测评测试的通知")
+		publishDraft(t, ts, "shichang", p.ID)
+		ids = append(ids, p.ID)
+	}
+	// Planted as an old import would have left them.
+	db := ts.s.db
+	if err := db.Exec("UPDATE publications SET body = ? WHERE id = ?", "经核查，当事人身份证号码"+testID+"，特此公告。", ids[0]).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec("UPDATE publications SET title = ?, generated_on = ? WHERE id = ?", "市场监管局测评日期测试", today().AddDate(0, 0, 3).UTC(), ids[2]).Error; err != nil {
+		t.Fatal(err)
+	}
+	var rep inspect.Report
+	r := ts.login("inspector").do("GET", "/api/v1/inspections/"+q.String(), nil)
+	r.decode(t, &rep)
+	var row inspect.UnitResult
+	for _, u := range rep.Units {
+		if u.Code == "shichang" {
+			row = u
+		}
+	}
+	found := map[string][]inspect.Evidence{}
+	for _, f := range row.Findings {
+		found[f.Code] = f.Evidence
+	}
+	has := func(code string, id int64, note string) bool {
+		for _, e := range found[code] {
+			if e.ID == id && strings.Contains(e.Note, note) {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("privacy", ids[0], "110***********002X") || strings.Contains(string(r.body), testID) {
+		t.Errorf("privacy leak: %+v", found["privacy"])
+	}
+	if !has("irregular", ids[1], "标题重复") {
+		t.Errorf("duplicate title: %+v", found["irregular"])
+	}
+	if !has("irregular", ids[2], "时间混乱") {
+		t.Errorf("dated before generation: %+v", found["irregular"])
+	}
+	if !strings.Contains(row.Text, "信息发布不规范") || !strings.Contains(row.Text, "泄露隐私") {
+		t.Errorf("row text %q", row.Text)
+	}
+	if r := ts.login("shichang-clerk").do("GET", "/api/v1/inspections/"+q.String(), nil); r.status != 403 {
+		t.Errorf("a clerk reads the inspection: %d", r.status)
+	}
+	if r := ts.login("inspector").do("POST", "/api/v1/inspections/"+q.String()+"/issue", nil); r.status != 400 {
+		t.Errorf("issuing the quarter under way: %d", r.status)
+	}
+
+	// Issue last quarter, then plant a duplicate in it: the issued report
+	// stays as it was.
+	prev := q.Prev()
+	if r := ts.login("inspector").do("POST", "/api/v1/inspections/"+prev.String()+"/issue", nil); r.status != 201 {
+		t.Fatalf("issue %s: %d %s", prev, r.status, r.body)
+	}
+	before := ts.login("admin").do("GET", "/api/v1/inspections/"+prev.String(), nil)
+	mid := prev.Start().AddDate(0, 1, 0).UTC()
+	if err := db.Exec("UPDATE publications SET published_on = ?, generated_on = ? WHERE id IN ?", mid, mid, ids[:2]).Error; err != nil {
+		t.Fatal(err)
+	}
+	after := ts.login("admin").do("GET", "/api/v1/inspections/"+prev.String(), nil)
+	if string(after.body) != string(before.body) {
+		t.Error("the issued report changed after new publications")
+	}
+	live, _ := ts.s.inspectQuarter(t.Context(), prev, prev.End())
+	for _, u := range live.Units {
+		if u.Code == "shichang" && !strings.Contains(u.Text, "信息发布不规范") {
+			t.Errorf("the live computation does not see the planted duplicate: %q", u.Text)
+		}
+	}
+	if r := ts.login("inspector").do("POST", "/api/v1/inspections/"+prev.String()+"/issue", nil); r.status != 409 {
+		t.Errorf("issued twice: %d", r.status)
+	}
+	x := ts.login("inspector").do("GET", "/api/v1/inspections/"+prev.String()+"/bulletin.xlsx", nil)
+	f, err := excelize.OpenReader(bytes.NewReader(x.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := f.GetCellValue("Sheet1", "C3"); v != "测评发现的突出问题" {
+		t.Errorf("xlsx header %q", v)
+	}
+	if v, _ := f.GetCellValue("Sheet1", "B4"); v != "旌阳镇" {
+		t.Errorf("first row %q: townships first", v)
+	}
 }

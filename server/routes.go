@@ -105,6 +105,11 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/requests/:number/:action", s.authz.RequireFunc(rbac.ObjRequest, requestStepRight, s.requestUnit), s.handleRequestStep)
 	api.Get("/reports/annual", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleAnnualReport)
 
+	// Inspection: inspectors and the county office read and issue reports.
+	api.Get("/inspections/:quarter", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleInspectionShow)
+	api.Get("/inspections/:quarter/bulletin.xlsx", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleBulletinExport)
+	api.Post("/inspections/:quarter/issue", can(rbac.ObjInspection, rbac.ActWrite, rbac.County()), s.handleInspectionIssue)
+
 	api.Get("/calendar/:year", s.handleCalendarShow)
 	api.Put("/calendar/:year", can(rbac.ObjCalendar, rbac.ActWrite, rbac.County()), s.handleCalendarUpdate)
 	api.Get("/workdays", s.handleWorkdays)

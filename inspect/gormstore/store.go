@@ -1,0 +1,97 @@
+// Package gormstore keeps issued inspection reports on gorm: once issued, a
+// quarter's report is read back as it was, whatever changed since.
+package gormstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"gongkai/catalog"
+	"gongkai/inspect"
+)
+
+type reportRecord struct {
+	Quarter  string `gorm:"primaryKey;size:8"`
+	Report   string `gorm:"type:longtext;not null"`
+	IssuedAt time.Time
+	IssuedBy string `gorm:"size:80"`
+}
+
+func (reportRecord) TableName() string { return "inspection_reports" }
+
+// Migrate creates the table.
+func Migrate(db *gorm.DB) error {
+	if db.Dialector.Name() != "mysql" {
+		// SQLite has no longtext; text holds any length there.
+		if err := db.Exec("CREATE TABLE IF NOT EXISTS inspection_reports (quarter varchar(8) PRIMARY KEY, report text NOT NULL, issued_at datetime, issued_by varchar(80))").Error; err != nil {
+			return fmt.Errorf("inspect gormstore: migrate: %w", err)
+		}
+		return nil
+	}
+	if err := db.AutoMigrate(&reportRecord{}); err != nil {
+		return fmt.Errorf("inspect gormstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// AuditFunc records a write in its transaction (wired by the server).
+type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
+
+// Store keeps issued reports.
+type Store struct {
+	db    *gorm.DB
+	audit AuditFunc
+}
+
+// New returns a store; audit may be nil in tests of the store alone.
+func New(db *gorm.DB, audit AuditFunc) *Store {
+	if audit == nil {
+		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
+	}
+	return &Store{db: db, audit: audit}
+}
+
+// Issued returns the issued report of a quarter; ENOTFOUND when it has not
+// been issued.
+func (s *Store) Issued(ctx context.Context, q inspect.Quarter) (*inspect.Report, error) {
+	var r reportRecord
+	if err := s.db.WithContext(ctx).Take(&r, "quarter = ?", q.String()).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "%s的测评结果尚未发布", q)
+		}
+		return nil, fmt.Errorf("inspect gormstore: %s: %w", q, err)
+	}
+	var rep inspect.Report
+	if err := json.Unmarshal([]byte(r.Report), &rep); err != nil {
+		return nil, fmt.Errorf("inspect gormstore: %s: %w", q, err)
+	}
+	return &rep, nil
+}
+
+// Issue stores a quarter's report as issued; ECONFLICT when it already was.
+func (s *Store) Issue(ctx context.Context, q inspect.Quarter, rep *inspect.Report, by catalog.Actor) error {
+	now := time.Now().UTC()
+	rep.Issued = &now
+	data, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&reportRecord{}).Where("quarter = ?", q.String()).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "%s的测评结果已发布，不能重复发布", q)
+		}
+		if err := tx.Create(&reportRecord{Quarter: q.String(), Report: string(data), IssuedAt: now, IssuedBy: by.Username}).Error; err != nil {
+			return fmt.Errorf("inspect gormstore: issue %s: %w", q, err)
+		}
+		return s.audit(tx, by, "*", "inspection", "issue", q.String(), q.String()+"测评结果发布", nil, nil)
+	})
+}
