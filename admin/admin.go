@@ -65,6 +65,8 @@ type Deps struct {
 	Requests         RequestAdmin
 	RequestUnit      rbac.UnitFrom
 	RequestStepRight rbac.ActionFrom
+	// Inspections reads and issues the quarterly inspection reports.
+	Inspections Inspections
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -118,6 +120,7 @@ type me struct {
 	// CanAudit and CanAccounts decide which menu entries are shown.
 	CanAudit, CanAccounts bool
 	CanKiosk              bool
+	CanInspect            bool
 	// RequestsURL is where the person's disclosure requests are listed, or "".
 	RequestsURL string
 }
@@ -151,6 +154,7 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 	m.CanAudit = h.can(m, rbac.AllUnits, rbac.ObjAudit, rbac.ActRead)
 	m.CanAccounts = h.can(m, rbac.AllUnits, rbac.ObjAccount, rbac.ActRead)
 	m.CanKiosk = h.can(m, rbac.AllUnits, rbac.ObjKiosk, rbac.ActRead)
+	m.CanInspect = h.can(m, rbac.AllUnits, rbac.ObjInspection, rbac.ActRead)
 	if h.can(m, rbac.AllUnits, rbac.ObjRequest, rbac.ActRead) {
 		m.RequestsURL = "/admin/requests"
 	} else {

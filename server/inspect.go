@@ -139,3 +139,21 @@ func (s *server) handleBulletinExport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="bulletin-%s.xlsx"`, q))
 	return c.Send(buf.Bytes())
 }
+
+// inspectionDesk is the back office's view of the inspection reports.
+type inspectionDesk struct{ s *server }
+
+func (d inspectionDesk) Report(ctx context.Context, q inspect.Quarter) (*inspect.Report, error) {
+	return d.s.report(ctx, q, time.Time{})
+}
+
+func (d inspectionDesk) Issue(c *fiber.Ctx, q inspect.Quarter) error {
+	if !today().After(q.End()) {
+		return catalog.Invalid("quarter", "%s尚未结束，结束后才能发布测评结果", q)
+	}
+	rep, err := d.s.inspectQuarter(c.UserContext(), q, q.End())
+	if err != nil {
+		return err
+	}
+	return d.s.inspections.Issue(c.UserContext(), q, &rep, actor(c))
+}

@@ -36,6 +36,7 @@ func (s *server) routes(app *fiber.App) {
 		SaveAttachment: s.saveAttachment,
 		Kiosk:          kioskAdmin{s},
 		Requests:       requestAdmin{s}, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
+		Inspections:    inspectionDesk{s},
 		AttachmentText: s.attachmentText,
 	})
 

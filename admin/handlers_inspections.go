@@ -1,0 +1,64 @@
+package admin
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/inspect"
+)
+
+// Inspections reads and issues quarterly inspection reports.
+type Inspections interface {
+	// Report is the issued report of a quarter, or one computed now.
+	Report(ctx context.Context, q inspect.Quarter) (*inspect.Report, error)
+	// Issue stores a finished quarter's report; EINVALID, ECONFLICT.
+	Issue(c *fiber.Ctx, q inspect.Quarter) error
+}
+
+type inspectionPage struct {
+	Q        inspect.Quarter
+	Report   *inspect.Report
+	Quarters []inspect.Quarter
+	Ended    bool
+}
+
+func (h handler) handleInspection(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	now := h.now().In(catalog.Shanghai)
+	cur := inspect.Quarter{Year: now.Year(), N: (int(now.Month())-1)/3 + 1}
+	q := cur.Prev()
+	if s := c.Params("quarter"); s != "" {
+		if q, err = inspect.ParseQuarter(s); err != nil {
+			return err
+		}
+	}
+	rep, err := h.Inspections.Report(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	p := inspectionPage{Q: q, Report: rep, Ended: now.After(q.End().Add(24 * time.Hour))}
+	for x, i := cur, 0; i < 8; x, i = x.Prev(), i+1 {
+		p.Quarters = append(p.Quarters, x)
+	}
+	title := strconv.Itoa(q.Year) + "年" + q.Name() + "政务公开测评"
+	flash := map[string]string{"issued": "测评结果已发布，今后不再随数据变化。"}[c.Query("flash")]
+	return render(c, 200, "inspection.html", page{Title: title, Me: m, Flash: flash, Data: p})
+}
+
+func (h handler) handleInspectionIssue(c *fiber.Ctx) error {
+	q, err := inspect.ParseQuarter(c.Params("quarter"))
+	if err != nil {
+		return err
+	}
+	if err := h.Inspections.Issue(c, q); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/inspections/"+q.String()+"?flash=issued", fiber.StatusSeeOther)
+}
