@@ -10,6 +10,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/filing"
+	"gongkai/workday"
 )
 
 // Quarter is a calendar quarter.
@@ -59,10 +60,13 @@ type Config struct {
 	BurstDays  int
 	BurstShare float64
 	BurstMin   int
+	// ImmediateLag is how many working days an item to be published at
+	// once (实时、及时) may take.
+	ImmediateLag int
 }
 
 // Defaults are the county's thresholds.
-var Defaults = Config{Few: 0.2, Many: 0.5, BurstDays: 7, BurstShare: 0.5, BurstMin: 10}
+var Defaults = Config{Few: 0.2, Many: 0.5, BurstDays: 7, BurstShare: 0.5, BurstMin: 10, ImmediateLag: 3}
 
 // Pub is what the inspection reads of a publication.
 type Pub struct {
@@ -109,6 +113,9 @@ type UnitResult struct {
 	Findings []Finding `json:"findings"`
 	// Text is the findings joined with "，", or 无突出问题.
 	Text string `json:"text"`
+	// Unparsed are the unit's items whose 公开时限 could not be read: a
+	// person must judge them.
+	Unparsed []Evidence `json:"unparsed,omitempty"`
 }
 
 // Problem is a common problem (共性问题) with how many units have it.
@@ -184,7 +191,7 @@ func day(t time.Time) time.Time {
 
 // Inspect inspects quarter q as of asOf: publications published after asOf
 // do not count.
-func Inspect(d Data, q Quarter, asOf time.Time, cfg Config) Report {
+func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calendar) Report {
 	asOf = day(asOf)
 	start, end := q.Start(), q.End()
 	if asOf.Before(end) {
@@ -266,6 +273,16 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config) Report {
 				fs = append(fs, Finding{Code: "stale_year", Text: fmt.Sprintf("%s栏目%d年未更新", grades[g], q.Year), Evidence: yearStale})
 			}
 		}
+		// Late: published after the item's time limit from its generation.
+		var late []Evidence
+		for _, p := range quarterPubs {
+			if n, limit, ok := lateness(itemOf[p.ItemID].TimeLimit, p, cfg, cal); ok && n > limit {
+				late = append(late, Evidence{Kind: "publication", ID: p.ID, Note: fmt.Sprintf("生成后第%d个工作日发布，时限%d个工作日", n, limit)})
+			}
+		}
+		if len(late) > 0 {
+			fs = append(fs, Finding{Code: "late", Text: "信息发布超过公开时限", Evidence: late})
+		}
 		// Irregular publishing: duplicate titles, dates out of order, bursts.
 		var irregular []Evidence
 		seen := map[string]Pub{}
@@ -322,6 +339,11 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config) Report {
 			fs = append(fs, Finding{Code: "privacy", Text: "泄露隐私", Evidence: leaks})
 		}
 		r := UnitResult{No: len(rep.Units) + 1, Code: u.Code, Name: u.Name, Township: u.Level == catalog.LevelTownship, Findings: fs}
+		for _, it := range items[u.Code] {
+			if !it.TimeLimit.Parseable() {
+				r.Unparsed = append(r.Unparsed, Evidence{Kind: "item", ID: it.ID, Note: it.Level2 + "：" + it.TimeLimitText})
+			}
+		}
 		if len(fs) == 0 {
 			r.Text = "无突出问题"
 			if r.Township {
@@ -340,7 +362,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config) Report {
 		rep.Units = append(rep.Units, r)
 	}
 	for _, c := range []struct{ code, text string }{
-		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目全年未更新"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
+		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目全年未更新"}, {"late", "信息发布超过公开时限"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
 		{"unlinked_interpretation", "政策解读未关联文件"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
 	} {
 		if counts[c.code] > 0 {
@@ -349,6 +371,24 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config) Report {
 	}
 	sort.SliceStable(rep.Common, func(i, j int) bool { return rep.Common[i].Units > rep.Common[j].Units })
 	return rep
+}
+
+// lateness is how many working days after its generation a publication
+// came out and the item's limit, for limits that count from an event.
+func lateness(r catalog.TimeLimit, p Pub, cfg Config, cal *workday.Calendar) (n, limit int, ok bool) {
+	switch r.Kind {
+	case catalog.RuleWorkdays:
+		limit = r.N
+	case catalog.RuleImmediate:
+		limit = cfg.ImmediateLag
+	case catalog.RuleDays:
+		days := int(day(p.PublishedOn).Sub(day(p.GeneratedOn)).Hours() / 24)
+		return days, r.N, true
+	default:
+		return 0, 0, false
+	}
+	n, err := cal.Between(p.GeneratedOn, p.PublishedOn)
+	return n, limit, err == nil
 }
 
 // mask shows a found number as its first 3 and last 4 characters.

@@ -46,7 +46,7 @@ func (s *server) inspectQuarter(ctx context.Context, q inspect.Quarter, asOf tim
 	if err != nil {
 		return inspect.Report{}, err
 	}
-	return inspect.Inspect(d, q, asOf, inspect.Defaults), nil
+	return inspect.Inspect(d, q, asOf, inspect.Defaults, s.calendar), nil
 }
 
 // report is a quarter's report: the issued one, or computed as of the

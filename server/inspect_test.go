@@ -122,8 +122,12 @@ func TestInspectionFindsPlantedProblems(t *testing.T) {
 	var it catalog.Item
 	ts.login("admin").do("POST", "/api/v1/units/shichang/items", newItemBody("测评测试事项")).decode(t, &it)
 	var ids []int64
-	for i := 0; i < 3; i++ {
-		p := newPublication(t, ts, "shichang", it.ID, "市场监管局关于测评测试的通知")
+	for i := 0; i < 4; i++ {
+		title := "市场监管局关于测评测试的通知"
+		if i == 3 {
+			title = "市场监管局迟发的通知"
+		}
+		p := newPublication(t, ts, "shichang", it.ID, title)
 		publishDraft(t, ts, "shichang", p.ID)
 		ids = append(ids, p.ID)
 	}
@@ -133,6 +137,10 @@ func TestInspectionFindsPlantedProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := db.Exec("UPDATE publications SET title = ?, generated_on = ? WHERE id = ?", "市场监管局测评日期测试", today().AddDate(0, 0, 3).UTC(), ids[2]).Error; err != nil {
+		t.Fatal(err)
+	}
+	// Generated 60 days ago, published today: past the item's 20 working days.
+	if err := db.Exec("UPDATE publications SET generated_on = ? WHERE id = ?", today().AddDate(0, 0, -60).UTC(), ids[3]).Error; err != nil {
 		t.Fatal(err)
 	}
 	var rep inspect.Report
@@ -165,7 +173,10 @@ func TestInspectionFindsPlantedProblems(t *testing.T) {
 	if !has("irregular", ids[2], "时间混乱") {
 		t.Errorf("dated before generation: %+v", found["irregular"])
 	}
-	if !strings.Contains(row.Text, "信息发布不规范") || !strings.Contains(row.Text, "泄露隐私") {
+	if !has("late", ids[3], "时限20个工作日") || has("late", ids[1], "") {
+		t.Errorf("late: %+v", found["late"])
+	}
+	if !strings.Contains(row.Text, "信息发布不规范") || !strings.Contains(row.Text, "泄露隐私") || !strings.Contains(row.Text, "信息发布超过公开时限") {
 		t.Errorf("row text %q", row.Text)
 	}
 	if r := ts.login("shichang-clerk").do("GET", "/api/v1/inspections/"+q.String(), nil); r.status != 403 {
