@@ -227,3 +227,10 @@ type ItemService interface {
 	// FindTemplates lists template items, for one level if given.
 	FindTemplates(ctx context.Context, level Level) ([]TemplateItem, error)
 }
+
+// IsRectification tells whether an item is the column where a unit
+// publishes its rectification of the last inspection (监督保障 · 测评整改
+// 情况): it is judged by that rule, not by how fresh it is.
+func (it Item) IsRectification() bool {
+	return it.DomainCode == "jdbz" && strings.Contains(it.Level2, "整改")
+}

@@ -63,6 +63,9 @@ type Config struct {
 	// ImmediateLag is how many working days an item to be published at
 	// once (实时、及时) may take.
 	ImmediateLag int
+	// noRectification leaves out the findings about the previous quarter
+	// (used when computing that quarter).
+	noRectification bool
 }
 
 // Defaults are the county's thresholds.
@@ -156,7 +159,7 @@ func (c Config) grade(share float64) int {
 // yearly item only in the quarter of its due date; interpretations are
 // judged on their own; every other column each quarter.
 func expected(it catalog.Item, q Quarter) bool {
-	if it.DomainCode == "zcjd" {
+	if it.DomainCode == "zcjd" || it.IsRectification() {
 		return false
 	}
 	r := it.TimeLimit
@@ -223,6 +226,19 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		}
 		return units[i].SortOrder < units[j].SortOrder
 	})
+	// Last quarter's findings, for its rectification.
+	prevFound, prevStale := map[string]bool{}, map[string]bool{}
+	if !cfg.noRectification {
+		pc := cfg
+		pc.noRectification = true
+		prev := Inspect(d, q.Prev(), q.Prev().End(), pc, cal)
+		for _, u := range prev.Units {
+			prevFound[u.Code] = len(u.Findings) > 0
+			for _, f := range u.Findings {
+				prevStale[u.Code] = prevStale[u.Code] || f.Code == "stale_quarter"
+			}
+		}
+	}
 	counts := map[string]int{}
 	for _, u := range units {
 		if u.Code == "zhengfuban" { // the inspecting office is not in its own bulletin
@@ -338,6 +354,27 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		if len(leaks) > 0 {
 			fs = append(fs, Finding{Code: "privacy", Text: "泄露隐私", Evidence: leaks})
 		}
+		// Rectification of last quarter's findings: a report in the unit's
+		// 测评整改情况 column this quarter, and no relapse into 大量.
+		if prevFound[u.Code] {
+			var reportItems []Evidence
+			reported := false
+			for _, it := range items[u.Code] {
+				if it.IsRectification() {
+					reportItems = append(reportItems, Evidence{Kind: "item", ID: it.ID, Note: it.Level1 + " · " + it.Level2})
+					reported = reported || inQ[it.ID] > 0
+				}
+			}
+			if !reported {
+				fs = append(fs, Finding{Code: "rectify_report", Text: q.Prev().Name() + "整改报告公开不规范", Evidence: reportItems})
+			}
+			for _, f := range fs {
+				if f.Code == "stale_quarter" && strings.HasPrefix(f.Text, "大量") && prevStale[u.Code] {
+					fs = append(fs, Finding{Code: "rectify_failed", Text: q.Prev().Name() + "整改落实不到位", Evidence: f.Evidence})
+					break
+				}
+			}
+		}
 		r := UnitResult{No: len(rep.Units) + 1, Code: u.Code, Name: u.Name, Township: u.Level == catalog.LevelTownship, Findings: fs}
 		for _, it := range items[u.Code] {
 			if !it.TimeLimit.Parseable() {
@@ -364,6 +401,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	for _, c := range []struct{ code, text string }{
 		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目全年未更新"}, {"late", "信息发布超过公开时限"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
 		{"unlinked_interpretation", "政策解读未关联文件"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
+		{"rectify_report", "上季度整改报告公开不规范"}, {"rectify_failed", "上季度整改落实不到位"},
 	} {
 		if counts[c.code] > 0 {
 			rep.Common = append(rep.Common, Problem{c.code, c.text, counts[c.code]})

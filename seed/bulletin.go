@@ -13,6 +13,21 @@ type Bulletin2020 struct {
 	UnlinkedInterpretation [4]bool
 	// Irregular marks quarters with 信息发布不规范 (duplicate titles planted).
 	Irregular [4]bool
+	// NoRectifyReport marks quarters whose bulletin found the previous
+	// quarter's rectification report missing (…季度整改报告公开不规范).
+	NoRectifyReport [4]bool
+}
+
+// HadFindings tells whether the bulletin of quarter q (0–3) named the unit.
+func (x Bulletin2020) HadFindings(q int) bool {
+	return x.Stale[q] > 0 || x.Irregular[q] || x.UnlinkedInterpretation[q]
+}
+
+func (x Bulletin2020) noReport(qs ...int) Bulletin2020 {
+	for _, q := range qs {
+		x.NoRectifyReport[q-1] = true
+	}
+	return x
 }
 
 func b(q1, q2, q3 int) Bulletin2020 { return Bulletin2020{Stale: [4]int{q1, q2, q3, q3}} }
@@ -39,10 +54,10 @@ var Bulletins = map[string]Bulletin2020{
 	"sanxi":          b(2, 1, 1),
 	"baidi":          b(0, 1, 1),
 	"yunle":          b(0, 0, 0),
-	"xinglong":       b(2, 1, 1).irregular(1),
-	"caijiaqiao":     b(3, 2, 2).irregular(1).unlinked(2),
+	"xinglong":       b(2, 1, 1).irregular(1).noReport(2),
+	"caijiaqiao":     b(3, 2, 2).irregular(1).unlinked(2).noReport(2),
 	"yucun":          b(1, 2, 2),
-	"suncun":         b(3, 1, 1).irregular(1, 2, 3),
+	"suncun":         b(3, 1, 1).irregular(1, 2, 3).noReport(2, 3),
 	"banshu":         b(2, 0, 0),
 	"fagaiwei":       b(1, 2, 2).irregular(2, 3),
 	"jiaotiju":       b(1, 2, 2).irregular(2, 3),
@@ -52,10 +67,10 @@ var Bulletins = map[string]Bulletin2020{
 	"caizhengju":     b(3, 2, 2),
 	"renshe":         b(2, 2, 2).irregular(1, 2, 3),
 	"ziranziyuan":    b(1, 2, 2),
-	"zhujianju":      b(1, 2, 2).irregular(1, 2, 3),
+	"zhujianju":      b(1, 2, 2).irregular(1, 2, 3).noReport(2),
 	"jiaoyunju":      b(0, 1, 1),
 	"nongyenongcun":  b(0, 0, 0),
-	"linyeju":        b(0, 2, 2).unlinked(1, 2),
+	"linyeju":        b(0, 2, 2).unlinked(1, 2).noReport(2),
 	"weijianwei":     b(1, 2, 2).irregular(2, 3),
 	"shenjiju":       b(1, 2, 2).irregular(2, 3),
 	"shengtai":       b(2, 2, 2).unlinked(2).irregular(2),
@@ -68,7 +83,7 @@ var Bulletins = map[string]Bulletin2020{
 	"kaifaqu":        b(1, 1, 1),
 	"qixiangju":      b(3, 3, 3).irregular(1, 2, 3),
 	"xinfangju":      b(0, 2, 2).unlinked(1, 2),
-	"fupinju":        b(1, 2, 2).irregular(2, 3),
+	"fupinju":        b(1, 2, 2).irregular(2, 3).noReport(2),
 	"chengguan":      b(0, 0, 0),
 	"wenlvju":        b(2, 2, 2).unlinked(2),
 	"keshangjingxin": b(0, 1, 1),

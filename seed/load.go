@@ -359,6 +359,16 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 				interp = append(interp, i)
 				continue
 			}
+			if IsRectification(it) {
+				// The rectification report follows the last bulletin: due when
+				// it named the unit, missing where the next one says so.
+				if q > 0 && bl.HadFindings(q-1) && !bl.NoRectifyReport[q] {
+					gen := time.Date(2020, time.Month(3*q+1), 20+r.IntN(8), 0, 0, 0, 0, catalog.Shanghai)
+					p := pubPlan{gen: gen, title: uniq(fmt.Sprintf("%s关于2020年第%s季度政务公开测评问题整改情况的报告", ud.name, cnQuarter[q-1]), gen)}
+					quarter = append(quarter, gormstore.SeedPublication{Key: fmt.Sprintf("%s/q%d/report", sd.Key, q+1), Pub: publish(ud, it, ids[sd.Key], p, r, cal)})
+				}
+				continue
+			}
 			if stale[i] {
 				continue
 			}
@@ -443,3 +453,6 @@ func publish(ud unitDef, it catalog.Item, itemID int64, p pubPlan, r *rand.Rand,
 	return catalog.Publication{ItemID: itemID, UnitCode: ud.code, Publisher: ud.full, Topic: topicOf(it.DomainCode), Title: p.title, DocNo: docNo,
 		GeneratedOn: gen, PublishedOn: at(pubDay, r), Body: body(ud, it, p.title, pubDay), Views: int64(10 + r.IntN(800)), CreatedBy: ud.code + "-clerk"}
 }
+
+// IsRectification is catalog.Item.IsRectification.
+func IsRectification(it catalog.Item) bool { return it.IsRectification() }

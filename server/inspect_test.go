@@ -244,3 +244,26 @@ func TestInspectionPage(t *testing.T) {
 		t.Error("the issued mark is missing")
 	}
 }
+
+// TestInspectionRectification: last quarter's rectification report is
+// missing exactly where the seed's Q2 and Q3 bulletins say so, and the
+// worst units' relapse is 整改落实不到位.
+func TestInspectionRectification(t *testing.T) {
+	ts := demoServer(t)
+	for n := 2; n <= 3; n++ {
+		q := inspect.Quarter{Year: 2020, N: n}
+		rep, err := ts.s.inspectQuarter(t.Context(), q, q.End())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range rep.Units {
+			missing := strings.Contains(u.Text, q.Prev().Name()+"整改报告公开不规范")
+			if want := seed.Bulletins[u.Code].NoRectifyReport[n-1]; missing != want {
+				t.Errorf("%s Q%d: %q; the bulletin says report missing %v", u.Name, n, u.Text, want)
+			}
+			if u.Code == "qixiangju" && !strings.Contains(u.Text, q.Prev().Name()+"整改落实不到位") {
+				t.Errorf("气象局 Q%d: %q", n, u.Text)
+			}
+		}
+	}
+}
