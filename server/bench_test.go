@@ -14,6 +14,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/catalog/sheet"
+	"gongkai/inspect"
 )
 
 // BenchmarkItemIndex measures GET /api/v1/units/{code}/items in process, on
@@ -140,5 +141,17 @@ func BenchmarkKioskUnitPage(b *testing.B) {
 	for b.Loop() {
 		ctx.Response.Reset()
 		h(&ctx)
+	}
+}
+
+// BenchmarkInspectQuarter computes 2020 Q3 on the demo data: reading the
+// year's publications and checking every unit, the quarter before included.
+func BenchmarkInspectQuarter(b *testing.B) {
+	ts := sharedServer(b)
+	q := inspect.Quarter{Year: 2020, N: 3}
+	for b.Loop() {
+		if _, err := ts.s.inspectQuarter(b.Context(), q, q.End()); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

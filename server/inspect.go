@@ -24,11 +24,24 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 	if d.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{}); err != nil {
 		return d, err
 	}
-	err = s.catalog.EachPublished(ctx, func(p catalog.Publication) error {
+	// The publications of the year and of the quarter before (for its
+	// rectification), bodies for the privacy scan of both quarters.
+	from := time.Date(q.Year, 1, 1, 0, 0, 0, 0, catalog.Shanghai)
+	if p := q.Prev().Start(); p.Before(from) {
+		from = p
+	}
+	add := func(p catalog.Publication) error {
 		d.Pubs = append(d.Pubs, inspect.Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, Title: p.Title, GeneratedOn: p.GeneratedOn,
 			PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + p.Body})
 		return nil
-	})
+	}
+	bodiesFrom := q.Prev().Start()
+	if from.Before(bodiesFrom) {
+		if err := s.catalog.EachPublishedBetween(ctx, from, bodiesFrom.AddDate(0, 0, -1), false, add); err != nil {
+			return d, err
+		}
+	}
+	err = s.catalog.EachPublishedBetween(ctx, bodiesFrom, q.End(), true, add)
 	if err != nil {
 		return d, err
 	}

@@ -615,6 +615,32 @@ func (s *Store) AddViews(ctx context.Context, id, n int64) error {
 		UpdateColumn("views", gorm.Expr("views + ?", n)).Error, "公开信息")
 }
 
+// EachPublishedBetween is EachPublished for the publications published
+// from from to to (dates, inclusive); withBody false leaves bodies out.
+func (s *Store) EachPublishedBetween(ctx context.Context, from, to time.Time, withBody bool, fn func(catalog.Publication) error) error {
+	cols := []string{"id", "unit_code", "item_id", "title", "doc_no", "generated_on", "published_on", "interprets_id"}
+	if withBody {
+		cols = append(cols, "body")
+	}
+	var batch []publicationRecord
+	res := s.db.WithContext(ctx).Select(cols).Where("status = ? AND published_on >= ? AND published_on < ?",
+		string(catalog.PubPublished), from.UTC(), to.AddDate(0, 0, 1).UTC()).
+		FindInBatches(&batch, 5000, func(tx *gorm.DB, _ int) error {
+			for _, r := range batch {
+				p := r.toPublication()
+				toLocal(&p)
+				if err := fn(p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if res.Error != nil {
+		return fmt.Errorf("gormstore: publications between %s and %s: %w", from.Format("2006-01-02"), to.Format("2006-01-02"), res.Error)
+	}
+	return nil
+}
+
 // EachPublished calls fn with every published publication, its body
 // included and its attachments not, a batch at a time; the search index is
 // built from it.
