@@ -10,6 +10,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/filing"
+	"gongkai/foi"
 	"gongkai/workday"
 )
 
@@ -63,13 +64,16 @@ type Config struct {
 	// ImmediateLag is how many working days an item to be published at
 	// once (实时、及时) may take.
 	ImmediateLag int
+	// RegisterLag is how many working days after receipt a request may be
+	// registered.
+	RegisterLag int
 	// noRectification leaves out the findings about the previous quarter
 	// (used when computing that quarter).
 	noRectification bool
 }
 
 // Defaults are the county's thresholds.
-var Defaults = Config{Few: 0.2, Many: 0.5, BurstDays: 7, BurstShare: 0.5, BurstMin: 10, ImmediateLag: 3}
+var Defaults = Config{Few: 0.2, Many: 0.5, BurstDays: 7, BurstShare: 0.5, BurstMin: 10, ImmediateLag: 3, RegisterLag: 2}
 
 // Pub is what the inspection reads of a publication.
 type Pub struct {
@@ -91,6 +95,8 @@ type Data struct {
 	Pubs  []Pub
 	// Watch is the filing watch list at the quarter's end.
 	Watch []filing.Watch
+	// Requests are the disclosure requests, for the unit's register.
+	Requests []foi.Request
 }
 
 // Evidence points at what a finding rests on.
@@ -214,6 +220,10 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		}
 		pubs[p.UnitCode] = append(pubs[p.UnitCode], p)
 	}
+	requests := map[string][]foi.Request{}
+	for _, r := range d.Requests {
+		requests[r.UnitCode] = append(requests[r.UnitCode], r)
+	}
 	watch := map[string][]string{}
 	for _, w := range d.Watch {
 		watch[w.UnitCode] = w.Reasons
@@ -298,6 +308,38 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		}
 		if len(late) > 0 {
 			fs = append(fs, Finding{Code: "late", Text: "信息发布超过公开时限", Evidence: late})
+		}
+		// The request register: registered late, or answered late.
+		var lagging []Evidence
+		for _, r := range requests[u.Code] {
+			if r.ReceivedOn.After(end) {
+				continue
+			}
+			if r.DecidedOn != nil && r.DecidedOn.Before(start) {
+				continue // settled before the quarter
+			}
+			if reg := day(r.CreatedAt); !reg.Before(start) && !reg.After(end) {
+				if n, err := cal.Between(r.ReceivedOn, reg); err == nil && n > cfg.RegisterLag {
+					lagging = append(lagging, Evidence{Kind: "request", Note: fmt.Sprintf("%s 收到后第%d个工作日才登记", r.Number, n)})
+				}
+			}
+			at := r
+			if at.DecidedOn != nil && at.DecidedOn.After(end) {
+				at.State, at.DecidedOn = foi.Registered, nil // as it stood at the quarter's end
+			}
+			c, err := foi.ClockOf(&at, cal, end)
+			if err != nil || c.Due.IsZero() {
+				continue
+			}
+			switch {
+			case at.State.Open() && c.Overdue:
+				lagging = append(lagging, Evidence{Kind: "request", Note: fmt.Sprintf("%s 超过答复期限%s仍未答复", r.Number, c.Due.Format("2006-01-02"))})
+			case at.DecidedOn != nil && !at.DecidedOn.Before(start) && at.DecidedOn.After(c.Due):
+				lagging = append(lagging, Evidence{Kind: "request", Note: fmt.Sprintf("%s 答复晚于期限%s", r.Number, c.Due.Format("2006-01-02"))})
+			}
+		}
+		if len(lagging) > 0 {
+			fs = append(fs, Finding{Code: "requests", Text: "依申请公开目录更新不及时", Evidence: lagging})
 		}
 		// Irregular publishing: duplicate titles, dates out of order, bursts.
 		var irregular []Evidence
@@ -401,7 +443,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	for _, c := range []struct{ code, text string }{
 		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目全年未更新"}, {"late", "信息发布超过公开时限"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
 		{"unlinked_interpretation", "政策解读未关联文件"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
-		{"rectify_report", "上季度整改报告公开不规范"}, {"rectify_failed", "上季度整改落实不到位"},
+		{"requests", "依申请公开目录更新不及时"}, {"rectify_report", "上季度整改报告公开不规范"}, {"rectify_failed", "上季度整改落实不到位"},
 	} {
 		if counts[c.code] > 0 {
 			rep.Common = append(rep.Common, Problem{c.code, c.text, counts[c.code]})

@@ -10,6 +10,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/filing"
+	"gongkai/foi"
 	"gongkai/inspect"
 )
 
@@ -43,6 +44,9 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 	}
 	err = s.catalog.EachPublishedBetween(ctx, bodiesFrom, q.End(), true, add)
 	if err != nil {
+		return d, err
+	}
+	if d.Requests, err = s.requests.FindRequests(ctx, foi.Filter{}); err != nil {
 		return d, err
 	}
 	history, err := s.filings.AllFilings(ctx)

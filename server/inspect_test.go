@@ -121,6 +121,12 @@ func TestInspectionFindsPlantedProblems(t *testing.T) {
 	q := inspect.Quarter{Year: today().Year(), N: (int(today().Month())-1)/3 + 1}
 	var it catalog.Item
 	ts.login("admin").do("POST", "/api/v1/units/shichang/items", newItemBody("测评测试事项")).decode(t, &it)
+	// A letter received 20 days ago, registered only today.
+	reg := application()
+	reg["channel"], reg["received_on"], reg["unit_code"] = "letter", today().AddDate(0, 0, -20).Format("2006-01-02"), "shichang"
+	if r := ts.login("shichang-clerk").do("POST", "/api/v1/requests/register", reg); r.status != 201 {
+		t.Fatalf("register: %d %s", r.status, r.body)
+	}
 	var ids []int64
 	for i := 0; i < 4; i++ {
 		title := "市场监管局关于测评测试的通知"
@@ -175,6 +181,9 @@ func TestInspectionFindsPlantedProblems(t *testing.T) {
 	}
 	if !has("late", ids[3], "时限20个工作日") || has("late", ids[1], "") {
 		t.Errorf("late: %+v", found["late"])
+	}
+	if !strings.Contains(row.Text, "依申请公开目录更新不及时") || len(found["requests"]) == 0 || !strings.Contains(found["requests"][0].Note, "才登记") {
+		t.Errorf("request register: %+v", found["requests"])
 	}
 	if !strings.Contains(row.Text, "信息发布不规范") || !strings.Contains(row.Text, "泄露隐私") || !strings.Contains(row.Text, "信息发布超过公开时限") {
 		t.Errorf("row text %q", row.Text)
