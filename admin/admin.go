@@ -65,8 +65,10 @@ type Deps struct {
 	Requests         RequestAdmin
 	RequestUnit      rbac.UnitFrom
 	RequestStepRight rbac.ActionFrom
-	// Inspections reads and issues the quarterly inspection reports.
+	// Inspections reads and issues the quarterly inspection reports;
+	// Scores computes the year's scores.
 	Inspections Inspections
+	Scores      Scores
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }

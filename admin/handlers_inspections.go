@@ -62,3 +62,29 @@ func (h handler) handleInspectionIssue(c *fiber.Ctx) error {
 	}
 	return c.Redirect("/admin/inspections/"+q.String()+"?flash=issued", fiber.StatusSeeOther)
 }
+
+// Scores computes a year's scores.
+type Scores interface {
+	Scores(ctx context.Context, year int) ([]inspect.UnitScore, error)
+}
+
+type scoresPage struct {
+	Year   int
+	Scores []inspect.UnitScore
+}
+
+func (h handler) handleScores(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	year, err := c.ParamsInt("year")
+	if err != nil || year < 2019 || year > h.now().Year() {
+		return catalog.Invalid("year", "年份应在2019年至今年之间")
+	}
+	sc, err := h.Scores.Scores(c.UserContext(), year)
+	if err != nil {
+		return err
+	}
+	return render(c, 200, "scores.html", page{Title: strconv.Itoa(year) + "年政务公开考评", Me: m, Data: scoresPage{year, sc}})
+}

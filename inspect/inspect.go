@@ -97,6 +97,9 @@ type Data struct {
 	Watch []filing.Watch
 	// Requests are the disclosure requests, for the unit's register.
 	Requests []foi.Request
+	// Prev is the previous quarter's issued report, whose findings are to
+	// be rectified; when nil it is computed, if anything was published then.
+	Prev *Report
 }
 
 // Evidence points at what a finding rests on.
@@ -239,9 +242,16 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	// Last quarter's findings, for its rectification.
 	prevFound, prevStale := map[string]bool{}, map[string]bool{}
 	if !cfg.noRectification {
-		pc := cfg
-		pc.noRectification = true
-		prev := Inspect(d, q.Prev(), q.Prev().End(), pc, cal)
+		prev := d.Prev
+		if prev == nil && publishedIn(d.Pubs, q.Prev()) {
+			pc := cfg
+			pc.noRectification = true
+			r := Inspect(d, q.Prev(), q.Prev().End(), pc, cal)
+			prev = &r
+		}
+		if prev == nil {
+			prev = &Report{}
+		}
 		for _, u := range prev.Units {
 			prevFound[u.Code] = len(u.Findings) > 0
 			for _, f := range u.Findings {
@@ -451,6 +461,17 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	}
 	sort.SliceStable(rep.Common, func(i, j int) bool { return rep.Common[i].Units > rep.Common[j].Units })
 	return rep
+}
+
+// publishedIn tells whether anything was published in quarter q: before
+// the county's data begins there is no inspection to rectify.
+func publishedIn(pubs []Pub, q Quarter) bool {
+	for _, p := range pubs {
+		if d := day(p.PublishedOn); !d.Before(q.Start()) && !d.After(q.End()) {
+			return true
+		}
+	}
+	return false
 }
 
 // lateness is how many working days after its generation a publication

@@ -63,6 +63,13 @@ func (s *server) inspectQuarter(ctx context.Context, q inspect.Quarter, asOf tim
 	if err != nil {
 		return inspect.Report{}, err
 	}
+	// The findings to rectify are those of the previous quarter's issued
+	// bulletin, when there is one.
+	if prev, err := s.inspections.Issued(ctx, q.Prev()); err == nil {
+		d.Prev = prev
+	} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return inspect.Report{}, err
+	}
 	return inspect.Inspect(d, q, asOf, inspect.Defaults, s.calendar), nil
 }
 
@@ -173,4 +180,88 @@ func (d inspectionDesk) Issue(c *fiber.Ctx, q inspect.Quarter) error {
 		return err
 	}
 	return d.s.inspections.Issue(c.UserContext(), q, &rep, actor(c))
+}
+
+// scores computes a year's scores as of today (or the year's end).
+func (s *server) scores(ctx context.Context, year int) ([]inspect.UnitScore, error) {
+	asOf := time.Date(year, 12, 31, 0, 0, 0, 0, catalog.Shanghai)
+	if now := today(); asOf.After(now) {
+		asOf = now
+	}
+	var d inspect.Data
+	var err error
+	if d.Units, err = s.units.FindUnits(ctx); err != nil {
+		return nil, err
+	}
+	if d.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{}); err != nil {
+		return nil, err
+	}
+	err = s.catalog.EachPublishedBetween(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, catalog.Shanghai), asOf, false, func(p catalog.Publication) error {
+		d.Pubs = append(d.Pubs, inspect.Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if d.Requests, err = s.requests.FindRequests(ctx, foi.Filter{}); err != nil {
+		return nil, err
+	}
+	domains, err := s.units.FindDomains(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var reports []inspect.Report
+	for n := 1; n <= 4; n++ {
+		q := inspect.Quarter{Year: year, N: n}
+		if q.Start().After(asOf) {
+			break
+		}
+		rep, err := s.report(ctx, q, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		reports = append(reports, *rep)
+	}
+	entries, err := s.inspections.Entries(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return inspect.Score(d, domains, reports, entries, year, asOf), nil
+}
+
+// handleScores is GET /api/v1/scores/{YYYY}.
+func (s *server) handleScores(c *fiber.Ctx) error {
+	year, err := c.ParamsInt("year")
+	if err != nil || year < 2019 || year > today().Year() {
+		return catalog.Invalid("year", "年份应在2019年至今年之间")
+	}
+	sc, err := s.scores(c.UserContext(), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(sc)
+}
+
+// handleScoreEntry is POST /api/v1/scores/{YYYY}/entries: an inspector's
+// adjustment, bonus or 第三方测评 / 年度总评 score, with its reason.
+func (s *server) handleScoreEntry(c *fiber.Ctx) error {
+	year, err := c.ParamsInt("year")
+	if err != nil || year < 2019 || year > today().Year() {
+		return catalog.Invalid("year", "年份应在2019年至今年之间")
+	}
+	var e inspect.Entry
+	if err := decodeJSON(c, &e); err != nil {
+		return err
+	}
+	if _, err := s.units.FindUnit(c.UserContext(), e.UnitCode); err != nil {
+		return catalog.Invalid("unit_code", "单位“%s”不存在", e.UnitCode)
+	}
+	if err := s.inspections.SaveEntry(c.UserContext(), year, e, actor(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (d inspectionDesk) Scores(ctx context.Context, year int) ([]inspect.UnitScore, error) {
+	return d.s.scores(ctx, year)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 	"net/url"
 	"os"
 	"strings"
@@ -274,5 +275,58 @@ func TestInspectionRectification(t *testing.T) {
 				t.Errorf("气象局 Q%d: %q", n, u.Text)
 			}
 		}
+	}
+}
+
+// TestScores2020: the rubric's computed part beside the inspector's
+// entries, the praise bonus capped, and the year's total as 40/10/50.
+func TestScores2020(t *testing.T) {
+	ts := demoServer(t)
+	insp := ts.login("inspector")
+	for _, e := range []map[string]any{
+		{"unit_code": "yunle", "key": "third_party", "points": 90, "reason": "第三方测评报告"},
+		{"unit_code": "yunle", "key": "annual", "points": 95, "reason": "年度总评"},
+		{"unit_code": "yunle", "key": "bonus_articles", "points": 3, "reason": "稿件被省市选用6件"},
+		{"unit_code": "yunle", "key": "zfwj", "points": -1, "reason": "一份文件未附正文"},
+	} {
+		if r := insp.do("POST", "/api/v1/scores/2020/entries", e); r.status != 204 {
+			t.Fatalf("entry %v: %d %s", e, r.status, r.body)
+		}
+	}
+	if r := insp.do("POST", "/api/v1/scores/2020/entries", map[string]any{"unit_code": "yunle", "key": "annual", "points": 95}); r.status != 400 {
+		t.Errorf("an entry without a reason: %d", r.status)
+	}
+	if r := ts.login("yunle-leader").do("POST", "/api/v1/scores/2020/entries", map[string]any{"unit_code": "yunle", "key": "annual", "points": 100, "reason": "自评"}); r.status != 403 {
+		t.Errorf("a unit scores itself: %d", r.status)
+	}
+	var sc []inspect.UnitScore
+	insp.do("GET", "/api/v1/scores/2020", nil).decode(t, &sc)
+	var yunle inspect.UnitScore
+	for _, s := range sc {
+		if s.Code == "yunle" {
+			yunle = s
+		}
+	}
+	var zfwj inspect.ScoreLine
+	for _, l := range yunle.Lines {
+		if l.Key == "zfwj" {
+			zfwj = l
+		}
+	}
+	if zfwj.Weight != 2 || zfwj.Adjust != -1 || zfwj.Score != zfwj.Computed-1 || zfwj.Reason == "" {
+		t.Errorf("本级政府文件 line %+v", zfwj)
+	}
+	// 云乐镇 was praised in all four quarters (Q4 repeats Q3): +4; articles capped at 2.
+	if yunle.Praise != 4 || yunle.Bonus != 6 {
+		t.Errorf("praise %d, bonus %.1f", yunle.Praise, yunle.Bonus)
+	}
+	if want := math.Round((0.4*yunle.Daily+0.1*90+0.5*95)*10) / 10; yunle.Total != want {
+		t.Errorf("total %.1f, want %.1f", yunle.Total, want)
+	}
+	if yunle.Daily > 100 || yunle.Rubric < 80 {
+		t.Errorf("daily %.1f rubric %.1f", yunle.Daily, yunle.Rubric)
+	}
+	if r := insp.do("GET", "/admin/scores/2020", nil); r.status != 200 || !strings.Contains(string(r.body), "云乐镇") || !strings.Contains(string(r.body), "一份文件未附正文") {
+		t.Errorf("scores page: %d %.300s", r.status, r.body)
 	}
 }

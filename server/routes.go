@@ -37,6 +37,7 @@ func (s *server) routes(app *fiber.App) {
 		Kiosk:          kioskAdmin{s},
 		Requests:       requestAdmin{s}, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
 		Inspections:    inspectionDesk{s},
+		Scores:         inspectionDesk{s},
 		AttachmentText: s.attachmentText,
 	})
 
@@ -110,6 +111,8 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/inspections/:quarter", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleInspectionShow)
 	api.Get("/inspections/:quarter/bulletin.xlsx", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleBulletinExport)
 	api.Post("/inspections/:quarter/issue", can(rbac.ObjInspection, rbac.ActWrite, rbac.County()), s.handleInspectionIssue)
+	api.Get("/scores/:year", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleScores)
+	api.Post("/scores/:year/entries", can(rbac.ObjInspection, rbac.ActWrite, rbac.County()), s.handleScoreEntry)
 
 	api.Get("/calendar/:year", s.handleCalendarShow)
 	api.Put("/calendar/:year", can(rbac.ObjCalendar, rbac.ActWrite, rbac.County()), s.handleCalendarUpdate)

@@ -24,8 +24,23 @@ type reportRecord struct {
 
 func (reportRecord) TableName() string { return "inspection_reports" }
 
+type entryRecord struct {
+	Year     int     `gorm:"primaryKey"`
+	UnitCode string  `gorm:"primaryKey;size:40"`
+	Key      string  `gorm:"primaryKey;size:40"`
+	Points   float64 `gorm:"not null"`
+	Reason   string  `gorm:"size:1000;not null"`
+	By       string  `gorm:"size:80"`
+	At       time.Time
+}
+
+func (entryRecord) TableName() string { return "score_entries" }
+
 // Migrate creates the table.
 func Migrate(db *gorm.DB) error {
+	if err := db.AutoMigrate(&entryRecord{}); err != nil {
+		return fmt.Errorf("inspect gormstore: migrate: %w", err)
+	}
 	if db.Dialector.Name() != "mysql" {
 		// SQLite has no longtext; text holds any length there.
 		if err := db.Exec("CREATE TABLE IF NOT EXISTS inspection_reports (quarter varchar(8) PRIMARY KEY, report text NOT NULL, issued_at datetime, issued_by varchar(80))").Error; err != nil {
@@ -93,5 +108,47 @@ func (s *Store) Issue(ctx context.Context, q inspect.Quarter, rep *inspect.Repor
 			return fmt.Errorf("inspect gormstore: issue %s: %w", q, err)
 		}
 		return s.audit(tx, by, "*", "inspection", "issue", q.String(), q.String()+"测评结果发布", nil, nil)
+	})
+}
+
+// Entries lists what inspectors entered for a year.
+func (s *Store) Entries(ctx context.Context, year int) ([]inspect.Entry, error) {
+	var rs []entryRecord
+	if err := s.db.WithContext(ctx).Where("year = ?", year).Order("unit_code, key").Find(&rs).Error; err != nil {
+		return nil, fmt.Errorf("inspect gormstore: entries %d: %w", year, err)
+	}
+	out := make([]inspect.Entry, len(rs))
+	for i, r := range rs {
+		out[i] = inspect.Entry{UnitCode: r.UnitCode, Key: r.Key, Points: r.Points, Reason: r.Reason, By: r.By}
+	}
+	return out, nil
+}
+
+// SaveEntry stores an inspector's entry for a unit, year and key, replacing
+// the earlier one; a reason is required; EINVALID.
+func (s *Store) SaveEntry(ctx context.Context, year int, e inspect.Entry, by catalog.Actor) error {
+	if e.UnitCode == "" || e.Key == "" {
+		return catalog.Invalid("key", "请选择单位和评分项")
+	}
+	if len([]rune(e.Reason)) < 2 {
+		return catalog.Invalid("reason", "请写明评分的理由")
+	}
+	if e.Points < -100 || e.Points > 100 {
+		return catalog.Invalid("points", "分值应在-100至100之间")
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var old entryRecord
+		had := tx.Take(&old, "year = ? AND unit_code = ? AND `key` = ?", year, e.UnitCode, e.Key).Error == nil
+		if err := tx.Where("year = ? AND unit_code = ? AND `key` = ?", year, e.UnitCode, e.Key).Delete(&entryRecord{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&entryRecord{Year: year, UnitCode: e.UnitCode, Key: e.Key, Points: e.Points, Reason: e.Reason, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
+			return fmt.Errorf("inspect gormstore: save entry: %w", err)
+		}
+		var before any
+		if had {
+			before = old
+		}
+		return s.audit(tx, by, e.UnitCode, "inspection", "score", fmt.Sprintf("%d/%s", year, e.Key), fmt.Sprintf("%d年考评 %s %.1f分：%s", year, e.Key, e.Points, e.Reason), before, e)
 	})
 }
