@@ -18,6 +18,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/filing"
 	"gongkai/foi"
+	"gongkai/inspect"
 	"gongkai/rbac"
 )
 
@@ -92,6 +93,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"stepName":      catalog.StepName,
 	"maskName":      foi.MaskName,
 	"reviewColumns": func() [4]string { return foi.ReviewColumns },
+	"trendSVG":      inspect.TrendSVG,
 	"neg":           func(n int) int { return -n },
 	"add":           func(a, b int) int { return a + b },
 	"channels": func() map[string]string {

@@ -17,6 +17,9 @@ type Inspections interface {
 	Report(ctx context.Context, q inspect.Quarter) (*inspect.Report, error)
 	// Issue stores a finished quarter's report; EINVALID, ECONFLICT.
 	Issue(c *fiber.Ctx, q inspect.Quarter) error
+	// Overview is the heat map as of a date and the reports of its year's
+	// quarters so far.
+	Overview(ctx context.Context, asOf time.Time) (inspect.HeatMap, []inspect.Report, error)
 }
 
 type inspectionPage struct {
@@ -87,4 +90,51 @@ func (h handler) handleScores(c *fiber.Ctx) error {
 		return err
 	}
 	return render(c, 200, "scores.html", page{Title: strconv.Itoa(year) + "年政务公开考评", Me: m, Data: scoresPage{year, sc}})
+}
+
+type overviewPage struct {
+	Heat    inspect.HeatMap
+	Reports []inspect.Report
+	Unit    *catalog.Unit
+	Rows    []unitQuarter
+}
+
+type unitQuarter struct {
+	Quarter string
+	Row     inspect.UnitResult
+}
+
+// handleOverview is the inspectors' view: freshness of every unit's
+// columns, the quarters' trend, and, with ?unit=, one unit's quarters.
+func (h handler) handleOverview(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	asOf := h.now()
+	if v := c.Query("as_of"); v != "" {
+		if asOf, err = catalog.ParseDay("as_of", "日期", v); err != nil {
+			return err
+		}
+	}
+	heat, reports, err := h.Inspections.Overview(c.UserContext(), asOf)
+	if err != nil {
+		return err
+	}
+	p := overviewPage{Heat: heat, Reports: reports}
+	if code := c.Query("unit"); code != "" {
+		u, err := h.Units.FindUnit(c.UserContext(), code)
+		if err != nil {
+			return err
+		}
+		p.Unit = u
+		for _, r := range reports {
+			for _, row := range r.Units {
+				if row.Code == code {
+					p.Rows = append(p.Rows, unitQuarter{r.Quarter, row})
+				}
+			}
+		}
+	}
+	return render(c, 200, "overview.html", page{Title: "测评概览", Me: m, Data: p})
 }

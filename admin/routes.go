@@ -48,6 +48,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)
 	r.Get("/inspections", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleInspection)
+	r.Get("/inspections/overview", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleOverview)
 	r.Get("/inspections/:quarter", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleInspection)
 	r.Get("/scores/:year", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleScores)
 	r.Post("/inspections/:quarter/issue", can(rbac.ObjInspection, rbac.ActWrite, rbac.County()), h.handleInspectionIssue)

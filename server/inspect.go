@@ -265,3 +265,40 @@ func (s *server) handleScoreEntry(c *fiber.Ctx) error {
 func (d inspectionDesk) Scores(ctx context.Context, year int) ([]inspect.UnitScore, error) {
 	return d.s.scores(ctx, year)
 }
+
+func (d inspectionDesk) Overview(ctx context.Context, asOf time.Time) (inspect.HeatMap, []inspect.Report, error) {
+	s := d.s
+	var data inspect.Data
+	var err error
+	if data.Units, err = s.units.FindUnits(ctx); err != nil {
+		return inspect.HeatMap{}, nil, err
+	}
+	if data.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{}); err != nil {
+		return inspect.HeatMap{}, nil, err
+	}
+	err = s.catalog.EachPublishedBetween(ctx, asOf.AddDate(-1, 0, -1), asOf, false, func(p catalog.Publication) error {
+		data.Pubs = append(data.Pubs, inspect.Pub{ItemID: p.ItemID, PublishedOn: p.PublishedOn})
+		return nil
+	})
+	if err != nil {
+		return inspect.HeatMap{}, nil, err
+	}
+	domains, err := s.units.FindDomains(ctx)
+	if err != nil {
+		return inspect.HeatMap{}, nil, err
+	}
+	var reports []inspect.Report
+	year := asOf.In(catalog.Shanghai).Year()
+	for n := 1; n <= 4; n++ {
+		q := inspect.Quarter{Year: year, N: n}
+		if q.Start().After(asOf) {
+			break
+		}
+		rep, err := s.report(ctx, q, asOf)
+		if err != nil {
+			return inspect.HeatMap{}, nil, err
+		}
+		reports = append(reports, *rep)
+	}
+	return inspect.Heat(data, domains, asOf), reports, nil
+}

@@ -330,3 +330,21 @@ func TestScores2020(t *testing.T) {
 		t.Errorf("scores page: %d %.300s", r.status, r.body)
 	}
 }
+
+// TestInspectionOverview: the heat map and the trend are drawn on the
+// server as SVG, and a unit's quarters can be followed.
+func TestInspectionOverview(t *testing.T) {
+	ts := demoServer(t)
+	r := ts.login("inspector").do("GET", "/admin/inspections/overview?as_of=2020-09-30&unit=qixiangju", nil)
+	body := string(r.body)
+	if r.status != 200 || !strings.Contains(body, `<svg class="heat"`) || !strings.Contains(body, `<svg class="trend"`) ||
+		!strings.Contains(body, "气象局 · ") || !strings.Contains(body, "大量栏目二季度更新不到位") || !strings.Contains(body, "2020Q3") {
+		t.Errorf("overview: %d", r.status)
+	}
+	if strings.Contains(body, "http://") {
+		t.Error("the overview refers to an outside address")
+	}
+	if r := ts.login("qixiangju-clerk").do("GET", "/admin/inspections/overview", nil); r.status != 403 {
+		t.Errorf("a clerk reads the overview: %d", r.status)
+	}
+}
