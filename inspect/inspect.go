@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -272,12 +273,17 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		}
 		inQ := map[int64]int{}
 		inYear := map[int64]int{}
+		inMonth := map[int64]map[time.Month]bool{}
 		var quarterPubs []Pub
 		for _, p := range pubs[u.Code] {
 			pd := day(p.PublishedOn)
 			if !pd.Before(start) && !pd.After(end) {
 				inQ[p.ItemID]++
 				quarterPubs = append(quarterPubs, p)
+				if inMonth[p.ItemID] == nil {
+					inMonth[p.ItemID] = map[time.Month]bool{}
+				}
+				inMonth[p.ItemID][pd.Month()] = true
 			}
 			if pd.Year() == q.Year && !pd.After(end) {
 				inYear[p.ItemID]++
@@ -292,6 +298,9 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 			exp = append(exp, Evidence{Kind: "item", ID: it.ID})
 			if inQ[it.ID] == 0 {
 				stale = append(stale, Evidence{Kind: "item", ID: it.ID, Note: it.Level1 + " · " + it.Level2})
+			} else if missed := missedMonths(it, inMonth[it.ID], start, end); missed != "" {
+				// A monthly column wants every month of the quarter.
+				stale = append(stale, Evidence{Kind: "item", ID: it.ID, Note: it.Level1 + " · " + it.Level2 + "（" + missed + "未发布）"})
 			}
 			if q.N > 1 && inYear[it.ID] == 0 && !(it.TimeLimit.Kind == catalog.RulePeriodic && it.TimeLimit.Period == catalog.PeriodYearly) {
 				yearStale = append(yearStale, Evidence{Kind: "item", ID: it.ID, Note: it.Level1 + " · " + it.Level2})
@@ -312,8 +321,13 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		// Late: published after the item's time limit from its generation.
 		var late []Evidence
 		for _, p := range quarterPubs {
-			if n, limit, ok := lateness(itemOf[p.ItemID].TimeLimit, p, cfg, cal); ok && n > limit {
-				late = append(late, Evidence{Kind: "publication", ID: p.ID, Note: fmt.Sprintf("生成后第%d个工作日发布，时限%d个工作日", n, limit)})
+			it := itemOf[p.ItemID]
+			if n, limit, ok := lateness(it.TimeLimit, p, cfg, cal); ok && n > limit {
+				note := fmt.Sprintf("生成后第%d个工作日发布，时限%d个工作日", n, limit)
+				if it.TimeLimit.Kind == catalog.RulePeriodic {
+					note = fmt.Sprintf("晚于公开时限（%s）%d个工作日", it.TimeLimitText, n)
+				}
+				late = append(late, Evidence{Kind: "publication", ID: p.ID, Note: note})
 			}
 		}
 		if len(late) > 0 {
@@ -463,6 +477,21 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	return rep
 }
 
+// missedMonths lists the months from start to end a monthly item has no
+// publication in, e.g. "5月、6月"; "" for other items.
+func missedMonths(it catalog.Item, have map[time.Month]bool, start, end time.Time) string {
+	if it.TimeLimit.Kind != catalog.RulePeriodic || it.TimeLimit.Period != catalog.PeriodMonthly {
+		return ""
+	}
+	var out []string
+	for m := start; !m.After(end); m = m.AddDate(0, 1, 0) {
+		if !have[m.Month()] && !m.AddDate(0, 1, -1).After(end) { // a month still under way is not missed
+			out = append(out, strconv.Itoa(int(m.Month()))+"月")
+		}
+	}
+	return strings.Join(out, "、")
+}
+
 // publishedIn tells whether anything was published in quarter q: before
 // the county's data begins there is no inspection to rectify.
 func publishedIn(pubs []Pub, q Quarter) bool {
@@ -478,6 +507,23 @@ func publishedIn(pubs []Pub, q Quarter) bool {
 // came out and the item's limit, for limits that count from an event.
 func lateness(r catalog.TimeLimit, p Pub, cfg Config, cal *workday.Calendar) (n, limit int, ok bool) {
 	switch r.Kind {
+	case catalog.RulePeriodic:
+		// A yearly item is late after its due day (每年1月31日前).
+		if r.Period != catalog.PeriodYearly || r.DueMonth == 0 || r.DueDay == 0 {
+			return 0, 0, false
+		}
+		pd := day(p.PublishedOn)
+		due := time.Date(pd.Year(), time.Month(r.DueMonth), 1, 0, 0, 0, 0, catalog.Shanghai)
+		if r.DueDay > 0 {
+			due = due.AddDate(0, 0, r.DueDay-1)
+		} else {
+			due = due.AddDate(0, 1, -1)
+		}
+		if !pd.After(due) {
+			return 0, 0, true
+		}
+		n, err := cal.Between(due, pd)
+		return n, 0, err == nil
 	case catalog.RuleWorkdays:
 		limit = r.N
 	case catalog.RuleImmediate:
