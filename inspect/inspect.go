@@ -68,13 +68,18 @@ type Config struct {
 	// RegisterLag is how many working days after receipt a request may be
 	// registered.
 	RegisterLag int
+	// With at least FewInterpretationsMin policy documents in a quarter,
+	// fewer than FewInterpretationsShare of them interpreted is 政策解读较少.
+	FewInterpretationsMin   int
+	FewInterpretationsShare float64
 	// noRectification leaves out the findings about the previous quarter
 	// (used when computing that quarter).
 	noRectification bool
 }
 
 // Defaults are the county's thresholds.
-var Defaults = Config{Few: 0.2, Many: 0.5, BurstDays: 7, BurstShare: 0.5, BurstMin: 10, ImmediateLag: 3, RegisterLag: 2}
+var Defaults = Config{Few: 0.2, Many: 0.5, BurstDays: 7, BurstShare: 0.5, BurstMin: 10, ImmediateLag: 3, RegisterLag: 2,
+	FewInterpretationsMin: 3, FewInterpretationsShare: 0.3}
 
 // Pub is what the inspection reads of a publication.
 type Pub struct {
@@ -407,6 +412,34 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		if len(unlinked) > 0 {
 			fs = append(fs, Finding{Code: "unlinked_interpretation", Text: "政策解读未关联文件", Evidence: unlinked})
 		}
+		// Few interpretations: policy documents without one.
+		var policies []Pub
+		interpreted := map[int64]bool{}
+		hasInterpItem := false
+		for _, it := range items[u.Code] {
+			hasInterpItem = hasInterpItem || it.DomainCode == "zcjd"
+		}
+		for _, p := range quarterPubs {
+			switch itemOf[p.ItemID].DomainCode {
+			case "zfwj", "zcfg":
+				policies = append(policies, p)
+			case "zcjd":
+				if p.InterpretsID != nil {
+					interpreted[*p.InterpretsID] = true
+				}
+			}
+		}
+		if hasInterpItem && len(policies) >= cfg.FewInterpretationsMin {
+			var without []Evidence
+			for _, p := range policies {
+				if !interpreted[p.ID] {
+					without = append(without, Evidence{Kind: "publication", ID: p.ID, Note: p.Title + "（无解读）"})
+				}
+			}
+			if float64(len(policies)-len(without)) < cfg.FewInterpretationsShare*float64(len(policies)) {
+				fs = append(fs, Finding{Code: "few_interpretations", Text: "政策解读较少", Evidence: without})
+			}
+		}
 		// Privacy: resident ID numbers, mobile numbers, bank cards.
 		var leaks []Evidence
 		for _, p := range quarterPubs {
@@ -466,7 +499,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	}
 	for _, c := range []struct{ code, text string }{
 		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目全年未更新"}, {"late", "信息发布超过公开时限"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
-		{"unlinked_interpretation", "政策解读未关联文件"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
+		{"unlinked_interpretation", "政策解读未关联文件"}, {"few_interpretations", "政策解读较少"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
 		{"requests", "依申请公开目录更新不及时"}, {"rectify_report", "上季度整改报告公开不规范"}, {"rectify_failed", "上季度整改落实不到位"},
 	} {
 		if counts[c.code] > 0 {

@@ -66,3 +66,34 @@ func TestPeriodicRules(t *testing.T) {
 		}
 	}
 }
+
+// TestFewInterpretations: three policy documents and none interpreted.
+func TestFewInterpretations(t *testing.T) {
+	units := []catalog.Unit{{Code: "x", Name: "某局"}}
+	pol := item(1, "x", "信息形成或者变更之日起20个工作日内")
+	pol.DomainCode = "zfwj"
+	interp := item(2, "x", "信息形成或者变更之日起20个工作日内")
+	interp.DomainCode = "zcjd"
+	var pubs []inspect.Pub
+	for i := int64(1); i <= 3; i++ {
+		pubs = append(pubs, inspect.Pub{ID: i, UnitCode: "x", ItemID: 1, Title: "文件" + string(rune('0'+i)), GeneratedOn: d("2026-04-10"), PublishedOn: d("2026-04-10")})
+	}
+	q := inspect.Quarter{Year: 2026, N: 2}
+	data := inspect.Data{Units: units, Items: []catalog.Item{pol, interp}, Pubs: pubs}
+	found := func() bool {
+		for _, f := range inspect.Inspect(data, q, q.End(), inspect.Defaults, workday.New()).Units[0].Findings {
+			if f.Code == "few_interpretations" {
+				return len(f.Evidence) == 3
+			}
+		}
+		return false
+	}
+	if !found() {
+		t.Error("three uninterpreted policies are not 政策解读较少")
+	}
+	one := int64(1)
+	data.Pubs = append(data.Pubs, inspect.Pub{ID: 9, UnitCode: "x", ItemID: 2, Title: "解读", GeneratedOn: d("2026-04-11"), PublishedOn: d("2026-04-11"), InterpretsID: &one})
+	if found() {
+		t.Error("one interpretation of three (a third) still counted as few")
+	}
+}
