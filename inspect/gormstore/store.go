@@ -27,7 +27,7 @@ func (reportRecord) TableName() string { return "inspection_reports" }
 type entryRecord struct {
 	Year     int     `gorm:"primaryKey"`
 	UnitCode string  `gorm:"primaryKey;size:40"`
-	Key      string  `gorm:"primaryKey;size:40"`
+	ScoreKey string  `gorm:"primaryKey;size:40"` // "key" is a reserved word in MySQL
 	Points   float64 `gorm:"not null"`
 	Reason   string  `gorm:"size:1000;not null"`
 	By       string  `gorm:"size:80"`
@@ -114,12 +114,12 @@ func (s *Store) Issue(ctx context.Context, q inspect.Quarter, rep *inspect.Repor
 // Entries lists what inspectors entered for a year.
 func (s *Store) Entries(ctx context.Context, year int) ([]inspect.Entry, error) {
 	var rs []entryRecord
-	if err := s.db.WithContext(ctx).Where("year = ?", year).Order("unit_code, key").Find(&rs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("year = ?", year).Order("unit_code, score_key").Find(&rs).Error; err != nil {
 		return nil, fmt.Errorf("inspect gormstore: entries %d: %w", year, err)
 	}
 	out := make([]inspect.Entry, len(rs))
 	for i, r := range rs {
-		out[i] = inspect.Entry{UnitCode: r.UnitCode, Key: r.Key, Points: r.Points, Reason: r.Reason, By: r.By}
+		out[i] = inspect.Entry{UnitCode: r.UnitCode, Key: r.ScoreKey, Points: r.Points, Reason: r.Reason, By: r.By}
 	}
 	return out, nil
 }
@@ -138,11 +138,11 @@ func (s *Store) SaveEntry(ctx context.Context, year int, e inspect.Entry, by cat
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var old entryRecord
-		had := tx.Take(&old, "year = ? AND unit_code = ? AND `key` = ?", year, e.UnitCode, e.Key).Error == nil
-		if err := tx.Where("year = ? AND unit_code = ? AND `key` = ?", year, e.UnitCode, e.Key).Delete(&entryRecord{}).Error; err != nil {
+		had := tx.Take(&old, "year = ? AND unit_code = ? AND score_key = ?", year, e.UnitCode, e.Key).Error == nil
+		if err := tx.Where("year = ? AND unit_code = ? AND score_key = ?", year, e.UnitCode, e.Key).Delete(&entryRecord{}).Error; err != nil {
 			return err
 		}
-		if err := tx.Create(&entryRecord{Year: year, UnitCode: e.UnitCode, Key: e.Key, Points: e.Points, Reason: e.Reason, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
+		if err := tx.Create(&entryRecord{Year: year, UnitCode: e.UnitCode, ScoreKey: e.Key, Points: e.Points, Reason: e.Reason, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
 			return fmt.Errorf("inspect gormstore: save entry: %w", err)
 		}
 		var before any
