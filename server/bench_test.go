@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"gongkai/catalog"
+	"gongkai/catalog/gormstore"
 	"gongkai/catalog/sheet"
 	"gongkai/inspect"
 )
@@ -151,6 +153,56 @@ func BenchmarkInspectQuarter(b *testing.B) {
 	q := inspect.Quarter{Year: 2020, N: 3}
 	for b.Loop() {
 		if _, err := ts.s.inspectQuarter(b.Context(), q, q.End()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkInspectCountySQLite inspects a quarter of a county-size database
+// (39 units, 308 items each, BENCH_PUBS publications over five years;
+// 200,000 by default) read from SQLite: the whole path a report takes.
+// Building the data takes a minute or two and is not timed.
+func BenchmarkInspectCountySQLite(b *testing.B) {
+	n := 200000
+	if v := os.Getenv("BENCH_PUBS"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	ts := newTestServer(b, false)
+	ctx := b.Context()
+	units, _ := ts.s.units.FindUnits(ctx)
+	limits := []string{"按月公开", "每季度", "信息形成或者变更之日起20个工作日内", "每年1月31日前", "实时"}
+	domains := []string{"shbz", "czzj", "zfwj", "jdbz", "fpgk"}
+	body := strings.Repeat("根据《中华人民共和国政府信息公开条例》和本单位政务公开标准目录的要求，现将有关情况公开如下。", 7)
+	start := time.Date(2022, 1, 1, 0, 0, 0, 0, catalog.Shanghai)
+	per := n / len(units)
+	for u, unit := range units {
+		var seeds []gormstore.SeedItem
+		for i := 0; i < 308; i++ {
+			it := catalog.Item{UnitCode: unit.Code, Columns: catalog.Columns{DomainCode: domains[i%len(domains)], Level1: "测试", Level2: fmt.Sprintf("事项%d", i),
+				Content: "x", TimeLimitText: limits[i%len(limits)]}}
+			it.ApplyDefaults(unit)
+			seeds = append(seeds, gormstore.SeedItem{Key: fmt.Sprintf("%s/%d", unit.Code, i), Item: it})
+		}
+		ids, _, err := ts.s.catalog.EnsureItems(ctx, unit.Code, seeds, catalog.Actor{Username: "bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var pubs []gormstore.SeedPublication
+		for p := 0; p < per; p++ {
+			k := (p*7919 + u) % 308
+			on := start.AddDate(0, 0, (p*37+u)%(5*365))
+			pubs = append(pubs, gormstore.SeedPublication{Key: fmt.Sprintf("%s/p%d", unit.Code, p), Pub: catalog.Publication{
+				ItemID: ids[fmt.Sprintf("%s/%d", unit.Code, k)], UnitCode: unit.Code, Publisher: unit.FullName, Title: fmt.Sprintf("%s第%d号公告", unit.Name, p),
+				DocNo: "无", GeneratedOn: on, PublishedOn: on, Body: body}})
+		}
+		if _, err := ts.s.catalog.EnsurePublications(ctx, unit.Code, pubs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	q := inspect.Quarter{Year: 2026, N: 2}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ts.s.inspectQuarter(ctx, q, q.End()); err != nil {
 			b.Fatal(err)
 		}
 	}
