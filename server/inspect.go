@@ -26,7 +26,7 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 		return d, err
 	}
 	// The publications of the year and of the quarter before (for its
-	// rectification), bodies for the privacy scan of both quarters.
+	// rectification), bodies only for the quarter's privacy scan.
 	from := time.Date(q.Year, 1, 1, 0, 0, 0, 0, catalog.Shanghai)
 	if p := q.Prev().Start(); p.Before(from) {
 		from = p
@@ -36,7 +36,7 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 			PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + p.Body})
 		return nil
 	}
-	bodiesFrom := q.Prev().Start()
+	bodiesFrom := q.Start()
 	if from.Before(bodiesFrom) {
 		if err := s.catalog.EachPublishedBetween(ctx, from, bodiesFrom.AddDate(0, 0, -1), false, add); err != nil {
 			return d, err

@@ -2,6 +2,7 @@ package gormstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -617,28 +618,38 @@ func (s *Store) AddViews(ctx context.Context, id, n int64) error {
 
 // EachPublishedBetween is EachPublished for the publications published
 // from from to to (dates, inclusive); withBody false leaves bodies out.
+// Rows are read in the order of the (status, published_on) index, so only
+// the period is touched.
 func (s *Store) EachPublishedBetween(ctx context.Context, from, to time.Time, withBody bool, fn func(catalog.Publication) error) error {
-	cols := []string{"id", "unit_code", "item_id", "title", "doc_no", "generated_on", "published_on", "interprets_id"}
+	body := "''"
 	if withBody {
-		cols = append(cols, "body")
+		body = "body"
 	}
-	var batch []publicationRecord
-	res := s.db.WithContext(ctx).Select(cols).Where("status = ? AND published_on >= ? AND published_on < ?",
-		string(catalog.PubPublished), from.UTC(), to.AddDate(0, 0, 1).UTC()).
-		FindInBatches(&batch, 5000, func(tx *gorm.DB, _ int) error {
-			for _, r := range batch {
-				p := r.toPublication()
-				toLocal(&p)
-				if err := fn(p); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	if res.Error != nil {
-		return fmt.Errorf("gormstore: publications between %s and %s: %w", from.Format("2006-01-02"), to.Format("2006-01-02"), res.Error)
+	rows, err := s.db.WithContext(ctx).Model(&publicationRecord{}).
+		Select("id, unit_code, item_id, title, generated_on, published_on, interprets_id, "+body).
+		Where("status = ? AND published_on >= ? AND published_on < ?", string(catalog.PubPublished), from.UTC(), to.AddDate(0, 0, 1).UTC()).
+		Order("published_on").Rows()
+	if err != nil {
+		return fmt.Errorf("gormstore: publications between %s and %s: %w", from.Format("2006-01-02"), to.Format("2006-01-02"), err)
 	}
-	return nil
+	defer rows.Close()
+	for rows.Next() {
+		var p catalog.Publication
+		var interprets sql.NullInt64
+		if err := rows.Scan(&p.ID, &p.UnitCode, &p.ItemID, &p.Title, &p.GeneratedOn, &p.PublishedOn, &interprets, &p.Body); err != nil {
+			return fmt.Errorf("gormstore: publications between: %w", err)
+		}
+		if interprets.Valid {
+			v := interprets.Int64
+			p.InterpretsID = &v
+		}
+		p.Status = catalog.PubPublished
+		toLocal(&p)
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // EachPublished calls fn with every published publication, its body
