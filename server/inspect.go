@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
+	"gongkai/doctext"
 	"gongkai/filing"
 	"gongkai/foi"
 	"gongkai/inspect"
@@ -42,9 +44,31 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 			return d, err
 		}
 	}
-	err = s.catalog.EachPublishedBetween(ctx, bodiesFrom, q.End(), true, add)
+	if err := s.catalog.EachPublishedBetween(ctx, bodiesFrom, q.End(), true, add); err != nil {
+		return d, err
+	}
+	// The text of the quarter's Word, Excel and PDF attachments joins the
+	// body for the privacy scan.
+	atts, err := s.catalog.AttachmentsPublishedBetween(ctx, bodiesFrom, q.End())
 	if err != nil {
 		return d, err
+	}
+	if len(atts) > 0 {
+		at := map[int64]int{}
+		for i, p := range d.Pubs {
+			at[p.ID] = i
+		}
+		for pubID, list := range atts {
+			i, ok := at[pubID]
+			if !ok {
+				continue
+			}
+			for _, a := range list {
+				if text, err := s.fileText(a); err == nil && text != "" {
+					d.Pubs[i].Text += "\n【附件 " + a.Name + "】\n" + text
+				}
+			}
+		}
 	}
 	if d.Requests, err = s.requests.FindRequests(ctx, foi.Filter{}); err != nil {
 		return d, err
@@ -55,6 +79,20 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 	}
 	d.Watch = filing.WatchList(d.Units, history, q.End())
 	return d, nil
+}
+
+// fileText is the text of a Word, Excel or PDF attachment, or "".
+func (s *server) fileText(a catalog.Attachment) (string, error) {
+	f, err := os.Open(s.attachmentPath(a.SHA256))
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	text, ok, err := doctext.Extract(a.Name, f, a.Size)
+	if err != nil || !ok {
+		return "", err
+	}
+	return text, nil
 }
 
 // inspectQuarter computes a quarter's inspection as of asOf.

@@ -348,3 +348,45 @@ func TestInspectionOverview(t *testing.T) {
 		t.Errorf("a clerk reads the overview: %d", r.status)
 	}
 }
+
+// TestInspectionScansAttachments: a mobile number in an Excel attachment,
+// kept at submission with a reason, is still reported with its publication.
+func TestInspectionScansAttachments(t *testing.T) {
+	ts := sharedServer(t)
+	var it catalog.Item
+	ts.login("admin").do("POST", "/api/v1/units/shuiwuju/items", newItemBody("附件测评测试事项")).decode(t, &it)
+	p := newPublication(t, ts, "shuiwuju", it.ID, "税务局附件测评测试名单")
+	clerk := ts.login("shuiwuju-clerk")
+	f := excelize.NewFile()
+	f.SetCellValue("Sheet1", "A1", "联系人手机")
+	f.SetCellValue("Sheet1", "B1", "13905639876")
+	buf, _ := f.WriteToBuffer()
+	if r := clerk.upload("/api/v1/publications/"+itoa(p.ID)+"/attachments", "名单.xlsx", buf.Bytes()); r.status != 201 {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	keep := map[string]any{"checklist": submitBody["checklist"], "privacy": []map[string]string{{"text": "13905639876", "reason": "本人同意"}}}
+	if r := clerk.step(p.ID, "submit", keep); r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if r := ts.login("shuiwuju-leader").step(p.ID, "approve", nil); r.status != 200 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	q := inspect.Quarter{Year: today().Year(), N: (int(today().Month())-1)/3 + 1}
+	rep, err := ts.s.inspectQuarter(t.Context(), q, today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range rep.Units {
+		if u.Code != "shuiwuju" {
+			continue
+		}
+		for _, f := range u.Findings {
+			for _, e := range f.Evidence {
+				if f.Code == "privacy" && e.ID == p.ID && strings.Contains(e.Note, "139****9876") {
+					return
+				}
+			}
+		}
+		t.Errorf("税务局: %q %+v", u.Text, u.Findings)
+	}
+}

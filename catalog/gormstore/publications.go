@@ -652,6 +652,23 @@ func (s *Store) EachPublishedBetween(ctx context.Context, from, to time.Time, wi
 	return rows.Err()
 }
 
+// AttachmentsPublishedBetween lists the attachments of the publications
+// published from from to to (dates, inclusive), by publication id.
+func (s *Store) AttachmentsPublishedBetween(ctx context.Context, from, to time.Time) (map[int64][]catalog.Attachment, error) {
+	var rs []attachmentRecord
+	err := s.db.WithContext(ctx).Joins("JOIN publications ON publications.id = attachments.publication_id").
+		Where("publications.status = ? AND publications.published_on >= ? AND publications.published_on < ?", string(catalog.PubPublished), from.UTC(), to.AddDate(0, 0, 1).UTC()).
+		Order("attachments.id").Find(&rs).Error
+	if err != nil {
+		return nil, translate(err, "附件")
+	}
+	out := map[int64][]catalog.Attachment{}
+	for _, r := range rs {
+		out[r.PublicationID] = append(out[r.PublicationID], r.toAttachment())
+	}
+	return out, nil
+}
+
 // EachPublished calls fn with every published publication, its body
 // included and its attachments not, a batch at a time; the search index is
 // built from it.
