@@ -20,9 +20,9 @@ import (
 // contentGen tells the kiosk's page cache and search index when what they
 // show may have changed. It is the sum of two counts that only grow: the
 // units' catalogue revisions in the database, which every instance's
-// writes to catalogues, publications and unit facts raise (read after each
-// write here, and polled for other instances' writes), and local changes
-// outside them (search aliases).
+// writes to catalogues, publications and unit facts raise, with the newest
+// alias row (read after each write here, and polled for other instances'
+// writes), and this instance's own bumps.
 type contentGen struct {
 	local atomic.Uint64
 	db    atomic.Uint64
@@ -33,11 +33,15 @@ func (g *contentGen) bump()         { g.local.Add(1) }
 
 // pollRevisions reads the sum of the units' catalogue revisions.
 func (s *server) pollRevisions(ctx context.Context) error {
-	var sum int64
+	var sum, aliases int64
 	if err := s.db.WithContext(ctx).Table("units").Select("COALESCE(SUM(catalog_rev), 0) + COUNT(*)").Scan(&sum).Error; err != nil {
 		return err
 	}
-	s.gen.db.Store(uint64(sum))
+	// Saving the aliases rewrites their rows: the newest id moves.
+	if err := s.db.WithContext(ctx).Table("search_aliases").Select("COALESCE(MAX(id), 0)").Scan(&aliases).Error; err != nil {
+		return err
+	}
+	s.gen.db.Store(uint64(sum + aliases))
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/kiosk"
+	"gongkai/search"
 )
 
 // TestKioskPagesRender renders every kiosk template once with real data.
@@ -365,4 +366,27 @@ func TestKioskCacheFollowsUnitFacts(t *testing.T) {
 	if after := c.do("GET", "/kiosk/units/yucun", nil); !strings.Contains(string(after.body), "0563-8123456") {
 		t.Error("the new phone number is not on the kiosk")
 	}
+}
+
+// TestSearchFollowsAnotherInstancesAliases: aliases saved by another
+// instance (straight into the database here) reach search once polled.
+func TestSearchFollowsAnotherInstancesAliases(t *testing.T) {
+	ts := sharedServer(t)
+	if r := ts.anon().do("GET", "/kiosk/search?q=白地", nil); strings.Contains(string(r.body), "含同义词") {
+		t.Fatal("白地 already has an alias")
+	}
+	groups := append(append([]search.AliasGroup(nil), defaultAliases...), search.AliasGroup{"白地", "白地镇政府"})
+	if err := ts.s.kioskStore.SaveAliases(t.Context(), groups, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.s.pollRevisions(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if r := ts.anon().do("GET", "/kiosk/search?q=白地", nil); !strings.Contains(string(r.body), "含同义词：白地镇政府") {
+		t.Error("another instance's alias is not used after the poll")
+	}
+	if err := ts.s.kioskStore.SaveAliases(t.Context(), defaultAliases, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	ts.s.pollRevisions(t.Context())
 }
