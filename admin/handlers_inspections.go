@@ -82,8 +82,11 @@ func (h handler) handleScores(c *fiber.Ctx) error {
 		return err
 	}
 	year, err := c.ParamsInt("year")
-	if err != nil || year < 2019 || year > h.now().Year() {
-		return catalog.Invalid("year", "年份应在2019年至今年之间")
+	if err != nil {
+		return catalog.Invalid("year", "年份应写作 2020")
+	}
+	if err := catalog.CheckYear(year, h.now()); err != nil {
+		return err
 	}
 	sc, err := h.Scores.Scores(c.UserContext(), year)
 	if err != nil {

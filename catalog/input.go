@@ -93,3 +93,12 @@ func ParseOptionalID(field, label, s string) (*int64, error) {
 	}
 	return &id, nil
 }
+
+// CheckYear refuses a report's year before 2019 (the revised 条例 and the
+// data this system holds) or after the current one.
+func CheckYear(year int, now time.Time) error {
+	if year < 2019 || year > now.In(Shanghai).Year() {
+		return Invalid("year", "年份应在2019年至今年之间")
+	}
+	return nil
+}

@@ -550,13 +550,7 @@ func (h *handler) handleSearch(c *fiber.Ctx) error {
 		}
 		p.Result, p.Empty = r, r.Total() == 0
 	}
-	body, err := execute("search.html", p)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(body)
+	return sendUncached(c, fiber.StatusOK, "search.html", p)
 }
 
 type attachmentPage struct {

@@ -72,8 +72,9 @@ func (h *handler) applyPage(c *fiber.Ctx, in applyForm) (applyPage, error) {
 	return p, nil
 }
 
-// sendPrivate sends a page that holds personal data: never stored.
-func sendPrivate(c *fiber.Ctx, status int, name string, data any) error {
+// sendUncached sends a page no browser or cache may keep: one that holds
+// personal data, or answers a single query.
+func sendUncached(c *fiber.Ctx, status int, name string, data any) error {
 	body, err := execute(name, data)
 	if err != nil {
 		return err
@@ -89,7 +90,7 @@ func (h *handler) handleApplyForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendPrivate(c, 200, "apply.html", p)
+	return sendUncached(c, 200, "apply.html", p)
 }
 
 // handleApply takes the form through review to submission: the number is
@@ -111,11 +112,11 @@ func (h *handler) handleApply(c *fiber.Ctx) error {
 			return err
 		}
 		p.Error, p.Field, p.Review = ce.Message, ce.Field, false
-		return sendPrivate(c, fiber.StatusBadRequest, "apply.html", p)
+		return sendUncached(c, fiber.StatusBadRequest, "apply.html", p)
 	}
 	switch c.FormValue("step") {
 	case "edit":
-		return sendPrivate(c, 200, "apply.html", p)
+		return sendUncached(c, 200, "apply.html", p)
 	case "submit":
 		if err := r.Validate(); err != nil {
 			return refuse(err)
@@ -130,7 +131,7 @@ func (h *handler) handleApply(c *fiber.Ctx) error {
 		}
 		p.Review, p.Request = true, r
 		p.In.IDNumber, p.In.Phone, p.In.CreditCode = r.IDNumber, r.Phone, r.CreditCode
-		return sendPrivate(c, 200, "apply.html", p)
+		return sendUncached(c, 200, "apply.html", p)
 	}
 }
 
@@ -154,7 +155,7 @@ func (h *handler) handleReceipt(c *fiber.Ctx) error {
 	p.StatusLink = h.publicURL(c) + "/kiosk/progress?number=" + r.Number
 	p.StatusQR = qrSVG(p.StatusLink)
 	p.Shell.IdleSeconds = applyIdleSeconds
-	return sendPrivate(c, 200, "receipt.html", p)
+	return sendUncached(c, 200, "receipt.html", p)
 }
 
 type progressPage struct {
@@ -181,11 +182,11 @@ func (h *handler) handleProgress(c *fiber.Ctx) error {
 			} else {
 				return err
 			}
-			return sendPrivate(c, fiber.StatusBadRequest, "progress.html", p)
+			return sendUncached(c, fiber.StatusBadRequest, "progress.html", p)
 		}
 		p.Status = st
 	}
-	return sendPrivate(c, 200, "progress.html", p)
+	return sendUncached(c, 200, "progress.html", p)
 }
 
 func asFiber(err error, fe **fiber.Error) bool {

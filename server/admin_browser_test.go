@@ -27,12 +27,7 @@ func TestBackOfficeStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	must := func(err error, what string) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := fatalOn(t)
 	shot := func(name string) {
 		t.Helper()
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -202,12 +197,7 @@ func TestBackOfficeStory(t *testing.T) {
 func TestFilingInBrowser(t *testing.T) {
 	ts := sharedServer(t)
 	ctx, base := browser(t, ts)
-	must := func(err error, what string) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := fatalOn(t)
 	must(chromedp.Do(ctx,
 		chromedp.Navigate(base+"/admin/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),

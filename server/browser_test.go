@@ -47,3 +47,13 @@ func browserAt(t *testing.T, ts *testServer, w, h int) (context.Context, string)
 	t.Cleanup(cancel3)
 	return ctx, "http://" + ln.Addr().String()
 }
+
+// fatalOn returns a check that ends the test on an error, naming the step.
+func fatalOn(t *testing.T) func(err error, what string) {
+	return func(err error, what string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}

@@ -404,8 +404,8 @@ func (s *server) letter(ctx context.Context, r *foi.Request) (answerLetter, erro
 // handleAnnualReport is GET /api/v1/reports/annual?year=&unit=[&format=xlsx].
 func (s *server) handleAnnualReport(c *fiber.Ctx) error {
 	year := c.QueryInt("year", today().Year())
-	if year < 2019 || year > today().Year() {
-		return catalog.Invalid("year", "年份应在2019年至今年之间")
+	if err := catalog.CheckYear(year, today()); err != nil {
+		return err
 	}
 	unit := c.Query("unit")
 	rs, err := s.requests.FindRequests(c.UserContext(), foi.Filter{UnitCode: unit})

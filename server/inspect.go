@@ -19,12 +19,8 @@ import (
 // inspectionData reads what an inspection needs: every unit, active item and
 // published publication, and the filing watch list at the quarter's end.
 func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect.Data, error) {
-	var d inspect.Data
-	var err error
-	if d.Units, err = s.units.FindUnits(ctx); err != nil {
-		return d, err
-	}
-	if d.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{}); err != nil {
+	d, err := s.unitsAndItems(ctx)
+	if err != nil {
 		return d, err
 	}
 	// The publications of the year and of the quarter before (for its
@@ -226,12 +222,8 @@ func (s *server) scores(ctx context.Context, year int) ([]inspect.UnitScore, err
 	if now := today(); asOf.After(now) {
 		asOf = now
 	}
-	var d inspect.Data
-	var err error
-	if d.Units, err = s.units.FindUnits(ctx); err != nil {
-		return nil, err
-	}
-	if d.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{}); err != nil {
+	d, err := s.unitsAndItems(ctx)
+	if err != nil {
 		return nil, err
 	}
 	err = s.catalog.EachPublishedBetween(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, catalog.Shanghai), asOf, false, func(p catalog.Publication) error {
@@ -269,9 +261,9 @@ func (s *server) scores(ctx context.Context, year int) ([]inspect.UnitScore, err
 
 // handleScores is GET /api/v1/scores/{YYYY}.
 func (s *server) handleScores(c *fiber.Ctx) error {
-	year, err := c.ParamsInt("year")
-	if err != nil || year < 2019 || year > today().Year() {
-		return catalog.Invalid("year", "年份应在2019年至今年之间")
+	year, err := reportYearParam(c)
+	if err != nil {
+		return err
 	}
 	sc, err := s.scores(c.UserContext(), year)
 	if err != nil {
@@ -283,9 +275,9 @@ func (s *server) handleScores(c *fiber.Ctx) error {
 // handleScoreEntry is POST /api/v1/scores/{YYYY}/entries: an inspector's
 // adjustment, bonus or 第三方测评 / 年度总评 score, with its reason.
 func (s *server) handleScoreEntry(c *fiber.Ctx) error {
-	year, err := c.ParamsInt("year")
-	if err != nil || year < 2019 || year > today().Year() {
-		return catalog.Invalid("year", "年份应在2019年至今年之间")
+	year, err := reportYearParam(c)
+	if err != nil {
+		return err
 	}
 	var e inspect.Entry
 	if err := decodeJSON(c, &e); err != nil {
@@ -306,12 +298,8 @@ func (d inspectionDesk) Scores(ctx context.Context, year int) ([]inspect.UnitSco
 
 func (d inspectionDesk) Overview(ctx context.Context, asOf time.Time) (inspect.HeatMap, []inspect.Report, error) {
 	s := d.s
-	var data inspect.Data
-	var err error
-	if data.Units, err = s.units.FindUnits(ctx); err != nil {
-		return inspect.HeatMap{}, nil, err
-	}
-	if data.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{}); err != nil {
+	data, err := s.unitsAndItems(ctx)
+	if err != nil {
 		return inspect.HeatMap{}, nil, err
 	}
 	err = s.catalog.EachPublishedBetween(ctx, asOf.AddDate(-1, 0, -1), asOf, false, func(p catalog.Publication) error {
@@ -339,4 +327,25 @@ func (d inspectionDesk) Overview(ctx context.Context, asOf time.Time) (inspect.H
 		reports = append(reports, *rep)
 	}
 	return inspect.Heat(data, domains, asOf), reports, nil
+}
+
+// reportYearParam is the route's :year, a year with reports.
+func reportYearParam(c *fiber.Ctx) (int, error) {
+	year, err := yearParam(c)
+	if err != nil {
+		return 0, err
+	}
+	return year, catalog.CheckYear(year, today())
+}
+
+// unitsAndItems starts the data of an inspection, a score or the overview:
+// every unit and active item.
+func (s *server) unitsAndItems(ctx context.Context) (inspect.Data, error) {
+	var d inspect.Data
+	var err error
+	if d.Units, err = s.units.FindUnits(ctx); err != nil {
+		return d, err
+	}
+	d.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{})
+	return d, err
 }

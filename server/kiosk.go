@@ -267,12 +267,10 @@ func (k kioskAdmin) FindAliases(ctx context.Context) ([]search.AliasGroup, error
 	return k.s.kioskStore.FindAliases(ctx)
 }
 
+// SaveAliases stores the groups; the write's revision poll (followWrites)
+// rebuilds the search with them.
 func (k kioskAdmin) SaveAliases(ctx context.Context, groups []search.AliasGroup, by catalog.Actor) error {
-	if err := k.s.kioskStore.SaveAliases(ctx, groups, by); err != nil {
-		return err
-	}
-	k.s.gen.bump() // the search index is rebuilt with them
-	return nil
+	return k.s.kioskStore.SaveAliases(ctx, groups, by)
 }
 
 // requestDesk is the kiosk's view of the disclosure requests.

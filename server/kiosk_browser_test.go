@@ -134,12 +134,7 @@ func TestKioskInBrowser(t *testing.T) {
 	for _, sz := range kioskSizes {
 		t.Run(sz.name, func(t *testing.T) {
 			ctx, base := browserAt(t, ts, sz.w, sz.h)
-			must := func(err error, what string) {
-				t.Helper()
-				if err != nil {
-					t.Fatalf("%s: %v", what, err)
-				}
-			}
+			must := fatalOn(t)
 			must(chromedp.Do(ctx, chromedp.EmulateViewport(int64(sz.w), int64(sz.h), chromedp.EmulateTouch),
 				chromedp.Navigate(base+"/kiosk/"), chromedp.WaitVisible(chromedp.CSS("a.entry"))), "home")
 			checkPage(t, ctx, sz.name+" home", sz.w)
@@ -196,12 +191,7 @@ func TestKioskInBrowser(t *testing.T) {
 func TestKioskSearchWithOnScreenKeyboard(t *testing.T) {
 	ts := sharedServer(t)
 	ctx, base := browserAt(t, ts, 1080, 1920)
-	must := func(err error, what string) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := fatalOn(t)
 	must(chromedp.Do(ctx, chromedp.EmulateViewport(1080, 1920, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/"),
 		chromedp.Click(chromedp.Search(`//a[contains(@class,"entry") and contains(., "搜索")]`)),
 		chromedp.WaitVisible(chromedp.CSS(".osk"))), "search page")
@@ -240,12 +230,7 @@ func TestKioskTextSizeAndIdleReset(t *testing.T) {
 	kiosk.Mount(app.Group("/kiosk"), deps)
 	ts := &testServer{t: t, s: shared.s, app: app, cfg: shared.cfg}
 	ctx, base := browserAt(t, ts, 1920, 1080)
-	must := func(err error, what string) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := fatalOn(t)
 	fontSize := func() float64 {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.documentElement).fontSize)`))

@@ -53,60 +53,32 @@ func main() {
 	defer s.close()
 	// Other instances may change policies or the calendar: pick them up.
 	s.authz.AutoReload(30 * time.Second)
-	go func() {
-		t := time.NewTicker(time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
-					log.Warn("calendar reload", "err", err)
-				}
-			}
+	every(ctx, time.Minute, func() {
+		if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
+			log.Warn("calendar reload", "err", err)
 		}
-	}()
+	})
 	// Scheduled publications go public on time, whichever instance sees it.
-	go func() {
-		t := time.NewTicker(20 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if n, err := s.pubs.ReleaseScheduled(ctx, time.Now()); err != nil {
-					log.Warn("scheduled publications", "err", err)
-				} else if n > 0 {
-					s.gen.bump()
-					log.Info("scheduled publications released", "n", n)
-				}
-			}
+	every(ctx, 20*time.Second, func() {
+		if n, err := s.pubs.ReleaseScheduled(ctx, time.Now()); err != nil {
+			log.Warn("scheduled publications", "err", err)
+		} else if n > 0 {
+			log.Info("scheduled publications released", "n", n)
+			s.pollRevisions(ctx) // on the kiosk at once
 		}
-	}()
-
+	})
 	// Kiosk pages and search follow other instances' writes within 2 s; the
 	// kiosk's use counts are stored every 10 s and at shutdown.
-	go func() {
-		poll, flush := time.NewTicker(2*time.Second), time.NewTicker(10*time.Second)
-		defer poll.Stop()
-		defer flush.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-poll.C:
-				if err := s.pollRevisions(ctx); err != nil {
-					log.Warn("content revision", "err", err)
-				}
-			case <-flush.C:
-				if err := s.flushCounts(ctx); err != nil {
-					log.Warn("kiosk counts", "err", err)
-				}
-			}
+	every(ctx, 2*time.Second, func() {
+		if err := s.pollRevisions(ctx); err != nil {
+			log.Warn("content revision", "err", err)
 		}
-	}()
+	})
+	every(ctx, 10*time.Second, func() {
+		if err := s.flushCounts(ctx); err != nil {
+			log.Warn("kiosk counts", "err", err)
+		}
+	})
 
 	app := s.newApp()
 	errc := make(chan error, 1)
@@ -128,6 +100,22 @@ func main() {
 			log.Warn("kiosk counts", "err", err)
 		}
 	}
+}
+
+// every runs fn every d until ctx ends.
+func every(ctx context.Context, d time.Duration, fn func()) {
+	go func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				fn()
+			}
+		}
+	}()
 }
 
 // warnDemoAccounts prints the demo accounts when they exist, with a warning.

@@ -15,12 +15,7 @@ import (
 func TestKioskApplicationInBrowser(t *testing.T) {
 	ts := sharedServer(t)
 	ctx, base := browserAt(t, ts, 1080, 1920)
-	must := func(err error, what string) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	must := fatalOn(t)
 	must(chromedp.Do(ctx, chromedp.EmulateViewport(1080, 1920, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/?point=county-hall"),
 		chromedp.Click(chromedp.Search(`//a[contains(@class,"entry") and contains(., "依申请公开")]`)),
 		chromedp.WaitVisible(chromedp.CSS("form.applyform"))), "form")

@@ -11,6 +11,7 @@ import (
 
 	"gongkai/account"
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 type userRecord struct {
@@ -45,25 +46,18 @@ type sessionRecord struct {
 
 func (sessionRecord) TableName() string { return "sessions" }
 
-// AuditFunc records a write in the transaction that makes it (the catalog
-// store's chained audit log, wired by the server).
-type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
-
 // Store implements account.Service.
 type Store struct {
 	db    *gorm.DB
-	audit AuditFunc
+	audit dbconn.AuditFunc
 }
 
 var _ account.Service = (*Store)(nil)
 
 // New returns a store whose writes are audited by audit (nil: not audited,
 // for tests of the store alone); call Migrate first.
-func New(db *gorm.DB, audit AuditFunc) *Store {
-	if audit == nil {
-		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
-	}
-	return &Store{db: db, audit: audit}
+func New(db *gorm.DB, audit dbconn.AuditFunc) *Store {
+	return &Store{db: db, audit: dbconn.AuditOrNone(audit)}
 }
 
 // Migrate creates the tables.

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 	"gongkai/filing"
 )
 
@@ -40,23 +41,17 @@ func (r filingRecord) toFiling() filing.Filing {
 	return f
 }
 
-// AuditFunc records a write in its transaction (wired by the server).
-type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
-
 // Store implements filing.Service.
 type Store struct {
 	db    *gorm.DB
-	audit AuditFunc
+	audit dbconn.AuditFunc
 }
 
 var _ filing.Service = (*Store)(nil)
 
 // New returns a store; audit may be nil in tests of the store alone.
-func New(db *gorm.DB, audit AuditFunc) *Store {
-	if audit == nil {
-		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
-	}
-	return &Store{db: db, audit: audit}
+func New(db *gorm.DB, audit dbconn.AuditFunc) *Store {
+	return &Store{db: db, audit: dbconn.AuditOrNone(audit)}
 }
 
 // Migrate creates the table.

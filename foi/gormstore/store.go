@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 	"gongkai/foi"
 	"gongkai/secret"
 	"gongkai/workday"
@@ -96,15 +97,12 @@ func Migrate(db *gorm.DB) error {
 	return nil
 }
 
-// AuditFunc records a write in its transaction (wired by the server).
-type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
-
 // Store implements foi.Service.
 type Store struct {
 	db    *gorm.DB
 	box   *secret.Box
 	cal   *workday.Calendar
-	audit AuditFunc
+	audit dbconn.AuditFunc
 	now   func() time.Time
 }
 
@@ -112,11 +110,8 @@ var _ foi.Service = (*Store)(nil)
 
 // New returns a store sealing personal data with box and counting working
 // days with cal; audit may be nil in tests of the store alone.
-func New(db *gorm.DB, box *secret.Box, cal *workday.Calendar, audit AuditFunc) *Store {
-	if audit == nil {
-		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
-	}
-	return &Store{db: db, box: box, cal: cal, audit: audit, now: time.Now}
+func New(db *gorm.DB, box *secret.Box, cal *workday.Calendar, audit dbconn.AuditFunc) *Store {
+	return &Store{db: db, box: box, cal: cal, audit: dbconn.AuditOrNone(audit), now: time.Now}
 }
 
 // SetClock replaces the clock (tests).

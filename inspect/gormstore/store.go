@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 	"gongkai/inspect"
 )
 
@@ -54,21 +55,15 @@ func Migrate(db *gorm.DB) error {
 	return nil
 }
 
-// AuditFunc records a write in its transaction (wired by the server).
-type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
-
 // Store keeps issued reports.
 type Store struct {
 	db    *gorm.DB
-	audit AuditFunc
+	audit dbconn.AuditFunc
 }
 
 // New returns a store; audit may be nil in tests of the store alone.
-func New(db *gorm.DB, audit AuditFunc) *Store {
-	if audit == nil {
-		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
-	}
-	return &Store{db: db, audit: audit}
+func New(db *gorm.DB, audit dbconn.AuditFunc) *Store {
+	return &Store{db: db, audit: dbconn.AuditOrNone(audit)}
 }
 
 // Issued returns the issued report of a quarter; ENOTFOUND when it has not

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 	"gongkai/kiosk"
 	"gongkai/search"
 )
@@ -51,23 +52,17 @@ func Migrate(db *gorm.DB) error {
 	return nil
 }
 
-// AuditFunc records a write in its transaction (wired by the server).
-type AuditFunc func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
-
 // Store implements kiosk.PointStore.
 type Store struct {
 	db    *gorm.DB
-	audit AuditFunc
+	audit dbconn.AuditFunc
 }
 
 var _ kiosk.PointStore = (*Store)(nil)
 
 // New returns a store; audit may be nil in tests of the store alone.
-func New(db *gorm.DB, audit AuditFunc) *Store {
-	if audit == nil {
-		audit = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error { return nil }
-	}
-	return &Store{db: db, audit: audit}
+func New(db *gorm.DB, audit dbconn.AuditFunc) *Store {
+	return &Store{db: db, audit: dbconn.AuditOrNone(audit)}
 }
 
 // FindPoints implements kiosk.PointStore.
