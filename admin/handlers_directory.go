@@ -1,11 +1,8 @@
 package admin
 
 import (
-	"io"
-
 	"github.com/gofiber/fiber/v2"
 
-	"gongkai/catalog"
 	"gongkai/catalog/sheet"
 )
 
@@ -44,18 +41,9 @@ func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	fh, err := c.FormFile("file")
+	data, _, err := sheetUpload(c, "请选择要导入的名录Excel文件")
 	if err != nil {
-		return refuse(catalog.Invalid("file", "请选择要导入的名录Excel文件"))
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
-	if err != nil {
-		return err
+		return refuse(err)
 	}
 	plan, token, err := h.Directory.Preview(c, data)
 	if err != nil {

@@ -51,23 +51,11 @@ func (h handler) handleImportPreview(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	fh, err := c.FormFile("file")
+	data, name, err := sheetUpload(c, "请选择要导入的Excel文件")
 	if err != nil {
-		return refuse(catalog.Invalid("file", "请选择要导入的Excel文件"))
+		return refuse(err)
 	}
-	if fh.Size > sheet.MaxBytes {
-		return refuse(catalog.Invalid("file", "文件不能超过%dMB", sheet.MaxBytes>>20))
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
-	if err != nil {
-		return err
-	}
-	plan, token, err := h.Import.Preview(c, u.Code, fh.Filename, data)
+	plan, token, err := h.Import.Preview(c, u.Code, name, data)
 	if err != nil {
 		return refuse(err)
 	}
@@ -75,7 +63,7 @@ func (h handler) handleImportPreview(c *fiber.Ctx) error {
 	if len(plan.Errors) > 0 {
 		status, msg = fiber.StatusBadRequest, "导入文件有错误，未做任何修改；请改正下列各处后重新导入。"
 	}
-	return render(c, status, "import.html", page{Title: "导入预览", Me: m, Error: msg, Data: importPage{Unit: *u, Plan: &plan, Token: token, Name: fh.Filename}})
+	return render(c, status, "import.html", page{Title: "导入预览", Me: m, Error: msg, Data: importPage{Unit: *u, Plan: &plan, Token: token, Name: name}})
 }
 
 func (h handler) handleImportCommit(c *fiber.Ctx) error {
@@ -91,4 +79,25 @@ func (h handler) handleImportCommit(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/units/"+u.Code+"?flash=imported", fiber.StatusSeeOther)
+}
+
+// sheetUpload reads the Excel file of the form field "file": EINVALID with
+// the message missing when there is none, or when it is too large.
+func sheetUpload(c *fiber.Ctx, missing string) (data []byte, name string, err error) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, "", catalog.Invalid("file", "%s", missing)
+	}
+	if fh.Size > sheet.MaxBytes {
+		return nil, "", catalog.Invalid("file", "文件不能超过%dMB", sheet.MaxBytes>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	if data, err = io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1)); err != nil {
+		return nil, "", err
+	}
+	return data, fh.Filename, nil
 }
