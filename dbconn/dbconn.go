@@ -5,6 +5,7 @@
 package dbconn
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -100,6 +101,15 @@ func Ping(db *gorm.DB) error {
 		return err
 	}
 	return sqlDB.Ping()
+}
+
+// PingContext checks that the database answers within ctx.
+func PingContext(ctx context.Context, db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
 }
 
 type slogWriter struct{}

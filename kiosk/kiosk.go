@@ -91,6 +91,9 @@ type Deps struct {
 	IdleSeconds, CountdownSeconds int
 	// Now is the clock for freshness marks; time.Now when nil.
 	Now func() time.Time
+	// CacheHit, when set, is told whether each page came from the cache
+	// (for the metrics).
+	CacheHit func(hit bool)
 }
 
 // PointCookie carries a kiosk's point code. It is not secret: it only
@@ -230,7 +233,11 @@ func (h *handler) cached(render func(c *fiber.Ctx) ([]byte, error)) fiber.Handle
 		h.cache.mu.RLock()
 		e, ok := h.cache.m[key]
 		h.cache.mu.RUnlock()
-		if !ok || e.gen != gen || e.day != day {
+		hit := ok && e.gen == gen && e.day == day
+		if h.CacheHit != nil {
+			h.CacheHit(hit)
+		}
+		if !hit {
 			body, err := render(c)
 			if err != nil {
 				return err

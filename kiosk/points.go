@@ -116,6 +116,10 @@ type Counter struct {
 	stats map[statKey]*DayStat
 	views map[int64]int64
 	known map[string]bool
+	// seen is when each point's screen was last used; total counts views
+	// and searches since start (for the metrics).
+	seen                  map[string]time.Time
+	totalViews, totalFind int64
 }
 
 type statKey struct {
@@ -160,6 +164,17 @@ func (c *Counter) add(point string, now time.Time, views, searches int64) {
 	if !c.known[point] {
 		point = ""
 	}
+	c.totalViews += views
+	c.totalFind += searches
+	if point != "" {
+		if c.seen == nil {
+			c.seen = map[string]time.Time{}
+		}
+		if _, ok := c.seen[point]; !ok {
+			point = strings.Clone(point)
+		}
+		c.seen[point] = now
+	}
 	k := statKey{point, day(now)}
 	if c.stats == nil {
 		c.stats = map[statKey]*DayStat{}
@@ -173,6 +188,27 @@ func (c *Counter) add(point string, now time.Time, views, searches int64) {
 	}
 	s.Views += views
 	s.Searches += searches
+}
+
+// Active tells how many points' screens were used within the last d: the
+// kiosk sessions going on.
+func (c *Counter) Active(now time.Time, d time.Duration) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, t := range c.seen {
+		if now.Sub(t) < d {
+			n++
+		}
+	}
+	return n
+}
+
+// Totals are the page views and searches counted since the start.
+func (c *Counter) Totals() (views, searches int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.totalViews, c.totalFind
 }
 
 // View counts a page view at point.

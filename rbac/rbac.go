@@ -1,10 +1,11 @@
 package rbac
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
+	"sync"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -174,7 +175,12 @@ func Permissions() [][]string {
 
 // Enforcer answers authorisation questions; safe for concurrent use.
 type Enforcer struct {
-	e *casbin.SyncedEnforcer
+	e  *casbin.SyncedEnforcer
+	db *gorm.DB
+	// seen is the fingerprint of casbin_rule when the policies were last
+	// loaded here.
+	mu   sync.Mutex
+	seen string
 }
 
 // NewEnforcer opens the policies stored in db (table casbin_rule), adds the
@@ -195,7 +201,9 @@ func NewEnforcer(db *gorm.DB) (*Enforcer, error) {
 	if err := syncPermissions(e); err != nil {
 		return nil, err
 	}
-	return &Enforcer{e: e}, nil
+	en := &Enforcer{e: e, db: db}
+	en.seen, err = en.fingerprint(context.Background())
+	return en, err
 }
 
 // syncPermissions makes the stored role permissions exactly Permissions():
@@ -243,12 +251,42 @@ func NewMemoryEnforcer() (*Enforcer, error) {
 	return &Enforcer{e: e}, nil
 }
 
-// AutoReload reloads the policies from the database at an interval, so a
-// change made through another instance is seen here.
-func (en *Enforcer) AutoReload(every time.Duration) { en.e.StartAutoLoadPolicy(every) }
+// fingerprint sums up casbin_rule cheaply. Rules are only ever inserted or
+// deleted, never changed in place, so an insert moves the greatest id and
+// a delete the count or the sum of ids.
+func (en *Enforcer) fingerprint(ctx context.Context) (string, error) {
+	var f struct{ N, MaxID, SumID int64 }
+	err := en.db.WithContext(ctx).Model(&gormadapter.CasbinRule{}).
+		Select("COUNT(*) AS n, COALESCE(MAX(id), 0) AS max_id, COALESCE(SUM(id), 0) AS sum_id").Scan(&f).Error
+	if err != nil {
+		return "", fmt.Errorf("rbac: policy fingerprint: %w", err)
+	}
+	return fmt.Sprintf("%d/%d/%d", f.N, f.MaxID, f.SumID), nil
+}
 
-// Stop ends the auto reload.
-func (en *Enforcer) Stop() { en.e.StopAutoLoadPolicy() }
+// ReloadIfChanged reloads the policies when casbin_rule changed since they
+// were loaded here (by another instance, say); it reports whether it did.
+// Polled every 2 s, it makes a grant on one instance hold on all of them
+// within seconds.
+func (en *Enforcer) ReloadIfChanged(ctx context.Context) (bool, error) {
+	if en.db == nil {
+		return false, nil
+	}
+	f, err := en.fingerprint(ctx)
+	if err != nil {
+		return false, err
+	}
+	en.mu.Lock()
+	same := f == en.seen
+	en.mu.Unlock()
+	if same {
+		return false, nil
+	}
+	return true, en.Reload()
+}
+
+// Stop is kept for symmetry with open; nothing runs in the background.
+func (en *Enforcer) Stop() {}
 
 // Allow tells whether user id may do act on obj in the unit.
 func (en *Enforcer) Allow(userID int64, unit string, obj Object, act Action) (bool, error) {
@@ -314,9 +352,19 @@ func (en *Enforcer) RevokeTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
 // Reload reads every policy from the database again (after AssignTx or
 // RevokeTx, or a change made by another instance).
 func (en *Enforcer) Reload() error {
+	var f string
+	if en.db != nil {
+		var err error
+		if f, err = en.fingerprint(context.Background()); err != nil {
+			return err
+		}
+	}
 	if err := en.e.LoadPolicy(); err != nil {
 		return fmt.Errorf("rbac: reload: %w", err)
 	}
+	en.mu.Lock()
+	en.seen = f
+	en.mu.Unlock()
 	return nil
 }
 

@@ -560,16 +560,41 @@ func TestExemptions(t *testing.T) {
 	}
 }
 
-func TestHealthzWhenTheDatabaseIsGone(t *testing.T) {
+// TestReadyzWhenTheDatabaseIsGone: /healthz says the process is alive;
+// /readyz and every page that needs the database answer 503 with a message.
+func TestReadyzWhenTheDatabaseIsGone(t *testing.T) {
 	ts := newTestServer(t, false)
+	if r := ts.anon().do("GET", "/readyz", nil); r.status != 200 || !strings.Contains(string(r.body), "ready") {
+		t.Fatalf("readyz: %d %s", r.status, r.body)
+	}
 	sqlDB, err := ts.s.db.DB()
 	if err != nil {
 		t.Fatal(err)
 	}
 	sqlDB.Close()
-	r := ts.anon().do("GET", "/healthz", nil)
-	if r.status != 503 || !strings.Contains(string(r.body), "unavailable") {
+	if r := ts.anon().do("GET", "/healthz", nil); r.status != 200 {
 		t.Errorf("healthz without a database: %d %s", r.status, r.body)
+	}
+	r := ts.anon().do("GET", "/readyz", nil)
+	if r.status != 503 || !strings.Contains(string(r.body), "unavailable") {
+		t.Errorf("readyz without a database: %d %s", r.status, r.body)
+	}
+	r = ts.anon().do("GET", "/api/v1/units", nil)
+	if code, _, msg := r.errorOf(t); r.status != 503 || code != "unavailable" || !strings.Contains(msg, "数据库") {
+		t.Errorf("a read without a database: %d %s", r.status, r.body)
+	}
+}
+
+// TestReadyzWantsTheSchema: a database migrated by another version of the
+// program is not ready for this one.
+func TestReadyzWantsTheSchema(t *testing.T) {
+	ts := newTestServer(t, false)
+	if err := ts.s.db.Save(&metaRecord{Name: "schema", Value: "1"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	r := ts.anon().do("GET", "/readyz", nil)
+	if r.status != 503 || !strings.Contains(string(r.body), "migrate") {
+		t.Errorf("readyz on an old schema: %d %s", r.status, r.body)
 	}
 }
 

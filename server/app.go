@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,6 +60,7 @@ type server struct {
 	requests    *foistore.Store
 	statusGuard loginGuard
 	inspections *inspstore.Store
+	metrics     *metrics
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
 	demoPasswordsExpire bool
@@ -73,10 +75,13 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(*gorm.DB) error{gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate, foistore.Migrate, inspstore.Migrate} {
+	for _, m := range []func(*gorm.DB) error{migrateMeta, migrateThrottles, gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate, foistore.Migrate, inspstore.Migrate} {
 		if err := m(db); err != nil {
 			return nil, err
 		}
+	}
+	if err := db.Save(&metaRecord{Name: "schema", Value: strconv.Itoa(schemaVersion)}).Error; err != nil {
+		return nil, err
 	}
 	en, err := rbac.NewEnforcer(db)
 	if err != nil {
@@ -86,7 +91,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db, gormstore.AuditInTx),
 		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log,
 		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil)}
+	s.logins, s.statusGuard = loginGuard{db: db, kind: "login"}, loginGuard{db: db, kind: "status"}
 	s.search = &searchIndex{s: s}
+	s.metrics = s.newMetrics()
 	key := cfg.SecretKey
 	if key == nil {
 		if key, err = secret.FileKey(filepath.Join(cfg.DataDir, "secret.key")); err != nil {
@@ -143,6 +150,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	return s, nil
 }
 
+func migrateMeta(db *gorm.DB) error { return db.AutoMigrate(&metaRecord{}) }
+
+func migrateThrottles(db *gorm.DB) error { return db.AutoMigrate(&throttleRecord{}) }
+
 func (s *server) close() {
 	s.authz.Stop()
 	if sqlDB, err := s.db.DB(); err == nil {
@@ -191,7 +202,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		if m, ok := statusOf[ce.Code]; ok {
 			status, body.Error.Code, body.Error.Message, body.Error.Field = m.status, m.code, ce.Message, ce.Field
 		} else {
-			s.log.Error("internal error", "path", c.Path(), "err", err)
+			s.log.Error("internal error", "request_id", requestID(c), "path", c.Path(), "err", err)
 		}
 	case errors.As(err, &fe):
 		status = fe.Code
@@ -211,11 +222,18 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		var ue *workday.UnknownYearError
 		if errors.As(err, &ue) {
 			status, body.Error.Code, body.Error.Message = fiber.StatusUnprocessableEntity, "unknown_year", ue.Error()
+		} else if databaseUnavailable(err) {
+			status, body.Error.Code, body.Error.Message = fiber.StatusServiceUnavailable, "unavailable", "系统暂时无法连接数据库，请稍后再试"
+			c.Set(fiber.HeaderRetryAfter, "5")
+			if s.metrics != nil {
+				s.metrics.dbDown.Inc()
+			}
+			s.log.Warn("database unavailable", "request_id", requestID(c), "route", c.Route().Path, "err", err)
 		} else {
-			s.log.Error("internal error", "path", c.Path(), "err", err)
+			s.log.Error("internal error", "request_id", requestID(c), "path", c.Path(), "err", err)
 		}
 	}
-	if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/healthz") {
+	if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/healthz") || strings.HasPrefix(c.Path(), "/readyz") {
 		return c.Status(status).JSON(body)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongkai/dbconn"
 	"gongkai/secret"
@@ -41,6 +43,15 @@ type Config struct {
 	// or the key file in the data directory; SecretKeyOld is
 	// GONGKAI_SECRET_KEY_OLD, the previous key during a rotation.
 	SecretKey, SecretKeyOld []byte
+	// MetricsAddr is GONGKAI_METRICS_ADDR: where Prometheus scrapes
+	// /metrics; empty: no metrics listener.
+	MetricsAddr string
+	// LogLevel is GONGKAI_LOG_LEVEL: debug, info (one line per request),
+	// warn or error.
+	LogLevel slog.Level
+	// ShutdownTimeout is GONGKAI_SHUTDOWN_SECONDS: how long requests in
+	// flight may take to finish after SIGTERM.
+	ShutdownTimeout time.Duration
 }
 
 // envVars documents each variable once, for the README and the tests.
@@ -58,6 +69,9 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_KIOSK_COUNTDOWN_SECONDS", "30", "length of that countdown"},
 	{"GONGKAI_SECRET_KEY", "(data dir)/secret.key, made on first start", "32 bytes in base64 (openssl rand -base64 32) sealing requesters' ID and phone numbers"},
 	{"GONGKAI_SECRET_KEY_OLD", "", "the previous key while rotating; then run `server requests reseal`"},
+	{"GONGKAI_METRICS_ADDR", "(none: no metrics listener)", "address for Prometheus to scrape /metrics, e.g. 127.0.0.1:9464; keep it off the public network"},
+	{"GONGKAI_LOG_LEVEL", "info", "debug, info (a JSON line per request), warn or error"},
+	{"GONGKAI_SHUTDOWN_SECONDS", "15", "on SIGTERM, how long requests in flight may take to finish"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the
@@ -132,6 +146,24 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	kc := get("GONGKAI_KIOSK_COUNTDOWN_SECONDS", "30")
 	if c.KioskCountdown, err = strconv.Atoi(kc); err != nil || c.KioskCountdown < 5 || c.KioskCountdown > 120 {
 		return c, fmt.Errorf("GONGKAI_KIOSK_COUNTDOWN_SECONDS=%q: want a whole number of seconds from 5 to 120", kc)
+	}
+	if c.MetricsAddr = get("GONGKAI_METRICS_ADDR", ""); c.MetricsAddr != "" {
+		if _, p, err := net.SplitHostPort(c.MetricsAddr); err != nil || p == "" {
+			return c, fmt.Errorf("GONGKAI_METRICS_ADDR=%q: want host:port, e.g. 127.0.0.1:9464", c.MetricsAddr)
+		}
+		if c.MetricsAddr == c.Addr {
+			return c, fmt.Errorf("GONGKAI_METRICS_ADDR=%q: must differ from GONGKAI_ADDR", c.MetricsAddr)
+		}
+	}
+	ll := get("GONGKAI_LOG_LEVEL", "info")
+	if err := c.LogLevel.UnmarshalText([]byte(ll)); err != nil {
+		return c, fmt.Errorf("GONGKAI_LOG_LEVEL=%q: want debug, info, warn or error", ll)
+	}
+	sd := get("GONGKAI_SHUTDOWN_SECONDS", "15")
+	if n, err := strconv.Atoi(sd); err != nil || n < 1 || n > 600 {
+		return c, fmt.Errorf("GONGKAI_SHUTDOWN_SECONDS=%q: want a whole number of seconds from 1 to 600", sd)
+	} else {
+		c.ShutdownTimeout = time.Duration(n) * time.Second
 	}
 	for _, v := range []struct {
 		name string

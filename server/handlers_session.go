@@ -1,25 +1,21 @@
 package main
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
-	"sync"
+	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"gongkai/account"
 	"gongkai/catalog"
-	"gongkai/dbconn"
 	"gongkai/rbac"
 )
-
-func (s *server) handleHealth(c *fiber.Ctx) error {
-	if err := dbconn.Ping(s.db); err != nil {
-		s.log.Warn("health: database does not answer", "err", err)
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
-	}
-	return c.JSON(fiber.Map{"status": "ok"})
-}
 
 type sessionInput struct {
 	Username string `json:"username"`
@@ -49,47 +45,61 @@ func lockedError(until time.Time) error {
 		until.In(catalog.Shanghai).Format("15:04")))
 }
 
-// loginGuard slows password guessing: after maxLoginFailures failed sign-ins
-// from one address within a minute, that address waits out the minute. It is
-// per instance, which is enough to make guessing slow.
+// loginGuard slows password guessing: after maxLoginFailures failed tries
+// by one key (an address, a request number) within a minute, the key waits
+// out the minute. The counts live in the database, so every instance behind
+// a load balancer shares them; only a hash of the key is stored.
 type loginGuard struct {
-	mu       sync.Mutex
-	failures map[string]*failureWindow
+	db   *gorm.DB
+	kind string // login or status
 }
 
-type failureWindow struct {
-	start time.Time
-	n     int
+// throttleRecord is one key's failures in its current minute.
+type throttleRecord struct {
+	KeyHash     string    `gorm:"primaryKey;size:64"`
+	WindowStart time.Time `gorm:"not null;index"`
+	N           int       `gorm:"not null"`
 }
+
+func (throttleRecord) TableName() string { return "throttles" }
 
 const maxLoginFailures = 10
 
-func (g *loginGuard) blocked(ip string, now time.Time) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	w := g.failures[ip]
-	return w != nil && now.Sub(w.start) < time.Minute && w.n >= maxLoginFailures
+func (g *loginGuard) hash(key string) string {
+	h := sha256.Sum256([]byte(g.kind + "\x00" + key))
+	return hex.EncodeToString(h[:])
 }
 
-func (g *loginGuard) fail(ip string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.failures == nil {
-		g.failures = map[string]*failureWindow{}
+// blocked tells whether key has used up its tries this minute. When the
+// database cannot say, nothing else works either: it is not blocked here.
+func (g *loginGuard) blocked(ctx context.Context, key string, now time.Time) bool {
+	var r throttleRecord
+	if err := g.db.WithContext(ctx).Where("key_hash = ?", g.hash(key)).Take(&r).Error; err != nil {
+		return false
 	}
-	w := g.failures[ip]
-	if w == nil || now.Sub(w.start) >= time.Minute {
-		if len(g.failures) > 10000 { // forget old windows rather than grow
-			for k, v := range g.failures {
-				if now.Sub(v.start) >= time.Minute {
-					delete(g.failures, k)
-				}
-			}
-		}
-		w = &failureWindow{start: now}
-		g.failures[ip] = w
+	return now.Sub(r.WindowStart) < time.Minute && r.N >= maxLoginFailures
+}
+
+// fail counts a failed try by key, starting a new minute when the last one
+// is over; old rows are swept now and then.
+func (g *loginGuard) fail(ctx context.Context, key string, now time.Time) {
+	now = now.UTC().Truncate(time.Millisecond)
+	cutoff := now.Add(-time.Minute)
+	db := g.db.WithContext(ctx)
+	err := db.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "key_hash"}},
+		DoUpdates: clause.Set{
+			{Column: clause.Column{Name: "n"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN 1 ELSE n + 1 END", cutoff)},
+			{Column: clause.Column{Name: "window_start"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN ? ELSE window_start END", cutoff, now)},
+		},
+	}).Create(&throttleRecord{KeyHash: g.hash(key), WindowStart: now, N: 1}).Error
+	if err != nil {
+		slog.Warn("throttle", "kind", g.kind, "err", err)
+		return
 	}
-	w.n++
+	if now.Second() == 0 {
+		db.Where("window_start < ?", now.Add(-10*time.Minute)).Delete(&throttleRecord{})
+	}
 }
 
 func (s *server) handleSessionCreate(c *fiber.Ctx) error {
@@ -120,14 +130,14 @@ func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User,
 	}
 	ctx := c.UserContext()
 	ip := c.IP()
-	if s.logins.blocked(ip, time.Now()) {
+	if s.logins.blocked(ctx, ip, time.Now()) {
 		return nil, fiber.NewError(fiber.StatusTooManyRequests)
 	}
 	u, err := s.accounts.FindUserByName(ctx, username)
 	if err != nil {
 		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
 			account.BurnTime()
-			s.logins.fail(ip, time.Now())
+			s.logins.fail(ctx, ip, time.Now())
 			return nil, errBadLogin
 		}
 		return nil, err
@@ -138,7 +148,7 @@ func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User,
 		return nil, lockedError(*u.LockedUntil)
 	}
 	if !account.CheckPassword(u.PasswordHash, password) || u.Disabled {
-		s.logins.fail(ip, now)
+		s.logins.fail(ctx, ip, now)
 		if u.Disabled {
 			return nil, errBadLogin
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -18,34 +19,42 @@ import (
 // national layout or as CSV, for download.
 func (s *server) handleCatalogExport(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx := c.UserContext()
-		u, err := s.units.FindUnit(ctx, c.Params("code"))
+		name, data, err := s.catalogFile(c.UserContext(), c.Params("code"), format)
 		if err != nil {
 			return err
 		}
-		domains, err := s.units.FindDomains(ctx)
-		if err != nil {
-			return err
-		}
-		items, err := s.items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
-		if err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		name := u.Name + "基层政务公开标准目录." + format
 		if format == "xlsx" {
-			err = sheet.ExportXLSX(&buf, *u, domains, items)
 			c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		} else {
-			err = sheet.ExportCSV(&buf, domains, items)
 			c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		}
-		if err != nil {
-			return err
-		}
 		c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(name))
-		return c.Send(buf.Bytes())
+		return c.Send(data)
 	}
+}
+
+// catalogFile is a unit's catalogue as a file of the format (xlsx or csv)
+// and its name.
+func (s *server) catalogFile(ctx context.Context, code, format string) (string, []byte, error) {
+	u, err := s.units.FindUnit(ctx, code)
+	if err != nil {
+		return "", nil, err
+	}
+	domains, err := s.units.FindDomains(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	items, err := s.items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
+	if err != nil {
+		return "", nil, err
+	}
+	var buf bytes.Buffer
+	if format == "xlsx" {
+		err = sheet.ExportXLSX(&buf, *u, domains, items)
+	} else {
+		err = sheet.ExportCSV(&buf, domains, items)
+	}
+	return u.Name + "基层政务公开标准目录." + format, buf.Bytes(), err
 }
 
 // importView is the answer of an import: what it would do (or did), the

@@ -195,7 +195,7 @@ func (s *server) reloadPoints(ctx context.Context) error {
 func (s *server) kioskDeps() kiosk.Deps {
 	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s, Requests: requestDesk{s}, Counter: s.counter,
 		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, County: "旌德县",
-		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown}
+		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown, CacheHit: s.metrics.cacheHit}
 }
 
 // defaultAliases are the alias groups a new installation starts with:

@@ -17,6 +17,7 @@ import (
 func (s *server) routes(app *fiber.App) {
 	app.Use(securityHeaders, forgeryProtection, s.followWrites)
 	app.Get("/healthz", s.handleHealth)
+	app.Get("/readyz", s.handleReady)
 	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/kiosk/", fiber.StatusFound) })
 
 	kiosk.Mount(app.Group("/kiosk"), s.kioskDeps())

@@ -555,3 +555,13 @@ func (s *Store) SaveReviewCounts(ctx context.Context, unit string, year int, c f
 		return s.audit(tx, by, unit, "request", "review_counts", year, fmt.Sprintf("%d年行政复议、行政诉讼情况", year), before, c)
 	})
 }
+
+// OpenDueDates returns the due dates of the requests whose clock runs
+// (registered or forwarded), for the counts of those due soon and overdue.
+func (s *Store) OpenDueDates(ctx context.Context) ([]time.Time, error) {
+	var due []time.Time
+	err := s.db.WithContext(ctx).Model(&requestRecord{}).
+		Where("state IN ? AND due_on IS NOT NULL", []string{string(foi.Registered), string(foi.Forwarded)}).
+		Pluck("due_on", &due).Error
+	return due, err
+}
