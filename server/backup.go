@@ -80,11 +80,16 @@ func attachmentFiles(dir string) ([]string, error) {
 // sumAttachments is the checksum of the attachments: their paths and
 // contents, in order.
 func sumAttachments(dir string) (attachmentSum, error) {
-	var a attachmentSum
 	files, err := attachmentFiles(dir)
 	if err != nil {
-		return a, err
+		return attachmentSum{}, err
 	}
+	return sumFiles(dir, files)
+}
+
+// sumFiles is the checksum of the listed files of dir.
+func sumFiles(dir string, files []string) (attachmentSum, error) {
+	var a attachmentSum
 	all := sha256.New()
 	for _, rel := range files {
 		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(rel)))
@@ -189,7 +194,14 @@ func backup(ctx context.Context, cl *cli, out string, withKey bool) (manifest, e
 		}
 	}
 	cl.progress("数据库：%d张表；正在计算附件校验和……", len(m.Tables))
-	if m.Attachments, err = sumAttachments(cfg.attachmentDir()); err != nil {
+	// Attachments are stored before the rows that name them and never
+	// changed, so those listed now cover the database's snapshot; the same
+	// list is summed and archived.
+	files, err := attachmentFiles(cfg.attachmentDir())
+	if err != nil {
+		return m, err
+	}
+	if m.Attachments, err = sumFiles(cfg.attachmentDir(), files); err != nil {
 		return m, err
 	}
 	keyFile := filepath.Join(cfg.DataDir, keyName)
@@ -216,10 +228,6 @@ func backup(ctx context.Context, cl *cli, out string, withKey bool) (manifest, e
 		if err := tarFile(tw, keyName, keyFile); err != nil {
 			return m, err
 		}
-	}
-	files, err := attachmentFiles(cfg.attachmentDir())
-	if err != nil {
-		return m, err
 	}
 	for i, rel := range files {
 		if err := tarFile(tw, attachmentsDir+rel, filepath.Join(cfg.attachmentDir(), filepath.FromSlash(rel))); err != nil {
@@ -348,27 +356,45 @@ func mysqlDump(ctx context.Context, dsn, file string) (map[string]int64, error) 
 }
 
 // countDump reads a mysqldump script and counts the rows its INSERT
-// statements hold per table (extended inserts: one tuple per row).
+// statements hold per table: the top-level tuples of each VALUES list,
+// which mysqldump writes on one line or (MariaDB) one row per line.
 func countDump(r io.Reader) (map[string]int64, error) {
 	counts := map[string]int64{}
 	br := bufio.NewReaderSize(r, 1<<20)
+	var t tupleCounter
+	table := ""
 	for {
 		line, err := br.ReadString('\n')
-		if strings.HasPrefix(line, "CREATE TABLE `") {
+		switch {
+		case table != "":
+			n, end := t.feed(line)
+			counts[table] += n
+			if end {
+				table = ""
+			}
+		case strings.HasPrefix(line, "CREATE TABLE `"):
 			name := line[len("CREATE TABLE `"):]
 			if i := strings.IndexByte(name, '`'); i >= 0 {
 				counts[name[:i]] += 0
 			}
-		} else if strings.HasPrefix(line, "INSERT INTO `") {
+		case strings.HasPrefix(line, "INSERT INTO `"):
 			name := line[len("INSERT INTO `"):]
 			i := strings.IndexByte(name, '`')
-			j := strings.Index(line, " VALUES ")
+			j := strings.Index(line, " VALUES")
 			if i < 0 || j < 0 {
 				return nil, fmt.Errorf("mysqldump: unexpected line %.60q", line)
 			}
-			counts[name[:i]] += countTuples(line[j+len(" VALUES "):])
+			table, t = name[:i], tupleCounter{}
+			n, end := t.feed(line[j+len(" VALUES"):])
+			counts[table] += n
+			if end {
+				table = ""
+			}
 		}
 		if err == io.EOF {
+			if table != "" {
+				return nil, fmt.Errorf("mysqldump: the dump ends inside the rows of %s", table)
+			}
 			return counts, nil
 		}
 		if err != nil {
@@ -377,29 +403,37 @@ func countDump(r io.Reader) (map[string]int64, error) {
 	}
 }
 
-// countTuples counts the top-level parenthesised tuples of a VALUES list,
-// skipping what is inside quoted strings (with backslash escapes).
-func countTuples(s string) int64 {
-	var n int64
-	depth, quoted := 0, false
+// tupleCounter counts the top-level parenthesised tuples of a VALUES list
+// fed in pieces, skipping what is inside quoted strings (with backslash
+// escapes); a semicolon outside them ends the statement.
+type tupleCounter struct {
+	depth          int
+	quoted, escape bool
+}
+
+func (t *tupleCounter) feed(s string) (n int64, end bool) {
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		switch {
-		case quoted && ch == '\\':
-			i++
+		case t.escape:
+			t.escape = false
+		case t.quoted && ch == '\\':
+			t.escape = true
 		case ch == '\'':
-			quoted = !quoted
-		case quoted:
+			t.quoted = !t.quoted
+		case t.quoted:
 		case ch == '(':
-			if depth == 0 {
+			if t.depth == 0 {
 				n++
 			}
-			depth++
+			t.depth++
 		case ch == ')':
-			depth--
+			t.depth--
+		case ch == ';' && t.depth == 0:
+			return n, true
 		}
 	}
-	return n
+	return n, false
 }
 
 func runRestore(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) int {

@@ -175,6 +175,9 @@ func runMain(m *testing.M) int {
 	shared = &testServer{s: s, app: s.newApp(), cfg: cfg}
 	code := m.Run()
 	defer demoCleanup()
+	if buildDir != "" {
+		defer os.RemoveAll(buildDir)
+	}
 	// Every test's writes went into one audit chain: it must still verify.
 	if n, err := s.catalog.VerifyAudit(context.Background()); err != nil {
 		fmt.Fprintf(os.Stderr, "audit chain broken after the tests (%d entries checked): %v\n", n, err)
