@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -23,16 +21,8 @@ import (
 // checks that every submission that was answered with a number is in the
 // database. A number is given only after its transaction has committed.
 func TestNoAnsweredNumberIsLostOnKill(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "gongkai")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	bin := serverBinary(t)
+	addr := freeAddr(t)
 	driver, dsn := dbtest.DSN(t)
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "GONGKAI_ADDR="+addr, "GONGKAI_DATA_DIR="+t.TempDir(), "GONGKAI_DB_DRIVER="+driver,
