@@ -153,7 +153,12 @@ func runBackup(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) int {
 func backup(ctx context.Context, cl *cli, out string, withKey bool) (manifest, error) {
 	cfg := cl.cfg
 	m := manifest{Format: 1, Created: time.Now().UTC(), Driver: cfg.Driver, Schema: schemaVersion}
-	tmp, err := os.MkdirTemp("", "gongkai-backup-")
+	// Beside the data, not in /tmp: the same disk, and the container image
+	// has no /tmp.
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return m, err
+	}
+	tmp, err := os.MkdirTemp(cfg.DataDir, ".backup-")
 	if err != nil {
 		return m, err
 	}

@@ -52,6 +52,10 @@ type Config struct {
 	// ShutdownTimeout is GONGKAI_SHUTDOWN_SECONDS: how long requests in
 	// flight may take to finish after SIGTERM.
 	ShutdownTimeout time.Duration
+	// TrustedProxies is GONGKAI_TRUSTED_PROXIES: addresses (or CIDR
+	// ranges) of the reverse proxies whose X-Real-IP header names the
+	// client, for the sign-in throttle and the audit log.
+	TrustedProxies []string
 }
 
 // envVars documents each variable once, for the README and the tests.
@@ -72,6 +76,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_METRICS_ADDR", "(none: no metrics listener)", "address for Prometheus to scrape /metrics, e.g. 127.0.0.1:9464; keep it off the public network"},
 	{"GONGKAI_LOG_LEVEL", "info", "debug, info (a JSON line per request), warn or error"},
 	{"GONGKAI_SHUTDOWN_SECONDS", "15", "on SIGTERM, how long requests in flight may take to finish"},
+	{"GONGKAI_TRUSTED_PROXIES", "(none)", "comma-separated addresses or CIDR ranges of reverse proxies (nginx) whose X-Real-IP header is believed"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the
@@ -164,6 +169,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("GONGKAI_SHUTDOWN_SECONDS=%q: want a whole number of seconds from 1 to 600", sd)
 	} else {
 		c.ShutdownTimeout = time.Duration(n) * time.Second
+	}
+	for _, p := range strings.Split(get("GONGKAI_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return c, fmt.Errorf("GONGKAI_TRUSTED_PROXIES: %q is not an IP address or CIDR range", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	for _, v := range []struct {
 		name string

@@ -37,6 +37,11 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{map[string]string{"GONGKAI_PUBLIC_URL": "ftp://10.1.2.3/"}, "GONGKAI_PUBLIC_URL"},
 		{map[string]string{"GONGKAI_KIOSK_IDLE_SECONDS": "5"}, "GONGKAI_KIOSK_IDLE_SECONDS"},
 		{map[string]string{"GONGKAI_KIOSK_COUNTDOWN_SECONDS": "soon"}, "GONGKAI_KIOSK_COUNTDOWN_SECONDS"},
+		{map[string]string{"GONGKAI_METRICS_ADDR": "9464"}, "GONGKAI_METRICS_ADDR"},
+		{map[string]string{"GONGKAI_METRICS_ADDR": "127.0.0.1:8080"}, "GONGKAI_METRICS_ADDR"},
+		{map[string]string{"GONGKAI_LOG_LEVEL": "chatty"}, "GONGKAI_LOG_LEVEL"},
+		{map[string]string{"GONGKAI_SHUTDOWN_SECONDS": "0"}, "GONGKAI_SHUTDOWN_SECONDS"},
+		{map[string]string{"GONGKAI_TRUSTED_PROXIES": "127.0.0.1, nginx"}, "GONGKAI_TRUSTED_PROXIES"},
 	} {
 		_, err := loadConfig(env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.name) || strings.Contains(err.Error(), "\n") {

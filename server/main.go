@@ -29,6 +29,11 @@ func (s *server) newApp() *fiber.App {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
+		// Behind nginx, the client's address comes from X-Real-IP, but only
+		// when the request comes from a proxy we were told to trust.
+		EnableTrustedProxyCheck: len(s.cfg.TrustedProxies) > 0,
+		TrustedProxies:          s.cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(s.cfg.TrustedProxies),
 	})
 	app.Use(s.observe, recover.New())
 	s.routes(app)
@@ -119,6 +124,13 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 		log.Info("stopped")
 	}
 	return exitOK
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return "X-Real-IP"
 }
 
 // every runs fn every d until ctx ends.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"gongkai/dbconn"
+	"gongkai/dbconn/dbtest"
 	"gongkai/seed"
 )
 
@@ -213,5 +214,35 @@ func TestMetrics(t *testing.T) {
 	metricValue(t, text, "gongkai_kiosk_active_screens")
 	if strings.Contains(text, testID) || strings.Contains(text, application()["phone"].(string)) {
 		t.Error("an ID or phone number in the metrics")
+	}
+}
+
+// TestThrottleSeesTheClientBehindTheProxy: behind a trusted nginx, the
+// sign-in throttle counts each client's X-Real-IP, not the proxy's own
+// address; from anyone else the header is ignored.
+func TestThrottleSeesTheClientBehindTheProxy(t *testing.T) {
+	driver, dsn := dbtest.DSN(t)
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5,
+		AuditRetentionDays: 190, KioskIdle: 120, KioskCountdown: 30, TrustedProxies: []string{"0.0.0.0/0"}}
+	ts := openTestServer(t, cfg)
+	login := func(client string) int {
+		req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"nobody","password":"wrong"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Real-IP", client)
+		res, err := ts.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i := 0; i < maxLoginFailures; i++ {
+		login("10.0.0.1")
+	}
+	if st := login("10.0.0.1"); st != 429 {
+		t.Errorf("the guessing client: %d, want 429", st)
+	}
+	if st := login("10.0.0.2"); st != 401 {
+		t.Errorf("another client behind the same proxy: %d, want 401", st)
 	}
 }
