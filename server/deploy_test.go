@@ -235,3 +235,20 @@ func TestDockerfileAndUnit(t *testing.T) {
 		}
 	}
 }
+
+func TestREADMEListsEveryVariableAndCommand(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range envVars {
+		if !strings.Contains(string(b), "| `"+v.Name+"` |") {
+			t.Errorf("README's configuration table lacks %s", v.Name)
+		}
+	}
+	for _, c := range commands {
+		if !strings.Contains(string(b), "`"+c.name) {
+			t.Errorf("README does not mention the command %q", c.name)
+		}
+	}
+}
