@@ -85,6 +85,15 @@ func init() {
 			flags: func(fs *flag.FlagSet) {
 				fs.Bool("force", false, "overwrite a database and attachments that are not empty")
 			}},
+		{name: "generate", summary: "fill the database with a generated county or province, for measuring (resumable)", run: runGenerate,
+			flags: func(fs *flag.FlagSet) {
+				fs.String("size", "county", "county (39 units, 12,000 items, 200,000 publications, 2,000 requests) or province (4,000 units, 1,000,000 publications)")
+				fs.String("seed", "1", "the random seed: the same seed makes the same data")
+				fs.String("publications", "0", "publications wanted in all, instead of the size's")
+				fs.String("requests", "0", "requests wanted in all, instead of the size's")
+				fs.String("counties", "0", "counties, instead of the size's")
+				fs.String("items-per-unit", "0", "items per unit, instead of the size's")
+			}},
 		{name: "audit verify", summary: "check the audit log's hash chain", run: runAuditVerify},
 		{name: "audit purge", summary: "delete audit entries older than GONGKAI_AUDIT_RETENTION_DAYS", run: runAuditPurge},
 		{name: "requests reseal", summary: "after a key rotation, seal requesters' numbers with the new key", run: runReseal},

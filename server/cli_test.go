@@ -163,3 +163,30 @@ func between(s, from, to string) string {
 	before, _, _ := strings.Cut(after, to)
 	return before
 }
+
+// TestGenerateCommand: `generate` fills a database with a small county,
+// requests included through the real request store, and a second run adds
+// nothing.
+func TestGenerateCommand(t *testing.T) {
+	env := dbEnv(t, t.TempDir())
+	args := []string{"generate", "--size", "county", "--publications", "3000", "--requests", "120", "--items-per-unit", "40"}
+	o, e, code := runBinary(t, env, args...)
+	if code != 0 || !strings.Contains(o, "已生成县级规模数据") || !strings.Contains(e, "公开信息") {
+		t.Fatalf("generate: exit %d\n%s%s", code, o, e)
+	}
+	db, err := dbconn.Open(envValue(env, "GONGKAI_DB_DRIVER"), envValue(env, "GONGKAI_DB_DSN"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDB(db)
+	var reqs, pubs, outcomes int64
+	db.Table("foi_requests").Count(&reqs)
+	db.Table("publications").Count(&pubs)
+	db.Table("foi_requests").Where("outcome <> ''").Distinct("outcome").Count(&outcomes)
+	if reqs != 120 || pubs < 9000 || outcomes < 15 {
+		t.Errorf("%d requests with %d outcomes, %d publications", reqs, outcomes, pubs)
+	}
+	if o, e, code := runBinary(t, env, args...); code != 0 || !strings.Contains(o, "公开信息0条") || !strings.Contains(o, "依申请公开0件") {
+		t.Errorf("second run: exit %d\n%s%s", code, o, e)
+	}
+}
