@@ -45,7 +45,7 @@ var (
 
 // GenSummary is what Generate made.
 type GenSummary struct {
-	Units, Items, Publications int
+	Units, Items, Publications                    int
 	Late, Stale, Bursts, Duplicates, PrivacyLeaks int
 }
 
