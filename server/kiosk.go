@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
+	"gongkai/catalog/gormstore"
 	"gongkai/doctext"
 	"gongkai/foi"
 	"gongkai/kiosk"
@@ -61,79 +62,142 @@ func (s *server) followWrites(c *fiber.Ctx) error {
 	return err
 }
 
-// searchIndex keeps the kiosk's search index, rebuilt on the first search
-// after content changed; the rebuild reads only published data.
+// searchIndex keeps the kiosk's search index. After content changed, the
+// next search rebuilds it: at once while building is quick (a county's
+// demo data), in the background once a build takes longer than a second
+// (a county over the years, a province), the old index answering
+// meanwhile with every publication it shows checked to be still public.
+// The rebuild reads only published data.
 type searchIndex struct {
-	s   *server
-	mu  sync.Mutex
-	gen uint64
-	ix  *search.Index
+	s        *server
+	mu       sync.Mutex
+	gen      uint64
+	ix       *search.Index
+	took     time.Duration
+	building bool
 }
 
 // Search implements kiosk.Searcher.
 func (si *searchIndex) Search(ctx context.Context, q string) (search.Result, error) {
-	ix, err := si.current(ctx)
+	ix, stale, err := si.current(ctx)
 	if err != nil {
 		return search.Result{}, err
 	}
-	return ix.Search(q), nil
+	res := ix.Search(q)
+	if stale && len(res.Pubs) > 0 {
+		ids := make([]int64, len(res.Pubs))
+		for i, h := range res.Pubs {
+			ids[i] = h.ID
+		}
+		public, err := si.s.catalog.PublishedIDs(ctx, ids)
+		if err != nil {
+			return search.Result{}, err
+		}
+		kept := res.Pubs[:0]
+		for _, h := range res.Pubs {
+			if public[h.ID] {
+				kept = append(kept, h)
+			}
+		}
+		res.PubN -= len(res.Pubs) - len(kept)
+		res.Pubs = kept
+	}
+	return res, nil
 }
 
-func (si *searchIndex) current(ctx context.Context) (*search.Index, error) {
+// current returns the index and whether content changed since it was built.
+func (si *searchIndex) current(ctx context.Context) (*search.Index, bool, error) {
 	si.mu.Lock()
 	defer si.mu.Unlock()
 	gen := si.s.gen.value()
 	if si.ix != nil && si.gen == gen {
-		return si.ix, nil
+		return si.ix, false, nil
 	}
-	start := time.Now()
-	ix, err := si.s.buildIndex(ctx)
-	if err != nil {
-		return nil, err
+	if si.ix == nil || si.took < time.Second {
+		if err := si.build(ctx, gen); err != nil {
+			return nil, false, err
+		}
+		return si.ix, false, nil
 	}
-	si.ix, si.gen = ix, gen
-	si.s.log.Info("search index built", "docs", ix.Len(), "took", time.Since(start).Round(time.Millisecond))
-	return ix, nil
+	if !si.building {
+		si.building = true
+		go func() {
+			ix, took, err := si.s.buildIndex(context.Background())
+			si.mu.Lock()
+			defer si.mu.Unlock()
+			si.building = false
+			if err != nil {
+				si.s.log.Warn("search index", "err", err)
+				return
+			}
+			si.ix, si.gen, si.took = ix, gen, took
+			si.s.log.Info("search index rebuilt", "docs", ix.Len(), "took", took.Round(time.Millisecond))
+		}()
+	}
+	return si.ix, true, nil
 }
 
-func (s *server) buildIndex(ctx context.Context) (*search.Index, error) {
+// build builds the index now; si.mu is held.
+func (si *searchIndex) build(ctx context.Context, gen uint64) error {
+	ix, took, err := si.s.buildIndex(ctx)
+	if err != nil {
+		return err
+	}
+	si.ix, si.gen, si.took = ix, gen, took
+	si.s.log.Info("search index built", "docs", ix.Len(), "took", took.Round(time.Millisecond))
+	return nil
+}
+
+// buildIndex reads units, items and published publications (newest first)
+// into a new index. Publication bodies are indexed by character pairs and
+// not kept: the hits shown read theirs back.
+func (s *server) buildIndex(ctx context.Context) (*search.Index, time.Duration, error) {
+	start := time.Now()
+	aliases, err := s.kioskStore.FindAliases(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	b := search.NewBuilder(aliases, search.Options{Bodies: func(ids []int64) map[int64]string {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		m, err := s.catalog.PublishedBodies(ctx, ids)
+		if err != nil {
+			s.log.Warn("search: publication bodies", "err", err)
+		}
+		return m
+	}})
 	units, err := s.units.FindUnits(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	name := map[string]string{}
-	var docs []search.Doc
 	for _, u := range units {
 		name[u.Code] = u.Name
 		kind := "县直单位"
 		if u.Level == catalog.LevelTownship {
 			kind = "镇人民政府"
 		}
-		docs = append(docs, search.Doc{Kind: search.KindUnit, Code: u.Code, Title: u.Name, Context: u.FullName + " · " + kind, Body: u.FullName})
+		b.Add(search.Doc{Kind: search.KindUnit, Code: u.Code, Title: u.Name, Context: u.FullName + " · " + kind, Body: u.FullName})
 	}
 	items, err := s.items.FindItems(ctx, catalog.ItemFilter{})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	itemName := map[int64]string{}
+	// One context string per item, shared by its publications.
+	itemContext := map[int64]string{}
 	for _, it := range items {
-		itemName[it.ID] = it.Level2
-		docs = append(docs, search.Doc{Kind: search.KindItem, ID: it.ID, Title: it.Level1 + " · " + it.Level2,
-			Context: name[it.UnitCode], Body: it.Content})
+		itemContext[it.ID] = name[it.UnitCode] + " · " + it.Level2
+		b.Add(search.Doc{Kind: search.KindItem, ID: it.ID, Title: it.Level1 + " · " + it.Level2, Context: name[it.UnitCode], Body: it.Content})
 	}
-	err = s.catalog.EachPublished(ctx, func(p catalog.Publication) error {
-		docs = append(docs, search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title,
-			Context: name[p.UnitCode] + " · " + itemName[p.ItemID], Body: p.Body + " " + p.DocNo, Date: p.PublishedOn})
+	err = s.catalog.EachPublishedNewestFirst(ctx, func(p catalog.Publication) error {
+		b.Add(search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: itemContext[p.ItemID],
+			Body: gormstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn})
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	aliases, err := s.kioskStore.FindAliases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return search.Build(docs, aliases), nil
+	return b.Build(), time.Since(start), nil
 }
 
 // PublicAttachment implements kiosk.AttachmentReader.

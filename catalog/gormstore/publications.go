@@ -691,6 +691,66 @@ func (s *Store) EachPublished(ctx context.Context, fn func(catalog.Publication) 
 	return nil
 }
 
+// EachPublishedNewestFirst calls fn for every published publication,
+// newest first (by publication time, then id), reading pages of 2,000 by
+// key on the (status, published_on) index: for building the search index
+// in the order it shows equal matches.
+func (s *Store) EachPublishedNewestFirst(ctx context.Context, fn func(catalog.Publication) error) error {
+	var last *publicationRecord
+	for {
+		var batch []publicationRecord
+		q := s.db.WithContext(ctx).Select("id", "unit_code", "item_id", "title", "body", "doc_no", "generated_on", "published_on").
+			Where("status = ?", string(catalog.PubPublished))
+		if last != nil {
+			q = q.Where("published_on < ? OR (published_on = ? AND id < ?)", last.PublishedOn, last.PublishedOn, last.ID)
+		}
+		if err := q.Order("published_on DESC, id DESC").Limit(2000).Find(&batch).Error; err != nil {
+			return fmt.Errorf("gormstore: published publications: %w", err)
+		}
+		for _, r := range batch {
+			p := r.toPublication()
+			toLocal(&p)
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		if len(batch) < 2000 {
+			return nil
+		}
+		last = &batch[len(batch)-1]
+	}
+}
+
+// PublishedBodies returns the text of the publications of ids that are
+// published, as the search index read it: the body and the document number.
+func (s *Store) PublishedBodies(ctx context.Context, ids []int64) (map[int64]string, error) {
+	var rows []publicationRecord
+	if err := s.db.WithContext(ctx).Select("id", "body", "doc_no").Where("id IN ? AND status = ?", ids, string(catalog.PubPublished)).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = SearchBody(r.Body, r.DocNo)
+	}
+	return out, nil
+}
+
+// PublishedIDs returns which of ids are published.
+func (s *Store) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	var got []int64
+	if err := s.db.WithContext(ctx).Model(&publicationRecord{}).Where("id IN ? AND status = ?", ids, string(catalog.PubPublished)).Pluck("id", &got).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(got))
+	for _, id := range got {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// SearchBody is the text of a publication the search looks in.
+func SearchBody(body, docNo string) string { return body + " " + docNo }
+
 // SeedPublication is a demo publication with its seed key; InterpretsKey names
 // the seed key of the policy a 政策解读 explains.
 type SeedPublication struct {

@@ -1,0 +1,453 @@
+package search
+
+import (
+	"slices"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// runeInfo is what matching needs of a character, kept once per distinct
+// character rather than once per occurrence.
+type runeInfo struct {
+	typed  []typing
+	first  uint32   // a bit per letter its readings begin with, and zh/ch/sh
+	common uint32   // the same for its most common reading alone
+	syms   []uint8  // the letters (0–25) and digits (26–35) its readings begin with
+	syls   []uint16 // its readings, as ids into Index.sylID
+}
+
+// BodySource returns the text of published publications by id (their body
+// as it was indexed); a publication not returned is no longer public.
+type BodySource func(ids []int64) map[int64]string
+
+// Options change how an index is built.
+type Options struct {
+	// Bodies, when set, keeps publication bodies out of memory: they are
+	// indexed by character pairs, and read back through Bodies only for
+	// the publications shown, to check the match and cut the snippet.
+	Bodies BodySource
+}
+
+// Index is an immutable search index; build a new one when data changes.
+//
+// Titles are indexed by character and character pair, bodies by character
+// pair (pairs found in most bodies, the boilerplate, are left out), and the
+// pinyin by pairs of the letters adjacent characters' readings begin with.
+// A query intersects the lists of its pairs to find the few documents
+// worth matching in full, so its cost follows the matches, not the size.
+type Index struct {
+	// docs are what hits show; the folded titles, their characters as ids
+	// and their initials are kept apart, each in one array in document
+	// order, so a query walking its candidates reads memory forwards.
+	docs    []Doc
+	titles  string   // folded titles, one after another
+	tbuf    []byte   // titles while building
+	tOff    []uint32 // document d's title is titles[tOff[d]:tOff[d+1]]
+	tids    []uint16 // their characters as ids into runes
+	idOff   []uint32
+	inits   []uint32          // the letters each title's characters begin with
+	kept    map[uint32]string // folded bodies kept in memory
+	runes   []runeInfo
+	runeID  map[rune]uint16
+	sylID   map[string]uint16
+	aliases []AliasGroup
+	// vocab holds the character pairs of unit and item names: the words of
+	// disclosure. A pinyin match whose characters are such words (低保 for
+	// dibao) ranks above a homophone (耕地保护).
+	vocab map[uint32]bool // pairs of character ids
+	// readings are every reading of the indexed characters: a query that
+	// neither begins with one nor begins one cannot be typed whole.
+	readings map[string]bool
+
+	// The lists of documents are compressed bitmaps (roaring): a list of
+	// a few documents costs about two bytes each, one of most documents a
+	// bit each, and intersecting them works a block at a time.
+	uni        map[uint16]*roaring.Bitmap // title character → documents
+	bi         map[uint32]*roaring.Bitmap // title character pair → documents
+	body       map[uint32]*roaring.Bitmap // body character pair → documents
+	bodyCommon map[uint32]bool            // body pairs too common to list
+	sym        map[uint16]*roaring.Bitmap // pinyin letter pair → documents
+	syl        map[uint32]*roaring.Bitmap // pinyin reading pair → documents
+	symOne     [nSyms]*roaring.Bitmap     // pinyin letter → documents
+	kindEnd    [3]int                     // documents of kind k end at kindEnd[k]
+	bodies     BodySource
+}
+
+const nSyms = 36
+
+// Len is the number of documents indexed.
+func (ix *Index) Len() int { return len(ix.docs) }
+
+// Builder makes an Index from documents added in order: units, then
+// items, then publications, each kind best first (publications newest
+// first), which is the order equal scores are shown in.
+type Builder struct {
+	ix       *Index
+	opt      Options
+	lastKind Kind
+}
+
+// NewBuilder starts an index with the alias groups.
+func NewBuilder(aliases []AliasGroup, opt Options) *Builder {
+	ix := &Index{aliases: aliases, vocab: map[uint32]bool{}, readings: map[string]bool{}, runeID: map[rune]uint16{}, sylID: map[string]uint16{},
+		runes: []runeInfo{{}}, uni: map[uint16]*roaring.Bitmap{}, bi: map[uint32]*roaring.Bitmap{}, body: map[uint32]*roaring.Bitmap{},
+		bodyCommon: map[uint32]bool{}, sym: map[uint16]*roaring.Bitmap{}, syl: map[uint32]*roaring.Bitmap{}, bodies: opt.Bodies,
+		kept: map[uint32]string{}, tOff: []uint32{0}, idOff: []uint32{0}}
+	for i := range ix.symOne {
+		ix.symOne[i] = roaring.New()
+	}
+	return &Builder{ix: ix, opt: opt}
+}
+
+// id is a character's id, its readings worked out the first time; id 0
+// stands for every character beyond the 65,535th (none in practice).
+func (ix *Index) id(r rune) uint16 {
+	if id, ok := ix.runeID[r]; ok {
+		return id
+	}
+	if len(ix.runes) > 0xFFFF {
+		return 0
+	}
+	readings, _ := readingsOf([]rune{r})
+	var ri runeInfo
+	for k, p := range readings[0] {
+		ix.readings[p] = true
+		ri.typed = append(ri.typed, typing{text: p, common: k == 0})
+		b := initialBits(p)
+		ri.first |= b
+		if k == 0 {
+			ri.common = b
+		}
+		if s, ok := symOf(p[0]); ok && !containsSym(ri.syms, s) {
+			ri.syms = append(ri.syms, s)
+		}
+		ri.syls = append(ri.syls, ix.syllable(p))
+	}
+	id := uint16(len(ix.runes))
+	ix.runes = append(ix.runes, ri)
+	ix.runeID[r] = id
+	return id
+}
+
+// syllable is a reading's id.
+func (ix *Index) syllable(p string) uint16 {
+	id, ok := ix.sylID[p]
+	if !ok {
+		id = uint16(len(ix.sylID))
+		ix.sylID[p] = id
+	}
+	return id
+}
+
+func symOf(c byte) (uint8, bool) {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return c - 'a', true
+	case c >= '0' && c <= '9':
+		return 26 + c - '0', true
+	}
+	return 0, false
+}
+
+func containsSym(ss []uint8, s uint8) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// post adds doc to a list.
+func post[K comparable](m map[K]*roaring.Bitmap, k K, doc uint32) {
+	l, ok := m[k]
+	if !ok {
+		l = roaring.New()
+		m[k] = l
+	}
+	l.Add(doc)
+}
+
+func pairKey(a, b uint16) uint32 { return uint32(a)<<16 | uint32(b) }
+
+// Add indexes one document.
+func (b *Builder) Add(d Doc) {
+	ix := b.ix
+	doc := uint32(len(ix.docs))
+	if d.Kind < b.lastKind {
+		panic("search: documents must be added by kind: units, items, publications")
+	}
+	b.lastKind = d.Kind
+	for k := d.Kind; k < 3; k++ {
+		ix.kindEnd[k] = int(doc) + 1
+	}
+	lower := fold(d.Title)
+	ix.tbuf = append(ix.tbuf, lower...)
+	ix.tOff = append(ix.tOff, uint32(len(ix.tbuf)))
+	var initials uint32
+	var prev uint16
+	j := 0
+	for _, r := range lower {
+		id := ix.id(r)
+		ix.tids = append(ix.tids, id)
+		ri := &ix.runes[id]
+		initials |= ri.first
+		post(ix.uni, id, doc)
+		for _, s := range ri.syms {
+			ix.symOne[s].Add(doc)
+		}
+		if j > 0 {
+			post(ix.bi, pairKey(prev, id), doc)
+			if d.Kind != KindPublication {
+				ix.vocab[pairKey(prev, id)] = true
+			}
+			pr := &ix.runes[prev]
+			for _, a := range pr.syms {
+				for _, s := range ri.syms {
+					post(ix.sym, uint16(a)*nSyms+uint16(s), doc)
+				}
+			}
+			for _, a := range pr.syls {
+				for _, s := range ri.syls {
+					post(ix.syl, pairKey(a, s), doc)
+				}
+			}
+		}
+		prev = id
+		j++
+	}
+	ix.idOff = append(ix.idOff, uint32(len(ix.tids)))
+	ix.inits = append(ix.inits, initials&^(bitZh|bitCh|bitSh))
+	if d.Body != "" {
+		body := fold(d.Body)
+		var prev uint16
+		first := true
+		for _, r := range body {
+			id := ix.id(r)
+			if !first {
+				post(ix.body, pairKey(prev, id), doc)
+			}
+			prev, first = id, false
+		}
+		if b.opt.Bodies == nil || d.Kind != KindPublication {
+			ix.kept[doc] = body
+		} else {
+			d.Body = ""
+		}
+	}
+	ix.docs = append(ix.docs, d)
+}
+
+// title is document d's folded title; tid its characters as ids.
+func (ix *Index) title(d uint32) string { return ix.titles[ix.tOff[d]:ix.tOff[d+1]] }
+func (ix *Index) tid(d uint32) []uint16 { return ix.tids[ix.idOff[d]:ix.idOff[d+1]] }
+
+// Build finishes the index: the lists are packed tight, and body pairs
+// found in more than a fifth of the documents (and at least a thousand)
+// are dropped, as words every notice carries find nothing in particular.
+func (b *Builder) Build() *Index {
+	ix := b.ix
+	maxDF := uint64(max(1000, len(ix.docs)/5))
+	for k, l := range ix.body {
+		if l.GetCardinality() > maxDF {
+			ix.bodyCommon[k] = true
+			delete(ix.body, k)
+		}
+	}
+	for _, m := range []map[uint32]*roaring.Bitmap{ix.bi, ix.body, ix.syl} {
+		optimize(m)
+	}
+	optimize(ix.uni)
+	optimize(ix.sym)
+	for _, l := range ix.symOne {
+		l.RunOptimize()
+	}
+	ix.docs = slices.Clip(slices.Clone(ix.docs))
+	ix.titles, ix.tbuf = string(ix.tbuf), nil
+	for d := range ix.docs { // share the titles folding left alone
+		if t := ix.title(uint32(d)); t == ix.docs[d].Title {
+			ix.docs[d].Title = t
+		}
+	}
+	ix.tOff = slices.Clip(slices.Clone(ix.tOff))
+	ix.tids = slices.Clip(slices.Clone(ix.tids))
+	ix.idOff = slices.Clip(slices.Clone(ix.idOff))
+	ix.inits = slices.Clip(slices.Clone(ix.inits))
+	b.ix = nil
+	return ix
+}
+
+// optimize compresses runs in the lists and frees their spare room.
+func optimize[K comparable](m map[K]*roaring.Bitmap) {
+	for _, l := range m {
+		l.RunOptimize()
+	}
+}
+
+// Build indexes docs with the alias groups, keeping the bodies in memory.
+func Build(docs []Doc, aliases []AliasGroup) *Index {
+	sorted := make([]Doc, len(docs))
+	copy(sorted, docs)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if !a.Date.Equal(b.Date) {
+			return a.Date.After(b.Date)
+		}
+		return len(a.Title) < len(b.Title)
+	})
+	b := NewBuilder(aliases, Options{})
+	for _, d := range sorted {
+		b.Add(d)
+	}
+	return b.Build()
+}
+
+// intersect returns the documents on every list, in order, into buf.
+func intersect(lists []*roaring.Bitmap, buf []uint32) []uint32 {
+	buf = buf[:0]
+	switch len(lists) {
+	case 0:
+		return buf
+	case 1:
+		return appendAll(buf, lists[0])
+	}
+	for _, l := range lists {
+		if l == nil || l.IsEmpty() {
+			return buf
+		}
+	}
+	return appendAll(buf, roaring.FastAnd(lists...))
+}
+
+// appendAll appends a list's documents in order.
+func appendAll(buf []uint32, l *roaring.Bitmap) []uint32 {
+	if l == nil {
+		return buf
+	}
+	it := l.ManyIterator()
+	var chunk [256]uint32
+	for {
+		n := it.NextMany(chunk[:])
+		if n == 0 {
+			return buf
+		}
+		buf = append(buf, chunk[:n]...)
+	}
+}
+
+// ids are a term's characters as ids, or false if one was never indexed.
+func (ix *Index) ids(t string) ([]uint16, bool) {
+	out := make([]uint16, 0, utf8.RuneCountInString(t))
+	for _, r := range t {
+		id, ok := ix.runeID[r]
+		if !ok {
+			return nil, false
+		}
+		out = append(out, id)
+	}
+	return out, true
+}
+
+// titleCandidates are the documents whose titles hold every character pair
+// of t (every character, for one character).
+func (ix *Index) titleCandidates(t string, buf []uint32) []uint32 {
+	ids, ok := ix.ids(t)
+	if !ok || len(ids) == 0 {
+		return buf[:0]
+	}
+	if len(ids) == 1 {
+		return appendAll(buf[:0], ix.uni[ids[0]])
+	}
+	lists := make([]*roaring.Bitmap, 0, len(ids)-1)
+	for j := 1; j < len(ids); j++ {
+		l, ok := ix.bi[pairKey(ids[j-1], ids[j])]
+		if !ok {
+			return buf[:0]
+		}
+		lists = append(lists, l)
+	}
+	return intersect(lists, buf)
+}
+
+// bodyCandidates are the documents whose bodies hold every listed character
+// pair of t; ok is false when t has none but common ones (or is one
+// character), and cannot be looked for in bodies.
+func (ix *Index) bodyCandidates(t string, buf []uint32) ([]uint32, bool) {
+	ids, known := ix.ids(t)
+	if len(ids) < 2 && known {
+		return buf[:0], false
+	}
+	if !known {
+		return buf[:0], true
+	}
+	var lists []*roaring.Bitmap
+	for j := 1; j < len(ids); j++ {
+		k := pairKey(ids[j-1], ids[j])
+		if ix.bodyCommon[k] {
+			continue
+		}
+		l, ok := ix.body[k]
+		if !ok {
+			return buf[:0], true
+		}
+		lists = append(lists, l)
+	}
+	if len(lists) == 0 {
+		return buf[:0], false
+	}
+	return intersect(lists, buf), true
+}
+
+// kindOf is the kind of document doc.
+func (ix *Index) kindOf(doc uint32) Kind {
+	switch {
+	case int(doc) < ix.kindEnd[KindUnit]:
+		return KindUnit
+	case int(doc) < ix.kindEnd[KindItem]:
+		return KindItem
+	}
+	return KindPublication
+}
+
+// Stats are the index's sizes, for reports.
+type Stats struct {
+	Docs, Runes, Syllables                              int
+	TitlePostings, PinyinPostings, BodyPostings, Titles int
+	CommonBodyPairs                                     int
+	ListBytes                                           uint64
+}
+
+// Stats counts what the index holds.
+func (ix *Index) Stats() Stats {
+	st := Stats{Docs: len(ix.docs), Runes: len(ix.runes), Syllables: len(ix.sylID), Titles: len(ix.titles), CommonBodyPairs: len(ix.bodyCommon)}
+	for _, l := range ix.uni {
+		st.TitlePostings += int(l.GetCardinality())
+		st.ListBytes += l.GetSizeInBytes()
+	}
+	for _, l := range ix.bi {
+		st.TitlePostings += int(l.GetCardinality())
+		st.ListBytes += l.GetSizeInBytes()
+	}
+	for _, l := range ix.sym {
+		st.PinyinPostings += int(l.GetCardinality())
+		st.ListBytes += l.GetSizeInBytes()
+	}
+	for _, l := range ix.syl {
+		st.PinyinPostings += int(l.GetCardinality())
+		st.ListBytes += l.GetSizeInBytes()
+	}
+	for _, l := range ix.symOne {
+		st.PinyinPostings += int(l.GetCardinality())
+		st.ListBytes += l.GetSizeInBytes()
+	}
+	for _, l := range ix.body {
+		st.BodyPostings += int(l.GetCardinality())
+		st.ListBytes += l.GetSizeInBytes()
+	}
+	return st
+}

@@ -1,0 +1,146 @@
+package search
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+// corpus makes titles and bodies from disclosure words, with Latin
+// letters, digits and polyphones among them.
+func corpus(n int) []Doc {
+	words := []string{"财政", "预决算", "低保", "最低生活保障", "重大", "重庆", "建设项目", "政府信息公开", "年度报告", "庙首镇", "三溪镇",
+		"秸秆禁烧", "森林防火", "PPP", "项目", "2024年", "第3期", "公示", "通知", "乡村振兴", "危房改造", "补贴", "就业", "招聘", "银行", "行政"}
+	r := rand.New(rand.NewPCG(1, 2))
+	pool := []rune("东西南北新桃柳青石白黄龙凤梅杨高长平安和永丰仁义河山溪湖桥岭花云竹松泉林金上下前后大小马汪朱江许方程吴刘胡李张王")
+	for len(words) < 300 {
+		words = append(words, string([]rune{pool[r.IntN(len(pool))], pool[r.IntN(len(pool))]})+"村")
+	}
+	var docs []Doc
+	for i := 0; i < n; i++ {
+		var t, b strings.Builder
+		for k := 0; k < 2+r.IntN(4); k++ {
+			t.WriteString(words[r.IntN(26)])
+		}
+		for k := 0; k < 10+r.IntN(20); k++ {
+			b.WriteString(words[r.IntN(len(words))])
+			b.WriteString("，")
+		}
+		kind := KindPublication
+		if i < n/20 {
+			kind = KindItem
+		}
+		docs = append(docs, Doc{Kind: kind, ID: int64(i + 1), Title: t.String(), Body: b.String(), Date: time.Date(2024, 1, 1+i%300, 0, 0, 0, 0, time.UTC)})
+	}
+	return docs
+}
+
+// brute counts the documents a query matches by trying every one.
+func brute(ix *Index, q string) (title, pinyin, body int) {
+	q = normalize(q)
+	terms := ix.expand(q)
+	py := isPinyinQuery(q)
+	qs := []byte(q)
+	plan := ix.plan(qs)
+	for d := range ix.docs {
+		hit := false
+		for _, t := range terms {
+			hit = hit || strings.Contains(ix.title(uint32(d)), t)
+		}
+		if hit {
+			title++
+			continue
+		}
+		if py {
+			if _, _, _, ok := (view{tid: ix.tid(uint32(d)), rt: ix.runes, initials: ix.inits[d]}).matchPinyin(qs, plan); ok {
+				pinyin++
+			}
+			continue
+		}
+		for _, t := range terms {
+			if len([]rune(t)) > 1 && strings.Contains(ix.kept[uint32(d)], t) {
+				body++
+				break
+			}
+		}
+	}
+	return
+}
+
+// TestIndexFindsWhatAScanFinds: for character and pinyin queries (by
+// initials, whole, unfinished, with digits and Latin letters), the index
+// finds exactly the documents that trying every document finds.
+func TestIndexFindsWhatAScanFinds(t *testing.T) {
+	ix := Build(corpus(3000), []AliasGroup{{"低保", "最低生活保障"}})
+	for _, q := range []string{"财政", "低保", "重大", "政府信息公开", "镇", "ppp", "PPP项目", "2024", "第3期",
+		"cz", "czyjs", "dibao", "dib", "zd", "cq", "chongqing", "zhongda", "xiangcunzhenxing", "xczx", "zfxxgk",
+		"ndbg", "pppxm", "2024n", "yinhang", "xingzheng", "hangzheng", "weifang", "wfgz", "jiuye", "zp", "zhaopin",
+		"森林防火", "防火补贴", "庙首镇三溪", "xyz", "a", "z", "sh", "zhzh"} {
+		wantT, wantP, wantB := brute(ix, q)
+		r := ix.Search(q)
+		if got := r.Total(); got != wantT+wantP+wantB {
+			t.Errorf("%q: %d found, a scan finds %d by title, %d by pinyin, %d by body", q, got, wantT, wantP, wantB)
+		}
+	}
+}
+
+// TestBodiesOutOfMemory: with a body source, publication bodies are not
+// kept; body matches are read back for the hits shown, and a publication
+// the source no longer returns (taken down) is not shown.
+func TestBodiesOutOfMemory(t *testing.T) {
+	docs := []Doc{
+		{Kind: KindPublication, ID: 1, Title: "工作动态", Body: "本月走访低保户二十户，核查家庭收入。"},
+		{Kind: KindPublication, ID: 2, Title: "工作简报", Body: "入户核查低保对象十户。"},
+		{Kind: KindPublication, ID: 3, Title: "低保名单", Body: "名单如下。"},
+	}
+	bodies := map[int64]string{1: docs[0].Body, 3: docs[2].Body} // 2 was taken down
+	var asked []int64
+	b := NewBuilder(nil, Options{Bodies: func(ids []int64) map[int64]string {
+		asked = append(asked, ids...)
+		out := map[int64]string{}
+		for _, id := range ids {
+			if s, ok := bodies[id]; ok {
+				out[id] = s
+			}
+		}
+		return out
+	}})
+	for _, d := range docs {
+		b.Add(d)
+	}
+	ix := b.Build()
+	for _, e := range ix.docs {
+		if e.Body != "" || len(ix.kept) > 0 {
+			t.Fatalf("a publication body is kept in memory: %+v", e)
+		}
+	}
+	r := ix.Search("低保")
+	if len(r.Pubs) != 2 || r.Pubs[0].ID != 3 || r.Pubs[1].ID != 1 || r.PubN != 2 {
+		t.Fatalf("pubs %+v (n %d)", r.Pubs, r.PubN)
+	}
+	if fmt.Sprint(asked) != "[1 2]" {
+		t.Errorf("bodies read back: %v, want those of the body matches shown", asked)
+	}
+	var snip strings.Builder
+	for _, s := range r.Pubs[1].Snippet {
+		if s.Mark {
+			snip.WriteString("[" + s.Text + "]")
+		} else {
+			snip.WriteString(s.Text)
+		}
+	}
+	if !strings.Contains(snip.String(), "走访[低保]户") {
+		t.Errorf("snippet %q", snip.String())
+	}
+}
+
+func BenchmarkSearch100k(b *testing.B) {
+	ix := Build(corpus(100000), []AliasGroup{{"低保", "最低生活保障"}})
+	qs := []string{"财政预决算", "低保", "dibao", "czyjs", "zfxxgk", "政府信息公开", "森林防火", "镇", "xiangcunzhenxing", "补贴"}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ix.Search(qs[i%len(qs)])
+	}
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+)
+
+// scaleServer opens the generated database named by BENCH_DATA_DIR (SQLite)
+// or BENCH_DB_DSN (MySQL): `server generate --size county|province` makes
+// one. Benchmarks only; the tests never need it.
+func scaleServer(b *testing.B) *server {
+	b.Helper()
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: os.Getenv("BENCH_DATA_DIR"), Driver: "sqlite", DemoSet: true, MaxUpload: 1 << 20,
+		RectifyWorkdays: 5, AuditRetentionDays: 190, KioskIdle: 120, KioskCountdown: 30}
+	if dsn := os.Getenv("BENCH_DB_DSN"); dsn != "" {
+		cfg.Driver, cfg.DSN = "mysql", dsn
+	} else if cfg.DataDir == "" {
+		b.Skip("set BENCH_DATA_DIR (or BENCH_DB_DSN) to a database made by `server generate`")
+	} else {
+		cfg.DSN = cfg.DataDir + "/gongkai.db"
+	}
+	s, err := open(context.Background(), cfg, quiet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.close)
+	return s
+}
+
+// scaleQueries are what residents type: words of the catalogue, pinyin
+// whole and by initials, a unit, a policy topic, a single character, a
+// word found only in bodies, and one that matches nothing.
+var scaleQueries = []string{"财政预决算", "低保", "dibao", "czyjs", "zfxxgk", "政府信息公开", "秸秆禁烧", "fx", "危房改造", "招聘",
+	"三公经费", "xiangcunzhenxing", "补贴", "庙首镇", "森林防火工作方案", "镇", "如有疑问", "jiuye", "年度报告", "无此内容查询"}
+
+// BenchmarkSearchAtScale builds the kiosk's search index from a generated
+// database (reporting its build time and heap) and runs the resident
+// queries in rotation, reporting the latency percentiles.
+func BenchmarkSearchAtScale(b *testing.B) {
+	s := scaleServer(b)
+	ctx := b.Context()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	ix, _, err := s.search.current(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	build := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	var ds []time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		t := time.Now()
+		ix.Search(scaleQueries[i%len(scaleQueries)])
+		ds = append(ds, time.Since(t))
+	}
+	b.StopTimer()
+	slices.Sort(ds)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(ds[len(ds)/2]), "p50-ms")
+	b.ReportMetric(ms(ds[len(ds)*95/100]), "p95-ms")
+	b.ReportMetric(ms(ds[len(ds)-1]), "max-ms")
+	b.ReportMetric(build.Seconds(), "build-s")
+	b.ReportMetric(float64(after.HeapInuse-min(before.HeapInuse, after.HeapInuse))/(1<<20), "index-MB")
+	b.ReportMetric(float64(ix.Len()), "docs")
+	st := ix.Stats()
+	b.Logf("%+v", st)
+}
