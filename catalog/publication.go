@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strconv"
 	"context"
 	"fmt"
 	"strings"
@@ -197,6 +198,33 @@ type PubFilter struct {
 	Interprets int64
 	Statuses   []PubStatus
 	Limit      int
+	// After continues a list after this publication (keyset paging: the
+	// last one of the page before); nil from the newest.
+	After *Cursor
+}
+
+// Cursor is where a list newest first stopped: the time and id of its last
+// row. Its text form goes in the next page's address.
+type Cursor struct {
+	At time.Time
+	ID int64
+}
+
+// String is the cursor's text form: RFC 3339 time, a tilde, the id.
+func (c Cursor) String() string { return c.At.UTC().Format(time.RFC3339Nano) + "~" + strconv.FormatInt(c.ID, 10) }
+
+// ParseCursor reads a cursor's text form; EINVALID names field.
+func ParseCursor(field, s string) (*Cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	at, id, ok := strings.Cut(s, "~")
+	t, err := time.Parse(time.RFC3339Nano, at)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || err2 != nil || n < 1 {
+		return nil, Invalid(field, "翻页位置“%s”不正确，请从列表中的“下一页”链接进入", s)
+	}
+	return &Cursor{At: t, ID: n}, nil
 }
 
 // PublicationService keeps publications.

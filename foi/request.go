@@ -413,6 +413,9 @@ type Filter struct {
 	Open     bool
 	Year     int // received in this year
 	Limit    int
+	// After continues the list (newest received first) after this
+	// request: its receipt day and id.
+	After *catalog.Cursor
 }
 
 // Service keeps requests.

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -938,5 +939,64 @@ func TestCatalogExport(t *testing.T) {
 	}
 	if r := ts.anon().do("GET", "/api/v1/units/nowhere/catalog.xlsx", nil); r.status != 404 {
 		t.Errorf("unknown unit: %d", r.status)
+	}
+}
+
+// TestListsArePagedByKey: a unit's publications, walked page by page
+// through the Link headers, are every one of them once, newest first; a
+// page deep in the list costs a lookup by key, not an offset. A bad
+// cursor is refused naming the parameter.
+func TestListsArePagedByKey(t *testing.T) {
+	ts := sharedServer(t)
+	clerk := ts.login("jingyang-clerk")
+	var all []catalog.Publication
+	clerk.do("GET", "/api/v1/units/jingyang/publications?limit=500", nil).decode(t, &all)
+	if len(all) < 60 {
+		t.Fatalf("only %d publications to page through", len(all))
+	}
+	var got []catalog.Publication
+	next := "/api/v1/units/jingyang/publications?limit=25"
+	pages := 0
+	for next != "" {
+		r := clerk.do("GET", next, nil)
+		var page []catalog.Publication
+		r.decode(t, &page)
+		got = append(got, page...)
+		pages++
+		next = ""
+		if l := r.header.Get("Link"); l != "" {
+			next = strings.TrimSuffix(strings.TrimPrefix(l, "<"), `>; rel="next"`)
+			if r.header.Get("X-Next-Cursor") == "" || len(page) != 25 {
+				t.Fatalf("page %d: %d rows, cursor %q", pages, len(page), r.header.Get("X-Next-Cursor"))
+			}
+		}
+		if pages > 100 {
+			t.Fatal("paging does not end")
+		}
+	}
+	if len(got) != len(all) {
+		t.Fatalf("%d publications over %d pages, %d in one list", len(got), pages, len(all))
+	}
+	for i := range all {
+		if got[i].ID != all[i].ID {
+			t.Fatalf("row %d: %d paged, %d listed", i, got[i].ID, all[i].ID)
+		}
+	}
+	r := clerk.do("GET", "/api/v1/units/jingyang/publications?after=yesterday", nil)
+	if _, field, _ := r.errorOf(t); r.status != 400 || field != "after" {
+		t.Errorf("bad cursor: %d %s", r.status, r.body)
+	}
+	if r := clerk.do("GET", "/api/v1/units/jingyang/publications?limit=5000", nil); r.status != 400 {
+		t.Errorf("a page of 5000: %d", r.status)
+	}
+	// Requests page the same way.
+	admin := ts.login("admin")
+	var first, second []requestView
+	r = admin.do("GET", "/api/v1/requests?unit=zhengfuban&limit=3", nil)
+	r.decode(t, &first)
+	cur := r.header.Get("X-Next-Cursor")
+	admin.do("GET", "/api/v1/requests?unit=zhengfuban&limit=3&after="+url.QueryEscape(cur), nil).decode(t, &second)
+	if len(first) != 3 || len(second) == 0 || second[0].Number == first[2].Number {
+		t.Errorf("requests pages %d then %d rows (cursor %q)", len(first), len(second), cur)
 	}
 }

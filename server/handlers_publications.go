@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"gongkai/catalog"
 	"gongkai/rbac"
@@ -50,11 +52,52 @@ func (s *server) handlePubIndex(c *fiber.Ctx) error {
 	if _, err := s.items.FindItem(c.UserContext(), id); err != nil {
 		return err
 	}
-	ps, err := s.pubs.FindPublications(c.UserContext(), catalog.PubFilter{ItemID: id, Limit: 500})
+	f := catalog.PubFilter{ItemID: id}
+	if f.Limit, f.After, err = pageOf(c); err != nil {
+		return err
+	}
+	ps, err := s.pubs.FindPublications(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(ps)
+	return sendPage(c, ps, f.Limit, func(p catalog.Publication) catalog.Cursor { return catalog.Cursor{At: p.PublishedOn, ID: p.ID} })
+}
+
+// pageSize is a list's page unless ?limit= asks for fewer or more (up to
+// maxPage).
+const pageSize, maxPage = 100, 500
+
+// pageOf reads ?limit= and ?after= (the cursor of the previous page's
+// last row): lists are paged by key, never by offset, so a page costs the
+// same however deep it is.
+func pageOf(c *fiber.Ctx) (int, *catalog.Cursor, error) {
+	limit := pageSize
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPage {
+			return 0, nil, catalog.Invalid("limit", "每页条数应为1至%d", maxPage)
+		}
+		limit = n
+	}
+	after, err := catalog.ParseCursor("after", c.Query("after"))
+	return limit, after, err
+}
+
+// sendPage answers a page of rows; when it is full, the Link header
+// (rel="next") and X-Next-Cursor say where the next one starts.
+func sendPage[T any](c *fiber.Ctx, rows []T, limit int, cursor func(T) catalog.Cursor) error {
+	if len(rows) == limit && limit > 0 {
+		next := cursor(rows[len(rows)-1]).String()
+		q := c.Request().URI().QueryArgs()
+		args := fasthttp.AcquireArgs()
+		defer fasthttp.ReleaseArgs(args)
+		q.CopyTo(args)
+		args.Set("after", next)
+		args.Set("limit", strconv.Itoa(limit))
+		c.Set("X-Next-Cursor", next)
+		c.Set(fiber.HeaderLink, "<"+c.Path()+"?"+args.String()+`>; rel="next"`)
+	}
+	return c.JSON(rows)
 }
 
 func (s *server) handlePubCreate(c *fiber.Ctx) error {
@@ -254,7 +297,11 @@ func (s *server) handleUnitPubIndex(c *fiber.Ctx) error {
 	if _, err := s.units.FindUnit(c.UserContext(), code); err != nil {
 		return err
 	}
-	f := catalog.PubFilter{UnitCode: code, Limit: 500, Statuses: catalog.Statuses}
+	f := catalog.PubFilter{UnitCode: code, Statuses: catalog.Statuses}
+	var err error
+	if f.Limit, f.After, err = pageOf(c); err != nil {
+		return err
+	}
 	if q := c.Query("status"); q != "" {
 		f.Statuses = nil
 		for _, st := range strings.Split(q, ",") {
@@ -269,5 +316,5 @@ func (s *server) handleUnitPubIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(ps)
+	return sendPage(c, ps, f.Limit, func(p catalog.Publication) catalog.Cursor { return catalog.Cursor{At: p.PublishedOn, ID: p.ID} })
 }

@@ -179,8 +179,12 @@ func (s *server) reveal(c *fiber.Ctx, r *foi.Request) error {
 
 // handleRequestIndex is GET /api/v1/requests?unit=&open=1: masked rows.
 func (s *server) handleRequestIndex(c *fiber.Ctx) error {
-	unit := c.Query("unit")
-	rs, err := s.requests.FindRequests(c.UserContext(), foi.Filter{UnitCode: unit, Open: c.Query("open") == "1", Limit: 500})
+	f := foi.Filter{UnitCode: c.Query("unit"), Open: c.Query("open") == "1"}
+	var err error
+	if f.Limit, f.After, err = pageOf(c); err != nil {
+		return err
+	}
+	rs, err := s.requests.FindRequests(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -193,7 +197,7 @@ func (s *server) handleRequestIndex(c *fiber.Ctx) error {
 		}
 		out = append(out, v)
 	}
-	return c.JSON(out)
+	return sendPage(c, out, f.Limit, func(v requestView) catalog.Cursor { return catalog.Cursor{At: v.ReceivedOn, ID: v.ID} })
 }
 
 // reqStepInput is the JSON of a step; dates as YYYY-MM-DD.

@@ -128,6 +128,10 @@ func (s *Store) FindPublications(ctx context.Context, f catalog.PubFilter) ([]ca
 		}
 		q = q.Where("status IN ?", st)
 	}
+	if f.After != nil {
+		at := f.After.At.UTC()
+		q = q.Where("published_on < ? OR (published_on = ? AND id < ?)", at, at, f.After.ID)
+	}
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}

@@ -178,14 +178,14 @@ func (itemVersionRecord) TableName() string { return "item_versions" }
 type publicationRecord struct {
 	ID             int64  `gorm:"primaryKey"`
 	IndexNo        string `gorm:"size:80;uniqueIndex;not null"`
-	UnitCode       string `gorm:"size:40;not null;index:ix_pub_unit,priority:1"`
+	UnitCode       string `gorm:"size:40;not null;index:ix_pub_unit,priority:1;index:ix_pub_unit_status,priority:1"`
 	ItemID         int64  `gorm:"not null;index:ix_pub_item,priority:1"`
 	Publisher      string `gorm:"size:200"`
 	Topic          string `gorm:"size:60"`
 	Title          string `gorm:"size:600;not null"`
 	DocNo          string `gorm:"size:120"`
 	GeneratedOn    time.Time
-	PublishedOn    time.Time `gorm:"index:ix_pub_unit,priority:2;index:ix_pub_item,priority:2;index:ix_pub_status_day,priority:2"`
+	PublishedOn    time.Time `gorm:"index:ix_pub_unit,priority:2;index:ix_pub_item,priority:2;index:ix_pub_status_day,priority:2;index:ix_pub_unit_status,priority:3"`
 	Body           string    `gorm:"type:longtext"`
 	Views          int64
 	InterpretsID   *int64 `gorm:"index"`
@@ -193,7 +193,7 @@ type publicationRecord struct {
 	ConsultCloses  *time.Time
 	SupersedesID   *int64 `gorm:"index"`
 	SupersededByID *int64
-	Status         string `gorm:"size:16;not null;index;index:ix_pub_status_day,priority:1"` // the inspection reads a quarter's by status and day
+	Status         string `gorm:"size:16;not null;index;index:ix_pub_status_day,priority:1;index:ix_pub_unit_status,priority:2"` // the inspection reads a quarter's by status and day; a unit's queues by status
 	StatusReason   string `gorm:"type:text"`
 	StatusNote     string `gorm:"type:text"`
 	TakedownReason string `gorm:"size:16"`
