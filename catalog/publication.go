@@ -1,9 +1,9 @@
 package catalog
 
 import (
-	"strconv"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -211,7 +211,9 @@ type Cursor struct {
 }
 
 // String is the cursor's text form: RFC 3339 time, a tilde, the id.
-func (c Cursor) String() string { return c.At.UTC().Format(time.RFC3339Nano) + "~" + strconv.FormatInt(c.ID, 10) }
+func (c Cursor) String() string {
+	return c.At.UTC().Format(time.RFC3339Nano) + "~" + strconv.FormatInt(c.ID, 10)
+}
 
 // ParseCursor reads a cursor's text form; EINVALID names field.
 func ParseCursor(field, s string) (*Cursor, error) {
