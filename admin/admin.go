@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -74,7 +75,25 @@ type Deps struct {
 	Now func() time.Time
 }
 
-type handler struct{ Deps }
+type handler struct {
+	Deps
+	fresh *freshCache
+}
+
+// freshCache keeps each unit's catalogue freshness counts for the
+// dashboard, valid while the unit's catalogue revision and the day stay
+// the same: a county's (or province's) dashboard then reads the items of
+// the units that changed only.
+type freshCache struct {
+	mu sync.Mutex
+	m  map[string]freshCounts
+}
+
+type freshCounts struct {
+	rev                   int64
+	day                   int
+	items, overdue, never int
+}
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"date": func(t time.Time) string {

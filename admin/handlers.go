@@ -114,23 +114,34 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 	for _, u := range units {
 		s := unitSummary{Unit: u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite),
 			CanPublish: h.can(m, u.Code, rbac.ObjPublication, rbac.ActPublish), CanSpotCheck: h.can(m, u.Code, rbac.ObjPublication, rbac.ActTakedown)}
-		items, err := h.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
-		if err != nil {
-			return err
-		}
-		s.Items = len(items)
-		for _, it := range items {
-			f := it.FreshnessAt(now)
-			switch f {
-			case catalog.FreshOverdue:
-				s.Overdue++
-			case catalog.FreshNever:
-				s.Never++
+		day := now.In(catalog.Shanghai).YearDay()
+		h.fresh.mu.Lock()
+		fc, ok := h.fresh.m[u.Code]
+		h.fresh.mu.Unlock()
+		wantRows := !m.County && s.CanWrite
+		if !ok || fc.rev != u.CatalogRev || fc.day != day || wantRows {
+			items, err := h.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code})
+			if err != nil {
+				return err
 			}
-			if (f == catalog.FreshOverdue || f == catalog.FreshNever) && !m.County && s.CanWrite {
-				d.Overdue = append(d.Overdue, itemRow{it, f})
+			fc = freshCounts{rev: u.CatalogRev, day: day, items: len(items)}
+			for _, it := range items {
+				f := it.FreshnessAt(now)
+				switch f {
+				case catalog.FreshOverdue:
+					fc.overdue++
+				case catalog.FreshNever:
+					fc.never++
+				}
+				if (f == catalog.FreshOverdue || f == catalog.FreshNever) && wantRows {
+					d.Overdue = append(d.Overdue, itemRow{it, f})
+				}
 			}
+			h.fresh.mu.Lock()
+			h.fresh.m[u.Code] = fc
+			h.fresh.mu.Unlock()
 		}
+		s.Items, s.Overdue, s.Never = fc.items, fc.overdue, fc.never
 		if !m.County || len(units) == 1 {
 			pubs, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{UnitCode: u.Code, Limit: 200,
 				Statuses: []catalog.PubStatus{catalog.PubDraft, catalog.PubSubmitted, catalog.PubTakenDown}})

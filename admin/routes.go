@@ -11,7 +11,7 @@ import (
 // middleware). The permission stands on each route line; the server's
 // route-table test checks that every state-changing one has one.
 func Mount(r fiber.Router, d Deps) {
-	h := handler{d}
+	h := handler{Deps: d, fresh: &freshCache{m: map[string]freshCounts{}}}
 	can := d.Authz.Require
 	itemUnit := rbac.ByID(catalog.UnitOfItem(d.Items))
 	pubUnit := rbac.ByID(catalog.UnitOfPublication(d.Pubs))
