@@ -1,4 +1,4 @@
--- wrk reporter: one line of figures for scripts/bench-kiosk.
+-- wrk reporter: one line of figures for scripts/bench.
 -- WRK_QUERIES (optional) is a |-separated list of URL paths to rotate through.
 local paths = {}
 local i = 0

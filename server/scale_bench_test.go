@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"gongkai/inspect"
 )
 
 // scaleServer opens the generated database named by BENCH_DATA_DIR (SQLite)
@@ -72,4 +74,16 @@ func BenchmarkSearchAtScale(b *testing.B) {
 	b.ReportMetric(float64(ix.Len()), "docs")
 	st := ix.Stats()
 	b.Logf("%+v", st)
+}
+
+// BenchmarkInspectAtScale computes the inspection of 2026 Q3 on a generated
+// database: every unit's publications of the quarter and the one before.
+func BenchmarkInspectAtScale(b *testing.B) {
+	s := scaleServer(b)
+	q := inspect.Quarter{Year: 2026, N: 3}
+	for b.Loop() {
+		if _, err := s.inspectQuarter(b.Context(), q, q.End()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
