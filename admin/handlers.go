@@ -111,9 +111,28 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 	}
 	now := h.now()
 	var d dashboardPage
+	// A county-wide role holds the same rights in every unit: they are
+	// asked once, and again only in units where the person has a grant of
+	// their own on top.
+	own := map[string]bool{}
+	for _, g := range m.Grants {
+		own[g.Unit] = true
+	}
+	var countyRights *unitSummary
+	rights := func(code string) unitSummary {
+		if m.County && !own[code] && countyRights != nil {
+			return *countyRights
+		}
+		r := unitSummary{CanWrite: h.can(m, code, rbac.ObjPublication, rbac.ActWrite),
+			CanPublish: h.can(m, code, rbac.ObjPublication, rbac.ActPublish), CanSpotCheck: h.can(m, code, rbac.ObjPublication, rbac.ActTakedown)}
+		if m.County && !own[code] {
+			countyRights = &r
+		}
+		return r
+	}
 	for _, u := range units {
-		s := unitSummary{Unit: u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite),
-			CanPublish: h.can(m, u.Code, rbac.ObjPublication, rbac.ActPublish), CanSpotCheck: h.can(m, u.Code, rbac.ObjPublication, rbac.ActTakedown)}
+		s := rights(u.Code)
+		s.Unit = u
 		day := now.In(catalog.Shanghai).YearDay()
 		h.fresh.mu.Lock()
 		fc, ok := h.fresh.m[u.Code]

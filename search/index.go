@@ -77,6 +77,11 @@ type Index struct {
 
 const nSyms = 36
 
+// maxBodyRunes is how much of a body is indexed: the opening of a long
+// document, where what it is about is said, keeps the index's size in
+// proportion to the number of documents.
+const maxBodyRunes = 3000
+
 // Len is the number of documents indexed.
 func (ix *Index) Len() int { return len(ix.docs) }
 
@@ -224,7 +229,11 @@ func (b *Builder) Add(d Doc) {
 		body := fold(d.Body)
 		var prev uint16
 		first := true
+		n := 0
 		for _, r := range body {
+			if n++; n > maxBodyRunes {
+				break
+			}
 			id := ix.id(r)
 			if !first {
 				post(ix.body, pairKey(prev, id), doc)

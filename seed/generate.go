@@ -525,5 +525,14 @@ func GenRequests(size Size, n int, seedN uint64) []DemoRequest {
 			foi.Step{Action: foi.ActDeliver, On: on(answerAt + 1), Note: "邮寄"})
 		out = append(out, d)
 	}
+	// Nothing happens after the last day: a step that would is not taken yet.
+	for i := range out {
+		for k, st := range out[i].Steps {
+			if st.On.After(size.To) {
+				out[i].Steps = out[i].Steps[:k]
+				break
+			}
+		}
+	}
 	return out
 }

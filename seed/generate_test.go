@@ -65,10 +65,15 @@ func TestGenerateIsDeterministicAndPlantsIrregularities(t *testing.T) {
 // TestGeneratedRequestsCoverEveryOutcome: the generated requests are
 // decided with every outcome of the annual report, some still open.
 func TestGeneratedRequestsCoverEveryOutcome(t *testing.T) {
-	reqs := seed.GenRequests(seed.CountySize, 2000, 1)
+	reqs := seed.GenRequests(seed.ProvinceSize, 20000, 1)
 	seen := map[foi.Outcome]bool{}
 	open := 0
 	for _, d := range reqs {
+		for _, s := range d.Steps {
+			if s.On.After(seed.CountySize.To) {
+				t.Fatalf("a step on %s, after the last day", s.On.Format("2006-01-02"))
+			}
+		}
 		decided := false
 		for _, s := range d.Steps {
 			if s.Action == foi.ActAnswer {

@@ -24,6 +24,7 @@ import (
 	"gongkai/dbconn"
 	fstore "gongkai/filing/gormstore"
 	foistore "gongkai/foi/gormstore"
+	"gongkai/inspect"
 	inspstore "gongkai/inspect/gormstore"
 	"gongkai/kiosk"
 	kstore "gongkai/kiosk/gormstore"
@@ -60,6 +61,7 @@ type server struct {
 	requests    *foistore.Store
 	statusGuard loginGuard
 	inspections *inspstore.Store
+	reports     reportCache
 	metrics     *metrics
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
@@ -110,6 +112,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	s.requests = foistore.New(db, box, s.calendar, gormstore.AuditInTx)
 	s.inspections = inspstore.New(db, gormstore.AuditInTx)
+	s.reports.m = map[string]*inspect.Report{}
 	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
 		return nil, err
 	}

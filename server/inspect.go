@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/singleflight"
 
 	"gongkai/catalog"
 	"gongkai/doctext"
@@ -121,8 +123,44 @@ func (s *server) report(ctx context.Context, q inspect.Quarter, asOf time.Time) 
 	if now := today(); asOf.After(now) {
 		asOf = now
 	}
-	rep, err := s.inspectQuarter(ctx, q, asOf)
-	return &rep, err
+	// Computed reports are kept while nothing they read has changed (the
+	// content generation and the newest request event), and one
+	// computation serves every request that asks for it meanwhile.
+	var events int64
+	if err := s.db.WithContext(ctx).Table("foi_events").Select("COALESCE(MAX(id), 0)").Scan(&events).Error; err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%s|%s|%d|%d", q, asOf.Format("2006-01-02"), s.gen.value(), events)
+	s.reports.mu.Lock()
+	rep, ok := s.reports.m[key]
+	s.reports.mu.Unlock()
+	if ok {
+		return rep, nil
+	}
+	v, err, _ := s.reports.group.Do(key, func() (any, error) {
+		rep, err := s.inspectQuarter(context.WithoutCancel(ctx), q, asOf)
+		if err != nil {
+			return nil, err
+		}
+		s.reports.mu.Lock()
+		defer s.reports.mu.Unlock()
+		if len(s.reports.m) >= 8 {
+			clear(s.reports.m)
+		}
+		s.reports.m[key] = &rep
+		return &rep, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*inspect.Report), nil
+}
+
+// reportCache keeps computed inspection reports; see report.
+type reportCache struct {
+	mu    sync.Mutex
+	m     map[string]*inspect.Report
+	group singleflight.Group
 }
 
 func quarterParam(c *fiber.Ctx) (inspect.Quarter, error) {

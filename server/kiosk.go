@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"runtime/debug"
 	"os"
 	"strings"
 	"sync"
@@ -132,6 +133,7 @@ func (si *searchIndex) current(ctx context.Context) (*search.Index, bool, error)
 			}
 			si.ix, si.gen, si.took = ix, gen, took
 			si.s.log.Info("search index rebuilt", "docs", ix.Len(), "took", took.Round(time.Millisecond))
+			debug.FreeOSMemory() // what the build read is garbage now
 		}()
 	}
 	return si.ix, true, nil
@@ -145,6 +147,9 @@ func (si *searchIndex) build(ctx context.Context, gen uint64) error {
 	}
 	si.ix, si.gen, si.took = ix, gen, took
 	si.s.log.Info("search index built", "docs", ix.Len(), "took", took.Round(time.Millisecond))
+	if took > time.Second {
+		debug.FreeOSMemory() // what the build read is garbage now
+	}
 	return nil
 }
 
