@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"runtime/debug"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
