@@ -3,9 +3,8 @@ package search
 import (
 	"slices"
 	"sort"
+	"time"
 	"unicode/utf8"
-
-	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // runeInfo is what matching needs of a character, kept once per distinct
@@ -16,6 +15,40 @@ type runeInfo struct {
 	common uint32   // the same for its most common reading alone
 	syms   []uint8  // the letters (0–25) and digits (26–35) its readings begin with
 	syls   []uint16 // its readings, as ids into Index.sylID
+}
+
+// docRec is a document as kept: what a hit shows, in a few words.
+type docRec struct {
+	id    int64
+	date  int64  // unix nanoseconds; 0 for none
+	ctx   uint32 // Context, as an index into Index.strs
+	code  uint32 // Code, the same
+	title uint32 // 0: the folded title is the title; else 1 + its index in strs
+	kind  Kind
+}
+
+// str keeps a string once, returning its index.
+func (ix *Index) str(s string) uint32 {
+	if id, ok := ix.strID[s]; ok {
+		return id
+	}
+	id := uint32(len(ix.strs))
+	ix.strs = append(ix.strs, s)
+	ix.strID[s] = id
+	return id
+}
+
+// doc is document d as the caller gave it (the body only if kept).
+func (ix *Index) doc(d uint32) Doc {
+	r := &ix.docs[d]
+	out := Doc{Kind: r.kind, ID: r.id, Code: ix.strs[r.code], Context: ix.strs[r.ctx], Title: ix.title(d), Body: ix.bodyOf[d]}
+	if r.title != 0 {
+		out.Title = ix.strs[r.title-1]
+	}
+	if r.date != 0 {
+		out.Date = time.Unix(0, r.date).In(ix.loc)
+	}
+	return out
 }
 
 // BodySource returns the text of published publications by id (their body
@@ -41,11 +74,14 @@ type Index struct {
 	// docs are what hits show; the folded titles, their characters as ids
 	// and their initials are kept apart, each in one array in document
 	// order, so a query walking its candidates reads memory forwards.
-	docs    []Doc
-	titles  string   // folded titles, one after another
-	tbuf    []byte   // titles while building
-	tOff    []uint32 // document d's title is titles[tOff[d]:tOff[d+1]]
-	tids    []uint16 // their characters as ids into runes
+	docs    []docRec
+	strs    []string // the contexts, codes and changed titles docs refer to
+	strID   map[string]uint32
+	bodyOf  map[uint32]string // original bodies kept in memory
+	titles  string            // folded titles, one after another
+	tbuf    []byte            // titles while building
+	tOff    []uint32          // document d's title is titles[tOff[d]:tOff[d+1]]
+	tids    []uint16          // their characters as ids into runes
 	idOff   []uint32
 	inits   []uint32          // the letters each title's characters begin with
 	kept    map[uint32]string // folded bodies kept in memory
@@ -61,17 +97,15 @@ type Index struct {
 	// neither begins with one nor begins one cannot be typed whole.
 	readings map[string]bool
 
-	// The lists of documents are compressed bitmaps (roaring): a list of
-	// a few documents costs about two bytes each, one of most documents a
-	// bit each, and intersecting them works a block at a time.
-	uni        map[uint16]*roaring.Bitmap // title character → documents
-	bi         map[uint32]*roaring.Bitmap // title character pair → documents
-	body       map[uint32]*roaring.Bitmap // body character pair → documents
-	bodyCommon map[uint32]bool            // body pairs too common to list
-	sym        map[uint16]*roaring.Bitmap // pinyin letter pair → documents
-	syl        map[uint32]*roaring.Bitmap // pinyin reading pair → documents
-	symOne     [nSyms]*roaring.Bitmap     // pinyin letter → documents
-	kindEnd    [3]int                     // documents of kind k end at kindEnd[k]
+	uni        map[uint16]plist // title character → documents
+	bi         map[uint32]plist // title character pair → documents
+	body       map[uint32]plist // body character pair → documents
+	bodyCommon map[uint32]bool  // body pairs too common to list
+	sym        map[uint16]plist // pinyin letter pair → documents
+	syl        map[uint32]plist // pinyin reading pair → documents
+	symOne     [nSyms]plist     // pinyin letter → documents
+	kindEnd    [3]int           // documents of kind k end at kindEnd[k]
+	loc        *time.Location   // of the dates
 	bodies     BodySource
 }
 
@@ -92,18 +126,21 @@ type Builder struct {
 	ix       *Index
 	opt      Options
 	lastKind Kind
+	// the lists while building
+	uni      map[uint16][]uint32
+	bi, body map[uint32][]uint32
+	sym      map[uint16][]uint32
+	syl      map[uint32][]uint32
+	symOne   [nSyms][]uint32
 }
 
 // NewBuilder starts an index with the alias groups.
 func NewBuilder(aliases []AliasGroup, opt Options) *Builder {
 	ix := &Index{aliases: aliases, vocab: map[uint32]bool{}, readings: map[string]bool{}, runeID: map[rune]uint16{}, sylID: map[string]uint16{},
-		runes: []runeInfo{{}}, uni: map[uint16]*roaring.Bitmap{}, bi: map[uint32]*roaring.Bitmap{}, body: map[uint32]*roaring.Bitmap{},
-		bodyCommon: map[uint32]bool{}, sym: map[uint16]*roaring.Bitmap{}, syl: map[uint32]*roaring.Bitmap{}, bodies: opt.Bodies,
+		runes: []runeInfo{{}}, bodyCommon: map[uint32]bool{}, bodies: opt.Bodies, strID: map[string]uint32{}, bodyOf: map[uint32]string{},
 		kept: map[uint32]string{}, tOff: []uint32{0}, idOff: []uint32{0}}
-	for i := range ix.symOne {
-		ix.symOne[i] = roaring.New()
-	}
-	return &Builder{ix: ix, opt: opt}
+	return &Builder{ix: ix, opt: opt, uni: map[uint16][]uint32{}, bi: map[uint32][]uint32{}, body: map[uint32][]uint32{},
+		sym: map[uint16][]uint32{}, syl: map[uint32][]uint32{}}
 }
 
 // id is a character's id, its readings worked out the first time; id 0
@@ -165,14 +202,14 @@ func containsSym(ss []uint8, s uint8) bool {
 	return false
 }
 
-// post adds doc to a list.
-func post[K comparable](m map[K]*roaring.Bitmap, k K, doc uint32) {
-	l, ok := m[k]
-	if !ok {
-		l = roaring.New()
-		m[k] = l
+// post appends doc to a list unless it is there already (documents come in
+// order, so only the last element can be doc).
+func post[K comparable](m map[K][]uint32, k K, doc uint32) {
+	l := m[k]
+	if n := len(l); n > 0 && l[n-1] == doc {
+		return
 	}
-	l.Add(doc)
+	m[k] = append(l, doc)
 }
 
 func pairKey(a, b uint16) uint32 { return uint32(a)<<16 | uint32(b) }
@@ -199,24 +236,26 @@ func (b *Builder) Add(d Doc) {
 		ix.tids = append(ix.tids, id)
 		ri := &ix.runes[id]
 		initials |= ri.first
-		post(ix.uni, id, doc)
+		post(b.uni, id, doc)
 		for _, s := range ri.syms {
-			ix.symOne[s].Add(doc)
+			if l := b.symOne[s]; len(l) == 0 || l[len(l)-1] != doc {
+				b.symOne[s] = append(l, doc)
+			}
 		}
 		if j > 0 {
-			post(ix.bi, pairKey(prev, id), doc)
+			post(b.bi, pairKey(prev, id), doc)
 			if d.Kind != KindPublication {
 				ix.vocab[pairKey(prev, id)] = true
 			}
 			pr := &ix.runes[prev]
 			for _, a := range pr.syms {
 				for _, s := range ri.syms {
-					post(ix.sym, uint16(a)*nSyms+uint16(s), doc)
+					post(b.sym, uint16(a)*nSyms+uint16(s), doc)
 				}
 			}
 			for _, a := range pr.syls {
 				for _, s := range ri.syls {
-					post(ix.syl, pairKey(a, s), doc)
+					post(b.syl, pairKey(a, s), doc)
 				}
 			}
 		}
@@ -236,17 +275,26 @@ func (b *Builder) Add(d Doc) {
 			}
 			id := ix.id(r)
 			if !first {
-				post(ix.body, pairKey(prev, id), doc)
+				post(b.body, pairKey(prev, id), doc)
 			}
 			prev, first = id, false
 		}
 		if b.opt.Bodies == nil || d.Kind != KindPublication {
 			ix.kept[doc] = body
-		} else {
-			d.Body = ""
+			ix.bodyOf[doc] = d.Body
 		}
 	}
-	ix.docs = append(ix.docs, d)
+	rec := docRec{id: d.ID, ctx: ix.str(d.Context), code: ix.str(d.Code), kind: d.Kind}
+	if lower != d.Title {
+		rec.title = 1 + ix.str(d.Title)
+	}
+	if !d.Date.IsZero() {
+		rec.date = d.Date.UnixNano()
+		if ix.loc == nil {
+			ix.loc = d.Date.Location()
+		}
+	}
+	ix.docs = append(ix.docs, rec)
 }
 
 // title is document d's folded title; tid its characters as ids.
@@ -258,27 +306,23 @@ func (ix *Index) tid(d uint32) []uint16 { return ix.tids[ix.idOff[d]:ix.idOff[d+
 // are dropped, as words every notice carries find nothing in particular.
 func (b *Builder) Build() *Index {
 	ix := b.ix
-	maxDF := uint64(max(1000, len(ix.docs)/5))
-	for k, l := range ix.body {
-		if l.GetCardinality() > maxDF {
+	maxDF := max(1000, len(ix.docs)/5)
+	for k, l := range b.body {
+		if len(l) > maxDF {
 			ix.bodyCommon[k] = true
-			delete(ix.body, k)
+			delete(b.body, k)
 		}
 	}
-	for _, m := range []map[uint32]*roaring.Bitmap{ix.bi, ix.body, ix.syl} {
-		optimize(m)
-	}
-	optimize(ix.uni)
-	optimize(ix.sym)
-	for _, l := range ix.symOne {
-		l.RunOptimize()
+	ix.uni, ix.bi, ix.body, ix.sym, ix.syl = packLists(b.uni), packLists(b.bi), packLists(b.body), packLists(b.sym), packLists(b.syl)
+	for s, l := range b.symOne {
+		var arena []uint32
+		ix.symOne[s] = makePlist(l, &arena)
 	}
 	ix.docs = slices.Clip(slices.Clone(ix.docs))
 	ix.titles, ix.tbuf = string(ix.tbuf), nil
-	for d := range ix.docs { // share the titles folding left alone
-		if t := ix.title(uint32(d)); t == ix.docs[d].Title {
-			ix.docs[d].Title = t
-		}
+	ix.strID = nil
+	if ix.loc == nil {
+		ix.loc = time.UTC
 	}
 	ix.tOff = slices.Clip(slices.Clone(ix.tOff))
 	ix.tids = slices.Clip(slices.Clone(ix.tids))
@@ -286,13 +330,6 @@ func (b *Builder) Build() *Index {
 	ix.inits = slices.Clip(slices.Clone(ix.inits))
 	b.ix = nil
 	return ix
-}
-
-// optimize compresses runs in the lists and frees their spare room.
-func optimize[K comparable](m map[K]*roaring.Bitmap) {
-	for _, l := range m {
-		l.RunOptimize()
-	}
 }
 
 // Build indexes docs with the alias groups, keeping the bodies in memory.
@@ -316,39 +353,6 @@ func Build(docs []Doc, aliases []AliasGroup) *Index {
 	return b.Build()
 }
 
-// intersect returns the documents on every list, in order, into buf.
-func intersect(lists []*roaring.Bitmap, buf []uint32) []uint32 {
-	buf = buf[:0]
-	switch len(lists) {
-	case 0:
-		return buf
-	case 1:
-		return appendAll(buf, lists[0])
-	}
-	for _, l := range lists {
-		if l == nil || l.IsEmpty() {
-			return buf
-		}
-	}
-	return appendAll(buf, roaring.FastAnd(lists...))
-}
-
-// appendAll appends a list's documents in order.
-func appendAll(buf []uint32, l *roaring.Bitmap) []uint32 {
-	if l == nil {
-		return buf
-	}
-	it := l.ManyIterator()
-	var chunk [256]uint32
-	for {
-		n := it.NextMany(chunk[:])
-		if n == 0 {
-			return buf
-		}
-		buf = append(buf, chunk[:n]...)
-	}
-}
-
 // ids are a term's characters as ids, or false if one was never indexed.
 func (ix *Index) ids(t string) ([]uint16, bool) {
 	out := make([]uint16, 0, utf8.RuneCountInString(t))
@@ -370,9 +374,9 @@ func (ix *Index) titleCandidates(t string, buf []uint32) []uint32 {
 		return buf[:0]
 	}
 	if len(ids) == 1 {
-		return appendAll(buf[:0], ix.uni[ids[0]])
+		return ix.uni[ids[0]].appendTo(buf[:0])
 	}
-	lists := make([]*roaring.Bitmap, 0, len(ids)-1)
+	lists := make([]plist, 0, len(ids)-1)
 	for j := 1; j < len(ids); j++ {
 		l, ok := ix.bi[pairKey(ids[j-1], ids[j])]
 		if !ok {
@@ -394,7 +398,7 @@ func (ix *Index) bodyCandidates(t string, buf []uint32) ([]uint32, bool) {
 	if !known {
 		return buf[:0], true
 	}
-	var lists []*roaring.Bitmap
+	var lists []plist
 	for j := 1; j < len(ids); j++ {
 		k := pairKey(ids[j-1], ids[j])
 		if ix.bodyCommon[k] {
@@ -435,28 +439,28 @@ type Stats struct {
 func (ix *Index) Stats() Stats {
 	st := Stats{Docs: len(ix.docs), Runes: len(ix.runes), Syllables: len(ix.sylID), Titles: len(ix.titles), CommonBodyPairs: len(ix.bodyCommon)}
 	for _, l := range ix.uni {
-		st.TitlePostings += int(l.GetCardinality())
-		st.ListBytes += l.GetSizeInBytes()
+		st.TitlePostings += int(l.card())
+		st.ListBytes += l.sizeInBytes()
 	}
 	for _, l := range ix.bi {
-		st.TitlePostings += int(l.GetCardinality())
-		st.ListBytes += l.GetSizeInBytes()
+		st.TitlePostings += int(l.card())
+		st.ListBytes += l.sizeInBytes()
 	}
 	for _, l := range ix.sym {
-		st.PinyinPostings += int(l.GetCardinality())
-		st.ListBytes += l.GetSizeInBytes()
+		st.PinyinPostings += int(l.card())
+		st.ListBytes += l.sizeInBytes()
 	}
 	for _, l := range ix.syl {
-		st.PinyinPostings += int(l.GetCardinality())
-		st.ListBytes += l.GetSizeInBytes()
+		st.PinyinPostings += int(l.card())
+		st.ListBytes += l.sizeInBytes()
 	}
 	for _, l := range ix.symOne {
-		st.PinyinPostings += int(l.GetCardinality())
-		st.ListBytes += l.GetSizeInBytes()
+		st.PinyinPostings += int(l.card())
+		st.ListBytes += l.sizeInBytes()
 	}
 	for _, l := range ix.body {
-		st.BodyPostings += int(l.GetCardinality())
-		st.ListBytes += l.GetSizeInBytes()
+		st.BodyPostings += int(l.card())
+		st.ListBytes += l.sizeInBytes()
 	}
 	return st
 }

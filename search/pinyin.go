@@ -3,8 +3,6 @@ package search
 import (
 	"slices"
 	"strings"
-
-	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // pinyinPlan says which ways a letter query can match: by initials, only
@@ -175,11 +173,11 @@ func (ix *Index) pinyinCandidates(q []byte, plan pinyinPlan, seen []uint64, buf 
 		}
 	}
 	for _, s := range singles {
-		tmp = appendAll(tmp[:0], ix.symOne[s])
+		tmp = ix.symOne[s].appendTo(tmp[:0])
 		add(tmp)
 	}
 	for _, refs := range ways {
-		lists := make([]*roaring.Bitmap, 0, len(refs))
+		lists := make([]plist, 0, len(refs))
 		for _, r := range refs {
 			if r.syllables {
 				lists = append(lists, ix.syl[r.key])

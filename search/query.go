@@ -170,7 +170,7 @@ func (ix *Index) Search(q string) Result {
 					if at = strings.Index(body, t); at < 0 {
 						continue
 					}
-				} else if ix.docs[d].Kind != KindPublication || ix.bodies == nil {
+				} else if ix.docs[d].kind != KindPublication || ix.bodies == nil {
 					continue
 				}
 				s := int32(scoreBody)
@@ -295,7 +295,7 @@ func (ix *Index) hits(cs []cand, terms []string) []Hit {
 		var want []int64
 		for _, c := range cs {
 			if c.at < 0 && c.end == 0 && c.start == 0 {
-				want = append(want, ix.docs[c.doc].ID)
+				want = append(want, ix.docs[c.doc].id)
 			}
 		}
 		if len(want) > 0 {
@@ -304,7 +304,7 @@ func (ix *Index) hits(cs []cand, terms []string) []Hit {
 	}
 	out := make([]Hit, 0, len(cs))
 	for _, c := range cs {
-		d := ix.docs[c.doc]
+		d := ix.doc(c.doc)
 		h := Hit{Doc: d, Score: int(c.score)}
 		n := len(ix.tid(c.doc))
 		switch {
