@@ -112,7 +112,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	s.requests = foistore.New(db, box, s.calendar, gormstore.AuditInTx)
 	s.inspections = inspstore.New(db, gormstore.AuditInTx)
-	s.reports.m = map[string]*inspect.Report{}
+	s.reports.m, s.reports.encoded = map[string]*inspect.Report{}, map[*inspect.Report][]byte{}
 	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sync"
@@ -146,6 +147,7 @@ func (s *server) report(ctx context.Context, q inspect.Quarter, asOf time.Time) 
 		defer s.reports.mu.Unlock()
 		if len(s.reports.m) >= 8 {
 			clear(s.reports.m)
+			clear(s.reports.encoded)
 		}
 		s.reports.m[key] = &rep
 		return &rep, nil
@@ -161,6 +163,34 @@ type reportCache struct {
 	mu    sync.Mutex
 	m     map[string]*inspect.Report
 	group singleflight.Group
+	// encoded keeps each kept report's JSON, so a screen polling a big
+	// report does not encode half a megabyte each time.
+	encoded map[*inspect.Report][]byte
+}
+
+// reportJSON is a report's JSON, encoded once while the report is kept.
+func (s *server) reportJSON(rep *inspect.Report) ([]byte, error) {
+	s.reports.mu.Lock()
+	b, ok := s.reports.encoded[rep]
+	s.reports.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return nil, err
+	}
+	s.reports.mu.Lock()
+	defer s.reports.mu.Unlock()
+	for _, kept := range s.reports.m {
+		if kept == rep { // only kept reports; an issued one is read each time
+			if len(s.reports.encoded) >= 8 {
+				clear(s.reports.encoded)
+			}
+			s.reports.encoded[rep] = b
+		}
+	}
+	return b, nil
 }
 
 func quarterParam(c *fiber.Ctx) (inspect.Quarter, error) {
@@ -181,7 +211,12 @@ func (s *server) handleInspectionShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(rep)
+	b, err := s.reportJSON(rep)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(b)
 }
 
 // handleInspectionIssue is POST /api/v1/inspections/{YYYY}Q{n}/issue: the
