@@ -173,7 +173,7 @@ func (c Config) grade(share float64) int {
 // expected tells whether an item is due to be updated in quarter q: a
 // yearly item only in the quarter of its due date; interpretations are
 // judged on their own; every other column each quarter.
-func expected(it catalog.Item, q Quarter) bool {
+func expected(it *catalog.Item, q Quarter) bool {
 	if it.DomainCode == "zcjd" || it.IsRectification() {
 		return false
 	}
@@ -216,14 +216,25 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		end = asOf
 	}
 	rep := Report{Quarter: q.String(), AsOf: asOf, RectifyBy: q.End().AddDate(0, 1, 0)}
-	items := map[string][]catalog.Item{}
-	itemOf := map[int64]catalog.Item{}
-	for _, it := range d.Items {
+	// Items and publications are grouped by pointer: a county's are tens
+	// of thousands, and copying them is what a report would cost.
+	items := map[string][]*catalog.Item{}
+	itemOf := make(map[int64]*catalog.Item, len(d.Items))
+	for i := range d.Items {
+		it := &d.Items[i]
 		items[it.UnitCode] = append(items[it.UnitCode], it)
 		itemOf[it.ID] = it
 	}
-	pubs := map[string][]Pub{}
-	for _, p := range d.Pubs {
+	var none catalog.Item
+	itemAt := func(id int64) *catalog.Item {
+		if it, ok := itemOf[id]; ok {
+			return it
+		}
+		return &none
+	}
+	pubs := map[string][]*Pub{}
+	for i := range d.Pubs {
+		p := &d.Pubs[i]
 		if day(p.PublishedOn).After(asOf) {
 			continue
 		}
@@ -279,7 +290,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		inQ := map[int64]int{}
 		inYear := map[int64]int{}
 		inMonth := map[int64]map[time.Month]bool{}
-		var quarterPubs []Pub
+		var quarterPubs []*Pub
 		for _, p := range pubs[u.Code] {
 			pd := day(p.PublishedOn)
 			if !pd.Before(start) && !pd.After(end) {
@@ -326,7 +337,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		// Late: published after the item's time limit from its generation.
 		var late []Evidence
 		for _, p := range quarterPubs {
-			it := itemOf[p.ItemID]
+			it := itemAt(p.ItemID)
 			if n, limit, ok := lateness(it.TimeLimit, p, cfg, cal); ok && n > limit {
 				note := fmt.Sprintf("生成后第%d个工作日发布，时限%d个工作日", n, limit)
 				if it.TimeLimit.Kind == catalog.RulePeriodic {
@@ -372,7 +383,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		}
 		// Irregular publishing: duplicate titles, dates out of order, bursts.
 		var irregular []Evidence
-		seen := map[string]Pub{}
+		seen := map[string]*Pub{}
 		sort.Slice(quarterPubs, func(i, j int) bool { return quarterPubs[i].ID < quarterPubs[j].ID })
 		for _, p := range quarterPubs {
 			k := normTitle(p.Title)
@@ -405,7 +416,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		// Interpretations without their policy.
 		var unlinked []Evidence
 		for _, p := range quarterPubs {
-			if itemOf[p.ItemID].DomainCode == "zcjd" && p.InterpretsID == nil {
+			if itemAt(p.ItemID).DomainCode == "zcjd" && p.InterpretsID == nil {
 				unlinked = append(unlinked, Evidence{Kind: "publication", ID: p.ID, Note: p.Title})
 			}
 		}
@@ -413,14 +424,14 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 			fs = append(fs, Finding{Code: "unlinked_interpretation", Text: "政策解读未关联文件", Evidence: unlinked})
 		}
 		// Few interpretations: policy documents without one.
-		var policies []Pub
+		var policies []*Pub
 		interpreted := map[int64]bool{}
 		hasInterpItem := false
 		for _, it := range items[u.Code] {
 			hasInterpItem = hasInterpItem || it.DomainCode == "zcjd"
 		}
 		for _, p := range quarterPubs {
-			switch itemOf[p.ItemID].DomainCode {
+			switch itemAt(p.ItemID).DomainCode {
 			case "zfwj", "zcfg":
 				policies = append(policies, p)
 			case "zcjd":
@@ -512,7 +523,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 
 // missedMonths lists the months from start to end a monthly item has no
 // publication in, e.g. "5月、6月"; "" for other items.
-func missedMonths(it catalog.Item, have map[time.Month]bool, start, end time.Time) string {
+func missedMonths(it *catalog.Item, have map[time.Month]bool, start, end time.Time) string {
 	if it.TimeLimit.Kind != catalog.RulePeriodic || it.TimeLimit.Period != catalog.PeriodMonthly {
 		return ""
 	}
@@ -538,7 +549,7 @@ func publishedIn(pubs []Pub, q Quarter) bool {
 
 // lateness is how many working days after its generation a publication
 // came out and the item's limit, for limits that count from an event.
-func lateness(r catalog.TimeLimit, p Pub, cfg Config, cal *workday.Calendar) (n, limit int, ok bool) {
+func lateness(r catalog.TimeLimit, p *Pub, cfg Config, cal *workday.Calendar) (n, limit int, ok bool) {
 	switch r.Kind {
 	case catalog.RulePeriodic:
 		// A yearly item is late after its due day (每年1月31日前).

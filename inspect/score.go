@@ -157,7 +157,7 @@ func Score(d Data, domains []catalog.Domain, reports []Report, entries []Entry, 
 						continue
 					}
 					for n := 1; n <= quarters; n++ {
-						if expected(it, Quarter{year, n}) {
+						if expected(&it, Quarter{year, n}) {
 							due++
 							if published[it.ID][n] {
 								done++

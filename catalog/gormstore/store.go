@@ -303,6 +303,15 @@ func (s *Store) FindItems(ctx context.Context, f catalog.ItemFilter) ([]catalog.
 		q = q.Where("status = ?", string(catalog.ItemActive))
 	}
 	var rs []itemRecord
+	if f.UnitCode == "" {
+		// The whole county's items: sized first, so scanning them does not
+		// copy the rows over and over as the slice grows.
+		var n int64
+		if err := q.Session(&gorm.Session{}).Model(&itemRecord{}).Count(&n).Error; err != nil {
+			return nil, translate(err, "事项")
+		}
+		rs = make([]itemRecord, 0, n)
+	}
 	if err := q.Find(&rs).Error; err != nil {
 		return nil, translate(err, "事项")
 	}
