@@ -127,11 +127,11 @@ type Builder struct {
 	opt      Options
 	lastKind Kind
 	// the lists while building
-	uni      map[uint16][]uint32
-	bi, body map[uint32][]uint32
-	sym      map[uint16][]uint32
-	syl      map[uint32][]uint32
-	symOne   [nSyms][]uint32
+	uni      map[uint16]*rawList
+	bi, body map[uint32]*rawList
+	sym      map[uint16]*rawList
+	syl      map[uint32]*rawList
+	symOne   [nSyms]rawList
 }
 
 // NewBuilder starts an index with the alias groups.
@@ -139,8 +139,8 @@ func NewBuilder(aliases []AliasGroup, opt Options) *Builder {
 	ix := &Index{aliases: aliases, vocab: map[uint32]bool{}, readings: map[string]bool{}, runeID: map[rune]uint16{}, sylID: map[string]uint16{},
 		runes: []runeInfo{{}}, bodyCommon: map[uint32]bool{}, bodies: opt.Bodies, strID: map[string]uint32{}, bodyOf: map[uint32]string{},
 		kept: map[uint32]string{}, tOff: []uint32{0}, idOff: []uint32{0}}
-	return &Builder{ix: ix, opt: opt, uni: map[uint16][]uint32{}, bi: map[uint32][]uint32{}, body: map[uint32][]uint32{},
-		sym: map[uint16][]uint32{}, syl: map[uint32][]uint32{}}
+	return &Builder{ix: ix, opt: opt, uni: map[uint16]*rawList{}, bi: map[uint32]*rawList{}, body: map[uint32]*rawList{},
+		sym: map[uint16]*rawList{}, syl: map[uint32]*rawList{}}
 }
 
 // id is a character's id, its readings worked out the first time; id 0
@@ -202,14 +202,14 @@ func containsSym(ss []uint8, s uint8) bool {
 	return false
 }
 
-// post appends doc to a list unless it is there already (documents come in
-// order, so only the last element can be doc).
-func post[K comparable](m map[K][]uint32, k K, doc uint32) {
-	l := m[k]
-	if n := len(l); n > 0 && l[n-1] == doc {
-		return
+// post adds doc to a list.
+func post[K comparable](m map[K]*rawList, k K, doc uint32) {
+	l, ok := m[k]
+	if !ok {
+		l = &rawList{}
+		m[k] = l
 	}
-	m[k] = append(l, doc)
+	l.add(doc)
 }
 
 func pairKey(a, b uint16) uint32 { return uint32(a)<<16 | uint32(b) }
@@ -238,9 +238,7 @@ func (b *Builder) Add(d Doc) {
 		initials |= ri.first
 		post(b.uni, id, doc)
 		for _, s := range ri.syms {
-			if l := b.symOne[s]; len(l) == 0 || l[len(l)-1] != doc {
-				b.symOne[s] = append(l, doc)
-			}
+			b.symOne[s].add(doc)
 		}
 		if j > 0 {
 			post(b.bi, pairKey(prev, id), doc)
@@ -308,15 +306,15 @@ func (b *Builder) Build() *Index {
 	ix := b.ix
 	maxDF := max(1000, len(ix.docs)/5)
 	for k, l := range b.body {
-		if len(l) > maxDF {
+		if l.len() > maxDF {
 			ix.bodyCommon[k] = true
 			delete(b.body, k)
 		}
 	}
 	ix.uni, ix.bi, ix.body, ix.sym, ix.syl = packLists(b.uni), packLists(b.bi), packLists(b.body), packLists(b.sym), packLists(b.syl)
-	for s, l := range b.symOne {
+	for s := range b.symOne {
 		var arena []uint32
-		ix.symOne[s] = makePlist(l, &arena)
+		ix.symOne[s] = b.symOne[s].pack(&arena)
 	}
 	ix.docs = slices.Clip(slices.Clone(ix.docs))
 	ix.titles, ix.tbuf = string(ix.tbuf), nil

@@ -19,34 +19,60 @@ type plist struct {
 // bitmapFrom is the length from which a list is kept as a bitmap.
 const bitmapFrom = 64
 
-// packLists turns the lists built as slices into plists, the short ones
-// sharing one array.
-func packLists[K comparable](raw map[K][]uint32) map[K]plist {
+// rawList is a list while the index is built: a slice while short, a
+// bitmap once long, so building does not hold the long lists twice over.
+type rawList struct {
+	arr []uint32
+	bm  *roaring.Bitmap
+}
+
+// add appends doc, which is never smaller than the last one added.
+func (l *rawList) add(doc uint32) {
+	if l.bm != nil {
+		l.bm.Add(doc)
+		return
+	}
+	if n := len(l.arr); n > 0 && l.arr[n-1] == doc {
+		return
+	}
+	l.arr = append(l.arr, doc)
+	if len(l.arr) >= bitmapFrom {
+		l.bm = roaring.BitmapOf(l.arr...)
+		l.arr = nil
+	}
+}
+
+func (l *rawList) len() int {
+	if l.bm != nil {
+		return int(l.bm.GetCardinality())
+	}
+	return len(l.arr)
+}
+
+// packLists turns the lists built into plists, the short ones sharing one
+// array and the long ones compacted.
+func packLists[K comparable](raw map[K]*rawList) map[K]plist {
 	short := 0
 	for _, l := range raw {
-		if len(l) < bitmapFrom {
-			short += len(l)
-		}
+		short += len(l.arr)
 	}
 	arena := make([]uint32, 0, short)
 	out := make(map[K]plist, len(raw))
 	for k, l := range raw {
-		out[k] = makePlist(l, &arena)
+		out[k] = l.pack(&arena)
 		delete(raw, k)
 	}
 	return out
 }
 
-func makePlist(l []uint32, arena *[]uint32) plist {
-	if len(l) < bitmapFrom {
+func (l *rawList) pack(arena *[]uint32) plist {
+	if l.bm == nil {
 		start := len(*arena)
-		*arena = append(*arena, l...)
+		*arena = append(*arena, l.arr...)
 		return plist{arr: (*arena)[start:len(*arena):len(*arena)]}
 	}
-	bm := roaring.New()
-	bm.AddMany(l)
-	bm.RunOptimize()
-	return plist{bm: bm.Clone()} // the clone's arrays have no room to spare
+	l.bm.RunOptimize()
+	return plist{bm: l.bm.Clone()} // the clone's arrays have no room to spare
 }
 
 func (p plist) card() uint64 {
