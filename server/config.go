@@ -56,6 +56,10 @@ type Config struct {
 	// ranges) of the reverse proxies whose X-Real-IP header names the
 	// client, for the sign-in throttle and the audit log.
 	TrustedProxies []string
+	// MemoryLimitMB is GONGKAI_MEMORY_LIMIT_MB: the Go runtime's soft
+	// memory limit; -1 (auto, the default) starts at 256 MB and follows the
+	// search index's size; 0 sets none. GOMEMLIMIT, when set, wins.
+	MemoryLimitMB int
 }
 
 // envVars documents each variable once, for the README and the tests.
@@ -77,6 +81,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_LOG_LEVEL", "info", "debug, info (a JSON line per request), warn or error"},
 	{"GONGKAI_SHUTDOWN_SECONDS", "15", "on SIGTERM, how long requests in flight may take to finish"},
 	{"GONGKAI_TRUSTED_PROXIES", "(none)", "comma-separated addresses or CIDR ranges of reverse proxies (nginx) whose X-Real-IP header is believed"},
+	{"GONGKAI_MEMORY_LIMIT_MB", "auto", "soft memory limit for the Go runtime in MB: auto (256, raised to 1.7 times the heap once the search index is built), a number, or 0 for none; GOMEMLIMIT wins"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the
@@ -169,6 +174,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("GONGKAI_SHUTDOWN_SECONDS=%q: want a whole number of seconds from 1 to 600", sd)
 	} else {
 		c.ShutdownTimeout = time.Duration(n) * time.Second
+	}
+	switch ml := get("GONGKAI_MEMORY_LIMIT_MB", "auto"); ml {
+	case "auto":
+		c.MemoryLimitMB = -1
+	default:
+		if c.MemoryLimitMB, err = strconv.Atoi(ml); err != nil || c.MemoryLimitMB < 0 || (c.MemoryLimitMB > 0 && c.MemoryLimitMB < 64) {
+			return c, fmt.Errorf("GONGKAI_MEMORY_LIMIT_MB=%q: want auto, 0 (none) or a number of megabytes of at least 64", ml)
+		}
 	}
 	for _, p := range strings.Split(get("GONGKAI_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {

@@ -42,6 +42,8 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{map[string]string{"GONGKAI_LOG_LEVEL": "chatty"}, "GONGKAI_LOG_LEVEL"},
 		{map[string]string{"GONGKAI_SHUTDOWN_SECONDS": "0"}, "GONGKAI_SHUTDOWN_SECONDS"},
 		{map[string]string{"GONGKAI_TRUSTED_PROXIES": "127.0.0.1, nginx"}, "GONGKAI_TRUSTED_PROXIES"},
+		{map[string]string{"GONGKAI_MEMORY_LIMIT_MB": "10"}, "GONGKAI_MEMORY_LIMIT_MB"},
+		{map[string]string{"GONGKAI_MEMORY_LIMIT_MB": "lots"}, "GONGKAI_MEMORY_LIMIT_MB"},
 	} {
 		_, err := loadConfig(env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.name) || strings.Contains(err.Error(), "\n") {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -133,7 +134,7 @@ func (si *searchIndex) current(ctx context.Context) (*search.Index, bool, error)
 			}
 			si.ix, si.gen, si.took = ix, gen, took
 			si.s.log.Info("search index rebuilt", "docs", ix.Len(), "took", took.Round(time.Millisecond))
-			debug.FreeOSMemory() // what the build read is garbage now
+			si.s.afterIndexBuild()
 		}()
 	}
 	return si.ix, true, nil
@@ -148,9 +149,18 @@ func (si *searchIndex) build(ctx context.Context, gen uint64) error {
 	si.ix, si.gen, si.took = ix, gen, took
 	si.s.log.Info("search index built", "docs", ix.Len(), "took", took.Round(time.Millisecond))
 	if took > time.Second {
-		debug.FreeOSMemory() // what the build read is garbage now
+		si.s.afterIndexBuild()
 	}
 	return nil
+}
+
+// afterIndexBuild hands what the build read back to the system and sets
+// the memory limit by the heap the index left.
+func (s *server) afterIndexBuild() {
+	debug.FreeOSMemory()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	s.setMemoryLimit(m.HeapInuse)
 }
 
 // buildIndex reads units, items and published publications (newest first)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -54,6 +55,7 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 		return exitFail
 	}
 	defer s.close()
+	s.setMemoryLimit(0)
 	// Other instances may change role grants: seen here within 2 s.
 	every(ctx, 2*time.Second, func() {
 		if changed, err := s.authz.ReloadIfChanged(ctx); err != nil {
@@ -124,6 +126,32 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 		log.Info("stopped")
 	}
 	return exitOK
+}
+
+// autoMemoryFloor is where the automatic soft memory limit starts.
+const autoMemoryFloor = 256 << 20
+
+// setMemoryLimit applies GONGKAI_MEMORY_LIMIT_MB, unless GOMEMLIMIT is set.
+// The automatic limit starts at 256 MB and, given the heap in use after the
+// search index is built, becomes 1.7 times that when larger: the garbage
+// collector then keeps a county's server near 300 MB, and a province's
+// near what its index needs.
+func (s *server) setMemoryLimit(heapInUse uint64) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	switch {
+	case s.cfg.MemoryLimitMB > 0:
+		debug.SetMemoryLimit(int64(s.cfg.MemoryLimitMB) << 20)
+	case s.cfg.MemoryLimitMB < 0:
+		limit := max(int64(autoMemoryFloor), int64(float64(heapInUse)*1.7))
+		if old := debug.SetMemoryLimit(-1); limit != old {
+			debug.SetMemoryLimit(limit)
+			if heapInUse > 0 {
+				s.log.Info("memory limit", "mb", limit>>20)
+			}
+		}
+	}
 }
 
 func proxyHeader(trusted []string) string {
