@@ -101,6 +101,8 @@ type Index struct {
 	bi         map[uint32]plist // title character pair → documents
 	body       map[uint32]plist // body character pair → documents
 	bodyCommon map[uint32]bool  // body pairs too common to list
+	first      map[uint16]plist // title's first character → documents
+	firstPair  map[uint32]plist // title's first two characters → documents
 	sym        map[uint16]plist // pinyin letter pair → documents
 	syl        map[uint32]plist // pinyin reading pair → documents
 	symOne     [nSyms]plist     // pinyin letter → documents
@@ -127,11 +129,11 @@ type Builder struct {
 	opt      Options
 	lastKind Kind
 	// the lists while building
-	uni      map[uint16]*rawList
-	bi, body map[uint32]*rawList
-	sym      map[uint16]*rawList
-	syl      map[uint32]*rawList
-	symOne   [nSyms]rawList
+	uni, first       map[uint16]*rawList
+	bi, body, first2 map[uint32]*rawList
+	sym              map[uint16]*rawList
+	syl              map[uint32]*rawList
+	symOne           [nSyms]rawList
 }
 
 // NewBuilder starts an index with the alias groups.
@@ -140,6 +142,7 @@ func NewBuilder(aliases []AliasGroup, opt Options) *Builder {
 		runes: []runeInfo{{}}, bodyCommon: map[uint32]bool{}, bodies: opt.Bodies, strID: map[string]uint32{}, bodyOf: map[uint32]string{},
 		kept: map[uint32]string{}, tOff: []uint32{0}, idOff: []uint32{0}}
 	return &Builder{ix: ix, opt: opt, uni: map[uint16]*rawList{}, bi: map[uint32]*rawList{}, body: map[uint32]*rawList{},
+		first: map[uint16]*rawList{}, first2: map[uint32]*rawList{},
 		sym: map[uint16]*rawList{}, syl: map[uint32]*rawList{}}
 }
 
@@ -240,6 +243,12 @@ func (b *Builder) Add(d Doc) {
 		for _, s := range ri.syms {
 			b.symOne[s].add(doc)
 		}
+		if j == 0 {
+			post(b.first, id, doc)
+		}
+		if j == 1 {
+			post(b.first2, pairKey(prev, id), doc)
+		}
 		if j > 0 {
 			post(b.bi, pairKey(prev, id), doc)
 			if d.Kind != KindPublication {
@@ -312,6 +321,7 @@ func (b *Builder) Build() *Index {
 		}
 	}
 	ix.uni, ix.bi, ix.body, ix.sym, ix.syl = packLists(b.uni), packLists(b.bi), packLists(b.body), packLists(b.sym), packLists(b.syl)
+	ix.first, ix.firstPair = packLists(b.first), packLists(b.first2)
 	for s := range b.symOne {
 		var arena []uint32
 		ix.symOne[s] = b.symOne[s].pack(&arena)

@@ -142,3 +142,60 @@ func BenchmarkSearch100k(b *testing.B) {
 		ix.Search(qs[i%len(qs)])
 	}
 }
+
+// TestLargeResultsAreCountedFromLists: a query matching many thousands of
+// titles is counted from the lists (exactly for one or two characters),
+// and what it shows are real matches, best first and newest first.
+func TestLargeResultsAreCountedFromLists(t *testing.T) {
+	words := []string{"低保", "庙首镇", "政府信息公开", "年度报告", "财政", "公示"}
+	r := rand.New(rand.NewPCG(3, 4))
+	var docs []Doc
+	for i := 0; i < 30000; i++ {
+		var b strings.Builder
+		for k := 0; k < 2+r.IntN(3); k++ {
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		docs = append(docs, Doc{Kind: KindPublication, ID: int64(i + 1), Title: b.String(), Date: time.Date(2024, 1, 1, 0, 0, i, 0, time.UTC)})
+	}
+	ix := Build(docs, nil)
+	for _, q := range []string{"低保", "镇", "政府信息公开"} {
+		res := ix.Search(q)
+		want, _, _ := brute(ix, q)
+		if want < largeFrom {
+			t.Fatalf("%q matches only %d titles: not a large query", q, want)
+		}
+		if len([]rune(q)) <= 2 && (res.Total() != want || res.Approx) {
+			t.Errorf("%q: %d found (approx %v), a scan finds %d", q, res.Total(), res.Approx, want)
+		}
+		if len([]rune(q)) > 2 && (!res.Approx || res.Total() < want || res.Total() > want*11/10) {
+			t.Errorf("%q: about %d found (approx %v), a scan finds %d", q, res.Total(), res.Approx, want)
+		}
+		if len(res.Pubs) != maxPubs {
+			t.Fatalf("%q: %d shown", q, len(res.Pubs))
+		}
+		for i, h := range res.Pubs {
+			if !strings.Contains(h.Title, q) || marked(h) != q {
+				t.Errorf("%q: hit %q marked %q", q, h.Title, marked(h))
+			}
+			if i > 0 {
+				p := res.Pubs[i-1]
+				if p.Score < h.Score || (p.Score == h.Score && p.Date.Before(h.Date)) {
+					t.Errorf("%q: hit %d (%d, %s) after (%d, %s)", q, i, h.Score, h.Date, p.Score, p.Date)
+				}
+			}
+		}
+		if q != "镇" && res.Pubs[0].Score < scoreTitle+bonusStart { // no title starts with 镇
+			t.Errorf("%q: the best hit does not start with the query: %q", q, res.Pubs[0].Title)
+		}
+	}
+}
+
+func marked(h Hit) string {
+	var b strings.Builder
+	for _, p := range h.Parts {
+		if p.Mark {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
+}

@@ -55,6 +55,9 @@ func (ix *Index) Search(q string) Result {
 	}
 	py := isPinyinQuery(q)
 	res.Pinyin = py
+	if !py && ix.searchLarge(terms, &res) {
+		return res
+	}
 	sc := scratches.Get().(*scratch)
 	defer scratches.Put(sc)
 	sc.reset(len(ix.docs))
@@ -112,6 +115,7 @@ func (ix *Index) Search(q string) Result {
 		set(sc.matched, c.doc)
 	}
 	// Pinyin, for titles not matched by characters.
+	var inKind, checked, found [3]int
 	if py {
 		qs := []byte(q)
 		plan := ix.plan(qs)
@@ -123,9 +127,24 @@ func (ix *Index) Search(q string) Result {
 				sc.list2 = append(sc.list2, uint32(d))
 			}
 		}
+		// Very many candidates: match the newest few thousand of each kind
+		// and estimate the rest from them.
+		capped := len(sc.list2) > pyScanFrom
+		if capped {
+			for _, d := range sc.list2 {
+				inKind[ix.kindOf(d)]++
+			}
+		}
 		for _, d := range sc.list2 {
 			if has(sc.matched, d) {
 				continue
+			}
+			k := ix.kindOf(d)
+			if capped {
+				if checked[k] >= pyScanKind {
+					continue
+				}
+				checked[k]++
 			}
 			tid := ix.tid(d)
 			v := view{tid: tid, rt: ix.runes, initials: ix.inits[d]}
@@ -133,6 +152,7 @@ func (ix *Index) Search(q string) Result {
 			if !ok {
 				continue
 			}
+			found[k]++
 			s := int32(scoreTitle)
 			if start == 0 {
 				s += bonusStart
@@ -189,12 +209,27 @@ func (ix *Index) Search(q string) Result {
 		byKind[k] = append(byKind[k], c)
 	}
 	res.UnitN, res.ItemN, res.PubN = len(byKind[KindUnit]), len(byKind[KindItem]), len(byKind[KindPublication])
+	if extra := estimateRest(inKind, checked, found); extra != [3]int{} {
+		res.Approx = true
+		res.UnitN, res.ItemN, res.PubN = res.UnitN+extra[0], res.ItemN+extra[1], res.PubN+extra[2]
+	}
 	res.Units = ix.hits(top(byKind[KindUnit], maxUnits), terms)
 	res.Items = ix.hits(top(byKind[KindItem], maxItems), terms)
 	pubs := top(byKind[KindPublication], maxPubs)
 	res.Pubs = ix.hits(pubs, terms)
 	res.PubN -= len(pubs) - len(res.Pubs) // body matches that were not
 	return res
+}
+
+// estimateRest is, per kind, how many more of the pinyin candidates not
+// matched would have matched, at the rate of those that were.
+func estimateRest(inKind, checked, found [3]int) (extra [3]int) {
+	for k := range extra {
+		if checked[k] > 0 && inKind[k] > checked[k] {
+			extra[k] = int(float64(found[k]) * float64(inKind[k]-checked[k]) / float64(checked[k]))
+		}
+	}
+	return extra
 }
 
 // indexIDs is where ids first occur in tid, or -1.
@@ -324,12 +359,18 @@ func (ix *Index) hits(cs []cand, terms []string) []Hit {
 				continue
 			}
 			folded := fold(body)
-			at := strings.Index(folded, terms[c.term])
+			at, term := -1, ""
+			for _, t := range terms[c.term:] { // the term noted, or an alias after it
+				if at = strings.Index(folded, t); at >= 0 {
+					term = t
+					break
+				}
+			}
 			if at < 0 {
 				continue
 			}
 			h.Parts = []Segment{{Text: d.Title}}
-			h.Snippet = snippet(body, folded, at, len(terms[c.term]))
+			h.Snippet = snippet(body, folded, at, len(term))
 		}
 		out = append(out, h)
 	}

@@ -57,6 +57,10 @@ type Result struct {
 	UnitN, ItemN, PubN int
 	Expanded           []string // the query's alias terms, if any
 	Pinyin             bool     // matched as pinyin
+	// Approx is set when the counts are estimated: a query matching tens
+	// of thousands of documents is counted from the index's lists rather
+	// than document by document.
+	Approx bool
 }
 
 // Total is the number of documents that matched.
