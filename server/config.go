@@ -81,7 +81,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_LOG_LEVEL", "info", "debug, info (a JSON line per request), warn or error"},
 	{"GONGKAI_SHUTDOWN_SECONDS", "15", "on SIGTERM, how long requests in flight may take to finish"},
 	{"GONGKAI_TRUSTED_PROXIES", "(none)", "comma-separated addresses or CIDR ranges of reverse proxies (nginx) whose X-Real-IP header is believed"},
-	{"GONGKAI_MEMORY_LIMIT_MB", "auto", "soft memory limit for the Go runtime in MB: auto (256, raised to 1.7 times the heap once the search index is built), a number, or 0 for none; GOMEMLIMIT wins"},
+	{"GONGKAI_MEMORY_LIMIT_MB", "auto", "soft memory limit for the Go runtime in MB: auto (1.7 times the heap the search index is expected to leave, at least 256), a number, or 0 for none; GOMEMLIMIT wins"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"gongkai/catalog"
 	"gongkai/seed"
 )
 
@@ -55,7 +56,7 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 		return exitFail
 	}
 	defer s.close()
-	s.setMemoryLimit(0)
+	s.setMemoryLimit(s.expectedHeap(ctx))
 	// Other instances may change role grants: seen here within 2 s.
 	every(ctx, 2*time.Second, func() {
 		if changed, err := s.authz.ReloadIfChanged(ctx); err != nil {
@@ -128,14 +129,24 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 	return exitOK
 }
 
+// expectedHeap guesses the heap the search index will leave, from what it
+// will hold (about 520 bytes a document, measured at a county's and a
+// province's size), so the limit fits before the first build.
+func (s *server) expectedHeap(ctx context.Context) uint64 {
+	var docs int64
+	s.db.WithContext(ctx).Raw("SELECT (SELECT COUNT(*) FROM publications WHERE status = ?) + (SELECT COUNT(*) FROM items)",
+		string(catalog.PubPublished)).Scan(&docs)
+	return 40<<20 + uint64(docs)*520
+}
+
 // autoMemoryFloor is where the automatic soft memory limit starts.
 const autoMemoryFloor = 256 << 20
 
 // setMemoryLimit applies GONGKAI_MEMORY_LIMIT_MB, unless GOMEMLIMIT is set.
-// The automatic limit starts at 256 MB and, given the heap in use after the
-// search index is built, becomes 1.7 times that when larger: the garbage
-// collector then keeps a county's server near 300 MB, and a province's
-// near what its index needs.
+// The automatic limit is 1.7 times the heap the search index is expected
+// to leave (at start) or left (after each build), and at least 256 MB: the
+// garbage collector then keeps a county's server near 300 MB, and a
+// province's near what its index needs.
 func (s *server) setMemoryLimit(heapInUse uint64) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
@@ -147,9 +158,7 @@ func (s *server) setMemoryLimit(heapInUse uint64) {
 		limit := max(int64(autoMemoryFloor), int64(float64(heapInUse)*1.7))
 		if old := debug.SetMemoryLimit(-1); limit != old {
 			debug.SetMemoryLimit(limit)
-			if heapInUse > 0 {
-				s.log.Info("memory limit", "mb", limit>>20)
-			}
+			s.log.Info("memory limit", "mb", limit>>20)
 		}
 	}
 }
