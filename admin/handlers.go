@@ -92,12 +92,16 @@ type unitSummary struct {
 
 type dashboardPage struct {
 	Units     []unitSummary
+	NextUnits string                // the last unit's code when more follow
 	Review    []catalog.Publication // waiting for this person's approval
 	Takedowns []catalog.Publication // waiting for rectification
 	Drafts    []catalog.Publication
 	Recent    []catalog.Publication // for the county's spot check
 	Overdue   []itemRow             // items whose time limit has passed without a publication
 }
+
+// dashboardUnits is how many units a dashboard page lists.
+const dashboardUnits = 100
 
 func (h handler) handleDashboard(c *fiber.Ctx) error {
 	ctx := c.UserContext()
@@ -129,6 +133,20 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 			countyRights = &r
 		}
 		return r
+	}
+	// A province's office sees its units a hundred at a time, from the
+	// unit after ?after=.
+	if after := c.Query("after"); after != "" {
+		for i, u := range units {
+			if u.Code == after {
+				units = units[i+1:]
+				break
+			}
+		}
+	}
+	if len(units) > dashboardUnits {
+		units = units[:dashboardUnits]
+		d.NextUnits = units[len(units)-1].Code
 	}
 	for _, u := range units {
 		s := rights(u.Code)
