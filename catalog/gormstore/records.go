@@ -2,6 +2,7 @@ package gormstore
 
 import (
 	"encoding/json"
+	"sync"
 	"time"
 
 	"gongkai/catalog"
@@ -112,13 +113,57 @@ func (r columnsRecord) toColumns() catalog.Columns {
 	c := catalog.Columns{DomainCode: r.DomainCode, Level1: r.Level1, Level2: r.Level2, Level3: r.Level3, Content: r.Content, Basis: r.Basis,
 		TimeLimitText: r.TimeLimitText, Subject: r.Subject, ChannelOther: r.ChannelOther, ToPublic: r.ToPublic, ToSpecific: r.ToSpecific,
 		Proactive: r.Proactive, OnRequest: r.OnRequest, AtCounty: r.AtCounty, AtTownship: r.AtTownship}
-	if json.Unmarshal([]byte(r.TimeLimitRule), &c.TimeLimit) != nil || c.TimeLimit.Kind == "" {
-		c.TimeLimit = catalog.ParseTimeLimit(r.TimeLimitText)
-	}
-	if json.Unmarshal([]byte(r.Channels), &c.Channels) != nil || c.Channels == nil {
-		c.Channels = []string{}
-	}
+	c.TimeLimit = decoded.timeLimit(r.TimeLimitRule, r.TimeLimitText)
+	c.Channels = decoded.channels(r.Channels)
 	return c
+}
+
+// decoded remembers the JSON columns items share (they come from a few
+// hundred templates), so reading a province's items decodes each once.
+var decoded = &decodeCache{limits: map[string]catalog.TimeLimit{}, chans: map[string][]string{}}
+
+type decodeCache struct {
+	mu     sync.Mutex
+	limits map[string]catalog.TimeLimit
+	chans  map[string][]string
+}
+
+func (d *decodeCache) timeLimit(rule, text string) catalog.TimeLimit {
+	d.mu.Lock()
+	tl, ok := d.limits[rule+"\x00"+text]
+	d.mu.Unlock()
+	if ok {
+		return tl
+	}
+	if json.Unmarshal([]byte(rule), &tl) != nil || tl.Kind == "" {
+		tl = catalog.ParseTimeLimit(text)
+	}
+	d.mu.Lock()
+	if len(d.limits) > 20000 {
+		clear(d.limits)
+	}
+	d.limits[rule+"\x00"+text] = tl
+	d.mu.Unlock()
+	return tl
+}
+
+// channels returns a copy each time: callers may change their items.
+func (d *decodeCache) channels(js string) []string {
+	d.mu.Lock()
+	ch, ok := d.chans[js]
+	d.mu.Unlock()
+	if !ok {
+		if json.Unmarshal([]byte(js), &ch) != nil || ch == nil {
+			ch = []string{}
+		}
+		d.mu.Lock()
+		if len(d.chans) > 20000 {
+			clear(d.chans)
+		}
+		d.chans[js] = ch
+		d.mu.Unlock()
+	}
+	return append([]string{}, ch...)
 }
 
 type templateRecord struct {
