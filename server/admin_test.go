@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"gongkai/catalog"
 	"gongkai/filing"
 )
 
@@ -251,5 +254,28 @@ func TestAdminUnitFacts(t *testing.T) {
 	if r := ts.anon().do("GET", "/kiosk/units/xinglong", nil); !strings.Contains(string(r.body), "兴隆镇政府大楼") || !strings.Contains(string(r.body), "0563-8300000") ||
 		!strings.Contains(string(r.body), "<li>经济发展办公室</li>") {
 		t.Error("kiosk does not show the new facts")
+	}
+}
+
+// TestDashboardPagesUnits: a county office with more units than a page
+// sees them a hundred at a time, the next hundred behind a link.
+func TestDashboardPagesUnits(t *testing.T) {
+	ts := newTestServer(t, true)
+	for i := 0; i < 70; i++ {
+		u := catalog.Unit{Code: fmt.Sprintf("extra%02d", i), Name: fmt.Sprintf("附加单位%02d", i), FullName: fmt.Sprintf("旌德县附加单位%02d", i),
+			Kind: catalog.KindDepartment, Level: catalog.LevelCounty, SortOrder: 10000 + i}
+		if _, err := ts.s.catalog.EnsureUnit(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := ts.login("admin")
+	first := string(admin.do("GET", "/admin/", nil).body)
+	next := regexp.MustCompile(`href="(/admin/\?after=[a-z0-9]+)"`).FindStringSubmatch(first)
+	if next == nil || strings.Contains(first, "附加单位69") || !strings.Contains(first, "庙首镇") {
+		t.Fatalf("first page: next %v", next)
+	}
+	second := string(admin.do("GET", next[1], nil).body)
+	if !strings.Contains(second, "附加单位69") || strings.Contains(second, ">庙首镇<") || strings.Contains(second, "?after=") {
+		t.Errorf("second page after %s", next[1])
 	}
 }
