@@ -51,7 +51,7 @@ func (h handler) handleImportPreview(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	data, name, err := sheetUpload(c, "请选择要导入的Excel文件")
+	data, name, err := SheetUpload(c, "请选择要导入的Excel文件")
 	if err != nil {
 		return refuse(err)
 	}
@@ -81,9 +81,9 @@ func (h handler) handleImportCommit(c *fiber.Ctx) error {
 	return c.Redirect("/admin/units/"+u.Code+"?flash=imported", fiber.StatusSeeOther)
 }
 
-// sheetUpload reads the Excel file of the form field "file": EINVALID with
+// SheetUpload reads the Excel file of the form field "file": EINVALID with
 // the message missing when there is none, or when it is too large.
-func sheetUpload(c *fiber.Ctx, missing string) (data []byte, name string, err error) {
+func SheetUpload(c *fiber.Ctx, missing string) (data []byte, name string, err error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return nil, "", catalog.Invalid("file", "%s", missing)

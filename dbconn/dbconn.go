@@ -95,13 +95,7 @@ func MySQLDSN(dsn string) string {
 }
 
 // Ping tells whether the database answers.
-func Ping(db *gorm.DB) error {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.Ping()
-}
+func Ping(db *gorm.DB) error { return PingContext(context.Background(), db) }
 
 // PingContext checks that the database answers within ctx.
 func PingContext(ctx context.Context, db *gorm.DB) error {

@@ -374,23 +374,56 @@ func (ix *Index) ids(t string) ([]uint16, bool) {
 	return out, true
 }
 
-// titleCandidates are the documents whose titles hold every character pair
-// of t (every character, for one character).
-func (ix *Index) titleCandidates(t string, buf []uint32) []uint32 {
-	ids, ok := ix.ids(t)
-	if !ok || len(ids) == 0 {
-		return buf[:0]
-	}
+// titleLists are the lists a title holding ids must be on: its character
+// for one, its character pairs for more; ok is false when one is empty.
+func (ix *Index) titleLists(ids []uint16) ([]plist, bool) {
 	if len(ids) == 1 {
-		return ix.uni[ids[0]].appendTo(buf[:0])
+		l := ix.uni[ids[0]]
+		return []plist{l}, l.card() > 0
 	}
 	lists := make([]plist, 0, len(ids)-1)
 	for j := 1; j < len(ids); j++ {
 		l, ok := ix.bi[pairKey(ids[j-1], ids[j])]
 		if !ok {
-			return buf[:0]
+			return nil, false
 		}
 		lists = append(lists, l)
+	}
+	return lists, true
+}
+
+// bodyLists are the lists of ids' character pairs that bodies are indexed
+// by (the common ones are not); searchable is false when there are none
+// (one character, or common pairs only), and the lists are nil when a pair
+// is on no body.
+func (ix *Index) bodyLists(ids []uint16) (lists []plist, searchable bool) {
+	if len(ids) < 2 {
+		return nil, false
+	}
+	for j := 1; j < len(ids); j++ {
+		k := pairKey(ids[j-1], ids[j])
+		if ix.bodyCommon[k] {
+			continue
+		}
+		l, ok := ix.body[k]
+		if !ok {
+			return nil, true
+		}
+		lists = append(lists, l)
+	}
+	return lists, len(lists) > 0
+}
+
+// titleCandidates are the documents whose titles hold every character pair
+// of t (every character, for one).
+func (ix *Index) titleCandidates(t string, buf []uint32) []uint32 {
+	ids, ok := ix.ids(t)
+	if !ok || len(ids) == 0 {
+		return buf[:0]
+	}
+	lists, ok := ix.titleLists(ids)
+	if !ok {
+		return buf[:0]
 	}
 	return intersect(lists, buf)
 }
@@ -400,26 +433,12 @@ func (ix *Index) titleCandidates(t string, buf []uint32) []uint32 {
 // character), and cannot be looked for in bodies.
 func (ix *Index) bodyCandidates(t string, buf []uint32) ([]uint32, bool) {
 	ids, known := ix.ids(t)
-	if len(ids) < 2 && known {
-		return buf[:0], false
-	}
 	if !known {
 		return buf[:0], true
 	}
-	var lists []plist
-	for j := 1; j < len(ids); j++ {
-		k := pairKey(ids[j-1], ids[j])
-		if ix.bodyCommon[k] {
-			continue
-		}
-		l, ok := ix.body[k]
-		if !ok {
-			return buf[:0], true
-		}
-		lists = append(lists, l)
-	}
-	if len(lists) == 0 {
-		return buf[:0], false
+	lists, searchable := ix.bodyLists(ids)
+	if !searchable || lists == nil {
+		return buf[:0], searchable
 	}
 	return intersect(lists, buf), true
 }

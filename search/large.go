@@ -59,51 +59,40 @@ type largeTerm struct {
 	starts *roaring.Bitmap
 }
 
-// titleBitmap is the titles holding every character pair of ids (every
-// character, for one).
-func (ix *Index) titleBitmap(ids []uint16) *roaring.Bitmap {
-	if len(ids) == 1 {
-		return ix.uni[ids[0]].bitmap()
-	}
-	bms := make([]*roaring.Bitmap, 0, len(ids)-1)
-	for j := 1; j < len(ids); j++ {
-		l, ok := ix.bi[pairKey(ids[j-1], ids[j])]
-		if !ok {
-			return roaring.New()
-		}
-		bms = append(bms, l.bitmap())
-	}
-	if len(bms) == 1 {
-		return bms[0]
-	}
-	return roaring.FastAnd(bms...)
-}
-
-// bodyBitmap is the bodies holding t's listed character pairs, or nil when
-// t cannot be looked for in bodies.
-func (ix *Index) bodyBitmap(ids []uint16) *roaring.Bitmap {
-	if len(ids) < 2 {
-		return nil
-	}
-	var bms []*roaring.Bitmap
-	for j := 1; j < len(ids); j++ {
-		k := pairKey(ids[j-1], ids[j])
-		if ix.bodyCommon[k] {
-			continue
-		}
-		l, ok := ix.body[k]
-		if !ok {
-			return roaring.New()
-		}
-		bms = append(bms, l.bitmap())
+// and is the documents on every list, as a new bitmap (empty when there
+// are none).
+func and(lists []plist) *roaring.Bitmap {
+	bms := make([]*roaring.Bitmap, len(lists))
+	for i, l := range lists {
+		bms[i] = l.bitmap()
 	}
 	switch len(bms) {
 	case 0:
-		return nil
+		return roaring.New()
 	case 1:
 		return bms[0].Clone()
 	}
 	return roaring.FastAnd(bms...)
+}
+
+// titleBitmap is the titles holding every character pair of ids (every
+// character, for one).
+func (ix *Index) titleBitmap(ids []uint16) *roaring.Bitmap {
+	lists, ok := ix.titleLists(ids)
+	if !ok {
+		return roaring.New()
+	}
+	return and(lists)
+}
+
+// bodyBitmap is the bodies holding ids' listed character pairs, or nil
+// when they cannot be looked for in bodies.
+func (ix *Index) bodyBitmap(ids []uint16) *roaring.Bitmap {
+	lists, searchable := ix.bodyLists(ids)
+	if !searchable {
+		return nil
+	}
+	return and(lists)
 }
 
 // searchLarge answers a query by characters whose titles are many; ok is

@@ -275,14 +275,9 @@ func Generate(ctx context.Context, st Stores, size Size, seedN uint64, progress 
 			}
 		}
 	}
-	tpls := templates()
-	tplIDs := map[string]int64{}
-	for _, td := range tpls {
-		id, err := st.Catalog.EnsureTemplate(ctx, td.key, td.t)
-		if err != nil {
-			return sum, err
-		}
-		tplIDs[td.key] = id
+	tpls, tplIDs, err := ensureTemplates(ctx, st)
+	if err != nil {
+		return sum, err
 	}
 	// Items of every unit, then the events their time limits ask for.
 	type unitPlan struct {

@@ -72,14 +72,9 @@ func Demo(ctx context.Context, st Stores) (Summary, error) {
 			sum.Units++
 		}
 	}
-	tpls := templates()
-	tplIDs := map[string]int64{}
-	for _, td := range tpls {
-		id, err := st.Catalog.EnsureTemplate(ctx, td.key, td.t)
-		if err != nil {
-			return sum, err
-		}
-		tplIDs[td.key] = id
+	tpls, tplIDs, err := ensureTemplates(ctx, st)
+	if err != nil {
+		return sum, err
 	}
 	for _, ud := range units {
 		seeds := unitItems(ud, tpls, tplIDs)
@@ -98,6 +93,21 @@ func Demo(ctx context.Context, st Stores) (Summary, error) {
 	n, err := demoAccounts(ctx, st)
 	sum.Users = n
 	return sum, err
+}
+
+// ensureTemplates stores the catalogue templates and returns them with
+// their ids by key.
+func ensureTemplates(ctx context.Context, st Stores) ([]templateDef, map[string]int64, error) {
+	tpls := templates()
+	ids := map[string]int64{}
+	for _, td := range tpls {
+		id, err := st.Catalog.EnsureTemplate(ctx, td.key, td.t)
+		if err != nil {
+			return nil, nil, err
+		}
+		ids[td.key] = id
+	}
+	return tpls, ids, nil
 }
 
 // DemoUsernames lists the demo accounts: admin, inspector, the three

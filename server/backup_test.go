@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -33,14 +32,7 @@ func (h *httpClient) upload(p, name string, content []byte) (int, []byte, error)
 	w.Close()
 	req, _ := http.NewRequest("POST", h.base+p, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Cookie", h.cookie)
-	res, err := h.c.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, b, nil
+	return h.send(req)
 }
 
 func readManifest(t *testing.T, archive string) manifest {

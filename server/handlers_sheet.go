@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
+	"gongkai/admin"
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
 	"gongkai/catalog/sheet"
@@ -71,22 +71,10 @@ type importError struct {
 	Message string `json:"message"`
 }
 
-// readUpload reads the uploaded workbook of the form field "file".
+// readUpload reads the uploaded workbook of the form field "file", as the
+// back office's forms do.
 func readUpload(c *fiber.Ctx) ([]byte, string, error) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return nil, "", catalog.Invalid("file", "请选择要导入的Excel文件（表单字段 file）")
-	}
-	if fh.Size > sheet.MaxBytes {
-		return nil, "", catalog.Invalid("file", "文件不能超过%dMB", sheet.MaxBytes>>20)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1))
-	return data, fh.Filename, err
+	return admin.SheetUpload(c, "请选择要导入的Excel文件（表单字段 file）")
 }
 
 // handleCatalogImport reads a catalogue workbook for a unit and answers

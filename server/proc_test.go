@@ -158,6 +158,11 @@ func (h *httpClient) do(method, path string, body any) (int, []byte, error) {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return h.send(req)
+}
+
+// send sends a request with the client's cookie and keeps a new one.
+func (h *httpClient) send(req *http.Request) (int, []byte, error) {
 	if h.cookie != "" {
 		req.Header.Set("Cookie", h.cookie)
 	}
