@@ -56,6 +56,9 @@ type Deps struct {
 	// SaveAttachment stores the uploaded file of the form field "file" for a
 	// publication (size- and content-checked).
 	SaveAttachment func(c *fiber.Ctx, pubID int64) (*catalog.Attachment, error)
+	// RemoveAttachment deletes an attachment of an editable publication and
+	// its file once unused; ENOTFOUND, ECONFLICT as the store's.
+	RemoveAttachment func(ctx context.Context, pubID, attachmentID int64, by catalog.Actor) error
 	// AttachmentText reads the text of a publication's Word and Excel
 	// attachments, for the privacy check.
 	AttachmentText func(ctx context.Context, pubID int64) (string, error)

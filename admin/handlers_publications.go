@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,6 +87,8 @@ type showPage struct {
 	Checked map[string]bool
 	Reasons map[string]string
 	Field   string
+	// Unreadable names an attachment whose text could not be read.
+	Unreadable string
 }
 
 var flashes = map[string]string{
@@ -98,6 +101,7 @@ var flashes = map[string]string{
 	"rectify":  "已整改并重新提交审核。",
 	"withdraw": "已撤回。",
 	"attached": "附件已上传。",
+	"detached": "附件已删除。",
 	"revise":   "已生成修订草稿；审核发布后将替代原版本。",
 }
 
@@ -115,11 +119,18 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 	if err != nil {
 		return showPage{}, err
 	}
+	// An attachment that cannot be read (stored before uploads were
+	// checked) is named on the page rather than breaking it for everyone.
 	text, err := h.AttachmentText(ctx, id)
+	unreadable := ""
 	if err != nil {
-		return showPage{}, err
+		if _, msg, ok := fieldError(err); ok {
+			unreadable = msg
+		} else {
+			return showPage{}, err
+		}
 	}
-	sp := showPage{Pub: *p, Item: *it, Events: evs, TakedownReasons: catalog.TakedownReasons,
+	sp := showPage{Pub: *p, Item: *it, Events: evs, TakedownReasons: catalog.TakedownReasons, Unreadable: unreadable,
 		Hits: catalog.ScanPrivacy(p.Title + "\n" + p.Body + "\n" + text)}
 	for _, t := range catalog.Workflow {
 		if t.From != p.Status || !h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ForRight(t.Right)) {
@@ -282,6 +293,25 @@ func (h handler) handleAttachment(c *fiber.Ctx) error {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=attached", id), fiber.StatusSeeOther)
+}
+
+func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c)
+	if err != nil {
+		return err
+	}
+	att, err := strconv.ParseInt(c.Params("att"), 10, 64)
+	if err != nil || att < 1 {
+		return catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
+	}
+	if err := h.RemoveAttachment(c.UserContext(), id, att, actorOf(c)); err != nil {
+		return h.rerender(c, m, id, err, nil)
+	}
+	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=detached", id), fiber.StatusSeeOther)
 }
 
 // handleRevise starts a new version of a published record and opens it.

@@ -44,6 +44,12 @@ func (s PubStatus) Name() string {
 	return string(s)
 }
 
+// Editable tells whether a publication's content — its fields and its
+// attachments — may change: a draft (new, or returned by the leader) or one
+// taken down for rectification. Anything else has been or is being reviewed;
+// changing it means a revision that goes through the review again.
+func (s PubStatus) Editable() bool { return s == PubDraft || s == PubTakenDown }
+
 // Shanghai is the time zone of dates at the edges (生成日期, 发布日期, deadlines);
 // storage is UTC. China keeps no daylight saving, so the fixed offset serves
 // where the zone database is missing.
@@ -256,8 +262,14 @@ type PublicationService interface {
 	// ReleaseScheduled publishes the scheduled publications whose time has
 	// come; it returns how many.
 	ReleaseScheduled(ctx context.Context, now time.Time) (int, error)
-	// AddAttachment records a stored file for a publication; ENOTFOUND.
+	// AddAttachment records a stored file for an editable publication
+	// (see PubStatus.Editable); ENOTFOUND, ECONFLICT in another status.
 	AddAttachment(ctx context.Context, pubID int64, a *Attachment, by Actor) error
+	// DeleteAttachment removes an attachment of an editable publication and
+	// tells whether another attachment still uses its stored file (files are
+	// named by content, so one may serve several); ENOTFOUND when the
+	// attachment is not the publication's, ECONFLICT in another status.
+	DeleteAttachment(ctx context.Context, pubID, attachmentID int64, by Actor) (a *Attachment, fileInUse bool, err error)
 	// FindAttachment returns an attachment with its publication id; ENOTFOUND.
 	FindAttachment(ctx context.Context, id int64) (*Attachment, int64, error)
 	// AddViews adds n to a publication's view count; ENOTFOUND.

@@ -81,7 +81,7 @@ func TestBackupDuringWritesRestoresEveryRow(t *testing.T) {
 	}
 	attach := func(i int64) error {
 		st, b, err := clerk.upload(fmt.Sprintf("/api/v1/publications/%d/attachments", pub.ID), fmt.Sprintf("附件%d.pdf", i),
-			[]byte(fmt.Sprintf("%%PDF-1.4\n%% attachment %d\n%%%%EOF\n", i)))
+			pdfOf(t, fmt.Sprintf("attachment %d", i)))
 		if err == nil && st != 201 {
 			err = fmt.Errorf("upload: %d %s", st, b)
 		}

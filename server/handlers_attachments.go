@@ -5,7 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"image"
+	_ "image/gif" // registers the decoders readable checks the pictures with
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"net/http"
 	"net/url"
@@ -58,10 +61,50 @@ func (s *server) handleAttachmentCreate(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(a)
 }
 
+// readable refuses a stored upload whose content cannot be read as what it
+// claims to be: the privacy check must read every attachment's text and the
+// kiosk must show it, so a file with only the right first bytes is no
+// attachment. Pictures must decode their header; PDF, Word and Excel files
+// must give their text.
+func readable(name, path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jpg", ".jpeg", ".png", ".gif":
+		if _, _, err := image.DecodeConfig(f); err != nil {
+			return catalog.Invalid("file", "附件“%s”不是完整的图片文件，无法打开，请重新导出后上传", name)
+		}
+		return nil
+	}
+	if _, _, err := doctext.Extract(name, f, size); err != nil {
+		return catalog.Invalid("file", "附件“%s”已损坏或无法读取，请用原软件重新导出后上传", name)
+	}
+	return nil
+}
+
+// editable refuses, before an upload is read, a publication whose
+// attachments may not change; the store checks again under its lock.
+func (s *server) editable(ctx context.Context, pubID int64) error {
+	p, err := s.pubs.FindPublication(ctx, pubID)
+	if err != nil {
+		return err
+	}
+	if !p.Status.Editable() {
+		return catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能添加附件（只有草稿、退回修改和撤下待整改的信息才能修改附件；已发布的信息请先修订）", p.Status.Name())
+	}
+	return nil
+}
+
 // saveAttachment stores the file of the form field "file" under the data
 // directory, named by its SHA-256, after checking its size and that its
 // content is what its extension says; the API and the back office use it.
 func (s *server) saveAttachment(c *fiber.Ctx, id int64) (*catalog.Attachment, error) {
+	if err := s.editable(c.UserContext(), id); err != nil {
+		return nil, err
+	}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return nil, catalog.Invalid("file", "请选择要上传的附件（表单字段 file）")
@@ -107,6 +150,9 @@ func (s *server) saveAttachment(c *fiber.Ctx, id int64) (*catalog.Attachment, er
 	if size > s.cfg.MaxUpload {
 		return nil, catalog.Invalid("file", "附件不能超过%dMB", s.cfg.MaxUpload>>20)
 	}
+	if err := readable(name, tmp.Name(), size); err != nil {
+		return nil, err
+	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	dst := s.attachmentPath(sum)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
@@ -120,6 +166,36 @@ func (s *server) saveAttachment(c *fiber.Ctx, id int64) (*catalog.Attachment, er
 		return nil, err
 	}
 	return &a, nil
+}
+
+func (s *server) handleAttachmentDelete(c *fiber.Ctx) error {
+	pubID, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	attID, err := paramID(c, "att")
+	if err != nil {
+		return err
+	}
+	if err := s.removeAttachment(c.UserContext(), pubID, attID, actor(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// removeAttachment deletes an attachment of an editable publication, and
+// its file once no attachment uses it; the API and the back office use it.
+func (s *server) removeAttachment(ctx context.Context, pubID, attID int64, by catalog.Actor) error {
+	a, inUse, err := s.pubs.DeleteAttachment(ctx, pubID, attID, by)
+	if err != nil {
+		return err
+	}
+	if !inUse {
+		if err := os.Remove(s.attachmentPath(a.SHA256)); err != nil && !os.IsNotExist(err) {
+			s.log.Warn("attachment file not removed", "sha256", a.SHA256, "err", err)
+		}
+	}
+	return nil
 }
 
 func (s *server) handleAttachmentShow(c *fiber.Ctx) error {
@@ -157,7 +233,8 @@ func (s *server) attachmentText(ctx context.Context, pubID int64) (string, error
 	for _, a := range p.Attachments {
 		f, err := os.Open(s.attachmentPath(a.SHA256))
 		if err != nil {
-			return "", fmt.Errorf("attachment %d: %w", a.ID, err)
+			s.log.Warn("attachment file missing", "attachment", a.ID, "err", err)
+			return "", catalog.Invalid("file", "附件“%s”的文件缺失，无法读取，请删除后重新上传", a.Name)
 		}
 		text, ok, err := doctext.Extract(a.Name, f, a.Size)
 		f.Close()

@@ -34,7 +34,8 @@ func (s *server) routes(app *fiber.App) {
 			p, _ := rbac.PrincipalOf(c)
 			return s.changeOwnPassword(c, p, oldPassword, newPassword)
 		},
-		SaveAttachment: s.saveAttachment,
+		SaveAttachment:   s.saveAttachment,
+		RemoveAttachment: s.removeAttachment,
 		Kiosk:          kioskAdmin{s},
 		Requests:       requestAdmin{s}, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
 		Inspections:    inspectionDesk{s},
@@ -96,6 +97,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/publications/:id/privacy", can(rbac.ObjPublication, rbac.ActRead, pubUnit), s.handlePubPrivacy)
 	api.Get("/units/:code/publications", can(rbac.ObjPublication, rbac.ActRead, rbac.Param("code")), s.handleUnitPubIndex)
 	api.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handleAttachmentCreate)
+	api.Delete("/publications/:id/attachments/:att", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handleAttachmentDelete)
 	api.Get("/attachments/:id", s.handleAttachmentShow)
 
 	// Disclosure requests: anyone may apply and look up their request's

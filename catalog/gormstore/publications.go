@@ -473,6 +473,18 @@ func (s *Store) Revise(ctx context.Context, id int64, by catalog.Actor) (*catalo
 		if err := tx.Omit("Unit", "Item", "Interprets").Create(&r).Error; err != nil {
 			return translate(err, "公开信息")
 		}
+		// The revision starts with the old version's attachments; the
+		// files are shared by content, so only the rows are copied.
+		var atts []attachmentRecord
+		if err := tx.Where("publication_id = ?", oldID).Order("id").Find(&atts).Error; err != nil {
+			return translate(err, "附件")
+		}
+		for _, a := range atts {
+			c := attachmentRecord{PublicationID: r.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256, CreatedBy: by.Username}
+			if err := tx.Omit("Publication").Create(&c).Error; err != nil {
+				return translate(err, "附件")
+			}
+		}
 		out = r.toPublication()
 		toLocal(&out)
 		return audit(tx, by, r.UnitCode, "publication", "revise", r.ID, fmt.Sprintf("修订%d", oldID))
@@ -588,12 +600,29 @@ func (s *Store) FindEvents(ctx context.Context, id int64) ([]catalog.Event, erro
 	return out, nil
 }
 
+// lockEditable locks a publication whose attachments are to change and
+// refuses one that is not editable.
+func lockEditable(tx *gorm.DB, pubID int64, what string) (publicationRecord, error) {
+	p, err := lockPublication(tx, pubID)
+	if err != nil {
+		return p, err
+	}
+	if st := catalog.PubStatus(p.Status); !st.Editable() {
+		hint := ""
+		if st == catalog.PubPublished {
+			hint = "；已发布的信息请点“修订”生成新版本，在新版本中修改附件，审核发布后替代原版本"
+		}
+		return p, catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能%s（只有草稿、退回修改和撤下待整改的信息才能修改附件）%s", st.Name(), what, hint)
+	}
+	return p, nil
+}
+
 // AddAttachment implements catalog.PublicationService.
 func (s *Store) AddAttachment(ctx context.Context, pubID int64, a *catalog.Attachment, by catalog.Actor) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var p publicationRecord
-		if err := tx.Select("id, unit_code, index_no").Take(&p, pubID).Error; err != nil {
-			return translate(err, "公开信息")
+		p, err := lockEditable(tx, pubID, "添加附件")
+		if err != nil {
+			return err
 		}
 		r := attachmentRecord{PublicationID: pubID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256, CreatedBy: by.Username}
 		if err := tx.Omit("Publication").Create(&r).Error; err != nil {
@@ -602,6 +631,36 @@ func (s *Store) AddAttachment(ctx context.Context, pubID int64, a *catalog.Attac
 		*a = r.toAttachment()
 		return audit(tx, by, p.UnitCode, "publication", "attach", pubID, a.Name)
 	})
+}
+
+// DeleteAttachment implements catalog.PublicationService.
+func (s *Store) DeleteAttachment(ctx context.Context, pubID, attachmentID int64, by catalog.Actor) (*catalog.Attachment, bool, error) {
+	var out catalog.Attachment
+	inUse := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := lockEditable(tx, pubID, "删除附件")
+		if err != nil {
+			return err
+		}
+		var r attachmentRecord
+		if err := tx.Where("id = ? AND publication_id = ?", attachmentID, pubID).Take(&r).Error; err != nil {
+			return translate(err, "附件")
+		}
+		if err := tx.Delete(&r).Error; err != nil {
+			return translate(err, "附件")
+		}
+		var n int64
+		if err := tx.Model(&attachmentRecord{}).Where("sha256 = ?", r.SHA256).Count(&n).Error; err != nil {
+			return translate(err, "附件")
+		}
+		inUse = n > 0
+		out = r.toAttachment()
+		return auditChange(tx, by, p.UnitCode, "publication", "detach", pubID, r.Name, out, nil)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return &out, inUse, nil
 }
 
 // FindAttachment implements catalog.PublicationService.

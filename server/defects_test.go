@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-pdf/fpdf"
+
+	"gongkai/catalog"
+)
+
+// pdfOf is a real one-page PDF saying text.
+func pdfOf(t testing.TB, text string) []byte {
+	t.Helper()
+	doc := fpdf.New("P", "mm", "A4", "")
+	doc.SetFont("Helvetica", "", 12)
+	doc.AddPage()
+	doc.Cell(0, 10, text)
+	var b bytes.Buffer
+	if err := doc.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// draftOf writes a draft under the unit's first item as its clerk.
+func draftOf(t *testing.T, ts *testServer, unit, title string) catalog.Publication {
+	t.Helper()
+	it := firstItem(t, ts, unit)
+	var p catalog.Publication
+	r := ts.login(unit+"-clerk").do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": title, "generated_on": "2026-11-02"})
+	if r.status != 201 {
+		t.Fatalf("draft: %d %s", r.status, r.body)
+	}
+	r.decode(t, &p)
+	return p
+}
+
+// TestAttachmentsOnlyWhileEditable: an attachment goes through the review
+// like the rest of a publication. Once submitted or published none may be
+// added (through the API or the back office); a published one is changed
+// by a revision, which starts with its attachments and is reviewed again;
+// a clerk deletes an attachment of an editable publication, not of a
+// published one.
+func TestAttachmentsOnlyWhileEditable(t *testing.T) {
+	ts := sharedServer(t)
+	p := draftOf(t, ts, "sanxi", "三溪镇附件审核测试")
+	clerk := ts.login("sanxi-clerk")
+	path := "/api/v1/publications/" + itoa(p.ID) + "/attachments"
+	if r := clerk.upload(path, "原件.pdf", pdfOf(t, "original")); r.status != 201 {
+		t.Fatalf("upload to a draft: %d %s", r.status, r.body)
+	}
+	if r := clerk.step(p.ID, "submit", submitBody); r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if r := clerk.upload(path, "提交后.pdf", pdfOf(t, "after submission")); r.status != 409 || !strings.Contains(string(r.body), "不能添加附件") {
+		t.Errorf("upload to a submitted publication: %d %s", r.status, r.body)
+	}
+	if r := ts.login("sanxi-leader").step(p.ID, "approve", nil); r.status != 200 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	var pub catalog.Publication
+	ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &pub)
+	if len(pub.Attachments) != 1 {
+		t.Fatalf("published attachments: %+v", pub.Attachments)
+	}
+	for _, c := range []*client{clerk, ts.login("admin")} {
+		if r := c.upload(path, "发布后.pdf", pdfOf(t, "unreviewed")); r.status != 409 || !strings.Contains(string(r.body), "修订") {
+			t.Errorf("upload to a published publication: %d %s", r.status, r.body)
+		}
+	}
+	// The back office's form answers the same, on the publication's page.
+	if r := clerk.upload("/admin/publications/"+itoa(p.ID)+"/attachments", "表单.pdf", pdfOf(t, "form")); r.status != 409 || !strings.Contains(string(r.body), "不能添加附件") {
+		t.Errorf("back-office upload to a published publication: %d", r.status)
+	}
+	if r := clerk.do("DELETE", path+"/"+itoa(pub.Attachments[0].ID), nil); r.status != 409 {
+		t.Errorf("delete from a published publication: %d %s", r.status, r.body)
+	}
+	ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &pub)
+	if len(pub.Attachments) != 1 || pub.Attachments[0].Name != "原件.pdf" {
+		t.Fatalf("the published attachments changed: %+v", pub.Attachments)
+	}
+
+	// A revision carries the attachments; the clerk changes them there.
+	var rev catalog.Publication
+	r := clerk.do("POST", "/api/v1/publications/"+itoa(p.ID)+"/revise", nil)
+	if r.status != 201 && r.status != 200 {
+		t.Fatalf("revise: %d %s", r.status, r.body)
+	}
+	r.decode(t, &rev)
+	ts.login("sanxi-clerk").do("GET", "/api/v1/publications/"+itoa(rev.ID), nil).decode(t, &rev)
+	if len(rev.Attachments) != 1 || rev.Attachments[0].SHA256 != pub.Attachments[0].SHA256 {
+		t.Fatalf("revision's attachments: %+v", rev.Attachments)
+	}
+	revPath := "/api/v1/publications/" + itoa(rev.ID) + "/attachments"
+	if r := clerk.upload(revPath, "新增.pdf", pdfOf(t, "added in the revision")); r.status != 201 {
+		t.Fatalf("upload to the revision: %d %s", r.status, r.body)
+	}
+	if r := ts.login("miaoshou-clerk").do("DELETE", revPath+"/"+itoa(rev.Attachments[0].ID), nil); r.status != 403 {
+		t.Errorf("another township deletes: %d", r.status)
+	}
+	if r := clerk.do("DELETE", path+"/"+itoa(rev.Attachments[0].ID), nil); r.status != 409 && r.status != 404 {
+		t.Errorf("the revision's attachment deleted through the published one: %d", r.status)
+	}
+	// Through the back office, as a clerk would.
+	if r := postForm(clerk, "/admin/publications/"+itoa(rev.ID)+"/attachments/"+itoa(rev.Attachments[0].ID)+"/delete", url.Values{}); r.status != 303 {
+		t.Fatalf("delete from the revision: %d %s", r.status, r.body)
+	}
+	// The published version's file is still there: the two shared it.
+	if got := ts.anon().do("GET", "/api/v1/attachments/"+itoa(pub.Attachments[0].ID), nil); got.status != 200 {
+		t.Errorf("the published attachment's file went with the revision's: %d", got.status)
+	}
+	ts.login("sanxi-clerk").do("GET", "/api/v1/publications/"+itoa(rev.ID), nil).decode(t, &rev)
+	if len(rev.Attachments) != 1 || rev.Attachments[0].Name != "新增.pdf" {
+		t.Fatalf("revision after delete: %+v", rev.Attachments)
+	}
+	if r := clerk.do("DELETE", revPath+"/"+itoa(rev.Attachments[0].ID), nil); r.status != 204 {
+		t.Fatalf("API delete: %d %s", r.status, r.body)
+	}
+	if _, err := os.Stat(ts.s.attachmentPath(rev.Attachments[0].SHA256)); !os.IsNotExist(err) {
+		t.Errorf("an unused file is kept after its attachment was deleted: %v", err)
+	}
+	var found bool
+	var entries []catalog.AuditEntry
+	ts.login("admin").do("GET", "/api/v1/audit?unit=sanxi&action=detach", nil).decode(t, &entries)
+	for _, e := range entries {
+		found = found || e.TargetID == itoa(rev.ID)
+	}
+	if !found {
+		t.Errorf("deletion not audited: %+v", entries)
+	}
+}
+
+// TestUnreadableAttachments: a file with only the right first bytes is
+// refused at upload, and one stored before uploads were checked names
+// itself on the publication's page instead of breaking it.
+func TestUnreadableAttachments(t *testing.T) {
+	ts := sharedServer(t)
+	p := draftOf(t, ts, "sanxi", "三溪镇损坏附件测试")
+	clerk := ts.login("sanxi-clerk")
+	path := "/api/v1/publications/" + itoa(p.ID) + "/attachments"
+	for name, content := range map[string][]byte{
+		"假.pdf":  []byte("%PDF-1.4\nnot really a pdf at all\n"),
+		"假.docx": []byte("PK\x03\x04 truncated zip"),
+		"假.png":  []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+	} {
+		if r := clerk.upload(path, name, content); r.status != 400 || !strings.Contains(string(r.body), name) {
+			t.Errorf("%s accepted: %d %s", name, r.status, r.body)
+		}
+	}
+	// One stored by an earlier version.
+	bad := []byte("%PDF-1.4\nbroken\n")
+	sum := sha256.Sum256(bad)
+	a := catalog.Attachment{Name: "旧附件.pdf", ContentType: "application/pdf", Size: int64(len(bad)), SHA256: hex.EncodeToString(sum[:])}
+	dst := ts.s.attachmentPath(a.SHA256)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, bad, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.s.pubs.AddAttachment(context.Background(), p.ID, &a, catalog.Actor{Username: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"sanxi-clerk", "admin"} {
+		r := ts.login(who).do("GET", "/admin/publications/"+itoa(p.ID), nil)
+		if r.status != 200 || !strings.Contains(string(r.body), "旧附件.pdf") || !strings.Contains(string(r.body), "无法读取") {
+			t.Errorf("%s: publication page with an unreadable attachment: %d", who, r.status)
+		}
+	}
+	// Submitting is refused, naming it, until the clerk deletes it.
+	if r := clerk.step(p.ID, "submit", submitBody); r.status != 400 || !strings.Contains(string(r.body), "旧附件.pdf") {
+		t.Errorf("submitted with an unreadable attachment: %d %s", r.status, r.body)
+	}
+	if r := clerk.do("DELETE", path+"/"+itoa(a.ID), nil); r.status != 204 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	if r := clerk.step(p.ID, "submit", submitBody); r.status != 200 {
+		t.Errorf("submit after the delete: %d %s", r.status, r.body)
+	}
+}
