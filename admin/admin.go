@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -207,12 +208,27 @@ func urlQueryEscape(s string) string {
 	return strings.NewReplacer("%", "%25", "&", "%26", "#", "%23", "?", "%3F", "=", "%3D", " ", "%20").Replace(s)
 }
 
-// safeNext keeps a redirect inside the back office.
+// safeNext keeps a redirect inside the back office: only a clean path under
+// /admin/ — printable URL characters only (no CR/LF or other control
+// characters that would split the Location header, no spaces, no
+// backslashes), no "//" and no scheme or host, no ".." out of /admin/ —
+// else the dashboard.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/admin/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\\\") {
-		return next
+	const dashboard = "/admin/"
+	if len(next) > 2000 || !strings.HasPrefix(next, dashboard) || strings.Contains(next, "//") || strings.Contains(next, "..") {
+		return dashboard
 	}
-	return "/admin/"
+	for i := 0; i < len(next); i++ {
+		b := next[i]
+		if b <= ' ' || b >= 0x7f || b == '\\' || b == '"' || b == '<' || b == '>' || b == '`' || b == '{' || b == '}' || b == '|' || b == '^' {
+			return dashboard
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return dashboard
+	}
+	return next
 }
 
 // page is what every template gets besides its own data.

@@ -186,3 +186,30 @@ func TestUnreadableAttachments(t *testing.T) {
 		t.Errorf("submit after the delete: %d %s", r.status, r.body)
 	}
 }
+
+// TestSignInNextCannotInjectHeaders: a next address with CR/LF does not
+// reach the 303's headers; the sign-in goes to the dashboard.
+func TestSignInNextCannotInjectHeaders(t *testing.T) {
+	ts := sharedServer(t)
+	for _, next := range []string{
+		"/admin/\r\nRefresh: 0;url=https://phish.invalid/\r\nSet-Cookie: " + sessionCookie + "=fixated",
+		"/admin/review\nSet-Cookie: x=1",
+	} {
+		c := ts.anon()
+		r := postForm(c, "/admin/login", url.Values{"username": {"sanxi-clerk"}, "password": {"Demo-2026-gongkai"}, "next": {next}})
+		if r.status != 303 || r.header.Get("Location") != "/admin/" {
+			t.Errorf("next %q: %d, Location %q", next, r.status, r.header.Get("Location"))
+		}
+		if r.header.Get("Refresh") != "" {
+			t.Errorf("next %q injected Refresh: %q", next, r.header.Get("Refresh"))
+		}
+		for _, ck := range r.header.Values("Set-Cookie") {
+			if strings.Contains(ck, "fixated") || strings.HasPrefix(ck, "x=") {
+				t.Errorf("next %q injected a cookie: %q", next, ck)
+			}
+		}
+		if c.cookie == "" || c.cookie == "fixated" {
+			t.Errorf("next %q: session %q", next, c.cookie)
+		}
+	}
+}
