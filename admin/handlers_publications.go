@@ -144,13 +144,24 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 	sp.CanRevise = p.Status == catalog.PubPublished && h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ActWrite)
 	sp.CanEdit = (p.Status == catalog.PubDraft || p.Status == catalog.PubTakenDown) && h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ActWrite)
 	sp.Edit = editPage{Item: *it, Pub: p, Form: formFrom(*p), Topics: catalog.Topics}
+	// Linked publications are named only where the viewer may read them:
+	// another unit's draft keeps its title to itself.
+	readable := func(q *catalog.Publication) bool {
+		return q.Status.Public() || h.can(m, q.UnitCode, rbac.ObjPublication, rbac.ActRead)
+	}
 	if p.InterpretsID != nil {
-		if ip, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil {
+		if ip, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil && readable(ip) {
 			sp.Interprets = ip
 		}
 	}
-	if sp.Interpretations, err = h.Pubs.FindPublications(ctx, catalog.PubFilter{Interprets: id, Statuses: catalog.Statuses, Limit: 20}); err != nil {
+	all, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{Interprets: id, Statuses: catalog.Statuses, Limit: 20})
+	if err != nil {
 		return showPage{}, err
+	}
+	for i := range all {
+		if readable(&all[i]) {
+			sp.Interpretations = append(sp.Interpretations, all[i])
+		}
 	}
 	return sp, nil
 }

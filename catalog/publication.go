@@ -50,6 +50,10 @@ func (s PubStatus) Name() string {
 // changing it means a revision that goes through the review again.
 func (s PubStatus) Editable() bool { return s == PubDraft || s == PubTakenDown }
 
+// Public tells whether anyone may read a publication in this status: a
+// published one, or an earlier version a revision replaced.
+func (s PubStatus) Public() bool { return s == PubPublished || s == PubSuperseded }
+
 // Shanghai is the time zone of dates at the edges (生成日期, 发布日期, deadlines);
 // storage is UTC. China keeps no daylight saving, so the fixed offset serves
 // where the zone database is missing.

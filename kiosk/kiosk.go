@@ -487,10 +487,6 @@ type pubPage struct {
 	Interpretations []catalog.Publication
 }
 
-func publiclyVisible(p *catalog.Publication) bool {
-	return p.Status == catalog.PubPublished || p.Status == catalog.PubSuperseded
-}
-
 func (h *handler) renderPublication(c *fiber.Ctx) ([]byte, error) {
 	ctx := c.UserContext()
 	id, err := paramID(c)
@@ -501,7 +497,7 @@ func (h *handler) renderPublication(c *fiber.Ctx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !publiclyVisible(p) {
+	if !p.Status.Public() {
 		return nil, catalog.Errorf(catalog.ENOTFOUND, "该信息不存在或已撤回")
 	}
 	h.Counter.ViewPublication(id)
@@ -511,7 +507,7 @@ func (h *handler) renderPublication(c *fiber.Ctx) ([]byte, error) {
 	}
 	page := pubPage{Page: h.page(c, p.Title, "/kiosk/items/"+strconv.FormatInt(p.ItemID, 10), "/kiosk/publications/"+strconv.FormatInt(id, 10)), Unit: *u, Pub: *p}
 	if p.InterpretsID != nil {
-		if pol, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil && publiclyVisible(pol) {
+		if pol, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil && pol.Status.Public() {
 			page.Policy = pol
 		}
 	}

@@ -213,3 +213,52 @@ func TestSignInNextCannotInjectHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestInterpretationLinksShowOnlyReadableTitles: an interpretation links
+// only to a policy its writer may read (public, or his own unit's); pages
+// name linked publications only to those who may read them.
+func TestInterpretationLinksShowOnlyReadableTitles(t *testing.T) {
+	ts := sharedServer(t)
+	secret := draftOf(t, ts, "sanxi", "三溪镇尚未发布的草稿政策")
+	policy := draftOf(t, ts, "sanxi", "三溪镇已发布的政策文件")
+	publishDraft(t, ts, "sanxi", policy.ID)
+	it := firstItem(t, ts, "miaoshou")
+	ms := ts.login("miaoshou-clerk")
+	body := map[string]any{"title": "庙首镇对三溪镇政策的解读", "generated_on": "2026-11-02", "interprets_id": secret.ID}
+	r := ms.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", body)
+	if r.status != 400 || strings.Contains(string(r.body), secret.Title) {
+		t.Errorf("link to another unit's draft: %d %s", r.status, r.body)
+	}
+	// The same answer as for a publication that does not exist.
+	body["interprets_id"] = 99999999
+	r2 := ms.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", body)
+	if _, _, m1 := r.errorOf(t); r2.status != 400 || !strings.Contains(m1, "不存在或尚未发布") {
+		t.Errorf("unknown link: %d %s / %s", r2.status, r2.body, m1)
+	}
+	body["interprets_id"] = policy.ID
+	var interp catalog.Publication
+	if r := ms.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", body); r.status != 201 {
+		t.Fatalf("link to a published policy: %d %s", r.status, r.body)
+	} else {
+		r.decode(t, &interp)
+	}
+	// Switching the link to the draft by an update is refused too.
+	interp.InterpretsID = &secret.ID
+	if r := ms.do("PUT", "/api/v1/publications/"+itoa(interp.ID), interp); r.status != 400 {
+		t.Errorf("update to another unit's draft: %d %s", r.status, r.body)
+	}
+	// 三溪镇's staff do not see 庙首镇's draft interpretation on their policy.
+	if r := ts.login("sanxi-clerk").do("GET", "/admin/publications/"+itoa(policy.ID), nil); r.status != 200 || strings.Contains(string(r.body), "庙首镇对三溪镇政策的解读") {
+		t.Errorf("another unit's draft interpretation named on the policy's page: %d", r.status)
+	}
+	if r := ts.login("admin").do("GET", "/admin/publications/"+itoa(policy.ID), nil); !strings.Contains(string(r.body), "庙首镇对三溪镇政策的解读") {
+		t.Error("the county office does not see the interpretation")
+	}
+	// Once the policy is withdrawn its title is 三溪镇's again.
+	if r := ts.login("sanxi-leader").step(policy.ID, "withdraw", map[string]string{"reason": "政策废止"}); r.status != 200 {
+		t.Fatalf("withdraw: %d %s", r.status, r.body)
+	}
+	if r := ms.do("GET", "/admin/publications/"+itoa(interp.ID), nil); r.status != 200 || strings.Contains(string(r.body), policy.Title) {
+		t.Errorf("a withdrawn policy of another unit named: %d", r.status)
+	}
+}

@@ -211,7 +211,7 @@ func (s *server) handleAttachmentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !publiclyVisible(p) && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
+	if !p.Status.Public() && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
 		return catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
 	}
 	// The kiosk shows PDFs and pictures inside its own page.

@@ -138,7 +138,7 @@ func (s *server) handlePubShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !publiclyVisible(p) && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
+	if !p.Status.Public() && !s.canRead(c, p.UnitCode, rbac.ObjPublication) {
 		return catalog.Errorf(catalog.ENOTFOUND, "公开信息不存在")
 	}
 	return c.JSON(p)
@@ -146,10 +146,6 @@ func (s *server) handlePubShow(c *fiber.Ctx) error {
 
 // publiclyVisible: published records, and replaced ones (kept readable with a
 // link to their replacement).
-func publiclyVisible(p *catalog.Publication) bool {
-	return p.Status == catalog.PubPublished || p.Status == catalog.PubSuperseded
-}
-
 // handlePubRevise starts a new version of a published record.
 func (s *server) handlePubRevise(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")

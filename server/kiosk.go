@@ -225,7 +225,7 @@ func (s *server) PublicAttachment(ctx context.Context, id int64) (catalog.Attach
 	if err != nil {
 		return catalog.Attachment{}, 0, "", err
 	}
-	if !publiclyVisible(p) {
+	if !p.Status.Public() {
 		return catalog.Attachment{}, 0, "", catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
 	}
 	var text string

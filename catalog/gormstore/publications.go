@@ -167,16 +167,21 @@ func (s *Store) FindPublication(ctx context.Context, id int64) (*catalog.Publica
 	return &p[0], nil
 }
 
-func checkInterprets(tx *gorm.DB, p *catalog.Publication) error {
+// checkInterprets refuses a link from an interpretation of unit to a
+// policy its writer may not read: the policy must be public, or the
+// unit's own. Another unit's draft answers as one that does not exist, so
+// the link cannot tell whether it does.
+func checkInterprets(tx *gorm.DB, unit string, p *catalog.Publication) error {
 	if p.InterpretsID == nil {
 		return nil
 	}
-	var n int64
-	if err := tx.Model(&publicationRecord{}).Where("id = ?", *p.InterpretsID).Count(&n).Error; err != nil {
+	var target publicationRecord
+	err := tx.Select("id, unit_code, status").Take(&target, *p.InterpretsID).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return err
 	}
-	if n == 0 {
-		return catalog.Invalid("interprets_id", "关联的政策文件（编号%d）不存在", *p.InterpretsID)
+	if err != nil || (target.UnitCode != unit && !catalog.PubStatus(target.Status).Public()) || (p.ID != 0 && target.ID == p.ID) {
+		return catalog.Invalid("interprets_id", "关联的政策文件（编号%d）不存在或尚未发布；只能关联已发布的政策文件或本单位的文件", *p.InterpretsID)
 	}
 	return nil
 }
@@ -204,7 +209,7 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 		if it.Status == string(catalog.ItemRetired) {
 			return catalog.Errorf(catalog.ECONFLICT, "事项已撤销，不能再发布信息")
 		}
-		if err := checkInterprets(tx, p); err != nil {
+		if err := checkInterprets(tx, it.UnitCode, p); err != nil {
 			return translate(err, "政策解读关联")
 		}
 		if p.Publisher == "" {
@@ -260,7 +265,7 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 		if p.Version != 0 && p.Version != r.LockVersion {
 			return catalog.Errorf(catalog.ECONFLICT, "该信息已被他人修改（您编辑的是第%d版，现为第%d版），请刷新后重新修改", p.Version, r.LockVersion)
 		}
-		if err := checkInterprets(tx, p); err != nil {
+		if err := checkInterprets(tx, r.UnitCode, p); err != nil {
 			return translate(err, "政策解读关联")
 		}
 		before := r.toPublication()
