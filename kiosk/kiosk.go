@@ -84,6 +84,13 @@ type Deps struct {
 	// without a trailing slash (http://10.0.0.5:8080); when empty, the
 	// address the screen itself used.
 	PublicURL string
+	// Hosts are the host[:port] values the server is known to be reached
+	// at (its listening address, the machine's addresses and names), the
+	// first the default; without PublicURL a page's QR code carries the
+	// one the screen used, or the default for any other.
+	Hosts []string
+	// Cache keeps rendered pages; a cache of DefaultCacheBytes when nil.
+	Cache *PageCache
 	// County is the county's name for the title bar (旌德县).
 	County string
 	// IdleSeconds without a touch start a CountdownSeconds countdown, after
@@ -102,7 +109,7 @@ const PointCookie = "gk_point"
 
 type handler struct {
 	Deps
-	cache pageCache
+	cache *PageCache
 }
 
 // Mount adds the kiosk routes to r (mounted at /kiosk).
@@ -119,7 +126,10 @@ func Mount(r fiber.Router, d Deps) {
 	if d.IdleSeconds == 0 {
 		d.IdleSeconds, d.CountdownSeconds = 120, 30
 	}
-	h := &handler{Deps: d}
+	if d.Cache == nil {
+		d.Cache = NewPageCache(DefaultCacheBytes)
+	}
+	h := &handler{Deps: d, cache: d.Cache}
 	sub, _ := fs.Sub(staticFS, "static")
 	r.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(sub), MaxAge: 3600}))
 	r.Get("/", h.assignPoint, h.cached(h.renderHome))
@@ -181,17 +191,31 @@ type Shell struct {
 func (h *handler) page(c *fiber.Ctx, title, back, self string) Page {
 	p := Page{Title: title, Back: back, Shell: Shell{County: h.County, IdleSeconds: h.IdleSeconds, Countdown: h.CountdownSeconds}}
 	if self != "" {
-		p.QRLink = h.publicURL(c) + self
+		p.QRLink = h.origin(c) + self
 		p.QR = qrSVG(p.QRLink)
 	}
 	return p
 }
 
-func (h *handler) publicURL(c *fiber.Ctx) string {
+// origin is the scheme and host a page's QR code carries: the configured
+// public address; else the address the screen used, when it is one the
+// server is known by (Hosts); else the first of those. Neither the Host
+// header nor X-Forwarded-* of a client can put another address on a page
+// others are served.
+func (h *handler) origin(c *fiber.Ctx) string {
 	if h.PublicURL != "" {
 		return h.PublicURL
 	}
-	return c.Protocol() + "://" + c.Hostname()
+	host := string(c.Request().Host())
+	for _, k := range h.Hosts {
+		if strings.EqualFold(k, host) {
+			return "http://" + k
+		}
+	}
+	if len(h.Hosts) > 0 {
+		return "http://" + h.Hosts[0]
+	}
+	return "http://localhost"
 }
 
 func execute(name string, data any) ([]byte, error) {
@@ -202,11 +226,17 @@ func execute(name string, data any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// pageCache keeps rendered pages by path with the generation and day they
-// were rendered at; a page of another generation or day is rendered again.
-type pageCache struct {
-	mu sync.RWMutex
-	m  map[string]cachedPage
+// PageCache keeps rendered pages by address with the generation and day
+// they were rendered at; a page of another generation or day is rendered
+// again. It is bounded by bytes: when a page would pass the bound, pages
+// are dropped at random (a map's order) until a quarter of it is free, so
+// hot pages come back at once and no address an outsider chooses makes it
+// grow.
+type PageCache struct {
+	mu    sync.RWMutex
+	m     map[string]cachedPage
+	bytes int64
+	max   int64
 }
 
 type cachedPage struct {
@@ -216,7 +246,57 @@ type cachedPage struct {
 	etag string
 }
 
-const maxCachedPages = 50000
+// DefaultCacheBytes bounds the kiosk's page cache unless told otherwise:
+// a county's units, domains and the items and publications residents open
+// most fit many times over.
+const DefaultCacheBytes = 64 << 20
+
+// NewPageCache returns an empty cache holding at most maxBytes of pages.
+func NewPageCache(maxBytes int64) *PageCache {
+	return &PageCache{m: map[string]cachedPage{}, max: maxBytes}
+}
+
+// Size tells how many pages and bytes the cache holds now.
+func (pc *PageCache) Size() (pages int, bytes int64) {
+	pc.mu.RLock()
+	defer pc.mu.RUnlock()
+	return len(pc.m), pc.bytes
+}
+
+func (pc *PageCache) get(key string) (cachedPage, bool) {
+	pc.mu.RLock()
+	e, ok := pc.m[key]
+	pc.mu.RUnlock()
+	return e, ok
+}
+
+func pageCost(key string, e cachedPage) int64 {
+	return int64(len(key) + len(e.body) + len(e.etag) + 64)
+}
+
+func (pc *PageCache) put(key string, e cachedPage) {
+	cost := pageCost(key, e)
+	if cost > pc.max/4 {
+		return // a page this large is rendered each time
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if old, ok := pc.m[key]; ok {
+		pc.bytes -= pageCost(key, old)
+		delete(pc.m, key)
+	}
+	if pc.bytes+cost > pc.max {
+		for k, v := range pc.m {
+			delete(pc.m, k)
+			pc.bytes -= pageCost(k, v)
+			if pc.bytes+cost <= pc.max*3/4 {
+				break
+			}
+		}
+	}
+	pc.m[key] = e
+	pc.bytes += cost
+}
 
 // cached serves a page from the cache, or renders and keeps it. Browsers
 // get an ETag and revalidate each time, so a change shows at once.
@@ -226,13 +306,10 @@ func (h *handler) cached(render func(c *fiber.Ctx) ([]byte, error)) fiber.Handle
 		h.Counter.View(c.Cookies(PointCookie), now)
 		gen := h.Generation()
 		day := now.In(catalog.Shanghai).YearDay()
-		key := string(c.Request().URI().Path())
-		if h.PublicURL == "" { // the page's QR code depends on the address used
-			key = c.Hostname() + key
-		}
-		h.cache.mu.RLock()
-		e, ok := h.cache.m[key]
-		h.cache.mu.RUnlock()
+		// The page's QR code carries its origin, so the origin is part of
+		// the key; it is one of a few known ones, never what a client sent.
+		key := h.origin(c) + string(c.Request().URI().Path())
+		e, ok := h.cache.get(key)
 		hit := ok && e.gen == gen && e.day == day
 		if h.CacheHit != nil {
 			h.CacheHit(hit)
@@ -245,12 +322,7 @@ func (h *handler) cached(render func(c *fiber.Ctx) ([]byte, error)) fiber.Handle
 			f := fnv.New64a()
 			f.Write(body)
 			e = cachedPage{gen: gen, day: day, body: body, etag: fmt.Sprintf(`"k%x-%x"`, gen, f.Sum64())}
-			h.cache.mu.Lock()
-			if h.cache.m == nil || len(h.cache.m) >= maxCachedPages {
-				h.cache.m = map[string]cachedPage{}
-			}
-			h.cache.m[key] = e
-			h.cache.mu.Unlock()
+			h.cache.put(key, e)
 		}
 		c.Set(fiber.HeaderETag, e.etag)
 		c.Set(fiber.HeaderCacheControl, "no-cache")

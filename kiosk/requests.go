@@ -152,7 +152,7 @@ func (h *handler) handleReceipt(c *fiber.Ctx) error {
 		return err
 	}
 	p := receiptPage{Page: h.page(c, "申请回执", "/kiosk/", ""), Request: *r, Applicant: foi.MaskName(r.Display()), UnitName: unit, A4: c.Query("paper") == "a4"}
-	p.StatusLink = h.publicURL(c) + "/kiosk/progress?number=" + r.Number
+	p.StatusLink = h.origin(c) + "/kiosk/progress?number=" + r.Number
 	p.StatusQR = qrSVG(p.StatusLink)
 	p.Shell.IdleSeconds = applyIdleSeconds
 	return sendUncached(c, 200, "receipt.html", p)

@@ -54,6 +54,7 @@ type server struct {
 	// generation its caches follow, and the search index.
 	kioskStore *kstore.Store
 	counter    *kiosk.Counter
+	pages      *kiosk.PageCache
 	gen        contentGen
 	search     *searchIndex
 	// requests are the disclosure requests; statusGuard throttles the
@@ -92,7 +93,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	cat := gormstore.New(db)
 	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db, gormstore.AuditInTx),
 		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log,
-		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil)}
+		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil),
+		pages: kiosk.NewPageCache(kiosk.DefaultCacheBytes)}
 	s.logins, s.statusGuard = loginGuard{db: db, kind: "login"}, loginGuard{db: db, kind: "status"}
 	s.search = &searchIndex{s: s}
 	s.metrics = s.newMetrics()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -273,8 +274,59 @@ func (s *server) reloadPoints(ctx context.Context) error {
 
 func (s *server) kioskDeps() kiosk.Deps {
 	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s, Requests: requestDesk{s}, Counter: s.counter,
-		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, County: "旌德县",
+		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, Hosts: knownHosts(s.cfg.Addr), Cache: s.pages, County: "旌德县",
 		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown, CacheHit: s.metrics.cacheHit}
+}
+
+// knownHosts are the host[:port] values residents' screens and phones may
+// reach a server listening on addr by: that address, or every address of
+// the machine when it listens on all of them, then the machine's name and
+// localhost. Port 80 is also known without it, as browsers send it.
+func knownHosts(addr string) []string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil
+	}
+	var ips []string
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		if as, err := net.InterfaceAddrs(); err == nil {
+			var loop []string
+			for _, a := range as {
+				n, ok := a.(*net.IPNet)
+				if !ok || n.IP.IsLinkLocalUnicast() {
+					continue
+				}
+				if n.IP.IsLoopback() {
+					loop = append(loop, n.IP.String())
+				} else {
+					ips = append(ips, n.IP.String())
+				}
+			}
+			ips = append(ips, loop...)
+		}
+	} else {
+		ips = append(ips, host)
+	}
+	if name, err := os.Hostname(); err == nil && name != "" {
+		ips = append(ips, name)
+	}
+	ips = append(ips, "localhost")
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range ips {
+		hp := net.JoinHostPort(h, port)
+		forms := []string{hp}
+		if port == "80" {
+			forms = append(forms, strings.Trim(net.JoinHostPort(h, ""), ":"))
+		}
+		for _, f := range forms {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // defaultAliases are the alias groups a new installation starts with:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"net/http/httptest"
 	"strings"
@@ -330,21 +331,75 @@ func TestKioskAttachments(t *testing.T) {
 }
 
 // TestKioskQRFollowsTheAddressUsed: without GONGKAI_PUBLIC_URL the QR code
-// carries the address the screen used, cached per address.
+// carries the address the screen used when the server is known by it, and
+// its default address for any other Host; a client's headers never change
+// what others are served, and thousands of Host values do not grow the
+// page cache.
 func TestKioskQRFollowsTheAddressUsed(t *testing.T) {
 	shared := sharedServer(t)
 	deps := shared.s.kioskDeps()
 	deps.PublicURL = ""
+	deps.Hosts = []string{"10.9.8.7:8080", "gongkai.jingde.lan"}
+	deps.Cache = kiosk.NewPageCache(kiosk.DefaultCacheBytes)
 	app := fiber.New(fiber.Config{ErrorHandler: shared.s.errorHandler})
 	kiosk.Mount(app.Group("/kiosk"), deps)
 	ts := &testServer{t: t, s: shared.s, app: app, cfg: shared.cfg}
-	for _, host := range []string{"10.9.8.7:8080", "gongkai.jingde.lan"} {
+	get := func(host string, header ...string) string {
 		req := httptest.NewRequest("GET", "/kiosk/units/sanxi", nil)
 		req.Host = host
-		r := ts.anon().send(req)
-		if want := "http://" + host + "/kiosk/units/sanxi"; !strings.Contains(string(r.body), want) {
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		return string(ts.anon().send(req).body)
+	}
+	for _, host := range deps.Hosts {
+		if want := "http://" + host + "/kiosk/units/sanxi"; !strings.Contains(get(host), want) {
 			t.Errorf("page reached at %s lacks %s", host, want)
 		}
+	}
+	if body := get("phish.invalid", "X-Forwarded-Host", "phish.invalid"); strings.Contains(body, "phish.invalid") || !strings.Contains(body, "http://10.9.8.7:8080/kiosk/units/sanxi") {
+		t.Error("an unknown Host is on the page instead of the default address")
+	}
+	if strings.Contains(get("10.9.8.7:8080", "X-Forwarded-Proto", "https"), "https://") || strings.Contains(get("10.9.8.7:8080"), "https://") {
+		t.Error("a client's X-Forwarded-Proto switched the QR code to https")
+	}
+	for i := 0; i < 3000; i++ {
+		get(fmt.Sprintf("h%d.invalid", i))
+	}
+	if pages, bytes := deps.Cache.Size(); pages > 3 || bytes > kiosk.DefaultCacheBytes {
+		t.Errorf("3,000 Host values left %d pages, %d bytes in the cache", pages, bytes)
+	}
+}
+
+// TestKioskPageCacheIsBoundedByBytes: a cache fed far more than it holds
+// keeps under its bound and still serves what it kept last.
+func TestKioskPageCacheIsBoundedByBytes(t *testing.T) {
+	shared := sharedServer(t)
+	deps := shared.s.kioskDeps()
+	deps.Cache = kiosk.NewPageCache(256 << 10)
+	app := fiber.New(fiber.Config{ErrorHandler: shared.s.errorHandler})
+	kiosk.Mount(app.Group("/kiosk"), deps)
+	ts := &testServer{t: t, s: shared.s, app: app, cfg: shared.cfg}
+	var items []catalog.Item
+	shared.anon().do("GET", "/api/v1/units/sanxi/items", nil).decode(t, &items)
+	for _, it := range items {
+		// The same page under many spellings of its id (0086, 00086 …).
+		for z := 0; z < 5; z++ {
+			if r := ts.anon().do("GET", "/kiosk/items/"+strings.Repeat("0", z)+itoa(it.ID), nil); r.status != 200 {
+				t.Fatalf("item %d: %d", it.ID, r.status)
+			}
+		}
+	}
+	pages, bytes := deps.Cache.Size()
+	if bytes > 256<<10 || pages == 0 {
+		t.Errorf("cache of %d pages, %d bytes; bound 256 KB", pages, bytes)
+	}
+	last := "/kiosk/items/" + strings.Repeat("0", 4) + itoa(items[len(items)-1].ID)
+	r1 := ts.anon().do("GET", last, nil)
+	req := httptest.NewRequest("GET", last, nil)
+	req.Header.Set("If-None-Match", r1.header.Get("ETag"))
+	if r2 := ts.anon().send(req); r2.status != 304 {
+		t.Errorf("the last page is not kept: %d", r2.status)
 	}
 }
 

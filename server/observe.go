@@ -71,6 +71,9 @@ func (s *server) newMetrics() *metrics {
 		Help: "Kiosk page views since the start."}, func() float64 { v, _ := s.counter.Totals(); return float64(v) }))
 	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "gongkai_kiosk_searches_total",
 		Help: "Kiosk searches since the start."}, func() float64 { _, n := s.counter.Totals(); return float64(n) }))
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongkai_kiosk_page_cache_bytes",
+		Help: "Bytes of rendered kiosk pages kept (bounded; see kiosk.DefaultCacheBytes)."},
+		func() float64 { _, b := s.pages.Size(); return float64(b) }))
 	m.reg.MustRegister(dueCollector{s})
 	return m
 }
