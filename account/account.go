@@ -25,8 +25,13 @@ type User struct {
 	Disabled     bool      `json:"disabled"`
 	Demo         bool      `json:"demo"`
 	CreatedAt    time.Time `json:"created_at"`
-	// LockedUntil is set after MaxFailedLogins wrong passwords in a row.
+	// LockedUntil is set when the account is locked county-wide: after
+	// CountyLockFailures wrong passwords from CountyLockAddresses addresses
+	// or more within LockDuration.
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	// FailedSignIns is how many wrong passwords were tried on the account
+	// between its last two successful sign-ins, told to its owner.
+	FailedSignIns int `json:"failed_sign_ins,omitempty"`
 	// MustChangePassword is set by an administrator's reset (and for a new
 	// account): the person must choose a password before doing anything.
 	MustChangePassword bool `json:"must_change_password"`
@@ -37,11 +42,17 @@ func (u *User) Locked(now time.Time) bool {
 	return u.LockedUntil != nil && now.Before(*u.LockedUntil)
 }
 
-// Sign-in rules: wrong passwords in a row before the account locks, and for
-// how long.
+// Sign-in rules. MaxFailedLogins wrong passwords for one account from one
+// address stop that address from trying the account for LockDuration; the
+// account itself is locked for everyone only after CountyLockFailures
+// wrong passwords from at least CountyLockAddresses addresses, so nobody
+// can lock a colleague out from one machine. Unknown names are answered
+// the same way.
 const (
-	MaxFailedLogins = 5
-	LockDuration    = 30 * time.Minute
+	MaxFailedLogins     = 5
+	CountyLockFailures  = 15
+	CountyLockAddresses = 3
+	LockDuration        = 30 * time.Minute
 )
 
 // Validate checks a user before it is stored.
@@ -159,12 +170,14 @@ type Service interface {
 	// ENOTFOUND when missing, idle too long, older than SessionMax, or the
 	// user is disabled or locked. Each use keeps it alive for SessionIdle.
 	FindSession(ctx context.Context, tokenHash string) (*Session, *User, error)
-	// RecordFailedLogin counts a wrong password; the MaxFailedLogins-th in a
-	// row locks the account for LockDuration (recorded as done by, with its
-	// address), and the user comes back with LockedUntil set.
-	RecordFailedLogin(ctx context.Context, userID int64, now time.Time, by catalog.Actor) (*User, error)
-	// ResetFailedLogins clears the count after a successful sign-in.
-	ResetFailedLogins(ctx context.Context, userID int64) error
+	// RecordFailedLogin counts a wrong password; with lock the account is
+	// locked for LockDuration from now (recorded as done by, with its
+	// address), its sessions end, and the user comes back with LockedUntil
+	// set. ENOTFOUND.
+	RecordFailedLogin(ctx context.Context, userID int64, now time.Time, lock bool, by catalog.Actor) (*User, error)
+	// SignedIn records a successful sign-in: the wrong passwords counted
+	// since the one before become FailedSignIns, and the count starts again.
+	SignedIn(ctx context.Context, userID int64) error
 	// FindUsers lists every user by username.
 	FindUsers(ctx context.Context) ([]User, error)
 	// CreateUser stores a new user; EINVALID, ECONFLICT for a taken username.

@@ -150,6 +150,9 @@ type me struct {
 	CanInspect            bool
 	// RequestsURL is where the person's disclosure requests are listed, or "".
 	RequestsURL string
+	// FailedSignIns wrong passwords were tried on the account before this
+	// sign-in; the owner is told on every page of the session.
+	FailedSignIns int
 }
 
 // can tells whether the person may do act on obj in the unit.
@@ -171,7 +174,7 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &me{ID: u.ID, Username: u.Username, Display: u.DisplayName, Grants: gs}
+	m := &me{ID: u.ID, Username: u.Username, Display: u.DisplayName, Grants: gs, FailedSignIns: u.FailedSignIns}
 	for _, g := range gs {
 		if g.Unit == rbac.AllUnits {
 			m.County = true

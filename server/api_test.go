@@ -14,7 +14,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
-	"gongkai/seed"
 )
 
 func TestHealthz(t *testing.T) {
@@ -524,7 +523,8 @@ func TestLoginIsThrottledAfterFailures(t *testing.T) {
 	ts := newTestServer(t, false) // no accounts: unknown users count as failures too
 	c := ts.anon()
 	for i := 0; i < 10; i++ {
-		if r := c.do("POST", "/api/v1/session", map[string]string{"username": "admin", "password": "guess-" + itoa(int64(i))}); r.status != 401 {
+		// Another name each time: the address's own limit, not a name's.
+		if r := c.do("POST", "/api/v1/session", map[string]string{"username": "admin" + itoa(int64(i)), "password": "guess-" + itoa(int64(i))}); r.status != 401 {
 			t.Fatalf("attempt %d: %d", i, r.status)
 		}
 	}
@@ -671,41 +671,6 @@ func hasItem(items []catalog.Item, id int64) bool {
 		}
 	}
 	return false
-}
-
-func TestAccountLocksAfterFiveBadPasswords(t *testing.T) {
-	ts := sharedServer(t)
-	holder := ts.login("qixiangju-clerk") // a session open elsewhere
-	c := ts.anon()
-	bad := map[string]string{"username": "qixiangju-clerk", "password": "Wrong-password-1"}
-	for i := 1; i < 5; i++ {
-		if r := c.do("POST", "/api/v1/session", bad); r.status != 401 {
-			t.Fatalf("wrong password %d: %d %s", i, r.status, r.body)
-		}
-	}
-	r := c.do("POST", "/api/v1/session", bad)
-	if code, _, msg := r.errorOf(t); r.status != 423 || code != "locked" || !strings.Contains(msg, "锁定") {
-		t.Fatalf("fifth wrong password: %d %s", r.status, r.body)
-	}
-	// Now even the right password is refused, and the open session is gone.
-	r = c.do("POST", "/api/v1/session", map[string]string{"username": "qixiangju-clerk", "password": seed.DemoPassword})
-	if r.status != 423 {
-		t.Errorf("right password on a locked account: %d %s", r.status, r.body)
-	}
-	if r := holder.do("GET", "/api/v1/session", nil); r.status != 401 {
-		t.Errorf("session of a locked account still works: %d", r.status)
-	}
-	var audit []catalog.AuditEntry
-	ts.login("admin").do("GET", "/api/v1/audit?unit=qixiangju", nil).decode(t, &audit)
-	locked := false
-	for _, a := range audit {
-		locked = locked || (a.Object == "account" && a.Action == "lock" && a.Username == "qixiangju-clerk")
-	}
-	if !locked {
-		t.Error("the lock is not in the audit log")
-	}
-	// Other accounts are not affected.
-	ts.login("qixiangju-leader")
 }
 
 func TestAuditFilters(t *testing.T) {

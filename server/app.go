@@ -37,19 +37,21 @@ import (
 
 // server holds every concrete dependency; it is the only place that does.
 type server struct {
-	cfg       Config
-	db        *gorm.DB
-	catalog   *gormstore.Store
-	units     catalog.UnitService
-	items     catalog.ItemService
-	pubs      catalog.PublicationService
-	accounts  account.Service
-	authz     *rbac.Enforcer
-	calendar  *workday.Calendar
-	calStore  *wdstore.Store
-	filings   *fstore.Store
-	logins    loginGuard
-	itemLists listCache
+	cfg      Config
+	db       *gorm.DB
+	catalog  *gormstore.Store
+	units    catalog.UnitService
+	items    catalog.ItemService
+	pubs     catalog.PublicationService
+	accounts account.Service
+	authz    *rbac.Enforcer
+	calendar *workday.Calendar
+	calStore *wdstore.Store
+	filings  *fstore.Store
+	// logins throttles failed sign-ins by address, pairs by account and
+	// address, accountFailures by account (see signIn).
+	logins, pairs, accountFailures throttle
+	itemLists                      listCache
 	// The kiosk: service points and aliases, use counts, the content
 	// generation its caches follow, and the search index.
 	kioskStore *kstore.Store
@@ -60,7 +62,7 @@ type server struct {
 	// requests are the disclosure requests; statusGuard throttles the
 	// public status lookup.
 	requests    *foistore.Store
-	statusGuard loginGuard
+	statusGuard throttle
 	inspections *inspstore.Store
 	reports     reportCache
 	metrics     *metrics
@@ -95,7 +97,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log,
 		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil),
 		pages: kiosk.NewPageCache(kiosk.DefaultCacheBytes)}
-	s.logins, s.statusGuard = loginGuard{db: db, kind: "login"}, loginGuard{db: db, kind: "status"}
+	s.logins = throttle{db: db, kind: "login", limit: maxLoginFailures, window: time.Minute}
+	s.pairs = throttle{db: db, kind: "pair", limit: account.MaxFailedLogins, window: account.LockDuration}
+	s.accountFailures = throttle{db: db, kind: "account", limit: account.CountyLockFailures, window: account.LockDuration}
+	s.statusGuard = throttle{db: db, kind: "status", limit: maxLoginFailures, window: time.Minute}
 	s.search = &searchIndex{s: s}
 	s.metrics = s.newMetrics()
 	key := cfg.SecretKey
@@ -156,8 +161,6 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 }
 
 func migrateMeta(db *gorm.DB) error { return db.AutoMigrate(&metaRecord{}) }
-
-func migrateThrottles(db *gorm.DB) error { return db.AutoMigrate(&throttleRecord{}) }
 
 func (s *server) close() {
 	s.authz.Stop()

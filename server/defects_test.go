@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,7 +15,9 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"gongkai/account"
 	"gongkai/catalog"
+	"gongkai/dbconn/dbtest"
 )
 
 // pdfOf is a real one-page PDF saying text.
@@ -260,5 +264,103 @@ func TestInterpretationLinksShowOnlyReadableTitles(t *testing.T) {
 	}
 	if r := ms.do("GET", "/admin/publications/"+itoa(interp.ID), nil); r.status != 200 || strings.Contains(string(r.body), policy.Title) {
 		t.Errorf("a withdrawn policy of another unit named: %d", r.status)
+	}
+}
+
+// TestNobodyLocksAColleagueOut: five wrong passwords from one address stop
+// that address trying the account, while its owner signs in from another
+// and is told of the failures; an unknown name is answered the same way
+// at every step; only many failures from several addresses lock the
+// account for everyone, ending its sessions, audited.
+func TestNobodyLocksAColleagueOut(t *testing.T) {
+	driver, dsn := dbtest.DSN(t)
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5,
+		AuditRetentionDays: 190, KioskIdle: 120, KioskCountdown: 30, TrustedProxies: []string{"0.0.0.0/0"}}
+	ts := openTestServer(t, cfg)
+	const password = "Baidi-leader-2026"
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &account.User{Username: "baidi-leader", PasswordHash: hash}
+	if err := ts.s.accounts.CreateUser(context.Background(), u, catalog.Actor{Username: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	signIn := func(c *client, from, name, pw string) response {
+		t.Helper()
+		req := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(fmt.Sprintf(`{"username":%q,"password":%q}`, name, pw)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Real-IP", from)
+		return c.send(req)
+	}
+	answer := func(r response) string {
+		code, _, msg := r.errorOf(t)
+		// The time in a lock message differs by the minute at most.
+		if i := strings.Index(msg, "请于"); i >= 0 {
+			msg = msg[:i]
+		}
+		return fmt.Sprint(r.status, code, msg)
+	}
+	owner := ts.anon()
+	if r := signIn(owner, "10.0.0.50", "baidi-leader", password); r.status != 201 {
+		t.Fatalf("owner's first sign-in: %d %s", r.status, r.body)
+	}
+	// An attacker tries the real name and an unknown one from one address.
+	for i := 1; i <= 6; i++ {
+		known := signIn(ts.anon(), "10.0.0.66", "baidi-leader", "Wrong-guess-1")
+		unknown := signIn(ts.anon(), "10.0.0.67", "baidi-nobody", "Wrong-guess-1")
+		if answer(known) != answer(unknown) {
+			t.Errorf("try %d: known %s, unknown %s", i, known.body, unknown.body)
+		}
+		want := 401
+		if i >= 5 {
+			want = 423
+		}
+		if known.status != want {
+			t.Errorf("try %d: %d, want %d (%s)", i, known.status, want, known.body)
+		}
+	}
+	// Even the right password from that address waits.
+	if r := signIn(ts.anon(), "10.0.0.66", "baidi-leader", password); r.status != 423 {
+		t.Errorf("right password from the guessing address: %d", r.status)
+	}
+	// The owner's session goes on, and the owner signs in from elsewhere,
+	// told of the five failures (the tries refused unchecked are not).
+	if r := owner.do("GET", "/api/v1/session", nil); r.status != 200 {
+		t.Errorf("the owner's session ended: %d", r.status)
+	}
+	second := ts.anon()
+	r := signIn(second, "10.0.0.51", "baidi-leader", password)
+	var v sessionView
+	if r.status != 201 {
+		t.Fatalf("owner from another address: %d %s", r.status, r.body)
+	}
+	r.decode(t, &v)
+	if v.User.FailedSignIns != 5 {
+		t.Errorf("owner told of %d failures, want 5", v.User.FailedSignIns)
+	}
+	if page := second.do("GET", "/admin/", nil); !strings.Contains(string(page.body), "错误的密码尝试登录您的账号5次") {
+		t.Error("the back office does not tell the owner of the failures")
+	}
+	// Failures from several addresses, beyond the county-wide bound, lock
+	// the account for everyone; the unknown name likewise.
+	var lastKnown, lastUnknown response
+	for i := 0; i < account.CountyLockFailures; i++ {
+		from := fmt.Sprintf("10.0.1.%d", i%account.CountyLockAddresses+1)
+		lastKnown = signIn(ts.anon(), from, "baidi-leader", "Wrong-guess-2")
+		lastUnknown = signIn(ts.anon(), from, "baidi-nobody", "Wrong-guess-2")
+	}
+	if lastKnown.status != 423 || answer(lastKnown) != answer(lastUnknown) {
+		t.Errorf("county-wide lock: known %d %s, unknown %d %s", lastKnown.status, lastKnown.body, lastUnknown.status, lastUnknown.body)
+	}
+	if r := signIn(ts.anon(), "10.0.0.52", "baidi-leader", password); r.status != 423 {
+		t.Errorf("right password from a fresh address on a locked account: %d", r.status)
+	}
+	if r := second.do("GET", "/api/v1/session", nil); r.status != 401 {
+		t.Errorf("a session of the locked account goes on: %d", r.status)
+	}
+	entries, err := ts.s.catalog.FindAudit(context.Background(), catalog.AuditFilter{Object: "account", Action: "lock"})
+	if err != nil || len(entries) != 1 || entries[0].TargetID != itoa(u.ID) {
+		t.Errorf("lock audited: %+v %v", entries, err)
 	}
 }

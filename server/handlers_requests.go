@@ -312,12 +312,14 @@ func (s *server) lookupStatus(ctx context.Context, number, phone4, ip string) (*
 	if len(number) == 9 && !strings.Contains(number, "-") { // 202600017
 		number = number[:4] + "-" + number[4:]
 	}
-	if s.statusGuard.blocked(ctx, "ip:"+ip, now) || s.statusGuard.blocked(ctx, "no:"+number, now) {
+	_, ipBlocked := s.statusGuard.blocked(ctx, "ip:"+ip, now)
+	_, noBlocked := s.statusGuard.blocked(ctx, "no:"+number, now)
+	if ipBlocked || noBlocked {
 		return nil, fiber.NewError(fiber.StatusTooManyRequests, "查询错误次数过多，请一分钟后再试")
 	}
 	wrong := func() error {
-		s.statusGuard.fail(ctx, "ip:"+ip, now)
-		s.statusGuard.fail(ctx, "no:"+number, now)
+		s.statusGuard.count(ctx, "ip:"+ip, "", now)
+		s.statusGuard.count(ctx, "no:"+number, "", now)
 		return catalog.Errorf(catalog.ENOTFOUND, "登记号或电话号码后四位不正确")
 	}
 	if len(phone4) != 4 {

@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"gongkai/account"
 	"gongkai/catalog"
@@ -39,67 +35,14 @@ func (s *server) sessionView(u *account.User) (sessionView, error) {
 
 var errBadLogin = catalog.Errorf(catalog.EUNAUTH, "用户名或密码错误")
 
-// lockedError answers a sign-in to a locked account.
-func lockedError(until time.Time) error {
-	return fiber.NewError(fiber.StatusLocked, fmt.Sprintf("密码连续错误%d次，账号已锁定，请于%s后再试", account.MaxFailedLogins,
-		until.In(catalog.Shanghai).Format("15:04")))
-}
-
-// loginGuard slows password guessing: after maxLoginFailures failed tries
-// by one key (an address, a request number) within a minute, the key waits
-// out the minute. The counts live in the database, so every instance behind
-// a load balancer shares them; only a hash of the key is stored.
-type loginGuard struct {
-	db   *gorm.DB
-	kind string // login or status
-}
-
-// throttleRecord is one key's failures in its current minute.
-type throttleRecord struct {
-	KeyHash     string    `gorm:"primaryKey;size:64"`
-	WindowStart time.Time `gorm:"not null;index"`
-	N           int       `gorm:"not null"`
-}
-
-func (throttleRecord) TableName() string { return "throttles" }
-
-const maxLoginFailures = 10
-
-func (g *loginGuard) hash(key string) string {
-	h := sha256.Sum256([]byte(g.kind + "\x00" + key))
-	return hex.EncodeToString(h[:])
-}
-
-// blocked tells whether key has used up its tries this minute. When the
-// database cannot say, nothing else works either: it is not blocked here.
-func (g *loginGuard) blocked(ctx context.Context, key string, now time.Time) bool {
-	var r throttleRecord
-	if err := g.db.WithContext(ctx).Where("key_hash = ?", g.hash(key)).Take(&r).Error; err != nil {
-		return false
+// lockedError answers a sign-in to an account locked for every address
+// (county) or for the address it came from.
+func lockedError(until time.Time, county bool) error {
+	at := until.In(catalog.Shanghai).Format("15:04")
+	if county {
+		return fiber.NewError(fiber.StatusLocked, fmt.Sprintf("该账号在多处登录失败次数过多，已暂时锁定，请于%s后再试；如非本人操作，请联系系统管理员", at))
 	}
-	return now.Sub(r.WindowStart) < time.Minute && r.N >= maxLoginFailures
-}
-
-// fail counts a failed try by key, starting a new minute when the last one
-// is over; old rows are swept now and then.
-func (g *loginGuard) fail(ctx context.Context, key string, now time.Time) {
-	now = now.UTC().Truncate(time.Millisecond)
-	cutoff := now.Add(-time.Minute)
-	db := g.db.WithContext(ctx)
-	err := db.Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "key_hash"}},
-		DoUpdates: clause.Set{
-			{Column: clause.Column{Name: "n"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN 1 ELSE n + 1 END", cutoff)},
-			{Column: clause.Column{Name: "window_start"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN ? ELSE window_start END", cutoff, now)},
-		},
-	}).Create(&throttleRecord{KeyHash: g.hash(key), WindowStart: now, N: 1}).Error
-	if err != nil {
-		slog.Warn("throttle", "kind", g.kind, "err", err)
-		return
-	}
-	if now.Second() == 0 {
-		db.Where("window_start < ?", now.Add(-10*time.Minute)).Delete(&throttleRecord{})
-	}
+	return fiber.NewError(fiber.StatusLocked, fmt.Sprintf("密码连续错误%d次，本机已暂停该账号的登录，请于%s后再试", account.MaxFailedLogins, at))
 }
 
 func (s *server) handleSessionCreate(c *fiber.Ctx) error {
@@ -118,9 +61,12 @@ func (s *server) handleSessionCreate(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(v)
 }
 
-// signIn checks a username and password, with the per-address throttle and
-// the per-account lock, and on success opens a session and sets its cookie.
-// The API and the back office's sign-in page share it.
+// signIn checks a username and password, with the per-address throttle,
+// the per-account-and-address lock and the county-wide lock (see
+// account.MaxFailedLogins), and on success opens a session and sets its
+// cookie. Known and unknown names take the same steps and get the same
+// answers, so neither the answer nor a lock tells whether an account
+// exists. The API and the back office's sign-in page share it.
 func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User, error) {
 	if username == "" {
 		return nil, catalog.Invalid("username", "请输入用户名")
@@ -128,40 +74,64 @@ func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User,
 	if password == "" {
 		return nil, catalog.Invalid("password", "请输入密码")
 	}
+	if len(username) > 80 || len(password) > 200 {
+		account.BurnTime()
+		return nil, errBadLogin
+	}
 	ctx := c.UserContext()
 	ip := c.IP()
-	if s.logins.blocked(ctx, ip, time.Now()) {
+	now := time.Now().UTC()
+	name := strings.ToLower(username)
+	pair := name + "\x00" + ip
+	if _, blocked := s.logins.blocked(ctx, ip, now); blocked {
 		return nil, fiber.NewError(fiber.StatusTooManyRequests)
 	}
+	// A refused try counts against the address like a wrong password.
+	if until, blocked := s.pairs.blocked(ctx, pair, now); blocked {
+		account.BurnTime()
+		s.logins.count(ctx, ip, "", now)
+		return nil, lockedError(until, false)
+	}
+	if until, locked := s.accountLocked(ctx, name, now); locked {
+		account.BurnTime()
+		s.logins.count(ctx, ip, "", now)
+		return nil, lockedError(until, true)
+	}
 	u, err := s.accounts.FindUserByName(ctx, username)
-	if err != nil {
-		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
-			account.BurnTime()
-			s.logins.fail(ctx, ip, time.Now())
-			return nil, errBadLogin
-		}
+	known := err == nil
+	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return nil, err
 	}
-	now := time.Now().UTC()
-	if u.Locked(now) {
+	if known && u.Locked(now) {
 		account.BurnTime()
-		return nil, lockedError(*u.LockedUntil)
+		s.logins.count(ctx, ip, "", now)
+		return nil, lockedError(*u.LockedUntil, true)
 	}
-	if !account.CheckPassword(u.PasswordHash, password) || u.Disabled {
-		s.logins.fail(ctx, ip, now)
-		if u.Disabled {
-			return nil, errBadLogin
+	ok := false
+	if known {
+		ok = account.CheckPassword(u.PasswordHash, password) && !u.Disabled
+	} else {
+		account.BurnTime()
+	}
+	if !ok {
+		s.logins.count(ctx, ip, "", now)
+		s.pairs.count(ctx, pair, name, now)
+		s.accountFailures.count(ctx, name, "", now)
+		_, lock := s.accountLocked(ctx, name, now)
+		if known {
+			if _, err := s.accounts.RecordFailedLogin(ctx, u.ID, now, lock, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}); err != nil {
+				return nil, err
+			}
 		}
-		u, err = s.accounts.RecordFailedLogin(ctx, u.ID, now, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip})
-		if err != nil {
-			return nil, err
+		if lock {
+			return nil, lockedError(now.Add(account.LockDuration), true)
 		}
-		if u.Locked(now) {
-			return nil, lockedError(*u.LockedUntil)
+		if until, blocked := s.pairs.blocked(ctx, pair, now); blocked {
+			return nil, lockedError(until, false)
 		}
 		return nil, errBadLogin
 	}
-	if err := s.accounts.ResetFailedLogins(ctx, u.ID); err != nil {
+	if err := s.accounts.SignedIn(ctx, u.ID); err != nil {
 		return nil, err
 	}
 	token, hash := account.NewToken()
@@ -173,7 +143,18 @@ func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User,
 	if err := s.catalog.Audit(ctx, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}, u.UnitCode, "session", "create", u.ID, ""); err != nil {
 		return nil, err
 	}
-	return u, nil
+	return s.accounts.FindUser(ctx, u.ID)
+}
+
+// accountLocked tells whether a name, known or not, is locked for every
+// address: CountyLockFailures wrong passwords within LockDuration, from at
+// least CountyLockAddresses addresses.
+func (s *server) accountLocked(ctx context.Context, name string, now time.Time) (time.Time, bool) {
+	until, many := s.accountFailures.blocked(ctx, name, now)
+	if !many || s.pairs.keys(ctx, name, now) < account.CountyLockAddresses {
+		return time.Time{}, false
+	}
+	return until, true
 }
 
 func (s *server) handleSessionShow(c *fiber.Ctx) error {

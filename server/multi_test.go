@@ -119,7 +119,7 @@ func TestTwoInstancesActAsOne(t *testing.T) {
 	// Wrong passwords on both count together: ten in all, then both refuse.
 	for i := 0; i < maxLoginFailures; i++ {
 		h := newHTTPClient([]string{a.base, b.base}[i%2])
-		if st, _, _ := h.do("POST", "/api/v1/session", map[string]string{"username": "nobody", "password": "wrong-guess"}); st != 401 {
+		if st, _, _ := h.do("POST", "/api/v1/session", map[string]string{"username": fmt.Sprint("nobody", i), "password": "wrong-guess"}); st != 401 {
 			t.Fatalf("failure %d: %d", i+1, st)
 		}
 	}

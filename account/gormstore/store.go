@@ -23,6 +23,8 @@ type userRecord struct {
 	Disabled     bool
 	Demo         bool
 	FailedLogins int `gorm:"not null;default:0"`
+	// FailedNotice is FailedLogins as it stood at the last sign-in.
+	FailedNotice int `gorm:"not null;default:0"`
 	LockedUntil  *time.Time
 	MustChange   bool `gorm:"not null;default:false"`
 	CreatedAt    time.Time
@@ -33,7 +35,8 @@ func (userRecord) TableName() string { return "users" }
 
 func (r userRecord) toUser() account.User {
 	return account.User{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, UnitCode: r.UnitCode, PasswordHash: r.PasswordHash,
-		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt, LockedUntil: r.LockedUntil, MustChangePassword: r.MustChange}
+		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt, LockedUntil: r.LockedUntil, MustChangePassword: r.MustChange,
+		FailedSignIns: r.FailedNotice}
 }
 
 type sessionRecord struct {
@@ -166,27 +169,32 @@ func (s *Store) FindSession(ctx context.Context, tokenHash string) (*account.Ses
 
 // RecordFailedLogin implements account.Service. The count is kept in the
 // database, so it holds across instances.
-func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, now time.Time, by catalog.Actor) (*account.User, error) {
+func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, now time.Time, lock bool, by catalog.Actor) (*account.User, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&userRecord{}).Where("id = ?", userID).UpdateColumn("failed_logins", gorm.Expr("failed_logins + 1")).Error; err != nil {
-			return err
+		res := tx.Model(&userRecord{}).Where("id = ?", userID).UpdateColumn("failed_logins", gorm.Expr("failed_logins + 1"))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return catalog.Errorf(catalog.ENOTFOUND, "用户不存在")
+		}
+		if !lock {
+			return nil
 		}
 		var r userRecord
 		if err := tx.Take(&r, userID).Error; err != nil {
 			return err
 		}
-		if r.FailedLogins >= account.MaxFailedLogins {
-			if err := s.audit(tx, by, r.UnitCode, "account", "lock", userID, fmt.Sprintf("密码连续错误%d次，来自%s", account.MaxFailedLogins, by.IP), nil, nil); err != nil {
-				return err
-			}
-			until := now.UTC().Add(account.LockDuration)
-			if err := tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"failed_logins": 0, "locked_until": until}).Error; err != nil {
-				return err
-			}
-			// Whoever holds a session of a locked account loses it.
-			return tx.Where("user_id = ?", userID).Delete(&sessionRecord{}).Error
+		if err := s.audit(tx, by, r.UnitCode, "account", "lock", userID, fmt.Sprintf("%d个以上地址密码错误共%d次以上，最后来自%s",
+			account.CountyLockAddresses, account.CountyLockFailures, by.IP), nil, nil); err != nil {
+			return err
 		}
-		return nil
+		until := now.UTC().Add(account.LockDuration)
+		if err := tx.Model(&userRecord{}).Where("id = ?", userID).Update("locked_until", until).Error; err != nil {
+			return err
+		}
+		// Whoever holds a session of a locked account loses it.
+		return tx.Where("user_id = ?", userID).Delete(&sessionRecord{}).Error
 	})
 	if err != nil {
 		return nil, translate(err, "用户")
@@ -194,10 +202,16 @@ func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, now time.Ti
 	return s.FindUser(ctx, userID)
 }
 
-// ResetFailedLogins implements account.Service.
-func (s *Store) ResetFailedLogins(ctx context.Context, userID int64) error {
-	return translate(s.db.WithContext(ctx).Model(&userRecord{}).Where("id = ? AND (failed_logins > 0 OR locked_until IS NOT NULL)", userID).
-		Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error, "用户")
+// SignedIn implements account.Service.
+func (s *Store) SignedIn(ctx context.Context, userID int64) error {
+	// Two statements: MySQL assigns left to right, SQLite from the old row.
+	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Model(&userRecord{}).Where("id = ?", userID)
+		if err := q.UpdateColumn("failed_notice", gorm.Expr("failed_logins")).Error; err != nil {
+			return err
+		}
+		return tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error
+	}), "用户")
 }
 
 // DeleteSession implements account.Service.

@@ -89,7 +89,11 @@ func TestSessions(t *testing.T) {
 	}
 }
 
-func TestLockAfterFailedLogins(t *testing.T) {
+// TestFailedLoginsLockAndNotice: failures are counted without locking
+// until the caller says to lock; a lock lasts LockDuration and ends the
+// account's sessions; a sign-in turns the count into the notice its owner
+// is shown and starts it again.
+func TestFailedLoginsLockAndNotice(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
 	u := &account.User{Username: "sanxi-clerk", PasswordHash: "x"}
@@ -97,28 +101,46 @@ func TestLockAfterFailedLogins(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	for i := 1; i <= account.MaxFailedLogins; i++ {
-		got, err := s.RecordFailedLogin(ctx, u.ID, now, catalog.Actor{})
+	if err := s.CreateSession(ctx, account.Session{TokenHash: "held", UserID: u.ID, CreatedAt: now.UTC(), ExpiresAt: now.UTC().Add(account.SessionIdle)}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 7; i++ {
+		got, err := s.RecordFailedLogin(ctx, u.ID, now, false, catalog.Actor{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if locked := got.Locked(now); locked != (i == account.MaxFailedLogins) {
-			t.Errorf("after %d failures locked=%v", i, locked)
+		if got.Locked(now) {
+			t.Fatalf("locked after %d failures without being told to", i)
 		}
 	}
-	got, _ := s.FindUser(ctx, u.ID)
+	if _, _, err := s.FindSession(ctx, "held"); err != nil {
+		t.Fatalf("a session ended by failures alone: %v", err)
+	}
+	got, err := s.RecordFailedLogin(ctx, u.ID, now, true, catalog.Actor{IP: "10.0.0.9"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !got.Locked(now.Add(account.LockDuration-time.Minute)) || got.Locked(now.Add(account.LockDuration+time.Second)) {
 		t.Errorf("lock lasts until %v", got.LockedUntil)
 	}
-	// A success clears the count: four more failures do not lock.
-	if err := s.ResetFailedLogins(ctx, u.ID); err != nil {
+	if _, _, err := s.FindSession(ctx, "held"); err == nil {
+		t.Error("the session of a locked account goes on")
+	}
+	if _, err := s.RecordFailedLogin(ctx, 99999, now, false, catalog.Actor{}); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("unknown user: %v", err)
+	}
+	if err := s.SignedIn(ctx, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	for i := 1; i < account.MaxFailedLogins; i++ {
-		got, _ = s.RecordFailedLogin(ctx, u.ID, now, catalog.Actor{})
+	if got, _ = s.FindUser(ctx, u.ID); got.FailedSignIns != 8 || got.Locked(now) {
+		t.Errorf("after the sign-in: %d failures told, locked %v", got.FailedSignIns, got.Locked(now))
 	}
-	if got.Locked(now) {
-		t.Error("locked before the fifth failure after a reset")
+	s.RecordFailedLogin(ctx, u.ID, now, false, catalog.Actor{})
+	if err := s.SignedIn(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = s.FindUser(ctx, u.ID); got.FailedSignIns != 1 {
+		t.Errorf("the count did not start again: %d", got.FailedSignIns)
 	}
 }
 

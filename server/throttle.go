@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// throttle counts events by key — failed sign-ins by address, by account
+// and address, wrong status look-ups, applications by address — in a
+// window that starts with the key's first event; a key with limit events
+// in its window is blocked until the window ends. The counts live in the
+// database, so every instance behind a load balancer shares them; only a
+// hash of the key is stored. A key may belong to a scope (an account, for
+// the addresses that tried it), whose keys with events in their window can
+// be counted.
+type throttle struct {
+	db     *gorm.DB
+	kind   string // login, pair, account, status, apply
+	limit  int
+	window time.Duration
+}
+
+// throttleRecord is one key's events in its current window.
+type throttleRecord struct {
+	KeyHash     string    `gorm:"primaryKey;size:64"`
+	ScopeHash   string    `gorm:"size:64;index"`
+	WindowStart time.Time `gorm:"not null;index"`
+	N           int       `gorm:"not null"`
+}
+
+func (throttleRecord) TableName() string { return "throttles" }
+
+func migrateThrottles(db *gorm.DB) error { return db.AutoMigrate(&throttleRecord{}) }
+
+// maxLoginFailures failed sign-ins a minute from one address.
+const maxLoginFailures = 10
+
+// throttleKeep is how long a row outlives its window before it is swept;
+// longer than every window.
+const throttleKeep = 2 * time.Hour
+
+func (g *throttle) hash(key string) string {
+	h := sha256.Sum256([]byte(g.kind + "\x00" + key))
+	return hex.EncodeToString(h[:])
+}
+
+// blocked tells whether key has used up its events in its window, and
+// until when. When the database cannot say, nothing else works either: it
+// is not blocked here.
+func (g *throttle) blocked(ctx context.Context, key string, now time.Time) (time.Time, bool) {
+	var r throttleRecord
+	if err := g.db.WithContext(ctx).Where("key_hash = ?", g.hash(key)).Take(&r).Error; err != nil {
+		return time.Time{}, false
+	}
+	end := r.WindowStart.Add(g.window)
+	return end, now.Before(end) && r.N >= g.limit
+}
+
+// count records an event of key (in scope, or "" for none), starting a new
+// window when the last one is over; old rows are swept now and then.
+func (g *throttle) count(ctx context.Context, key, scope string, now time.Time) {
+	now = now.UTC().Truncate(time.Millisecond)
+	cutoff := now.Add(-g.window)
+	scopeHash := ""
+	if scope != "" {
+		scopeHash = g.hash("scope\x00" + scope)
+	}
+	db := g.db.WithContext(ctx)
+	err := db.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "key_hash"}},
+		DoUpdates: clause.Set{
+			{Column: clause.Column{Name: "n"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN 1 ELSE n + 1 END", cutoff)},
+			{Column: clause.Column{Name: "window_start"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN ? ELSE window_start END", cutoff, now)},
+		},
+	}).Create(&throttleRecord{KeyHash: g.hash(key), ScopeHash: scopeHash, WindowStart: now, N: 1}).Error
+	if err != nil {
+		slog.Warn("throttle", "kind", g.kind, "err", err)
+		return
+	}
+	if now.Second() == 0 {
+		db.Where("window_start < ?", now.Add(-throttleKeep)).Delete(&throttleRecord{})
+	}
+}
+
+// keys tells how many keys of scope have events in their window now.
+func (g *throttle) keys(ctx context.Context, scope string, now time.Time) int {
+	var n int64
+	if err := g.db.WithContext(ctx).Model(&throttleRecord{}).Where("scope_hash = ? AND window_start > ?", g.hash("scope\x00"+scope), now.UTC().Add(-g.window)).
+		Count(&n).Error; err != nil {
+		return 0
+	}
+	return int(n)
+}
