@@ -129,7 +129,8 @@ func (h handler) handlePointSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := kiosk.Point{Code: c.FormValue("code"), Name: c.FormValue("name"), UnitCode: c.FormValue("unit_code"), Address: c.FormValue("address")}
+	p := kiosk.Point{Code: c.FormValue("code"), Name: c.FormValue("name"), UnitCode: c.FormValue("unit_code"), Address: c.FormValue("address"),
+		Screens: kiosk.SplitScreens(c.FormValue("screens"))}
 	if p.UnitCode != "" {
 		if _, err := h.Units.FindUnit(c.UserContext(), p.UnitCode); err != nil {
 			return h.refuseKiosk(c, m, catalog.Invalid("unit_code", "所属单位“%s”不存在", p.UnitCode), p, nil)

@@ -41,6 +41,14 @@ type RequestAdmin interface {
 type requestRow struct {
 	R     foi.Request
 	Clock foi.Clock
+	// Same is the first other open request with the same applicant and
+	// description: a likely flood or repeat, to be merged.
+	Same string
+}
+
+// sameKey groups open requests of one applicant asking the same thing.
+func sameKey(r foi.Request) string {
+	return r.Display() + "\x00" + strings.Join(strings.Fields(r.Description), "")
 }
 
 type requestsPage struct {
@@ -61,12 +69,22 @@ func (h handler) handleRequests(c *fiber.Ctx) error {
 		return err
 	}
 	p := requestsPage{Unit: unit, Year: h.now().Year()}
+	// The oldest open request of each applicant and description.
+	first := map[string]foi.Request{}
+	for _, r := range rs {
+		if f, ok := first[sameKey(r)]; r.State.Open() && (!ok || r.ReceivedOn.Before(f.ReceivedOn) || r.ReceivedOn.Equal(f.ReceivedOn) && r.Number < f.Number) {
+			first[sameKey(r)] = r
+		}
+	}
 	for _, r := range rs {
 		cl, err := h.Requests.Clock(&r)
 		if err != nil {
 			return err
 		}
-		row := requestRow{r, cl}
+		row := requestRow{R: r, Clock: cl}
+		if f, ok := first[sameKey(r)]; ok && r.State.Open() && f.Number != r.Number {
+			row.Same = f.Number
+		}
 		switch {
 		case !r.State.Open():
 			if len(p.Done) < 50 {
@@ -170,7 +188,8 @@ func (h handler) handleRequestStep(c *fiber.Ctx) error {
 	}
 	number := strings.Clone(c.Params("number"))
 	st := foi.Step{Action: strings.Clone(c.Params("action")), Note: c.FormValue("note"), Kind: c.FormValue("kind"), Party: c.FormValue("party"),
-		Unit: strings.Clone(c.FormValue("unit")), Outcome: foi.Outcome(c.FormValue("outcome")), Text: c.FormValue("text")}
+		Unit: strings.Clone(c.FormValue("unit")), Outcome: foi.Outcome(c.FormValue("outcome")), Text: c.FormValue("text"),
+		Into: strings.TrimSpace(c.FormValue("into"))}
 	st.Days, _ = strconv.Atoi(c.FormValue("days"))
 	if st.On, err = formDay(c, "on", "办理日期"); err == nil {
 		st.Due, err = formDay(c, "due", "补正期限")

@@ -74,6 +74,9 @@ func AnnualReport(reqs []Request, year int, unit string) Report {
 		rep.Rows[at[key]].Cells[6]++
 	}
 	for _, r := range reqs {
+		if r.MergedInto != "" {
+			continue // counted once, as the request it was merged into
+		}
 		col := column(r.Type)
 		if inYear(r.ReceivedOn) {
 			add("new", col)

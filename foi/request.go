@@ -94,6 +94,10 @@ type Request struct {
 	DeliveryNote string     `json:"delivery_note,omitempty"`
 	// SplitFrom is the number of the request this one was split from.
 	SplitFrom string `json:"split_from,omitempty"`
+	// MergedInto is the request this one was merged into (合并办理): one of
+	// many identical applications from one applicant, answered with it and
+	// counted once, as it.
+	MergedInto string `json:"merged_into,omitempty"`
 	// DueOn is the answer deadline as last computed (for lists); Clock
 	// computes it afresh.
 	DueOn     time.Time `json:"due_on"`
@@ -237,6 +241,7 @@ type Step struct {
 	Days    int       `json:"days"`    // extend
 	Outcome Outcome   `json:"outcome"` // answer
 	Text    string    `json:"text"`    // answer: the clerk's answer
+	Into    string    `json:"into"`    // merge: the request kept
 }
 
 // Actions, each a transition of the statutory procedure.
@@ -251,16 +256,17 @@ const (
 	ActExtend    = "extend"    // the one extension, with the section head's approval
 	ActAnswer    = "answer"    // decide, and write the numbered answer letter
 	ActDeliver   = "deliver"   // the letter was sent or handed over: closed
+	ActMerge     = "merge"     // one of a flood of identical applications: answered with another
 )
 
 // Actions lists them for routes and tests.
-var Actions = []string{ActCorrect, ActCorrected, ActLapse, ActConsult, ActConsulted, ActForward, ActReturned, ActExtend, ActAnswer, ActDeliver}
+var Actions = []string{ActCorrect, ActCorrected, ActLapse, ActConsult, ActConsulted, ActForward, ActReturned, ActExtend, ActAnswer, ActDeliver, ActMerge}
 
 // ActionName is an action in Chinese, for the history.
 func ActionName(a string) string {
 	return map[string]string{ActCorrect: "发出补正通知", ActCorrected: "收到补正申请", ActLapse: "逾期未补正，终止办理", ActConsult: "征求意见",
 		ActConsulted: "收到意见", ActForward: "交办", ActReturned: "收到承办单位答复材料", ActExtend: "延期答复", ActAnswer: "作出答复",
-		ActDeliver: "送达", "register": "登记", "split": "拆分申请", "recompute": "期限重算"}[a]
+		ActDeliver: "送达", ActMerge: "合并办理", "register": "登记", "split": "拆分申请", "recompute": "期限重算"}[a]
 }
 
 // Apply takes step s on r, checking the 条例's conditions; cal counts the
@@ -386,6 +392,20 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 			return catalog.Invalid("text", "“%s”须写明答复内容（如获取途径、承办机关或理由）", info.Label())
 		}
 		r.Outcome, r.AnswerText, r.DecidedOn, r.State = s.Outcome, strings.TrimSpace(s.Text), &on, Answered
+	case ActMerge:
+		// The store checks that the request kept is open, of the same unit
+		// and not itself merged.
+		if !r.State.Open() {
+			return conflict()
+		}
+		into := strings.TrimSpace(s.Into)
+		if into == "" || into == r.Number {
+			return catalog.Invalid("into", "请填写合并到的申请登记号（另一件申请）")
+		}
+		if strings.TrimSpace(s.Note) == "" {
+			return catalog.Invalid("note", "请写明合并理由，如“同一申请人短时间内提交内容相同的申请”")
+		}
+		r.MergedInto, r.State, r.DecidedOn = into, Closed, &on
 	case ActDeliver:
 		if r.State != Answered {
 			return conflict()
@@ -432,6 +452,8 @@ type Service interface {
 	// Step applies a step with Apply and stores the result; an answer gets
 	// its letter number; ECONFLICT, EINVALID, ENOTFOUND.
 	Step(ctx context.Context, number string, s Step, by catalog.Actor) (*Request, error)
+	// Step's merge also refuses (EINVALID) a request kept that does not
+	// exist, is closed, is another unit's or is itself merged.
 	// Split replaces a registered request by one per description, each
 	// with its own number and the same receipt date; ECONFLICT.
 	Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]Request, error)

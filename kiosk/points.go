@@ -2,10 +2,13 @@ package kiosk
 
 import (
 	"context"
+	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gongkai/catalog"
@@ -22,8 +25,16 @@ type Point struct {
 	Name     string    `json:"name"`
 	UnitCode string    `json:"unit_code"` // the unit that runs it
 	Address  string    `json:"address"`
-	Created  time.Time `json:"created"`
+	// Screens are the LAN addresses of the point's kiosk screens (IPs or
+	// CIDR ranges, as the server sees them); applications from them are
+	// allowed more often than from any other address, as many residents
+	// apply at one screen.
+	Screens []string  `json:"screens,omitempty"`
+	Created time.Time `json:"created"`
 }
+
+// MaxScreens bounds a point's screen addresses.
+const MaxScreens = 20
 
 var pointCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
 
@@ -43,8 +54,48 @@ func (p *Point) Validate() error {
 		return catalog.Invalid("unit_code", "请选择查阅点所属单位")
 	case utf8.RuneCountInString(p.Address) > 120:
 		return catalog.Invalid("address", "地址不能超过120个字")
+	case len(p.Screens) > MaxScreens:
+		return catalog.Invalid("screens", "查询机地址不能超过%d个", MaxScreens)
 	}
+	seen := map[string]bool{}
+	var screens []string
+	for _, a := range p.Screens {
+		a = strings.TrimSpace(a)
+		if a == "" || seen[a] {
+			continue
+		}
+		if _, err := ParseScreen(a); err != nil {
+			return catalog.Invalid("screens", "查询机地址“%s”不是IP地址或网段（如 10.1.2.31 或 10.1.2.0/28）", a)
+		}
+		seen[a] = true
+		screens = append(screens, a)
+	}
+	p.Screens = screens
 	return nil
+}
+
+// ParseScreen reads a screen address: an IP, or a CIDR range no wider
+// than a /24 (a hall's screens, not the county's network).
+func ParseScreen(a string) (netip.Prefix, error) {
+	if ip, err := netip.ParseAddr(a); err == nil {
+		return netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(a)
+	if err != nil {
+		return p, err
+	}
+	if p.Addr().Is4() && p.Bits() < 24 || p.Addr().Is6() && p.Bits() < 120 {
+		return p, fmt.Errorf("range %s too wide", a)
+	}
+	return p.Masked(), nil
+}
+
+// SplitScreens reads screen addresses typed in one field, separated by
+// commas, 、, spaces or new lines.
+func SplitScreens(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || unicode.IsSpace(r)
+	})
 }
 
 // DayStat is how often one point's kiosks were used on one day: pages

@@ -1,6 +1,7 @@
 package kiosk
 
 import (
+	"errors"
 	"context"
 	"html/template"
 	"strings"
@@ -104,6 +105,13 @@ func (h *handler) handleApply(c *fiber.Ctx) error {
 	r := in.request()
 	r.ReceivedOn = h.Now()
 	refuse := func(err error) error {
+		var fe *fiber.Error
+		if errors.As(err, &fe) && fe.Code == fiber.StatusTooManyRequests {
+			// Too many from this address: say so, keeping what was typed.
+			p.Error, p.Review = fe.Message, false
+			c.Set(fiber.HeaderRetryAfter, "3600")
+			return sendUncached(c, fiber.StatusTooManyRequests, "apply.html", p)
+		}
 		var ce *catalog.Error
 		if e, ok := err.(*catalog.Error); ok && e.Code == catalog.EINVALID {
 			ce = e

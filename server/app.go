@@ -63,6 +63,9 @@ type server struct {
 	// public status lookup.
 	requests    *foistore.Store
 	statusGuard throttle
+	// applications and screenApplications throttle anonymous applications
+	// by address (see allowApplication).
+	applications, screenApplications throttle
 	inspections *inspstore.Store
 	reports     reportCache
 	metrics     *metrics
@@ -101,6 +104,12 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	s.pairs = throttle{db: db, kind: "pair", limit: account.MaxFailedLogins, window: account.LockDuration}
 	s.accountFailures = throttle{db: db, kind: "account", limit: account.CountyLockFailures, window: account.LockDuration}
 	s.statusGuard = throttle{db: db, kind: "status", limit: maxLoginFailures, window: time.Minute}
+	perHour := cfg.ApplicationsPerHour
+	if perHour == 0 {
+		perHour = defaultApplicationsPerHour
+	}
+	s.applications = throttle{db: db, kind: "apply", limit: perHour, window: time.Hour}
+	s.screenApplications = throttle{db: db, kind: "apply-screen", limit: perHour * screenApplicationsFactor, window: time.Hour}
 	s.search = &searchIndex{s: s}
 	s.metrics = s.newMetrics()
 	key := cfg.SecretKey

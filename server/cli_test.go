@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +17,8 @@ import (
 // under test, with its data in dir.
 func dbEnv(t testing.TB, dir string) []string {
 	driver, dsn := dbtest.DSN(t)
-	return []string{"GONGKAI_DATA_DIR=" + dir, "GONGKAI_DB_DRIVER=" + driver, "GONGKAI_DB_DSN=" + dsn}
+	return []string{"GONGKAI_DATA_DIR=" + dir, "GONGKAI_DB_DRIVER=" + driver, "GONGKAI_DB_DSN=" + dsn,
+		fmt.Sprint("GONGKAI_APPLICATIONS_PER_HOUR=", testApplicationsPerHour)}
 }
 
 func envValue(env []string, name string) string {

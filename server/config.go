@@ -32,6 +32,10 @@ type Config struct {
 	// AuditRetentionDays is GONGKAI_AUDIT_RETENTION_DAYS: how long audit
 	// entries are kept before `server audit purge` may delete them.
 	AuditRetentionDays int
+	// ApplicationsPerHour is GONGKAI_APPLICATIONS_PER_HOUR: disclosure
+	// applications accepted an hour from one address (a registered kiosk
+	// screen: twelve times as many); 0 means the default, 5.
+	ApplicationsPerHour int
 	// PublicURL is GONGKAI_PUBLIC_URL: the address residents' phones reach
 	// the server at, for the kiosk's QR codes.
 	PublicURL string
@@ -72,6 +76,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_MAX_UPLOAD_MB", "20", "largest attachment accepted"},
 	{"GONGKAI_RECTIFY_WORKDAYS", "5", "working days a unit has to rectify a publication taken down"},
 	{"GONGKAI_AUDIT_RETENTION_DAYS", "190", "days audit entries are kept (at least 184)"},
+	{"GONGKAI_APPLICATIONS_PER_HOUR", "5", "disclosure applications accepted an hour from one address; a registered kiosk screen gets twelve times as many"},
 	{"GONGKAI_PUBLIC_URL", "(the address the kiosk used)", "address phones reach the server at, for the kiosk's QR codes, e.g. http://10.1.2.3:8080"},
 	{"GONGKAI_KIOSK_IDLE_SECONDS", "120", "seconds without a touch before a kiosk counts down to its home page"},
 	{"GONGKAI_KIOSK_COUNTDOWN_SECONDS", "30", "length of that countdown"},
@@ -140,6 +145,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	rd := get("GONGKAI_RECTIFY_WORKDAYS", "5")
 	if c.RectifyWorkdays, err = strconv.Atoi(rd); err != nil || c.RectifyWorkdays < 1 || c.RectifyWorkdays > 60 {
 		return c, fmt.Errorf("GONGKAI_RECTIFY_WORKDAYS=%q: want a whole number of working days from 1 to 60", rd)
+	}
+	aph := get("GONGKAI_APPLICATIONS_PER_HOUR", "5")
+	if c.ApplicationsPerHour, err = strconv.Atoi(aph); err != nil || c.ApplicationsPerHour < 1 || c.ApplicationsPerHour > 100000 {
+		return c, fmt.Errorf("GONGKAI_APPLICATIONS_PER_HOUR=%q: want a whole number from 1 to 100000", aph)
 	}
 	ar := get("GONGKAI_AUDIT_RETENTION_DAYS", "190")
 	if c.AuditRetentionDays, err = strconv.Atoi(ar); err != nil || c.AuditRetentionDays < 184 || c.AuditRetentionDays > 36500 {

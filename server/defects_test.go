@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"net/url"
@@ -12,12 +13,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 
 	"gongkai/account"
 	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
+	"gongkai/foi"
 )
 
 // pdfOf is a real one-page PDF saying text.
@@ -362,5 +365,109 @@ func TestNobodyLocksAColleagueOut(t *testing.T) {
 	entries, err := ts.s.catalog.FindAudit(context.Background(), catalog.AuditFilter{Object: "account", Action: "lock"})
 	if err != nil || len(entries) != 1 || entries[0].TargetID != itoa(u.ID) {
 		t.Errorf("lock audited: %+v %v", entries, err)
+	}
+}
+
+// TestApplicationsFromOneAddressAreThrottled: an address gets five
+// applications an hour (refused forms cost nothing), then 429 with a
+// Chinese message, the kiosk's form kept; a registered kiosk screen gets
+// more; the county office's leader merges a flood into one request, which
+// the annual report then counts once.
+func TestApplicationsFromOneAddressAreThrottled(t *testing.T) {
+	driver, dsn := dbtest.DSN(t)
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5,
+		AuditRetentionDays: 190, KioskIdle: 120, KioskCountdown: 30, PublicURL: testPublicURL, TrustedProxies: []string{"0.0.0.0/0"}}
+	ts := openTestServer(t, cfg)
+	apply := func(from string, body map[string]any) response {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		req := httptest.NewRequest("POST", "/api/v1/requests", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Real-IP", from)
+		return ts.anon().send(req)
+	}
+	newCount := func() int {
+		var rep foi.Report
+		ts.login("admin").do("GET", fmt.Sprintf("/api/v1/reports/annual?year=%d&unit=zhengfuban", time.Now().In(catalog.Shanghai).Year()), nil).decode(t, &rep)
+		return rep.Rows[0].Cells[6]
+	}
+	before := newCount()
+	var numbers []string
+	for i := 1; i <= 5; i++ {
+		r := apply("10.0.0.7", application())
+		if r.status != 201 {
+			t.Fatalf("application %d: %d %s", i, r.status, r.body)
+		}
+		var rc struct{ Number string }
+		r.decode(t, &rc)
+		numbers = append(numbers, rc.Number)
+	}
+	r := apply("10.0.0.7", application())
+	if code, _, msg := r.errorOf(t); r.status != 429 || code != "too_many_requests" || !strings.Contains(msg, "一小时内已提交5件") {
+		t.Errorf("sixth application: %d %s", r.status, r.body)
+	}
+	// The kiosk's form says so and keeps what was typed.
+	form := url.Values{"step": {"submit"}, "applicant_type": {"person"}, "name": {"张凤英"}, "id_type": {"resident_id"}, "id_number": {testID},
+		"address": {"旌德县旌阳镇文化路1号"}, "phone": {"13905631234"}, "description": {"2019年度县政府办公室部门预算"}, "form": {"paper"}}
+	req := httptest.NewRequest("POST", "/kiosk/apply", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Real-IP", "10.0.0.7")
+	if r := ts.anon().send(req); r.status != 429 || !strings.Contains(string(r.body), "一小时内已提交5件") || !strings.Contains(string(r.body), "文化路1号") {
+		t.Errorf("kiosk form over the limit: %d", r.status)
+	}
+	// Refused forms cost nothing: another address's five bad ones leave
+	// its allowance whole.
+	bad := application()
+	bad["description"] = ""
+	for i := 0; i < 6; i++ {
+		if r := apply("10.0.0.8", bad); r.status != 400 {
+			t.Fatalf("bad application: %d", r.status)
+		}
+	}
+	if r := apply("10.0.0.8", application()); r.status != 201 {
+		t.Errorf("a good application after refused ones: %d %s", r.status, r.body)
+	}
+	// A registered kiosk screen gets more.
+	if r := postForm(ts.login("admin"), "/admin/kiosk/points", url.Values{"code": {"county-hall"}, "name": {"旌德县政府信息公开查询点"},
+		"unit_code": {"zhengfuban"}, "screens": {"10.0.0.9, 10.0.3.0/28"}}); r.status != 303 {
+		t.Fatalf("register the screens: %d %s", r.status, r.body)
+	}
+	for _, from := range []string{"10.0.0.9", "10.0.3.5"} {
+		for i := 1; i <= 7; i++ {
+			if r := apply(from, application()); r.status != 201 {
+				t.Fatalf("screen %s, application %d: %d %s", from, i, r.status, r.body)
+			}
+		}
+	}
+	if r := postForm(ts.login("admin"), "/admin/kiosk/points", url.Values{"code": {"county-hall"}, "name": {"查询点"},
+		"unit_code": {"zhengfuban"}, "screens": {"10.0.0.0/8"}}); r.status != 400 || !strings.Contains(string(r.body), "10.0.0.0/8") {
+		t.Errorf("a whole network as a screen: %d", r.status)
+	}
+
+	// The five from 10.0.0.7 are marked as alike, and merged into the
+	// first by the county office's leader (not its clerk).
+	leader := ts.login("zhengfuban-leader")
+	if page := leader.do("GET", "/admin/requests?unit=zhengfuban", nil); !strings.Contains(string(page.body), "疑似重复：与"+numbers[0]+"相同") {
+		t.Error("the requests list does not mark the flood")
+	}
+	merge := map[string]string{"into": numbers[0], "note": "同一申请人短时间内提交内容相同的申请"}
+	if r := ts.login("zhengfuban-clerk").do("POST", "/api/v1/requests/"+numbers[1]+"/merge", merge); r.status != 403 {
+		t.Errorf("the clerk merges: %d", r.status)
+	}
+	for _, n := range numbers[1:] {
+		if r := leader.do("POST", "/api/v1/requests/"+n+"/merge", merge); r.status != 200 {
+			t.Fatalf("merge %s: %d %s", n, r.status, r.body)
+		}
+	}
+	var merged foi.Request
+	leader.do("GET", "/api/v1/requests/"+numbers[1], nil).decode(t, &merged)
+	if merged.State != foi.Closed || merged.MergedInto != numbers[0] {
+		t.Errorf("merged request: %s into %q", merged.State, merged.MergedInto)
+	}
+	if r := leader.do("POST", "/api/v1/requests/"+numbers[0]+"/merge", map[string]string{"into": numbers[1], "note": "x"}); r.status != 400 {
+		t.Errorf("merge into a merged request: %d %s", r.status, r.body)
+	}
+	if got := newCount(); got != before+1+1+14 {
+		t.Errorf("new requests in the annual report: %d, want %d (the flood counted once)", got, before+16)
 	}
 }

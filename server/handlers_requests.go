@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/foi"
+	"gongkai/kiosk"
 	"gongkai/rbac"
 	"gongkai/seed"
 )
@@ -65,7 +68,58 @@ func today() time.Time { return time.Now().In(catalog.Shanghai) }
 // kiosk or online: received today (art. 31), answered by the county office.
 func (s *server) submitRequest(ctx context.Context, r *foi.Request, ch foi.Channel, ip string) error {
 	r.UnitCode, r.Channel, r.ReceivedOn = countyOffice, ch, today()
+	if err := r.Validate(); err != nil {
+		return err // a refused form costs no allowance
+	}
+	if err := s.allowApplication(ctx, ip, time.Now()); err != nil {
+		return err
+	}
 	return s.requests.Create(ctx, r, catalog.Actor{Username: "申请人", IP: ip})
+}
+
+// Applications allowed an hour from one address by default, and how many
+// times that a registered kiosk screen gets, where many residents apply one
+// after another. Each starts a statutory clock, so a flood from one
+// address is refused before it is registered.
+const (
+	defaultApplicationsPerHour = 5
+	screenApplicationsFactor   = 12
+)
+
+// allowApplication counts an application from ip and refuses it with 429
+// when the address has used its hour's allowance.
+func (s *server) allowApplication(ctx context.Context, ip string, now time.Time) error {
+	g := s.applications
+	if s.isKioskScreen(ctx, ip) {
+		g = s.screenApplications
+	}
+	if _, blocked := g.blocked(ctx, ip, now); blocked {
+		return fiber.NewError(fiber.StatusTooManyRequests, fmt.Sprintf("本机一小时内已提交%d件申请，请稍后再试；如需继续申请，请到受理窗口当面提交或联系工作人员", g.limit))
+	}
+	g.count(ctx, ip, "", now)
+	return nil
+}
+
+// isKioskScreen tells whether ip is a screen of a registered service point.
+// Points are read each time: applications are few, and another instance
+// may have just registered one.
+func (s *server) isKioskScreen(ctx context.Context, ip string) bool {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	ps, err := s.kioskStore.FindPoints(ctx)
+	if err != nil {
+		return false
+	}
+	for _, p := range ps {
+		for _, sc := range p.Screens {
+			if pre, err := kiosk.ParseScreen(sc); err == nil && pre.Contains(addr.Unmap()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // handleRequestCreate is POST /api/v1/requests: online intake. The number is
@@ -80,6 +134,9 @@ func (s *server) handleRequestCreate(c *fiber.Ctx) error {
 	}
 	r := in.request()
 	if err := s.submitRequest(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
+		if fe := (*fiber.Error)(nil); errors.As(err, &fe) && fe.Code == fiber.StatusTooManyRequests {
+			c.Set(fiber.HeaderRetryAfter, "3600")
+		}
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(receiptOf(&r))
@@ -211,6 +268,7 @@ type reqStepInput struct {
 	Days    int         `json:"days"`
 	Outcome foi.Outcome `json:"outcome"`
 	Text    string      `json:"text"`
+	Into    string      `json:"into"`
 }
 
 // optDay is catalog.ParseDay for an optional date.
@@ -222,7 +280,7 @@ func optDay(field, label, s string) (time.Time, error) {
 }
 
 func (in reqStepInput) step(action string) (foi.Step, error) {
-	st := foi.Step{Action: action, Note: in.Note, Kind: in.Kind, Party: in.Party, Unit: in.Unit, Days: in.Days, Outcome: in.Outcome, Text: in.Text}
+	st := foi.Step{Action: action, Note: in.Note, Kind: in.Kind, Party: in.Party, Unit: in.Unit, Days: in.Days, Outcome: in.Outcome, Text: in.Text, Into: in.Into}
 	var err error
 	if st.On, err = optDay("on", "办理日期", in.On); err != nil {
 		return st, err
@@ -247,7 +305,9 @@ func requestBodyUnit(c *fiber.Ctx) (string, error) {
 // requestStepRight is the right a step needs: an extension needs the
 // section head's approval (the publish right), the rest the right to write.
 func requestStepRight(c *fiber.Ctx) (rbac.Action, error) {
-	if c.Params("action") == foi.ActExtend {
+	// An extension and a merge (a request closed without its own answer)
+	// are the leader's decisions.
+	if a := c.Params("action"); a == foi.ActExtend || a == foi.ActMerge {
 		return rbac.ActPublish, nil
 	}
 	return rbac.ActWrite, nil

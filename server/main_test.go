@@ -21,6 +21,10 @@ import (
 	"gongkai/seed"
 )
 
+// testApplicationsPerHour lifts the applications' throttle for tests that
+// submit many; the throttle has a test of its own.
+const testApplicationsPerHour = 100000
+
 // testPublicURL is where phones would reach the test server.
 const testPublicURL = "http://10.0.0.5:8080"
 
@@ -37,7 +41,7 @@ type testServer struct {
 func newTestServer(t testing.TB, demo bool) *testServer {
 	t.Helper()
 	driver, dsn := dbtest.DSN(t)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: demo, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190,
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: demo, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190, ApplicationsPerHour: testApplicationsPerHour,
 		PublicURL: testPublicURL, KioskIdle: 120, KioskCountdown: 30}
 	return openTestServer(t, cfg)
 }
@@ -164,7 +168,7 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190,
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190, ApplicationsPerHour: testApplicationsPerHour,
 		PublicURL: testPublicURL, KioskIdle: 120, KioskCountdown: 30}
 	s, err := open(context.Background(), cfg, quiet)
 	if err != nil {

@@ -55,6 +55,7 @@ type requestRecord struct {
 	DeliveredOn      *time.Time `gorm:"type:date"`
 	DeliveryNote     string     `gorm:"size:1000"`
 	SplitFrom        string     `gorm:"size:20"`
+	MergedInto       string     `gorm:"size:20"`
 	DueOn            *time.Time `gorm:"type:date;index"`
 	Version          int        `gorm:"not null;default:1"`
 	CreatedAt        time.Time
@@ -166,7 +167,7 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 		CorrectionSentOn: ptrToDB(r.CorrectionSentOn), CorrectionDue: ptrToDB(r.CorrectionDue), Pauses: string(pj),
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Outcome: string(r.Outcome), AnswerText: r.AnswerText,
 		LetterNo: r.LetterNo, DecidedOn: ptrToDB(r.DecidedOn), DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
-		SplitFrom: r.SplitFrom, Version: r.Version, CreatedAt: r.CreatedAt}
+		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, Version: r.Version, CreatedAt: r.CreatedAt}
 	if !r.DueOn.IsZero() {
 		rec.DueOn = ptrToDB(&r.DueOn)
 	}
@@ -190,7 +191,7 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 		CorrectionSentOn: ptrFromDB(rec.CorrectionSentOn), CorrectionDue: ptrFromDB(rec.CorrectionDue),
 		ExtensionDays: rec.ExtensionDays, ExtensionReason: rec.ExtensionReason, Outcome: foi.Outcome(rec.Outcome), AnswerText: rec.AnswerText,
 		LetterNo: rec.LetterNo, DecidedOn: ptrFromDB(rec.DecidedOn), DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
-		SplitFrom: rec.SplitFrom, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
+		SplitFrom: rec.SplitFrom, MergedInto: rec.MergedInto, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
 	if rec.DueOn != nil {
 		r.DueOn = fromDB(*rec.DueOn)
 	}
@@ -373,6 +374,11 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 		if err := foi.Apply(&r, st, s.cal, now); err != nil {
 			return err
 		}
+		if st.Action == foi.ActMerge {
+			if err := s.checkMergeTarget(tx, r); err != nil {
+				return err
+			}
+		}
 		if st.Action == foi.ActAnswer {
 			year := r.DecidedOn.Year()
 			n, err := next(tx, fmt.Sprintf("letter-%s-%d", r.UnitCode, year))
@@ -399,6 +405,8 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 			note = strings.TrimSpace(st.Unit + " " + note)
 		case foi.ActExtend:
 			note = fmt.Sprintf("延长%d个工作日：%s", st.Days, note)
+		case foi.ActMerge:
+			note = fmt.Sprintf("并入%s办理：%s", r.MergedInto, note)
 		case foi.ActAnswer:
 			info, _ := foi.OutcomeOf(st.Outcome)
 			note = r.LetterNo + " " + info.Label()
@@ -413,6 +421,27 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 		return nil, err
 	}
 	return &out, nil
+}
+
+// checkMergeTarget refuses to merge r into a request that does not exist,
+// is no longer open, belongs to another unit or was itself merged.
+func (s *Store) checkMergeTarget(tx *gorm.DB, r foi.Request) error {
+	var t requestRecord
+	if err := tx.Select("number, unit_code, state, merged_into").Take(&t, "number = ?", r.MergedInto).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return catalog.Invalid("into", "没有登记号为“%s”的申请", r.MergedInto)
+		}
+		return err
+	}
+	switch {
+	case t.UnitCode != r.UnitCode:
+		return catalog.Invalid("into", "申请%s不由本单位办理，不能合并", t.Number)
+	case t.MergedInto != "":
+		return catalog.Invalid("into", "申请%s已并入%s，请合并到%s", t.Number, t.MergedInto, t.MergedInto)
+	case !foi.State(t.State).Open():
+		return catalog.Invalid("into", "申请%s已办结，不能再合并；重复申请请以“不予处理（重复申请）”答复", t.Number)
+	}
+	return nil
 }
 
 // Split implements foi.Service.

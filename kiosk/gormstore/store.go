@@ -23,6 +23,7 @@ type pointRecord struct {
 	Name      string `gorm:"size:200;not null"`
 	UnitCode  string `gorm:"size:40;not null"`
 	Address   string `gorm:"size:400"`
+	Screens   string `gorm:"size:1000"` // space-separated
 	CreatedAt time.Time
 }
 
@@ -73,7 +74,7 @@ func (s *Store) FindPoints(ctx context.Context) ([]kiosk.Point, error) {
 	}
 	out := make([]kiosk.Point, len(rs))
 	for i, r := range rs {
-		out[i] = kiosk.Point{Code: r.Code, Name: r.Name, UnitCode: r.UnitCode, Address: r.Address, Created: r.CreatedAt}
+		out[i] = kiosk.Point{Code: r.Code, Name: r.Name, UnitCode: r.UnitCode, Address: r.Address, Screens: strings.Fields(r.Screens), Created: r.CreatedAt}
 	}
 	return out, nil
 }
@@ -88,7 +89,7 @@ func (s *Store) SavePoint(ctx context.Context, p *kiosk.Point, by catalog.Actor)
 		err := tx.Take(&old, "code = ?", p.Code).Error
 		switch {
 		case errors.Is(err, gorm.ErrRecordNotFound):
-			r := pointRecord{Code: p.Code, Name: p.Name, UnitCode: p.UnitCode, Address: p.Address, CreatedAt: time.Now().UTC()}
+			r := pointRecord{Code: p.Code, Name: p.Name, UnitCode: p.UnitCode, Address: p.Address, Screens: strings.Join(p.Screens, " "), CreatedAt: time.Now().UTC()}
 			if err := tx.Create(&r).Error; err != nil {
 				return fmt.Errorf("kiosk gormstore: create point: %w", err)
 			}
@@ -97,9 +98,9 @@ func (s *Store) SavePoint(ctx context.Context, p *kiosk.Point, by catalog.Actor)
 		case err != nil:
 			return fmt.Errorf("kiosk gormstore: point %s: %w", p.Code, err)
 		}
-		before := kiosk.Point{Code: old.Code, Name: old.Name, UnitCode: old.UnitCode, Address: old.Address, Created: old.CreatedAt}
+		before := kiosk.Point{Code: old.Code, Name: old.Name, UnitCode: old.UnitCode, Address: old.Address, Screens: strings.Fields(old.Screens), Created: old.CreatedAt}
 		if err := tx.Model(&pointRecord{}).Where("code = ?", p.Code).
-			Updates(map[string]any{"name": p.Name, "unit_code": p.UnitCode, "address": p.Address}).Error; err != nil {
+			Updates(map[string]any{"name": p.Name, "unit_code": p.UnitCode, "address": p.Address, "screens": strings.Join(p.Screens, " ")}).Error; err != nil {
 			return fmt.Errorf("kiosk gormstore: update point: %w", err)
 		}
 		p.Created = old.CreatedAt
