@@ -21,10 +21,10 @@ import (
 // URL); it then carries the point in a cookie, and its use is counted
 // under the point.
 type Point struct {
-	Code     string    `json:"code"`
-	Name     string    `json:"name"`
-	UnitCode string    `json:"unit_code"` // the unit that runs it
-	Address  string    `json:"address"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	UnitCode string `json:"unit_code"` // the unit that runs it
+	Address  string `json:"address"`
 	// Screens are the LAN addresses of the point's kiosk screens (IPs or
 	// CIDR ranges, as the server sees them); applications from them are
 	// allowed more often than from any other address, as many residents

@@ -1,8 +1,8 @@
 package kiosk
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"html/template"
 	"strings"
 

@@ -66,9 +66,9 @@ type server struct {
 	// applications and screenApplications throttle anonymous applications
 	// by address (see allowApplication).
 	applications, screenApplications throttle
-	inspections *inspstore.Store
-	reports     reportCache
-	metrics     *metrics
+	inspections                      *inspstore.Store
+	reports                          reportCache
+	metrics                          *metrics
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
 	demoPasswordsExpire bool
