@@ -94,6 +94,10 @@ type Request struct {
 	DeliveryNote string     `json:"delivery_note,omitempty"`
 	// SplitFrom is the number of the request this one was split from.
 	SplitFrom string `json:"split_from,omitempty"`
+	// ReceiptToken is the unguessable part of the receipt's and the status
+	// page's address (the receipt's QR code carries it), so neither can be
+	// found by counting numbers; it is the applicant's, never listed.
+	ReceiptToken string `json:"-"`
 	// MergedInto is the request this one was merged into (合并办理): one of
 	// many identical applications from one applicant, answered with it and
 	// counted once, as it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"html/template"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,11 +18,16 @@ type RequestDesk interface {
 	// Submit registers an application made at the kiosk today; it has
 	// committed when Submit returns; EINVALID names the field.
 	Submit(ctx context.Context, r *foi.Request, ip string) error
-	// Receipt returns the request for its receipt; ENOTFOUND.
-	Receipt(ctx context.Context, number string) (*foi.Request, string, error)
-	// Status looks a request up by number and the phone's last 4 digits;
-	// ENOTFOUND for a wrong pair, 429 after repeated wrong guesses.
-	Status(ctx context.Context, number, phone4, ip string) (*foi.PublicStatus, error)
+	// Receipt returns the request for its receipt, and the name of the
+	// unit answering it, when token is its receipt token; ENOTFOUND
+	// otherwise, as for a number never given, 429 after repeated wrong
+	// guesses.
+	Receipt(ctx context.Context, number, token, ip string) (*foi.Request, string, error)
+	// Status looks a request up by number and either its receipt token
+	// (the receipt's QR code) or the phone's last 4 digits; ENOTFOUND for
+	// a wrong pair, EINVALID for a malformed number, 429 after repeated
+	// wrong guesses.
+	Status(ctx context.Context, number, phone4, token, ip string) (*foi.PublicStatus, error)
 }
 
 // applyIdleSeconds is the idle reset on the application form: shorter, as
@@ -132,7 +138,7 @@ func (h *handler) handleApply(c *fiber.Ctx) error {
 		if err := h.Requests.Submit(c.UserContext(), &r, c.IP()); err != nil {
 			return refuse(err)
 		}
-		return c.Redirect("/kiosk/receipt/"+r.Number, fiber.StatusSeeOther)
+		return c.Redirect(ReceiptPath(&r), fiber.StatusSeeOther)
 	default: // review
 		if err := r.Validate(); err != nil {
 			return refuse(err)
@@ -149,18 +155,33 @@ type receiptPage struct {
 	Applicant string
 	UnitName  string
 	A4        bool
-	// StatusQR leads a phone to the status lookup, filled with the number.
+	// StatusQR leads a phone to the request's status, with its token.
 	StatusQR   template.HTML
 	StatusLink string
+	// Path is the receipt's own address, with its token.
+	Path string
+}
+
+// ReceiptPath is the address of a request's receipt; its token makes it
+// unguessable.
+func ReceiptPath(r *foi.Request) string {
+	return "/kiosk/receipt/" + r.Number + "?t=" + url.QueryEscape(r.ReceiptToken)
+}
+
+// StatusPath is the address of a request's status, shown without the
+// phone's digits by its token.
+func StatusPath(r *foi.Request) string {
+	return "/kiosk/progress?number=" + r.Number + "&t=" + url.QueryEscape(r.ReceiptToken)
 }
 
 func (h *handler) handleReceipt(c *fiber.Ctx) error {
-	r, unit, err := h.Requests.Receipt(c.UserContext(), c.Params("number"))
+	r, unit, err := h.Requests.Receipt(c.UserContext(), c.Params("number"), c.Query("t"), c.IP())
 	if err != nil {
 		return err
 	}
-	p := receiptPage{Page: h.page(c, "申请回执", "/kiosk/", ""), Request: *r, Applicant: foi.MaskName(r.Display()), UnitName: unit, A4: c.Query("paper") == "a4"}
-	p.StatusLink = h.origin(c) + "/kiosk/progress?number=" + r.Number
+	p := receiptPage{Page: h.page(c, "申请回执", "/kiosk/", ""), Request: *r, Applicant: foi.MaskName(r.Display()), UnitName: unit, A4: c.Query("paper") == "a4",
+		Path: ReceiptPath(r)}
+	p.StatusLink = h.origin(c) + StatusPath(r)
 	p.StatusQR = qrSVG(p.StatusLink)
 	p.Shell.IdleSeconds = applyIdleSeconds
 	return sendUncached(c, 200, "receipt.html", p)
@@ -178,9 +199,13 @@ func (h *handler) handleProgress(c *fiber.Ctx) error {
 	h.Counter.View(c.Cookies(PointCookie), h.Now())
 	u, _ := h.Units.FindUnit(c.UserContext(), countyOffice)
 	p := progressPage{Page: h.page(c, "查询申请进度", "/kiosk/", ""), Office: u, Number: strings.Clone(c.Query("number"))}
-	if c.Method() == fiber.MethodPost {
-		p.Number = strings.Clone(c.FormValue("number"))
-		st, err := h.Requests.Status(c.UserContext(), p.Number, c.FormValue("phone4"), c.IP())
+	token := c.Query("t")
+	if c.Method() == fiber.MethodPost || token != "" {
+		phone4 := ""
+		if c.Method() == fiber.MethodPost {
+			p.Number, phone4, token = strings.Clone(c.FormValue("number")), c.FormValue("phone4"), ""
+		}
+		st, err := h.Requests.Status(c.UserContext(), p.Number, phone4, token, c.IP())
 		if err != nil {
 			var fe *fiber.Error
 			if e, ok := err.(*catalog.Error); ok && e.Code != catalog.EINTERNAL {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -469,5 +470,79 @@ func TestApplicationsFromOneAddressAreThrottled(t *testing.T) {
 	}
 	if got := newCount(); got != before+1+1+14 {
 		t.Errorf("new requests in the annual report: %d, want %d (the flood counted once)", got, before+16)
+	}
+}
+
+// TestReceiptsNeedTheirToken: a receipt or status page is reached only
+// with the request's unguessable token (which the application's answer and
+// the receipt's QR code carry) or its phone digits; numbers in any other
+// spelling — full-width, zero-width characters — are one number to the
+// throttle, and malformed ones are refused.
+func TestReceiptsNeedTheirToken(t *testing.T) {
+	driver, dsn := dbtest.DSN(t)
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5,
+		AuditRetentionDays: 190, KioskIdle: 120, KioskCountdown: 30, PublicURL: testPublicURL, TrustedProxies: []string{"0.0.0.0/0"},
+		ApplicationsPerHour: testApplicationsPerHour}
+	ts := openTestServer(t, cfg)
+	get := func(from, path string) response {
+		t.Helper()
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("X-Real-IP", from)
+		return ts.anon().send(req)
+	}
+	var rc receipt
+	r := ts.anon().do("POST", "/api/v1/requests", application())
+	if r.status != 201 {
+		t.Fatalf("apply: %d %s", r.status, r.body)
+	}
+	r.decode(t, &rc)
+	if !strings.Contains(rc.ReceiptURL, "?t=") || !strings.Contains(rc.StatusURL, "&t=") {
+		t.Fatalf("receipt without its token: %+v", rc)
+	}
+	if got := get("10.0.1.1", rc.ReceiptURL); got.status != 200 || !strings.Contains(string(got.body), rc.Number) ||
+		!strings.Contains(string(got.body), html.EscapeString(testPublicURL+rc.StatusURL)) {
+		t.Errorf("receipt with its token: %d", got.status)
+	}
+	if got := get("10.0.1.1", rc.StatusURL); got.status != 200 || !strings.Contains(string(got.body), "办理中") {
+		t.Errorf("status with its token: %d", got.status)
+	}
+	// The demo's 2020 receipts, and this one without or with a wrong
+	// token, are not there.
+	for _, path := range []string{"/kiosk/receipt/2020-00001", "/kiosk/receipt/" + rc.Number, "/kiosk/receipt/" + rc.Number + "?t=AAAAAAAAAAAAAAAAAAAAAAAA"} {
+		if got := get("10.0.1.2", path); got.status != 404 || strings.Contains(string(got.body), rc.Number+"</") {
+			t.Errorf("%s: %d", path, got.status)
+		}
+	}
+	// Lookups by phone digits: full-width and zero-width spellings are the
+	// same number, so ten wrong guesses in any spelling (one was the wrong
+	// token above) use up its tries.
+	full := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r - '0' + '０'
+		}
+		if r == '-' {
+			return '－'
+		}
+		return r
+	}, rc.Number)
+	status := func(from, number, phone4 string) response {
+		return get(from, "/api/v1/requests/status?number="+url.QueryEscape(number)+"&phone4="+url.QueryEscape(phone4))
+	}
+	if got := status("10.0.2.1", full, "１２３４"); got.status != 200 {
+		t.Errorf("full-width number and digits: %d %s", got.status, got.body)
+	}
+	for i := 0; i < maxLoginFailures-1; i++ {
+		spelling := []string{full, rc.Number[:5] + "\u200b" + rc.Number[5:], "\ufeff" + rc.Number, strings.ReplaceAll(rc.Number, "-", "")}[i%4]
+		if got := status(fmt.Sprintf("10.0.3.%d", i+1), spelling, "0000"); got.status != 404 {
+			t.Fatalf("wrong guess %d (%q): %d %s", i, spelling, got.status, got.body)
+		}
+	}
+	if got := status("10.0.4.1", rc.Number, "1234"); got.status != 429 {
+		t.Errorf("after ten wrong guesses in other spellings, from a fresh address: %d", got.status)
+	}
+	for _, bad := range []string{"2026/00017", "2026-0001７x", "' OR 1=1 --", strings.Repeat("9", 100)} {
+		if got := status("10.0.5.1", bad, "1234"); got.status != 400 {
+			t.Errorf("malformed number %q: %d", bad, got.status)
+		}
 	}
 }

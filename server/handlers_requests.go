@@ -50,16 +50,63 @@ func (in requestInput) request() foi.Request {
 		Phone: in.Phone, Email: in.Email}, Description: in.Description, Purpose: in.Purpose, Form: foi.Form(in.Form), Delivery: in.Delivery}
 }
 
+// findByProof finds a request for its applicant, who proves it is theirs
+// by its receipt token or by the last four digits of the phone given;
+// wrong guesses are throttled by address and by number, and a wrong number
+// answers as a wrong proof. The number is read into its one canonical form
+// first: the database's collation would match full-width or zero-width
+// spellings to the same number, each with a throttle of its own.
+func (s *server) findByProof(ctx context.Context, number, phone4, token, ip string) (*foi.Request, error) {
+	now := time.Now()
+	number, err := foi.ParseNumber(number)
+	if err != nil {
+		return nil, err
+	}
+	if token == "" {
+		if phone4, err = foi.ParsePhone4(phone4); err != nil {
+			return nil, err
+		}
+	}
+	_, ipBlocked := s.statusGuard.blocked(ctx, "ip:"+ip, now)
+	_, noBlocked := s.statusGuard.blocked(ctx, "no:"+number, now)
+	if ipBlocked || noBlocked {
+		return nil, fiber.NewError(fiber.StatusTooManyRequests, "查询错误次数过多，请一分钟后再试")
+	}
+	wrong := func() error {
+		s.statusGuard.count(ctx, "ip:"+ip, "", now)
+		s.statusGuard.count(ctx, "no:"+number, "", now)
+		if token != "" {
+			return catalog.Errorf(catalog.ENOTFOUND, "回执链接不正确或已失效，请用登记号和电话号码后四位查询")
+		}
+		return catalog.Errorf(catalog.ENOTFOUND, "登记号或电话号码后四位不正确")
+	}
+	r, err := s.requests.Find(ctx, number)
+	if err != nil {
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			return nil, wrong()
+		}
+		return nil, err
+	}
+	if token != "" && !foi.TokenMatches(r, token) || token == "" && !strings.HasSuffix(r.Phone, phone4) {
+		return nil, wrong()
+	}
+	return r, nil
+}
+
 // receipt is what the applicant is given: the number, the receipt date and
 // the due date (YYYY-MM-DD).
 type receipt struct {
 	Number     string `json:"number"`
 	ReceivedOn string `json:"received_on"`
 	DueOn      string `json:"due_on"`
+	// ReceiptURL and StatusURL are the applicant's receipt and status
+	// pages, paths with the request's unguessable token.
+	ReceiptURL string `json:"receipt_url"`
+	StatusURL  string `json:"status_url"`
 }
 
 func receiptOf(r *foi.Request) receipt {
-	return receipt{r.Number, r.ReceivedOn.Format("2006-01-02"), r.DueOn.Format("2006-01-02")}
+	return receipt{r.Number, r.ReceivedOn.Format("2006-01-02"), r.DueOn.Format("2006-01-02"), kiosk.ReceiptPath(r), kiosk.StatusPath(r)}
 }
 
 func today() time.Time { return time.Now().In(catalog.Shanghai) }
@@ -302,11 +349,11 @@ func requestBodyUnit(c *fiber.Ctx) (string, error) {
 	return in.UnitCode, nil
 }
 
-// requestStepRight is the right a step needs: an extension needs the
-// section head's approval (the publish right), the rest the right to write.
+// requestStepRight is the right a step needs: an extension (the section
+// head's approval) and a merge (a request closed without its own answer)
+// are the leader's decisions (the publish right), the rest the right to
+// write.
 func requestStepRight(c *fiber.Ctx) (rbac.Action, error) {
-	// An extension and a merge (a request closed without its own answer)
-	// are the leader's decisions.
 	if a := c.Params("action"); a == foi.ActExtend || a == foi.ActMerge {
 		return rbac.ActPublish, nil
 	}
@@ -363,37 +410,13 @@ func (s *server) handleRequestSplit(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// lookupStatus answers the public status lookup: the number and the last
-// four digits of the applicant's phone; repeated wrong guesses are
-// throttled by address and by number.
-func (s *server) lookupStatus(ctx context.Context, number, phone4, ip string) (*foi.PublicStatus, error) {
-	now := time.Now()
-	number = strings.TrimSpace(number)
-	if len(number) == 9 && !strings.Contains(number, "-") { // 202600017
-		number = number[:4] + "-" + number[4:]
-	}
-	_, ipBlocked := s.statusGuard.blocked(ctx, "ip:"+ip, now)
-	_, noBlocked := s.statusGuard.blocked(ctx, "no:"+number, now)
-	if ipBlocked || noBlocked {
-		return nil, fiber.NewError(fiber.StatusTooManyRequests, "查询错误次数过多，请一分钟后再试")
-	}
-	wrong := func() error {
-		s.statusGuard.count(ctx, "ip:"+ip, "", now)
-		s.statusGuard.count(ctx, "no:"+number, "", now)
-		return catalog.Errorf(catalog.ENOTFOUND, "登记号或电话号码后四位不正确")
-	}
-	if len(phone4) != 4 {
-		return nil, catalog.Invalid("phone4", "请填写申请时所留电话号码的后四位")
-	}
-	r, err := s.requests.Find(ctx, number)
+// lookupStatus answers the public status lookup: the number and either its
+// receipt token or the last four digits of the applicant's phone (see
+// findByProof).
+func (s *server) lookupStatus(ctx context.Context, number, phone4, token, ip string) (*foi.PublicStatus, error) {
+	r, err := s.findByProof(ctx, number, phone4, token, ip)
 	if err != nil {
-		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
-			return nil, wrong()
-		}
 		return nil, err
-	}
-	if !strings.HasSuffix(r.Phone, phone4) {
-		return nil, wrong()
 	}
 	v := &foi.PublicStatus{Number: r.Number, Applicant: foi.MaskName(r.Display()), ReceivedOn: r.ReceivedOn.Format("2006-01-02"), State: r.State.Name()}
 	c, err := foi.ClockOf(r, s.calendar, today())
@@ -421,9 +444,10 @@ func (s *server) lookupStatus(ctx context.Context, number, phone4, ip string) (*
 	return v, nil
 }
 
-// handleRequestStatus is GET /api/v1/requests/status?number=&phone4=.
+// handleRequestStatus is GET /api/v1/requests/status?number=&phone4= (or
+// &t= with the receipt token).
 func (s *server) handleRequestStatus(c *fiber.Ctx) error {
-	v, err := s.lookupStatus(c.UserContext(), c.Query("number"), c.Query("phone4"), c.IP())
+	v, err := s.lookupStatus(c.UserContext(), c.Query("number"), c.Query("phone4"), c.Query("t"), c.IP())
 	if err != nil {
 		return err
 	}

@@ -411,8 +411,11 @@ func (d requestDesk) Submit(ctx context.Context, r *foi.Request, ip string) erro
 	return d.s.submitRequest(ctx, r, foi.Kiosk, ip)
 }
 
-func (d requestDesk) Receipt(ctx context.Context, number string) (*foi.Request, string, error) {
-	r, err := d.s.requests.Find(ctx, number)
+func (d requestDesk) Receipt(ctx context.Context, number, token, ip string) (*foi.Request, string, error) {
+	if token == "" {
+		return nil, "", catalog.Errorf(catalog.ENOTFOUND, "回执不存在；请用登记号和电话号码后四位查询申请进度")
+	}
+	r, err := d.s.findByProof(ctx, number, "", token, ip)
 	if err != nil {
 		return nil, "", err
 	}
@@ -423,6 +426,6 @@ func (d requestDesk) Receipt(ctx context.Context, number string) (*foi.Request, 
 	return r, u.FullName, nil
 }
 
-func (d requestDesk) Status(ctx context.Context, number, phone4, ip string) (*foi.PublicStatus, error) {
-	return d.s.lookupStatus(ctx, number, phone4, ip)
+func (d requestDesk) Status(ctx context.Context, number, phone4, token, ip string) (*foi.PublicStatus, error) {
+	return d.s.lookupStatus(ctx, number, phone4, token, ip)
 }

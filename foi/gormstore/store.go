@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,6 +57,7 @@ type requestRecord struct {
 	DeliveryNote     string     `gorm:"size:1000"`
 	SplitFrom        string     `gorm:"size:20"`
 	MergedInto       string     `gorm:"size:20"`
+	ReceiptToken     string     `gorm:"size:32"`
 	DueOn            *time.Time `gorm:"type:date;index"`
 	Version          int        `gorm:"not null;default:1"`
 	CreatedAt        time.Time
@@ -167,7 +169,7 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 		CorrectionSentOn: ptrToDB(r.CorrectionSentOn), CorrectionDue: ptrToDB(r.CorrectionDue), Pauses: string(pj),
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Outcome: string(r.Outcome), AnswerText: r.AnswerText,
 		LetterNo: r.LetterNo, DecidedOn: ptrToDB(r.DecidedOn), DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
-		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, Version: r.Version, CreatedAt: r.CreatedAt}
+		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, ReceiptToken: r.ReceiptToken, Version: r.Version, CreatedAt: r.CreatedAt}
 	if !r.DueOn.IsZero() {
 		rec.DueOn = ptrToDB(&r.DueOn)
 	}
@@ -191,7 +193,7 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 		CorrectionSentOn: ptrFromDB(rec.CorrectionSentOn), CorrectionDue: ptrFromDB(rec.CorrectionDue),
 		ExtensionDays: rec.ExtensionDays, ExtensionReason: rec.ExtensionReason, Outcome: foi.Outcome(rec.Outcome), AnswerText: rec.AnswerText,
 		LetterNo: rec.LetterNo, DecidedOn: ptrFromDB(rec.DecidedOn), DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
-		SplitFrom: rec.SplitFrom, MergedInto: rec.MergedInto, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
+		SplitFrom: rec.SplitFrom, MergedInto: rec.MergedInto, ReceiptToken: rec.ReceiptToken, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
 	if rec.DueOn != nil {
 		r.DueOn = fromDB(*rec.DueOn)
 	}
@@ -240,7 +242,8 @@ func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, no
 	if err != nil {
 		return err
 	}
-	r.Number = fmt.Sprintf("%d-%05d", year, n)
+	r.Number = foi.FormatNumber(strconv.Itoa(year), int(n))
+	r.ReceiptToken = foi.NewReceiptToken()
 	r.Version, r.CreatedAt = 1, time.Now().UTC()
 	if err := s.setDue(r); err != nil {
 		return err
