@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -8,6 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -543,6 +547,88 @@ func TestReceiptsNeedTheirToken(t *testing.T) {
 	for _, bad := range []string{"2026/00017", "2026-0001７x", "' OR 1=1 --", strings.Repeat("9", 100)} {
 		if got := status("10.0.5.1", bad, "1234"); got.status != 400 {
 			t.Errorf("malformed number %q: %d", bad, got.status)
+		}
+	}
+}
+
+// TestBodiesAreLimitedByRoute: each route takes the body it needs and no
+// more, refused (413, in Chinese) from its headers: an application a few
+// kilobytes, an attachment the configured maximum.
+func TestBodiesAreLimitedByRoute(t *testing.T) {
+	// Over a real connection: fasthttp refuses the body before the app.
+	ts := sharedServer(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := ts.s.newApp()
+	go app.Listener(ln)
+	t.Cleanup(func() { app.Shutdown() })
+	base := "http://" + ln.Addr().String()
+	// A body the route would refuse is announced but never sent: the
+	// answer must come from the headers alone (and sending it would race
+	// the server's closing of the connection).
+	refused := func(method, path string, n int) response {
+		t.Helper()
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(time.Minute)) // a body awaited instead: fail, not hang
+		fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", method, path, n)
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			return response{status: -1, body: []byte(err.Error())}
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return response{status: res.StatusCode, body: b}
+	}
+	send := func(method, path, ct string, n int) response {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(bytes.Repeat([]byte("a"), n)))
+		req.Header.Set("Content-Type", ct)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return response{status: -1, body: []byte(err.Error())}
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return response{status: res.StatusCode, body: b, header: res.Header}
+	}
+	for _, c := range []struct {
+		method, path, ct string
+		n                int
+		tooLarge         bool
+	}{
+		{"POST", "/api/v1/requests", "application/json", 100 << 10, true},
+		{"POST", "/API/V1/REQUESTS/", "application/json", 100 << 10, true},
+		{"POST", "/api/v1/requests?x=1", "application/json", 100 << 10, true},
+		{"POST", "/kiosk/apply", "application/x-www-form-urlencoded", 100 << 10, true},
+		{"POST", "/api/v1/session", "application/json", 100 << 10, true},
+		{"POST", "/admin/login", "application/x-www-form-urlencoded", 100 << 10, true},
+		{"GET", "/kiosk/", "text/plain", 64 << 10, true},
+		{"PUT", "/api/v1/publications/1", "application/json", 5 << 20, true},
+		{"POST", "/api/v1/requests", "application/json", 2 << 10, false},
+		// An upload route takes the configured maximum (1 MB in tests), so
+		// the answer is the missing session's.
+		{"POST", "/api/v1/publications/1/attachments", "multipart/form-data; boundary=x", 1 << 20, false},
+		{"POST", "/api/v1/publications/1/attachments", "multipart/form-data; boundary=x", 3 << 20, true},
+		{"POST", "/api/v1/units/sanxi/catalog/import", "multipart/form-data; boundary=x", 3 << 20, false},
+	} {
+		var r response
+		if c.tooLarge {
+			r = refused(c.method, c.path, c.n)
+		} else {
+			r = send(c.method, c.path, c.ct, c.n)
+		}
+		if got := r.status == 413; got != c.tooLarge {
+			t.Errorf("%s %s with %d KB: %d %s", c.method, c.path, c.n>>10, r.status, r.body)
+			continue
+		}
+		if c.tooLarge && !strings.Contains(string(r.body), "提交的内容过大") {
+			t.Errorf("%s %s: refusal %s", c.method, c.path, r.body)
 		}
 	}
 }

@@ -26,7 +26,7 @@ func (s *server) newApp() *fiber.App {
 	app := fiber.New(fiber.Config{
 		AppName:               "gongkai",
 		ErrorHandler:          s.errorHandler,
-		BodyLimit:             int(s.cfg.MaxUpload) + 1<<20,
+		BodyLimit:             s.maxBodyLimit(), // and per route: see bodyLimit
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -37,6 +37,7 @@ func (s *server) newApp() *fiber.App {
 		TrustedProxies:          s.cfg.TrustedProxies,
 		ProxyHeader:             proxyHeader(s.cfg.TrustedProxies),
 	})
+	app.Server().HeaderReceived = s.requestConfig
 	app.Use(s.observe, recover.New())
 	s.routes(app)
 	return app

@@ -1,10 +1,7 @@
 package sheet
 
 import (
-	"bytes"
 	"sort"
-
-	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
 )
@@ -67,18 +64,18 @@ func ParseDirectory(data []byte, units []catalog.Unit) (*DirectoryPlan, error) {
 	if err := CheckArchive(data); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUncompressed, UnzipXMLSizeLimit: MaxUncompressed})
+	f, err := openWorkbook(data)
 	if err != nil {
-		return nil, catalog.Invalid("file", "文件无法作为Excel工作簿打开：%v", err)
+		return nil, err
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
-	rows, err := f.GetRows(sheets[0])
-	if err != nil {
-		return nil, catalog.Invalid("file", "工作表无法读取：%v", err)
+	if len(sheets) == 0 {
+		return nil, catalog.Invalid("file", "工作簿中没有工作表")
 	}
-	if len(rows) > MaxRows {
-		return nil, catalog.Invalid("file", "超过%d行", MaxRows)
+	rows, err := readSheet(f, sheets[0], MaxRows)
+	if err != nil {
+		return nil, err
 	}
 	plan := &DirectoryPlan{}
 	h := -1

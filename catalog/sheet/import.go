@@ -191,20 +191,19 @@ func ParseXLSX(data []byte, unit catalog.Unit, domains []catalog.Domain) (*Parse
 	if err := CheckArchive(data); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUncompressed, UnzipXMLSizeLimit: MaxUncompressed})
+	f, err := openWorkbook(data)
 	if err != nil {
-		return nil, catalog.Invalid("file", "文件无法作为Excel工作簿打开：%v", err)
+		return nil, err
 	}
 	defer f.Close()
 	out := &Parsed{}
 	for _, name := range f.GetSheetList() {
-		rows, err := f.GetRows(name)
+		rows, err := readSheet(f, name, MaxRows+20)
 		if err != nil {
-			return nil, catalog.Invalid("file", "工作表“%s”无法读取：%v", name, err)
+			return nil, err
 		}
-		if len(rows) > MaxRows+20 {
-			return nil, catalog.Invalid("file", "工作表“%s”超过%d行", name, MaxRows)
-		}
+		// Merged cells are read only now: reading them loads the whole
+		// sheet, which a sheet over the limit never gets to.
 		merges, err := f.GetMergeCells(name)
 		if err != nil {
 			return nil, catalog.Invalid("file", "工作表“%s”的合并单元格无法读取：%v", name, err)
@@ -218,6 +217,47 @@ func ParseXLSX(data []byte, unit catalog.Unit, domains []catalog.Domain) (*Parse
 		out.Errors = append(out.Errors, Problem{Message: "没有找到目录表头（序号、公开事项、公开内容……）或数据行"})
 	}
 	return out, nil
+}
+
+// openWorkbook opens a checked upload. Parts larger than xmlInMemory are
+// unzipped to temporary files and read as a stream, so a huge sheet costs
+// disk, not memory, until readSheet refuses it.
+func openWorkbook(data []byte) (*excelize.File, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUncompressed, UnzipXMLSizeLimit: xmlInMemory})
+	if err != nil {
+		return nil, catalog.Invalid("file", "文件无法作为Excel工作簿打开：%v", err)
+	}
+	return f, nil
+}
+
+const xmlInMemory = 4 << 20
+
+// readSheet reads a sheet's rows, at most MaxCols cells each, and stops
+// reading — refusing the sheet — as soon as it has more than limit rows.
+func readSheet(f *excelize.File, name string, limit int) ([][]string, error) {
+	rs, err := f.Rows(name)
+	if err != nil {
+		return nil, catalog.Invalid("file", "工作表“%s”无法读取：%v", name, err)
+	}
+	defer rs.Close()
+	var rows [][]string
+	for rs.Next() {
+		if len(rows) >= limit {
+			return nil, catalog.Invalid("file", "工作表“%s”超过%d行，拒绝处理", name, MaxRows)
+		}
+		cols, err := rs.Columns()
+		if err != nil {
+			return nil, catalog.Invalid("file", "工作表“%s”第%d行无法读取：%v", name, len(rows)+1, err)
+		}
+		if len(cols) > MaxCols {
+			cols = cols[:MaxCols]
+		}
+		rows = append(rows, cols)
+	}
+	if err := rs.Error(); err != nil {
+		return nil, catalog.Invalid("file", "工作表“%s”无法读取：%v", name, err)
+	}
+	return rows, nil
 }
 
 // fillMerge copies a merged range's value into every cell of the range, as
