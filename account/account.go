@@ -29,6 +29,10 @@ type User struct {
 	// CountyLockFailures wrong passwords from CountyLockAddresses addresses
 	// or more within LockDuration.
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
+	// ResetRequestedBy names the system administrator who asked for a
+	// password reset that waits for the security administrator's
+	// confirmation (see RequestPasswordReset).
+	ResetRequestedBy string `json:"reset_requested_by,omitempty"`
 	// FailedSignIns is how many wrong passwords were tried on the account
 	// between its last two successful sign-ins, told to its owner.
 	FailedSignIns int `json:"failed_sign_ins,omitempty"`
@@ -175,6 +179,11 @@ type Service interface {
 	// address), its sessions end, and the user comes back with LockedUntil
 	// set. ENOTFOUND.
 	RecordFailedLogin(ctx context.Context, userID int64, now time.Time, lock bool, by catalog.Actor) (*User, error)
+	// RequestPasswordReset records that by asks for the user's password to
+	// be reset: for another administrator's account, a second person (the
+	// security administrator) sets it (SetPassword clears the request).
+	// ENOTFOUND.
+	RequestPasswordReset(ctx context.Context, userID int64, by catalog.Actor) error
 	// SignedIn records a successful sign-in: the wrong passwords counted
 	// since the one before become FailedSignIns, and the count starts again.
 	SignedIn(ctx context.Context, userID int64) error

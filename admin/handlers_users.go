@@ -15,7 +15,12 @@ import (
 type AccountAdmin interface {
 	CreateUser(c *fiber.Ctx, username, display, unit, password string) error
 	SetDisabled(c *fiber.Ctx, id int64, disabled bool) error
-	ResetPassword(c *fiber.Ctx, id int64, password string) error
+	// ResetPassword resets another's password, or for another
+	// administrator only asks for it (pending), to be confirmed.
+	ResetPassword(c *fiber.Ctx, id int64, password string) (pending bool, err error)
+	// ConfirmReset is a security administrator's setting of the password
+	// another administrator asked to reset.
+	ConfirmReset(c *fiber.Ctx, id int64, password string) error
 	SetGrant(c *fiber.Ctx, id int64, role, unit string, on bool) error
 }
 
@@ -65,13 +70,14 @@ func (h handler) handleUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	flash := map[string]string{"created": "账号已创建，首次登录须修改密码。", "saved": "已保存。"}[c.Query("flash")]
+	flash := map[string]string{"created": "账号已创建，首次登录须修改密码。", "saved": "已保存。",
+		"pending": "该账号属于安全管理员或审计管理员：重置申请已提交，须由另一名安全管理员确认并设置新密码。"}[c.Query("flash")]
 	return render(c, 200, "users.html", page{Title: "账号与授权", Me: m, Flash: flash, Data: p})
 }
 
 // usersAction runs an administrator's action and shows the page again with
 // its error, keeping what was typed.
-func (h handler) usersAction(c *fiber.Ctx, do func() error, flash string) error {
+func (h handler) usersAction(c *fiber.Ctx, do func() error, flash *string) error {
 	m, err := h.current(c)
 	if err != nil {
 		return err
@@ -95,14 +101,16 @@ func (h handler) usersAction(c *fiber.Ctx, do func() error, flash string) error 
 		}
 		return render(c, status, "users.html", page{Title: "账号与授权", Me: m, Error: msg, Data: p})
 	}
-	return c.Redirect("/admin/users?flash="+flash, fiber.StatusSeeOther)
+	return c.Redirect("/admin/users?flash="+*flash, fiber.StatusSeeOther)
 }
 
 func (h handler) handleUserCreate(c *fiber.Ctx) error {
 	return h.usersAction(c, func() error {
 		return h.Admins.CreateUser(c, c.FormValue("username"), c.FormValue("display_name"), c.FormValue("unit_code"), c.FormValue("password"))
-	}, "created")
+	}, flashOf("created"))
 }
+
+func flashOf(s string) *string { return &s }
 
 func userID(c *fiber.Ctx) int64 {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -110,15 +118,27 @@ func userID(c *fiber.Ctx) int64 {
 }
 
 func (h handler) handleUserDisable(c *fiber.Ctx) error {
-	return h.usersAction(c, func() error { return h.Admins.SetDisabled(c, userID(c), c.FormValue("disabled") == "1") }, "saved")
+	return h.usersAction(c, func() error { return h.Admins.SetDisabled(c, userID(c), c.FormValue("disabled") == "1") }, flashOf("saved"))
 }
 
 func (h handler) handleUserReset(c *fiber.Ctx) error {
-	return h.usersAction(c, func() error { return h.Admins.ResetPassword(c, userID(c), c.FormValue("password")) }, "saved")
+	flash := "saved"
+	return h.usersAction(c, func() error {
+		pending, err := h.Admins.ResetPassword(c, userID(c), c.FormValue("password"))
+		if pending {
+			flash = "pending"
+		}
+		return err
+	}, &flash)
+}
+
+func (h handler) handleUserResetConfirm(c *fiber.Ctx) error {
+	flash := "saved"
+	return h.usersAction(c, func() error { return h.Admins.ConfirmReset(c, userID(c), c.FormValue("password")) }, &flash)
 }
 
 func (h handler) handleGrant(c *fiber.Ctx) error {
 	return h.usersAction(c, func() error {
 		return h.Admins.SetGrant(c, userID(c), c.FormValue("role"), c.FormValue("unit"), c.FormValue("revoke") != "1")
-	}, "saved")
+	}, flashOf("saved"))
 }

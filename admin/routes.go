@@ -30,6 +30,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/users", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), h.handleUserCreate)
 	r.Post("/users/:id/disabled", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), h.handleUserDisable)
 	r.Post("/users/:id/password", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), h.handleUserReset)
+	r.Post("/users/:id/password/confirm", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), h.handleUserResetConfirm)
 	r.Post("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), h.handleGrant)
 	r.Post("/units/:code/facts", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), h.handleUnitFacts)
 	r.Get("/units/:code/filings", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), h.handleFilings)

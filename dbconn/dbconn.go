@@ -30,6 +30,30 @@ func SQLiteDSN(dataDir string) string {
 	return filepath.Join(dataDir, "gongkai.db")
 }
 
+// private makes the SQLite file, if it is one, readable by its owner only
+// (SQLite gives its -wal and -shm files the same mode): it holds the
+// requesters' names and addresses and every account's password hash.
+func private(dsn string) error {
+	if dsn == "" || strings.HasPrefix(dsn, ":memory:") || strings.HasPrefix(dsn, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(dsn, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("dbconn: open sqlite %s: %w", dsn, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dsn, st.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("dbconn: make %s private: %w", dsn, err)
+		}
+	}
+	return nil
+}
+
 // Open connects and configures the pool. For SQLite the DSN is a file path
 // (its directory is created); for MySQL a go-sql-driver DSN, to which
 // parseTime, UTC and utf8mb4 are added when missing.
@@ -43,9 +67,12 @@ func Open(driver, dsn string) (*gorm.DB, error) {
 	switch driver {
 	case SQLite:
 		if dir := filepath.Dir(dsn); dir != "" {
-			if err := os.MkdirAll(dir, 0o750); err != nil {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, fmt.Errorf("dbconn: data directory: %w", err)
 			}
+		}
+		if err := private(dsn); err != nil {
+			return nil, err
 		}
 		full := dsn + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err := gorm.Open(sqlite.Open(full), cfg)

@@ -1,6 +1,7 @@
 package dbconn_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,5 +47,39 @@ func TestMySQLDSNGetsItsParameters(t *testing.T) {
 	}
 	if _, err := dbconn.Open("oracle", "x"); err == nil {
 		t.Error("unknown driver accepted")
+	}
+}
+
+// TestSQLiteFileIsPrivate: the database file, its WAL beside it, and one
+// left readable by an older version are readable by their owner only.
+func TestSQLiteFileIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "new", "gongkai.db")
+	old := filepath.Join(dir, "old.db")
+	if err := os.WriteFile(old, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{fresh, old} {
+		db, err := dbconn.Open(dbconn.SQLite, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec("CREATE TABLE t (x int); INSERT INTO t VALUES (1)").Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{path, path + "-wal"} {
+			st, err := os.Stat(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Mode().Perm() != 0o600 {
+				t.Errorf("%s: mode %v", filepath.Base(f), st.Mode().Perm())
+			}
+		}
+		sqlDB, _ := db.DB()
+		sqlDB.Close()
+	}
+	if st, _ := os.Stat(filepath.Dir(fresh)); st.Mode().Perm() != 0o700 {
+		t.Errorf("data directory: mode %v", st.Mode().Perm())
 	}
 }

@@ -356,7 +356,7 @@ func runUserReset(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string) 
 			return err
 		}
 		pw := newPassword()
-		if err := s.resetPassword(c, u.ID, pw); err != nil {
+		if err := s.setPassword(c, u.ID, pw, "reset_password"); err != nil {
 			return err
 		}
 		fmt.Fprintf(cl.out, "账号 %s 的新密码：%s（下次登录时须修改）\n", u.Username, pw)

@@ -632,3 +632,78 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestSeparationOfDuties: the system administrator alone cannot reset the
+// auditor's or the security administrator's password (a security
+// administrator who did not ask sets it), and the inspector reads no
+// accounts.
+func TestSeparationOfDuties(t *testing.T) {
+	ts := newTestServer(t, true)
+	for _, path := range []string{"/api/v1/users", "/admin/users"} {
+		if r := ts.login("inspector").do("GET", path, nil); r.status != 403 {
+			t.Errorf("inspector reads %s: %d", path, r.status)
+		}
+	}
+	if r := ts.login("inspector").do("GET", "/api/v1/audit", nil); r.status != 200 {
+		t.Errorf("inspector no longer reads the audit log: %d", r.status)
+	}
+	var users []account.User
+	ts.login("sysadmin").do("GET", "/api/v1/users", nil).decode(t, &users)
+	id := map[string]int64{}
+	for _, u := range users {
+		id[u.Username] = u.ID
+	}
+	sys := ts.login("sysadmin")
+	const taken = "Taken-over-2026"
+	r := sys.do("POST", "/api/v1/users/"+itoa(id["auditor"])+"/password", map[string]string{"password": taken})
+	if r.status != 202 || !strings.Contains(string(r.body), "安全管理员确认") {
+		t.Fatalf("sysadmin resets the auditor: %d %s", r.status, r.body)
+	}
+	// Nothing changed yet: the auditor's own password still works, the
+	// requested one does not.
+	ts.login("auditor")
+	if r := ts.anon().do("POST", "/api/v1/session", map[string]string{"username": "auditor", "password": taken}); r.status == 201 {
+		t.Fatal("the system administrator signed in as the auditor")
+	}
+	if r := sys.do("POST", "/api/v1/users/"+itoa(id["auditor"])+"/password/confirm", map[string]string{"password": taken}); r.status != 403 {
+		t.Errorf("sysadmin confirms his own request: %d", r.status)
+	}
+	sec := ts.login("secadmin")
+	if r := sec.do("POST", "/api/v1/users/"+itoa(id["zhengfuban-clerk"])+"/password/confirm", map[string]string{"password": "Whatever-2026-x"}); r.status != 409 {
+		t.Errorf("confirm without a request: %d %s", r.status, r.body)
+	}
+	const fresh = "Auditor-new-2026"
+	if r := sec.do("POST", "/api/v1/users/"+itoa(id["auditor"])+"/password/confirm", map[string]string{"password": fresh}); r.status != 204 {
+		t.Fatalf("secadmin confirms: %d %s", r.status, r.body)
+	}
+	var v sessionView
+	r = ts.anon().do("POST", "/api/v1/session", map[string]string{"username": "auditor", "password": fresh})
+	if r.status != 201 {
+		t.Fatalf("auditor with the new password: %d %s", r.status, r.body)
+	}
+	r.decode(t, &v)
+	if !v.MustChangePassword {
+		t.Error("the auditor need not choose his own password")
+	}
+	// The security administrator's own password: pending too, and he may
+	// not confirm it himself.
+	if r := sys.do("POST", "/api/v1/users/"+itoa(id["secadmin"])+"/password", map[string]string{"password": taken}); r.status != 202 {
+		t.Errorf("sysadmin resets the secadmin: %d", r.status)
+	}
+	if r := sec.do("POST", "/api/v1/users/"+itoa(id["secadmin"])+"/password/confirm", map[string]string{"password": fresh}); r.status != 403 {
+		t.Errorf("secadmin confirms a reset of his own account: %d", r.status)
+	}
+	// Anyone else's password is reset at once, as before.
+	if r := sys.do("POST", "/api/v1/users/"+itoa(id["sanxi-clerk"])+"/password", map[string]string{"password": "Sanxi-clerk-2026"}); r.status != 204 {
+		t.Errorf("sysadmin resets a clerk: %d %s", r.status, r.body)
+	}
+	entries, _ := ts.s.catalog.FindAudit(context.Background(), catalog.AuditFilter{Object: "account"})
+	var asked, confirmed bool
+	for _, e := range entries {
+		asked = asked || e.Action == "request_reset" && e.Username == "sysadmin"
+		confirmed = confirmed || e.Action == "reset_password_confirmed" && e.Username == "secadmin"
+	}
+	if !asked || !confirmed {
+		t.Errorf("audit: request %v, confirmation %v", asked, confirmed)
+	}
+}

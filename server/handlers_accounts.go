@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -131,21 +132,102 @@ func (s *server) handleUserPassword(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if err := s.resetPassword(c, id, in.Password); err != nil {
+	pending, err := s.resetPassword(c, id, in.Password)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"pending": true, "message": pendingResetMessage})
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+const pendingResetMessage = "该账号属于安全管理员或审计管理员，重置密码已提交，须由安全管理员确认并设置新密码后生效"
+
+// guardedRoles are the administrators whose password one person may not
+// reset alone: the security administrator and the auditor, who check the
+// system administrator's work.
+var guardedRoles = []rbac.Role{rbac.RoleSecAdmin, rbac.RoleAuditor}
+
+func (s *server) guarded(id int64) (bool, error) {
+	gs, err := s.authz.GrantsOf(id)
+	if err != nil {
+		return false, err
+	}
+	for _, g := range gs {
+		if slices.Contains(guardedRoles, g.Role) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// resetPassword sets another person's password, who must change it at the
+// next sign-in. For a security administrator or an auditor it only records
+// the request (pending): a security administrator other than the requester
+// then sets the password (confirmReset), so no one person can take over
+// the account that watches them.
+func (s *server) resetPassword(c *fiber.Ctx, id int64, password string) (pending bool, err error) {
+	if err := notSelf(c, id, "重置"); err != nil {
+		return false, err
+	}
+	if g, err := s.guarded(id); err != nil || g {
+		if err != nil {
+			return false, err
+		}
+		if _, err := s.accounts.FindUser(c.UserContext(), id); err != nil {
+			return false, err
+		}
+		return true, s.accounts.RequestPasswordReset(c.UserContext(), id, actor(c))
+	}
+	return false, s.setPassword(c, id, password, "reset_password")
+}
+
+// setPassword sets a password the person must change at the next sign-in.
+// The console's `user reset-password` calls it directly: whoever runs the
+// console holds the machine and the database already.
+func (s *server) setPassword(c *fiber.Ctx, id int64, password, action string) error {
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.accounts.SetPassword(c.UserContext(), id, hash, true, "", action, actor(c))
+}
+
+func (s *server) handleUserPasswordConfirm(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in passwordInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.confirmReset(c, id, in.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *server) resetPassword(c *fiber.Ctx, id int64, password string) error {
-	if err := notSelf(c, id, "重置"); err != nil {
+// confirmReset is the second person's half of a guarded reset: a security
+// administrator, neither the requester nor the account's owner, sets the
+// new password.
+func (s *server) confirmReset(c *fiber.Ctx, id int64, password string) error {
+	if err := notSelf(c, id, "确认重置"); err != nil {
 		return err
 	}
-	hash, err := account.HashPassword(password)
+	u, err := s.accounts.FindUser(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	return s.accounts.SetPassword(c.UserContext(), id, hash, true, "", "reset_password", actor(c))
+	by := actor(c)
+	switch u.ResetRequestedBy {
+	case "":
+		return catalog.Errorf(catalog.ECONFLICT, "该账号没有待确认的密码重置申请")
+	case by.Username:
+		return catalog.Errorf(catalog.EFORBIDDEN, "重置申请须由另一名管理员确认（双人操作）")
+	}
+	return s.setPassword(c, id, password, "reset_password_confirmed")
 }
 
 // handleOwnPassword lets a signed-in person change their own password; it
@@ -290,8 +372,12 @@ func (a accountAdmin) SetDisabled(c *fiber.Ctx, id int64, disabled bool) error {
 	return err
 }
 
-func (a accountAdmin) ResetPassword(c *fiber.Ctx, id int64, password string) error {
+func (a accountAdmin) ResetPassword(c *fiber.Ctx, id int64, password string) (bool, error) {
 	return a.s.resetPassword(c, id, password)
+}
+
+func (a accountAdmin) ConfirmReset(c *fiber.Ctx, id int64, password string) error {
+	return a.s.confirmReset(c, id, password)
 }
 
 func (a accountAdmin) SetGrant(c *fiber.Ctx, id int64, role, unit string, on bool) error {

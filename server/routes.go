@@ -59,6 +59,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/users", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserCreate)
 	api.Put("/users/:id", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserUpdate)
 	api.Post("/users/:id/password", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserPassword)
+	api.Post("/users/:id/password/confirm", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleUserPasswordConfirm)
 	api.Post("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleGrantCreate)
 	api.Delete("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleGrantDelete)
 

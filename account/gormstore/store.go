@@ -23,6 +23,9 @@ type userRecord struct {
 	Disabled     bool
 	Demo         bool
 	FailedLogins int `gorm:"not null;default:0"`
+	// ResetRequestedBy is the username of a pending password reset's
+	// requester.
+	ResetRequestedBy string `gorm:"size:80"`
 	// FailedNotice is FailedLogins as it stood at the last sign-in.
 	FailedNotice int `gorm:"not null;default:0"`
 	LockedUntil  *time.Time
@@ -36,7 +39,7 @@ func (userRecord) TableName() string { return "users" }
 func (r userRecord) toUser() account.User {
 	return account.User{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, UnitCode: r.UnitCode, PasswordHash: r.PasswordHash,
 		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt, LockedUntil: r.LockedUntil, MustChangePassword: r.MustChange,
-		FailedSignIns: r.FailedNotice}
+		FailedSignIns: r.FailedNotice, ResetRequestedBy: r.ResetRequestedBy}
 }
 
 type sessionRecord struct {
@@ -202,6 +205,20 @@ func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, now time.Ti
 	return s.FindUser(ctx, userID)
 }
 
+// RequestPasswordReset implements account.Service.
+func (s *Store) RequestPasswordReset(ctx context.Context, userID int64, by catalog.Actor) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&userRecord{}).Where("id = ?", userID).Update("reset_requested_by", by.Username)
+		if res.Error != nil {
+			return translate(res.Error, "用户")
+		}
+		if res.RowsAffected == 0 {
+			return catalog.Errorf(catalog.ENOTFOUND, "用户不存在")
+		}
+		return s.audit(tx, by, "", "account", "request_reset", userID, "申请重置密码，待安全管理员确认", nil, nil)
+	})
+}
+
 // SignedIn implements account.Service.
 func (s *Store) SignedIn(ctx context.Context, userID int64) error {
 	// Two statements: MySQL assigns left to right, SQLite from the old row.
@@ -283,7 +300,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, must
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// A demo account with a password of its own is no longer a demo one.
 		res := tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": hash, "must_change": mustChange,
-			"failed_logins": 0, "locked_until": nil, "demo": false})
+			"failed_logins": 0, "locked_until": nil, "demo": false, "reset_requested_by": ""})
 		if res.Error != nil {
 			return translate(res.Error, "用户")
 		}
