@@ -205,6 +205,11 @@ type ItemFilter struct {
 	UnitCode       string
 	DomainCode     string
 	IncludeRetired bool
+	// AsOf, when set, asks for the catalogue as it stood at the end of that
+	// day: items created later left out, items retired by then left out,
+	// and each item in the version it had then. A past quarter is judged on
+	// it, so its report does not change with today's catalogue.
+	AsOf time.Time
 }
 
 // ItemService keeps catalogue items with their history.

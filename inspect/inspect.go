@@ -97,7 +97,10 @@ type Pub struct {
 // Data is the county's state to inspect.
 type Data struct {
 	Units []catalog.Unit
-	Items []catalog.Item
+	// Items is the catalogue as it stood at the quarter's end, PrevItems
+	// at the previous quarter's (for its findings, when not issued); Items
+	// serves for both when PrevItems is nil.
+	Items, PrevItems []catalog.Item
 	Pubs  []Pub
 	// Watch is the filing watch list at the quarter's end.
 	Watch []filing.Watch
@@ -263,7 +266,11 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		if prev == nil && publishedIn(d.Pubs, q.Prev()) {
 			pc := cfg
 			pc.noRectification = true
-			r := Inspect(d, q.Prev(), q.Prev().End(), pc, cal)
+			pd := d
+			if d.PrevItems != nil {
+				pd.Items = d.PrevItems
+			}
+			r := Inspect(pd, q.Prev(), q.Prev().End(), pc, cal)
 			prev = &r
 		}
 		if prev == nil {

@@ -139,7 +139,7 @@ func variants(ud unitDef, base []gormstore.SeedItem, n int, r *rand.Rand) []gorm
 		it := b.Item
 		it.Columns.Level3 = scope
 		it.Columns.Channels = append([]string(nil), it.Columns.Channels...)
-		out = append(out, gormstore.SeedItem{Key: fmt.Sprintf("%s/v/%s/%s", ud.code, scope, b.Key[len(ud.code)+1:]), Item: it})
+		out = append(out, gormstore.SeedItem{Key: fmt.Sprintf("%s/v/%s/%s", ud.code, scope, b.Key[len(ud.code)+1:]), Item: it, Since: b.Since})
 	}
 	return out
 }

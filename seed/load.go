@@ -163,6 +163,11 @@ func demoAccounts(ctx context.Context, st Stores) (int, error) {
 	return created, st.RBAC.Assign(grants)
 }
 
+// CatalogueSince is when the demo's (and the generated) catalogues came
+// into force: the county compiled them in 2020, and its 2020 bulletins judge
+// them from the first quarter on.
+var CatalogueSince = time.Date(2020, 1, 1, 0, 0, 0, 0, catalog.Shanghai)
+
 // unitItems instantiates a unit's catalogue from the templates of its level.
 func unitItems(ud unitDef, tpls []templateDef, ids map[string]int64) []gormstore.SeedItem {
 	level := catalog.LevelCounty
@@ -186,7 +191,7 @@ func unitItems(ud unitDef, tpls []templateDef, ids map[string]int64) []gormstore
 		cols := td.t.Columns
 		cols.Subject = ud.full
 		cols.Channels = append([]string(nil), cols.Channels...)
-		out = append(out, gormstore.SeedItem{Key: ud.code + "/" + td.key, Item: catalog.Item{TemplateID: &id, Columns: cols}})
+		out = append(out, gormstore.SeedItem{Key: ud.code + "/" + td.key, Item: catalog.Item{TemplateID: &id, Columns: cols}, Since: CatalogueSince})
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -26,7 +27,7 @@ func TestNoAnsweredNumberIsLostOnKill(t *testing.T) {
 	driver, dsn := dbtest.DSN(t)
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "GONGKAI_ADDR="+addr, "GONGKAI_DATA_DIR="+t.TempDir(), "GONGKAI_DB_DRIVER="+driver,
-		"GONGKAI_DB_DSN="+dsn, "GONGKAI_DEMO=off")
+		"GONGKAI_DB_DSN="+dsn, "GONGKAI_DEMO=off", fmt.Sprint("GONGKAI_APPLICATIONS_PER_HOUR=", testApplicationsPerHour))
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

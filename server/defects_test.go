@@ -26,6 +26,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/foi"
+	"gongkai/inspect"
 )
 
 // pdfOf is a real one-page PDF saying text.
@@ -705,5 +706,67 @@ func TestSeparationOfDuties(t *testing.T) {
 	}
 	if !asked || !confirmed {
 		t.Errorf("audit: request %v, confirmation %v", asked, confirmed)
+	}
+}
+
+// TestPastQuarterIsJudgedOnItsOwnCatalogue: a quarter is judged on the
+// catalogue as it stood at its end, so a report of 2020Q3 is the same
+// after an item is created, retired or changed today — while today's
+// quarter sees the change.
+func TestPastQuarterIsJudgedOnItsOwnCatalogue(t *testing.T) {
+	ts := newTestServer(t, true)
+	inspector := ts.login("inspector")
+	findings := func(quarter, unit string) string {
+		t.Helper()
+		var rep inspect.Report
+		r := inspector.do("GET", "/api/v1/inspections/"+quarter, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", quarter, r.status, r.body)
+		}
+		r.decode(t, &rep)
+		for _, u := range rep.Units {
+			if u.Code == unit {
+				b, _ := json.Marshal(u.Findings)
+				return string(b)
+			}
+		}
+		t.Fatalf("%s: no %s", quarter, unit)
+		return ""
+	}
+	before := findings("2020Q3", "miaoshou")
+	today := time.Now().In(catalog.Shanghai)
+	now := inspect.Quarter{Year: today.Year(), N: (int(today.Month())-1)/3 + 1}
+	clerk := ts.login("miaoshou-clerk")
+	// A monthly column created today, never published under.
+	body := newItemBody("2026年新设的按月公开栏目")
+	body["time_limit"] = "按月公开"
+	var created catalog.Item
+	if r := clerk.do("POST", "/api/v1/units/miaoshou/items", body); r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	} else {
+		r.decode(t, &created)
+	}
+	var items []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/miaoshou/items", nil).decode(t, &items)
+	var retire, change catalog.Item
+	for _, it := range items {
+		if it.ID != created.ID && retire.ID == 0 {
+			retire = it
+		} else if it.ID != created.ID && change.ID == 0 {
+			change = it
+		}
+	}
+	if r := clerk.do("DELETE", "/api/v1/items/"+itoa(retire.ID), map[string]string{"reason": "机构改革，栏目撤并"}); r.status != 200 {
+		t.Fatalf("retire: %d %s", r.status, r.body)
+	}
+	change.TimeLimitText = "实时"
+	if r := clerk.do("PUT", "/api/v1/items/"+itoa(change.ID), change); r.status != 200 {
+		t.Fatalf("change: %d %s", r.status, r.body)
+	}
+	if after := findings("2020Q3", "miaoshou"); after != before {
+		t.Errorf("2020Q3 changed with today's catalogue:\nbefore %s\nafter  %s", before, after)
+	}
+	if !strings.Contains(findings(now.String(), "miaoshou"), "2026年新设的按月公开栏目") {
+		t.Error("today's quarter does not see the new column")
 	}
 }

@@ -22,7 +22,7 @@ import (
 // inspectionData reads what an inspection needs: every unit, active item and
 // published publication, and the filing watch list at the quarter's end.
 func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect.Data, error) {
-	d, err := s.unitsAndItems(ctx)
+	d, err := s.unitsAndItems(ctx, q.End())
 	if err != nil {
 		return d, err
 	}
@@ -105,6 +105,9 @@ func (s *server) inspectQuarter(ctx context.Context, q inspect.Quarter, asOf tim
 	if prev, err := s.inspections.Issued(ctx, q.Prev()); err == nil {
 		d.Prev = prev
 	} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return inspect.Report{}, err
+	} else if d.PrevItems, err = s.items.FindItems(ctx, catalog.ItemFilter{AsOf: q.Prev().End()}); err != nil {
+		// Not issued: it is computed, on the catalogue of its own end.
 		return inspect.Report{}, err
 	}
 	return inspect.Inspect(d, q, asOf, inspect.Defaults, s.calendar), nil
@@ -295,7 +298,7 @@ func (s *server) scores(ctx context.Context, year int) ([]inspect.UnitScore, err
 	if now := today(); asOf.After(now) {
 		asOf = now
 	}
-	d, err := s.unitsAndItems(ctx)
+	d, err := s.unitsAndItems(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +374,7 @@ func (d inspectionDesk) Scores(ctx context.Context, year int) ([]inspect.UnitSco
 
 func (d inspectionDesk) Overview(ctx context.Context, asOf time.Time) (inspect.HeatMap, []inspect.Report, error) {
 	s := d.s
-	data, err := s.unitsAndItems(ctx)
+	data, err := s.unitsAndItems(ctx, asOf)
 	if err != nil {
 		return inspect.HeatMap{}, nil, err
 	}
@@ -411,14 +414,15 @@ func reportYearParam(c *fiber.Ctx) (int, error) {
 	return year, catalog.CheckYear(year, today())
 }
 
-// unitsAndItems starts the data of an inspection, a score or the overview:
+// unitsAndItems starts the data of an inspection, a score or the overview
+// — the catalogue as it stood at the end of the day at:
 // every unit and active item.
-func (s *server) unitsAndItems(ctx context.Context) (inspect.Data, error) {
+func (s *server) unitsAndItems(ctx context.Context, at time.Time) (inspect.Data, error) {
 	var d inspect.Data
 	var err error
 	if d.Units, err = s.units.FindUnits(ctx); err != nil {
 		return d, err
 	}
-	d.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{})
+	d.Items, err = s.items.FindItems(ctx, catalog.ItemFilter{AsOf: at})
 	return d, err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -92,7 +93,7 @@ func startServer(t testing.TB, env ...string) *proc {
 	addr := freeAddr(t)
 	p := &proc{t: t, base: "http://" + addr, logs: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(serverBinary(t))
-	p.cmd.Env = append(append(os.Environ(), "GONGKAI_ADDR="+addr), env...)
+	p.cmd.Env = append(append(os.Environ(), "GONGKAI_ADDR="+addr, fmt.Sprint("GONGKAI_APPLICATIONS_PER_HOUR=", testApplicationsPerHour)), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,9 @@ import (
 type SeedItem struct {
 	Key  string
 	Item catalog.Item
+	// Since is when the item entered the unit's catalogue (its first
+	// version), so that past quarters are judged on it; now when zero.
+	Since time.Time
 }
 
 // EnsureItems stores the seed items of one unit whose keys are new, with
@@ -36,6 +39,9 @@ func (s *Store) EnsureItems(ctx context.Context, unitCode string, seeds []SeedIt
 		for _, h := range have {
 			ids[h.SeedKey] = h.ID
 		}
+		if err := backdateSeeds(tx, unitCode, seeds); err != nil {
+			return err
+		}
 		var recs []itemRecord
 		for i, sd := range seeds {
 			if _, ok := ids[sd.Key]; ok {
@@ -47,8 +53,13 @@ func (s *Store) EnsureItems(ctx context.Context, unitCode string, seeds []SeedIt
 				return err
 			}
 			key := sd.Key
+			since := sd.Since.UTC()
+			if sd.Since.IsZero() {
+				since = time.Now().UTC()
+			}
 			recs = append(recs, itemRecord{UnitCode: unitCode, TemplateID: it.TemplateID, Cols: fromColumns(it.Columns),
-				SortOrder: (i + 1) * 10, Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username, SeedKey: &key})
+				SortOrder: (i + 1) * 10, Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username, SeedKey: &key,
+				CreatedAt: since, UpdatedAt: since})
 		}
 		if len(recs) == 0 {
 			return nil
@@ -56,12 +67,11 @@ func (s *Store) EnsureItems(ctx context.Context, unitCode string, seeds []SeedIt
 		if err := tx.Omit("Unit", "Domain", "Template").CreateInBatches(recs, 200).Error; err != nil {
 			return err
 		}
-		now := time.Now().UTC()
 		vers := make([]itemVersionRecord, len(recs))
 		for i, r := range recs {
 			ids[*r.SeedKey] = r.ID
 			b, _ := json.Marshal(r.toItem())
-			vers[i] = itemVersionRecord{ItemID: r.ID, Version: 1, Action: "create", Reason: "标准目录初始化", ChangedBy: by.Username, ChangedAt: now, Snapshot: string(b)}
+			vers[i] = itemVersionRecord{ItemID: r.ID, Version: 1, Action: "create", Reason: "标准目录初始化", ChangedBy: by.Username, ChangedAt: r.CreatedAt, Snapshot: string(b)}
 		}
 		if err := tx.Omit("Item").CreateInBatches(vers, 200).Error; err != nil {
 			return err
@@ -88,4 +98,29 @@ func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
 		out[stmt.Schema.Table] = n
 	}
 	return out, nil
+}
+
+// backdateSeeds gives seed items stored by an earlier version, which dated
+// them at seeding, the date their seeds say they entered the catalogue;
+// items changed since keep their later versions.
+func backdateSeeds(tx *gorm.DB, unitCode string, seeds []SeedItem) error {
+	var since time.Time
+	for _, sd := range seeds {
+		if !sd.Since.IsZero() && (since.IsZero() || sd.Since.Before(since)) {
+			since = sd.Since
+		}
+	}
+	if since.IsZero() {
+		return nil
+	}
+	since = since.UTC()
+	seeded := tx.Model(&itemRecord{}).Select("id").Where("unit_code = ? AND seed_key IS NOT NULL AND created_at > ?", unitCode, since)
+	if err := tx.Model(&itemVersionRecord{}).Where("version = 1 AND item_id IN (?)", seeded).UpdateColumn("changed_at", since).Error; err != nil {
+		return err
+	}
+	if err := tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IS NOT NULL AND version = 1 AND created_at > ?", unitCode, since).
+		UpdateColumn("updated_at", since).Error; err != nil {
+		return err
+	}
+	return tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IS NOT NULL AND created_at > ?", unitCode, since).UpdateColumn("created_at", since).Error
 }

@@ -292,6 +292,9 @@ func (s *Store) EnsureTemplate(ctx context.Context, key string, t catalog.Templa
 
 // FindItems implements catalog.ItemService.
 func (s *Store) FindItems(ctx context.Context, f catalog.ItemFilter) ([]catalog.Item, error) {
+	if !f.AsOf.IsZero() {
+		return s.itemsAsOf(ctx, f)
+	}
 	q := s.db.WithContext(ctx).Order("sort_order, id")
 	if f.UnitCode != "" {
 		q = q.Where("unit_code = ?", f.UnitCode)
@@ -320,6 +323,76 @@ func (s *Store) FindItems(ctx context.Context, f catalog.ItemFilter) ([]catalog.
 		out[i] = r.toItem()
 	}
 	return out, nil
+}
+
+// itemsAsOf is FindItems with AsOf. Items unchanged since are read as they
+// are; only those changed after the day are read back from their versions.
+func (s *Store) itemsAsOf(ctx context.Context, f catalog.ItemFilter) ([]catalog.Item, error) {
+	y, m, d := f.AsOf.In(catalog.Shanghai).Date()
+	at := time.Date(y, m, d+1, 0, 0, 0, 0, catalog.Shanghai).UTC() // the end of the day
+	q := s.db.WithContext(ctx).Order("sort_order, id").Where("created_at < ?", at)
+	if f.UnitCode != "" {
+		q = q.Where("unit_code = ?", f.UnitCode)
+	}
+	if f.DomainCode != "" {
+		q = q.Where("domain_code = ?", f.DomainCode)
+	}
+	var rs []itemRecord
+	if err := q.Find(&rs).Error; err != nil {
+		return nil, translate(err, "事项")
+	}
+	out := make([]catalog.Item, 0, len(rs))
+	var changed []int64
+	for _, r := range rs {
+		if r.UpdatedAt.Before(at) {
+			if r.Status == string(catalog.ItemActive) {
+				out = append(out, r.toItem())
+			}
+			continue
+		}
+		changed = append(changed, r.ID)
+	}
+	// The versions in force at the day's end of the items changed since.
+	then := map[int64]catalog.Item{}
+	for len(changed) > 0 {
+		batch := changed[:min(len(changed), 500)]
+		changed = changed[len(batch):]
+		var vs []itemVersionRecord
+		if err := s.db.WithContext(ctx).Where("item_id IN ? AND changed_at < ?", batch, at).Order("item_id, version").Find(&vs).Error; err != nil {
+			return nil, translate(err, "事项版本")
+		}
+		last := map[int64]itemVersionRecord{}
+		for _, v := range vs {
+			last[v.ItemID] = v
+		}
+		for id, v := range last {
+			if v.Action == "retire" {
+				continue
+			}
+			var it catalog.Item
+			if err := json.Unmarshal([]byte(v.Snapshot), &it); err != nil {
+				return nil, fmt.Errorf("gormstore: item %d version %d: %w", id, v.Version, err)
+			}
+			it.Status = catalog.ItemActive
+			then[id] = it
+		}
+	}
+	if len(then) == 0 {
+		return out, nil
+	}
+	// Back in catalogue order.
+	all := out[:0:0]
+	i := 0
+	for _, r := range rs {
+		if it, ok := then[r.ID]; ok {
+			it.LastPublishedAt = r.LastPublishedAt
+			all = append(all, it)
+		} else if i < len(out) && out[i].ID == r.ID {
+			all = append(all, out[i])
+			i++
+		}
+	}
+	return all, nil
 }
 
 // FindItem implements catalog.ItemService.
