@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -61,6 +62,46 @@ type Result struct {
 	// of thousands of documents is counted from the index's lists rather
 	// than document by document.
 	Approx bool
+}
+
+// WithAliases is the index with other alias groups: they are read only
+// when a query is expanded, so a change of them needs no rebuild.
+func (ix *Index) WithAliases(groups []AliasGroup) *Index {
+	c := *ix
+	c.aliases = groups
+	return &c
+}
+
+// Overlay merges into r the publications found by newer, a small index of
+// the publications changed since r's index was built: one in both is shown
+// as newer has it, and the hits are ranked together, by score and then
+// newest first.
+func Overlay(r, newer Result) Result {
+	if len(newer.Pubs) == 0 {
+		return r
+	}
+	fresh := map[int64]bool{}
+	for _, h := range newer.Pubs {
+		fresh[h.ID] = true
+	}
+	pubs := make([]Hit, 0, len(r.Pubs)+len(newer.Pubs))
+	pubs = append(pubs, newer.Pubs...)
+	for _, h := range r.Pubs {
+		if fresh[h.ID] {
+			r.PubN--
+			continue
+		}
+		pubs = append(pubs, h)
+	}
+	slices.SortStableFunc(pubs, func(a, b Hit) int {
+		if a.Score != b.Score {
+			return b.Score - a.Score
+		}
+		return b.Date.Compare(a.Date)
+	})
+	r.Pubs = pubs[:min(len(pubs), maxPubs)]
+	r.PubN += newer.PubN
+	return r
 }
 
 // Total is the number of documents that matched.

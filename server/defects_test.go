@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"gongkai/dbconn/dbtest"
 	"gongkai/foi"
 	"gongkai/inspect"
+	"gongkai/search"
 )
 
 // pdfOf is a real one-page PDF saying text.
@@ -768,5 +770,57 @@ func TestPastQuarterIsJudgedOnItsOwnCatalogue(t *testing.T) {
 	}
 	if !strings.Contains(findings(now.String(), "miaoshou"), "2026年新设的按月公开栏目") {
 		t.Error("today's quarter does not see the new column")
+	}
+}
+
+// TestSearchFindsWhatWasJustApproved: with an index large enough to be
+// rebuilt in the background, a publication approved here is found by the
+// very next search (the overlay), one taken down is not, and new aliases
+// apply at once — none of it waiting on the rebuild.
+func TestSearchFindsWhatWasJustApproved(t *testing.T) {
+	ts := newTestServer(t, true)
+	ts.s.search.syncDocs = 1 // every rebuild after the first in the background
+	find := func(q string, id int64) bool {
+		t.Helper()
+		res, err := ts.s.search.Search(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Pubs {
+			if h.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if _, err := ts.s.search.Search(t.Context(), "低保"); err != nil { // the first build
+		t.Fatal(err)
+	}
+	it := firstItem(t, ts, "baidi")
+	const title = "白地镇关于秸秆综合利用补助发放的公告"
+	p := newPublication(t, ts, "baidi", it.ID, title)
+	if find(title, p.ID) {
+		t.Fatal("a draft is found")
+	}
+	publishDraft(t, ts, "baidi", p.ID)
+	if !find(title, p.ID) || !find("bdzgyjgzhlybzffdgg", p.ID) {
+		t.Error("the approved publication is not found by the next search")
+	}
+	if r := ts.login("admin").step(p.ID, "takedown", map[string]string{"reason": "privacy"}); r.status != 200 {
+		t.Fatalf("takedown: %d %s", r.status, r.body)
+	}
+	if find(title, p.ID) {
+		t.Error("a publication taken down is found")
+	}
+	groups := append(append([]search.AliasGroup(nil), defaultAliases...), search.AliasGroup{"秸秆", "麦草"})
+	if err := ts.s.kioskStore.SaveAliases(t.Context(), groups, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.s.pollRevisions(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ts.s.search.Search(t.Context(), "麦草")
+	if err != nil || !slices.Contains(res.Expanded, "秸秆") {
+		t.Errorf("a new alias is not applied at once: %v %v", res.Expanded, err)
 	}
 }

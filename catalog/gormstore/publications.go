@@ -737,6 +737,24 @@ func (s *Store) AttachmentsPublishedBetween(ctx context.Context, from, to time.T
 	return out, nil
 }
 
+// PublishedChangedSince lists the published publications changed (approved,
+// released, revised) at or after since, at most limit, newest first, with
+// their bodies: the search's overlay of what its index does not hold yet.
+func (s *Store) PublishedChangedSince(ctx context.Context, since time.Time, limit int) ([]catalog.Publication, error) {
+	var rs []publicationRecord
+	if err := s.db.WithContext(ctx).Select("id", "unit_code", "item_id", "title", "body", "doc_no", "generated_on", "published_on", "interprets_id").
+		Where("status = ? AND updated_at >= ?", string(catalog.PubPublished), since.UTC()).Order("updated_at DESC, id DESC").Limit(limit).
+		Find(&rs).Error; err != nil {
+		return nil, translate(err, "公开信息")
+	}
+	out := make([]catalog.Publication, len(rs))
+	for i, r := range rs {
+		out[i] = r.toPublication()
+		toLocal(&out[i])
+	}
+	return out, nil
+}
+
 // EachPublished calls fn with every published publication, its body
 // included and its attachments not, a batch at a time; the search index is
 // built from it.

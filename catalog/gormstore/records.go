@@ -250,7 +250,7 @@ type publicationRecord struct {
 	CreatedBy      string  `gorm:"size:80"`
 	SeedKey        *string `gorm:"size:120;uniqueIndex"`
 	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	UpdatedAt      time.Time          `gorm:"index"` // the search's overlay reads what changed since its index
 	Unit           unitRecord         `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
 	Item           itemRecord         `gorm:"foreignKey:ItemID;constraint:OnDelete:RESTRICT"`
 	Interprets     *publicationRecord `gorm:"foreignKey:InterpretsID;constraint:OnDelete:SET NULL"`
