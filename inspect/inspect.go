@@ -101,7 +101,7 @@ type Data struct {
 	// at the previous quarter's (for its findings, when not issued); Items
 	// serves for both when PrevItems is nil.
 	Items, PrevItems []catalog.Item
-	Pubs  []Pub
+	Pubs             []Pub
 	// Watch is the filing watch list at the quarter's end.
 	Watch []filing.Watch
 	// Requests are the disclosure requests, for the unit's register.
