@@ -174,19 +174,18 @@ type Service interface {
 	// ENOTFOUND when missing, idle too long, older than SessionMax, or the
 	// user is disabled or locked. Each use keeps it alive for SessionIdle.
 	FindSession(ctx context.Context, tokenHash string) (*Session, *User, error)
-	// RecordFailedLogin counts a wrong password; with lock the account is
-	// locked for LockDuration from now (recorded as done by, with its
-	// address), its sessions end, and the user comes back with LockedUntil
-	// set. ENOTFOUND.
-	RecordFailedLogin(ctx context.Context, userID int64, now time.Time, lock bool, by catalog.Actor) (*User, error)
+	// LockAccount locks the account for LockDuration from now (recorded as
+	// done by, with its address) and ends its sessions; ENOTFOUND.
+	LockAccount(ctx context.Context, userID int64, now time.Time, by catalog.Actor) error
+	// SignedIn records a successful sign-in after failed wrong passwords
+	// tried since the one before: they become FailedSignIns, told to the
+	// owner, and a lock is lifted.
+	SignedIn(ctx context.Context, userID int64, failed int) error
 	// RequestPasswordReset records that by asks for the user's password to
 	// be reset: for another administrator's account, a second person (the
 	// security administrator) sets it (SetPassword clears the request).
 	// ENOTFOUND.
 	RequestPasswordReset(ctx context.Context, userID int64, by catalog.Actor) error
-	// SignedIn records a successful sign-in: the wrong passwords counted
-	// since the one before become FailedSignIns, and the count starts again.
-	SignedIn(ctx context.Context, userID int64) error
 	// FindUsers lists every user by username.
 	FindUsers(ctx context.Context) ([]User, error)
 	// CreateUser stores a new user; EINVALID, ECONFLICT for a taken username.

@@ -49,8 +49,9 @@ type server struct {
 	calStore *wdstore.Store
 	filings  *fstore.Store
 	// logins throttles failed sign-ins by address, pairs by account and
-	// address, accountFailures by account (see signIn).
-	logins, pairs, accountFailures throttle
+	// address, accountFailures by account; failedNotice counts them for
+	// the owner (see signIn).
+	logins, pairs, accountFailures, failedNotice throttle
 	itemLists                      listCache
 	// The kiosk: service points and aliases, use counts, the content
 	// generation its caches follow, and the search index.
@@ -103,6 +104,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	s.logins = throttle{db: db, kind: "login", limit: maxLoginFailures, window: time.Minute}
 	s.pairs = throttle{db: db, kind: "pair", limit: account.MaxFailedLogins, window: account.LockDuration}
 	s.accountFailures = throttle{db: db, kind: "account", limit: account.CountyLockFailures, window: account.LockDuration}
+	s.failedNotice = throttle{db: db, kind: "notice", limit: 1 << 30, window: noticeWindow}
 	s.statusGuard = throttle{db: db, kind: "status", limit: maxLoginFailures, window: time.Minute}
 	perHour := cfg.ApplicationsPerHour
 	if perHour == 0 {

@@ -114,16 +114,17 @@ func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User,
 		account.BurnTime()
 	}
 	if !ok {
+		// The same rows are written for a known name and an unknown one.
 		s.logins.count(ctx, ip, "", now)
 		s.pairs.count(ctx, pair, name, now)
 		s.accountFailures.count(ctx, name, "", now)
-		_, lock := s.accountLocked(ctx, name, now)
-		if known {
-			if _, err := s.accounts.RecordFailedLogin(ctx, u.ID, now, lock, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}); err != nil {
-				return nil, err
+		s.failedNotice.count(ctx, name, "", now)
+		if _, lock := s.accountLocked(ctx, name, now); lock {
+			if known {
+				if err := s.accounts.LockAccount(ctx, u.ID, now, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}); err != nil {
+					return nil, err
+				}
 			}
-		}
-		if lock {
 			return nil, lockedError(now.Add(account.LockDuration), true)
 		}
 		if until, blocked := s.pairs.blocked(ctx, pair, now); blocked {
@@ -131,9 +132,10 @@ func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User,
 		}
 		return nil, errBadLogin
 	}
-	if err := s.accounts.SignedIn(ctx, u.ID); err != nil {
+	if err := s.accounts.SignedIn(ctx, u.ID, s.failedNotice.events(ctx, name, now)); err != nil {
 		return nil, err
 	}
+	s.failedNotice.clear(ctx, name)
 	token, hash := account.NewToken()
 	if err := s.accounts.CreateSession(ctx, account.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(account.SessionIdle)}); err != nil {
 		return nil, err

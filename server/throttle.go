@@ -21,7 +21,7 @@ import (
 // be counted.
 type throttle struct {
 	db     *gorm.DB
-	kind   string // login, pair, account, status, apply
+	kind   string // login, pair, account, notice, status, apply
 	limit  int
 	window time.Duration
 }
@@ -31,7 +31,9 @@ type throttleRecord struct {
 	KeyHash     string    `gorm:"primaryKey;size:64"`
 	ScopeHash   string    `gorm:"size:64;index"`
 	WindowStart time.Time `gorm:"not null;index"`
-	N           int       `gorm:"not null"`
+	// ExpiresAt is the window's end, after which the row may be swept.
+	ExpiresAt time.Time `gorm:"index"`
+	N         int       `gorm:"not null"`
 }
 
 func (throttleRecord) TableName() string { return "throttles" }
@@ -41,9 +43,9 @@ func migrateThrottles(db *gorm.DB) error { return db.AutoMigrate(&throttleRecord
 // maxLoginFailures failed sign-ins a minute from one address.
 const maxLoginFailures = 10
 
-// throttleKeep is how long a row outlives its window before it is swept;
-// longer than every window.
-const throttleKeep = 2 * time.Hour
+// noticeWindow is how far back wrong passwords are told to an account's
+// owner at the next sign-in.
+const noticeWindow = 90 * 24 * time.Hour
 
 func (g *throttle) hash(key string) string {
 	h := sha256.Sum256([]byte(g.kind + "\x00" + key))
@@ -75,16 +77,19 @@ func (g *throttle) count(ctx context.Context, key, scope string, now time.Time) 
 	err := db.Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "key_hash"}},
 		DoUpdates: clause.Set{
+			// Assigned in this order: MySQL reads the new values of the
+			// columns assigned before, so window_start comes last.
 			{Column: clause.Column{Name: "n"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN 1 ELSE n + 1 END", cutoff)},
+			{Column: clause.Column{Name: "expires_at"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN ? ELSE expires_at END", cutoff, now.Add(g.window))},
 			{Column: clause.Column{Name: "window_start"}, Value: gorm.Expr("CASE WHEN window_start < ? THEN ? ELSE window_start END", cutoff, now)},
 		},
-	}).Create(&throttleRecord{KeyHash: g.hash(key), ScopeHash: scopeHash, WindowStart: now, N: 1}).Error
+	}).Create(&throttleRecord{KeyHash: g.hash(key), ScopeHash: scopeHash, WindowStart: now, ExpiresAt: now.Add(g.window), N: 1}).Error
 	if err != nil {
 		slog.Warn("throttle", "kind", g.kind, "err", err)
 		return
 	}
 	if now.Second() == 0 {
-		db.Where("window_start < ?", now.Add(-throttleKeep)).Delete(&throttleRecord{})
+		db.Where("expires_at < ? OR (expires_at IS NULL AND window_start < ?)", now, now.Add(-time.Hour)).Delete(&throttleRecord{})
 	}
 }
 
@@ -96,4 +101,20 @@ func (g *throttle) keys(ctx context.Context, scope string, now time.Time) int {
 		return 0
 	}
 	return int(n)
+}
+
+// events tells how many events key has in its window now.
+func (g *throttle) events(ctx context.Context, key string, now time.Time) int {
+	var r throttleRecord
+	if err := g.db.WithContext(ctx).Where("key_hash = ?", g.hash(key)).Take(&r).Error; err != nil || !now.Before(r.WindowStart.Add(g.window)) {
+		return 0
+	}
+	return r.N
+}
+
+// clear forgets key's events.
+func (g *throttle) clear(ctx context.Context, key string) {
+	if err := g.db.WithContext(ctx).Where("key_hash = ?", g.hash(key)).Delete(&throttleRecord{}).Error; err != nil {
+		slog.Warn("throttle", "kind", g.kind, "err", err)
+	}
 }

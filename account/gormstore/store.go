@@ -22,11 +22,12 @@ type userRecord struct {
 	PasswordHash string `gorm:"size:100;not null"`
 	Disabled     bool
 	Demo         bool
-	FailedLogins int `gorm:"not null;default:0"`
+	FailedLogins int `gorm:"not null;default:0"` // no longer counted here (see the server's throttles); kept for old databases
 	// ResetRequestedBy is the username of a pending password reset's
 	// requester.
 	ResetRequestedBy string `gorm:"size:80"`
-	// FailedNotice is FailedLogins as it stood at the last sign-in.
+	// FailedNotice is the wrong passwords tried between the last two
+	// sign-ins, told to the owner.
 	FailedNotice int `gorm:"not null;default:0"`
 	LockedUntil  *time.Time
 	MustChange   bool `gorm:"not null;default:false"`
@@ -170,39 +171,32 @@ func (s *Store) FindSession(ctx context.Context, tokenHash string) (*account.Ses
 	return &account.Session{TokenHash: r.TokenHash, UserID: r.UserID, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt}, u, nil
 }
 
-// RecordFailedLogin implements account.Service. The count is kept in the
-// database, so it holds across instances.
-func (s *Store) RecordFailedLogin(ctx context.Context, userID int64, now time.Time, lock bool, by catalog.Actor) (*account.User, error) {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&userRecord{}).Where("id = ?", userID).UpdateColumn("failed_logins", gorm.Expr("failed_logins + 1"))
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return catalog.Errorf(catalog.ENOTFOUND, "用户不存在")
-		}
-		if !lock {
-			return nil
-		}
+// LockAccount implements account.Service.
+func (s *Store) LockAccount(ctx context.Context, userID int64, now time.Time, by catalog.Actor) error {
+	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var r userRecord
 		if err := tx.Take(&r, userID).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return catalog.Errorf(catalog.ENOTFOUND, "用户不存在")
+			}
 			return err
 		}
 		if err := s.audit(tx, by, r.UnitCode, "account", "lock", userID, fmt.Sprintf("%d个以上地址密码错误共%d次以上，最后来自%s",
 			account.CountyLockAddresses, account.CountyLockFailures, by.IP), nil, nil); err != nil {
 			return err
 		}
-		until := now.UTC().Add(account.LockDuration)
-		if err := tx.Model(&userRecord{}).Where("id = ?", userID).Update("locked_until", until).Error; err != nil {
+		if err := tx.Model(&userRecord{}).Where("id = ?", userID).Update("locked_until", now.UTC().Add(account.LockDuration)).Error; err != nil {
 			return err
 		}
 		// Whoever holds a session of a locked account loses it.
 		return tx.Where("user_id = ?", userID).Delete(&sessionRecord{}).Error
-	})
-	if err != nil {
-		return nil, translate(err, "用户")
-	}
-	return s.FindUser(ctx, userID)
+	}), "用户")
+}
+
+// SignedIn implements account.Service.
+func (s *Store) SignedIn(ctx context.Context, userID int64, failed int) error {
+	return translate(s.db.WithContext(ctx).Model(&userRecord{}).Where("id = ?", userID).
+		Updates(map[string]any{"failed_notice": failed, "failed_logins": 0, "locked_until": nil}).Error, "用户")
 }
 
 // RequestPasswordReset implements account.Service.
@@ -219,17 +213,6 @@ func (s *Store) RequestPasswordReset(ctx context.Context, userID int64, by catal
 	})
 }
 
-// SignedIn implements account.Service.
-func (s *Store) SignedIn(ctx context.Context, userID int64) error {
-	// Two statements: MySQL assigns left to right, SQLite from the old row.
-	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx.Model(&userRecord{}).Where("id = ?", userID)
-		if err := q.UpdateColumn("failed_notice", gorm.Expr("failed_logins")).Error; err != nil {
-			return err
-		}
-		return tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"failed_logins": 0, "locked_until": nil}).Error
-	}), "用户")
-}
 
 // DeleteSession implements account.Service.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
