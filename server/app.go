@@ -52,7 +52,7 @@ type server struct {
 	// address, accountFailures by account; failedNotice counts them for
 	// the owner (see signIn).
 	logins, pairs, accountFailures, failedNotice throttle
-	itemLists                      listCache
+	itemLists                                    listCache
 	// The kiosk: service points and aliases, use counts, the content
 	// generation its caches follow, and the search index.
 	kioskStore *kstore.Store

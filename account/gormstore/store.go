@@ -213,7 +213,6 @@ func (s *Store) RequestPasswordReset(ctx context.Context, userID int64, by catal
 	})
 }
 
-
 // DeleteSession implements account.Service.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash string) error {
 	return translate(s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Delete(&sessionRecord{}).Error, "会话")
