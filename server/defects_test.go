@@ -48,14 +48,7 @@ func pdfOf(t testing.TB, text string) []byte {
 // draftOf writes a draft under the unit's first item as its clerk.
 func draftOf(t *testing.T, ts *testServer, unit, title string) catalog.Publication {
 	t.Helper()
-	it := firstItem(t, ts, unit)
-	var p catalog.Publication
-	r := ts.login(unit+"-clerk").do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": title, "generated_on": "2026-11-02"})
-	if r.status != 201 {
-		t.Fatalf("draft: %d %s", r.status, r.body)
-	}
-	r.decode(t, &p)
-	return p
+	return newPublication(t, ts, unit, firstItem(t, ts, unit).ID, title)
 }
 
 // TestAttachmentsOnlyWhileEditable: an attachment goes through the review

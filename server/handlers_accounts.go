@@ -123,13 +123,19 @@ type passwordInput struct {
 
 // handleUserPassword is the system administrator's reset: the person must
 // choose a new password at the next sign-in.
-func (s *server) handleUserPassword(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
+// passwordRequest reads the user a password route names and the body.
+func passwordRequest(c *fiber.Ctx) (int64, passwordInput, error) {
 	var in passwordInput
-	if err := decodeJSON(c, &in); err != nil {
+	id, err := paramID(c, "id")
+	if err == nil {
+		err = decodeJSON(c, &in)
+	}
+	return id, in, err
+}
+
+func (s *server) handleUserPassword(c *fiber.Ctx) error {
+	id, in, err := passwordRequest(c)
+	if err != nil {
 		return err
 	}
 	pending, err := s.resetPassword(c, id, in.Password)
@@ -195,12 +201,8 @@ func (s *server) setPassword(c *fiber.Ctx, id int64, password, action string) er
 }
 
 func (s *server) handleUserPasswordConfirm(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+	id, in, err := passwordRequest(c)
 	if err != nil {
-		return err
-	}
-	var in passwordInput
-	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
 	if err := s.confirmReset(c, id, in.Password); err != nil {
