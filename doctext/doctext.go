@@ -18,16 +18,27 @@ import (
 // MaxText bounds what is read from one document.
 const MaxText = 2 << 20
 
+// MaxXML bounds the XML a document's parts may unpack to, all parts
+// together: a file that holds more (a zip bomb, or hundreds of headers) is
+// refused rather than read for minutes.
+const MaxXML = 16 << 20
+
+// maxParts bounds the parts read from one document.
+const maxParts = 300
+
 // Extract returns the text of a .docx or .xlsx file; ok is false for other
 // kinds. Paragraphs and cells are separated by new lines.
 func Extract(name string, r io.ReaderAt, size int64) (text string, ok bool, err error) {
 	var parts func(string) bool
+	var main string // the part every such document has
 	switch strings.ToLower(path.Ext(name)) {
 	case ".docx":
+		main = "word/document.xml"
 		parts = func(n string) bool {
-			return n == "word/document.xml" || strings.HasPrefix(n, "word/header") || strings.HasPrefix(n, "word/footer")
+			return n == main || strings.HasPrefix(n, "word/header") || strings.HasPrefix(n, "word/footer")
 		}
 	case ".xlsx":
+		main = "xl/workbook.xml"
 		parts = func(n string) bool {
 			return n == "xl/sharedStrings.xml" || strings.HasPrefix(n, "xl/worksheets/sheet")
 		}
@@ -44,12 +55,28 @@ func Extract(name string, r io.ReaderAt, size int64) (text string, ok bool, err 
 	if err != nil {
 		return "", true, fmt.Errorf("doctext: %s: %w", name, err)
 	}
+	hasMain, n := false, 0
+	var declared uint64
+	for _, f := range zr.File {
+		hasMain = hasMain || f.Name == main
+		if parts(f.Name) {
+			n++
+			declared += f.UncompressedSize64
+		}
+	}
+	switch {
+	case !hasMain:
+		return "", true, fmt.Errorf("doctext: %s: no %s: not such a document", name, main)
+	case n > maxParts || declared > MaxXML:
+		return "", true, fmt.Errorf("doctext: %s: %d parts of %d bytes: too large to read", name, n, declared)
+	}
 	var b strings.Builder
+	budget := int64(MaxXML) // what the parts really unpack to, whatever they declare
 	for _, f := range zr.File {
 		if !parts(f.Name) {
 			continue
 		}
-		if err := xmlText(f, &b); err != nil {
+		if err := xmlText(f, &b, &budget); err != nil {
 			return "", true, fmt.Errorf("doctext: %s: %s: %w", name, f.Name, err)
 		}
 		if b.Len() > MaxText {
@@ -61,17 +88,22 @@ func Extract(name string, r io.ReaderAt, size int64) (text string, ok bool, err 
 
 // xmlText appends the character data of an XML part, a line per paragraph
 // (w:p), row (row) or shared string (si).
-func xmlText(f *zip.File, b *strings.Builder) error {
+func xmlText(f *zip.File, b *strings.Builder, budget *int64) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(io.LimitReader(rc, 64<<20))
+	lr := &io.LimitedReader{R: rc, N: *budget + 1}
+	defer func() { *budget = lr.N - 1 }()
+	dec := xml.NewDecoder(lr)
 	inText := false
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
+			if lr.N <= 0 {
+				return fmt.Errorf("more than %d bytes of XML: too large to read", MaxXML)
+			}
 			return nil
 		}
 		if err != nil {

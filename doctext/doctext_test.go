@@ -35,7 +35,7 @@ func TestExtract(t *testing.T) {
 	if err != nil || !ok || !strings.Contains(text, "救助对象李四\n") || !strings.Contains(text, "电话13800138000") {
 		t.Errorf("docx: %q %v %v", text, ok, err)
 	}
-	xlsx := office(t, map[string]string{"xl/sharedStrings.xml": `<sst><si><t>姓名</t></si><si><t>身份证号</t></si><si><t>11010519491231002X</t></si></sst>`,
+	xlsx := office(t, map[string]string{"xl/workbook.xml": `<workbook/>`, "xl/sharedStrings.xml": `<sst><si><t>姓名</t></si><si><t>身份证号</t></si><si><t>11010519491231002X</t></si></sst>`,
 		"xl/worksheets/sheet1.xml": `<worksheet><sheetData><row><c><v>4111111111111111</v></c></row></sheetData></worksheet>`})
 	text, ok, err = doctext.Extract("a.xlsx", bytes.NewReader(xlsx), int64(len(xlsx)))
 	if err != nil || !ok || !strings.Contains(text, "11010519491231002X") || !strings.Contains(text, "4111111111111111") {
@@ -46,6 +46,21 @@ func TestExtract(t *testing.T) {
 	}
 	if _, _, err := doctext.Extract("broken.docx", bytes.NewReader([]byte("not a zip")), 9); err == nil {
 		t.Error("broken docx accepted")
+	}
+}
+
+// TestExtractRefusesWhatIsNoDocument: a zip without the document's main
+// part is no Word file, and one whose parts unpack to more than MaxXML (a
+// bomb of headers) is refused without being read through.
+func TestExtractRefusesWhatIsNoDocument(t *testing.T) {
+	plain := office(t, map[string]string{"hello.txt": "hello"})
+	if _, _, err := doctext.Extract("a.docx", bytes.NewReader(plain), int64(len(plain))); err == nil {
+		t.Error("a zip of a text file read as a Word document")
+	}
+	big := strings.Repeat("<w:p><w:r><w:t>x</w:t></w:r></w:p>", doctext.MaxXML/30)
+	bomb := office(t, map[string]string{"word/document.xml": "<w:document/>", "word/header1.xml": big, "word/header2.xml": big})
+	if _, _, err := doctext.Extract("bomb.docx", bytes.NewReader(bomb), int64(len(bomb))); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("headers of %d MB each: %v", len(big)>>20, err)
 	}
 }
 

@@ -58,6 +58,7 @@ type server struct {
 	kioskStore *kstore.Store
 	counter    *kiosk.Counter
 	pages      *kiosk.PageCache
+	texts      textCache // attachments' text, by file
 	gen        contentGen
 	search     *searchIndex
 	// requests are the disclosure requests; statusGuard throttles the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -9,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"image"
+	"image/png"
 	"io"
 	"net"
 	"net/http"
@@ -40,6 +43,24 @@ func pdfOf(t testing.TB, text string) []byte {
 	doc.Cell(0, 10, text)
 	var b bytes.Buffer
 	if err := doc.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// zipOf is a zip archive of the files.
+func zipOf(t testing.TB, files map[string]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	for name, body := range files {
+		f, err := w.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(body))
+	}
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -154,13 +175,37 @@ func TestUnreadableAttachments(t *testing.T) {
 	p := draftOf(t, ts, "sanxi", "三溪镇损坏附件测试")
 	clerk := ts.login("sanxi-clerk")
 	path := "/api/v1/publications/" + itoa(p.ID) + "/attachments"
+	var pngBuf bytes.Buffer
+	png.Encode(&pngBuf, image.NewGray(image.Rect(0, 0, 4, 4)))
+	realPNG := pngBuf.Bytes()
+	bigHeader := strings.Repeat("<w:p><w:r><w:t>x</w:t></w:r></w:p>", 20<<20/30)
 	for name, content := range map[string][]byte{
-		"假.pdf":  []byte("%PDF-1.4\nnot really a pdf at all\n"),
-		"假.docx": []byte("PK\x03\x04 truncated zip"),
-		"假.png":  []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+		"假.pdf":   []byte("%PDF-1.4\nnot really a pdf at all\n"),
+		"假.docx":  []byte("PK\x03\x04 truncated zip"),
+		"空壳.docx": zipOf(t, map[string]string{"hello.txt": "hello"}),
+		"炸弹.docx": zipOf(t, map[string]string{"word/document.xml": "<w:document/>", "word/header1.xml": bigHeader}),
+		"假.png":   []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+		"截断.png":  realPNG[:len(realPNG)-20],
+		"旧.doc":   append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, "<html>11010519491231002X</html>"...),
+		"旧.xls":   {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1},
 	} {
 		if r := clerk.upload(path, name, content); r.status != 400 || !strings.Contains(string(r.body), name) {
 			t.Errorf("%s accepted: %d %s", name, r.status, r.body)
+		}
+	}
+	// A picture with text behind it: the privacy check reads the text.
+	hidden := append(append([]byte(nil), realPNG...), " 身份证 11010519491231002X 手机 13905631234 "...)
+	if r := clerk.upload(path, "照片.png", hidden); r.status != 201 {
+		t.Fatalf("picture: %d %s", r.status, r.body)
+	}
+	if r := clerk.step(p.ID, "submit", submitBody); r.status != 400 || !strings.Contains(string(r.body), "身份证号码") || !strings.Contains(string(r.body), "139****1234") {
+		t.Errorf("the text behind a picture is not checked: %d %s", r.status, r.body)
+	}
+	var withPicture catalog.Publication
+	clerk.do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &withPicture)
+	for _, a := range withPicture.Attachments {
+		if r := clerk.do("DELETE", path+"/"+itoa(a.ID), nil); r.status != 204 {
+			t.Fatalf("delete the picture: %d", r.status)
 		}
 	}
 	// One stored by an earlier version.

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -36,14 +37,13 @@ var attachmentKinds = map[string]struct {
 	".gif":  {"image/gif", func(b []byte) bool { return bytes.HasPrefix(b, []byte("GIF8")) }},
 	".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", isZip},
 	".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", isZip},
-	".doc":  {"application/msword", isOLE},
-	".xls":  {"application/vnd.ms-excel", isOLE},
 }
 
 func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
-func isOLE(b []byte) bool {
-	return bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
-}
+
+// maxPixels bounds a picture's size, checked from its header before it is
+// decoded (a 20 MB file may claim a billion pixels).
+const maxPixels = 60_000_000
 
 func (s *server) attachmentPath(sum string) string {
 	return filepath.Join(s.cfg.attachmentDir(), sum[:2], sum)
@@ -74,8 +74,21 @@ func readable(name, path string, size int64) error {
 	defer f.Close()
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".jpg", ".jpeg", ".png", ".gif":
-		if _, _, err := image.DecodeConfig(f); err != nil {
-			return catalog.Invalid("file", "附件“%s”不是完整的图片文件，无法打开，请重新导出后上传", name)
+		// The whole picture must decode: a valid header before anything
+		// else is no picture.
+		broken := catalog.Invalid("file", "附件“%s”不是完整的图片文件，无法打开，请重新导出后上传", name)
+		cfg, _, err := image.DecodeConfig(f)
+		if err != nil {
+			return broken
+		}
+		if cfg.Width*cfg.Height > maxPixels {
+			return catalog.Invalid("file", "图片“%s”过大（%d×%d像素），请缩小后上传", name, cfg.Width, cfg.Height)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, _, err := image.Decode(f); err != nil {
+			return broken
 		}
 		return nil
 	}
@@ -116,7 +129,10 @@ func (s *server) saveAttachment(c *fiber.Ctx, id int64) (*catalog.Attachment, er
 	ext := strings.ToLower(filepath.Ext(name))
 	kind, ok := attachmentKinds[ext]
 	if !ok {
-		return nil, catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、Word、Excel 和图片", ext)
+		if ext == ".doc" || ext == ".xls" || ext == ".wps" || ext == ".et" {
+			return nil, catalog.Invalid("file", "旧版文件“%s”无法检查其中的个人信息，请另存为 .docx、.xlsx 或 PDF 后上传", name)
+		}
+		return nil, catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、Word（.docx）、Excel（.xlsx）和图片（JPG、PNG、GIF）", ext)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -222,8 +238,10 @@ func (s *server) handleAttachmentShow(c *fiber.Ctx) error {
 	return c.SendFile(s.attachmentPath(a.SHA256))
 }
 
-// attachmentText reads the text of a publication's Word and Excel
-// attachments for the privacy check.
+// attachmentText reads the text of a publication's attachments for the
+// privacy check: what doctext reads of documents, and the runs of
+// printable characters in pictures (where text may hide behind the image).
+// Files are named by content, so each one's text is read once and kept.
 func (s *server) attachmentText(ctx context.Context, pubID int64) (string, error) {
 	p, err := s.pubs.FindPublication(ctx, pubID)
 	if err != nil {
@@ -231,20 +249,97 @@ func (s *server) attachmentText(ctx context.Context, pubID int64) (string, error
 	}
 	var b strings.Builder
 	for _, a := range p.Attachments {
-		f, err := os.Open(s.attachmentPath(a.SHA256))
+		text, err := s.fileText(a)
 		if err != nil {
-			s.log.Warn("attachment file missing", "attachment", a.ID, "err", err)
-			return "", catalog.Invalid("file", "附件“%s”的文件缺失，无法读取，请删除后重新上传", a.Name)
+			return "", err
 		}
-		text, ok, err := doctext.Extract(a.Name, f, a.Size)
-		f.Close()
-		if err != nil {
-			return "", catalog.Invalid("file", "附件“%s”无法读取，请重新上传：%v", a.Name, err)
-		}
-		if ok {
+		if text != "" {
 			b.WriteString("\n【附件 " + a.Name + "】\n")
 			b.WriteString(text)
 		}
 	}
 	return b.String(), nil
+}
+
+// fileText is the text of one attachment's file, kept by its checksum.
+func (s *server) fileText(a catalog.Attachment) (string, error) {
+	if t, ok := s.texts.get(a.SHA256 + filepath.Ext(strings.ToLower(a.Name))); ok {
+		return t, nil
+	}
+	f, err := os.Open(s.attachmentPath(a.SHA256))
+	if err != nil {
+		s.log.Warn("attachment file missing", "attachment", a.ID, "err", err)
+		return "", catalog.Invalid("file", "附件“%s”的文件缺失，无法读取，请删除后重新上传", a.Name)
+	}
+	defer f.Close()
+	text, ok, err := doctext.Extract(a.Name, f, a.Size)
+	if err != nil {
+		return "", catalog.Invalid("file", "附件“%s”无法读取，请删除后重新上传", a.Name)
+	}
+	if !ok { // a picture
+		raw, err := io.ReadAll(io.LimitReader(f, s.cfg.MaxUpload+1))
+		if err != nil {
+			return "", err
+		}
+		text = printableRuns(raw, 8)
+	}
+	s.texts.put(a.SHA256+filepath.Ext(strings.ToLower(a.Name)), text)
+	return text, nil
+}
+
+// printableRuns joins, a line each, the runs of at least n printable
+// ASCII characters in data.
+func printableRuns(data []byte, n int) string {
+	var b strings.Builder
+	start := -1
+	for i := 0; i <= len(data); i++ {
+		if i < len(data) && data[i] >= 0x20 && data[i] < 0x7f {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= n {
+			b.Write(data[start:i])
+			b.WriteByte('\n')
+		}
+		start = -1
+	}
+	return b.String()
+}
+
+// textCache keeps attachments' text by file checksum, bounded in bytes.
+type textCache struct {
+	mu    sync.Mutex
+	m     map[string]string
+	bytes int
+}
+
+const textCacheBytes = 32 << 20
+
+func (tc *textCache) get(key string) (string, bool) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	t, ok := tc.m[key]
+	return t, ok
+}
+
+func (tc *textCache) put(key, text string) {
+	if len(text) > textCacheBytes/8 {
+		return
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.m == nil {
+		tc.m = map[string]string{}
+	}
+	for k, v := range tc.m {
+		if tc.bytes+len(text) <= textCacheBytes {
+			break
+		}
+		delete(tc.m, k)
+		tc.bytes -= len(v)
+	}
+	tc.m[key] = text
+	tc.bytes += len(text)
 }

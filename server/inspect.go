@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"gongkai/catalog"
-	"gongkai/doctext"
 	"gongkai/filing"
 	"gongkai/foi"
 	"gongkai/inspect"
@@ -80,19 +78,6 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 	return d, nil
 }
 
-// fileText is the text of a Word, Excel or PDF attachment, or "".
-func (s *server) fileText(a catalog.Attachment) (string, error) {
-	f, err := os.Open(s.attachmentPath(a.SHA256))
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	text, ok, err := doctext.Extract(a.Name, f, a.Size)
-	if err != nil || !ok {
-		return "", err
-	}
-	return text, nil
-}
 
 // inspectQuarter computes a quarter's inspection as of asOf.
 func (s *server) inspectQuarter(ctx context.Context, q inspect.Quarter, asOf time.Time) (inspect.Report, error) {

@@ -484,14 +484,16 @@ func (s *Store) Revise(ctx context.Context, id int64, by catalog.Actor) (*catalo
 		if err := tx.Where("publication_id = ?", oldID).Order("id").Find(&atts).Error; err != nil {
 			return translate(err, "附件")
 		}
+		out = r.toPublication()
+		toLocal(&out)
+		out.Attachments = []catalog.Attachment{}
 		for _, a := range atts {
 			c := attachmentRecord{PublicationID: r.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256, CreatedBy: by.Username}
 			if err := tx.Omit("Publication").Create(&c).Error; err != nil {
 				return translate(err, "附件")
 			}
+			out.Attachments = append(out.Attachments, c.toAttachment())
 		}
-		out = r.toPublication()
-		toLocal(&out)
 		return audit(tx, by, r.UnitCode, "publication", "revise", r.ID, fmt.Sprintf("修订%d", oldID))
 	})
 	if err != nil {
