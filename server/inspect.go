@@ -78,7 +78,6 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 	return d, nil
 }
 
-
 // inspectQuarter computes a quarter's inspection as of asOf.
 func (s *server) inspectQuarter(ctx context.Context, q inspect.Quarter, asOf time.Time) (inspect.Report, error) {
 	d, err := s.inspectionData(ctx, q)
