@@ -59,16 +59,30 @@ const (
 	LockDuration        = 30 * time.Minute
 )
 
+// ValidUsername tells whether name is made only of what usernames may
+// hold (ASCII letters, digits and - _ . @), at most 80 of them. A sign-in
+// with any other name is answered without asking the database, whose
+// collation might match ádmin or "admin " to admin.
+func ValidUsername(name string) bool {
+	if name == "" || len(name) > 80 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.@", r)) {
+			return false
+		}
+	}
+	return true
+}
+
 // Validate checks a user before it is stored.
 func (u *User) Validate() error {
 	u.Username = strings.TrimSpace(u.Username)
 	if u.Username == "" || len(u.Username) > 80 {
 		return catalog.Invalid("username", "用户名不能为空且不超过80个字符")
 	}
-	for _, r := range u.Username {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.@", r)) {
-			return catalog.Invalid("username", "用户名只能包含字母、数字和 - _ . @")
-		}
+	if !ValidUsername(u.Username) {
+		return catalog.Invalid("username", "用户名只能包含字母、数字和 - _ . @")
 	}
 	if utf8.RuneCountInString(u.DisplayName) > 60 {
 		return catalog.Invalid("display_name", "姓名不能超过60个字")
@@ -174,9 +188,9 @@ type Service interface {
 	// ENOTFOUND when missing, idle too long, older than SessionMax, or the
 	// user is disabled or locked. Each use keeps it alive for SessionIdle.
 	FindSession(ctx context.Context, tokenHash string) (*Session, *User, error)
-	// LockAccount locks the account for LockDuration from now (recorded as
-	// done by, with its address) and ends its sessions; ENOTFOUND.
-	LockAccount(ctx context.Context, userID int64, now time.Time, by catalog.Actor) error
+	// LockAccount locks the account until then (recorded as done by, with
+	// its address) and ends its sessions; ENOTFOUND.
+	LockAccount(ctx context.Context, userID int64, until time.Time, by catalog.Actor) error
 	// SignedIn records a successful sign-in after failed wrong passwords
 	// tried since the one before: they become FailedSignIns, told to the
 	// owner, and a lock is lifted.

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,13 +29,6 @@ func (h handler) handleLogin(c *fiber.Ctx) error {
 	next := c.FormValue("next")
 	if _, err := h.SignIn(c, username, c.FormValue("password")); err != nil {
 		msg := catalog.ErrorMessage(err)
-		var fe *fiber.Error
-		if ok := asFiberError(err, &fe); ok {
-			msg = fe.Message
-			if fe.Code == fiber.StatusTooManyRequests {
-				msg = "登录失败次数过多，请一分钟后再试"
-			}
-		}
 		status := fiber.StatusUnauthorized
 		if _, _, ok := fieldError(err); ok && catalog.ErrorCode(err) == catalog.EINVALID {
 			status = fiber.StatusBadRequest
@@ -351,7 +343,6 @@ func (f pubForm) parse(itemID int64, now time.Time) (catalog.Publication, error)
 	return f.PublicationInput.Parse(itemID, now)
 }
 
-func asFiberError(err error, fe **fiber.Error) bool { return errors.As(err, fe) }
 
 // handleUnitFacts saves a unit's public facts (机构设置) from the unit page.
 func (h handler) handleUnitFacts(c *fiber.Ctx) error {

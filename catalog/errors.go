@@ -13,6 +13,12 @@ const (
 	EFORBIDDEN = "EFORBIDDEN"
 	EUNAUTH    = "EUNAUTHORIZED"
 	EINTERNAL  = "EINTERNAL"
+	// ELOCKED: the account may not sign in for now (too many wrong
+	// passwords); the message says until when.
+	ELOCKED = "ELOCKED"
+	// ERATELIMIT: too many tries or submissions from one address; the
+	// message says when to try again.
+	ERATELIMIT = "ERATELIMIT"
 )
 
 // Error is a domain error with a code for the API and a message for the person

@@ -200,6 +200,8 @@ var statusOf = map[string]struct {
 	catalog.ECONFLICT:  {fiber.StatusConflict, "conflict"},
 	catalog.EFORBIDDEN: {fiber.StatusForbidden, "forbidden"},
 	catalog.EUNAUTH:    {fiber.StatusUnauthorized, "unauthorized"},
+	catalog.ELOCKED:    {fiber.StatusLocked, "locked"},
+	catalog.ERATELIMIT: {fiber.StatusTooManyRequests, "too_many_requests"},
 }
 
 var fiberMessages = map[int]struct{ code, msg string }{

@@ -21,6 +21,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -411,6 +413,85 @@ func TestNobodyLocksAColleagueOut(t *testing.T) {
 	entries, err := ts.s.catalog.FindAudit(context.Background(), catalog.AuditFilter{Object: "account", Action: "lock"})
 	if err != nil || len(entries) != 1 || entries[0].TargetID != itoa(u.ID) {
 		t.Errorf("lock audited: %+v %v", entries, err)
+	}
+	// Half an hour on (every window and the account's lock moved back),
+	// the known and the unknown name are answered alike again.
+	back := func(col string) {
+		t.Helper()
+		table := "throttles"
+		if col == "locked_until" {
+			table = "users"
+		}
+		if err := ts.s.db.Exec(fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s IS NOT NULL", table, col, col), time.Now().UTC().Add(-31*time.Minute)).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	back("window_start")
+	back("expires_at")
+	back("locked_until")
+	known := signIn(ts.anon(), "10.0.2.1", "baidi-leader", "Wrong-guess-3")
+	unknown := signIn(ts.anon(), "10.0.2.2", "baidi-nobody", "Wrong-guess-3")
+	if known.status != 401 || answer(known) != answer(unknown) {
+		t.Errorf("after the lock: known %d %s, unknown %d %s", known.status, known.body, unknown.status, unknown.body)
+	}
+	// Names the database's collation would match to the account are not
+	// looked up: they never sign in, and never reach its lock.
+	for _, name := range []string{"báidi-leader", "baidi-leader ", "BAIDI-LEADER"} {
+		if r := signIn(ts.anon(), "10.0.3.1", name, password); r.status != 401 {
+			t.Errorf("%q with the right password: %d %s", name, r.status, r.body)
+		}
+	}
+}
+
+// TestParallelApplicationsAreCountedOneByOne: twenty applications sent at
+// once from one address get five receipts; the addresses of one IPv6 /64
+// share its allowance.
+func TestParallelApplicationsAreCountedOneByOne(t *testing.T) {
+	driver, dsn := dbtest.DSN(t)
+	cfg := Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5,
+		AuditRetentionDays: 190, KioskIdle: 120, KioskCountdown: 30, PublicURL: testPublicURL, TrustedProxies: []string{"0.0.0.0/0", "::/0"}}
+	ts := openTestServer(t, cfg)
+	body, _ := json.Marshal(application())
+	apply := func(from string) int {
+		req := httptest.NewRequest("POST", "/api/v1/requests", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Real-IP", from)
+		res, err := ts.app.Test(req, -1)
+		if err != nil {
+			return -1
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	var wg sync.WaitGroup
+	var accepted, refused atomic.Int32
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch apply("10.0.9.9") {
+			case 201:
+				accepted.Add(1)
+			case 429:
+				refused.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if accepted.Load() != 5 || refused.Load() != 15 {
+		t.Errorf("20 at once: %d accepted, %d refused", accepted.Load(), refused.Load())
+	}
+	for i := 1; i <= 6; i++ {
+		want := 201
+		if i == 6 {
+			want = 429
+		}
+		if got := apply(fmt.Sprintf("2001:db8:1:2::%x", i)); got != want {
+			t.Errorf("IPv6 address %d of one /64: %d, want %d", i, got, want)
+		}
+	}
+	if got := apply("2001:db8:1:3::1"); got != 201 {
+		t.Errorf("another /64: %d", got)
 	}
 }
 

@@ -67,14 +67,14 @@ func (s *server) findByProof(ctx context.Context, number, phone4, token, ip stri
 			return nil, err
 		}
 	}
-	_, ipBlocked := s.statusGuard.blocked(ctx, "ip:"+ip, now)
-	_, noBlocked := s.statusGuard.blocked(ctx, "no:"+number, now)
-	if ipBlocked || noBlocked {
+	// Each try is counted before it is checked, and given back when right.
+	ipKey, noKey := "ip:"+clientKey(ip), "no:"+number
+	_, _, ipOK := s.statusGuard.take(ctx, ipKey, "", now)
+	_, _, noOK := s.statusGuard.take(ctx, noKey, "", now)
+	if !ipOK || !noOK {
 		return nil, fiber.NewError(fiber.StatusTooManyRequests, "查询错误次数过多，请一分钟后再试")
 	}
 	wrong := func() error {
-		s.statusGuard.count(ctx, "ip:"+ip, "", now)
-		s.statusGuard.count(ctx, "no:"+number, "", now)
 		if token != "" {
 			return catalog.Errorf(catalog.ENOTFOUND, "回执链接不正确或已失效，请用登记号和电话号码后四位查询")
 		}
@@ -90,6 +90,8 @@ func (s *server) findByProof(ctx context.Context, number, phone4, token, ip stri
 	if token != "" && !foi.TokenMatches(r, token) || token == "" && !strings.HasSuffix(r.Phone, phone4) {
 		return nil, wrong()
 	}
+	s.statusGuard.refund(ctx, ipKey)
+	s.statusGuard.refund(ctx, noKey)
 	return r, nil
 }
 
@@ -140,10 +142,9 @@ func (s *server) allowApplication(ctx context.Context, ip string, now time.Time)
 	if s.isKioskScreen(ctx, ip) {
 		g = s.screenApplications
 	}
-	if _, blocked := g.blocked(ctx, ip, now); blocked {
+	if _, _, ok := g.take(ctx, clientKey(ip), "", now); !ok {
 		return fiber.NewError(fiber.StatusTooManyRequests, fmt.Sprintf("本机一小时内已提交%d件申请，请稍后再试；如需继续申请，请到受理窗口当面提交或联系工作人员", g.limit))
 	}
-	g.count(ctx, ip, "", now)
 	return nil
 }
 

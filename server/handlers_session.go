@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -40,9 +39,9 @@ var errBadLogin = catalog.Errorf(catalog.EUNAUTH, "用户名或密码错误")
 func lockedError(until time.Time, county bool) error {
 	at := until.In(catalog.Shanghai).Format("15:04")
 	if county {
-		return fiber.NewError(fiber.StatusLocked, fmt.Sprintf("该账号在多处登录失败次数过多，已暂时锁定，请于%s后再试；如非本人操作，请联系系统管理员", at))
+		return catalog.Errorf(catalog.ELOCKED, "该账号在多处登录失败次数过多，已暂时锁定，请于%s后再试；如非本人操作，请联系系统管理员", at)
 	}
-	return fiber.NewError(fiber.StatusLocked, fmt.Sprintf("密码连续错误%d次，本机已暂停该账号的登录，请于%s后再试", account.MaxFailedLogins, at))
+	return catalog.Errorf(catalog.ELOCKED, "密码连续错误%d次，本机已暂停该账号的登录，请于%s后再试", account.MaxFailedLogins, at)
 }
 
 func (s *server) handleSessionCreate(c *fiber.Ctx) error {
@@ -74,64 +73,62 @@ func (s *server) signIn(c *fiber.Ctx, username, password string) (*account.User,
 	if password == "" {
 		return nil, catalog.Invalid("password", "请输入密码")
 	}
-	if len(username) > 80 || len(password) > 200 {
-		account.BurnTime()
-		return nil, errBadLogin
-	}
 	ctx := c.UserContext()
 	ip := c.IP()
+	addr := clientKey(ip)
 	now := time.Now().UTC()
 	name := strings.ToLower(username)
-	pair := name + "\x00" + ip
-	if _, blocked := s.logins.blocked(ctx, ip, now); blocked {
-		return nil, fiber.NewError(fiber.StatusTooManyRequests)
+	if len(name) > 200 || len(password) > 200 {
+		name, password = name[:min(len(name), 200)], ""
 	}
-	// A refused try counts against the address like a wrong password.
-	if until, blocked := s.pairs.blocked(ctx, pair, now); blocked {
+	pair := name + "\x00" + addr
+	// Every try is counted before it is checked (parallel guesses cannot
+	// all pass), and given back when it succeeds.
+	if _, _, ok := s.logins.take(ctx, addr, "", now); !ok {
+		return nil, catalog.Errorf(catalog.ERATELIMIT, "登录失败次数过多，请一分钟后再试")
+	}
+	pairUntil, pairN, ok := s.pairs.take(ctx, pair, name, now)
+	if !ok {
 		account.BurnTime()
-		s.logins.count(ctx, ip, "", now)
-		return nil, lockedError(until, false)
+		return nil, lockedError(pairUntil, false)
 	}
 	if until, locked := s.accountLocked(ctx, name, now); locked {
 		account.BurnTime()
-		s.logins.count(ctx, ip, "", now)
 		return nil, lockedError(until, true)
 	}
-	u, err := s.accounts.FindUserByName(ctx, username)
-	known := err == nil
-	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
-		return nil, err
+	// Only a well-formed name is looked up; any other answers as unknown.
+	var u *account.User
+	if account.ValidUsername(username) && password != "" {
+		found, err := s.accounts.FindUserByName(ctx, username)
+		switch {
+		case err == nil && found.Username == username: // not as the collation matches
+			u = found
+		case err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND:
+			return nil, err
+		}
 	}
-	if known && u.Locked(now) {
-		account.BurnTime()
-		s.logins.count(ctx, ip, "", now)
-		return nil, lockedError(*u.LockedUntil, true)
-	}
-	ok := false
-	if known {
-		ok = account.CheckPassword(u.PasswordHash, password) && !u.Disabled
-	} else {
-		account.BurnTime()
-	}
-	if !ok {
+	if u == nil || !account.CheckPassword(u.PasswordHash, password) || u.Disabled {
+		if u == nil {
+			account.BurnTime()
+		}
 		// The same rows are written for a known name and an unknown one.
-		s.logins.count(ctx, ip, "", now)
-		s.pairs.count(ctx, pair, name, now)
 		s.accountFailures.count(ctx, name, "", now)
 		s.failedNotice.count(ctx, name, "", now)
-		if _, lock := s.accountLocked(ctx, name, now); lock {
-			if known {
-				if err := s.accounts.LockAccount(ctx, u.ID, now, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}); err != nil {
+		if until, lock := s.accountLocked(ctx, name, now); lock {
+			if u != nil {
+				if err := s.accounts.LockAccount(ctx, u.ID, until, catalog.Actor{UserID: u.ID, Username: u.Username, IP: ip}); err != nil {
 					return nil, err
 				}
 			}
-			return nil, lockedError(now.Add(account.LockDuration), true)
+			return nil, lockedError(until, true)
 		}
-		if until, blocked := s.pairs.blocked(ctx, pair, now); blocked {
-			return nil, lockedError(until, false)
+		if pairN >= s.pairs.limit {
+			return nil, lockedError(pairUntil, false)
 		}
 		return nil, errBadLogin
 	}
+	s.logins.refund(ctx, addr)
+	s.pairs.refund(ctx, pair)
 	if err := s.accounts.SignedIn(ctx, u.ID, s.failedNotice.events(ctx, name, now)); err != nil {
 		return nil, err
 	}

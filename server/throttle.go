@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"gorm.io/gorm"
@@ -67,13 +68,55 @@ func (g *throttle) blocked(ctx context.Context, key string, now time.Time) (time
 // count records an event of key (in scope, or "" for none), starting a new
 // window when the last one is over; old rows are swept now and then.
 func (g *throttle) count(ctx context.Context, key, scope string, now time.Time) {
+	if err := g.upsert(g.db.WithContext(ctx), key, scope, now); err != nil {
+		slog.Warn("throttle", "kind", g.kind, "err", err)
+	}
+}
+
+// take records an event of key (in scope) and tells whether it was
+// within the limit, how many the window now holds and until when it runs,
+// in one transaction: the row stays locked from the count to the check, so
+// parallel requests cannot all pass a check made before any of them was
+// counted. An event that turns out not to count is given back (refund).
+func (g *throttle) take(ctx context.Context, key, scope string, now time.Time) (until time.Time, n int, ok bool) {
+	var err error
+	for try := 0; try < 3; try++ { // two inserting the same new key may deadlock on MySQL: again
+		err = g.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := g.upsert(tx, key, scope, now); err != nil {
+				return err
+			}
+			var r throttleRecord
+			if err := tx.Where("key_hash = ?", g.hash(key)).Take(&r).Error; err != nil {
+				return err
+			}
+			until, n = r.WindowStart.Add(g.window), r.N
+			return nil
+		})
+		if err == nil {
+			return until, n, n <= g.limit
+		}
+	}
+	// The database cannot say: nothing else works either; let it through.
+	slog.Warn("throttle", "kind", g.kind, "err", err)
+	return time.Time{}, 0, true
+}
+
+// refund gives back an event take counted that does not count after all
+// (the right password, the right phone digits).
+func (g *throttle) refund(ctx context.Context, key string) {
+	if err := g.db.WithContext(ctx).Model(&throttleRecord{}).Where("key_hash = ? AND n > 0", g.hash(key)).
+		UpdateColumn("n", gorm.Expr("n - 1")).Error; err != nil {
+		slog.Warn("throttle", "kind", g.kind, "err", err)
+	}
+}
+
+func (g *throttle) upsert(db *gorm.DB, key, scope string, now time.Time) error {
 	now = now.UTC().Truncate(time.Millisecond)
 	cutoff := now.Add(-g.window)
 	scopeHash := ""
 	if scope != "" {
 		scopeHash = g.hash("scope\x00" + scope)
 	}
-	db := g.db.WithContext(ctx)
 	err := db.Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "key_hash"}},
 		DoUpdates: clause.Set{
@@ -85,12 +128,26 @@ func (g *throttle) count(ctx context.Context, key, scope string, now time.Time) 
 		},
 	}).Create(&throttleRecord{KeyHash: g.hash(key), ScopeHash: scopeHash, WindowStart: now, ExpiresAt: now.Add(g.window), N: 1}).Error
 	if err != nil {
-		slog.Warn("throttle", "kind", g.kind, "err", err)
-		return
+		return err
 	}
 	if now.Second() == 0 {
 		db.Where("expires_at < ? OR (expires_at IS NULL AND window_start < ?)", now, now.Add(-time.Hour)).Delete(&throttleRecord{})
 	}
+	return nil
+}
+
+// clientKey is the address a throttle counts a client by: an IPv4 address
+// as it is, an IPv6 one by its /64, which one client holds whole.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // keys tells how many keys of scope have events in their window now.

@@ -172,7 +172,7 @@ func (s *Store) FindSession(ctx context.Context, tokenHash string) (*account.Ses
 }
 
 // LockAccount implements account.Service.
-func (s *Store) LockAccount(ctx context.Context, userID int64, now time.Time, by catalog.Actor) error {
+func (s *Store) LockAccount(ctx context.Context, userID int64, until time.Time, by catalog.Actor) error {
 	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var r userRecord
 		if err := tx.Take(&r, userID).Error; err != nil {
@@ -185,7 +185,7 @@ func (s *Store) LockAccount(ctx context.Context, userID int64, now time.Time, by
 			account.CountyLockAddresses, account.CountyLockFailures, by.IP), nil, nil); err != nil {
 			return err
 		}
-		if err := tx.Model(&userRecord{}).Where("id = ?", userID).Update("locked_until", now.UTC().Add(account.LockDuration)).Error; err != nil {
+		if err := tx.Model(&userRecord{}).Where("id = ?", userID).Update("locked_until", until.UTC()).Error; err != nil {
 			return err
 		}
 		// Whoever holds a session of a locked account loses it.

@@ -89,7 +89,7 @@ func TestSessions(t *testing.T) {
 	}
 }
 
-// TestLockAndNotice: a lock lasts LockDuration and ends the account's
+// TestLockAndNotice: a lock lasts until the time given and ends the account's
 // sessions; a sign-in keeps the failures it is told of, for the owner, and
 // lifts a lock.
 func TestLockAndNotice(t *testing.T) {
@@ -103,7 +103,7 @@ func TestLockAndNotice(t *testing.T) {
 	if err := s.CreateSession(ctx, account.Session{TokenHash: "held", UserID: u.ID, CreatedAt: now.UTC(), ExpiresAt: now.UTC().Add(account.SessionIdle)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.LockAccount(ctx, u.ID, now, catalog.Actor{IP: "10.0.0.9"}); err != nil {
+	if err := s.LockAccount(ctx, u.ID, now.Add(account.LockDuration), catalog.Actor{IP: "10.0.0.9"}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.FindUser(ctx, u.ID)
