@@ -343,7 +343,6 @@ func (f pubForm) parse(itemID int64, now time.Time) (catalog.Publication, error)
 	return f.PublicationInput.Parse(itemID, now)
 }
 
-
 // handleUnitFacts saves a unit's public facts (机构设置) from the unit page.
 func (h handler) handleUnitFacts(c *fiber.Ctx) error {
 	m, err := h.current(c)
