@@ -675,7 +675,8 @@ func TestReceiptsNeedTheirToken(t *testing.T) {
 
 // TestBodiesAreLimitedByRoute: each route takes the body it needs and no
 // more, refused (413, in Chinese) from its headers: an application a few
-// kilobytes, an attachment the configured maximum.
+// kilobytes, an attachment the configured maximum — and more than an
+// anonymous write's only with a live session.
 func TestBodiesAreLimitedByRoute(t *testing.T) {
 	// Over a real connection: fasthttp refuses the body before the app.
 	ts := sharedServer(t)
@@ -687,10 +688,11 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 	go app.Listener(ln)
 	t.Cleanup(func() { app.Shutdown() })
 	base := "http://" + ln.Addr().String()
+	session := sessionCookie + "=" + ts.login("sanxi-clerk").cookie
 	// A body the route would refuse is announced but never sent: the
 	// answer must come from the headers alone (and sending it would race
 	// the server's closing of the connection).
-	refused := func(method, path string, n int) response {
+	refused := func(method, target, cookie string, n int) response {
 		t.Helper()
 		conn, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
@@ -698,7 +700,7 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 		}
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(time.Minute)) // a body awaited instead: fail, not hang
-		fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", method, path, n)
+		fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nCookie: %s\r\nContent-Length: %d\r\n\r\n", method, target, cookie, n)
 		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil {
 			return response{status: -1, body: []byte(err.Error())}
@@ -707,10 +709,11 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return response{status: res.StatusCode, body: b}
 	}
-	send := func(method, path, ct string, n int) response {
+	send := func(method, path, ct, cookie string, n int) response {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+path, bytes.NewReader(bytes.Repeat([]byte("a"), n)))
 		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Cookie", cookie)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return response{status: -1, body: []byte(err.Error())}
@@ -719,34 +722,42 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return response{status: res.StatusCode, body: b, header: res.Header}
 	}
+	const multipart = "multipart/form-data; boundary=x"
 	for _, c := range []struct {
-		method, path, ct string
-		n                int
-		tooLarge         bool
+		method, path, ct, cookie string
+		n                        int
+		tooLarge                 bool
 	}{
-		{"POST", "/api/v1/requests", "application/json", 100 << 10, true},
-		{"POST", "/API/V1/REQUESTS/", "application/json", 100 << 10, true},
-		{"POST", "/api/v1/requests?x=1", "application/json", 100 << 10, true},
-		{"POST", "/kiosk/apply", "application/x-www-form-urlencoded", 100 << 10, true},
-		{"POST", "/api/v1/session", "application/json", 100 << 10, true},
-		{"POST", "/admin/login", "application/x-www-form-urlencoded", 100 << 10, true},
-		{"GET", "/kiosk/", "text/plain", 64 << 10, true},
-		{"PUT", "/api/v1/publications/1", "application/json", 5 << 20, true},
-		{"POST", "/api/v1/requests", "application/json", 2 << 10, false},
-		// An upload route takes the configured maximum (1 MB in tests), so
-		// the answer is the missing session's.
-		{"POST", "/api/v1/publications/1/attachments", "multipart/form-data; boundary=x", 1 << 20, false},
-		{"POST", "/api/v1/publications/1/attachments", "multipart/form-data; boundary=x", 3 << 20, true},
-		{"POST", "/api/v1/units/sanxi/catalog/import", "multipart/form-data; boundary=x", 3 << 20, false},
+		{"POST", "/api/v1/requests", "application/json", "", 100 << 10, true},
+		{"POST", "/API/V1/REQUESTS/", "application/json", "", 100 << 10, true},
+		{"POST", "/api/v1/requests?x=1", "application/json", "", 100 << 10, true},
+		{"POST", "/api/v1/requests#/attachments", "application/json", session, 20 << 20, true},
+		{"POST", base + "/api/v1/requests", "application/json", session, 100 << 10, true},
+		{"POST", "/kiosk/apply", "application/x-www-form-urlencoded", "", 100 << 10, true},
+		{"POST", "/kiosk/apply#/import", "application/x-www-form-urlencoded", session, 10 << 20, true},
+		{"POST", "/api/v1/session", "application/json", "", 100 << 10, true},
+		{"POST", "/admin/login", "application/x-www-form-urlencoded", "", 100 << 10, true},
+		{"GET", "/kiosk/", "text/plain", session, 64 << 10, true},
+		{"PUT", "/api/v1/publications/1", "application/json", session, 5 << 20, true},
+		// Without a live session nothing larger than an application.
+		{"POST", "/api/v1/publications/1/attachments", multipart, "", 1 << 20, true},
+		{"POST", "/api/v1/publications/1/attachments", multipart, sessionCookie + "=forged", 1 << 20, true},
+		{"PUT", "/api/v1/publications/1", "application/json", "", 1 << 20, true},
+		{"POST", "/api/v1/requests", "application/json", "", 2 << 10, false},
+		// With one, an upload route takes the configured maximum (1 MB in
+		// tests), a workbook import 20 MB.
+		{"POST", "/api/v1/publications/1/attachments", multipart, session, 1 << 20, false},
+		{"POST", "/api/v1/publications/1/attachments", multipart, session, 3 << 20, true},
+		{"POST", "/api/v1/units/sanxi/catalog/import", multipart, session, 3 << 20, false},
 	} {
 		var r response
 		if c.tooLarge {
-			r = refused(c.method, c.path, c.n)
+			r = refused(c.method, c.path, c.cookie, c.n)
 		} else {
-			r = send(c.method, c.path, c.ct, c.n)
+			r = send(c.method, c.path, c.ct, c.cookie, c.n)
 		}
 		if got := r.status == 413; got != c.tooLarge {
-			t.Errorf("%s %s with %d KB: %d %s", c.method, c.path, c.n>>10, r.status, r.body)
+			t.Errorf("%s %s (cookie %v) with %d KB: %d %.200s", c.method, c.path, c.cookie != "", c.n>>10, r.status, r.body)
 			continue
 		}
 		if c.tooLarge && !strings.Contains(string(r.body), "提交的内容过大") {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
+	"gongkai/account"
 	"gongkai/catalog/sheet"
 )
 
@@ -32,10 +35,7 @@ func (s *server) bodyLimit(method, uri []byte) int {
 	case fasthttp.MethodGet, fasthttp.MethodHead, fasthttp.MethodOptions:
 		return readBodyLimit
 	}
-	if i := bytes.IndexByte(path, '?'); i >= 0 {
-		path = path[:i]
-	}
-	path = bytes.TrimRight(path, "/")
+	path = routePath(path)
 	for _, p := range anonymousWrites {
 		if bytes.EqualFold(path, p) { // routing ignores case
 			return anonymousBodyLimit
@@ -57,6 +57,43 @@ func (s *server) maxBodyLimit() int {
 
 // requestConfig gives fasthttp each request's body limit once its header
 // has arrived.
+// Anyone may send an anonymous write's body; more than that only a signed
+// in person, whose session is checked when a body larger than that is
+// announced (or its length is not).
 func (s *server) requestConfig(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	return fasthttp.RequestConfig{MaxRequestBodySize: s.bodyLimit(h.Method(), h.RequestURI())}
+	limit := s.bodyLimit(h.Method(), h.RequestURI())
+	if n := h.ContentLength(); limit > anonymousBodyLimit && (n > anonymousBodyLimit || n < 0) && !s.signedIn(h) {
+		limit = anonymousBodyLimit
+	}
+	return fasthttp.RequestConfig{MaxRequestBodySize: limit}
+}
+
+// signedIn tells whether the request carries a live session.
+func (s *server) signedIn(h *fasthttp.RequestHeader) bool {
+	token := h.Cookie(sessionCookie)
+	if len(token) == 0 {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, _, err := s.accounts.FindSession(ctx, account.HashToken(string(token)))
+	return err == nil
+}
+
+// routePath is the path a request line routes to, as Fiber reads it: an
+// absolute form's scheme and host, the query and any fragment dropped, no
+// trailing slash.
+func routePath(uri []byte) []byte {
+	if i := bytes.Index(uri, []byte("://")); i >= 0 && bytes.IndexByte(uri[:i], '/') < 0 {
+		rest := uri[i+3:]
+		j := bytes.IndexByte(rest, '/')
+		if j < 0 {
+			return nil
+		}
+		uri = rest[j:]
+	}
+	if i := bytes.IndexAny(uri, "?#"); i >= 0 {
+		uri = uri[:i]
+	}
+	return bytes.TrimRight(uri, "/")
 }
