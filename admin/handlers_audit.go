@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
+	"gongkai/rbac"
 )
 
 // AuditReader is what the audit page reads.
@@ -34,6 +35,9 @@ func (h handler) handleAudit(c *fiber.Ctx) error {
 	p := auditPage{Unit: c.Query("unit"), User: c.Query("user"), Object: c.Query("object"), Action: c.Query("action"), From: c.Query("from"), To: c.Query("to")}
 	f := catalog.AuditFilter{UnitCode: p.Unit, Username: p.User, Object: p.Object, Action: p.Action, Limit: 100}
 	f.BeforeID, _ = strconv.ParseInt(c.Query("before"), 10, 64)
+	if !h.can(m, rbac.AllUnits, rbac.ObjAccount, rbac.ActRead) {
+		f.WithoutObjects = catalog.AccountObjects
+	}
 	var msg string
 	if p.From != "" {
 		if f.From, err = catalog.ParseDay("from", "开始日期", p.From); err != nil {

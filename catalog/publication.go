@@ -308,7 +308,14 @@ type AuditFilter struct {
 	From, To time.Time // zero: open
 	BeforeID int64     // keyset paging: entries older than this id
 	Limit    int
+	// WithoutObjects leaves out entries about these objects (accounts and
+	// role grants, for readers who may not read them).
+	WithoutObjects []string
 }
+
+// AccountObjects are the audit objects only those who may read accounts
+// see: the accounts' records and their role grants.
+var AccountObjects = []string{"account", "role"}
 
 // UnitOfPublication and UnitOfItem find the unit a record belongs to, for
 // authorisation by the record a route names.

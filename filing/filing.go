@@ -168,7 +168,8 @@ type Mismatch struct {
 
 // Consistency compares the current filing of a unit with its accounts: each
 // filed 信息发布员 should be an active clerk and the 分管负责人 an active leader
-// (matched by the account's display name).
+// (matched by the account's display name). Messages name people, never
+// usernames: inspectors read them, and accounts are not theirs to read.
 func Consistency(f *Filing, accounts []Account) []Mismatch {
 	var out []Mismatch
 	byName := map[string]Account{}
@@ -183,7 +184,7 @@ func Consistency(f *Filing, accounts []Account) []Mismatch {
 		case !ok || a.Role != role:
 			out = append(out, Mismatch{"filed_without_account", name, label + name + "没有对应的" + roleName(role) + "账号"})
 		case a.Disabled:
-			out = append(out, Mismatch{"disabled_still_filed", name, label + name + "的账号（" + a.Username + "）已停用，备案表仍列其名"})
+			out = append(out, Mismatch{"disabled_still_filed", name, label + name + "的" + roleName(role) + "账号已停用，备案表仍列其名"})
 		}
 	}
 	if f != nil {
@@ -194,7 +195,7 @@ func Consistency(f *Filing, accounts []Account) []Mismatch {
 	}
 	for _, a := range accounts {
 		if !a.Disabled && !filed[a.DisplayName] {
-			out = append(out, Mismatch{"account_without_filing", a.DisplayName, roleName(a.Role) + "账号" + a.Username + "（" + a.DisplayName + "）未在备案表中"})
+			out = append(out, Mismatch{"account_without_filing", a.DisplayName, "有" + roleName(a.Role) + "账号的" + a.DisplayName + "未在备案表中"})
 		}
 	}
 	return out

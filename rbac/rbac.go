@@ -172,7 +172,10 @@ func Permissions() [][]string {
 	add(RoleSecAdmin, ObjUnit, ActRead)
 	add(RoleSecAdmin, ObjAccount, ActRead)
 	add(RoleSecAdmin, ObjRole, ActRead, ActWrite)
+	// The auditor reads the whole log, accounts and grants included, and
+	// so the accounts themselves.
 	add(RoleAuditor, ObjAudit, ActRead)
+	add(RoleAuditor, ObjAccount, ActRead)
 	return ps
 }
 

@@ -780,6 +780,28 @@ func TestSeparationOfDuties(t *testing.T) {
 	if r := ts.login("inspector").do("GET", "/api/v1/audit", nil); r.status != 200 {
 		t.Errorf("inspector no longer reads the audit log: %d", r.status)
 	}
+	// Nor through the audit log, or the filing's consistency check.
+	if r := ts.login("sysadmin").do("POST", "/api/v1/users", map[string]string{"username": "probe-user", "display_name": "探针", "unit_code": "miaoshou", "password": "Probe-user-2026"}); r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	for _, object := range catalog.AccountObjects {
+		var es []catalog.AuditEntry
+		ts.login("inspector").do("GET", "/api/v1/audit?object="+object, nil).decode(t, &es)
+		if len(es) != 0 {
+			t.Errorf("inspector reads %d %s entries", len(es), object)
+		}
+		if page := ts.login("inspector").do("GET", "/admin/audit?object="+object, nil); strings.Contains(string(page.body), "probe-user") {
+			t.Errorf("inspector's audit page shows %s entries", object)
+		}
+	}
+	var es []catalog.AuditEntry
+	ts.login("auditor").do("GET", "/api/v1/audit?object=account", nil).decode(t, &es)
+	if len(es) == 0 {
+		t.Error("the auditor does not see the accounts' entries")
+	}
+	if r := ts.login("inspector").do("GET", "/api/v1/units/miaoshou/filings/consistency", nil); r.status != 200 || strings.Contains(string(r.body), "miaoshou-clerk") {
+		t.Errorf("consistency names accounts to the inspector: %d %s", r.status, r.body)
+	}
 	var users []account.User
 	ts.login("sysadmin").do("GET", "/api/v1/users", nil).decode(t, &users)
 	id := map[string]int64{}

@@ -78,10 +78,13 @@ func (s *server) handleExemptionUpdate(c *fiber.Ctx) error {
 }
 
 // auditFilter reads the audit filters of a request.
-func auditFilter(c *fiber.Ctx) (catalog.AuditFilter, error) {
+func (s *server) auditFilter(c *fiber.Ctx) (catalog.AuditFilter, error) {
 	f := catalog.AuditFilter{UnitCode: rbac.UnitOf(c), Username: c.Query("user"), Object: c.Query("object"), Action: c.Query("action")}
 	if f.UnitCode == rbac.AllUnits {
 		f.UnitCode = ""
+	}
+	if !s.canRead(c, rbac.AllUnits, rbac.ObjAccount) {
+		f.WithoutObjects = catalog.AccountObjects
 	}
 	f.Limit, _ = strconv.Atoi(c.Query("limit", "100"))
 	f.BeforeID, _ = strconv.ParseInt(c.Query("before"), 10, 64)
@@ -106,7 +109,7 @@ func auditFilter(c *fiber.Ctx) (catalog.AuditFilter, error) {
 // BOM, for Excel), up to 100,000 of them, newest first. Cells that would
 // start a formula are neutralised.
 func (s *server) handleAuditExport(c *fiber.Ctx) error {
-	f, err := auditFilter(c)
+	f, err := s.auditFilter(c)
 	if err != nil {
 		return err
 	}
@@ -153,7 +156,7 @@ func cells(vs ...string) []string {
 // ?unit= &user= &object= &action= &from= &to= (dates, Asia/Shanghai) and paged
 // with ?before=<id>.
 func (s *server) handleAuditIndex(c *fiber.Ctx) error {
-	f, err := auditFilter(c)
+	f, err := s.auditFilter(c)
 	if err != nil {
 		return err
 	}

@@ -134,6 +134,9 @@ func (s *Store) FindAudit(ctx context.Context, f catalog.AuditFilter) ([]catalog
 	if f.BeforeID > 0 {
 		q = q.Where("id < ?", f.BeforeID)
 	}
+	if len(f.WithoutObjects) > 0 {
+		q = q.Where("object NOT IN ?", f.WithoutObjects)
+	}
 	var rs []auditRecord
 	if err := q.Find(&rs).Error; err != nil {
 		return nil, translate(err, "审计记录")
