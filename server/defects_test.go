@@ -920,6 +920,48 @@ func TestPastQuarterIsJudgedOnItsOwnCatalogue(t *testing.T) {
 	if after := findings("2020Q3", "miaoshou"); after != before {
 		t.Errorf("2020Q3 changed with today's catalogue:\nbefore %s\nafter  %s", before, after)
 	}
+	// Nor with what is approved or withdrawn today: a publication dated
+	// back into the quarter, and one of the quarter's withdrawn.
+	var stale inspect.Report
+	inspector.do("GET", "/api/v1/inspections/2020Q3", nil).decode(t, &stale)
+	var staleItem int64
+	for _, u := range stale.Units {
+		for _, f := range u.Findings {
+			for _, e := range f.Evidence {
+				if u.Code == "miaoshou" && f.Code == "stale_quarter" && e.ID != retire.ID && e.ID != change.ID {
+					staleItem = e.ID
+				}
+			}
+		}
+	}
+	if staleItem == 0 {
+		t.Fatalf("no stale column of miaoshou in 2020Q3: %s", before)
+	}
+	var back catalog.Publication
+	r := clerk.do("POST", "/api/v1/items/"+itoa(staleItem)+"/publications", map[string]any{"title": "补发的2020年三季度信息", "generated_on": "2020-08-10",
+		"published_on": "2020-08-12T09:00:00+08:00"})
+	if r.status != 201 {
+		t.Fatalf("backdated draft: %d %s", r.status, r.body)
+	}
+	r.decode(t, &back)
+	publishDraft(t, ts, "miaoshou", back.ID)
+	var pubs []catalog.Publication
+	clerk.do("GET", "/api/v1/units/miaoshou/publications?status=published&limit=500", nil).decode(t, &pubs)
+	var q3 *catalog.Publication
+	for i, p := range pubs {
+		if d := p.PublishedOn.In(catalog.Shanghai); d.Year() == 2020 && d.Month() >= 7 && d.Month() <= 9 && p.ID != back.ID {
+			q3 = &pubs[i]
+		}
+	}
+	if q3 == nil {
+		t.Fatal("no 2020Q3 publication of miaoshou")
+	}
+	if r := ts.login("miaoshou-leader").step(q3.ID, "withdraw", map[string]string{"reason": "信息已过时"}); r.status != 200 {
+		t.Fatalf("withdraw: %d %s", r.status, r.body)
+	}
+	if after := findings("2020Q3", "miaoshou"); after != before {
+		t.Errorf("2020Q3 changed with today's approvals and withdrawals:\nbefore %s\nafter  %s", before, after)
+	}
 	if !strings.Contains(findings(now.String(), "miaoshou"), "2026年新设的按月公开栏目") {
 		t.Error("today's quarter does not see the new column")
 	}

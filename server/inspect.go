@@ -37,11 +37,11 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 	}
 	bodiesFrom := q.Start()
 	if from.Before(bodiesFrom) {
-		if err := s.catalog.EachPublishedBetween(ctx, from, bodiesFrom.AddDate(0, 0, -1), false, add); err != nil {
+		if err := s.catalog.EachPublishedBetween(ctx, from, bodiesFrom.AddDate(0, 0, -1), q.End(), false, add); err != nil {
 			return d, err
 		}
 	}
-	if err := s.catalog.EachPublishedBetween(ctx, bodiesFrom, q.End(), true, add); err != nil {
+	if err := s.catalog.EachPublishedBetween(ctx, bodiesFrom, q.End(), q.End(), true, add); err != nil {
 		return d, err
 	}
 	// The text of the quarter's Word, Excel and PDF attachments joins the
@@ -286,7 +286,7 @@ func (s *server) scores(ctx context.Context, year int) ([]inspect.UnitScore, err
 	if err != nil {
 		return nil, err
 	}
-	err = s.catalog.EachPublishedBetween(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, catalog.Shanghai), asOf, false, func(p catalog.Publication) error {
+	err = s.catalog.EachPublishedBetween(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, catalog.Shanghai), asOf, asOf, false, func(p catalog.Publication) error {
 		d.Pubs = append(d.Pubs, inspect.Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID})
 		return nil
 	})
@@ -362,7 +362,7 @@ func (d inspectionDesk) Overview(ctx context.Context, asOf time.Time) (inspect.H
 	if err != nil {
 		return inspect.HeatMap{}, nil, err
 	}
-	err = s.catalog.EachPublishedBetween(ctx, asOf.AddDate(-1, 0, -1), asOf, false, func(p catalog.Publication) error {
+	err = s.catalog.EachPublishedBetween(ctx, asOf.AddDate(-1, 0, -1), asOf, asOf, false, func(p catalog.Publication) error {
 		data.Pubs = append(data.Pubs, inspect.Pub{ItemID: p.ItemID, PublishedOn: p.PublishedOn})
 		return nil
 	})

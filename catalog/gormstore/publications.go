@@ -350,6 +350,8 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 			if !step.PublishAt.IsZero() && step.PublishAt.After(now) {
 				r.PublishedOn = step.PublishAt.UTC()
 				t.To = catalog.PubScheduled
+			} else {
+				becamePublic(&r, now)
 			}
 			r.TakedownReason, r.RectifyDue = "", nil
 		case catalog.StepTakedown:
@@ -362,6 +364,9 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 				name, _ := catalog.TakedownReasonName(step.Reason)
 				r.StatusReason = name
 			}
+		}
+		if from == catalog.PubPublished && t.To != catalog.PubPublished {
+			r.PublicUntil = &now
 		}
 		r.Status = string(t.To)
 		r.LockVersion++
@@ -405,6 +410,15 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 	return &out, nil
 }
 
+// becamePublic records that r is public from now: the first time, its
+// PublicFrom; any time, it is no longer ended.
+func becamePublic(r *publicationRecord, now time.Time) {
+	if r.PublicFrom == nil {
+		r.PublicFrom = &now
+	}
+	r.PublicUntil = nil
+}
+
 // lockPublication takes the publication's unit lock (see lockUnit), then the
 // publication's row, and returns it.
 func lockPublication(tx *gorm.DB, id int64) (publicationRecord, error) {
@@ -432,7 +446,7 @@ func supersede(tx *gorm.DB, oldID, newID int64, by catalog.Actor, now time.Time)
 		return nil // withdrawn or taken down meanwhile: nothing to replace
 	}
 	if err := tx.Model(&old).Updates(map[string]any{"status": string(catalog.PubSuperseded), "superseded_by_id": newID,
-		"lock_version": old.LockVersion + 1}).Error; err != nil {
+		"lock_version": old.LockVersion + 1, "public_until": now}).Error; err != nil {
 		return translate(err, "原版本")
 	}
 	ev := eventRecord{PublicationID: oldID, Action: "supersede", FromStatus: old.Status, ToStatus: string(catalog.PubSuperseded),
@@ -524,7 +538,9 @@ func (s *Store) ReleaseScheduled(ctx context.Context, now time.Time) (int, error
 			if r.Status != string(catalog.PubScheduled) {
 				return nil // withdrawn or released meanwhile
 			}
-			if err := tx.Model(&r).Updates(map[string]any{"status": string(catalog.PubPublished), "lock_version": r.LockVersion + 1}).Error; err != nil {
+			becamePublic(&r, now.UTC())
+			if err := tx.Model(&r).Updates(map[string]any{"status": string(catalog.PubPublished), "lock_version": r.LockVersion + 1,
+				"public_from": r.PublicFrom, "public_until": nil}).Error; err != nil {
 				return err
 			}
 			ev := eventRecord{PublicationID: r.ID, Action: "release", FromStatus: r.Status, ToStatus: string(catalog.PubPublished), Actor: system.Username, At: now.UTC()}
@@ -688,17 +704,32 @@ func (s *Store) AddViews(ctx context.Context, id, n int64) error {
 
 // EachPublishedBetween is EachPublished for the publications published
 // from from to to (dates, inclusive); withBody false leaves bodies out.
+// With publicAt, they are those public at the end of that day — approved
+// by then, and not withdrawn, taken down or replaced until after — so a
+// past quarter reads the same whatever is approved or withdrawn today;
+// without it, those public now.
 // Rows are read in the order of the (status, published_on) index, so only
 // the period is touched.
-func (s *Store) EachPublishedBetween(ctx context.Context, from, to time.Time, withBody bool, fn func(catalog.Publication) error) error {
+func (s *Store) EachPublishedBetween(ctx context.Context, from, to, publicAt time.Time, withBody bool, fn func(catalog.Publication) error) error {
 	body := "''"
 	if withBody {
 		body = "body"
 	}
-	rows, err := s.db.WithContext(ctx).Model(&publicationRecord{}).
+	q := s.db.WithContext(ctx).Model(&publicationRecord{}).
 		Select("id, unit_code, item_id, title, generated_on, published_on, interprets_id, "+body).
-		Where("status = ? AND published_on >= ? AND published_on < ?", string(catalog.PubPublished), from.UTC(), to.AddDate(0, 0, 1).UTC()).
-		Order("published_on").Rows()
+		Where("published_on >= ? AND published_on < ?", from.UTC(), to.AddDate(0, 0, 1).UTC())
+	if publicAt.IsZero() {
+		q = q.Where("status = ?", string(catalog.PubPublished))
+	} else {
+		// Public at the end of that day: published by then and still, or
+		// published by then and ended only after.
+		y, m, d := publicAt.In(catalog.Shanghai).Date()
+		end := time.Date(y, m, d+1, 0, 0, 0, 0, catalog.Shanghai).UTC()
+		q = q.Where("((status = ? AND (public_from IS NULL OR public_from < ?)) OR (status IN ? AND public_from < ? AND public_until >= ?))",
+			string(catalog.PubPublished), end,
+			[]string{string(catalog.PubSuperseded), string(catalog.PubWithdrawn), string(catalog.PubTakenDown)}, end, end)
+	}
+	rows, err := q.Order("published_on").Rows()
 	if err != nil {
 		return fmt.Errorf("gormstore: publications between %s and %s: %w", from.Format("2006-01-02"), to.Format("2006-01-02"), err)
 	}

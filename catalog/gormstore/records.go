@@ -243,7 +243,13 @@ type publicationRecord struct {
 	StatusNote     string `gorm:"type:text"`
 	TakedownReason string `gorm:"size:16"`
 	RectifyDue     *time.Time
-	SubmittedByID  int64
+	// PublicFrom is when the publication first became public (approved or
+	// released) and PublicUntil when it last stopped (withdrawn, taken
+	// down, superseded): a past quarter is judged on what was public then.
+	// Both are empty for publications stored before they were kept.
+	PublicFrom    *time.Time
+	PublicUntil   *time.Time
+	SubmittedByID int64
 	SubmittedBy    string  `gorm:"size:80"`
 	ApprovedBy     string  `gorm:"size:80"`
 	LockVersion    int     `gorm:"not null;default:1"`
