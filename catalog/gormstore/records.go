@@ -250,16 +250,16 @@ type publicationRecord struct {
 	PublicFrom    *time.Time
 	PublicUntil   *time.Time
 	SubmittedByID int64
-	SubmittedBy    string  `gorm:"size:80"`
-	ApprovedBy     string  `gorm:"size:80"`
-	LockVersion    int     `gorm:"not null;default:1"`
-	CreatedBy      string  `gorm:"size:80"`
-	SeedKey        *string `gorm:"size:120;uniqueIndex"`
-	CreatedAt      time.Time
-	UpdatedAt      time.Time          `gorm:"index"` // the search's overlay reads what changed since its index
-	Unit           unitRecord         `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
-	Item           itemRecord         `gorm:"foreignKey:ItemID;constraint:OnDelete:RESTRICT"`
-	Interprets     *publicationRecord `gorm:"foreignKey:InterpretsID;constraint:OnDelete:SET NULL"`
+	SubmittedBy   string  `gorm:"size:80"`
+	ApprovedBy    string  `gorm:"size:80"`
+	LockVersion   int     `gorm:"not null;default:1"`
+	CreatedBy     string  `gorm:"size:80"`
+	SeedKey       *string `gorm:"size:120;uniqueIndex"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time          `gorm:"index"` // the search's overlay reads what changed since its index
+	Unit          unitRecord         `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
+	Item          itemRecord         `gorm:"foreignKey:ItemID;constraint:OnDelete:RESTRICT"`
+	Interprets    *publicationRecord `gorm:"foreignKey:InterpretsID;constraint:OnDelete:SET NULL"`
 }
 
 func (publicationRecord) TableName() string { return "publications" }
