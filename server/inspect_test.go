@@ -204,7 +204,8 @@ func TestInspectionFindsPlantedProblems(t *testing.T) {
 	}
 	before := ts.login("admin").do("GET", "/api/v1/inspections/"+prev.String(), nil)
 	mid := prev.Start().AddDate(0, 1, 0).UTC()
-	if err := db.Exec("UPDATE publications SET published_on = ?, generated_on = ? WHERE id IN ?", mid, mid, ids[:2]).Error; err != nil {
+	// (Planted in the past: public since then.)
+	if err := db.Exec("UPDATE publications SET published_on = ?, generated_on = ?, public_from = ? WHERE id IN ?", mid, mid, mid, ids[:2]).Error; err != nil {
 		t.Fatal(err)
 	}
 	after := ts.login("admin").do("GET", "/api/v1/inspections/"+prev.String(), nil)
