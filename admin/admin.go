@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -241,6 +242,14 @@ type page struct {
 	Flash string
 	Error string
 	Data  any
+}
+
+// ErrorPage renders the back office's page for an error, without the
+// signed-in person's menus.
+func ErrorPage(message string) ([]byte, error) {
+	var b bytes.Buffer
+	err := tmpl.ExecuteTemplate(&b, "error.html", page{Title: "出错了", Error: message, Data: "无法完成操作"})
+	return b.Bytes(), err
 }
 
 func render(c *fiber.Ctx, status int, name string, p page) error {

@@ -19,6 +19,12 @@ const (
 	// ERATELIMIT: too many tries or submissions from one address; the
 	// message says when to try again.
 	ERATELIMIT = "ERATELIMIT"
+	// EPASSWORD: the person must choose a new password before anything else.
+	EPASSWORD = "EPASSWORD"
+	// ETOOLARGE: what was sent is larger than the route takes.
+	ETOOLARGE = "ETOOLARGE"
+	// EUNAVAILABLE: the database cannot be reached; try again shortly.
+	EUNAVAILABLE = "EUNAVAILABLE"
 )
 
 // Error is a domain error with a code for the API and a message for the person

@@ -218,6 +218,27 @@ func (h *handler) origin(c *fiber.Ctx) string {
 	return "http://localhost"
 }
 
+// errorPage is the kiosk's page for an error.
+type errorPage struct {
+	Page
+	Message string
+}
+
+// ErrorPage renders the kiosk's page for an error answered with status;
+// like every kiosk page it returns home when the screen is left idle.
+func ErrorPage(status int, message string, shell Shell) ([]byte, error) {
+	title := "出错了"
+	switch {
+	case status == fiber.StatusNotFound:
+		title = "页面不存在"
+	case status == fiber.StatusTooManyRequests:
+		title = "请稍后再试"
+	case status >= 500:
+		title = "暂时无法访问"
+	}
+	return execute("error.html", errorPage{Page: Page{Title: title, Back: "/kiosk/", Shell: shell}, Message: message})
+}
+
 func execute(name string, data any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {

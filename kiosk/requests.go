@@ -2,7 +2,6 @@ package kiosk
 
 import (
 	"context"
-	"errors"
 	"html/template"
 	"net/url"
 	"strings"
@@ -111,10 +110,9 @@ func (h *handler) handleApply(c *fiber.Ctx) error {
 	r := in.request()
 	r.ReceivedOn = h.Now()
 	refuse := func(err error) error {
-		var fe *fiber.Error
-		if errors.As(err, &fe) && fe.Code == fiber.StatusTooManyRequests {
+		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
 			// Too many from this address: say so, keeping what was typed.
-			p.Error, p.Review = fe.Message, false
+			p.Error, p.Review = catalog.ErrorMessage(err), false
 			c.Set(fiber.HeaderRetryAfter, "3600")
 			return sendUncached(c, fiber.StatusTooManyRequests, "apply.html", p)
 		}
@@ -207,27 +205,19 @@ func (h *handler) handleProgress(c *fiber.Ctx) error {
 		}
 		st, err := h.Requests.Status(c.UserContext(), p.Number, phone4, token, c.IP())
 		if err != nil {
-			var fe *fiber.Error
-			if e, ok := err.(*catalog.Error); ok && e.Code != catalog.EINTERNAL {
-				p.Error = e.Message
-			} else if ok := asFiber(err, &fe); ok {
-				p.Error = fe.Message
-			} else {
+			if catalog.ErrorCode(err) == catalog.EINTERNAL {
 				return err
 			}
-			return sendUncached(c, fiber.StatusBadRequest, "progress.html", p)
+			p.Error = catalog.ErrorMessage(err)
+			status := fiber.StatusBadRequest
+			if catalog.ErrorCode(err) == catalog.ERATELIMIT {
+				status = fiber.StatusTooManyRequests
+			}
+			return sendUncached(c, status, "progress.html", p)
 		}
 		p.Status = st
 	}
 	return sendUncached(c, 200, "progress.html", p)
-}
-
-func asFiber(err error, fe **fiber.Error) bool {
-	e, ok := err.(*fiber.Error)
-	if ok {
-		*fe = e
-	}
-	return ok
 }
 
 // PublicWrites are the kiosk's POST routes, open to anyone: an application

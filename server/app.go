@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 	"gorm.io/gorm"
 
 	"gongkai/account"
 	acctstore "gongkai/account/gormstore"
+	"gongkai/admin"
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
 	"gongkai/dbconn"
@@ -31,6 +31,7 @@ import (
 	"gongkai/rbac"
 	"gongkai/secret"
 	"gongkai/seed"
+	"gongkai/weberr"
 	"gongkai/workday"
 	wdstore "gongkai/workday/gormstore"
 )
@@ -190,87 +191,42 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// statusOf maps domain error codes to HTTP statuses and API codes, in one table.
-var statusOf = map[string]struct {
-	status int
-	code   string
-}{
-	catalog.ENOTFOUND:  {fiber.StatusNotFound, "not_found"},
-	catalog.EINVALID:   {fiber.StatusBadRequest, "invalid"},
-	catalog.ECONFLICT:  {fiber.StatusConflict, "conflict"},
-	catalog.EFORBIDDEN: {fiber.StatusForbidden, "forbidden"},
-	catalog.EUNAUTH:    {fiber.StatusUnauthorized, "unauthorized"},
-	catalog.ELOCKED:    {fiber.StatusLocked, "locked"},
-	catalog.ERATELIMIT: {fiber.StatusTooManyRequests, "too_many_requests"},
-}
-
-var fiberMessages = map[int]struct{ code, msg string }{
-	fiber.StatusNotFound:              {"not_found", "页面或接口不存在"},
-	fiber.StatusMethodNotAllowed:      {"method_not_allowed", "不支持该请求方法"},
-	fiber.StatusRequestEntityTooLarge: {"too_large", "提交的内容过大"},
-	fiber.StatusUnsupportedMediaType:  {"unsupported_media_type", "请以 JSON 提交（Content-Type: application/json）"},
-	fiber.StatusTooManyRequests:       {"too_many_requests", "登录失败次数过多，请一分钟后再试"},
-	fiber.StatusBadRequest:            {"invalid", "请求格式不正确"},
-}
-
+// errorHandler answers every error a handler returns, as weberr classifies
+// it: JSON for the API, the back office's page under /admin, the kiosk's
+// page elsewhere. Errors of ours are logged and shown only as 系统内部错误.
 func (s *server) errorHandler(c *fiber.Ctx, err error) error {
-	var body errorBody
-	status := fiber.StatusInternalServerError
-	body.Error.Code, body.Error.Message = "internal", "系统内部错误"
-	var ce *catalog.Error
-	var fe *fiber.Error
+	p := weberr.Classify(err)
 	switch {
-	case errors.As(err, &ce):
-		if m, ok := statusOf[ce.Code]; ok {
-			status, body.Error.Code, body.Error.Message, body.Error.Field = m.status, m.code, ce.Message, ce.Field
-		} else {
-			s.log.Error("internal error", "request_id", requestID(c), "path", c.Path(), "err", err)
+	case p.Status == fiber.StatusServiceUnavailable:
+		if s.metrics != nil {
+			s.metrics.dbDown.Inc()
 		}
-	case errors.As(err, &fe):
-		status = fe.Code
-		if fe.Code == fiber.StatusLocked {
-			body.Error.Code, body.Error.Message = "locked", fe.Message
-		} else if fe.Code == fiber.StatusForbidden {
-			body.Error.Code, body.Error.Message = "password_change_required", fe.Message
-		} else if m, ok := fiberMessages[fe.Code]; ok {
-			body.Error.Code, body.Error.Message = m.code, m.msg
-			if fe.Message != utils.StatusMessage(fe.Code) { // a message of our own
-				body.Error.Message = fe.Message
-			}
-		} else if fe.Code < 500 {
-			body.Error.Code, body.Error.Message = "invalid", fe.Message
-		}
-	default:
-		var ue *workday.UnknownYearError
-		if errors.As(err, &ue) {
-			status, body.Error.Code, body.Error.Message = fiber.StatusUnprocessableEntity, "unknown_year", ue.Error()
-		} else if databaseUnavailable(err) {
-			status, body.Error.Code, body.Error.Message = fiber.StatusServiceUnavailable, "unavailable", "系统暂时无法连接数据库，请稍后再试"
-			c.Set(fiber.HeaderRetryAfter, "5")
-			if s.metrics != nil {
-				s.metrics.dbDown.Inc()
-			}
-			s.log.Warn("database unavailable", "request_id", requestID(c), "route", c.Route().Path, "err", err)
-		} else {
-			s.log.Error("internal error", "request_id", requestID(c), "path", c.Path(), "err", err)
-		}
+		s.log.Warn("database unavailable", "request_id", requestID(c), "route", c.Route().Path, "err", err)
+	case p.Internal:
+		s.log.Error("internal error", "request_id", requestID(c), "path", c.Path(), "err", err)
 	}
-	if strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/healthz") || strings.HasPrefix(c.Path(), "/readyz") {
-		return c.Status(status).JSON(body)
+	if p.RetryAfter != "" && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
+		c.Set(fiber.HeaderRetryAfter, p.RetryAfter)
+	}
+	path := c.Path()
+	if strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz" {
+		var body errorBody
+		body.Error.Code, body.Error.Message, body.Error.Field = p.Code, p.Message, p.Field
+		return c.Status(p.Status).JSON(body)
+	}
+	var page []byte
+	if strings.HasPrefix(path, "/admin") {
+		page, err = admin.ErrorPage(p.Message)
+	} else {
+		page, err = kiosk.ErrorPage(p.Status, p.Message, kiosk.Shell{County: "旌德县", IdleSeconds: s.cfg.KioskIdle, Countdown: s.cfg.KioskCountdown})
+	}
+	if err != nil {
+		s.log.Error("error page", "err", err)
+		return c.Status(p.Status).SendString(p.Message)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).SendString(s.errorPage(status, body.Error.Message))
-}
-
-// errorPage is the HTML error page; on a kiosk it returns home when idle
-// like every kiosk page.
-func (s *server) errorPage(status int, msg string) string {
-	return fmt.Sprintf(`<!doctype html><html lang="zh-CN" data-idle="%d" data-countdown="%d"><head><meta charset="utf-8"><title>%d</title><link rel="stylesheet" href="/kiosk/static/kiosk.css"><script src="/kiosk/static/kiosk.js"></script></head><body><main><h1>%d</h1><p>%s</p><p><a class="btn" href="/kiosk/">返回首页</a></p></main></body></html>`,
-		s.cfg.KioskIdle, s.cfg.KioskCountdown, status, status, htmlEscape(msg))
-}
-
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;").Replace(s)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(p.Status).Send(page)
 }
 
 const sessionCookie = "gongkai_session"
@@ -293,7 +249,7 @@ func (s *server) withSession(c *fiber.Ctx) error {
 		if strings.HasPrefix(c.Path(), "/admin") {
 			return c.Redirect("/admin/password", fiber.StatusSeeOther)
 		}
-		return fiber.NewError(fiber.StatusForbidden, "请先修改密码（PUT /api/v1/session/password）")
+		return catalog.Errorf(catalog.EPASSWORD, "请先修改密码（PUT /api/v1/session/password）")
 	}
 	return c.Next()
 }

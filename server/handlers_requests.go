@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -72,7 +71,7 @@ func (s *server) findByProof(ctx context.Context, number, phone4, token, ip stri
 	_, _, ipOK := s.statusGuard.take(ctx, ipKey, "", now)
 	_, _, noOK := s.statusGuard.take(ctx, noKey, "", now)
 	if !ipOK || !noOK {
-		return nil, fiber.NewError(fiber.StatusTooManyRequests, "查询错误次数过多，请一分钟后再试")
+		return nil, catalog.Errorf(catalog.ERATELIMIT, "查询错误次数过多，请一分钟后再试")
 	}
 	wrong := func() error {
 		if token != "" {
@@ -143,7 +142,7 @@ func (s *server) allowApplication(ctx context.Context, ip string, now time.Time)
 		g = s.screenApplications
 	}
 	if _, _, ok := g.take(ctx, clientKey(ip), "", now); !ok {
-		return fiber.NewError(fiber.StatusTooManyRequests, fmt.Sprintf("本机一小时内已提交%d件申请，请稍后再试；如需继续申请，请到受理窗口当面提交或联系工作人员", g.limit))
+		return catalog.Errorf(catalog.ERATELIMIT, "本机一小时内已提交%d件申请，请稍后再试；如需继续申请，请到受理窗口当面提交或联系工作人员", g.limit)
 	}
 	return nil
 }
@@ -182,8 +181,8 @@ func (s *server) handleRequestCreate(c *fiber.Ctx) error {
 	}
 	r := in.request()
 	if err := s.submitRequest(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
-		if fe := (*fiber.Error)(nil); errors.As(err, &fe) && fe.Code == fiber.StatusTooManyRequests {
-			c.Set(fiber.HeaderRetryAfter, "3600")
+		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
+			c.Set(fiber.HeaderRetryAfter, "3600") // an hour's allowance
 		}
 		return err
 	}

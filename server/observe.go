@@ -3,18 +3,13 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql/driver"
 	"encoding/hex"
-	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -193,30 +188,6 @@ func (s *server) observe(c *fiber.Ctx) error {
 			slog.Float64("ms", float64(took.Microseconds())/1000))
 	}
 	return nil
-}
-
-// databaseUnavailable tells whether err means the database cannot be
-// reached right now (down, restarting, connection lost, or SQLite busy past
-// its timeout): the answer is 503, and the pool reconnects by itself.
-func databaseUnavailable(err error) bool {
-	if err == nil {
-		return false
-	}
-	var ne net.Error
-	var me *mysql.MySQLError
-	switch {
-	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn), errors.Is(err, syscall.ECONNREFUSED),
-		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.As(err, &ne):
-		return true
-	case errors.As(err, &me):
-		switch me.Number {
-		case 1040, 1053, 1077, 1152, 1158, 1159, 1160, 1161, 1927, 2002, 2003, 2006, 2013, 4031:
-			return true
-		}
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "sql: database is closed") ||
-		strings.Contains(msg, "connection refused") || strings.Contains(msg, "bad connection")
 }
 
 // handleHealth is /healthz: the process is alive and answering.
