@@ -31,6 +31,7 @@ import (
 	"gongkai/rbac"
 	"gongkai/secret"
 	"gongkai/seed"
+	"gongkai/throttle"
 	"gongkai/weberr"
 	"gongkai/workday"
 	wdstore "gongkai/workday/gormstore"
@@ -49,11 +50,9 @@ type server struct {
 	calendar *workday.Calendar
 	calStore *wdstore.Store
 	filings  *fstore.Store
-	// logins throttles failed sign-ins by address, pairs by account and
-	// address, accountFailures by account; failedNotice counts them for
-	// the owner (see signIn).
-	logins, pairs, accountFailures, failedNotice throttle
-	itemLists                                    listCache
+	// signInDesk checks credentials under its throttles and locks.
+	signInDesk *account.SignInDesk
+	itemLists  listCache
 	// The kiosk: service points and aliases, use counts, the content
 	// generation its caches follow, and the search index.
 	kioskStore *kstore.Store
@@ -65,10 +64,10 @@ type server struct {
 	// requests are the disclosure requests; statusGuard throttles the
 	// public status lookup.
 	requests    *foistore.Store
-	statusGuard throttle
+	statusGuard *throttle.Throttle
 	// applications and screenApplications throttle anonymous applications
 	// by address (see allowApplication).
-	applications, screenApplications throttle
+	applications, screenApplications *throttle.Throttle
 	inspections                      *inspstore.Store
 	reports                          reportCache
 	metrics                          *metrics
@@ -86,7 +85,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(*gorm.DB) error{migrateMeta, migrateThrottles, gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate, foistore.Migrate, inspstore.Migrate} {
+	for _, m := range []func(*gorm.DB) error{migrateMeta, throttle.Migrate, gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate, foistore.Migrate, inspstore.Migrate} {
 		if err := m(db); err != nil {
 			return nil, err
 		}
@@ -103,17 +102,18 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log,
 		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil),
 		pages: kiosk.NewPageCache(kiosk.DefaultCacheBytes)}
-	s.logins = throttle{db: db, kind: "login", limit: maxLoginFailures, window: time.Minute}
-	s.pairs = throttle{db: db, kind: "pair", limit: account.MaxFailedLogins, window: account.LockDuration}
-	s.accountFailures = throttle{db: db, kind: "account", limit: account.CountyLockFailures, window: account.LockDuration}
-	s.failedNotice = throttle{db: db, kind: "notice", limit: 1 << 30, window: noticeWindow}
-	s.statusGuard = throttle{db: db, kind: "status", limit: maxLoginFailures, window: time.Minute}
+	s.signInDesk = &account.SignInDesk{Users: s.accounts, AddressKey: throttle.ClientKey, Audit: cat.Audit,
+		Addresses: throttle.New(db, "login", account.MaxAddressFailures, time.Minute),
+		Pairs:     throttle.New(db, "pair", account.MaxFailedLogins, account.LockDuration),
+		Accounts:  throttle.New(db, "account", account.CountyLockFailures, account.LockDuration),
+		Notices:   throttle.New(db, "notice", 1<<30, account.NoticeWindow)}
+	s.statusGuard = throttle.New(db, "status", statusTries, time.Minute)
 	perHour := cfg.ApplicationsPerHour
 	if perHour == 0 {
 		perHour = defaultApplicationsPerHour
 	}
-	s.applications = throttle{db: db, kind: "apply", limit: perHour, window: time.Hour}
-	s.screenApplications = throttle{db: db, kind: "apply-screen", limit: perHour * screenApplicationsFactor, window: time.Hour}
+	s.applications = throttle.New(db, "apply", perHour, time.Hour)
+	s.screenApplications = throttle.New(db, "apply-screen", perHour*screenApplicationsFactor, time.Hour)
 	s.search = &searchIndex{s: s}
 	s.metrics = s.newMetrics()
 	key := cfg.SecretKey

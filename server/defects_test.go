@@ -657,7 +657,7 @@ func TestReceiptsNeedTheirToken(t *testing.T) {
 	if got := status("10.0.2.1", full, "１２３４"); got.status != 200 {
 		t.Errorf("full-width number and digits: %d %s", got.status, got.body)
 	}
-	for i := 0; i < maxLoginFailures-1; i++ {
+	for i := 0; i < statusTries-1; i++ {
 		spelling := []string{full, rc.Number[:5] + "\u200b" + rc.Number[5:], "\ufeff" + rc.Number, strings.ReplaceAll(rc.Number, "-", "")}[i%4]
 		if got := status(fmt.Sprintf("10.0.3.%d", i+1), spelling, "0000"); got.status != 404 {
 			t.Fatalf("wrong guess %d (%q): %d %s", i, spelling, got.status, got.body)

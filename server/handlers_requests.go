@@ -16,6 +16,7 @@ import (
 	"gongkai/kiosk"
 	"gongkai/rbac"
 	"gongkai/seed"
+	"gongkai/throttle"
 )
 
 // requestInput is the JSON of an application: the API contract's fields;
@@ -67,9 +68,9 @@ func (s *server) findByProof(ctx context.Context, number, phone4, token, ip stri
 		}
 	}
 	// Each try is counted before it is checked, and given back when right.
-	ipKey, noKey := "ip:"+clientKey(ip), "no:"+number
-	_, _, ipOK := s.statusGuard.take(ctx, ipKey, "", now)
-	_, _, noOK := s.statusGuard.take(ctx, noKey, "", now)
+	ipKey, noKey := "ip:"+throttle.ClientKey(ip), "no:"+number
+	_, _, ipOK := s.statusGuard.Take(ctx, ipKey, "", now)
+	_, _, noOK := s.statusGuard.Take(ctx, noKey, "", now)
 	if !ipOK || !noOK {
 		return nil, catalog.Errorf(catalog.ERATELIMIT, "查询错误次数过多，请一分钟后再试")
 	}
@@ -89,8 +90,8 @@ func (s *server) findByProof(ctx context.Context, number, phone4, token, ip stri
 	if token != "" && !foi.TokenMatches(r, token) || token == "" && !strings.HasSuffix(r.Phone, phone4) {
 		return nil, wrong()
 	}
-	s.statusGuard.refund(ctx, ipKey)
-	s.statusGuard.refund(ctx, noKey)
+	s.statusGuard.Refund(ctx, ipKey)
+	s.statusGuard.Refund(ctx, noKey)
 	return r, nil
 }
 
@@ -134,6 +135,10 @@ const (
 	screenApplicationsFactor   = 12
 )
 
+// statusTries wrong status look-ups a minute, from one address or on one
+// number.
+const statusTries = 10
+
 // allowApplication counts an application from ip and refuses it with 429
 // when the address has used its hour's allowance.
 func (s *server) allowApplication(ctx context.Context, ip string, now time.Time) error {
@@ -141,8 +146,8 @@ func (s *server) allowApplication(ctx context.Context, ip string, now time.Time)
 	if s.isKioskScreen(ctx, ip) {
 		g = s.screenApplications
 	}
-	if _, _, ok := g.take(ctx, clientKey(ip), "", now); !ok {
-		return catalog.Errorf(catalog.ERATELIMIT, "本机一小时内已提交%d件申请，请稍后再试；如需继续申请，请到受理窗口当面提交或联系工作人员", g.limit)
+	if _, _, ok := g.Take(ctx, throttle.ClientKey(ip), "", now); !ok {
+		return catalog.Errorf(catalog.ERATELIMIT, "本机一小时内已提交%d件申请，请稍后再试；如需继续申请，请到受理窗口当面提交或联系工作人员", g.Limit())
 	}
 	return nil
 }

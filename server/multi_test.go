@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/account"
 	"gongkai/seed"
 )
 
@@ -117,7 +118,7 @@ func TestTwoInstancesActAsOne(t *testing.T) {
 	}
 
 	// Wrong passwords on both count together: ten in all, then both refuse.
-	for i := 0; i < maxLoginFailures; i++ {
+	for i := 0; i < account.MaxAddressFailures; i++ {
 		h := newHTTPClient([]string{a.base, b.base}[i%2])
 		if st, _, _ := h.do("POST", "/api/v1/session", map[string]string{"username": fmt.Sprint("nobody", i), "password": "wrong-guess"}); st != 401 {
 			t.Fatalf("failure %d: %d", i+1, st)

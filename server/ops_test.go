@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/account"
 	"gongkai/dbconn"
 	"gongkai/dbconn/dbtest"
 	"gongkai/seed"
@@ -236,7 +237,7 @@ func TestThrottleSeesTheClientBehindTheProxy(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	for i := 0; i < maxLoginFailures; i++ {
+	for i := 0; i < account.MaxAddressFailures; i++ {
 		login("10.0.0.1")
 	}
 	if st := login("10.0.0.1"); st != 429 {

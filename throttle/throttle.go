@@ -1,4 +1,8 @@
-package main
+// Package throttle counts tries by key in windows kept in the database, so
+// every instance behind a load balancer shares them: failed sign-ins,
+// wrong status look-ups, anonymous applications. Only a hash of each key
+// is stored. It may import gorm; nothing of ours.
+package throttle
 
 import (
 	"context"
@@ -20,12 +24,21 @@ import (
 // hash of the key is stored. A key may belong to a scope (an account, for
 // the addresses that tried it), whose keys with events in their window can
 // be counted.
-type throttle struct {
+type Throttle struct {
 	db     *gorm.DB
 	kind   string // login, pair, account, notice, status, apply
 	limit  int
 	window time.Duration
 }
+
+// New returns the throttle of kind (a name that keeps its keys apart from
+// other kinds') allowing limit events a window.
+func New(db *gorm.DB, kind string, limit int, window time.Duration) *Throttle {
+	return &Throttle{db: db, kind: kind, limit: limit, window: window}
+}
+
+// Limit is how many events a window allows.
+func (g *Throttle) Limit() int { return g.limit }
 
 // throttleRecord is one key's events in its current window.
 type throttleRecord struct {
@@ -39,16 +52,10 @@ type throttleRecord struct {
 
 func (throttleRecord) TableName() string { return "throttles" }
 
-func migrateThrottles(db *gorm.DB) error { return db.AutoMigrate(&throttleRecord{}) }
+// Migrate creates the throttles table.
+func Migrate(db *gorm.DB) error { return db.AutoMigrate(&throttleRecord{}) }
 
-// maxLoginFailures failed sign-ins a minute from one address.
-const maxLoginFailures = 10
-
-// noticeWindow is how far back wrong passwords are told to an account's
-// owner at the next sign-in.
-const noticeWindow = 90 * 24 * time.Hour
-
-func (g *throttle) hash(key string) string {
+func (g *Throttle) hash(key string) string {
 	h := sha256.Sum256([]byte(g.kind + "\x00" + key))
 	return hex.EncodeToString(h[:])
 }
@@ -56,7 +63,7 @@ func (g *throttle) hash(key string) string {
 // blocked tells whether key has used up its events in its window, and
 // until when. When the database cannot say, nothing else works either: it
 // is not blocked here.
-func (g *throttle) blocked(ctx context.Context, key string, now time.Time) (time.Time, bool) {
+func (g *Throttle) Blocked(ctx context.Context, key string, now time.Time) (time.Time, bool) {
 	var r throttleRecord
 	if err := g.db.WithContext(ctx).Where("key_hash = ?", g.hash(key)).Take(&r).Error; err != nil {
 		return time.Time{}, false
@@ -67,7 +74,7 @@ func (g *throttle) blocked(ctx context.Context, key string, now time.Time) (time
 
 // count records an event of key (in scope, or "" for none), starting a new
 // window when the last one is over; old rows are swept now and then.
-func (g *throttle) count(ctx context.Context, key, scope string, now time.Time) {
+func (g *Throttle) Count(ctx context.Context, key, scope string, now time.Time) {
 	if err := g.upsert(g.db.WithContext(ctx), key, scope, now); err != nil {
 		slog.Warn("throttle", "kind", g.kind, "err", err)
 	}
@@ -78,7 +85,7 @@ func (g *throttle) count(ctx context.Context, key, scope string, now time.Time) 
 // in one transaction: the row stays locked from the count to the check, so
 // parallel requests cannot all pass a check made before any of them was
 // counted. An event that turns out not to count is given back (refund).
-func (g *throttle) take(ctx context.Context, key, scope string, now time.Time) (until time.Time, n int, ok bool) {
+func (g *Throttle) Take(ctx context.Context, key, scope string, now time.Time) (until time.Time, n int, ok bool) {
 	var err error
 	for try := 0; try < 3; try++ { // two inserting the same new key may deadlock on MySQL: again
 		err = g.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -103,14 +110,14 @@ func (g *throttle) take(ctx context.Context, key, scope string, now time.Time) (
 
 // refund gives back an event take counted that does not count after all
 // (the right password, the right phone digits).
-func (g *throttle) refund(ctx context.Context, key string) {
+func (g *Throttle) Refund(ctx context.Context, key string) {
 	if err := g.db.WithContext(ctx).Model(&throttleRecord{}).Where("key_hash = ? AND n > 0", g.hash(key)).
 		UpdateColumn("n", gorm.Expr("n - 1")).Error; err != nil {
 		slog.Warn("throttle", "kind", g.kind, "err", err)
 	}
 }
 
-func (g *throttle) upsert(db *gorm.DB, key, scope string, now time.Time) error {
+func (g *Throttle) upsert(db *gorm.DB, key, scope string, now time.Time) error {
 	now = now.UTC().Truncate(time.Millisecond)
 	cutoff := now.Add(-g.window)
 	scopeHash := ""
@@ -138,7 +145,7 @@ func (g *throttle) upsert(db *gorm.DB, key, scope string, now time.Time) error {
 
 // clientKey is the address a throttle counts a client by: an IPv4 address
 // as it is, an IPv6 one by its /64, which one client holds whole.
-func clientKey(ip string) string {
+func ClientKey(ip string) string {
 	a, err := netip.ParseAddr(ip)
 	if err != nil || a.Unmap().Is4() {
 		return ip
@@ -151,7 +158,7 @@ func clientKey(ip string) string {
 }
 
 // keys tells how many keys of scope have events in their window now.
-func (g *throttle) keys(ctx context.Context, scope string, now time.Time) int {
+func (g *Throttle) Keys(ctx context.Context, scope string, now time.Time) int {
 	var n int64
 	if err := g.db.WithContext(ctx).Model(&throttleRecord{}).Where("scope_hash = ? AND window_start > ?", g.hash("scope\x00"+scope), now.UTC().Add(-g.window)).
 		Count(&n).Error; err != nil {
@@ -161,7 +168,7 @@ func (g *throttle) keys(ctx context.Context, scope string, now time.Time) int {
 }
 
 // events tells how many events key has in its window now.
-func (g *throttle) events(ctx context.Context, key string, now time.Time) int {
+func (g *Throttle) Events(ctx context.Context, key string, now time.Time) int {
 	var r throttleRecord
 	if err := g.db.WithContext(ctx).Where("key_hash = ?", g.hash(key)).Take(&r).Error; err != nil || !now.Before(r.WindowStart.Add(g.window)) {
 		return 0
@@ -170,7 +177,7 @@ func (g *throttle) events(ctx context.Context, key string, now time.Time) int {
 }
 
 // clear forgets key's events.
-func (g *throttle) clear(ctx context.Context, key string) {
+func (g *Throttle) Clear(ctx context.Context, key string) {
 	if err := g.db.WithContext(ctx).Where("key_hash = ?", g.hash(key)).Delete(&throttleRecord{}).Error; err != nil {
 		slog.Warn("throttle", "kind", g.kind, "err", err)
 	}
