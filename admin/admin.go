@@ -6,6 +6,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -55,15 +56,8 @@ type Deps struct {
 	SignOut func(c *fiber.Ctx) error
 	// ChangePassword changes the signed-in person's own password.
 	ChangePassword func(c *fiber.Ctx, oldPassword, newPassword string) error
-	// SaveAttachment stores the uploaded file of the form field "file" for a
-	// publication (size- and content-checked).
-	SaveAttachment func(c *fiber.Ctx, pubID int64) (*catalog.Attachment, error)
-	// RemoveAttachment deletes an attachment of an editable publication and
-	// its file once unused; ENOTFOUND, ECONFLICT as the store's.
-	RemoveAttachment func(ctx context.Context, pubID, attachmentID int64, by catalog.Actor) error
-	// AttachmentText reads the text of a publication's Word and Excel
-	// attachments, for the privacy check.
-	AttachmentText func(ctx context.Context, pubID int64) (string, error)
+	// Attachments keeps the publications' files.
+	Attachments AttachmentStore
 	// Kiosk keeps the service points, their use and the search aliases.
 	Kiosk KioskAdmin
 	// Requests are the disclosure requests; RequestUnit finds the unit
@@ -233,6 +227,20 @@ func safeNext(next string) string {
 		return dashboard
 	}
 	return next
+}
+
+// AttachmentStore keeps publications' attachments (package attach).
+type AttachmentStore interface {
+	// Save stores a file read from r (size bytes) for an editable
+	// publication; EINVALID names what is wrong with the file, ECONFLICT
+	// when the publication may not change.
+	Save(ctx context.Context, pubID int64, name string, r io.Reader, size int64, by catalog.Actor) (*catalog.Attachment, error)
+	// Remove deletes an attachment of an editable publication; ENOTFOUND,
+	// ECONFLICT.
+	Remove(ctx context.Context, pubID, attachmentID int64, by catalog.Actor) error
+	// PublicationText is the text of a publication's attachments for the
+	// privacy check; EINVALID names one that cannot be read.
+	PublicationText(ctx context.Context, pubID int64) (string, error)
 }
 
 // page is what every template gets besides its own data.

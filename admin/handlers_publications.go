@@ -121,7 +121,7 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 	}
 	// An attachment that cannot be read (stored before uploads were
 	// checked) is named on the page rather than breaking it for everyone.
-	text, err := h.AttachmentText(ctx, id)
+	text, err := h.Attachments.PublicationText(ctx, id)
 	unreadable := ""
 	if err != nil {
 		if _, msg, ok := fieldError(err); ok {
@@ -275,7 +275,7 @@ func (h handler) handlePubStep(c *fiber.Ctx) error {
 		step.PublishAt = at
 	}
 	if action == catalog.StepSubmit || action == catalog.StepRectify {
-		if step.AttachmentText, err = h.AttachmentText(c.UserContext(), id); err != nil {
+		if step.AttachmentText, err = h.Attachments.PublicationText(c.UserContext(), id); err != nil {
 			return h.rerender(c, m, id, err, nil)
 		}
 	}
@@ -300,10 +300,25 @@ func (h handler) handleAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.SaveAttachment(c, id); err != nil {
+	if err := h.saveUpload(c, id); err != nil {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=attached", id), fiber.StatusSeeOther)
+}
+
+// saveUpload hands the form field "file" to the attachment store.
+func (h handler) saveUpload(c *fiber.Ctx, pubID int64) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return catalog.Invalid("file", "请选择要上传的附件")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = h.Attachments.Save(c.UserContext(), pubID, fh.Filename, f, fh.Size, actorOf(c))
+	return err
 }
 
 func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
@@ -319,7 +334,7 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 	if err != nil || att < 1 {
 		return catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
 	}
-	if err := h.RemoveAttachment(c.UserContext(), id, att, actorOf(c)); err != nil {
+	if err := h.Attachments.Remove(c.UserContext(), id, att, actorOf(c)); err != nil {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=detached", id), fiber.StatusSeeOther)

@@ -19,6 +19,7 @@ import (
 	"gongkai/account"
 	acctstore "gongkai/account/gormstore"
 	"gongkai/admin"
+	"gongkai/attach"
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
 	"gongkai/dbconn"
@@ -58,9 +59,10 @@ type server struct {
 	kioskStore *kstore.Store
 	counter    *kiosk.Counter
 	pages      *kiosk.PageCache
-	texts      textCache // attachments' text, by file
-	gen        contentGen
-	search     *searchIndex
+	// attachments keeps the publications' files.
+	attachments *attach.Store
+	gen         contentGen
+	search      *searchIndex
 	// requests are the disclosure requests; statusGuard throttles the
 	// public status lookup.
 	requests    *foistore.Store
@@ -114,6 +116,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	s.applications = throttle.New(db, "apply", perHour, time.Hour)
 	s.screenApplications = throttle.New(db, "apply-screen", perHour*screenApplicationsFactor, time.Hour)
+	s.attachments = &attach.Store{Dir: cfg.attachmentDir(), MaxSize: cfg.MaxUpload, Pubs: cat, Log: log}
 	s.search = &searchIndex{s: s}
 	s.metrics = s.newMetrics()
 	key := cfg.SecretKey

@@ -155,7 +155,7 @@ func TestAttachmentsOnlyWhileEditable(t *testing.T) {
 	if r := clerk.do("DELETE", revPath+"/"+itoa(rev.Attachments[0].ID), nil); r.status != 204 {
 		t.Fatalf("API delete: %d %s", r.status, r.body)
 	}
-	if _, err := os.Stat(ts.s.attachmentPath(rev.Attachments[0].SHA256)); !os.IsNotExist(err) {
+	if _, err := os.Stat(ts.s.attachments.Path(rev.Attachments[0].SHA256)); !os.IsNotExist(err) {
 		t.Errorf("an unused file is kept after its attachment was deleted: %v", err)
 	}
 	var found bool
@@ -214,7 +214,7 @@ func TestUnreadableAttachments(t *testing.T) {
 	bad := []byte("%PDF-1.4\nbroken\n")
 	sum := sha256.Sum256(bad)
 	a := catalog.Attachment{Name: "旧附件.pdf", ContentType: "application/pdf", Size: int64(len(bad)), SHA256: hex.EncodeToString(sum[:])}
-	dst := ts.s.attachmentPath(a.SHA256)
+	dst := ts.s.attachments.Path(a.SHA256)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		t.Fatal(err)
 	}

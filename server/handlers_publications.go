@@ -230,7 +230,7 @@ func (s *server) handlePubStep(c *fiber.Ctx) error {
 		return err
 	}
 	if step.Action == catalog.StepSubmit || step.Action == catalog.StepRectify {
-		if step.AttachmentText, err = s.attachmentText(c.UserContext(), id); err != nil {
+		if step.AttachmentText, err = s.attachments.PublicationText(c.UserContext(), id); err != nil {
 			return err
 		}
 	}
@@ -262,7 +262,7 @@ func (s *server) handlePubPrivacy(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	text, err := s.attachmentText(c.UserContext(), id)
+	text, err := s.attachments.PublicationText(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func (s *server) inspectionData(ctx context.Context, q inspect.Quarter) (inspect
 				continue
 			}
 			for _, a := range list {
-				if text, err := s.fileText(a); err == nil && text != "" {
+				if text, err := s.attachments.Text(a); err == nil && text != "" {
 					d.Pubs[i].Text += "\n【附件 " + a.Name + "】\n" + text
 				}
 			}

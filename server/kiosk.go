@@ -15,7 +15,6 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
-	"gongkai/doctext"
 	"gongkai/foi"
 	"gongkai/kiosk"
 	"gongkai/search"
@@ -299,14 +298,7 @@ func (s *server) PublicAttachment(ctx context.Context, id int64) (catalog.Attach
 	}
 	var text string
 	if n := strings.ToLower(a.Name); strings.HasSuffix(n, ".docx") || strings.HasSuffix(n, ".xlsx") {
-		f, err := os.Open(s.attachmentPath(a.SHA256))
-		if err != nil {
-			return catalog.Attachment{}, 0, "", err
-		}
-		defer f.Close()
-		if t, ok, err := doctext.Extract(a.Name, f, a.Size); err == nil && ok {
-			text = t
-		}
+		text, _ = s.attachments.Text(*a) // shown as text; one that cannot be read is offered for download
 	}
 	return *a, pubID, text, nil
 }

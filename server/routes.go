@@ -34,13 +34,11 @@ func (s *server) routes(app *fiber.App) {
 			p, _ := rbac.PrincipalOf(c)
 			return s.changeOwnPassword(c, p, oldPassword, newPassword)
 		},
-		SaveAttachment:   s.saveAttachment,
-		RemoveAttachment: s.removeAttachment,
-		Kiosk:            kioskAdmin{s},
-		Requests:         requestAdmin{s}, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
-		Inspections:    inspectionDesk{s},
-		Scores:         inspectionDesk{s},
-		AttachmentText: s.attachmentText,
+		Attachments: s.attachments,
+		Kiosk:       kioskAdmin{s},
+		Requests:    requestAdmin{s}, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
+		Inspections: inspectionDesk{s},
+		Scores:      inspectionDesk{s},
 	})
 
 	itemUnit := rbac.ByID(catalog.UnitOfItem(s.items))

@@ -1,0 +1,297 @@
+// Package attach keeps publications' attachments: files named by their
+// SHA-256 under a folder, checked on the way in (kind, content, that they
+// open whole), their text read once for the privacy check, and removed
+// when no attachment uses them. It may import catalog and doctext, not
+// HTTP or gorm: the API and the back office hand it a reader.
+package attach
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"image"
+	_ "image/gif" // the decoders pictures are checked with
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"gongkai/catalog"
+	"gongkai/doctext"
+)
+
+// kinds are the files a publication may carry, by extension, with the
+// content sniffed from the first bytes that must match.
+var kinds = map[string]struct {
+	contentType string
+	magic       func([]byte) bool
+}{
+	".pdf":  {"application/pdf", func(b []byte) bool { return bytes.HasPrefix(b, []byte("%PDF-")) }},
+	".jpg":  {"image/jpeg", func(b []byte) bool { return bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}) }},
+	".jpeg": {"image/jpeg", func(b []byte) bool { return bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}) }},
+	".png":  {"image/png", func(b []byte) bool { return bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) }},
+	".gif":  {"image/gif", func(b []byte) bool { return bytes.HasPrefix(b, []byte("GIF8")) }},
+	".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", isZip},
+	".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", isZip},
+}
+
+func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
+
+// maxPixels bounds a picture's size, checked from its header before it is
+// decoded (a 20 MB file may claim a billion pixels).
+const maxPixels = 60_000_000
+
+// Store keeps the attachments of the publications Pubs holds.
+type Store struct {
+	// Dir is the folder of the files; MaxSize the largest accepted.
+	Dir     string
+	MaxSize int64
+	Pubs    catalog.PublicationService
+	Log     *slog.Logger
+	texts   textCache
+}
+
+// Path is where the file of a checksum lives.
+func (s *Store) Path(sum string) string {
+	return filepath.Join(s.Dir, sum[:2], sum)
+}
+
+// Open opens an attachment's file.
+func (s *Store) Open(a catalog.Attachment) (*os.File, error) { return os.Open(s.Path(a.SHA256)) }
+
+// Save stores the file named name read from r (size bytes, or -1 when not
+// known) as an attachment of an editable publication, after checking its
+// size, that its content is what its extension says and that it opens
+// whole. EINVALID names what is wrong with the file, ECONFLICT when the
+// publication may not change, ENOTFOUND.
+func (s *Store) Save(ctx context.Context, pubID int64, name string, r io.Reader, size int64, by catalog.Actor) (*catalog.Attachment, error) {
+	p, err := s.Pubs.FindPublication(ctx, pubID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Status.Editable() {
+		return nil, catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能添加附件（只有草稿、退回修改和撤下待整改的信息才能修改附件；已发布的信息请先修订）", p.Status.Name())
+	}
+	if size > s.MaxSize {
+		return nil, catalog.Invalid("file", "附件不能超过%dMB", s.MaxSize>>20)
+	}
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	ext := strings.ToLower(filepath.Ext(name))
+	kind, ok := kinds[ext]
+	if !ok {
+		if ext == ".doc" || ext == ".xls" || ext == ".wps" || ext == ".et" {
+			return nil, catalog.Invalid("file", "旧版文件“%s”无法检查其中的个人信息，请另存为 .docx、.xlsx 或 PDF 后上传", name)
+		}
+		return nil, catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、Word（.docx）、Excel（.xlsx）和图片（JPG、PNG、GIF）", ext)
+	}
+	if err := os.MkdirAll(s.Dir, 0o750); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(s.Dir, "upload-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	h := sha256.New()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(r, head)
+	head = head[:n]
+	if !kind.magic(head) {
+		tmp.Close()
+		return nil, catalog.Invalid("file", "附件“%s”的内容与扩展名不符（实际为 %s）", name, http.DetectContentType(head))
+	}
+	written, err := io.Copy(io.MultiWriter(tmp, h), io.MultiReader(bytes.NewReader(head), io.LimitReader(r, s.MaxSize+1)))
+	if err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if written > s.MaxSize {
+		return nil, catalog.Invalid("file", "附件不能超过%dMB", s.MaxSize>>20)
+	}
+	if err := readable(name, tmp.Name(), written); err != nil {
+		return nil, err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	dst := s.Path(sum)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return nil, err
+	}
+	a := catalog.Attachment{Name: name, ContentType: kind.contentType, Size: written, SHA256: sum}
+	if err := s.Pubs.AddAttachment(ctx, pubID, &a, by); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// readable refuses a stored upload whose content cannot be read as what it
+// claims to be: the privacy check must read every attachment's text and the
+// kiosk must show it, so a file with only the right first bytes is no
+// attachment. Pictures must decode whole; PDF, Word and Excel files must
+// give their text.
+func readable(name, path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jpg", ".jpeg", ".png", ".gif":
+		broken := catalog.Invalid("file", "附件“%s”不是完整的图片文件，无法打开，请重新导出后上传", name)
+		cfg, _, err := image.DecodeConfig(f)
+		if err != nil {
+			return broken
+		}
+		if cfg.Width*cfg.Height > maxPixels {
+			return catalog.Invalid("file", "图片“%s”过大（%d×%d像素），请缩小后上传", name, cfg.Width, cfg.Height)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, _, err := image.Decode(f); err != nil {
+			return broken
+		}
+		return nil
+	}
+	if _, _, err := doctext.Extract(name, f, size); err != nil {
+		return catalog.Invalid("file", "附件“%s”已损坏或无法读取，请用原软件重新导出后上传", name)
+	}
+	return nil
+}
+
+// Remove deletes an attachment of an editable publication, and its file
+// once no attachment uses it; ENOTFOUND, ECONFLICT as the store's.
+func (s *Store) Remove(ctx context.Context, pubID, attachmentID int64, by catalog.Actor) error {
+	a, inUse, err := s.Pubs.DeleteAttachment(ctx, pubID, attachmentID, by)
+	if err != nil {
+		return err
+	}
+	if !inUse {
+		if err := os.Remove(s.Path(a.SHA256)); err != nil && !os.IsNotExist(err) && s.Log != nil {
+			s.Log.Warn("attachment file not removed", "sha256", a.SHA256, "err", err)
+		}
+	}
+	return nil
+}
+
+// PublicationText is the text of a publication's attachments for the
+// privacy check, each under its name; EINVALID names one that cannot be
+// read.
+func (s *Store) PublicationText(ctx context.Context, pubID int64) (string, error) {
+	p, err := s.Pubs.FindPublication(ctx, pubID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, a := range p.Attachments {
+		text, err := s.Text(a)
+		if err != nil {
+			return "", err
+		}
+		if text != "" {
+			b.WriteString("\n【附件 " + a.Name + "】\n")
+			b.WriteString(text)
+		}
+	}
+	return b.String(), nil
+}
+
+// Text is the text of one attachment: what doctext reads of a document,
+// and the runs of printable characters in a picture (where text may hide
+// behind the image). Files are named by content, so each one's text is
+// read once and kept. EINVALID for a file missing or unreadable.
+func (s *Store) Text(a catalog.Attachment) (string, error) {
+	key := a.SHA256 + strings.ToLower(filepath.Ext(a.Name))
+	if t, ok := s.texts.get(key); ok {
+		return t, nil
+	}
+	f, err := s.Open(a)
+	if err != nil {
+		if s.Log != nil {
+			s.Log.Warn("attachment file missing", "attachment", a.ID, "err", err)
+		}
+		return "", catalog.Invalid("file", "附件“%s”的文件缺失，无法读取，请删除后重新上传", a.Name)
+	}
+	defer f.Close()
+	text, ok, err := doctext.Extract(a.Name, f, a.Size)
+	if err != nil {
+		return "", catalog.Invalid("file", "附件“%s”无法读取，请删除后重新上传", a.Name)
+	}
+	if !ok { // a picture
+		raw, err := io.ReadAll(io.LimitReader(f, s.MaxSize+1))
+		if err != nil {
+			return "", err
+		}
+		text = printableRuns(raw, 8)
+	}
+	s.texts.put(key, text)
+	return text, nil
+}
+
+// printableRuns joins, a line each, the runs of at least n printable
+// ASCII characters in data.
+func printableRuns(data []byte, n int) string {
+	var b strings.Builder
+	start := -1
+	for i := 0; i <= len(data); i++ {
+		if i < len(data) && data[i] >= 0x20 && data[i] < 0x7f {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= n {
+			b.Write(data[start:i])
+			b.WriteByte('\n')
+		}
+		start = -1
+	}
+	return b.String()
+}
+
+// textCache keeps attachments' text by file checksum, bounded in bytes.
+type textCache struct {
+	mu    sync.Mutex
+	m     map[string]string
+	bytes int
+}
+
+const textCacheBytes = 32 << 20
+
+func (tc *textCache) get(key string) (string, bool) {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	t, ok := tc.m[key]
+	return t, ok
+}
+
+func (tc *textCache) put(key, text string) {
+	if len(text) > textCacheBytes/8 {
+		return
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.m == nil {
+		tc.m = map[string]string{}
+	}
+	for k, v := range tc.m {
+		if tc.bytes+len(text) <= textCacheBytes {
+			break
+		}
+		delete(tc.m, k)
+		tc.bytes -= len(v)
+	}
+	tc.m[key] = text
+	tc.bytes += len(text)
+}
