@@ -30,6 +30,7 @@ import (
 	"gongkai/kiosk"
 	kstore "gongkai/kiosk/gormstore"
 	"gongkai/rbac"
+	"gongkai/search"
 	"gongkai/secret"
 	"gongkai/seed"
 	"gongkai/throttle"
@@ -62,7 +63,7 @@ type server struct {
 	// attachments keeps the publications' files.
 	attachments *attach.Store
 	gen         contentGen
-	search      *searchIndex
+	search      *search.Holder
 	// requests are the disclosure requests; statusGuard throttles the
 	// public status lookup.
 	requests    *foistore.Store
@@ -117,7 +118,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	s.applications = throttle.New(db, "apply", perHour, time.Hour)
 	s.screenApplications = throttle.New(db, "apply-screen", perHour*screenApplicationsFactor, time.Hour)
 	s.attachments = &attach.Store{Dir: cfg.attachmentDir(), MaxSize: cfg.MaxUpload, Pubs: cat, Log: log}
-	s.search = &searchIndex{s: s}
+	s.search = s.newSearch()
 	s.metrics = s.newMetrics()
 	key := cfg.SecretKey
 	if key == nil {

@@ -973,7 +973,7 @@ func TestPastQuarterIsJudgedOnItsOwnCatalogue(t *testing.T) {
 // apply at once — none of it waiting on the rebuild.
 func TestSearchFindsWhatWasJustApproved(t *testing.T) {
 	ts := newTestServer(t, true)
-	ts.s.search.syncDocs = 1 // every rebuild after the first in the background
+	ts.s.search.SyncDocs = 1 // every rebuild after the first in the background
 	find := func(q string, id int64) bool {
 		t.Helper()
 		res, err := ts.s.search.Search(t.Context(), q)

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -64,164 +63,6 @@ func (s *server) followWrites(c *fiber.Ctx) error {
 	return err
 }
 
-// searchIndex keeps the kiosk's search index. After content changed, the
-// next search rebuilds it: at once while the index is small (a county's
-// demo data), in the background once it holds syncIndexDocs documents or
-// more (a county over the years, a province). Meanwhile the old index
-// answers, with the aliases as they are now, every publication it shows
-// checked to be still public, and an overlay — a small index of the
-// publications changed since the old one was built — adds what it lacks:
-// a publication approved here is found by the next search, whatever the
-// machine's load. The rebuild reads only published data.
-type searchIndex struct {
-	s        *server
-	mu       sync.Mutex
-	gen      uint64
-	ix       *search.Index
-	builtAt  time.Time // when the build of ix started reading
-	building bool
-	// The overlay of the generation ovGen, and the main index with the
-	// aliases of that generation.
-	ovGen   uint64
-	overlay *search.Index
-	aliased *search.Index
-	// syncDocs is syncIndexDocs; tests lower it to take the background path.
-	syncDocs int
-}
-
-// syncIndexDocs is the size from which the index is rebuilt in the
-// background: the demo's few thousand documents build in well under a
-// second, a county's 200,000 take many.
-const syncIndexDocs = 50000
-
-// overlayMax bounds the overlay: the publications changed since the index
-// was built, newest first. A rebuild is under way meanwhile.
-const overlayMax = 2000
-
-// clockMargin allows for the clocks of other instances (each stamps its
-// writes) when asking for what changed since a build began.
-const clockMargin = 10 * time.Second
-
-// Search implements kiosk.Searcher.
-func (si *searchIndex) Search(ctx context.Context, q string) (search.Result, error) {
-	ix, overlay, stale, err := si.current(ctx)
-	if err != nil {
-		return search.Result{}, err
-	}
-	res := ix.Search(q)
-	if stale && len(res.Pubs) > 0 {
-		ids := make([]int64, len(res.Pubs))
-		for i, h := range res.Pubs {
-			ids[i] = h.ID
-		}
-		public, err := si.s.catalog.PublishedIDs(ctx, ids)
-		if err != nil {
-			return search.Result{}, err
-		}
-		kept := res.Pubs[:0]
-		for _, h := range res.Pubs {
-			if public[h.ID] {
-				kept = append(kept, h)
-			}
-		}
-		res.PubN -= len(res.Pubs) - len(kept)
-		res.Pubs = kept
-	}
-	if overlay != nil {
-		res = search.Overlay(res, overlay.Search(q))
-	}
-	return res, nil
-}
-
-// current returns the index to search, the overlay to add to it, and
-// whether content changed since the index was built.
-func (si *searchIndex) current(ctx context.Context) (ix, overlay *search.Index, stale bool, err error) {
-	si.mu.Lock()
-	defer si.mu.Unlock()
-	gen := si.s.gen.value()
-	if si.ix != nil && si.gen == gen {
-		return si.ix, nil, false, nil
-	}
-	if si.syncDocs == 0 {
-		si.syncDocs = syncIndexDocs
-	}
-	if si.ix == nil || si.ix.Len() < si.syncDocs {
-		if err := si.build(ctx, gen); err != nil {
-			return nil, nil, false, err
-		}
-		return si.ix, nil, false, nil
-	}
-	if !si.building {
-		si.building = true
-		go func() {
-			started := time.Now()
-			ix, took, err := si.s.buildIndex(context.Background())
-			si.mu.Lock()
-			defer si.mu.Unlock()
-			si.building = false
-			if err != nil {
-				si.s.log.Warn("search index", "err", err)
-				return
-			}
-			si.ix, si.gen, si.builtAt = ix, gen, started
-			si.overlay, si.aliased, si.ovGen = nil, nil, 0
-			si.s.log.Info("search index rebuilt", "docs", ix.Len(), "took", took.Round(time.Millisecond))
-			si.s.afterIndexBuild()
-		}()
-	}
-	if si.ovGen != gen || si.aliased == nil {
-		if err := si.buildOverlay(ctx, gen); err != nil {
-			return nil, nil, false, err
-		}
-	}
-	return si.aliased, si.overlay, true, nil
-}
-
-// buildOverlay indexes the publications changed since the index was built,
-// with the aliases as they are now, which the main index takes on too;
-// si.mu is held.
-func (si *searchIndex) buildOverlay(ctx context.Context, gen uint64) error {
-	aliases, err := si.s.kioskStore.FindAliases(ctx)
-	if err != nil {
-		return err
-	}
-	pubs, err := si.s.catalog.PublishedChangedSince(ctx, si.builtAt.Add(-clockMargin), overlayMax)
-	if err != nil {
-		return err
-	}
-	units, err := si.s.units.FindUnits(ctx)
-	if err != nil {
-		return err
-	}
-	name := map[string]string{}
-	for _, u := range units {
-		name[u.Code] = u.Name
-	}
-	b := search.NewBuilder(aliases, search.Options{})
-	for _, p := range pubs {
-		b.Add(search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: name[p.UnitCode],
-			Body: gormstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn})
-	}
-	si.overlay, si.aliased, si.ovGen = b.Build(), si.ix.WithAliases(aliases), gen
-	return nil
-}
-
-// build builds the index now; si.mu is held.
-func (si *searchIndex) build(ctx context.Context, gen uint64) error {
-	started := time.Now()
-	ix, took, err := si.s.buildIndex(ctx)
-	if err != nil {
-		return err
-	}
-	si.ix, si.gen, si.builtAt = ix, gen, started
-	si.overlay, si.aliased, si.ovGen = nil, nil, 0
-	si.s.log.Info("search index built", "docs", ix.Len(), "took", took.Round(time.Millisecond))
-	if took > time.Second {
-		si.s.afterIndexBuild()
-	}
-	return nil
-}
-
 // afterIndexBuild hands what the build read back to the system and sets
 // the memory limit by the heap the index left.
 func (s *server) afterIndexBuild() {
@@ -231,40 +72,49 @@ func (s *server) afterIndexBuild() {
 	s.setMemoryLimit(m.HeapInuse)
 }
 
-// buildIndex reads units, items and published publications (newest first)
-// into a new index. Publication bodies are indexed by character pairs and
-// not kept: the hits shown read theirs back.
-func (s *server) buildIndex(ctx context.Context) (*search.Index, time.Duration, error) {
-	start := time.Now()
-	aliases, err := s.kioskStore.FindAliases(ctx)
+// searchSource gives the search index what it reads: everything public,
+// from the stores.
+type searchSource struct{ s *server }
+
+func (ss searchSource) Aliases(ctx context.Context) ([]search.AliasGroup, error) {
+	return ss.s.kioskStore.FindAliases(ctx)
+}
+
+func (ss searchSource) Public(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	return ss.s.catalog.PublishedIDs(ctx, ids)
+}
+
+// unitNames are the units' short names by code.
+func (ss searchSource) unitNames(ctx context.Context) ([]catalog.Unit, map[string]string, error) {
+	units, err := ss.s.units.FindUnits(ctx)
 	if err != nil {
-		return nil, 0, err
-	}
-	b := search.NewBuilder(aliases, search.Options{Bodies: func(ids []int64) map[int64]string {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		m, err := s.catalog.PublishedBodies(ctx, ids)
-		if err != nil {
-			s.log.Warn("search: publication bodies", "err", err)
-		}
-		return m
-	}})
-	units, err := s.units.FindUnits(ctx)
-	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	name := map[string]string{}
 	for _, u := range units {
 		name[u.Code] = u.Name
+	}
+	return units, name, nil
+}
+
+// Fill adds units, items and published publications (newest first).
+// Publication bodies are indexed by character pairs and not kept: the hits
+// shown read theirs back.
+func (ss searchSource) Fill(ctx context.Context, b *search.Builder) error {
+	units, name, err := ss.unitNames(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
 		kind := "县直单位"
 		if u.Level == catalog.LevelTownship {
 			kind = "镇人民政府"
 		}
 		b.Add(search.Doc{Kind: search.KindUnit, Code: u.Code, Title: u.Name, Context: u.FullName + " · " + kind, Body: u.FullName})
 	}
-	items, err := s.items.FindItems(ctx, catalog.ItemFilter{})
+	items, err := ss.s.items.FindItems(ctx, catalog.ItemFilter{})
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	// One context string per item, shared by its publications.
 	itemContext := map[int64]string{}
@@ -272,15 +122,42 @@ func (s *server) buildIndex(ctx context.Context) (*search.Index, time.Duration, 
 		itemContext[it.ID] = name[it.UnitCode] + " · " + it.Level2
 		b.Add(search.Doc{Kind: search.KindItem, ID: it.ID, Title: it.Level1 + " · " + it.Level2, Context: name[it.UnitCode], Body: it.Content})
 	}
-	err = s.catalog.EachPublishedNewestFirst(ctx, func(p catalog.Publication) error {
+	return ss.s.catalog.EachPublishedNewestFirst(ctx, func(p catalog.Publication) error {
 		b.Add(search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: itemContext[p.ItemID],
 			Body: gormstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn})
 		return nil
 	})
+}
+
+func (ss searchSource) ChangedSince(ctx context.Context, t time.Time, limit int) ([]search.Doc, error) {
+	pubs, err := ss.s.catalog.PublishedChangedSince(ctx, t, limit)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return b.Build(), time.Since(start), nil
+	_, name, err := ss.unitNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]search.Doc, len(pubs))
+	for i, p := range pubs {
+		docs[i] = search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: name[p.UnitCode],
+			Body: gormstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn}
+	}
+	return docs, nil
+}
+
+// newSearch is the kiosk's search index holder.
+func (s *server) newSearch() *search.Holder {
+	return &search.Holder{Source: searchSource{s}, Generation: s.gen.value, Log: s.log, AfterBuild: s.afterIndexBuild,
+		Options: search.Options{Bodies: func(ids []int64) map[int64]string {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			m, err := s.catalog.PublishedBodies(ctx, ids)
+			if err != nil {
+				s.log.Warn("search: publication bodies", "err", err)
+			}
+			return m
+		}}}
 }
 
 // PublicAttachment implements kiosk.AttachmentReader.

@@ -49,7 +49,7 @@ func BenchmarkSearchAtScale(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	ix, _, _, err := s.search.current(ctx)
+	ix, _, _, err := s.search.Current(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
