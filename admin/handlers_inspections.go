@@ -13,10 +13,11 @@ import (
 
 // Inspections reads and issues quarterly inspection reports.
 type Inspections interface {
-	// Report is the issued report of a quarter, or one computed now.
-	Report(ctx context.Context, q inspect.Quarter) (*inspect.Report, error)
+	// Report is the issued report of a quarter, or one computed as of
+	// asOf (the quarter's end, or today, when zero).
+	Report(ctx context.Context, q inspect.Quarter, asOf time.Time) (*inspect.Report, error)
 	// Issue stores a finished quarter's report; EINVALID, ECONFLICT.
-	Issue(c *fiber.Ctx, q inspect.Quarter) error
+	Issue(ctx context.Context, q inspect.Quarter, by catalog.Actor) (*inspect.Report, error)
 	// Overview is the heat map as of a date and the reports of its year's
 	// quarters so far.
 	Overview(ctx context.Context, asOf time.Time) (inspect.HeatMap, []inspect.Report, error)
@@ -42,7 +43,7 @@ func (h handler) handleInspection(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	rep, err := h.Inspections.Report(c.UserContext(), q)
+	rep, err := h.Inspections.Report(c.UserContext(), q, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func (h handler) handleInspectionIssue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Inspections.Issue(c, q); err != nil {
+	if _, err := h.Inspections.Issue(c.UserContext(), q, actorOf(c)); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/inspections/"+q.String()+"?flash=issued", fiber.StatusSeeOther)

@@ -72,7 +72,7 @@ type server struct {
 	// by address (see allowApplication).
 	applications, screenApplications *throttle.Throttle
 	inspections                      *inspstore.Store
-	reports                          reportCache
+	inspect                          *inspect.Desk
 	metrics                          *metrics
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
@@ -136,7 +136,8 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	s.requests = foistore.New(db, box, s.calendar, gormstore.AuditInTx)
 	s.inspections = inspstore.New(db, gormstore.AuditInTx)
-	s.reports.m, s.reports.encoded = map[string]*inspect.Report{}, map[*inspect.Report][]byte{}
+	s.inspect = &inspect.Desk{Units: cat, Items: cat, Pubs: cat, Requests: s.requests, Filings: s.filings, Reports: s.inspections,
+		Text: s.attachments.Text, Calendar: s.calendar, Generation: s.gen.value}
 	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
 		return nil, err
 	}

@@ -152,7 +152,7 @@ func BenchmarkInspectQuarter(b *testing.B) {
 	ts := sharedServer(b)
 	q := inspect.Quarter{Year: 2020, N: 3}
 	for b.Loop() {
-		if _, err := ts.s.inspectQuarter(b.Context(), q, q.End()); err != nil {
+		if _, err := ts.s.inspect.Compute(b.Context(), q, q.End()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -202,7 +202,7 @@ func BenchmarkInspectCountySQLite(b *testing.B) {
 	q := inspect.Quarter{Year: 2026, N: 2}
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := ts.s.inspectQuarter(ctx, q, q.End()); err != nil {
+		if _, err := ts.s.inspect.Compute(ctx, q, q.End()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -25,7 +25,7 @@ func TestInspectionMatchesTheSeedBulletins(t *testing.T) {
 	ts := demoServer(t)
 	for _, qs := range []string{"2020Q2", "2020Q3"} {
 		q, _ := inspect.ParseQuarter(qs)
-		rep, err := ts.s.inspectQuarter(t.Context(), q, q.End())
+		rep, err := ts.s.inspect.Compute(t.Context(), q, q.End())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func TestInspectionFollowsTheDemoBulletins(t *testing.T) {
 	ts := demoServer(t)
 	for n := 1; n <= 3; n++ {
 		q := inspect.Quarter{Year: 2020, N: n}
-		rep, err := ts.s.inspectQuarter(t.Context(), q, q.End())
+		rep, err := ts.s.inspect.Compute(t.Context(), q, q.End())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,7 +212,7 @@ func TestInspectionFindsPlantedProblems(t *testing.T) {
 	if string(after.body) != string(before.body) {
 		t.Error("the issued report changed after new publications")
 	}
-	live, _ := ts.s.inspectQuarter(t.Context(), prev, prev.End())
+	live, _ := ts.s.inspect.Compute(t.Context(), prev, prev.End())
 	for _, u := range live.Units {
 		if u.Code == "shichang" && !strings.Contains(u.Text, "信息发布不规范") {
 			t.Errorf("the live computation does not see the planted duplicate: %q", u.Text)
@@ -263,7 +263,7 @@ func TestInspectionRectification(t *testing.T) {
 	ts := demoServer(t)
 	for n := 2; n <= 3; n++ {
 		q := inspect.Quarter{Year: 2020, N: n}
-		rep, err := ts.s.inspectQuarter(t.Context(), q, q.End())
+		rep, err := ts.s.inspect.Compute(t.Context(), q, q.End())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -373,7 +373,7 @@ func TestInspectionScansAttachments(t *testing.T) {
 		t.Fatalf("approve: %d %s", r.status, r.body)
 	}
 	q := inspect.Quarter{Year: today().Year(), N: (int(today().Month())-1)/3 + 1}
-	rep, err := ts.s.inspectQuarter(t.Context(), q, today())
+	rep, err := ts.s.inspect.Compute(t.Context(), q, today())
 	if err != nil {
 		t.Fatal(err)
 	}

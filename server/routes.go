@@ -37,8 +37,8 @@ func (s *server) routes(app *fiber.App) {
 		Attachments: s.attachments,
 		Kiosk:       kioskAdmin{s},
 		Requests:    requestAdmin{s}, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
-		Inspections: inspectionDesk{s},
-		Scores:      inspectionDesk{s},
+		Inspections: s.inspect,
+		Scores:      s.inspect,
 	})
 
 	itemUnit := rbac.ByID(catalog.UnitOfItem(s.items))

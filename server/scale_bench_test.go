@@ -82,7 +82,7 @@ func BenchmarkInspectAtScale(b *testing.B) {
 	s := scaleServer(b)
 	q := inspect.Quarter{Year: 2026, N: 3}
 	for b.Loop() {
-		if _, err := s.inspectQuarter(b.Context(), q, q.End()); err != nil {
+		if _, err := s.inspect.Compute(b.Context(), q, q.End()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -285,6 +285,16 @@ func (s *Store) Find(ctx context.Context, number string) (*foi.Request, error) {
 	return &r, err
 }
 
+// LastEventID is the id of the newest step taken on any request: it moves
+// whenever a request changes.
+func (s *Store) LastEventID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.db.WithContext(ctx).Model(&eventRecord{}).Select("COALESCE(MAX(id), 0)").Scan(&id).Error; err != nil {
+		return 0, fmt.Errorf("foi gormstore: last event: %w", err)
+	}
+	return id, nil
+}
+
 // FindRequests implements foi.Service.
 func (s *Store) FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, error) {
 	q := s.db.WithContext(ctx).Order("received_on DESC, id DESC")

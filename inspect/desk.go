@@ -1,0 +1,343 @@
+package inspect
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"gongkai/catalog"
+	"gongkai/filing"
+	"gongkai/foi"
+	"gongkai/workday"
+)
+
+// PublishedReader reads published publications for inspection.
+type PublishedReader interface {
+	// EachPublishedBetween calls fn with the publications published from
+	// from to to (days, inclusive) that were public at the end of the day
+	// publicAt; withBody false leaves bodies out.
+	EachPublishedBetween(ctx context.Context, from, to, publicAt time.Time, withBody bool, fn func(catalog.Publication) error) error
+	// AttachmentsPublishedBetween lists the attachments of the
+	// publications published from from to to, by publication.
+	AttachmentsPublishedBetween(ctx context.Context, from, to time.Time) (map[int64][]catalog.Attachment, error)
+}
+
+// RequestReader reads disclosure requests: all of them, and the id of the
+// newest step taken on any (which moves whenever one changes).
+type RequestReader interface {
+	FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, error)
+	LastEventID(ctx context.Context) (int64, error)
+}
+
+// FilingReader reads every unit's filings, oldest first.
+type FilingReader interface {
+	AllFilings(ctx context.Context) (map[string][]filing.Filing, error)
+}
+
+// ReportStore keeps issued reports and the inspectors' score entries.
+type ReportStore interface {
+	// Issued is the report issued for q; ENOTFOUND when there is none.
+	Issued(ctx context.Context, q Quarter) (*Report, error)
+	// Issue stores q's report, once; ECONFLICT the second time.
+	Issue(ctx context.Context, q Quarter, rep *Report, by catalog.Actor) error
+	// Entries are a year's score entries.
+	Entries(ctx context.Context, year int) ([]Entry, error)
+}
+
+// Desk is the inspection office's desk: quarters' reports (issued, or
+// computed and kept while nothing they read changed), the year's scores
+// and the overview, from what its readers hold.
+type Desk struct {
+	Units    catalog.UnitService
+	Items    catalog.ItemService
+	Pubs     PublishedReader
+	Requests RequestReader
+	Filings  FilingReader
+	Reports  ReportStore
+	// Text is an attachment's text, for the privacy scan.
+	Text     func(catalog.Attachment) (string, error)
+	Calendar *workday.Calendar
+	// Generation changes whenever the catalogue or publications may have.
+	Generation func() uint64
+	// Now is the clock; time.Now when nil.
+	Now   func() time.Time
+	cache reportCache
+}
+
+func (dk *Desk) today() time.Time {
+	now := time.Now
+	if dk.Now != nil {
+		now = dk.Now
+	}
+	return now().In(catalog.Shanghai)
+}
+
+// Issue computes a finished quarter's report as of its end and stores it
+// for good; EINVALID for a quarter under way, ECONFLICT the second time.
+func (dk *Desk) Issue(ctx context.Context, q Quarter, by catalog.Actor) (*Report, error) {
+	if !dk.today().After(q.End()) {
+		return nil, catalog.Invalid("quarter", "%s尚未结束，结束后才能发布测评结果", q)
+	}
+	rep, err := dk.Compute(ctx, q, q.End())
+	if err != nil {
+		return nil, err
+	}
+	if err := dk.Reports.Issue(ctx, q, &rep, by); err != nil {
+		return nil, err
+	}
+	return &rep, nil
+}
+
+// data reads what an inspection needs: every unit, active item and
+// published publication, and the filing watch list at the quarter's end.
+func (dk *Desk) data(ctx context.Context, q Quarter) (Data, error) {
+	d, err := dk.unitsAndItems(ctx, q.End())
+	if err != nil {
+		return d, err
+	}
+	// The publications of the year and of the quarter before (for its
+	// rectification), bodies only for the quarter's privacy scan.
+	from := time.Date(q.Year, 1, 1, 0, 0, 0, 0, catalog.Shanghai)
+	if p := q.Prev().Start(); p.Before(from) {
+		from = p
+	}
+	add := func(p catalog.Publication) error {
+		d.Pubs = append(d.Pubs, Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, Title: p.Title, GeneratedOn: p.GeneratedOn,
+			PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + p.Body})
+		return nil
+	}
+	bodiesFrom := q.Start()
+	if from.Before(bodiesFrom) {
+		if err := dk.Pubs.EachPublishedBetween(ctx, from, bodiesFrom.AddDate(0, 0, -1), q.End(), false, add); err != nil {
+			return d, err
+		}
+	}
+	if err := dk.Pubs.EachPublishedBetween(ctx, bodiesFrom, q.End(), q.End(), true, add); err != nil {
+		return d, err
+	}
+	// The text of the quarter's Word, Excel and PDF attachments joins the
+	// body for the privacy scan.
+	atts, err := dk.Pubs.AttachmentsPublishedBetween(ctx, bodiesFrom, q.End())
+	if err != nil {
+		return d, err
+	}
+	if len(atts) > 0 {
+		at := map[int64]int{}
+		for i, p := range d.Pubs {
+			at[p.ID] = i
+		}
+		for pubID, list := range atts {
+			i, ok := at[pubID]
+			if !ok {
+				continue
+			}
+			for _, a := range list {
+				if text, err := dk.Text(a); err == nil && text != "" {
+					d.Pubs[i].Text += "\n【附件 " + a.Name + "】\n" + text
+				}
+			}
+		}
+	}
+	if d.Requests, err = dk.Requests.FindRequests(ctx, foi.Filter{}); err != nil {
+		return d, err
+	}
+	history, err := dk.Filings.AllFilings(ctx)
+	if err != nil {
+		return d, err
+	}
+	d.Watch = filing.WatchList(d.Units, history, q.End())
+	return d, nil
+}
+
+// Compute computes a quarter's inspection as of asOf.
+func (dk *Desk) Compute(ctx context.Context, q Quarter, asOf time.Time) (Report, error) {
+	d, err := dk.data(ctx, q)
+	if err != nil {
+		return Report{}, err
+	}
+	// The findings to rectify are those of the previous quarter's issued
+	// bulletin, when there is one.
+	if prev, err := dk.Reports.Issued(ctx, q.Prev()); err == nil {
+		d.Prev = prev
+	} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return Report{}, err
+	} else if d.PrevItems, err = dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: q.Prev().End()}); err != nil {
+		// Not issued: it is computed, on the catalogue of its own end.
+		return Report{}, err
+	}
+	return Inspect(d, q, asOf, Defaults, dk.Calendar), nil
+}
+
+// Report is a quarter's report: the issued one, or computed as of the
+// quarter's end (or today, for the quarter under way, or as_of).
+func (dk *Desk) Report(ctx context.Context, q Quarter, asOf time.Time) (*Report, error) {
+	if rep, err := dk.Reports.Issued(ctx, q); err == nil {
+		return rep, nil
+	} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return nil, err
+	}
+	if asOf.IsZero() || asOf.After(q.End()) {
+		asOf = q.End()
+	}
+	if now := dk.today(); asOf.After(now) {
+		asOf = now
+	}
+	// Computed reports are kept while nothing they read has changed (the
+	// content generation and the newest request event), and one
+	// computation serves every request that asks for it meanwhile.
+	events, err := dk.Requests.LastEventID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%s|%s|%d|%d", q, asOf.Format("2006-01-02"), dk.Generation(), events)
+	dk.cache.mu.Lock()
+	rep, ok := dk.cache.m[key]
+	dk.cache.mu.Unlock()
+	if ok {
+		return rep, nil
+	}
+	v, err, _ := dk.cache.group.Do(key, func() (any, error) {
+		rep, err := dk.Compute(context.WithoutCancel(ctx), q, asOf)
+		if err != nil {
+			return nil, err
+		}
+		dk.cache.mu.Lock()
+		defer dk.cache.mu.Unlock()
+		if dk.cache.m == nil || len(dk.cache.m) >= 8 {
+			dk.cache.m, dk.cache.encoded = map[string]*Report{}, map[*Report][]byte{}
+		}
+		dk.cache.m[key] = &rep
+		return &rep, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Report), nil
+}
+
+// reportCache keeps computed inspection reports; see Report.
+type reportCache struct {
+	mu    sync.Mutex
+	m     map[string]*Report
+	group singleflight.Group
+	// encoded keeps each kept report's JSON, so a screen polling a big
+	// report does not encode half a megabyte each time.
+	encoded map[*Report][]byte
+}
+
+// ReportJSON is a report's JSON, encoded once while the report is kept.
+func (dk *Desk) ReportJSON(rep *Report) ([]byte, error) {
+	dk.cache.mu.Lock()
+	b, ok := dk.cache.encoded[rep]
+	dk.cache.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return nil, err
+	}
+	dk.cache.mu.Lock()
+	defer dk.cache.mu.Unlock()
+	for _, kept := range dk.cache.m {
+		if kept == rep { // only kept reports; an issued one is read each time
+			if dk.cache.encoded == nil || len(dk.cache.encoded) >= 8 {
+				dk.cache.encoded = map[*Report][]byte{}
+			}
+			dk.cache.encoded[rep] = b
+		}
+	}
+	return b, nil
+}
+
+// Scores computes a year's scores as of today (or the year's end).
+func (dk *Desk) Scores(ctx context.Context, year int) ([]UnitScore, error) {
+	asOf := time.Date(year, 12, 31, 0, 0, 0, 0, catalog.Shanghai)
+	if now := dk.today(); asOf.After(now) {
+		asOf = now
+	}
+	d, err := dk.unitsAndItems(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	err = dk.Pubs.EachPublishedBetween(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, catalog.Shanghai), asOf, asOf, false, func(p catalog.Publication) error {
+		d.Pubs = append(d.Pubs, Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if d.Requests, err = dk.Requests.FindRequests(ctx, foi.Filter{}); err != nil {
+		return nil, err
+	}
+	domains, err := dk.Units.FindDomains(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var reports []Report
+	for n := 1; n <= 4; n++ {
+		q := Quarter{Year: year, N: n}
+		if q.Start().After(asOf) {
+			break
+		}
+		rep, err := dk.Report(ctx, q, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		reports = append(reports, *rep)
+	}
+	entries, err := dk.Reports.Entries(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return Score(d, domains, reports, entries, year, asOf), nil
+}
+
+func (dk *Desk) Overview(ctx context.Context, asOf time.Time) (HeatMap, []Report, error) {
+	data, err := dk.unitsAndItems(ctx, asOf)
+	if err != nil {
+		return HeatMap{}, nil, err
+	}
+	err = dk.Pubs.EachPublishedBetween(ctx, asOf.AddDate(-1, 0, -1), asOf, asOf, false, func(p catalog.Publication) error {
+		data.Pubs = append(data.Pubs, Pub{ItemID: p.ItemID, PublishedOn: p.PublishedOn})
+		return nil
+	})
+	if err != nil {
+		return HeatMap{}, nil, err
+	}
+	domains, err := dk.Units.FindDomains(ctx)
+	if err != nil {
+		return HeatMap{}, nil, err
+	}
+	var reports []Report
+	year := asOf.In(catalog.Shanghai).Year()
+	for n := 1; n <= 4; n++ {
+		q := Quarter{Year: year, N: n}
+		if q.Start().After(asOf) {
+			break
+		}
+		rep, err := dk.Report(ctx, q, asOf)
+		if err != nil {
+			return HeatMap{}, nil, err
+		}
+		reports = append(reports, *rep)
+	}
+	return Heat(data, domains, asOf), reports, nil
+}
+
+// unitsAndItems starts the data of an inspection, a score or the overview
+// — the catalogue as it stood at the end of the day at:
+// every unit and active item.
+func (dk *Desk) unitsAndItems(ctx context.Context, at time.Time) (Data, error) {
+	var d Data
+	var err error
+	if d.Units, err = dk.Units.FindUnits(ctx); err != nil {
+		return d, err
+	}
+	d.Items, err = dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: at})
+	return d, err
+}
