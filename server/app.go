@@ -24,6 +24,7 @@ import (
 	"gongkai/catalog/gormstore"
 	"gongkai/dbconn"
 	fstore "gongkai/filing/gormstore"
+	"gongkai/foi"
 	foistore "gongkai/foi/gormstore"
 	"gongkai/inspect"
 	inspstore "gongkai/inspect/gormstore"
@@ -66,14 +67,12 @@ type server struct {
 	search      *search.Holder
 	// requests are the disclosure requests; statusGuard throttles the
 	// public status lookup.
-	requests    *foistore.Store
-	statusGuard *throttle.Throttle
-	// applications and screenApplications throttle anonymous applications
-	// by address (see allowApplication).
-	applications, screenApplications *throttle.Throttle
-	inspections                      *inspstore.Store
-	inspect                          *inspect.Desk
-	metrics                          *metrics
+	requests *foistore.Store
+	// foiDesk takes applications and answers applicants.
+	foiDesk     *foi.Desk
+	inspections *inspstore.Store
+	inspect     *inspect.Desk
+	metrics     *metrics
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
 	demoPasswordsExpire bool
@@ -110,13 +109,15 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		Pairs:     throttle.New(db, "pair", account.MaxFailedLogins, account.LockDuration),
 		Accounts:  throttle.New(db, "account", account.CountyLockFailures, account.LockDuration),
 		Notices:   throttle.New(db, "notice", 1<<30, account.NoticeWindow)}
-	s.statusGuard = throttle.New(db, "status", statusTries, time.Minute)
 	perHour := cfg.ApplicationsPerHour
 	if perHour == 0 {
 		perHour = defaultApplicationsPerHour
 	}
-	s.applications = throttle.New(db, "apply", perHour, time.Hour)
-	s.screenApplications = throttle.New(db, "apply-screen", perHour*screenApplicationsFactor, time.Hour)
+	s.foiDesk = &foi.Desk{Units: cat, Calendar: s.calendar, Office: countyOffice, AddressKey: throttle.ClientKey, IsScreen: s.isKioskScreen,
+		ReviewBody: "旌德县人民政府", Court: "旌德县人民法院",
+		Applications:       throttle.New(db, "apply", perHour, time.Hour),
+		ScreenApplications: throttle.New(db, "apply-screen", perHour*screenApplicationsFactor, time.Hour),
+		Lookups:            throttle.New(db, "status", statusTries, time.Minute)}
 	s.attachments = &attach.Store{Dir: cfg.attachmentDir(), MaxSize: cfg.MaxUpload, Pubs: cat, Log: log}
 	s.search = s.newSearch()
 	s.metrics = s.newMetrics()
@@ -135,6 +136,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s.requests = foistore.New(db, box, s.calendar, gormstore.AuditInTx)
+	s.foiDesk.Requests = s.requests
 	s.inspections = inspstore.New(db, gormstore.AuditInTx)
 	s.inspect = &inspect.Desk{Units: cat, Items: cat, Pubs: cat, Requests: s.requests, Filings: s.filings, Reports: s.inspections,
 		Text: s.attachments.Text, Calendar: s.calendar, Generation: s.gen.value}

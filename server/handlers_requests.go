@@ -16,7 +16,6 @@ import (
 	"gongkai/kiosk"
 	"gongkai/rbac"
 	"gongkai/seed"
-	"gongkai/throttle"
 )
 
 // requestInput is the JSON of an application: the API contract's fields;
@@ -50,51 +49,6 @@ func (in requestInput) request() foi.Request {
 		Phone: in.Phone, Email: in.Email}, Description: in.Description, Purpose: in.Purpose, Form: foi.Form(in.Form), Delivery: in.Delivery}
 }
 
-// findByProof finds a request for its applicant, who proves it is theirs
-// by its receipt token or by the last four digits of the phone given;
-// wrong guesses are throttled by address and by number, and a wrong number
-// answers as a wrong proof. The number is read into its one canonical form
-// first: the database's collation would match full-width or zero-width
-// spellings to the same number, each with a throttle of its own.
-func (s *server) findByProof(ctx context.Context, number, phone4, token, ip string) (*foi.Request, error) {
-	now := time.Now()
-	number, err := foi.ParseNumber(number)
-	if err != nil {
-		return nil, err
-	}
-	if token == "" {
-		if phone4, err = foi.ParsePhone4(phone4); err != nil {
-			return nil, err
-		}
-	}
-	// Each try is counted before it is checked, and given back when right.
-	ipKey, noKey := "ip:"+throttle.ClientKey(ip), "no:"+number
-	_, _, ipOK := s.statusGuard.Take(ctx, ipKey, "", now)
-	_, _, noOK := s.statusGuard.Take(ctx, noKey, "", now)
-	if !ipOK || !noOK {
-		return nil, catalog.Errorf(catalog.ERATELIMIT, "查询错误次数过多，请一分钟后再试")
-	}
-	wrong := func() error {
-		if token != "" {
-			return catalog.Errorf(catalog.ENOTFOUND, "回执链接不正确或已失效，请用登记号和电话号码后四位查询")
-		}
-		return catalog.Errorf(catalog.ENOTFOUND, "登记号或电话号码后四位不正确")
-	}
-	r, err := s.requests.Find(ctx, number)
-	if err != nil {
-		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
-			return nil, wrong()
-		}
-		return nil, err
-	}
-	if token != "" && !foi.TokenMatches(r, token) || token == "" && !strings.HasSuffix(r.Phone, phone4) {
-		return nil, wrong()
-	}
-	s.statusGuard.Refund(ctx, ipKey)
-	s.statusGuard.Refund(ctx, noKey)
-	return r, nil
-}
-
 // receipt is what the applicant is given: the number, the receipt date and
 // the due date (YYYY-MM-DD).
 type receipt struct {
@@ -113,19 +67,6 @@ func receiptOf(r *foi.Request) receipt {
 
 func today() time.Time { return time.Now().In(catalog.Shanghai) }
 
-// submitRequest registers an application made by the applicant at the
-// kiosk or online: received today (art. 31), answered by the county office.
-func (s *server) submitRequest(ctx context.Context, r *foi.Request, ch foi.Channel, ip string) error {
-	r.UnitCode, r.Channel, r.ReceivedOn = countyOffice, ch, today()
-	if err := r.Validate(); err != nil {
-		return err // a refused form costs no allowance
-	}
-	if err := s.allowApplication(ctx, ip, time.Now()); err != nil {
-		return err
-	}
-	return s.requests.Create(ctx, r, catalog.Actor{Username: "申请人", IP: ip})
-}
-
 // Applications allowed an hour from one address by default, and how many
 // times that a registered kiosk screen gets, where many residents apply one
 // after another. Each starts a statutory clock, so a flood from one
@@ -138,19 +79,6 @@ const (
 // statusTries wrong status look-ups a minute, from one address or on one
 // number.
 const statusTries = 10
-
-// allowApplication counts an application from ip and refuses it with 429
-// when the address has used its hour's allowance.
-func (s *server) allowApplication(ctx context.Context, ip string, now time.Time) error {
-	g := s.applications
-	if s.isKioskScreen(ctx, ip) {
-		g = s.screenApplications
-	}
-	if _, _, ok := g.Take(ctx, throttle.ClientKey(ip), "", now); !ok {
-		return catalog.Errorf(catalog.ERATELIMIT, "本机一小时内已提交%d件申请，请稍后再试；如需继续申请，请到受理窗口当面提交或联系工作人员", g.Limit())
-	}
-	return nil
-}
 
 // isKioskScreen tells whether ip is a screen of a registered service point.
 // Points are read each time: applications are few, and another instance
@@ -185,7 +113,7 @@ func (s *server) handleRequestCreate(c *fiber.Ctx) error {
 		return catalog.Invalid("channel", "申请人提交的申请由系统记录收到日期和受理单位；工作人员登记请用 /api/v1/requests/register")
 	}
 	r := in.request()
-	if err := s.submitRequest(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
+	if err := s.foiDesk.Submit(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
 		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
 			c.Set(fiber.HeaderRetryAfter, "3600") // an hour's allowance
 		}
@@ -415,85 +343,15 @@ func (s *server) handleRequestSplit(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-// lookupStatus answers the public status lookup: the number and either its
-// receipt token or the last four digits of the applicant's phone (see
-// findByProof).
-func (s *server) lookupStatus(ctx context.Context, number, phone4, token, ip string) (*foi.PublicStatus, error) {
-	r, err := s.findByProof(ctx, number, phone4, token, ip)
-	if err != nil {
-		return nil, err
-	}
-	v := &foi.PublicStatus{Number: r.Number, Applicant: foi.MaskName(r.Display()), ReceivedOn: r.ReceivedOn.Format("2006-01-02"), State: r.State.Name()}
-	c, err := foi.ClockOf(r, s.calendar, today())
-	if err != nil {
-		return nil, err
-	}
-	if !c.Due.IsZero() {
-		v.DueOn = c.Due.Format("2006-01-02")
-	}
-	v.Paused = c.Paused
-	if r.State == foi.Answered || r.State == foi.Closed {
-		if info, ok := foi.OutcomeOf(r.Outcome); ok {
-			v.Outcome = info.Label()
-		}
-		v.LetterNo = r.LetterNo
-		if r.LetterNo != "" {
-			l, err := s.letter(ctx, r)
-			if err != nil {
-				return nil, err
-			}
-			l.To = foi.MaskName(r.Display())
-			v.Letter = l.Paragraphs()
-		}
-	}
-	return v, nil
-}
-
 // handleRequestStatus is GET /api/v1/requests/status?number=&phone4= (or
 // &t= with the receipt token).
 func (s *server) handleRequestStatus(c *fiber.Ctx) error {
-	v, err := s.lookupStatus(c.UserContext(), c.Query("number"), c.Query("phone4"), c.Query("t"), c.IP())
+	v, err := s.foiDesk.Status(c.UserContext(), c.Query("number"), c.Query("phone4"), c.Query("t"), c.IP())
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(v)
-}
-
-// answerLetter is the 政府信息公开答复书 of an answered request.
-type answerLetter struct {
-	No, To, Issuer, Body, Basis, Remedy string
-	Received                            string
-	Channel                             string
-	Description                         string
-	Decision, Text                      string
-	Date                                string
-}
-
-// Paragraphs is the letter as lines of text, in the seed's order.
-func (l answerLetter) Paragraphs() []string {
-	out := []string{"政府信息公开答复书", l.No, l.To + "：",
-		fmt.Sprintf("%s于%s收到你通过%s方式提出的政府信息公开申请，申请内容为：“%s”。现答复如下：", l.Issuer, l.Received, l.Channel, l.Description),
-		l.Decision}
-	if l.Text != "" {
-		out = append(out, l.Text)
-	}
-	return append(out, l.Remedy, l.Issuer, l.Date)
-}
-
-func (s *server) letter(ctx context.Context, r *foi.Request) (answerLetter, error) {
-	u, err := s.units.FindUnit(ctx, r.UnitCode)
-	if err != nil {
-		return answerLetter{}, err
-	}
-	info, _ := foi.OutcomeOf(r.Outcome)
-	l := answerLetter{No: r.LetterNo, To: r.Display(), Issuer: u.FullName, Received: r.ReceivedOn.Format("2006年1月2日"),
-		Channel: r.Channel.Name(), Description: r.Description, Decision: info.Letter, Text: r.AnswerText, Basis: info.Basis,
-		Remedy: fmt.Sprintf(foi.Remedy, "旌德县人民政府", "旌德县人民法院")}
-	if r.DecidedOn != nil {
-		l.Date = r.DecidedOn.Format("2006年1月2日")
-	}
-	return l, nil
 }
 
 // handleAnnualReport is GET /api/v1/reports/annual?year=&unit=[&format=xlsx].
@@ -602,7 +460,7 @@ func (a requestAdmin) Step(c *fiber.Ctx, number string, st foi.Step) (*foi.Reque
 }
 
 func (a requestAdmin) Letter(ctx context.Context, r *foi.Request) ([]string, error) {
-	l, err := a.s.letter(ctx, r)
+	l, err := a.s.foiDesk.Letter(ctx, r)
 	if err != nil {
 		return nil, err
 	}

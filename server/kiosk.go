@@ -345,14 +345,14 @@ func (k kioskAdmin) SaveAliases(ctx context.Context, groups []search.AliasGroup,
 type requestDesk struct{ s *server }
 
 func (d requestDesk) Submit(ctx context.Context, r *foi.Request, ip string) error {
-	return d.s.submitRequest(ctx, r, foi.Kiosk, ip)
+	return d.s.foiDesk.Submit(ctx, r, foi.Kiosk, ip)
 }
 
 func (d requestDesk) Receipt(ctx context.Context, number, token, ip string) (*foi.Request, string, error) {
 	if token == "" {
 		return nil, "", catalog.Errorf(catalog.ENOTFOUND, "回执不存在；请用登记号和电话号码后四位查询申请进度")
 	}
-	r, err := d.s.findByProof(ctx, number, "", token, ip)
+	r, err := d.s.foiDesk.FindByProof(ctx, number, "", token, ip)
 	if err != nil {
 		return nil, "", err
 	}
@@ -364,5 +364,5 @@ func (d requestDesk) Receipt(ctx context.Context, number, token, ip string) (*fo
 }
 
 func (d requestDesk) Status(ctx context.Context, number, phone4, token, ip string) (*foi.PublicStatus, error) {
-	return d.s.lookupStatus(ctx, number, phone4, token, ip)
+	return d.s.foiDesk.Status(ctx, number, phone4, token, ip)
 }
