@@ -1,16 +1,19 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
+	"gongkai/catalog"
 	"gongkai/catalog/sheet"
 )
 
 // DirectoryImporter previews a unit directory sheet, keeping it for the
 // commit, and commits a kept one.
 type DirectoryImporter interface {
-	Preview(c *fiber.Ctx, data []byte) (sheet.DirectoryPlan, string, error)
-	Commit(c *fiber.Ctx, token string) error
+	Preview(ctx context.Context, data []byte, by catalog.Actor) (sheet.DirectoryPlan, string, error)
+	Commit(ctx context.Context, token string, by catalog.Actor) error
 }
 
 type directoryPage struct {
@@ -45,7 +48,7 @@ func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return refuse(err)
 	}
-	plan, token, err := h.Directory.Preview(c, data)
+	plan, token, err := h.Directory.Preview(c.UserContext(), data, actorOf(c))
 	if err != nil {
 		return refuse(err)
 	}
@@ -61,7 +64,7 @@ func (h handler) handleDirectoryCommit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Directory.Commit(c, c.FormValue("token")); err != nil {
+	if err := h.Directory.Commit(c.UserContext(), c.FormValue("token"), actorOf(c)); err != nil {
 		if _, msg, ok := fieldError(err); ok {
 			return render(c, fiber.StatusConflict, "directory.html", page{Title: "单位名录", Me: m, Error: msg, Data: directoryPage{}})
 		}

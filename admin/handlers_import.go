@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"io"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,8 +13,8 @@ import (
 // Importer previews a catalogue workbook, keeping it for the commit, and
 // commits a kept one; the server implements it with the API's checks.
 type Importer interface {
-	Preview(c *fiber.Ctx, unit, name string, data []byte) (plan sheet.Plan, token string, err error)
-	Commit(c *fiber.Ctx, unit, token string) (sheet.Plan, error)
+	Preview(ctx context.Context, unit, name string, data []byte, by catalog.Actor) (plan sheet.Plan, token string, err error)
+	Commit(ctx context.Context, unit, token string, by catalog.Actor) (sheet.Plan, error)
 }
 
 type importPage struct {
@@ -55,7 +56,7 @@ func (h handler) handleImportPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return refuse(err)
 	}
-	plan, token, err := h.Import.Preview(c, u.Code, name, data)
+	plan, token, err := h.Import.Preview(c.UserContext(), u.Code, name, data, actorOf(c))
 	if err != nil {
 		return refuse(err)
 	}
@@ -71,7 +72,7 @@ func (h handler) handleImportCommit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.Import.Commit(c, u.Code, c.FormValue("token"))
+	_, err = h.Import.Commit(c.UserContext(), u.Code, c.FormValue("token"), actorOf(c))
 	if err != nil {
 		if _, msg, ok := fieldError(err); ok {
 			return render(c, fiber.StatusConflict, "import.html", page{Title: "导入目录", Me: m, Error: msg, Data: importPage{Unit: *u}})

@@ -22,20 +22,22 @@ type RequestAdmin interface {
 	Request(ctx context.Context, number string) (*foi.Request, error)
 	Events(ctx context.Context, number string) ([]foi.Event, error)
 	Clock(r *foi.Request) (foi.Clock, error)
-	// Reveal checks the right to see the full numbers and audits the view.
-	Reveal(c *fiber.Ctx, r *foi.Request) error
+	// Reveal checks by's right to see the full numbers and audits the
+	// view; EFORBIDDEN.
+	Reveal(ctx context.Context, r *foi.Request, by catalog.Actor) error
 	// Register stores a request registered by staff; EINVALID.
-	Register(c *fiber.Ctx, r *foi.Request) error
-	Step(c *fiber.Ctx, number string, s foi.Step) (*foi.Request, error)
+	Register(ctx context.Context, r *foi.Request, by catalog.Actor) error
+	// Step takes a step of the statutory procedure; EINVALID, ECONFLICT.
+	Step(ctx context.Context, number string, s foi.Step, by catalog.Actor) (*foi.Request, error)
 	// Split replaces a request by one per description (一事一申请).
-	Split(c *fiber.Ctx, number string, descriptions []string) ([]foi.Request, error)
+	Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]foi.Request, error)
 	// Letter is the answer letter, paragraph by paragraph.
 	Letter(ctx context.Context, r *foi.Request) ([]string, error)
 	Annual(ctx context.Context, year int, unit string) (foi.Report, error)
 	// ReviewCounts is the table 四 entered by staff ("" for the county);
 	// SaveReviewCounts stores a unit's; EINVALID.
 	ReviewCounts(ctx context.Context, unit string, year int) (foi.ReviewCounts, error)
-	SaveReviewCounts(c *fiber.Ctx, unit string, year int, counts foi.ReviewCounts) error
+	SaveReviewCounts(ctx context.Context, unit string, year int, counts foi.ReviewCounts, by catalog.Actor) error
 }
 
 type requestRow struct {
@@ -122,7 +124,7 @@ func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestP
 		return requestPage{}, err
 	}
 	if reveal {
-		if err := h.Requests.Reveal(c, r); err != nil {
+		if err := h.Requests.Reveal(c.UserContext(), r, actorOf(c)); err != nil {
 			return requestPage{}, err
 		}
 	} else {
@@ -195,9 +197,9 @@ func (h handler) handleRequestStep(c *fiber.Ctx) error {
 		st.Due, err = formDay(c, "due", "补正期限")
 	}
 	if err == nil && st.Action == "split" {
-		_, err = h.Requests.Split(c, number, strings.Split(c.FormValue("descriptions"), "\n"))
+		_, err = h.Requests.Split(c.UserContext(), number, strings.Split(c.FormValue("descriptions"), "\n"), actorOf(c))
 	} else if err == nil {
-		_, err = h.Requests.Step(c, number, st)
+		_, err = h.Requests.Step(c.UserContext(), number, st, actorOf(c))
 	}
 	if err != nil {
 		_, msg, ok := fieldError(err)
@@ -247,7 +249,7 @@ func (h handler) handleRequestRegister(c *fiber.Ctx) error {
 		r.UnitCode = "zhengfuban"
 	}
 	if r.ReceivedOn, err = formDay(c, "received_on", "收到申请的日期"); err == nil {
-		err = h.Requests.Register(c, &r)
+		err = h.Requests.Register(c.UserContext(), &r, actorOf(c))
 	}
 	if err != nil {
 		_, msg, ok := fieldError(err)
@@ -326,7 +328,7 @@ func (h handler) handleReviewCounts(c *fiber.Ctx) error {
 			b.to[i] = n
 		}
 	}
-	if err := h.Requests.SaveReviewCounts(c, unit, year, rc); err != nil {
+	if err := h.Requests.SaveReviewCounts(c.UserContext(), unit, year, rc, actorOf(c)); err != nil {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/admin/reports/annual?year=%d&unit=%s&flash=saved", year, unit), fiber.StatusSeeOther)

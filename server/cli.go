@@ -385,7 +385,7 @@ func runImportCatalog(ctx context.Context, cl *cli, fs *flag.FlagSet, args []str
 	dry := flagString(fs, "dry-run") == "true"
 	return cl.withServer(ctx, func(s *server, c *fiber.Ctx) error {
 		cl.progress("正在读取 %s……", args[0])
-		v, err := s.importCatalog(c, unit, filepath.Base(args[0]), data, !dry)
+		v, err := s.importCatalog(c.UserContext(), unit, filepath.Base(args[0]), data, !dry, actor(c))
 		if err != nil {
 			return err
 		}

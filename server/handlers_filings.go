@@ -225,7 +225,7 @@ func (s *server) handleDirectoryImport(c *fiber.Ctx) error {
 		return err
 	}
 	commit, _ := parseBool(c.Query("commit"))
-	v, err := s.importDirectory(c, data, commit)
+	v, err := s.importDirectory(c.UserContext(), data, commit, actor(c))
 	if err != nil {
 		return err
 	}
@@ -235,9 +235,9 @@ func (s *server) handleDirectoryImport(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
-func (s *server) importDirectory(c *fiber.Ctx, data []byte, commit bool) (directoryView, error) {
+func (s *server) importDirectory(ctx context.Context, data []byte, commit bool, by catalog.Actor) (directoryView, error) {
 	var v directoryView
-	units, err := s.units.FindUnits(c.UserContext())
+	units, err := s.units.FindUnits(ctx)
 	if err != nil {
 		return v, err
 	}
@@ -255,7 +255,7 @@ func (s *server) importDirectory(c *fiber.Ctx, data []byte, commit bool) (direct
 		for i, ch := range v.Changed {
 			us[i] = ch.Unit
 		}
-		if err := s.catalog.UpdateUnitsFacts(c.UserContext(), us, actor(c)); err != nil {
+		if err := s.catalog.UpdateUnitsFacts(ctx, us, by); err != nil {
 			return v, err
 		}
 		v.Committed = true
@@ -267,25 +267,23 @@ func (s *server) importDirectory(c *fiber.Ctx, data []byte, commit bool) (direct
 // stash (the same as the catalogue's, under the pseudo unit "*").
 type directoryImporter struct{ s *server }
 
-func (di directoryImporter) Preview(c *fiber.Ctx, data []byte) (sheet.DirectoryPlan, string, error) {
-	v, err := di.s.importDirectory(c, data, false)
+func (di directoryImporter) Preview(ctx context.Context, data []byte, by catalog.Actor) (sheet.DirectoryPlan, string, error) {
+	v, err := di.s.importDirectory(ctx, data, false, by)
 	if err != nil || len(v.Errors) > 0 {
 		return v.DirectoryPlan, "", err
 	}
-	p, _ := rbac.PrincipalOf(c)
-	token, err := di.s.catalog.Stash(c.UserContext(), rbac.AllUnits, p.ID, "名录.xlsx", data)
+	token, err := di.s.catalog.Stash(ctx, rbac.AllUnits, by.UserID, "名录.xlsx", data)
 	return v.DirectoryPlan, token, err
 }
 
-func (di directoryImporter) Commit(c *fiber.Ctx, token string) error {
-	p, _ := rbac.PrincipalOf(c)
-	_, data, err := di.s.catalog.Unstash(c.UserContext(), token, rbac.AllUnits, p.ID)
+func (di directoryImporter) Commit(ctx context.Context, token string, by catalog.Actor) error {
+	_, data, err := di.s.catalog.Unstash(ctx, token, rbac.AllUnits, by.UserID)
 	if err != nil {
 		return err
 	}
-	if _, err := di.s.importDirectory(c, data, true); err != nil {
+	if _, err := di.s.importDirectory(ctx, data, true, by); err != nil {
 		return err
 	}
-	di.s.catalog.DropStash(c.UserContext(), token)
+	di.s.catalog.DropStash(ctx, token)
 	return nil
 }

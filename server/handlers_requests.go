@@ -193,7 +193,7 @@ func (s *server) handleRequestShow(c *fiber.Ctx) error {
 	}
 	reveal := c.Query("reveal") == "1"
 	if reveal {
-		if err := s.reveal(c, r); err != nil {
+		if err := s.reveal(c.UserContext(), r, actor(c)); err != nil {
 			return err
 		}
 	}
@@ -206,12 +206,11 @@ func (s *server) handleRequestShow(c *fiber.Ctx) error {
 
 // reveal checks the right to see a requester's full numbers and records
 // the view in the audit log.
-func (s *server) reveal(c *fiber.Ctx, r *foi.Request) error {
-	by := actor(c)
+func (s *server) reveal(ctx context.Context, r *foi.Request, by catalog.Actor) error {
 	if ok, err := s.authz.Allow(by.UserID, r.UnitCode, rbac.ObjRequest, rbac.ActReveal); err != nil || !ok {
 		return catalog.Errorf(catalog.EFORBIDDEN, "无权查看申请人的完整证件号码和电话")
 	}
-	return s.catalog.AuditChange(c.UserContext(), by, r.UnitCode, "request", "reveal", r.Number, "查看申请人完整个人信息 "+r.Number, nil, nil)
+	return s.catalog.AuditChange(ctx, by, r.UnitCode, "request", "reveal", r.Number, "查看申请人完整个人信息 "+r.Number, nil, nil)
 }
 
 // handleRequestIndex is GET /api/v1/requests?unit=&open=1: masked rows.
@@ -441,22 +440,24 @@ func (a requestAdmin) Clock(r *foi.Request) (foi.Clock, error) {
 	return foi.ClockOf(r, a.s.calendar, today())
 }
 
-func (a requestAdmin) Reveal(c *fiber.Ctx, r *foi.Request) error { return a.s.reveal(c, r) }
+func (a requestAdmin) Reveal(ctx context.Context, r *foi.Request, by catalog.Actor) error {
+	return a.s.reveal(ctx, r, by)
+}
 
-func (a requestAdmin) Register(c *fiber.Ctx, r *foi.Request) error {
+func (a requestAdmin) Register(ctx context.Context, r *foi.Request, by catalog.Actor) error {
 	if r.Channel == foi.Kiosk {
 		return catalog.Invalid("channel", "请选择申请方式")
 	}
-	return a.s.requests.Create(c.UserContext(), r, actor(c))
+	return a.s.requests.Create(ctx, r, by)
 }
 
-func (a requestAdmin) Step(c *fiber.Ctx, number string, st foi.Step) (*foi.Request, error) {
+func (a requestAdmin) Step(ctx context.Context, number string, st foi.Step, by catalog.Actor) (*foi.Request, error) {
 	if st.Action == foi.ActForward {
-		if _, err := a.s.units.FindUnit(c.UserContext(), st.Unit); err != nil {
+		if _, err := a.s.units.FindUnit(ctx, st.Unit); err != nil {
 			return nil, catalog.Invalid("unit", "承办单位“%s”不存在", st.Unit)
 		}
 	}
-	return a.s.requests.Step(c.UserContext(), number, st, actor(c))
+	return a.s.requests.Step(ctx, number, st, by)
 }
 
 func (a requestAdmin) Letter(ctx context.Context, r *foi.Request) ([]string, error) {
@@ -479,8 +480,8 @@ func (a requestAdmin) ReviewCounts(ctx context.Context, unit string, year int) (
 	return a.s.requests.ReviewCounts(ctx, unit, year)
 }
 
-func (a requestAdmin) SaveReviewCounts(c *fiber.Ctx, unit string, year int, counts foi.ReviewCounts) error {
-	return a.s.requests.SaveReviewCounts(c.UserContext(), unit, year, counts, actor(c))
+func (a requestAdmin) SaveReviewCounts(ctx context.Context, unit string, year int, counts foi.ReviewCounts, by catalog.Actor) error {
+	return a.s.requests.SaveReviewCounts(ctx, unit, year, counts, by)
 }
 
 // seedRequests stores the county office's 2020 requests with the demo
@@ -505,6 +506,6 @@ func (s *server) seedRequests(ctx context.Context) error {
 	return nil
 }
 
-func (a requestAdmin) Split(c *fiber.Ctx, number string, descriptions []string) ([]foi.Request, error) {
-	return a.s.requests.Split(c.UserContext(), number, descriptions, actor(c))
+func (a requestAdmin) Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]foi.Request, error) {
+	return a.s.requests.Split(ctx, number, descriptions, by)
 }

@@ -12,7 +12,6 @@ import (
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
 	"gongkai/catalog/sheet"
-	"gongkai/rbac"
 )
 
 // handleCatalogExport writes a unit's published catalogue as .xlsx in the
@@ -86,7 +85,7 @@ func (s *server) handleCatalogImport(c *fiber.Ctx) error {
 		return err
 	}
 	commit, _ := parseBool(c.Query("commit"))
-	v, err := s.importCatalog(c, c.Params("code"), name, data, commit)
+	v, err := s.importCatalog(c.UserContext(), c.Params("code"), name, data, commit, actor(c))
 	if err != nil {
 		return err
 	}
@@ -98,8 +97,7 @@ func (s *server) handleCatalogImport(c *fiber.Ctx) error {
 
 // importCatalog previews (and with commit applies) a workbook for a unit;
 // the API and the back office share it.
-func (s *server) importCatalog(c *fiber.Ctx, unitCode, name string, data []byte, commit bool) (importView, error) {
-	ctx := c.UserContext()
+func (s *server) importCatalog(ctx context.Context, unitCode, name string, data []byte, commit bool, by catalog.Actor) (importView, error) {
 	var v importView
 	u, err := s.units.FindUnit(ctx, unitCode)
 	if err != nil {
@@ -134,7 +132,7 @@ func (s *server) importCatalog(c *fiber.Ctx, unitCode, name string, data []byte,
 		for _, it := range v.Retired {
 			retire = append(retire, gormstore.ImportChange{ID: it.ID, Version: it.Version})
 		}
-		if err := s.catalog.ApplyImport(ctx, u.Code, add, change, retire, "导入目录："+name, actor(c)); err != nil {
+		if err := s.catalog.ApplyImport(ctx, u.Code, add, change, retire, "导入目录："+name, by); err != nil {
 			return v, err
 		}
 		v.Committed = true
@@ -145,25 +143,23 @@ func (s *server) importCatalog(c *fiber.Ctx, unitCode, name string, data []byte,
 // catalogImporter gives the back office the import with its stash.
 type catalogImporter struct{ s *server }
 
-func (ci catalogImporter) Preview(c *fiber.Ctx, unit, name string, data []byte) (sheet.Plan, string, error) {
-	v, err := ci.s.importCatalog(c, unit, name, data, false)
+func (ci catalogImporter) Preview(ctx context.Context, unit, name string, data []byte, by catalog.Actor) (sheet.Plan, string, error) {
+	v, err := ci.s.importCatalog(ctx, unit, name, data, false, by)
 	if err != nil || len(v.Errors) > 0 {
 		return v.Plan, "", err
 	}
-	p, _ := rbac.PrincipalOf(c)
-	token, err := ci.s.catalog.Stash(c.UserContext(), unit, p.ID, name, data)
+	token, err := ci.s.catalog.Stash(ctx, unit, by.UserID, name, data)
 	return v.Plan, token, err
 }
 
-func (ci catalogImporter) Commit(c *fiber.Ctx, unit, token string) (sheet.Plan, error) {
-	p, _ := rbac.PrincipalOf(c)
-	name, data, err := ci.s.catalog.Unstash(c.UserContext(), token, unit, p.ID)
+func (ci catalogImporter) Commit(ctx context.Context, unit, token string, by catalog.Actor) (sheet.Plan, error) {
+	name, data, err := ci.s.catalog.Unstash(ctx, token, unit, by.UserID)
 	if err != nil {
 		return sheet.Plan{}, err
 	}
-	v, err := ci.s.importCatalog(c, unit, name, data, true)
+	v, err := ci.s.importCatalog(ctx, unit, name, data, true, by)
 	if err == nil && v.Committed {
-		ci.s.catalog.DropStash(c.UserContext(), token)
+		ci.s.catalog.DropStash(ctx, token)
 	}
 	return v.Plan, err
 }
