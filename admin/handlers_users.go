@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,15 +15,15 @@ import (
 // AccountAdmin is what the system and security administrators do from the
 // back office; the server implements it with the same checks as its API.
 type AccountAdmin interface {
-	CreateUser(c *fiber.Ctx, username, display, unit, password string) error
-	SetDisabled(c *fiber.Ctx, id int64, disabled bool) error
+	CreateUser(ctx context.Context, username, display, unit, password string, by catalog.Actor) error
+	SetDisabled(ctx context.Context, id int64, disabled bool, by catalog.Actor) error
 	// ResetPassword resets another's password, or for another
 	// administrator only asks for it (pending), to be confirmed.
-	ResetPassword(c *fiber.Ctx, id int64, password string) (pending bool, err error)
+	ResetPassword(ctx context.Context, id int64, password string, by catalog.Actor) (pending bool, err error)
 	// ConfirmReset is a security administrator's setting of the password
 	// another administrator asked to reset.
-	ConfirmReset(c *fiber.Ctx, id int64, password string) error
-	SetGrant(c *fiber.Ctx, id int64, role, unit string, on bool) error
+	ConfirmReset(ctx context.Context, id int64, password string, by catalog.Actor) error
+	SetGrant(ctx context.Context, id int64, role, unit string, on bool, by catalog.Actor) error
 }
 
 type userRow struct {
@@ -106,7 +108,7 @@ func (h handler) usersAction(c *fiber.Ctx, do func() error, flash *string) error
 
 func (h handler) handleUserCreate(c *fiber.Ctx) error {
 	return h.usersAction(c, func() error {
-		return h.Admins.CreateUser(c, c.FormValue("username"), c.FormValue("display_name"), c.FormValue("unit_code"), c.FormValue("password"))
+		return h.Admins.CreateUser(c.UserContext(), c.FormValue("username"), c.FormValue("display_name"), c.FormValue("unit_code"), c.FormValue("password"), actorOf(c))
 	}, flashOf("created"))
 }
 
@@ -118,13 +120,15 @@ func userID(c *fiber.Ctx) int64 {
 }
 
 func (h handler) handleUserDisable(c *fiber.Ctx) error {
-	return h.usersAction(c, func() error { return h.Admins.SetDisabled(c, userID(c), c.FormValue("disabled") == "1") }, flashOf("saved"))
+	return h.usersAction(c, func() error {
+		return h.Admins.SetDisabled(c.UserContext(), userID(c), c.FormValue("disabled") == "1", actorOf(c))
+	}, flashOf("saved"))
 }
 
 func (h handler) handleUserReset(c *fiber.Ctx) error {
 	flash := "saved"
 	return h.usersAction(c, func() error {
-		pending, err := h.Admins.ResetPassword(c, userID(c), c.FormValue("password"))
+		pending, err := h.Admins.ResetPassword(c.UserContext(), userID(c), c.FormValue("password"), actorOf(c))
 		if pending {
 			flash = "pending"
 		}
@@ -134,11 +138,13 @@ func (h handler) handleUserReset(c *fiber.Ctx) error {
 
 func (h handler) handleUserResetConfirm(c *fiber.Ctx) error {
 	flash := "saved"
-	return h.usersAction(c, func() error { return h.Admins.ConfirmReset(c, userID(c), c.FormValue("password")) }, &flash)
+	return h.usersAction(c, func() error {
+		return h.Admins.ConfirmReset(c.UserContext(), userID(c), c.FormValue("password"), actorOf(c))
+	}, &flash)
 }
 
 func (h handler) handleGrant(c *fiber.Ctx) error {
 	return h.usersAction(c, func() error {
-		return h.Admins.SetGrant(c, userID(c), c.FormValue("role"), c.FormValue("unit"), c.FormValue("revoke") != "1")
+		return h.Admins.SetGrant(c.UserContext(), userID(c), c.FormValue("role"), c.FormValue("unit"), c.FormValue("revoke") != "1", actorOf(c))
 	}, flashOf("saved"))
 }

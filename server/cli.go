@@ -317,7 +317,7 @@ func findUserNamed(c *fiber.Ctx, s *server, name string) (*account.User, error) 
 func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) int {
 	return cl.withServer(ctx, func(s *server, c *fiber.Ctx) error {
 		pw := newPassword()
-		u, err := s.createUser(c, userInput{Username: args[0], DisplayName: flagString(fs, "display"), UnitCode: flagString(fs, "unit"), Password: pw})
+		u, err := s.createUser(c.UserContext(), actor(c), userInput{Username: args[0], DisplayName: flagString(fs, "display"), UnitCode: flagString(fs, "unit"), Password: pw})
 		if err != nil {
 			return err
 		}
@@ -326,7 +326,7 @@ func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) i
 			if unit == "" {
 				unit = u.UnitCode
 			}
-			if _, err := s.setGrant(c, u.ID, grantInput{Role: role, Unit: unit}, true); err != nil {
+			if _, err := s.setGrant(c.UserContext(), actor(c), u.ID, grantInput{Role: role, Unit: unit}, true); err != nil {
 				return fmt.Errorf("账号已建立，但授权失败：%w", err)
 			}
 		}
@@ -341,7 +341,7 @@ func runUserDisable(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string
 		if err != nil {
 			return err
 		}
-		if _, err := s.updateUser(c, u.ID, func(u *account.User) { u.Disabled = true }); err != nil {
+		if _, err := s.updateUser(c.UserContext(), actor(c), u.ID, func(u *account.User) { u.Disabled = true }); err != nil {
 			return err
 		}
 		fmt.Fprintf(cl.out, "已停用账号 %s，其登录会话已全部结束\n", u.Username)
@@ -356,7 +356,7 @@ func runUserReset(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string) 
 			return err
 		}
 		pw := newPassword()
-		if err := s.setPassword(c, u.ID, pw, "reset_password"); err != nil {
+		if err := s.setPassword(c.UserContext(), actor(c), u.ID, pw, "reset_password"); err != nil {
 			return err
 		}
 		fmt.Fprintf(cl.out, "账号 %s 的新密码：%s（下次登录时须修改）\n", u.Username, pw)

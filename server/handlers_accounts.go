@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -50,16 +51,16 @@ func (s *server) handleUserCreate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := s.createUser(c, in)
+	u, err := s.createUser(c.UserContext(), actor(c), in)
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(u)
 }
 
-func (s *server) createUser(c *fiber.Ctx, in userInput) (*account.User, error) {
+func (s *server) createUser(ctx context.Context, by catalog.Actor, in userInput) (*account.User, error) {
 	if in.UnitCode != "" {
-		if _, err := s.units.FindUnit(c.UserContext(), in.UnitCode); err != nil {
+		if _, err := s.units.FindUnit(ctx, in.UnitCode); err != nil {
 			return nil, catalog.Invalid("unit_code", "单位“%s”不存在", in.UnitCode)
 		}
 	}
@@ -68,15 +69,15 @@ func (s *server) createUser(c *fiber.Ctx, in userInput) (*account.User, error) {
 		return nil, err
 	}
 	u := account.User{Username: strings.TrimSpace(in.Username), DisplayName: strings.TrimSpace(in.DisplayName), UnitCode: in.UnitCode, PasswordHash: hash, MustChangePassword: true}
-	if err := s.accounts.CreateUser(c.UserContext(), &u, actor(c)); err != nil {
+	if err := s.accounts.CreateUser(ctx, &u, by); err != nil {
 		return nil, err
 	}
 	return &u, nil
 }
 
 // notSelf refuses an administrator's action on their own account.
-func notSelf(c *fiber.Ctx, id int64, what string) error {
-	if p, _ := rbac.PrincipalOf(c); p.ID == id {
+func notSelf(by catalog.Actor, id int64, what string) error {
+	if by.UserID == id {
 		return catalog.Errorf(catalog.EFORBIDDEN, "不能%s自己的账号（三员分立：须由其他管理员操作）", what)
 	}
 	return nil
@@ -91,7 +92,7 @@ func (s *server) handleUserUpdate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := s.updateUser(c, id, func(u *account.User) {
+	u, err := s.updateUser(c.UserContext(), actor(c), id, func(u *account.User) {
 		u.DisplayName, u.UnitCode, u.Disabled = strings.TrimSpace(in.DisplayName), in.UnitCode, in.Disabled
 	})
 	if err != nil {
@@ -100,17 +101,17 @@ func (s *server) handleUserUpdate(c *fiber.Ctx) error {
 	return c.JSON(u)
 }
 
-func (s *server) updateUser(c *fiber.Ctx, id int64, change func(*account.User)) (*account.User, error) {
-	if err := notSelf(c, id, "修改"); err != nil {
+func (s *server) updateUser(ctx context.Context, by catalog.Actor, id int64, change func(*account.User)) (*account.User, error) {
+	if err := notSelf(by, id, "修改"); err != nil {
 		return nil, err
 	}
-	old, err := s.accounts.FindUser(c.UserContext(), id)
+	old, err := s.accounts.FindUser(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	u := *old
 	change(&u)
-	if err := s.accounts.UpdateUser(c.UserContext(), &u, actor(c)); err != nil {
+	if err := s.accounts.UpdateUser(ctx, &u, by); err != nil {
 		return nil, err
 	}
 	return &u, nil
@@ -138,7 +139,7 @@ func (s *server) handleUserPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pending, err := s.resetPassword(c, id, in.Password)
+	pending, err := s.resetPassword(c.UserContext(), actor(c), id, in.Password)
 	if err != nil {
 		return err
 	}
@@ -173,31 +174,31 @@ func (s *server) guarded(id int64) (bool, error) {
 // the request (pending): a security administrator other than the requester
 // then sets the password (confirmReset), so no one person can take over
 // the account that watches them.
-func (s *server) resetPassword(c *fiber.Ctx, id int64, password string) (pending bool, err error) {
-	if err := notSelf(c, id, "重置"); err != nil {
+func (s *server) resetPassword(ctx context.Context, by catalog.Actor, id int64, password string) (pending bool, err error) {
+	if err := notSelf(by, id, "重置"); err != nil {
 		return false, err
 	}
 	if g, err := s.guarded(id); err != nil || g {
 		if err != nil {
 			return false, err
 		}
-		if _, err := s.accounts.FindUser(c.UserContext(), id); err != nil {
+		if _, err := s.accounts.FindUser(ctx, id); err != nil {
 			return false, err
 		}
-		return true, s.accounts.RequestPasswordReset(c.UserContext(), id, actor(c))
+		return true, s.accounts.RequestPasswordReset(ctx, id, by)
 	}
-	return false, s.setPassword(c, id, password, "reset_password")
+	return false, s.setPassword(ctx, by, id, password, "reset_password")
 }
 
 // setPassword sets a password the person must change at the next sign-in.
 // The console's `user reset-password` calls it directly: whoever runs the
 // console holds the machine and the database already.
-func (s *server) setPassword(c *fiber.Ctx, id int64, password, action string) error {
+func (s *server) setPassword(ctx context.Context, by catalog.Actor, id int64, password, action string) error {
 	hash, err := account.HashPassword(password)
 	if err != nil {
 		return err
 	}
-	return s.accounts.SetPassword(c.UserContext(), id, hash, true, "", action, actor(c))
+	return s.accounts.SetPassword(ctx, id, hash, true, "", action, by)
 }
 
 func (s *server) handleUserPasswordConfirm(c *fiber.Ctx) error {
@@ -205,7 +206,7 @@ func (s *server) handleUserPasswordConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.confirmReset(c, id, in.Password); err != nil {
+	if err := s.confirmReset(c.UserContext(), actor(c), id, in.Password); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -214,22 +215,21 @@ func (s *server) handleUserPasswordConfirm(c *fiber.Ctx) error {
 // confirmReset is the second person's half of a guarded reset: a security
 // administrator, neither the requester nor the account's owner, sets the
 // new password.
-func (s *server) confirmReset(c *fiber.Ctx, id int64, password string) error {
-	if err := notSelf(c, id, "确认重置"); err != nil {
+func (s *server) confirmReset(ctx context.Context, by catalog.Actor, id int64, password string) error {
+	if err := notSelf(by, id, "确认重置"); err != nil {
 		return err
 	}
-	u, err := s.accounts.FindUser(c.UserContext(), id)
+	u, err := s.accounts.FindUser(ctx, id)
 	if err != nil {
 		return err
 	}
-	by := actor(c)
 	switch u.ResetRequestedBy {
 	case "":
 		return catalog.Errorf(catalog.ECONFLICT, "该账号没有待确认的密码重置申请")
 	case by.Username:
 		return catalog.Errorf(catalog.EFORBIDDEN, "重置申请须由另一名管理员确认（双人操作）")
 	}
-	return s.setPassword(c, id, password, "reset_password_confirmed")
+	return s.setPassword(ctx, by, id, password, "reset_password_confirmed")
 }
 
 // handleOwnPassword lets a signed-in person change their own password; it
@@ -275,11 +275,11 @@ type grantInput struct {
 }
 
 // resolveGrant checks a role binding a security administrator asks for.
-func (s *server) resolveGrant(c *fiber.Ctx, id int64, in grantInput) (rbac.Grant, error) {
-	if p, _ := rbac.PrincipalOf(c); p.ID == id {
+func (s *server) resolveGrant(ctx context.Context, by catalog.Actor, id int64, in grantInput) (rbac.Grant, error) {
+	if by.UserID == id {
 		return rbac.Grant{}, catalog.Errorf(catalog.EFORBIDDEN, "不能给自己授权或撤销自己的权限（三员分立：须由其他安全管理员操作）")
 	}
-	if _, err := s.accounts.FindUser(c.UserContext(), id); err != nil {
+	if _, err := s.accounts.FindUser(ctx, id); err != nil {
 		return rbac.Grant{}, err
 	}
 	role := rbac.Role(in.Role)
@@ -293,7 +293,7 @@ func (s *server) resolveGrant(c *fiber.Ctx, id int64, in grantInput) (rbac.Grant
 	g := rbac.Grant{Role: role, RoleName: role.Name(), Unit: in.Unit}
 	if role.CountyWide() {
 		g.Unit = rbac.AllUnits
-	} else if _, err := s.units.FindUnit(c.UserContext(), in.Unit); err != nil {
+	} else if _, err := s.units.FindUnit(ctx, in.Unit); err != nil {
 		return rbac.Grant{}, catalog.Invalid("unit", "单位“%s”不存在", in.Unit)
 	}
 	return g, nil
@@ -301,13 +301,12 @@ func (s *server) resolveGrant(c *fiber.Ctx, id int64, in grantInput) (rbac.Grant
 
 // setGrant binds (on) or unbinds a role; the binding and its audit entry
 // commit together.
-func (s *server) setGrant(c *fiber.Ctx, id int64, in grantInput, on bool) (rbac.Grant, error) {
-	g, err := s.resolveGrant(c, id, in)
+func (s *server) setGrant(ctx context.Context, by catalog.Actor, id int64, in grantInput, on bool) (rbac.Grant, error) {
+	g, err := s.resolveGrant(ctx, by, id, in)
 	if err != nil {
 		return g, err
 	}
-	by := actor(c)
-	err = s.db.WithContext(c.UserContext()).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if on {
 			if _, err := s.authz.AssignTx(tx, id, g); err != nil {
 				return err
@@ -343,7 +342,7 @@ func (s *server) handleGrantCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	g, err := s.setGrant(c, id, in, true)
+	g, err := s.setGrant(c.UserContext(), actor(c), id, in, true)
 	if err != nil {
 		return err
 	}
@@ -355,7 +354,7 @@ func (s *server) handleGrantDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.setGrant(c, id, in, false); err != nil {
+	if _, err := s.setGrant(c.UserContext(), actor(c), id, in, false); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -364,25 +363,25 @@ func (s *server) handleGrantDelete(c *fiber.Ctx) error {
 // accountAdmin gives the back office the administrators' operations.
 type accountAdmin struct{ s *server }
 
-func (a accountAdmin) CreateUser(c *fiber.Ctx, username, display, unit, password string) error {
-	_, err := a.s.createUser(c, userInput{Username: username, DisplayName: display, UnitCode: unit, Password: password})
+func (a accountAdmin) CreateUser(ctx context.Context, username, display, unit, password string, by catalog.Actor) error {
+	_, err := a.s.createUser(ctx, by, userInput{Username: username, DisplayName: display, UnitCode: unit, Password: password})
 	return err
 }
 
-func (a accountAdmin) SetDisabled(c *fiber.Ctx, id int64, disabled bool) error {
-	_, err := a.s.updateUser(c, id, func(u *account.User) { u.Disabled = disabled })
+func (a accountAdmin) SetDisabled(ctx context.Context, id int64, disabled bool, by catalog.Actor) error {
+	_, err := a.s.updateUser(ctx, by, id, func(u *account.User) { u.Disabled = disabled })
 	return err
 }
 
-func (a accountAdmin) ResetPassword(c *fiber.Ctx, id int64, password string) (bool, error) {
-	return a.s.resetPassword(c, id, password)
+func (a accountAdmin) ResetPassword(ctx context.Context, id int64, password string, by catalog.Actor) (bool, error) {
+	return a.s.resetPassword(ctx, by, id, password)
 }
 
-func (a accountAdmin) ConfirmReset(c *fiber.Ctx, id int64, password string) error {
-	return a.s.confirmReset(c, id, password)
+func (a accountAdmin) ConfirmReset(ctx context.Context, id int64, password string, by catalog.Actor) error {
+	return a.s.confirmReset(ctx, by, id, password)
 }
 
-func (a accountAdmin) SetGrant(c *fiber.Ctx, id int64, role, unit string, on bool) error {
-	_, err := a.s.setGrant(c, id, grantInput{Role: role, Unit: unit}, on)
+func (a accountAdmin) SetGrant(ctx context.Context, id int64, role, unit string, on bool, by catalog.Actor) error {
+	_, err := a.s.setGrant(ctx, by, id, grantInput{Role: role, Unit: unit}, on)
 	return err
 }
