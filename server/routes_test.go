@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -113,9 +116,11 @@ func TestWithoutDemoData(t *testing.T) {
 	}
 }
 
-// TestDomainPackagesStayPure keeps gorm and Fiber out of the domain packages.
+// TestDomainPackagesStayPure keeps gorm and Fiber out of the domain
+// packages and the services beside them.
 func TestDomainPackagesStayPure(t *testing.T) {
-	for _, pkg := range []string{"gongkai/catalog", "gongkai/workday", "gongkai/account", "gongkai/foi", "gongkai/search", "gongkai/secret", "gongkai/filing"} {
+	for _, pkg := range []string{"gongkai/catalog", "gongkai/workday", "gongkai/account", "gongkai/foi", "gongkai/search", "gongkai/secret",
+		"gongkai/filing", "gongkai/inspect", "gongkai/attach", "gongkai/doctext"} {
 		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list %s: %v\n%s", pkg, err, out)
@@ -123,6 +128,32 @@ func TestDomainPackagesStayPure(t *testing.T) {
 		for _, dep := range strings.Fields(string(out)) {
 			if strings.HasPrefix(dep, "gorm.io/") || strings.HasPrefix(dep, "github.com/gofiber/") || strings.HasPrefix(dep, "github.com/valyala/") {
 				t.Errorf("%s depends on %s", pkg, dep)
+			}
+		}
+	}
+}
+
+// TestNoInterfaceTakesAFiberContext: services are called with a context
+// and the acting person, so the API, the back office and the console share
+// them; no interface of ours has a method taking *fiber.Ctx.
+func TestNoInterfaceTakesAFiberContext(t *testing.T) {
+	files, err := filepath.Glob("../*/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("../*/*/*.go")
+	iface := regexp.MustCompile(`(?s)type (\w+) interface \{(.*?)\n\}`)
+	for _, f := range append(files, more...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range iface.FindAllSubmatch(b, -1) {
+			if strings.Contains(string(m[2]), "fiber.Ctx") {
+				t.Errorf("%s: interface %s has a method taking *fiber.Ctx", f, m[1])
 			}
 		}
 	}
