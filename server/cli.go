@@ -17,12 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
-
 	"gongkai/account"
 	"gongkai/catalog"
-	"gongkai/rbac"
 	"gongkai/seed"
 )
 
@@ -231,41 +227,34 @@ func (cl *cli) open(ctx context.Context) (*server, error) {
 	return open(ctx, cfg, cl.log)
 }
 
-// console is a request context for the operator at the server's console:
-// commands reuse the handlers' checks, and the audit log records the
-// operator as cli:<login name>. Whoever can run the binary with the
-// configuration already holds the database's credentials.
-func (s *server) console(ctx context.Context) (*fiber.Ctx, func()) {
-	app := fiber.New()
-	c := app.AcquireCtx(&fasthttp.RequestCtx{})
-	c.SetUserContext(ctx)
+// consoleActor is the operator at the console, as the audit log names
+// them: cli:<login>.
+func consoleActor() catalog.Actor {
 	name := "operator"
 	if u, err := user.Current(); err == nil {
 		name = u.Username
 	}
-	rbac.SetPrincipal(c, rbac.Principal{Username: "cli:" + name})
-	return c, func() { app.ReleaseCtx(c) }
+	return catalog.Actor{Username: "cli:" + name}
 }
 
-// withServer opens the database, runs fn on the operator's console context
-// and closes again.
-func (cl *cli) withServer(ctx context.Context, fn func(s *server, c *fiber.Ctx) error) int {
+// withServer opens the database, runs fn as the operator at the console
+// (the services are called directly, as the API and the back office call
+// them) and closes again.
+func (cl *cli) withServer(ctx context.Context, fn func(s *server, by catalog.Actor) error) int {
 	s, err := cl.open(ctx)
 	if err != nil {
 		fmt.Fprintln(cl.err, "gongkai:", err)
 		return exitUsage
 	}
 	defer s.close()
-	c, done := s.console(ctx)
-	defer done()
-	if err := fn(s, c); err != nil {
+	if err := fn(s, consoleActor()); err != nil {
 		return cl.fail(err)
 	}
 	return exitOK
 }
 
 func runMigrate(ctx context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
-	return cl.withServer(ctx, func(s *server, _ *fiber.Ctx) error {
+	return cl.withServer(ctx, func(s *server, _ catalog.Actor) error {
 		tables, err := s.db.Migrator().GetTables()
 		if err != nil {
 			return err
@@ -306,8 +295,8 @@ func newPassword() string {
 
 func flagString(fs *flag.FlagSet, name string) string { return fs.Lookup(name).Value.String() }
 
-func findUserNamed(c *fiber.Ctx, s *server, name string) (*account.User, error) {
-	u, err := s.accounts.FindUserByName(c.UserContext(), name)
+func findUserNamed(ctx context.Context, s *server, name string) (*account.User, error) {
+	u, err := s.accounts.FindUserByName(ctx, name)
 	if err != nil && catalog.ErrorCode(err) == catalog.ENOTFOUND {
 		return nil, catalog.Errorf(catalog.ENOTFOUND, "用户“%s”不存在", name)
 	}
@@ -315,9 +304,9 @@ func findUserNamed(c *fiber.Ctx, s *server, name string) (*account.User, error) 
 }
 
 func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) int {
-	return cl.withServer(ctx, func(s *server, c *fiber.Ctx) error {
+	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
 		pw := newPassword()
-		u, err := s.createUser(c.UserContext(), actor(c), userInput{Username: args[0], DisplayName: flagString(fs, "display"), UnitCode: flagString(fs, "unit"), Password: pw})
+		u, err := s.createUser(ctx, by, userInput{Username: args[0], DisplayName: flagString(fs, "display"), UnitCode: flagString(fs, "unit"), Password: pw})
 		if err != nil {
 			return err
 		}
@@ -326,7 +315,7 @@ func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) i
 			if unit == "" {
 				unit = u.UnitCode
 			}
-			if _, err := s.setGrant(c.UserContext(), actor(c), u.ID, grantInput{Role: role, Unit: unit}, true); err != nil {
+			if _, err := s.setGrant(ctx, by, u.ID, grantInput{Role: role, Unit: unit}, true); err != nil {
 				return fmt.Errorf("账号已建立，但授权失败：%w", err)
 			}
 		}
@@ -336,12 +325,12 @@ func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) i
 }
 
 func runUserDisable(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string) int {
-	return cl.withServer(ctx, func(s *server, c *fiber.Ctx) error {
-		u, err := findUserNamed(c, s, args[0])
+	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
+		u, err := findUserNamed(ctx, s, args[0])
 		if err != nil {
 			return err
 		}
-		if _, err := s.updateUser(c.UserContext(), actor(c), u.ID, func(u *account.User) { u.Disabled = true }); err != nil {
+		if _, err := s.updateUser(ctx, by, u.ID, func(u *account.User) { u.Disabled = true }); err != nil {
 			return err
 		}
 		fmt.Fprintf(cl.out, "已停用账号 %s，其登录会话已全部结束\n", u.Username)
@@ -350,13 +339,13 @@ func runUserDisable(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string
 }
 
 func runUserReset(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string) int {
-	return cl.withServer(ctx, func(s *server, c *fiber.Ctx) error {
-		u, err := findUserNamed(c, s, args[0])
+	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
+		u, err := findUserNamed(ctx, s, args[0])
 		if err != nil {
 			return err
 		}
 		pw := newPassword()
-		if err := s.setPassword(c.UserContext(), actor(c), u.ID, pw, "reset_password"); err != nil {
+		if err := s.setPassword(ctx, by, u.ID, pw, "reset_password"); err != nil {
 			return err
 		}
 		fmt.Fprintf(cl.out, "账号 %s 的新密码：%s（下次登录时须修改）\n", u.Username, pw)
@@ -383,9 +372,9 @@ func runImportCatalog(ctx context.Context, cl *cli, fs *flag.FlagSet, args []str
 		return cl.fail(err)
 	}
 	dry := flagString(fs, "dry-run") == "true"
-	return cl.withServer(ctx, func(s *server, c *fiber.Ctx) error {
+	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
 		cl.progress("正在读取 %s……", args[0])
-		v, err := s.importCatalog(c.UserContext(), unit, filepath.Base(args[0]), data, !dry, actor(c))
+		v, err := s.importCatalog(ctx, unit, filepath.Base(args[0]), data, !dry, by)
 		if err != nil {
 			return err
 		}
@@ -421,7 +410,7 @@ func runExportCatalog(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string
 		fmt.Fprintf(cl.err, "server export-catalog: -o %s: the file must end in .xlsx or .csv\n", outFile)
 		return exitUsage
 	}
-	return cl.withServer(ctx, func(s *server, _ *fiber.Ctx) error {
+	return cl.withServer(ctx, func(s *server, _ catalog.Actor) error {
 		name, data, err := s.catalogFile(ctx, unit, format)
 		if err != nil {
 			return err
@@ -444,8 +433,8 @@ func runCalendarImport(ctx context.Context, cl *cli, _ *flag.FlagSet, args []str
 		fmt.Fprintf(cl.err, "gongkai: %s: %v\n", args[0], err)
 		return exitFail
 	}
-	return cl.withServer(ctx, func(s *server, c *fiber.Ctx) error {
-		n, err := s.saveCalendarYear(ctx, actor(c), year, days)
+	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
+		n, err := s.saveCalendarYear(ctx, by, year, days)
 		if err != nil {
 			return err
 		}
@@ -477,7 +466,7 @@ func runAuditVerify(ctx context.Context, cl *cli, _ *flag.FlagSet, _ []string) i
 }
 
 func runAuditPurge(ctx context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
-	return cl.withServer(ctx, func(s *server, _ *fiber.Ctx) error {
+	return cl.withServer(ctx, func(s *server, _ catalog.Actor) error {
 		n, err := s.catalog.PurgeAudit(ctx, cl.cfg.AuditRetentionDays, time.Now(), catalog.Actor{Username: "system"})
 		if err != nil {
 			return err
@@ -488,7 +477,7 @@ func runAuditPurge(ctx context.Context, cl *cli, _ *flag.FlagSet, _ []string) in
 }
 
 func runReseal(ctx context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
-	return cl.withServer(ctx, func(s *server, _ *fiber.Ctx) error {
+	return cl.withServer(ctx, func(s *server, _ catalog.Actor) error {
 		n, err := s.requests.Reseal(ctx)
 		if err != nil {
 			return err

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"gongkai/catalog"
 	"gongkai/foi"
 	"gongkai/seed"
@@ -44,7 +42,7 @@ func runGenerate(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) int
 		}
 	}
 	start := time.Now()
-	return cl.withServer(ctx, func(s *server, _ *fiber.Ctx) error {
+	return cl.withServer(ctx, func(s *server, _ catalog.Actor) error {
 		st := seed.Stores{Catalog: s.catalog, Accounts: s.accounts, RBAC: s.authz, Calendar: s.calendar}
 		sum, err := seed.Generate(ctx, st, size, seedN, cl.progress)
 		if err != nil {
