@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -170,22 +169,14 @@ func (h handler) handleWatch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	at := h.now()
 	p := watchPage{At: c.Query("at")}
-	if p.At != "" {
-		if d, err := catalog.ParseDay("at", "日期", p.At); err == nil {
-			at = d.Add(24*time.Hour - time.Second)
+	p.Watch, err = filing.WatchAt(c.UserContext(), h.Units, h.Filings, p.At)
+	if err != nil {
+		if _, msg, ok := fieldError(err); ok && catalog.ErrorCode(err) == catalog.EINVALID {
+			return render(c, fiber.StatusBadRequest, "watch.html", page{Title: "备案关注名单", Me: m, Error: msg, Data: p})
 		}
-	}
-	units, err := h.Units.FindUnits(c.UserContext())
-	if err != nil {
 		return err
 	}
-	all, err := h.Filings.AllFilings(c.UserContext())
-	if err != nil {
-		return err
-	}
-	p.Watch = filing.WatchList(units, all, at)
 	return render(c, 200, "watch.html", page{Title: "备案关注名单", Me: m, Data: p})
 }
 

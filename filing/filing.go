@@ -219,3 +219,30 @@ type Service interface {
 	// FindFiling returns one filing; ENOTFOUND.
 	FindFiling(ctx context.Context, id int64) (*Filing, error)
 }
+
+// WatchAt is the watch list as of the end of the day at (now when at is
+// ""): at is a date as typed (2020-12-31), EINVALID naming the field
+// "at" otherwise. The API and the back office share it.
+func WatchAt(ctx context.Context, units catalog.UnitService, filings Service, at string) ([]Watch, error) {
+	when := time.Now().In(catalog.Shanghai)
+	if at != "" {
+		d, err := catalog.ParseDay("at", "日期", at)
+		if err != nil {
+			return nil, err
+		}
+		when = d.Add(24*time.Hour - time.Second)
+	}
+	us, err := units.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := filings.AllFilings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := WatchList(us, all, when)
+	if w == nil {
+		w = []Watch{}
+	}
+	return w, nil
+}

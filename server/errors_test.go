@@ -31,3 +31,30 @@ func TestErrorsAnsweredWhereTheyHappen(t *testing.T) {
 		t.Errorf("no such route: %d %s", r.status, r.body)
 	}
 }
+
+// TestWatchListReadsItsDateOnce: the API and the back office read the
+// watch list's date alike, and both refuse one that is not a date.
+func TestWatchListReadsItsDateOnce(t *testing.T) {
+	ts := sharedServer(t)
+	admin := ts.login("admin")
+	if r := admin.do("GET", "/api/v1/filings/watch?at=2020-13-45", nil); r.status != 400 {
+		t.Errorf("API with a bad date: %d", r.status)
+	}
+	if r := admin.do("GET", "/admin/filings/watch?at=2020-13-45", nil); r.status != 400 || !strings.Contains(string(r.body), "日期") {
+		t.Errorf("back office with a bad date: %d", r.status)
+	}
+	api := admin.do("GET", "/api/v1/filings/watch?at=2020-12-31", nil)
+	page := admin.do("GET", "/admin/filings/watch?at=2020-12-31", nil)
+	if api.status != 200 || page.status != 200 {
+		t.Fatalf("watch list: %d %d", api.status, page.status)
+	}
+	var w []struct {
+		UnitName string `json:"unit_name"`
+	}
+	api.decode(t, &w)
+	for _, u := range w {
+		if u.UnitName != "" && !strings.Contains(string(page.body), u.UnitName) {
+			t.Errorf("%s on the API's list, not on the page", u.UnitName)
+		}
+	}
+}

@@ -100,25 +100,9 @@ func (s *server) handleFilingCreate(c *fiber.Ctx) error {
 // ago, or changed publishers twice or more in the year (?at=2020-12-31 to
 // judge at another date).
 func (s *server) handleFilingWatch(c *fiber.Ctx) error {
-	at := time.Now().In(catalog.Shanghai)
-	if v := c.Query("at"); v != "" {
-		d, err := parseDay("at", "日期", v)
-		if err != nil {
-			return err
-		}
-		at = d.Add(24*time.Hour - time.Second)
-	}
-	units, err := s.units.FindUnits(c.UserContext())
+	w, err := filing.WatchAt(c.UserContext(), s.units, s.filings, c.Query("at"))
 	if err != nil {
 		return err
-	}
-	all, err := s.filings.AllFilings(c.UserContext())
-	if err != nil {
-		return err
-	}
-	w := filing.WatchList(units, all, at)
-	if w == nil {
-		w = []filing.Watch{}
 	}
 	return c.JSON(w)
 }
