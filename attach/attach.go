@@ -125,14 +125,32 @@ func (s *Store) Save(ctx context.Context, pubID int64, name string, r io.Reader,
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
+	// The upload stays in its temporary file until the attachment is
+	// recorded: a Remove of the same content meanwhile may take the file
+	// away, and it is put back from here (see Remove).
+	if err := place(tmp.Name(), dst); err != nil {
 		return nil, err
 	}
 	a := catalog.Attachment{Name: name, ContentType: kind.contentType, Size: written, SHA256: sum}
 	if err := s.Pubs.AddAttachment(ctx, pubID, &a, by); err != nil {
 		return nil, err
 	}
+	if err := place(tmp.Name(), dst); err != nil {
+		return nil, err
+	}
 	return &a, nil
+}
+
+// place puts a file of src's content at dst unless one is there already
+// (files are named by content: any one there is the same).
+func place(src, dst string) error {
+	if _, err := os.Stat(dst); err == nil {
+		return nil
+	}
+	if err := os.Link(src, dst); err != nil && !os.IsExist(err) {
+		return err
+	}
+	return nil
 }
 
 // readable refuses a stored upload whose content cannot be read as what it
@@ -172,16 +190,30 @@ func readable(name, path string, size int64) error {
 
 // Remove deletes an attachment of an editable publication, and its file
 // once no attachment uses it; ENOTFOUND, ECONFLICT as the store's.
+//
+// The file is first moved aside, then the attachments using it counted
+// again: one recorded meanwhile (an upload of the same content) gets it
+// back, and an upload recorded after the count puts its own copy in place
+// (see Save), so no recorded attachment is left without its file.
 func (s *Store) Remove(ctx context.Context, pubID, attachmentID int64, by catalog.Actor) error {
 	a, inUse, err := s.Pubs.DeleteAttachment(ctx, pubID, attachmentID, by)
-	if err != nil {
+	if err != nil || inUse {
 		return err
 	}
-	if !inUse {
-		if err := os.Remove(s.Path(a.SHA256)); err != nil && !os.IsNotExist(err) && s.Log != nil {
+	path := s.Path(a.SHA256)
+	aside := path + ".removed"
+	if err := os.Rename(path, aside); err != nil {
+		if !os.IsNotExist(err) && s.Log != nil {
 			s.Log.Warn("attachment file not removed", "sha256", a.SHA256, "err", err)
 		}
+		return nil
 	}
+	if used, err := s.Pubs.FileInUse(ctx, a.SHA256); err != nil || used {
+		if err := place(aside, path); err != nil && s.Log != nil {
+			s.Log.Warn("attachment file not put back", "sha256", a.SHA256, "err", err)
+		}
+	}
+	os.Remove(aside)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +98,43 @@ func TestSaveChecksAndRemoves(t *testing.T) {
 	}
 	if _, err := os.Stat(st.Path(a.SHA256)); !os.IsNotExist(err) {
 		t.Errorf("the file outlives its attachment: %v", err)
+	}
+}
+
+// TestSharedFileStaysWhileUsed: two attachments of the same content share
+// one file, which goes only with the second.
+func TestSharedFileStaysWhileUsed(t *testing.T) {
+	st, cat, id := newDraft(t)
+	ctx := context.Background()
+	p2 := catalog.Publication{ItemID: 0, Title: "第二篇", GeneratedOn: time.Now()}
+	first, _ := cat.FindPublication(ctx, id)
+	p2.ItemID = first.ItemID
+	if err := cat.CreatePublication(ctx, &p2, clerk); err != nil {
+		t.Fatal(err)
+	}
+	var img bytes.Buffer
+	png.Encode(&img, image.NewGray(image.Rect(0, 0, 3, 3)))
+	a, err := st.Save(ctx, id, "图.png", bytes.NewReader(img.Bytes()), int64(img.Len()), clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := st.Save(ctx, p2.ID, "同一张图.png", bytes.NewReader(img.Bytes()), int64(img.Len()), clerk)
+	if err != nil || b.SHA256 != a.SHA256 {
+		t.Fatalf("second: %+v %v", b, err)
+	}
+	if err := st.Remove(ctx, id, a.ID, clerk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(st.Path(a.SHA256)); err != nil {
+		t.Fatalf("the file went while another attachment uses it: %v", err)
+	}
+	if err := st.Remove(ctx, p2.ID, b.ID, clerk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(st.Path(a.SHA256)); !os.IsNotExist(err) {
+		t.Errorf("the file outlives its last attachment: %v", err)
+	}
+	if matches, _ := filepath.Glob(filepath.Join(st.Dir, "*", "*.removed")); len(matches) != 0 {
+		t.Errorf("left aside: %v", matches)
 	}
 }

@@ -274,6 +274,8 @@ type PublicationService interface {
 	// named by content, so one may serve several); ENOTFOUND when the
 	// attachment is not the publication's, ECONFLICT in another status.
 	DeleteAttachment(ctx context.Context, pubID, attachmentID int64, by Actor) (a *Attachment, fileInUse bool, err error)
+	// FileInUse tells whether any attachment uses the file of a checksum.
+	FileInUse(ctx context.Context, sha256 string) (bool, error)
 	// FindAttachment returns an attachment with its publication id; ENOTFOUND.
 	FindAttachment(ctx context.Context, id int64) (*Attachment, int64, error)
 	// AddViews adds n to a publication's view count; ENOTFOUND.

@@ -686,6 +686,15 @@ func (s *Store) DeleteAttachment(ctx context.Context, pubID, attachmentID int64,
 	return &out, inUse, nil
 }
 
+// FileInUse implements catalog.PublicationService.
+func (s *Store) FileInUse(ctx context.Context, sha256 string) (bool, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&attachmentRecord{}).Where("sha256 = ?", sha256).Count(&n).Error; err != nil {
+		return false, translate(err, "附件")
+	}
+	return n > 0, nil
+}
+
 // FindAttachment implements catalog.PublicationService.
 func (s *Store) FindAttachment(ctx context.Context, id int64) (*catalog.Attachment, int64, error) {
 	var r attachmentRecord
