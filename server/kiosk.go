@@ -35,12 +35,12 @@ func (g *contentGen) bump()         { g.local.Add(1) }
 
 // pollRevisions reads the sum of the units' catalogue revisions.
 func (s *server) pollRevisions(ctx context.Context) error {
-	var sum, aliases int64
-	if err := s.db.WithContext(ctx).Table("units").Select("COALESCE(SUM(catalog_rev), 0) + COUNT(*)").Scan(&sum).Error; err != nil {
+	sum, err := s.catalog.Revision(ctx)
+	if err != nil {
 		return err
 	}
-	// Saving the aliases rewrites their rows: the newest id moves.
-	if err := s.db.WithContext(ctx).Table("search_aliases").Select("COALESCE(MAX(id), 0)").Scan(&aliases).Error; err != nil {
+	aliases, err := s.kioskStore.AliasRevision(ctx)
+	if err != nil {
 		return err
 	}
 	s.gen.db.Store(uint64(sum + aliases))

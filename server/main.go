@@ -17,7 +17,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
-	"gongkai/catalog"
 	"gongkai/seed"
 )
 
@@ -134,9 +133,7 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 // will hold (about 520 bytes a document, measured at a county's and a
 // province's size), so the limit fits before the first build.
 func (s *server) expectedHeap(ctx context.Context) uint64 {
-	var docs int64
-	s.db.WithContext(ctx).Raw("SELECT (SELECT COUNT(*) FROM publications WHERE status = ?) + (SELECT COUNT(*) FROM items)",
-		string(catalog.PubPublished)).Scan(&docs)
+	docs, _ := s.catalog.SearchableCount(ctx) // none known: the floor
 	return 40<<20 + uint64(docs)*520
 }
 

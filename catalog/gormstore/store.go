@@ -650,3 +650,27 @@ func (s *Store) ApplyImport(ctx context.Context, unitCode string, add []catalog.
 		return nil
 	})
 }
+
+// Revision moves whenever any unit's catalogue or public facts change:
+// the sum of the units' catalogue revisions, and their number. Other
+// instances poll it to know their caches are stale.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	var sum int64
+	if err := s.db.WithContext(ctx).Model(&unitRecord{}).Select("COALESCE(SUM(catalog_rev), 0) + COUNT(*)").Scan(&sum).Error; err != nil {
+		return 0, fmt.Errorf("gormstore: revision: %w", err)
+	}
+	return sum, nil
+}
+
+// SearchableCount is how many documents the search indexes: published
+// publications and items.
+func (s *Store) SearchableCount(ctx context.Context) (int64, error) {
+	var pubs, items int64
+	if err := s.db.WithContext(ctx).Model(&publicationRecord{}).Where("status = ?", string(catalog.PubPublished)).Count(&pubs).Error; err != nil {
+		return 0, fmt.Errorf("gormstore: count publications: %w", err)
+	}
+	if err := s.db.WithContext(ctx).Model(&itemRecord{}).Count(&items).Error; err != nil {
+		return 0, fmt.Errorf("gormstore: count items: %w", err)
+	}
+	return pubs + items, nil
+}

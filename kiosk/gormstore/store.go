@@ -218,3 +218,13 @@ func (s *Store) SeedPoint(ctx context.Context, p kiosk.Point) error {
 	r := pointRecord{Code: p.Code, Name: p.Name, UnitCode: p.UnitCode, Address: p.Address, CreatedAt: time.Now().UTC()}
 	return s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r).Error
 }
+
+// AliasRevision moves whenever the aliases are saved (they are rewritten
+// whole: the newest id moves).
+func (s *Store) AliasRevision(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.db.WithContext(ctx).Model(&aliasRecord{}).Select("COALESCE(MAX(id), 0)").Scan(&id).Error; err != nil {
+		return 0, fmt.Errorf("kiosk gormstore: alias revision: %w", err)
+	}
+	return id, nil
+}
