@@ -87,7 +87,7 @@ func (g *Throttle) Count(ctx context.Context, key, scope string, now time.Time) 
 // counted. An event that turns out not to count is given back (refund).
 func (g *Throttle) Take(ctx context.Context, key, scope string, now time.Time) (until time.Time, n int, ok bool) {
 	var err error
-	for try := 0; try < 3; try++ { // two inserting the same new key may deadlock on MySQL: again
+	for try := 0; try < 10; try++ { // parallel inserts of one new key may deadlock on MySQL: again
 		err = g.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			if err := g.upsert(tx, key, scope, now); err != nil {
 				return err
