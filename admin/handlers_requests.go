@@ -17,9 +17,10 @@ import (
 // RequestAdmin is what the back office does with disclosure requests; the
 // server checks rights beyond the route's and audits.
 type RequestAdmin interface {
-	// Requests lists a unit's requests ("" for all), newest first.
-	Requests(ctx context.Context, unit string) ([]foi.Request, error)
-	Request(ctx context.Context, number string) (*foi.Request, error)
+	// List lists a unit's requests ("" for all), newest first.
+	List(ctx context.Context, unit string) ([]foi.Request, error)
+	// Find returns a request; ENOTFOUND.
+	Find(ctx context.Context, number string) (*foi.Request, error)
 	Events(ctx context.Context, number string) ([]foi.Event, error)
 	Clock(r *foi.Request) (foi.Clock, error)
 	// Reveal checks by's right to see the full numbers and audits the
@@ -31,8 +32,8 @@ type RequestAdmin interface {
 	Step(ctx context.Context, number string, s foi.Step, by catalog.Actor) (*foi.Request, error)
 	// Split replaces a request by one per description (一事一申请).
 	Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]foi.Request, error)
-	// Letter is the answer letter, paragraph by paragraph.
-	Letter(ctx context.Context, r *foi.Request) ([]string, error)
+	// LetterText is the answer letter, paragraph by paragraph.
+	LetterText(ctx context.Context, r *foi.Request) ([]string, error)
 	Annual(ctx context.Context, year int, unit string) (foi.Report, error)
 	// ReviewCounts is the table 四 entered by staff ("" for the county);
 	// SaveReviewCounts stores a unit's; EINVALID.
@@ -66,7 +67,7 @@ func (h handler) handleRequests(c *fiber.Ctx) error {
 		return err
 	}
 	unit := strings.Clone(c.Query("unit"))
-	rs, err := h.Requests.Requests(c.UserContext(), unit)
+	rs, err := h.Requests.List(c.UserContext(), unit)
 	if err != nil {
 		return err
 	}
@@ -119,7 +120,7 @@ type requestPage struct {
 }
 
 func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestPage, error) {
-	r, err := h.Requests.Request(c.UserContext(), number)
+	r, err := h.Requests.Find(c.UserContext(), number)
 	if err != nil {
 		return requestPage{}, err
 	}
@@ -141,7 +142,7 @@ func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestP
 		return p, err
 	}
 	if r.LetterNo != "" {
-		if p.Letter, err = h.Requests.Letter(c.UserContext(), r); err != nil {
+		if p.Letter, err = h.Requests.LetterText(c.UserContext(), r); err != nil {
 			return p, err
 		}
 	}

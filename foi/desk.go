@@ -44,6 +44,12 @@ type Desk struct {
 	// Remedy fills the letters' remedy sentence: the review body and the
 	// court.
 	ReviewBody, Court string
+	// MayReveal tells whether by may see a unit's applicants' full
+	// numbers; Audit records each view.
+	MayReveal func(by catalog.Actor, unit string) bool
+	// Reviews keeps the table 四 figures staff enter.
+	Reviews ReviewStore
+	Audit   func(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
 }
 
 // Submit registers an application made by the applicant at the kiosk or
@@ -179,4 +185,105 @@ func (d *Desk) Letter(ctx context.Context, r *Request) (AnswerLetter, error) {
 		l.Date = r.DecidedOn.Format("2006年1月2日")
 	}
 	return l, nil
+}
+
+// ReviewStore keeps the table 四 figures (administrative reviews and
+// lawsuits) staff enter for a unit and a year.
+type ReviewStore interface {
+	// ReviewCounts is a unit's figures ("" for the county's sum).
+	ReviewCounts(ctx context.Context, unit string, year int) (ReviewCounts, error)
+	// SaveReviewCounts stores a unit's figures; EINVALID.
+	SaveReviewCounts(ctx context.Context, unit string, year int, c ReviewCounts, by catalog.Actor) error
+}
+
+// ReviewCounts is a unit's table 四 ("" for the county's sum).
+func (d *Desk) ReviewCounts(ctx context.Context, unit string, year int) (ReviewCounts, error) {
+	return d.Reviews.ReviewCounts(ctx, unit, year)
+}
+
+// SaveReviewCounts stores a unit's table 四; EINVALID.
+func (d *Desk) SaveReviewCounts(ctx context.Context, unit string, year int, c ReviewCounts, by catalog.Actor) error {
+	return d.Reviews.SaveReviewCounts(ctx, unit, year, c, by)
+}
+
+// The staff's side of the desk: a unit's requests, their history and
+// clock, and the steps of the statutory procedure. The API and the back
+// office share it.
+
+// List lists a unit's requests ("" for all), newest first, a thousand at
+// most.
+func (d *Desk) List(ctx context.Context, unit string) ([]Request, error) {
+	return d.Requests.FindRequests(ctx, Filter{UnitCode: unit, Limit: 1000})
+}
+
+// Find returns a request; ENOTFOUND.
+func (d *Desk) Find(ctx context.Context, number string) (*Request, error) {
+	return d.Requests.Find(ctx, number)
+}
+
+// Events lists a request's history, oldest first.
+func (d *Desk) Events(ctx context.Context, number string) ([]Event, error) {
+	return d.Requests.Events(ctx, number)
+}
+
+// Clock is a request's statutory clock today.
+func (d *Desk) Clock(r *Request) (Clock, error) {
+	return ClockOf(r, d.Calendar, time.Now().In(catalog.Shanghai))
+}
+
+// Reveal checks by's right to see the applicant's full numbers and
+// records the view; EFORBIDDEN.
+func (d *Desk) Reveal(ctx context.Context, r *Request, by catalog.Actor) error {
+	if d.MayReveal == nil || !d.MayReveal(by, r.UnitCode) {
+		return catalog.Errorf(catalog.EFORBIDDEN, "无权查看申请人的完整证件号码和电话")
+	}
+	return d.Audit(ctx, by, r.UnitCode, "request", "reveal", r.Number, "查看申请人完整个人信息 "+r.Number, nil, nil)
+}
+
+// Register stores a request registered by staff (a letter, a fax, one
+// handed in at the counter or online); EINVALID.
+func (d *Desk) Register(ctx context.Context, r *Request, by catalog.Actor) error {
+	if r.Channel == Kiosk {
+		return catalog.Invalid("channel", "申请方式应为当面（counter）、信函（letter）、传真（fax）或网络（online）")
+	}
+	return d.Requests.Create(ctx, r, by)
+}
+
+// Step takes a step of the statutory procedure; a forwarding names a unit
+// that exists. EINVALID, ECONFLICT, ENOTFOUND.
+func (d *Desk) Step(ctx context.Context, number string, st Step, by catalog.Actor) (*Request, error) {
+	if st.Action == ActForward {
+		if _, err := d.Units.FindUnit(ctx, st.Unit); err != nil {
+			return nil, catalog.Invalid("unit", "承办单位“%s”不存在", st.Unit)
+		}
+	}
+	return d.Requests.Step(ctx, number, st, by)
+}
+
+// Split replaces a request by one per description (一事一申请); ECONFLICT.
+func (d *Desk) Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]Request, error) {
+	return d.Requests.Split(ctx, number, descriptions, by)
+}
+
+// LetterText is a request's answer letter, paragraph by paragraph.
+func (d *Desk) LetterText(ctx context.Context, r *Request) ([]string, error) {
+	l, err := d.Letter(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return l.Paragraphs(), nil
+}
+
+// Annual is a year's table 三 of the annual report for a unit ("" for the
+// county), checked against its identities.
+func (d *Desk) Annual(ctx context.Context, year int, unit string) (Report, error) {
+	rs, err := d.Requests.FindRequests(ctx, Filter{UnitCode: unit})
+	if err != nil {
+		return Report{}, err
+	}
+	rep := AnnualReport(rs, year, unit)
+	if err := rep.Check(); err != nil {
+		return rep, fmt.Errorf("annual report %d %s: %w", year, unit, err)
+	}
+	return rep, nil
 }

@@ -136,7 +136,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	s.requests = foistore.New(db, box, s.calendar, gormstore.AuditInTx)
-	s.foiDesk.Requests = s.requests
+	s.foiDesk.Requests, s.foiDesk.Reviews, s.foiDesk.Audit = s.requests, s.requests, cat.AuditChange
+	s.foiDesk.MayReveal = func(by catalog.Actor, unit string) bool {
+		ok, err := s.authz.Allow(by.UserID, unit, rbac.ObjRequest, rbac.ActReveal)
+		return err == nil && ok
+	}
 	s.inspections = inspstore.New(db, gormstore.AuditInTx)
 	s.inspect = &inspect.Desk{Units: cat, Items: cat, Pubs: cat, Requests: s.requests, Filings: s.filings, Reports: s.inspections,
 		Text: s.attachments.Text, Calendar: s.calendar, Generation: s.gen.value}

@@ -134,15 +134,12 @@ func (s *server) handleRequestRegister(c *fiber.Ctx) error {
 		r.UnitCode = in.UnitCode
 	}
 	r.Channel = foi.Channel(in.Channel)
-	if r.Channel == foi.Kiosk {
-		return catalog.Invalid("channel", "申请方式应为当面（counter）、信函（letter）、传真（fax）或网络（online）")
-	}
 	d, err := optDay("received_on", "收到申请的日期", in.ReceivedOn)
 	if err != nil {
 		return err
 	}
 	r.ReceivedOn = d
-	if err := s.requests.Create(c.UserContext(), &r, actor(c)); err != nil {
+	if err := s.foiDesk.Register(c.UserContext(), &r, actor(c)); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(receiptOf(&r))
@@ -193,7 +190,7 @@ func (s *server) handleRequestShow(c *fiber.Ctx) error {
 	}
 	reveal := c.Query("reveal") == "1"
 	if reveal {
-		if err := s.reveal(c.UserContext(), r, actor(c)); err != nil {
+		if err := s.foiDesk.Reveal(c.UserContext(), r, actor(c)); err != nil {
 			return err
 		}
 	}
@@ -202,15 +199,6 @@ func (s *server) handleRequestShow(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(v)
-}
-
-// reveal checks the right to see a requester's full numbers and records
-// the view in the audit log.
-func (s *server) reveal(ctx context.Context, r *foi.Request, by catalog.Actor) error {
-	if ok, err := s.authz.Allow(by.UserID, r.UnitCode, rbac.ObjRequest, rbac.ActReveal); err != nil || !ok {
-		return catalog.Errorf(catalog.EFORBIDDEN, "无权查看申请人的完整证件号码和电话")
-	}
-	return s.catalog.AuditChange(ctx, by, r.UnitCode, "request", "reveal", r.Number, "查看申请人完整个人信息 "+r.Number, nil, nil)
 }
 
 // handleRequestIndex is GET /api/v1/requests?unit=&open=1: masked rows.
@@ -308,12 +296,7 @@ func (s *server) handleRequestStep(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if st.Action == foi.ActForward {
-		if _, err := s.units.FindUnit(c.UserContext(), st.Unit); err != nil {
-			return catalog.Invalid("unit", "承办单位“%s”不存在", st.Unit)
-		}
-	}
-	r, err := s.requests.Step(c.UserContext(), c.Params("number"), st, actor(c))
+	r, err := s.foiDesk.Step(c.UserContext(), c.Params("number"), st, actor(c))
 	if err != nil {
 		return err
 	}
@@ -331,7 +314,7 @@ func (s *server) handleRequestSplit(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	parts, err := s.requests.Split(c.UserContext(), c.Params("number"), in.Descriptions, actor(c))
+	parts, err := s.foiDesk.Split(c.UserContext(), c.Params("number"), in.Descriptions, actor(c))
 	if err != nil {
 		return err
 	}
@@ -360,15 +343,11 @@ func (s *server) handleAnnualReport(c *fiber.Ctx) error {
 		return err
 	}
 	unit := c.Query("unit")
-	rs, err := s.requests.FindRequests(c.UserContext(), foi.Filter{UnitCode: unit})
+	rep, err := s.foiDesk.Annual(c.UserContext(), year, unit)
 	if err != nil {
 		return err
 	}
-	rep := foi.AnnualReport(rs, year, unit)
-	if err := rep.Check(); err != nil {
-		return fmt.Errorf("annual report %d %s: %w", year, unit, err)
-	}
-	reviews, err := s.requests.ReviewCounts(c.UserContext(), unit, year)
+	reviews, err := s.foiDesk.ReviewCounts(c.UserContext(), unit, year)
 	if err != nil {
 		return err
 	}
@@ -421,69 +400,6 @@ func (s *server) handleAnnualReport(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
-// requestAdmin is the back office's view of the requests.
-type requestAdmin struct{ s *server }
-
-func (a requestAdmin) Requests(ctx context.Context, unit string) ([]foi.Request, error) {
-	return a.s.requests.FindRequests(ctx, foi.Filter{UnitCode: unit, Limit: 1000})
-}
-
-func (a requestAdmin) Request(ctx context.Context, number string) (*foi.Request, error) {
-	return a.s.requests.Find(ctx, number)
-}
-
-func (a requestAdmin) Events(ctx context.Context, number string) ([]foi.Event, error) {
-	return a.s.requests.Events(ctx, number)
-}
-
-func (a requestAdmin) Clock(r *foi.Request) (foi.Clock, error) {
-	return foi.ClockOf(r, a.s.calendar, today())
-}
-
-func (a requestAdmin) Reveal(ctx context.Context, r *foi.Request, by catalog.Actor) error {
-	return a.s.reveal(ctx, r, by)
-}
-
-func (a requestAdmin) Register(ctx context.Context, r *foi.Request, by catalog.Actor) error {
-	if r.Channel == foi.Kiosk {
-		return catalog.Invalid("channel", "请选择申请方式")
-	}
-	return a.s.requests.Create(ctx, r, by)
-}
-
-func (a requestAdmin) Step(ctx context.Context, number string, st foi.Step, by catalog.Actor) (*foi.Request, error) {
-	if st.Action == foi.ActForward {
-		if _, err := a.s.units.FindUnit(ctx, st.Unit); err != nil {
-			return nil, catalog.Invalid("unit", "承办单位“%s”不存在", st.Unit)
-		}
-	}
-	return a.s.requests.Step(ctx, number, st, by)
-}
-
-func (a requestAdmin) Letter(ctx context.Context, r *foi.Request) ([]string, error) {
-	l, err := a.s.foiDesk.Letter(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return l.Paragraphs(), nil
-}
-
-func (a requestAdmin) Annual(ctx context.Context, year int, unit string) (foi.Report, error) {
-	rs, err := a.s.requests.FindRequests(ctx, foi.Filter{UnitCode: unit})
-	if err != nil {
-		return foi.Report{}, err
-	}
-	return foi.AnnualReport(rs, year, unit), nil
-}
-
-func (a requestAdmin) ReviewCounts(ctx context.Context, unit string, year int) (foi.ReviewCounts, error) {
-	return a.s.requests.ReviewCounts(ctx, unit, year)
-}
-
-func (a requestAdmin) SaveReviewCounts(ctx context.Context, unit string, year int, counts foi.ReviewCounts, by catalog.Actor) error {
-	return a.s.requests.SaveReviewCounts(ctx, unit, year, counts, by)
-}
-
 // seedRequests stores the county office's 2020 requests with the demo
 // data, once.
 func (s *server) seedRequests(ctx context.Context) error {
@@ -504,8 +420,4 @@ func (s *server) seedRequests(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func (a requestAdmin) Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]foi.Request, error) {
-	return a.s.requests.Split(ctx, number, descriptions, by)
 }

@@ -36,7 +36,7 @@ func (s *server) routes(app *fiber.App) {
 		},
 		Attachments: s.attachments,
 		Kiosk:       kioskAdmin{s},
-		Requests:    requestAdmin{s}, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
+		Requests:    s.foiDesk, RequestUnit: s.requestUnit, RequestStepRight: requestStepRight,
 		Inspections: s.inspect,
 		Scores:      s.inspect,
 	})
