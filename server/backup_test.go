@@ -129,14 +129,18 @@ func TestBackupDuringWritesRestoresEveryRow(t *testing.T) {
 			}
 		}
 	}()
-	for submitted.Load() < 20 {
-		time.Sleep(20 * time.Millisecond)
+	// Poll (up to a minute on a busy machine) until the writers are under way.
+	for deadline := time.Now().Add(time.Minute); submitted.Load() < 20; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			close(stop)
+			wg.Wait()
+			t.Fatalf("only %d submissions within a minute", submitted.Load())
+		}
 	}
 	before := submitted.Load()
 	archive := filepath.Join(t.TempDir(), "gongkai.tar.gz")
 	out, errOut, code := runBinary(t, envA, "backup", "-o", archive)
 	during := submitted.Load() - before
-	time.Sleep(300 * time.Millisecond)
 	close(stop)
 	wg.Wait()
 	if code != 0 || !strings.Contains(out, "备份完成") {

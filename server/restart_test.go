@@ -157,11 +157,36 @@ func TestDatabaseRestartIsSurvived(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode
 	}
-	time.Sleep(time.Second)
+	// Each wait polls its condition up to a generous deadline: a busy
+	// machine is slow, never wrong.
+	count := func(status int, since time.Time) int {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, r := range results {
+			if r.status == status && r.at.After(since) {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor := func(what string, cond func() bool) {
+		for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				close(stop)
+				wg.Wait()
+				t.Fatalf("%s: not within 30 s\n%s", what, p.logs.String())
+			}
+		}
+	}
+	waitFor("submissions before the kill", func() bool { return count(201, time.Time{}) >= 10 })
 	killedAt := time.Now()
 	my.kill()
-	time.Sleep(1500 * time.Millisecond)
-	readyWhileDown := ready()
+	readyWhileDown := 0
+	waitFor("503 while the database is down", func() bool {
+		readyWhileDown = ready()
+		return readyWhileDown == 503 && count(503, killedAt) > 0
+	})
 	restartAt := time.Now()
 	my.start()
 	var recoveredAt time.Time
@@ -177,7 +202,6 @@ func TestDatabaseRestartIsSurvived(t *testing.T) {
 		mu.Unlock()
 		time.Sleep(100 * time.Millisecond)
 	}
-	time.Sleep(500 * time.Millisecond)
 	close(stop)
 	wg.Wait()
 
