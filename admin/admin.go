@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"gongkai/foi"
 	"gongkai/inspect"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
 //go:embed templates/*.html
@@ -50,22 +50,15 @@ type Deps struct {
 	UnitAccounts UnitAccountsFunc
 	// RectifyDue gives the rectification due date of a takedown made today.
 	RectifyDue func(now time.Time) (time.Time, error)
-	// SignIn checks the credentials and opens a session (throttle, lock and
-	// audit included); SignOut ends it.
-	SignIn  func(c *fiber.Ctx, username, password string) (*account.User, error)
-	SignOut func(c *fiber.Ctx) error
-	// ChangePassword changes the signed-in person's own password.
-	ChangePassword func(c *fiber.Ctx, oldPassword, newPassword string) error
+	// Sessions signs people in (throttle, lock and audit included) and out
+	// and changes their own password.
+	Sessions *web.Sessions
 	// Attachments keeps the publications' files.
 	Attachments AttachmentStore
 	// Kiosk keeps the service points, their use and the search aliases.
 	Kiosk KioskAdmin
-	// Requests are the disclosure requests; RequestUnit finds the unit
-	// that answers the request a route names, RequestStepRight the right a
-	// step needs.
-	Requests         RequestAdmin
-	RequestUnit      rbac.UnitFrom
-	RequestStepRight rbac.ActionFrom
+	// Requests are the disclosure requests (foi.Desk).
+	Requests RequestAdmin
 	// Inspections reads and issues the quarterly inspection reports;
 	// Scores computes the year's scores.
 	Inspections Inspections
@@ -265,14 +258,6 @@ func render(c *fiber.Ctx, status int, name string, p page) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Status(status)
 	return tmpl.ExecuteTemplate(c.Response().BodyWriter(), name, p)
-}
-
-func paramID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, catalog.Errorf(catalog.ENOTFOUND, "页面不存在")
-	}
-	return id, nil
 }
 
 func (h handler) now() time.Time {

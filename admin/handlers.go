@@ -10,6 +10,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
 type loginPage struct {
@@ -27,7 +28,7 @@ func (h handler) handleLoginForm(c *fiber.Ctx) error {
 func (h handler) handleLogin(c *fiber.Ctx) error {
 	username := strings.TrimSpace(c.FormValue("username"))
 	next := c.FormValue("next")
-	if _, err := h.SignIn(c, username, c.FormValue("password")); err != nil {
+	if _, err := h.Sessions.SignIn(c, username, c.FormValue("password")); err != nil {
 		msg := catalog.ErrorMessage(err)
 		status := fiber.StatusUnauthorized
 		if _, _, ok := fieldError(err); ok && catalog.ErrorCode(err) == catalog.EINVALID {
@@ -39,7 +40,7 @@ func (h handler) handleLogin(c *fiber.Ctx) error {
 }
 
 func (h handler) handleLogout(c *fiber.Ctx) error {
-	if err := h.SignOut(c); err != nil {
+	if err := h.Sessions.SignOut(c); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/login", fiber.StatusSeeOther)
@@ -64,7 +65,7 @@ func (h handler) handlePassword(c *fiber.Ctx) error {
 	if c.FormValue("password") != c.FormValue("password2") {
 		return render(c, fiber.StatusBadRequest, "password.html", page{Title: "修改密码", Me: m, Error: "两次输入的新密码不一致"})
 	}
-	if err := h.ChangePassword(c, c.FormValue("old_password"), c.FormValue("password")); err != nil {
+	if err := h.Sessions.ChangePassword(c, c.FormValue("old_password"), c.FormValue("password")); err != nil {
 		if _, msg, ok := fieldError(err); ok {
 			return render(c, fiber.StatusBadRequest, "password.html", page{Title: "修改密码", Me: m, Error: msg})
 		}
@@ -355,7 +356,7 @@ func (h handler) handleUnitFacts(c *fiber.Ctx) error {
 	}
 	u.Functions, u.Offices, u.Address, u.OfficeHours = c.FormValue("functions"), c.FormValue("offices"), c.FormValue("address"), c.FormValue("office_hours")
 	u.Phone, u.Fax, u.Email, u.Postcode, u.Head = c.FormValue("phone"), c.FormValue("fax"), c.FormValue("email"), c.FormValue("postcode"), c.FormValue("head")
-	if err := h.Units.UpdateUnitFacts(c.UserContext(), u, actorOf(c)); err != nil {
+	if err := h.Units.UpdateUnitFacts(c.UserContext(), u, web.Actor(c)); err != nil {
 		field, msg, ok := fieldError(err)
 		if !ok {
 			return err

@@ -7,6 +7,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/catalog/sheet"
+	"gongkai/web"
 )
 
 // DirectoryImporter previews a unit directory sheet, keeping it for the
@@ -48,7 +49,7 @@ func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return refuse(err)
 	}
-	plan, token, err := h.Directory.Preview(c.UserContext(), data, actorOf(c))
+	plan, token, err := h.Directory.Preview(c.UserContext(), data, web.Actor(c))
 	if err != nil {
 		return refuse(err)
 	}
@@ -64,7 +65,7 @@ func (h handler) handleDirectoryCommit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Directory.Commit(c.UserContext(), c.FormValue("token"), actorOf(c)); err != nil {
+	if err := h.Directory.Commit(c.UserContext(), c.FormValue("token"), web.Actor(c)); err != nil {
 		if _, msg, ok := fieldError(err); ok {
 			return render(c, fiber.StatusConflict, "directory.html", page{Title: "单位名录", Me: m, Error: msg, Data: directoryPage{}})
 		}

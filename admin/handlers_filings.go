@@ -10,6 +10,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/filing"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
 type filingsPage struct {
@@ -104,7 +105,7 @@ func (h handler) handleFilingCreate(c *fiber.Ctx) error {
 		}
 		f.FiledOn = d
 	}
-	if err := h.Filings.CreateFiling(c.UserContext(), &f, actorOf(c)); err != nil {
+	if err := h.Filings.CreateFiling(c.UserContext(), &f, web.Actor(c)); err != nil {
 		return h.filingRefused(c, m, code, form, err)
 	}
 	return c.Redirect("/admin/units/"+code+"/filings?flash=filed", fiber.StatusSeeOther)
@@ -125,7 +126,7 @@ func (h handler) filingRefused(c *fiber.Ctx, m *me, code string, form filingForm
 
 // filingUnit finds the unit of the filing a route names, for Require.
 func (h handler) filingUnit(c *fiber.Ctx) (string, error) {
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return "", err
 	}
@@ -144,7 +145,7 @@ type printPage struct {
 // handleFilingPrint renders a 备案表 as the seed shows it, for A4 paper and
 // the unit's seal.
 func (h handler) handleFilingPrint(c *fiber.Ctx) error {
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/catalog/sheet"
+	"gongkai/web"
 )
 
 // Importer previews a catalogue workbook, keeping it for the commit, and
@@ -56,7 +57,7 @@ func (h handler) handleImportPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return refuse(err)
 	}
-	plan, token, err := h.Import.Preview(c.UserContext(), u.Code, name, data, actorOf(c))
+	plan, token, err := h.Import.Preview(c.UserContext(), u.Code, name, data, web.Actor(c))
 	if err != nil {
 		return refuse(err)
 	}
@@ -72,7 +73,7 @@ func (h handler) handleImportCommit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.Import.Commit(c.UserContext(), u.Code, c.FormValue("token"), actorOf(c))
+	_, err = h.Import.Commit(c.UserContext(), u.Code, c.FormValue("token"), web.Actor(c))
 	if err != nil {
 		if _, msg, ok := fieldError(err); ok {
 			return render(c, fiber.StatusConflict, "import.html", page{Title: "导入目录", Me: m, Error: msg, Data: importPage{Unit: *u}})

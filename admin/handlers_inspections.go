@@ -9,6 +9,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/inspect"
+	"gongkai/web"
 )
 
 // Inspections reads and issues quarterly inspection reports.
@@ -61,7 +62,7 @@ func (h handler) handleInspectionIssue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Inspections.Issue(c.UserContext(), q, actorOf(c)); err != nil {
+	if _, err := h.Inspections.Issue(c.UserContext(), q, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/inspections/"+q.String()+"?flash=issued", fiber.StatusSeeOther)

@@ -9,6 +9,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
 // itemForm is the item editor's form, kept as typed.
@@ -95,7 +96,7 @@ func (h handler) handleItemCreate(c *fiber.Ctx) error {
 	cols := f.Columns
 	cols.ApplyDefaults(*u)
 	it := catalog.Item{UnitCode: u.Code, Columns: cols}
-	if err := h.Items.CreateItem(c.UserContext(), &it, actorOf(c)); err != nil {
+	if err := h.Items.CreateItem(c.UserContext(), &it, web.Actor(c)); err != nil {
 		field, msg, ok := fieldError(err)
 		if !ok {
 			return err
@@ -156,7 +157,7 @@ func (h handler) handleItemShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -192,7 +193,7 @@ func (h handler) handleItemUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -208,7 +209,7 @@ func (h handler) handleItemUpdate(c *fiber.Ctx) error {
 	cols := f.Columns
 	cols.ApplyDefaults(*u)
 	it := catalog.Item{ID: id, UnitCode: old.UnitCode, TemplateID: old.TemplateID, Columns: cols, SortOrder: old.SortOrder, Version: f.Version}
-	if err := h.Items.UpdateItem(c.UserContext(), &it, strings.TrimSpace(f.Reason), actorOf(c)); err != nil {
+	if err := h.Items.UpdateItem(c.UserContext(), &it, strings.TrimSpace(f.Reason), web.Actor(c)); err != nil {
 		return h.itemRefused(c, m, id, err, &f)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/items/%d?flash=item_saved", id), fiber.StatusSeeOther)
@@ -219,11 +220,11 @@ func (h handler) handleItemRetire(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := h.Items.RetireItem(c.UserContext(), id, strings.TrimSpace(c.FormValue("reason")), actorOf(c)); err != nil {
+	if err := h.Items.RetireItem(c.UserContext(), id, strings.TrimSpace(c.FormValue("reason")), web.Actor(c)); err != nil {
 		return h.itemRefused(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/items/%d?flash=item_retired", id), fiber.StatusSeeOther)

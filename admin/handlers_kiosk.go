@@ -9,6 +9,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/kiosk"
 	"gongkai/search"
+	"gongkai/web"
 )
 
 // KioskAdmin keeps the service points (查阅点), reads their use, and keeps
@@ -136,7 +137,7 @@ func (h handler) handlePointSave(c *fiber.Ctx) error {
 			return h.refuseKiosk(c, m, catalog.Invalid("unit_code", "所属单位“%s”不存在", p.UnitCode), p, nil)
 		}
 	}
-	if err := h.Kiosk.SavePoint(c.UserContext(), &p, actorOf(c)); err != nil {
+	if err := h.Kiosk.SavePoint(c.UserContext(), &p, web.Actor(c)); err != nil {
 		return h.refuseKiosk(c, m, err, p, nil)
 	}
 	return c.Redirect("/admin/kiosk?flash=point", fiber.StatusSeeOther)
@@ -150,7 +151,7 @@ func (h handler) handleAliasesSave(c *fiber.Ctx) error {
 	text := c.FormValue("aliases")
 	groups, err := kiosk.ParseAliases(text)
 	if err == nil {
-		err = h.Kiosk.SaveAliases(c.UserContext(), groups, actorOf(c))
+		err = h.Kiosk.SaveAliases(c.UserContext(), groups, web.Actor(c))
 	}
 	if err != nil {
 		return h.refuseKiosk(c, m, err, kiosk.Point{}, &text)

@@ -9,6 +9,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
 // editPage is the publication editor, new or existing.
@@ -25,7 +26,7 @@ func (h handler) handlePubNew(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func (h handler) handlePubCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -56,7 +57,7 @@ func (h handler) handlePubCreate(c *fiber.Ctx) error {
 	f := readForm(c)
 	p, err := f.parse(it.ID, h.now())
 	if err == nil {
-		err = h.Pubs.CreatePublication(ctx, &p, actorOf(c))
+		err = h.Pubs.CreatePublication(ctx, &p, web.Actor(c))
 	}
 	if err != nil {
 		field, msg, ok := fieldError(err)
@@ -171,7 +172,7 @@ func (h handler) handlePubShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -224,7 +225,7 @@ func (h handler) handlePubUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -236,7 +237,7 @@ func (h handler) handlePubUpdate(c *fiber.Ctx) error {
 	p, err := f.parse(old.ItemID, h.now())
 	if err == nil {
 		p.ID = id
-		err = h.Pubs.UpdatePublication(c.UserContext(), &p, actorOf(c))
+		err = h.Pubs.UpdatePublication(c.UserContext(), &p, web.Actor(c))
 	}
 	if err != nil {
 		return h.rerender(c, m, id, err, &f)
@@ -249,7 +250,7 @@ func (h handler) handlePubStep(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -284,7 +285,7 @@ func (h handler) handlePubStep(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if _, err := h.Pubs.Transition(c.UserContext(), id, step, actorOf(c)); err != nil {
+	if _, err := h.Pubs.Transition(c.UserContext(), id, step, web.Actor(c)); err != nil {
 		c.Locals("kept", step)
 		return h.rerender(c, m, id, err, nil)
 	}
@@ -296,7 +297,7 @@ func (h handler) handleAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -317,7 +318,7 @@ func (h handler) saveUpload(c *fiber.Ctx, pubID int64) error {
 		return err
 	}
 	defer f.Close()
-	_, err = h.Attachments.Save(c.UserContext(), pubID, fh.Filename, f, fh.Size, actorOf(c))
+	_, err = h.Attachments.Save(c.UserContext(), pubID, fh.Filename, f, fh.Size, web.Actor(c))
 	return err
 }
 
@@ -326,7 +327,7 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -334,7 +335,7 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 	if err != nil || att < 1 {
 		return catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
 	}
-	if err := h.Attachments.Remove(c.UserContext(), id, att, actorOf(c)); err != nil {
+	if err := h.Attachments.Remove(c.UserContext(), id, att, web.Actor(c)); err != nil {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=detached", id), fiber.StatusSeeOther)
@@ -346,19 +347,13 @@ func (h handler) handleRevise(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := h.Pubs.Revise(c.UserContext(), id, actorOf(c))
+	p, err := h.Pubs.Revise(c.UserContext(), id, web.Actor(c))
 	if err != nil {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=revise", p.ID), fiber.StatusSeeOther)
-}
-
-// actorOf is the signed-in person as the stores record them.
-func actorOf(c *fiber.Ctx) catalog.Actor {
-	p, _ := rbac.PrincipalOf(c)
-	return catalog.Actor{UserID: p.ID, Username: p.Username, IP: c.IP()}
 }

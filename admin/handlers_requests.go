@@ -12,6 +12,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/foi"
+	"gongkai/web"
 )
 
 // RequestAdmin is what the back office does with disclosure requests; the
@@ -125,7 +126,7 @@ func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestP
 		return requestPage{}, err
 	}
 	if reveal {
-		if err := h.Requests.Reveal(c.UserContext(), r, actorOf(c)); err != nil {
+		if err := h.Requests.Reveal(c.UserContext(), r, web.Actor(c)); err != nil {
 			return requestPage{}, err
 		}
 	} else {
@@ -198,9 +199,9 @@ func (h handler) handleRequestStep(c *fiber.Ctx) error {
 		st.Due, err = formDay(c, "due", "补正期限")
 	}
 	if err == nil && st.Action == "split" {
-		_, err = h.Requests.Split(c.UserContext(), number, strings.Split(c.FormValue("descriptions"), "\n"), actorOf(c))
+		_, err = h.Requests.Split(c.UserContext(), number, strings.Split(c.FormValue("descriptions"), "\n"), web.Actor(c))
 	} else if err == nil {
-		_, err = h.Requests.Step(c.UserContext(), number, st, actorOf(c))
+		_, err = h.Requests.Step(c.UserContext(), number, st, web.Actor(c))
 	}
 	if err != nil {
 		_, msg, ok := fieldError(err)
@@ -250,7 +251,7 @@ func (h handler) handleRequestRegister(c *fiber.Ctx) error {
 		r.UnitCode = "zhengfuban"
 	}
 	if r.ReceivedOn, err = formDay(c, "received_on", "收到申请的日期"); err == nil {
-		err = h.Requests.Register(c.UserContext(), &r, actorOf(c))
+		err = h.Requests.Register(c.UserContext(), &r, web.Actor(c))
 	}
 	if err != nil {
 		_, msg, ok := fieldError(err)
@@ -329,7 +330,7 @@ func (h handler) handleReviewCounts(c *fiber.Ctx) error {
 			b.to[i] = n
 		}
 	}
-	if err := h.Requests.SaveReviewCounts(c.UserContext(), unit, year, rc, actorOf(c)); err != nil {
+	if err := h.Requests.SaveReviewCounts(c.UserContext(), unit, year, rc, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/admin/reports/annual?year=%d&unit=%s&flash=saved", year, unit), fiber.StatusSeeOther)

@@ -7,15 +7,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"gongkai/access"
 	"gongkai/account"
 	"gongkai/catalog"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
 // AccountAdmin is what the system and security administrators do from the
-// back office; the server implements it with the same checks as its API.
+// back office: access.Desk, which the API and the console use too.
 type AccountAdmin interface {
-	CreateUser(ctx context.Context, username, display, unit, password string, by catalog.Actor) error
+	CreateUser(ctx context.Context, in access.NewUser, by catalog.Actor) (*account.User, error)
 	SetDisabled(ctx context.Context, id int64, disabled bool, by catalog.Actor) error
 	// ResetPassword resets another's password, or for another
 	// administrator only asks for it (pending), to be confirmed.
@@ -23,7 +25,7 @@ type AccountAdmin interface {
 	// ConfirmReset is a security administrator's setting of the password
 	// another administrator asked to reset.
 	ConfirmReset(ctx context.Context, id int64, password string, by catalog.Actor) error
-	SetGrant(ctx context.Context, id int64, role, unit string, on bool, by catalog.Actor) error
+	SetGrant(ctx context.Context, id int64, role, unit string, on bool, by catalog.Actor) (rbac.Grant, error)
 }
 
 type userRow struct {
@@ -108,7 +110,9 @@ func (h handler) usersAction(c *fiber.Ctx, do func() error, flash *string) error
 
 func (h handler) handleUserCreate(c *fiber.Ctx) error {
 	return h.usersAction(c, func() error {
-		return h.Admins.CreateUser(c.UserContext(), c.FormValue("username"), c.FormValue("display_name"), c.FormValue("unit_code"), c.FormValue("password"), actorOf(c))
+		_, err := h.Admins.CreateUser(c.UserContext(), access.NewUser{Username: c.FormValue("username"), DisplayName: c.FormValue("display_name"),
+			UnitCode: c.FormValue("unit_code"), Password: c.FormValue("password")}, web.Actor(c))
+		return err
 	}, flashOf("created"))
 }
 
@@ -121,14 +125,14 @@ func userID(c *fiber.Ctx) int64 {
 
 func (h handler) handleUserDisable(c *fiber.Ctx) error {
 	return h.usersAction(c, func() error {
-		return h.Admins.SetDisabled(c.UserContext(), userID(c), c.FormValue("disabled") == "1", actorOf(c))
+		return h.Admins.SetDisabled(c.UserContext(), userID(c), c.FormValue("disabled") == "1", web.Actor(c))
 	}, flashOf("saved"))
 }
 
 func (h handler) handleUserReset(c *fiber.Ctx) error {
 	flash := "saved"
 	return h.usersAction(c, func() error {
-		pending, err := h.Admins.ResetPassword(c.UserContext(), userID(c), c.FormValue("password"), actorOf(c))
+		pending, err := h.Admins.ResetPassword(c.UserContext(), userID(c), c.FormValue("password"), web.Actor(c))
 		if pending {
 			flash = "pending"
 		}
@@ -139,12 +143,13 @@ func (h handler) handleUserReset(c *fiber.Ctx) error {
 func (h handler) handleUserResetConfirm(c *fiber.Ctx) error {
 	flash := "saved"
 	return h.usersAction(c, func() error {
-		return h.Admins.ConfirmReset(c.UserContext(), userID(c), c.FormValue("password"), actorOf(c))
+		return h.Admins.ConfirmReset(c.UserContext(), userID(c), c.FormValue("password"), web.Actor(c))
 	}, &flash)
 }
 
 func (h handler) handleGrant(c *fiber.Ctx) error {
 	return h.usersAction(c, func() error {
-		return h.Admins.SetGrant(c.UserContext(), userID(c), c.FormValue("role"), c.FormValue("unit"), c.FormValue("revoke") != "1", actorOf(c))
+		_, err := h.Admins.SetGrant(c.UserContext(), userID(c), c.FormValue("role"), c.FormValue("unit"), c.FormValue("revoke") != "1", web.Actor(c))
+		return err
 	}, flashOf("saved"))
 }

@@ -5,6 +5,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
 // Mount adds the back office to r (mounted at /admin behind the session
@@ -15,6 +16,7 @@ func Mount(r fiber.Router, d Deps) {
 	can := d.Authz.Require
 	itemUnit := rbac.ByID(catalog.UnitOfItem(d.Items))
 	pubUnit := rbac.ByID(catalog.UnitOfPublication(d.Pubs))
+	requestUnit := web.RequestUnit(d.Requests.Find)
 	r.Use("/static", staticHandler())
 
 	r.Get("/login", h.handleLoginForm)
@@ -43,9 +45,9 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/requests", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleRequests)
 	r.Get("/requests/new", h.signedIn, can(rbac.ObjRequest, rbac.ActWrite, rbac.Query("unit")), h.handleRequestNew)
 	r.Post("/requests", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleRequestRegister)
-	r.Get("/requests/:number", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, d.RequestUnit), h.handleRequest)
-	r.Get("/requests/:number/letter", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, d.RequestUnit), h.handleRequestLetter)
-	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, d.RequestStepRight, d.RequestUnit), h.handleRequestStep)
+	r.Get("/requests/:number", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, requestUnit), h.handleRequest)
+	r.Get("/requests/:number/letter", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, requestUnit), h.handleRequestLetter)
+	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), h.handleRequestStep)
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)
 	r.Get("/inspections", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleInspection)

@@ -239,3 +239,11 @@ type ItemService interface {
 func (it Item) IsRectification() bool {
 	return it.DomainCode == "jdbz" && strings.Contains(it.Level2, "整改")
 }
+
+// ImportChange is an item an import changes: its id, the version the
+// preview saw, and its new columns (none when it is retired).
+type ImportChange struct {
+	ID      int64
+	Version int
+	Columns Columns
+}

@@ -30,6 +30,8 @@ type Desk struct {
 	Requests Service
 	Units    catalog.UnitService
 	Calendar *workday.Calendar
+	// Days keeps the calendar's arrangements (SetCalendarYear).
+	Days CalendarStore
 	// Office is the unit that handles applications (政府信息公开工作机构).
 	Office string
 	// Applications counts applications by address, ScreenApplications
@@ -286,4 +288,24 @@ func (d *Desk) Annual(ctx context.Context, year int, unit string) (Report, error
 		return rep, fmt.Errorf("annual report %d %s: %w", year, unit, err)
 	}
 	return rep, nil
+}
+
+// CalendarStore keeps the holiday arrangements (workday/gormstore).
+type CalendarStore interface {
+	// SaveYear replaces a year's arrangement with its audit entry.
+	SaveYear(ctx context.Context, year int, days, before []workday.Day, by catalog.Actor) error
+}
+
+// SetCalendarYear stores a year's arrangement, puts it in the calendar the
+// statutory clock counts with, and moves every open request's due date with
+// it (each move recorded); it returns how many moved.
+func (d *Desk) SetCalendarYear(ctx context.Context, year int, days []workday.Day, by catalog.Actor) (int, error) {
+	before, _ := d.Calendar.Year(year)
+	if err := d.Days.SaveYear(ctx, year, days, before, by); err != nil {
+		return 0, err
+	}
+	if err := d.Calendar.SetYear(year, days); err != nil {
+		return 0, err
+	}
+	return d.Requests.Recompute(ctx, by)
 }

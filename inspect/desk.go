@@ -46,6 +46,8 @@ type ReportStore interface {
 	Issue(ctx context.Context, q Quarter, rep *Report, by catalog.Actor) error
 	// Entries are a year's score entries.
 	Entries(ctx context.Context, year int) ([]Entry, error)
+	// SaveEntry stores an entry, replacing the unit's same key that year.
+	SaveEntry(ctx context.Context, year int, e Entry, by catalog.Actor) error
 }
 
 // Desk is the inspection office's desk: quarters' reports (issued, or
@@ -340,4 +342,13 @@ func (dk *Desk) unitsAndItems(ctx context.Context, at time.Time) (Data, error) {
 	}
 	d.Items, err = dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: at})
 	return d, err
+}
+
+// SaveEntry stores an inspector's adjustment, bonus or score for a unit
+// that exists (EINVALID on unit_code otherwise), with its reason.
+func (dk *Desk) SaveEntry(ctx context.Context, year int, e Entry, by catalog.Actor) error {
+	if _, err := dk.Units.FindUnit(ctx, e.UnitCode); err != nil {
+		return catalog.Invalid("unit_code", "单位“%s”不存在", e.UnitCode)
+	}
+	return dk.Reports.SaveEntry(ctx, year, e, by)
 }

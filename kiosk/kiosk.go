@@ -20,6 +20,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/foi"
 	"gongkai/search"
+	"gongkai/web"
 )
 
 //go:embed templates/*.html
@@ -93,6 +94,8 @@ type Deps struct {
 	Cache *PageCache
 	// County is the county's name for the title bar (旌德县).
 	County string
+	// Office is the code of the unit that receives disclosure requests.
+	Office string
 	// IdleSeconds without a touch start a CountdownSeconds countdown, after
 	// which a kiosk returns to its home page and forgets the visit.
 	IdleSeconds, CountdownSeconds int
@@ -537,17 +540,9 @@ type itemPage struct {
 	Pubs  []catalog.Publication
 }
 
-func paramID(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, catalog.Errorf(catalog.ENOTFOUND, "页面不存在")
-	}
-	return id, nil
-}
-
 func (h *handler) renderItem(c *fiber.Ctx) ([]byte, error) {
 	ctx := c.UserContext()
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -582,7 +577,7 @@ type pubPage struct {
 
 func (h *handler) renderPublication(c *fiber.Ctx) ([]byte, error) {
 	ctx := c.UserContext()
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -623,8 +618,6 @@ func (h *handler) renderContacts(c *fiber.Ctx) ([]byte, error) {
 	return execute("contacts.html", contactsPage{h.page(c, "机构与联系方式", "/kiosk/", "/kiosk/contacts"), towns, deps})
 }
 
-// countyOffice is the unit that receives disclosure requests.
-const countyOffice = "zhengfuban"
 
 type searchPage struct {
 	Page
@@ -658,7 +651,7 @@ type attachmentPage struct {
 }
 
 func (h *handler) handleAttachment(c *fiber.Ctx) error {
-	id, err := paramID(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}

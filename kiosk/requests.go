@@ -65,7 +65,7 @@ func (f applyForm) request() foi.Request {
 }
 
 func (h *handler) applyPage(c *fiber.Ctx, in applyForm) (applyPage, error) {
-	u, err := h.Units.FindUnit(c.UserContext(), countyOffice)
+	u, err := h.Units.FindUnit(c.UserContext(), h.Office)
 	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return applyPage{}, err
 	}
@@ -195,7 +195,7 @@ type progressPage struct {
 
 func (h *handler) handleProgress(c *fiber.Ctx) error {
 	h.Counter.View(c.Cookies(PointCookie), h.Now())
-	u, _ := h.Units.FindUnit(c.UserContext(), countyOffice)
+	u, _ := h.Units.FindUnit(c.UserContext(), h.Office)
 	p := progressPage{Page: h.page(c, "查询申请进度", "/kiosk/", ""), Office: u, Number: strings.Clone(c.Query("number"))}
 	token := c.Query("t")
 	if c.Method() == fiber.MethodPost || token != "" {

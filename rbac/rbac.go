@@ -187,6 +187,9 @@ type Enforcer struct {
 	// loaded here.
 	mu   sync.Mutex
 	seen string
+	// AuditTx records a change of role binding in the binding's own
+	// transaction (the catalogue store's audit log).
+	AuditTx func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
 }
 
 // NewEnforcer opens the policies stored in db (table casbin_rule), adds the
@@ -327,10 +330,38 @@ func (en *Enforcer) Assign(grants map[int64][]Grant) error {
 	return nil
 }
 
-// AssignTx stores a role binding in tx — the caller's transaction, so the
-// binding and its audit entry commit together; call Reload after the commit.
-// It reports whether the binding is new.
-func (en *Enforcer) AssignTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
+// SetGrant binds (on) or unbinds a role for a user; the binding and its
+// audit entry commit together, then the policies are reloaded. Unbinding a
+// role the user does not have is ENOTFOUND.
+func (en *Enforcer) SetGrant(ctx context.Context, by catalog.Actor, userID int64, g Grant, on bool) error {
+	if en.db == nil || en.AuditTx == nil {
+		return fmt.Errorf("rbac: set grant: no database or audit log")
+	}
+	err := en.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		target := string(g.Role) + "@" + g.Unit
+		if on {
+			if _, err := en.assignTx(tx, userID, g); err != nil {
+				return err
+			}
+			return en.AuditTx(tx, by, g.Unit, "role", "grant", userID, target, nil, g)
+		}
+		had, err := en.revokeTx(tx, userID, g)
+		if err != nil {
+			return err
+		}
+		if !had {
+			return catalog.Errorf(catalog.ENOTFOUND, "该用户没有这项授权")
+		}
+		return en.AuditTx(tx, by, g.Unit, "role", "revoke", userID, target, g, nil)
+	})
+	if err != nil {
+		return err
+	}
+	return en.Reload()
+}
+
+// assignTx stores a role binding in tx and reports whether it is new.
+func (en *Enforcer) assignTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
 	rule := gormadapter.CasbinRule{Ptype: "g", V0: User(userID), V1: g.Role.subject(), V2: g.Unit}
 	var n int64
 	if err := tx.Model(&gormadapter.CasbinRule{}).Where("ptype = ? AND v0 = ? AND v1 = ? AND v2 = ?", rule.Ptype, rule.V0, rule.V1, rule.V2).Count(&n).Error; err != nil {
@@ -345,9 +376,8 @@ func (en *Enforcer) AssignTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
 	return true, nil
 }
 
-// RevokeTx removes a role binding in tx; call Reload after the commit. It
-// reports whether there was one.
-func (en *Enforcer) RevokeTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
+// revokeTx removes a role binding in tx and reports whether there was one.
+func (en *Enforcer) revokeTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
 	res := tx.Where("ptype = ? AND v0 = ? AND v1 = ? AND v2 = ?", "g", User(userID), g.Role.subject(), g.Unit).Delete(&gormadapter.CasbinRule{})
 	if res.Error != nil {
 		return false, fmt.Errorf("rbac: revoke: %w", res.Error)
@@ -355,8 +385,8 @@ func (en *Enforcer) RevokeTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
 	return res.RowsAffected > 0, nil
 }
 
-// Reload reads every policy from the database again (after AssignTx or
-// RevokeTx, or a change made by another instance).
+// Reload reads every policy from the database again (after a change made
+// by another instance).
 func (en *Enforcer) Reload() error {
 	var f string
 	if en.db != nil {

@@ -1,14 +1,17 @@
 package rbac_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/rbac"
 )
@@ -196,42 +199,46 @@ func benchmarkEnforce(b *testing.B, units int) {
 func BenchmarkEnforce39Units(b *testing.B)   { benchmarkEnforce(b, 39) }
 func BenchmarkEnforce2000Units(b *testing.B) { benchmarkEnforce(b, 2000) }
 
-// TestAssignInATransaction: a binding written in the caller's transaction
-// counts after Reload, and not at all when the transaction rolls back.
-func TestAssignInATransaction(t *testing.T) {
+// TestSetGrantInATransaction: a binding counts only once it and its audit
+// entry have committed: when the audit entry fails, neither is kept.
+func TestSetGrantInATransaction(t *testing.T) {
 	db := dbtest.Open(t)
 	en, err := rbac.NewEnforcer(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := rbac.Grant{Role: rbac.RoleClerk, Unit: "yunle"}
-	db.Transaction(func(tx *gorm.DB) error {
-		en.AssignTx(tx, 42, g)
+	by := catalog.Actor{UserID: 1, Username: "secadmin"}
+	en.AuditTx = func(*gorm.DB, catalog.Actor, string, string, string, any, string, any, any) error {
 		return errors.New("the audit entry failed")
-	})
-	en.Reload()
+	}
+	if err := en.SetGrant(context.Background(), by, 42, g, true); err == nil {
+		t.Fatal("a binding whose audit entry failed was reported as made")
+	}
 	if ok, _ := en.Allow(42, "yunle", rbac.ObjCatalog, rbac.ActWrite); ok {
 		t.Error("a rolled-back binding took effect")
 	}
-	err = db.Transaction(func(tx *gorm.DB) error {
-		_, err := en.AssignTx(tx, 42, g)
-		return err
-	})
-	if err != nil || en.Reload() != nil {
+	var audited []string
+	en.AuditTx = func(_ *gorm.DB, _ catalog.Actor, _, _, action string, _ any, detail string, _, _ any) error {
+		audited = append(audited, action+" "+detail)
+		return nil
+	}
+	if err := en.SetGrant(context.Background(), by, 42, g, true); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := en.Allow(42, "yunle", rbac.ObjCatalog, rbac.ActWrite); !ok {
 		t.Error("committed binding not in force")
 	}
-	db.Transaction(func(tx *gorm.DB) error {
-		had, err := en.RevokeTx(tx, 42, g)
-		if !had || err != nil {
-			t.Errorf("revoke: %v %v", had, err)
-		}
-		return nil
-	})
-	en.Reload()
+	if err := en.SetGrant(context.Background(), by, 42, g, false); err != nil {
+		t.Fatal(err)
+	}
 	if ok, _ := en.Allow(42, "yunle", rbac.ObjCatalog, rbac.ActWrite); ok {
 		t.Error("revoked binding still in force")
+	}
+	if err := en.SetGrant(context.Background(), by, 42, g, false); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		t.Errorf("revoking a binding the user lacks: %v, want ENOTFOUND", err)
+	}
+	if want := []string{"grant clerk@yunle", "revoke clerk@yunle"}; !slices.Equal(audited, want) {
+		t.Errorf("audited %q, want %q", audited, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"gongkai/account"
+	"gongkai/api"
 	"gongkai/rbac"
 )
 
@@ -41,7 +42,7 @@ func TestSeparatedAdministrators(t *testing.T) {
 	if r := sec.do("POST", "/api/v1/users/"+itoa(u.ID)+"/grants", grant); r.status != 201 {
 		t.Fatalf("grant: %d %s", r.status, r.body)
 	}
-	var me sessionView
+	var me api.SessionView
 	sec.do("GET", "/api/v1/session", nil).decode(t, &me)
 	if r := sec.do("POST", "/api/v1/users/"+itoa(me.User.ID)+"/grants", map[string]string{"role": "admin"}); r.status != 403 || !strings.Contains(string(r.body), "自己") {
 		t.Errorf("security administrator grants themselves: %d %s", r.status, r.body)
@@ -54,7 +55,7 @@ func TestSeparatedAdministrators(t *testing.T) {
 	// The new clerk signs in and must first choose a password.
 	c := ts.anon()
 	r = c.do("POST", "/api/v1/session", map[string]string{"username": "sanxi-clerk2", "password": "Initial-Pass-2026"})
-	var v sessionView
+	var v api.SessionView
 	r.decode(t, &v)
 	if r.status != 201 || !v.MustChangePassword || len(v.Grants) != 1 || v.Grants[0].Role != rbac.RoleClerk {
 		t.Fatalf("first sign-in: %d %s", r.status, r.body)
@@ -110,7 +111,7 @@ func TestDemoPasswordsExpireWhenDemoIsOff(t *testing.T) {
 	cfg.Demo, cfg.DemoSet = false, true
 	off := openTestServer(t, cfg)
 	c := off.anon()
-	var v sessionView
+	var v api.SessionView
 	c.do("POST", "/api/v1/session", map[string]string{"username": "miaoshou-clerk", "password": "Demo-2026-gongkai"}).decode(t, &v)
 	if !v.MustChangePassword {
 		t.Fatal("demo password accepted as is with demo data off")

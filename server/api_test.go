@@ -13,6 +13,7 @@ import (
 	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
 
+	"gongkai/api"
 	"gongkai/catalog"
 )
 
@@ -464,7 +465,7 @@ func TestSession(t *testing.T) {
 	if r.status != 201 || !strings.Contains(ck, "HttpOnly") || !strings.Contains(strings.ToLower(ck), "samesite=lax") {
 		t.Fatalf("login: %d cookie %q", r.status, ck)
 	}
-	var v sessionView
+	var v api.SessionView
 	c.do("GET", "/api/v1/session", nil).decode(t, &v)
 	if v.User.Username != "miaoshou-leader" || len(v.Grants) != 1 || v.Grants[0].Unit != "miaoshou" || v.Grants[0].Role != "leader" {
 		t.Errorf("session %+v", v)
@@ -486,7 +487,7 @@ func TestSession(t *testing.T) {
 func TestCalendar(t *testing.T) {
 	ts := sharedServer(t)
 	c := ts.anon()
-	var w workdaysView
+	var w api.WorkdaysView
 	r := c.do("GET", "/api/v1/workdays?from=2026-02-10&n=20", nil)
 	r.decode(t, &w)
 	if r.status != 200 || w.Result != "2026-03-16" || !strings.Contains(w.Explanation, "春节放假") {
@@ -547,7 +548,7 @@ func TestExemptions(t *testing.T) {
 	if r := ts.login("baidi-clerk").do("PUT", path, body); r.status != 200 {
 		t.Fatalf("own township: %d %s", r.status, r.body)
 	}
-	var u unitView
+	var u api.UnitView
 	ts.anon().do("GET", "/api/v1/units/baidi", nil).decode(t, &u)
 	if len(u.Exemptions) != 1 || u.Exemptions[0].DomainCode != "cszhzf" || u.Exemptions[0].Reason != body["reason"] {
 		t.Errorf("exemptions %+v", u.Exemptions)
@@ -956,7 +957,7 @@ func TestListsArePagedByKey(t *testing.T) {
 	}
 	// Requests page the same way.
 	admin := ts.login("admin")
-	var first, second []requestView
+	var first, second []api.RequestView
 	r = admin.do("GET", "/api/v1/requests?unit=zhengfuban&limit=3", nil)
 	r.decode(t, &first)
 	cur := r.header.Get("X-Next-Cursor")

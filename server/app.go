@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,12 +13,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
+	"gongkai/access"
 	"gongkai/account"
 	acctstore "gongkai/account/gormstore"
 	"gongkai/admin"
 	"gongkai/attach"
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
+	"gongkai/catalog/sheet"
 	"gongkai/dbconn"
 	fstore "gongkai/filing/gormstore"
 	"gongkai/foi"
@@ -35,6 +34,7 @@ import (
 	"gongkai/secret"
 	"gongkai/seed"
 	"gongkai/throttle"
+	"gongkai/web"
 	"gongkai/weberr"
 	"gongkai/workday"
 	wdstore "gongkai/workday/gormstore"
@@ -53,9 +53,14 @@ type server struct {
 	calendar *workday.Calendar
 	calStore *wdstore.Store
 	filings  *fstore.Store
-	// signInDesk checks credentials under its throttles and locks.
-	signInDesk *account.SignInDesk
-	itemLists  listCache
+	// sessions signs people in (its desk checks credentials under throttles
+	// and locks); access is the administrators' desk.
+	sessions *web.Sessions
+	access   *access.Desk
+	// catalogs and directory import and export the catalogues and the unit
+	// directory.
+	catalogs  *sheet.CatalogDesk
+	directory *sheet.DirectoryDesk
 	// The kiosk: service points and aliases, use counts, the content
 	// generation its caches follow, and the search index.
 	kioskStore *kstore.Store
@@ -101,19 +106,24 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	cat := gormstore.New(db)
 	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db, gormstore.AuditInTx),
-		authz: en, calendar: workday.New(), calStore: wdstore.New(db), filings: fstore.New(db, gormstore.AuditInTx), log: log,
+		authz: en, calendar: workday.New(), calStore: wdstore.New(db, gormstore.AuditInTx), filings: fstore.New(db, gormstore.AuditInTx), log: log,
 		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil),
 		pages: kiosk.NewPageCache(kiosk.DefaultCacheBytes)}
-	s.signInDesk = &account.SignInDesk{Users: s.accounts, AddressKey: throttle.ClientKey, Audit: cat.Audit,
+	en.AuditTx = gormstore.AuditInTx
+	signIn := &account.SignInDesk{Users: s.accounts, AddressKey: throttle.ClientKey, Audit: cat.Audit,
 		Addresses: throttle.New(db, "login", account.MaxAddressFailures, time.Minute),
 		Pairs:     throttle.New(db, "pair", account.MaxFailedLogins, account.LockDuration),
 		Accounts:  throttle.New(db, "account", account.CountyLockFailures, account.LockDuration),
 		Notices:   throttle.New(db, "notice", 1<<30, account.NoticeWindow)}
+	s.sessions = &web.Sessions{Accounts: s.accounts, Desk: signIn, Audit: cat.Audit, MustChange: s.mustChangePassword}
+	s.access = &access.Desk{Users: s.accounts, Grants: en, Units: cat}
+	s.catalogs = &sheet.CatalogDesk{Units: cat, Items: cat, Store: cat}
+	s.directory = &sheet.DirectoryDesk{Units: cat, Filings: s.filings, Store: cat}
 	perHour := cfg.ApplicationsPerHour
 	if perHour == 0 {
 		perHour = defaultApplicationsPerHour
 	}
-	s.foiDesk = &foi.Desk{Units: cat, Calendar: s.calendar, Office: countyOffice, AddressKey: throttle.ClientKey, IsScreen: s.isKioskScreen,
+	s.foiDesk = &foi.Desk{Units: cat, Calendar: s.calendar, Days: s.calStore, Office: requestOffice, AddressKey: throttle.ClientKey, IsScreen: s.isKioskScreen,
 		ReviewBody: "旌德县人民政府", Court: "旌德县人民法院",
 		Applications:       throttle.New(db, "apply", perHour, time.Hour),
 		ScreenApplications: throttle.New(db, "apply-screen", perHour*screenApplicationsFactor, time.Hour),
@@ -240,120 +250,10 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	return c.Status(p.Status).Send(page)
 }
 
-const sessionCookie = "gongkai_session"
-
-// withSession loads the signed-in user, if any, for the handlers and Require.
-func (s *server) withSession(c *fiber.Ctx) error {
-	token := c.Cookies(sessionCookie)
-	if token == "" {
-		return c.Next()
-	}
-	_, u, err := s.accounts.FindSession(c.UserContext(), account.HashToken(token))
-	if err != nil {
-		if catalog.ErrorCode(err) != catalog.ENOTFOUND {
-			return err
-		}
-		return c.Next()
-	}
-	rbac.SetPrincipal(c, rbac.Principal{ID: u.ID, Username: u.Username})
-	if s.mustChangePassword(u) && !passwordChangeAllowed(c) {
-		if strings.HasPrefix(c.Path(), "/admin") {
-			return c.Redirect("/admin/password", fiber.StatusSeeOther)
-		}
-		return catalog.Errorf(catalog.EPASSWORD, "请先修改密码（PUT /api/v1/session/password）")
-	}
-	return c.Next()
-}
-
 // mustChangePassword tells whether the person must choose a new password
 // before doing anything else.
 func (s *server) mustChangePassword(u *account.User) bool {
 	return u.MustChangePassword || (u.Demo && s.demoPasswordsExpire)
-}
-
-// passwordChangeAllowed lists what a person who must change their password
-// may still do: see who they are, change it, sign out.
-func passwordChangeAllowed(c *fiber.Ctx) bool {
-	switch c.Method() + " " + c.Path() {
-	case "GET /api/v1/session", "DELETE /api/v1/session", "PUT /api/v1/session/password",
-		"GET /admin/password", "POST /admin/password", "POST /admin/logout":
-		return true
-	}
-	return strings.HasPrefix(c.Path(), "/admin/static/")
-}
-
-// contentSecurityPolicy allows only the server's own scripts, styles and
-// images: no inline code, no outside address, no framing.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-
-func securityHeaders(c *fiber.Ctx) error {
-	c.Set("Content-Security-Policy", contentSecurityPolicy)
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("X-Frame-Options", "DENY")
-	c.Set("Referrer-Policy", "same-origin")
-	return c.Next()
-}
-
-// crossOrigin is Go's CSRF protection: a state-changing browser request from
-// another site (by Sec-Fetch-Site, or Origin against Host) is refused; JSON
-// clients that send neither header are let through.
-var crossOrigin = http.NewCrossOriginProtection()
-
-func forgeryProtection(c *fiber.Ctx) error {
-	switch c.Method() {
-	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
-		return c.Next()
-	}
-	req := &http.Request{Method: c.Method(), Host: string(c.Request().Host()), Header: http.Header{}}
-	for _, h := range []string{"Sec-Fetch-Site", "Origin"} {
-		if v := c.Get(h); v != "" {
-			req.Header.Set(h, v)
-		}
-	}
-	if err := crossOrigin.Check(req); err != nil {
-		return catalog.Errorf(catalog.EFORBIDDEN, "拒绝来自其他网站的提交（跨站请求）")
-	}
-	return c.Next()
-}
-
-// noStoreForPeople keeps what a signed-in person sees out of every cache.
-func noStoreForPeople(c *fiber.Ctx) error {
-	err := c.Next()
-	if _, ok := rbac.PrincipalOf(c); ok {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-	}
-	return err
-}
-
-// actor is the signed-in user as the stores record it.
-func actor(c *fiber.Ctx) catalog.Actor {
-	p, _ := rbac.PrincipalOf(c)
-	return catalog.Actor{UserID: p.ID, Username: p.Username, IP: c.IP()}
-}
-
-// decodeJSON reads a JSON body into v, refusing unknown fields so a typo in a
-// field name is reported, not silently dropped.
-func decodeJSON(c *fiber.Ctx, v any) error {
-	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
-	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return fiber.ErrUnsupportedMediaType
-	}
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te):
-			f := strings.TrimPrefix(te.Field, "Columns.")
-			return catalog.Invalid(f, "字段“%s”的类型不正确", f)
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return catalog.Invalid(f, "不认识的字段“%s”", f)
-		}
-		return catalog.Invalid("", "JSON 格式不正确：%v", err)
-	}
-	return nil
 }
 
 func fatal(msg string) {

@@ -17,9 +17,11 @@ import (
 	"strings"
 	"time"
 
+	"gongkai/access"
 	"gongkai/account"
 	"gongkai/catalog"
 	"gongkai/seed"
+	"gongkai/workday"
 )
 
 // Exit codes of every command.
@@ -306,7 +308,7 @@ func findUserNamed(ctx context.Context, s *server, name string) (*account.User, 
 func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) int {
 	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
 		pw := newPassword()
-		u, err := s.createUser(ctx, by, userInput{Username: args[0], DisplayName: flagString(fs, "display"), UnitCode: flagString(fs, "unit"), Password: pw})
+		u, err := s.access.CreateUser(ctx, access.NewUser{Username: args[0], DisplayName: flagString(fs, "display"), UnitCode: flagString(fs, "unit"), Password: pw}, by)
 		if err != nil {
 			return err
 		}
@@ -315,7 +317,7 @@ func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) i
 			if unit == "" {
 				unit = u.UnitCode
 			}
-			if _, err := s.setGrant(ctx, by, u.ID, grantInput{Role: role, Unit: unit}, true); err != nil {
+			if _, err := s.access.SetGrant(ctx, u.ID, role, unit, true, by); err != nil {
 				return fmt.Errorf("账号已建立，但授权失败：%w", err)
 			}
 		}
@@ -330,7 +332,7 @@ func runUserDisable(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string
 		if err != nil {
 			return err
 		}
-		if _, err := s.updateUser(ctx, by, u.ID, func(u *account.User) { u.Disabled = true }); err != nil {
+		if _, err := s.access.UpdateUser(ctx, u.ID, func(u *account.User) { u.Disabled = true }, by); err != nil {
 			return err
 		}
 		fmt.Fprintf(cl.out, "已停用账号 %s，其登录会话已全部结束\n", u.Username)
@@ -345,7 +347,7 @@ func runUserReset(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string) 
 			return err
 		}
 		pw := newPassword()
-		if err := s.setPassword(ctx, by, u.ID, pw, "reset_password"); err != nil {
+		if err := s.access.SetPassword(ctx, u.ID, pw, "reset_password", by); err != nil {
 			return err
 		}
 		fmt.Fprintf(cl.out, "账号 %s 的新密码：%s（下次登录时须修改）\n", u.Username, pw)
@@ -374,7 +376,7 @@ func runImportCatalog(ctx context.Context, cl *cli, fs *flag.FlagSet, args []str
 	dry := flagString(fs, "dry-run") == "true"
 	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
 		cl.progress("正在读取 %s……", args[0])
-		v, err := s.importCatalog(ctx, unit, filepath.Base(args[0]), data, !dry, by)
+		v, err := s.catalogs.Import(ctx, unit, filepath.Base(args[0]), data, !dry, by)
 		if err != nil {
 			return err
 		}
@@ -411,7 +413,7 @@ func runExportCatalog(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string
 		return exitUsage
 	}
 	return cl.withServer(ctx, func(s *server, _ catalog.Actor) error {
-		name, data, err := s.catalogFile(ctx, unit, format)
+		name, data, err := s.catalogs.File(ctx, unit, format)
 		if err != nil {
 			return err
 		}
@@ -428,13 +430,13 @@ func runCalendarImport(ctx context.Context, cl *cli, _ *flag.FlagSet, args []str
 	if err != nil {
 		return cl.fail(err)
 	}
-	year, days, err := parseHolidays(data)
+	year, days, err := workday.ParseArrangement(data)
 	if err != nil {
 		fmt.Fprintf(cl.err, "gongkai: %s: %v\n", args[0], err)
 		return exitFail
 	}
 	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
-		n, err := s.saveCalendarYear(ctx, by, year, days)
+		n, err := s.foiDesk.SetCalendarYear(ctx, year, days, by)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"gongkai/dbconn"
 	"gongkai/secret"
+	"gongkai/web"
 )
 
 // Config is read from the environment; every variable is in the README.
@@ -130,7 +131,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("GONGKAI_DB_DRIVER=%q: want sqlite or mysql", c.Driver)
 	}
 	if v := getenv("GONGKAI_DEMO"); strings.TrimSpace(v) != "" {
-		b, ok := parseBool(v)
+		b, ok := web.ParseBool(v)
 		if !ok {
 			return c, fmt.Errorf("GONGKAI_DEMO=%q: want on or off (1/0, true/false, yes/no)", v)
 		}
@@ -214,16 +215,6 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	return c, nil
-}
-
-func parseBool(s string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "1", "true", "on", "yes", "y":
-		return true, true
-	case "0", "false", "off", "no", "n":
-		return false, true
-	}
-	return false, false
 }
 
 // newEmbeddedDB tells whether the SQLite file does not exist yet.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/api"
 	"gongkai/dbconn"
 	"gongkai/dbconn/dbtest"
 )
@@ -64,7 +65,7 @@ func TestNoAnsweredNumberIsLostOnKill(t *testing.T) {
 					nFailed.Add(1)
 					continue
 				}
-				var rc receipt
+				var rc api.Receipt
 				ok := res.StatusCode == 201 && json.NewDecoder(res.Body).Decode(&rc) == nil && rc.Number != ""
 				res.Body.Close()
 				if !ok {

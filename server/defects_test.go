@@ -29,11 +29,13 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"gongkai/account"
+	"gongkai/api"
 	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/foi"
 	"gongkai/inspect"
 	"gongkai/search"
+	"gongkai/web"
 )
 
 // pdfOf is a real one-page PDF saying text.
@@ -247,7 +249,7 @@ func TestUnreadableAttachments(t *testing.T) {
 func TestSignInNextCannotInjectHeaders(t *testing.T) {
 	ts := sharedServer(t)
 	for _, next := range []string{
-		"/admin/\r\nRefresh: 0;url=https://phish.invalid/\r\nSet-Cookie: " + sessionCookie + "=fixated",
+		"/admin/\r\nRefresh: 0;url=https://phish.invalid/\r\nSet-Cookie: " + web.Cookie + "=fixated",
 		"/admin/review\nSet-Cookie: x=1",
 	} {
 		c := ts.anon()
@@ -382,7 +384,7 @@ func TestNobodyLocksAColleagueOut(t *testing.T) {
 	}
 	second := ts.anon()
 	r := signIn(second, "10.0.0.51", "baidi-leader", password)
-	var v sessionView
+	var v api.SessionView
 	if r.status != 201 {
 		t.Fatalf("owner from another address: %d %s", r.status, r.body)
 	}
@@ -599,7 +601,7 @@ func TestApplicationsFromOneAddressAreThrottled(t *testing.T) {
 	}
 }
 
-// TestReceiptsNeedTheirToken: a receipt or status page is reached only
+// TestReceiptsNeedTheirToken: a api.Receipt or status page is reached only
 // with the request's unguessable token (which the application's answer and
 // the receipt's QR code carry) or its phone digits; numbers in any other
 // spelling — full-width, zero-width characters — are one number to the
@@ -616,7 +618,7 @@ func TestReceiptsNeedTheirToken(t *testing.T) {
 		req.Header.Set("X-Real-IP", from)
 		return ts.anon().send(req)
 	}
-	var rc receipt
+	var rc api.Receipt
 	r := ts.anon().do("POST", "/api/v1/requests", application())
 	if r.status != 201 {
 		t.Fatalf("apply: %d %s", r.status, r.body)
@@ -688,7 +690,7 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 	go app.Listener(ln)
 	t.Cleanup(func() { app.Shutdown() })
 	base := "http://" + ln.Addr().String()
-	session := sessionCookie + "=" + ts.login("sanxi-clerk").cookie
+	session := web.Cookie + "=" + ts.login("sanxi-clerk").cookie
 	// A body the route would refuse is announced but never sent: the
 	// answer must come from the headers alone (and sending it would race
 	// the server's closing of the connection).
@@ -741,7 +743,7 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 		{"PUT", "/api/v1/publications/1", "application/json", session, 5 << 20, true},
 		// Without a live session nothing larger than an application.
 		{"POST", "/api/v1/publications/1/attachments", multipart, "", 1 << 20, true},
-		{"POST", "/api/v1/publications/1/attachments", multipart, sessionCookie + "=forged", 1 << 20, true},
+		{"POST", "/api/v1/publications/1/attachments", multipart, web.Cookie + "=forged", 1 << 20, true},
 		{"PUT", "/api/v1/publications/1", "application/json", "", 1 << 20, true},
 		{"POST", "/api/v1/requests", "application/json", "", 2 << 10, false},
 		// With one, an upload route takes the configured maximum (1 MB in
@@ -831,7 +833,7 @@ func TestSeparationOfDuties(t *testing.T) {
 	if r := sec.do("POST", "/api/v1/users/"+itoa(id["auditor"])+"/password/confirm", map[string]string{"password": fresh}); r.status != 204 {
 		t.Fatalf("secadmin confirms: %d %s", r.status, r.body)
 	}
-	var v sessionView
+	var v api.SessionView
 	r = ts.anon().do("POST", "/api/v1/session", map[string]string{"username": "auditor", "password": fresh})
 	if r.status != 201 {
 		t.Fatalf("auditor with the new password: %d %s", r.status, r.body)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"gongkai/catalog/sheet"
 	"gongkai/filing"
 )
 
@@ -125,7 +126,7 @@ func TestDirectoryImport(t *testing.T) {
 	adm := ts.login("admin")
 	export := adm.do("GET", "/api/v1/directory.xlsx", nil).body
 	r := adm.upload("/api/v1/directory/import", "名录.xlsx", export)
-	var v directoryView
+	var v sheet.DirectoryResult
 	r.decode(t, &v)
 	if r.status != 200 || len(v.Changed) != 0 || v.Unchanged != 39 {
 		t.Fatalf("round trip: %d changed %d unchanged %d errors %v", r.status, len(v.Changed), v.Unchanged, v.Errors)

@@ -211,7 +211,7 @@ func (s *server) reloadPoints(ctx context.Context) error {
 
 func (s *server) kioskDeps() kiosk.Deps {
 	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s, Requests: requestDesk{s}, Counter: s.counter,
-		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, Hosts: knownHosts(s.cfg.Addr), Cache: s.pages, County: "旌德县",
+		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, Hosts: knownHosts(s.cfg.Addr), Cache: s.pages, County: "旌德县", Office: s.foiDesk.Office,
 		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown, CacheHit: s.metrics.cacheHit}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/kiosk"
+	"gongkai/web"
 )
 
 //go:embed testdata/axe.min.js
@@ -226,7 +227,7 @@ func TestKioskTextSizeAndIdleReset(t *testing.T) {
 	deps := shared.s.kioskDeps()
 	deps.IdleSeconds, deps.CountdownSeconds = 2, 3
 	app := fiber.New(fiber.Config{ErrorHandler: shared.s.errorHandler})
-	app.Use(securityHeaders)
+	app.Use(web.SecurityHeaders)
 	kiosk.Mount(app.Group("/kiosk"), deps)
 	ts := &testServer{t: t, s: shared.s, app: app, cfg: shared.cfg}
 	ctx, base := browserAt(t, ts, 1920, 1080)

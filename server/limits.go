@@ -9,6 +9,7 @@ import (
 
 	"gongkai/account"
 	"gongkai/catalog/sheet"
+	"gongkai/web"
 )
 
 // Request body limits by route, decided from the request line before the
@@ -70,7 +71,7 @@ func (s *server) requestConfig(h *fasthttp.RequestHeader) fasthttp.RequestConfig
 
 // signedIn tells whether the request carries a live session.
 func (s *server) signedIn(h *fasthttp.RequestHeader) bool {
-	token := h.Cookie(sessionCookie)
+	token := h.Cookie(web.Cookie)
 	if len(token) == 0 {
 		return false
 	}

@@ -13,12 +13,14 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/seed"
+	"gongkai/web"
 )
 
 // testApplicationsPerHour lifts the applications' throttle for tests that
@@ -119,7 +121,7 @@ func (c *client) do(method, path string, body any) response {
 func (c *client) send(req *http.Request) response {
 	c.ts.t.Helper()
 	if c.cookie != "" {
-		req.Header.Set("Cookie", sessionCookie+"="+c.cookie)
+		req.Header.Set("Cookie", web.Cookie+"="+c.cookie)
 	}
 	res, err := c.ts.app.Test(req, 30000)
 	if err != nil {
@@ -128,7 +130,7 @@ func (c *client) send(req *http.Request) response {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	for _, ck := range res.Cookies() {
-		if ck.Name == sessionCookie {
+		if ck.Name == web.Cookie {
 			c.cookie = ck.Value
 		}
 	}
@@ -249,3 +251,6 @@ func publishDraft(t *testing.T, ts *testServer, unit string, id int64) {
 		t.Fatalf("approve: %d %s", r.status, r.body)
 	}
 }
+
+// today is the day in the county's time zone.
+func today() time.Time { return time.Now().In(catalog.Shanghai) }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"gongkai/account"
+	"gongkai/api"
 	"gongkai/dbconn"
 	"gongkai/dbconn/dbtest"
 	"gongkai/seed"
@@ -38,7 +39,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 
 	app := application()
 	st, b, _ := anon.do("POST", "/api/v1/requests", app)
-	var rc receipt
+	var rc api.Receipt
 	if st != 201 || json.Unmarshal(b, &rc) != nil {
 		t.Fatalf("submit: %d %s", st, b)
 	}
@@ -133,7 +134,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("the request in flight was cut off: %v\n%s", err, p.logs.String())
 	}
 	b, _ := io.ReadAll(res.Body)
-	var rc receipt
+	var rc api.Receipt
 	if res.StatusCode != 201 || json.Unmarshal(b, &rc) != nil || rc.Number == "" {
 		t.Fatalf("the request in flight: %d %s", res.StatusCode, b)
 	}
@@ -190,7 +191,7 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	ts.anon().do("GET", "/kiosk/no/such/page", nil)
-	clerk := ts.login(countyOffice + "-clerk")
+	clerk := ts.login(requestOffice + "-clerk")
 	today := time.Now().In(time.FixedZone("CST", 8*3600))
 	for _, ago := range []int{60, 61} { // long overdue
 		reg := application()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"gongkai/web"
 	"io"
 	"net"
 	"net/http"
@@ -174,7 +175,7 @@ func (h *httpClient) send(req *http.Request) (int, []byte, error) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	for _, c := range res.Cookies() {
-		if c.Name == sessionCookie {
+		if c.Name == web.Cookie {
 			h.cookie = c.Name + "=" + c.Value
 		}
 	}

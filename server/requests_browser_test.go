@@ -10,7 +10,7 @@ import (
 )
 
 // TestKioskApplicationInBrowser: a resident applies at the kiosk with the
-// on-screen keypad, confirms the summary, gets a receipt with a number and
+// on-screen keypad, confirms the summary, gets a api.Receipt with a number and
 // due date (printable on 80 mm paper), and looks the request up.
 func TestKioskApplicationInBrowser(t *testing.T) {
 	ts := sharedServer(t)
@@ -82,7 +82,7 @@ func TestKioskApplicationInBrowser(t *testing.T) {
 	pdf, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: ptrTrue()})
 	must(err, "print the receipt")
 	if !regexp.MustCompile(`/MediaBox \[0 0 22[67]\.\d+ `).Match(pdf.Data) { // 80 mm = 226.8 pt
-		t.Errorf("the receipt does not print 80 mm wide: %s", regexp.MustCompile(`/MediaBox \[[^]]*\]`).Find(pdf.Data))
+		t.Errorf("the api.Receipt does not print 80 mm wide: %s", regexp.MustCompile(`/MediaBox \[[^]]*\]`).Find(pdf.Data))
 	}
 
 	// The status lookup, from the receipt's QR address.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"gongkai/api"
 	"gongkai/catalog"
 	"gongkai/foi"
 	"gongkai/secret"
@@ -63,18 +64,18 @@ func TestRequestAPI(t *testing.T) {
 	if r.status != 201 {
 		t.Fatalf("apply: %d %s", r.status, r.body)
 	}
-	var rc receipt
+	var rc api.Receipt
 	r.decode(t, &rc)
 	todayS := today().Format("2006-01-02")
 	wantDue, _ := ts.s.calendar.AddWorkdays(today(), 20)
 	if rc.Number == "" || rc.ReceivedOn != todayS || rc.DueOn != wantDue.Format("2006-01-02") {
 		t.Fatalf("receipt %+v", rc)
 	}
-	// The public cannot set the receipt date.
+	// The public cannot set the api.Receipt date.
 	body = application()
 	body["received_on"] = "2020-01-01"
 	if r := anon.do("POST", "/api/v1/requests", body); r.status != 400 {
-		t.Errorf("public sets the receipt date: %d", r.status)
+		t.Errorf("public sets the api.Receipt date: %d", r.status)
 	}
 
 	// Status: number and the phone's last four digits.
@@ -92,7 +93,7 @@ func TestRequestAPI(t *testing.T) {
 
 	// Staff: masked by default; full numbers only for those allowed, audited.
 	clerk, leader := ts.login("zhengfuban-clerk"), ts.login("zhengfuban-leader")
-	var v requestView
+	var v api.RequestView
 	clerk.do("GET", "/api/v1/requests/"+rc.Number, nil).decode(t, &v)
 	if v.IDNumber != "110***********002X" || v.Phone != "139****1234" || v.Clock.Due.Format("2006-01-02") != rc.DueOn || v.Clock.Left < 15 {
 		t.Errorf("staff view: %+v", v)
@@ -122,13 +123,13 @@ func TestRequestAPI(t *testing.T) {
 
 	// Steps: forward, the department's answer, an extension (the section
 	// head's), the answer letter, delivery.
-	step := func(c *client, action string, body map[string]any, want int) requestView {
+	step := func(c *client, action string, body map[string]any, want int) api.RequestView {
 		t.Helper()
 		r := c.do("POST", "/api/v1/requests/"+rc.Number+"/"+action, body)
 		if r.status != want {
 			t.Fatalf("%s: %d %s", action, r.status, r.body)
 		}
-		var v requestView
+		var v api.RequestView
 		if want == 200 {
 			r.decode(t, &v)
 		}
@@ -161,7 +162,7 @@ func TestRequestAPI(t *testing.T) {
 	if r := ts.login("sanxi-clerk").do("POST", "/api/v1/requests/register", reg); r.status != 403 {
 		t.Errorf("another unit registers for the county office: %d", r.status)
 	}
-	var rc2 receipt
+	var rc2 api.Receipt
 	clerk.do("POST", "/api/v1/requests/register", reg).decode(t, &rc2)
 	if rc2.ReceivedOn != "2026-02-13" || rc2.DueOn != "2026-03-19" {
 		t.Errorf("registered letter %+v (want due 2026-03-19 across the Spring Festival)", rc2)
@@ -246,7 +247,7 @@ func TestRequestBackOffice(t *testing.T) {
 	if r := postForm(leader, path+"/split", url.Values{"descriptions": {"关于印发旌德县廉租住房出售和管理实施暂行办法的通知\n2010年廉租住房分配名单"}}); r.status != 303 {
 		t.Fatalf("split: %d %s", r.status, r.body)
 	}
-	var parts []requestView
+	var parts []api.RequestView
 	leader.do("GET", "/api/v1/requests?unit=zhengfuban", nil).decode(t, &parts)
 	split := false
 	for _, p := range parts {
@@ -307,7 +308,7 @@ func TestRequestBackOffice(t *testing.T) {
 func TestResealAfterKeyRotation(t *testing.T) {
 	ts := newTestServer(t, false)
 	r := ts.anon().do("POST", "/api/v1/requests", application())
-	var rc receipt
+	var rc api.Receipt
 	r.decode(t, &rc)
 	oldKey, err := os.ReadFile(filepath.Join(ts.cfg.DataDir, "secret.key"))
 	if err != nil {
@@ -353,7 +354,7 @@ func TestDemoRequests2020(t *testing.T) {
 			t.Errorf("2020 %s = %d, want %d", k, got[k], w)
 		}
 	}
-	var rs []requestView
+	var rs []api.RequestView
 	ts.login("admin").do("GET", "/api/v1/requests?unit=zhengfuban", nil).decode(t, &rs)
 	letters := map[string]bool{}
 	for _, r := range rs {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/api"
 	"gongkai/dbconn"
 	"gongkai/dbconn/dbtest"
 )
@@ -136,7 +137,7 @@ func TestDatabaseRestartIsSurvived(t *testing.T) {
 				if err != nil {
 					r.status = -1
 				}
-				var rc receipt
+				var rc api.Receipt
 				if st == 201 && json.Unmarshal(b, &rc) == nil {
 					r.number = rc.Number
 				}

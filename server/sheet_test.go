@@ -9,16 +9,17 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
+	"gongkai/catalog/sheet"
 )
 
-func importSheet(c *client, unit string, data []byte, commit bool) (response, importView) {
+func importSheet(c *client, unit string, data []byte, commit bool) (response, sheet.ImportResult) {
 	c.ts.t.Helper()
 	path := "/api/v1/units/" + unit + "/catalog/import"
 	if commit {
 		path += "?commit=1"
 	}
 	r := c.upload(path, "目录.xlsx", data)
-	var v importView
+	var v sheet.ImportResult
 	if len(r.body) > 0 && r.body[0] == '{' {
 		r.decode(c.ts.t, &v)
 	}

@@ -559,13 +559,8 @@ func (s *Store) ItemHistory(ctx context.Context, id int64) ([]catalog.ItemVersio
 	return out, nil
 }
 
-// ImportChange is an item an import changes: its id, the version the
-// preview saw, and its new columns.
-type ImportChange struct {
-	ID      int64
-	Version int
-	Columns catalog.Columns
-}
+// ImportChange is an item an import changes (catalog.ImportChange).
+type ImportChange = catalog.ImportChange
 
 // ApplyImport applies a previewed import to a unit's catalogue in one
 // transaction: new items, changed items (a new version each) and retired

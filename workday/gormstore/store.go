@@ -6,10 +6,12 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
 
+	"gongkai/catalog"
 	"gongkai/workday"
 )
 
@@ -34,11 +36,18 @@ type yearRecord struct {
 
 func (yearRecord) TableName() string { return "calendar_years" }
 
-// Store persists overrides.
-type Store struct{ db *gorm.DB }
+// AuditTx records a change in the change's own transaction.
+type AuditTx func(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
 
-// New returns a store; call Migrate first.
-func New(db *gorm.DB) *Store { return &Store{db: db} }
+// Store persists overrides.
+type Store struct {
+	db    *gorm.DB
+	audit AuditTx
+}
+
+// New returns a store whose writes are recorded by audit (nil: not
+// recorded, for tests of the store alone); call Migrate first.
+func New(db *gorm.DB, audit AuditTx) *Store { return &Store{db: db, audit: audit} }
 
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
@@ -48,12 +57,12 @@ func Migrate(db *gorm.DB) error {
 	return nil
 }
 
-// SaveYear replaces a year's stored arrangement; also runs in the same
-// transaction (the caller's audit entry), when given.
-func (s *Store) SaveYear(ctx context.Context, year int, days []workday.Day, by string, also func(tx *gorm.DB) error) error {
+// SaveYear replaces a year's stored arrangement (before: the one it
+// replaces, for the audit entry written in the same transaction).
+func (s *Store) SaveYear(ctx context.Context, year int, days, before []workday.Day, by catalog.Actor) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if also != nil {
-			if err := also(tx); err != nil {
+		if s.audit != nil {
+			if err := s.audit(tx, by, "", "calendar", "update", year, strconv.Itoa(len(days))+"天", before, days); err != nil {
 				return err
 			}
 		}
@@ -64,13 +73,13 @@ func (s *Store) SaveYear(ctx context.Context, year int, days []workday.Day, by s
 		if len(days) > 0 {
 			recs := make([]dayRecord, len(days))
 			for i, d := range days {
-				recs[i] = dayRecord{Date: d.Date.Format("2006-01-02"), Year: year, Off: d.Off, Name: d.Name, UpdatedBy: by, UpdatedAt: now}
+				recs[i] = dayRecord{Date: d.Date.Format("2006-01-02"), Year: year, Off: d.Off, Name: d.Name, UpdatedBy: by.Username, UpdatedAt: now}
 			}
 			if err := tx.Create(&recs).Error; err != nil {
 				return err
 			}
 		}
-		return tx.Save(&yearRecord{Year: year, UpdatedBy: by, UpdatedAt: now}).Error
+		return tx.Save(&yearRecord{Year: year, UpdatedBy: by.Username, UpdatedAt: now}).Error
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/workday"
 	"gongkai/workday/gormstore"
@@ -15,14 +16,14 @@ func TestOverridesSurviveARestart(t *testing.T) {
 	if err := gormstore.Migrate(db); err != nil {
 		t.Fatal(err)
 	}
-	s := gormstore.New(db)
+	s := gormstore.New(db, nil)
 	ctx := context.Background()
 	year := workday.New().LastYear() + 1
 	days := []workday.Day{
 		{Date: time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), Off: true, Name: "元旦"},
 		{Date: time.Date(year, 1, 9, 0, 0, 0, 0, time.UTC), Off: false, Name: "元旦"},
 	}
-	if err := s.SaveYear(ctx, year, days, "admin", nil); err != nil {
+	if err := s.SaveYear(ctx, year, days, nil, catalog.Actor{Username: "admin"}); err != nil {
 		t.Fatal(err)
 	}
 	// A new process: a fresh calendar loaded from the database.
@@ -38,7 +39,7 @@ func TestOverridesSurviveARestart(t *testing.T) {
 		t.Errorf("make-up day: %v %v", w, err)
 	}
 	// Saving again replaces the year, not adds to it.
-	if err := s.SaveYear(ctx, year, days[:1], "admin", nil); err != nil {
+	if err := s.SaveYear(ctx, year, days[:1], nil, catalog.Actor{Username: "admin"}); err != nil {
 		t.Fatal(err)
 	}
 	cal = workday.New()

@@ -1,4 +1,4 @@
-package main
+package api
 
 import (
 	"bytes"
@@ -10,41 +10,43 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
-func (s *server) handleUnitIndex(c *fiber.Ctx) error {
-	us, err := s.units.FindUnits(c.UserContext())
+func (s *handlers) handleUnitIndex(c *fiber.Ctx) error {
+	us, err := s.Units.FindUnits(c.UserContext())
 	if err != nil {
 		return err
 	}
 	return c.JSON(us)
 }
 
-type unitView struct {
+// UnitView is a unit with the domains it is exempt from.
+type UnitView struct {
 	catalog.Unit
 	Exemptions []catalog.Exemption `json:"exemptions"`
 }
 
-func (s *server) handleUnitShow(c *fiber.Ctx) error {
-	u, err := s.units.FindUnit(c.UserContext(), c.Params("code"))
+func (s *handlers) handleUnitShow(c *fiber.Ctx) error {
+	u, err := s.Units.FindUnit(c.UserContext(), c.Params("code"))
 	if err != nil {
 		return err
 	}
-	ex, err := s.units.FindExemptions(c.UserContext(), u.Code)
+	ex, err := s.Units.FindExemptions(c.UserContext(), u.Code)
 	if err != nil {
 		return err
 	}
-	return c.JSON(unitView{Unit: *u, Exemptions: ex})
+	return c.JSON(UnitView{Unit: *u, Exemptions: ex})
 }
 
 // handleDomainIndex lists the 26 national domains; with ?all=1 the county's
 // local columns (财政资金, 政策解读 …) follow them.
-func (s *server) handleDomainIndex(c *fiber.Ctx) error {
-	ds, err := s.units.FindDomains(c.UserContext())
+func (s *handlers) handleDomainIndex(c *fiber.Ctx) error {
+	ds, err := s.Units.FindDomains(c.UserContext())
 	if err != nil {
 		return err
 	}
-	if all, _ := parseBool(c.Query("all")); all {
+	if all, _ := web.ParseBool(c.Query("all")); all {
 		return c.JSON(ds)
 	}
 	national := make([]catalog.Domain, 0, 26)
@@ -61,24 +63,24 @@ type exemptionInput struct {
 }
 
 // handleExemptionUpdate records 未涉及领域说明; an empty reason removes it.
-func (s *server) handleExemptionUpdate(c *fiber.Ctx) error {
+func (s *handlers) handleExemptionUpdate(c *fiber.Ctx) error {
 	var in exemptionInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	code := strings.Clone(c.Params("code"))
-	if _, err := s.units.FindUnit(c.UserContext(), code); err != nil {
+	if _, err := s.Units.FindUnit(c.UserContext(), code); err != nil {
 		return err
 	}
 	e := catalog.Exemption{UnitCode: code, DomainCode: strings.Clone(c.Params("domain")), Reason: strings.TrimSpace(in.Reason)}
-	if err := s.units.SetExemption(c.UserContext(), e, actor(c)); err != nil {
+	if err := s.Units.SetExemption(c.UserContext(), e, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.JSON(e)
 }
 
 // auditFilter reads the audit filters of a request.
-func (s *server) auditFilter(c *fiber.Ctx) (catalog.AuditFilter, error) {
+func (s *handlers) auditFilter(c *fiber.Ctx) (catalog.AuditFilter, error) {
 	f := catalog.AuditFilter{UnitCode: rbac.UnitOf(c), Username: c.Query("user"), Object: c.Query("object"), Action: c.Query("action")}
 	if f.UnitCode == rbac.AllUnits {
 		f.UnitCode = ""
@@ -108,7 +110,7 @@ func (s *server) auditFilter(c *fiber.Ctx) (catalog.AuditFilter, error) {
 // handleAuditExport writes the filtered audit entries as CSV (UTF-8 with
 // BOM, for Excel), up to 100,000 of them, newest first. Cells that would
 // start a formula are neutralised.
-func (s *server) handleAuditExport(c *fiber.Ctx) error {
+func (s *handlers) handleAuditExport(c *fiber.Ctx) error {
 	f, err := s.auditFilter(c)
 	if err != nil {
 		return err
@@ -119,7 +121,7 @@ func (s *server) handleAuditExport(c *fiber.Ctx) error {
 	w.Write([]string{"编号", "时间", "用户", "来源地址", "单位", "对象", "操作", "目标", "说明", "变更前", "变更后", "哈希"})
 	f.Limit = 1000
 	for total := 0; total < 100000; {
-		es, err := s.catalog.FindAudit(c.UserContext(), f)
+		es, err := s.Audit.FindAudit(c.UserContext(), f)
 		if err != nil {
 			return err
 		}
@@ -134,7 +136,7 @@ func (s *server) handleAuditExport(c *fiber.Ctx) error {
 		f.BeforeID = es[len(es)-1].ID
 	}
 	w.Flush()
-	if err := s.catalog.Audit(c.UserContext(), actor(c), "", "audit", "export", "", c.OriginalURL()); err != nil {
+	if err := s.Audit.Audit(c.UserContext(), web.Actor(c), "", "audit", "export", "", c.OriginalURL()); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
@@ -155,12 +157,12 @@ func cells(vs ...string) []string {
 // handleAuditIndex lists audit entries, newest first, filtered by
 // ?unit= &user= &object= &action= &from= &to= (dates, Asia/Shanghai) and paged
 // with ?before=<id>.
-func (s *server) handleAuditIndex(c *fiber.Ctx) error {
+func (s *handlers) handleAuditIndex(c *fiber.Ctx) error {
 	f, err := s.auditFilter(c)
 	if err != nil {
 		return err
 	}
-	es, err := s.catalog.FindAudit(c.UserContext(), f)
+	es, err := s.Audit.FindAudit(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

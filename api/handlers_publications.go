@@ -1,4 +1,4 @@
-package main
+package api
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
 // parseDay reads a date as 2006-01-02 (Asia/Shanghai) or RFC 3339.
@@ -44,19 +45,19 @@ func (in pubInput) toPublication(itemID int64) (catalog.Publication, error) {
 	return in.PublicationInput.Parse(itemID, time.Now())
 }
 
-func (s *server) handlePubIndex(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handlePubIndex(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := s.items.FindItem(c.UserContext(), id); err != nil {
+	if _, err := s.Items.FindItem(c.UserContext(), id); err != nil {
 		return err
 	}
 	f := catalog.PubFilter{ItemID: id}
 	if f.Limit, f.After, err = pageOf(c); err != nil {
 		return err
 	}
-	ps, err := s.pubs.FindPublications(c.UserContext(), f)
+	ps, err := s.Pubs.FindPublications(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -100,41 +101,41 @@ func sendPage[T any](c *fiber.Ctx, rows []T, limit int, cursor func(T) catalog.C
 	return c.JSON(rows)
 }
 
-func (s *server) handlePubCreate(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handlePubCreate(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
 	var in pubInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	p, err := in.toPublication(id)
 	if err != nil {
 		return err
 	}
-	if err := s.pubs.CreatePublication(c.UserContext(), &p, actor(c)); err != nil {
+	if err := s.Pubs.CreatePublication(c.UserContext(), &p, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(p)
 }
 
 // canRead tells whether the signed-in user may read unpublished records of a unit.
-func (s *server) canRead(c *fiber.Ctx, unit string, obj rbac.Object) bool {
+func (s *handlers) canRead(c *fiber.Ctx, unit string, obj rbac.Object) bool {
 	p, ok := rbac.PrincipalOf(c)
 	if !ok {
 		return false
 	}
-	allowed, err := s.authz.Allow(p.ID, unit, obj, rbac.ActRead)
+	allowed, err := s.Authz.Allow(p.ID, unit, obj, rbac.ActRead)
 	return err == nil && allowed
 }
 
-func (s *server) handlePubShow(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handlePubShow(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.pubs.FindPublication(c.UserContext(), id)
+	p, err := s.Pubs.FindPublication(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -147,28 +148,28 @@ func (s *server) handlePubShow(c *fiber.Ctx) error {
 // publiclyVisible: published records, and replaced ones (kept readable with a
 // link to their replacement).
 // handlePubRevise starts a new version of a published record.
-func (s *server) handlePubRevise(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handlePubRevise(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.pubs.Revise(c.UserContext(), id, actor(c))
+	p, err := s.Pubs.Revise(c.UserContext(), id, web.Actor(c))
 	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(p)
 }
 
-func (s *server) handlePubUpdate(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handlePubUpdate(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
 	var in pubInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	old, err := s.pubs.FindPublication(c.UserContext(), id)
+	old, err := s.Pubs.FindPublication(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -177,10 +178,10 @@ func (s *server) handlePubUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	p.ID = id
-	if err := s.pubs.UpdatePublication(c.UserContext(), &p, actor(c)); err != nil {
+	if err := s.Pubs.UpdatePublication(c.UserContext(), &p, web.Actor(c)); err != nil {
 		return err
 	}
-	full, err := s.pubs.FindPublication(c.UserContext(), id)
+	full, err := s.Pubs.FindPublication(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -214,14 +215,14 @@ func parsePublishAt(v string) (time.Time, error) {
 	return time.Time{}, catalog.Invalid("publish_at", "定时发布时间格式不正确（应为 2026-12-01 09:00）：%q", v)
 }
 
-func (s *server) handlePubStep(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handlePubStep(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
 	var in stepInput
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &in); err != nil {
+		if err := web.DecodeJSON(c, &in); err != nil {
 			return err
 		}
 	}
@@ -230,21 +231,20 @@ func (s *server) handlePubStep(c *fiber.Ctx) error {
 		return err
 	}
 	if step.Action == catalog.StepSubmit || step.Action == catalog.StepRectify {
-		if step.AttachmentText, err = s.attachments.PublicationText(c.UserContext(), id); err != nil {
+		if step.AttachmentText, err = s.Attachments.PublicationText(c.UserContext(), id); err != nil {
 			return err
 		}
 	}
 	if step.Action == catalog.StepTakedown {
-		today := time.Now().In(catalog.Shanghai)
-		if step.RectifyDue, err = s.calendar.AddWorkdays(today, s.cfg.RectifyWorkdays); err != nil {
+		if step.RectifyDue, err = s.RectifyDue(time.Now()); err != nil {
 			return err
 		}
 	}
-	p, err := s.pubs.Transition(c.UserContext(), id, step, actor(c))
+	p, err := s.Pubs.Transition(c.UserContext(), id, step, web.Actor(c))
 	if err != nil {
 		return err
 	}
-	full, err := s.pubs.FindPublication(c.UserContext(), p.ID)
+	full, err := s.Pubs.FindPublication(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -253,16 +253,16 @@ func (s *server) handlePubStep(c *fiber.Ctx) error {
 
 // handlePubPrivacy shows the personal information the privacy check finds in
 // a publication, with offsets for highlighting.
-func (s *server) handlePubPrivacy(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handlePubPrivacy(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.pubs.FindPublication(c.UserContext(), id)
+	p, err := s.Pubs.FindPublication(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	text, err := s.attachments.PublicationText(c.UserContext(), id)
+	text, err := s.Attachments.PublicationText(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -273,12 +273,12 @@ func (s *server) handlePubPrivacy(c *fiber.Ctx) error {
 	return c.JSON(hits)
 }
 
-func (s *server) handlePubEvents(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handlePubEvents(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	evs, err := s.pubs.FindEvents(c.UserContext(), id)
+	evs, err := s.Pubs.FindEvents(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -288,9 +288,9 @@ func (s *server) handlePubEvents(c *fiber.Ctx) error {
 // handleUnitPubIndex lists a unit's publications in the given states
 // (?status=draft,submitted…; default all) for its staff: their drafts, the
 // review queue, what waits for rectification.
-func (s *server) handleUnitPubIndex(c *fiber.Ctx) error {
+func (s *handlers) handleUnitPubIndex(c *fiber.Ctx) error {
 	code := strings.Clone(c.Params("code"))
-	if _, err := s.units.FindUnit(c.UserContext(), code); err != nil {
+	if _, err := s.Units.FindUnit(c.UserContext(), code); err != nil {
 		return err
 	}
 	f := catalog.PubFilter{UnitCode: code, Statuses: catalog.Statuses}
@@ -308,7 +308,7 @@ func (s *server) handleUnitPubIndex(c *fiber.Ctx) error {
 			f.Statuses = append(f.Statuses, ps)
 		}
 	}
-	ps, err := s.pubs.FindPublications(c.UserContext(), f)
+	ps, err := s.Pubs.FindPublications(c.UserContext(), f)
 	if err != nil {
 		return err
 	}

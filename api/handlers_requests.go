@@ -1,10 +1,9 @@
-package main
+package api
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -14,8 +13,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/foi"
 	"gongkai/kiosk"
-	"gongkai/rbac"
-	"gongkai/seed"
+	"gongkai/web"
 )
 
 // requestInput is the JSON of an application: the API contract's fields;
@@ -40,18 +38,15 @@ type requestInput struct {
 	UnitCode      string `json:"unit_code,omitempty"`
 }
 
-// countyOffice receives the requests made at the kiosk and online.
-const countyOffice = "zhengfuban"
-
-func (in requestInput) request() foi.Request {
-	return foi.Request{UnitCode: countyOffice, Applicant: foi.Applicant{Type: foi.ApplicantType(in.ApplicantType), Name: in.Name, OrgName: in.OrgName,
+func (in requestInput) request(office string) foi.Request {
+	return foi.Request{UnitCode: office, Applicant: foi.Applicant{Type: foi.ApplicantType(in.ApplicantType), Name: in.Name, OrgName: in.OrgName,
 		LegalRep: in.LegalRep, IDType: foi.IDType(in.IDType), IDNumber: in.IDNumber, CreditCode: in.CreditCode, Address: in.Address,
 		Phone: in.Phone, Email: in.Email}, Description: in.Description, Purpose: in.Purpose, Form: foi.Form(in.Form), Delivery: in.Delivery}
 }
 
-// receipt is what the applicant is given: the number, the receipt date and
+// Receipt is what the applicant is given: the number, the receipt date and
 // the due date (YYYY-MM-DD).
-type receipt struct {
+type Receipt struct {
 	Number     string `json:"number"`
 	ReceivedOn string `json:"received_on"`
 	DueOn      string `json:"due_on"`
@@ -61,59 +56,24 @@ type receipt struct {
 	StatusURL  string `json:"status_url"`
 }
 
-func receiptOf(r *foi.Request) receipt {
-	return receipt{r.Number, r.ReceivedOn.Format("2006-01-02"), r.DueOn.Format("2006-01-02"), kiosk.ReceiptPath(r), kiosk.StatusPath(r)}
+func receiptOf(r *foi.Request) Receipt {
+	return Receipt{r.Number, r.ReceivedOn.Format("2006-01-02"), r.DueOn.Format("2006-01-02"), kiosk.ReceiptPath(r), kiosk.StatusPath(r)}
 }
 
 func today() time.Time { return time.Now().In(catalog.Shanghai) }
 
-// Applications allowed an hour from one address by default, and how many
-// times that a registered kiosk screen gets, where many residents apply one
-// after another. Each starts a statutory clock, so a flood from one
-// address is refused before it is registered.
-const (
-	defaultApplicationsPerHour = 5
-	screenApplicationsFactor   = 12
-)
-
-// statusTries wrong status look-ups a minute, from one address or on one
-// number.
-const statusTries = 10
-
-// isKioskScreen tells whether ip is a screen of a registered service point.
-// Points are read each time: applications are few, and another instance
-// may have just registered one.
-func (s *server) isKioskScreen(ctx context.Context, ip string) bool {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return false
-	}
-	ps, err := s.kioskStore.FindPoints(ctx)
-	if err != nil {
-		return false
-	}
-	for _, p := range ps {
-		for _, sc := range p.Screens {
-			if pre, err := kiosk.ParseScreen(sc); err == nil && pre.Contains(addr.Unmap()) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // handleRequestCreate is POST /api/v1/requests: online intake. The number is
 // answered only once the request has committed.
-func (s *server) handleRequestCreate(c *fiber.Ctx) error {
+func (s *handlers) handleRequestCreate(c *fiber.Ctx) error {
 	var in requestInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Channel != "" || in.ReceivedOn != "" || in.UnitCode != "" {
 		return catalog.Invalid("channel", "申请人提交的申请由系统记录收到日期和受理单位；工作人员登记请用 /api/v1/requests/register")
 	}
-	r := in.request()
-	if err := s.foiDesk.Submit(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
+	r := in.request(s.RequestDesk.Office)
+	if err := s.RequestDesk.Submit(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
 		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
 			c.Set(fiber.HeaderRetryAfter, "3600") // an hour's allowance
 		}
@@ -124,12 +84,12 @@ func (s *server) handleRequestCreate(c *fiber.Ctx) error {
 
 // handleRequestRegister is POST /api/v1/requests/register: staff register
 // a letter, fax, online or counter application with the date that counts.
-func (s *server) handleRequestRegister(c *fiber.Ctx) error {
+func (s *handlers) handleRequestRegister(c *fiber.Ctx) error {
 	var in requestInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	r := in.request()
+	r := in.request(s.RequestDesk.Office)
 	if in.UnitCode != "" {
 		r.UnitCode = in.UnitCode
 	}
@@ -139,15 +99,15 @@ func (s *server) handleRequestRegister(c *fiber.Ctx) error {
 		return err
 	}
 	r.ReceivedOn = d
-	if err := s.foiDesk.Register(c.UserContext(), &r, actor(c)); err != nil {
+	if err := s.RequestDesk.Register(c.UserContext(), &r, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(receiptOf(&r))
 }
 
-// requestView is a request as staff see it: personal numbers masked unless
+// RequestView is a request as staff see it: personal numbers masked unless
 // revealed, with its clock and history.
-type requestView struct {
+type RequestView struct {
 	foi.Request
 	StateName   string      `json:"state_name"`
 	OutcomeName string      `json:"outcome_name,omitempty"`
@@ -156,8 +116,8 @@ type requestView struct {
 	Revealed    bool        `json:"revealed"`
 }
 
-func (s *server) viewRequest(ctx context.Context, r *foi.Request, reveal bool) (requestView, error) {
-	v := requestView{Request: *r, StateName: r.State.Name(), Revealed: reveal}
+func (s *handlers) viewRequest(ctx context.Context, r *foi.Request, reveal bool) (RequestView, error) {
+	v := RequestView{Request: *r, StateName: r.State.Name(), Revealed: reveal}
 	if info, ok := foi.OutcomeOf(r.Outcome); ok {
 		v.OutcomeName = info.Label()
 	}
@@ -165,32 +125,23 @@ func (s *server) viewRequest(ctx context.Context, r *foi.Request, reveal bool) (
 		v.IDNumber, v.Phone = foi.MaskID(r.IDNumber), foi.MaskPhone(r.Phone)
 	}
 	var err error
-	if v.Clock, err = foi.ClockOf(r, s.calendar, today()); err != nil {
+	if v.Clock, err = foi.ClockOf(r, s.Calendar, today()); err != nil {
 		return v, err
 	}
-	v.Events, err = s.requests.Events(ctx, r.Number)
+	v.Events, err = s.Requests.Events(ctx, r.Number)
 	return v, err
-}
-
-// requestUnit finds the unit that answers the request the route names.
-func (s *server) requestUnit(c *fiber.Ctx) (string, error) {
-	r, err := s.requests.Find(c.UserContext(), c.Params("number"))
-	if err != nil {
-		return "", err
-	}
-	return r.UnitCode, nil
 }
 
 // handleRequestShow is GET /api/v1/requests/{number}; ?reveal=1 shows the
 // full ID and phone numbers to those allowed, and the view is audited.
-func (s *server) handleRequestShow(c *fiber.Ctx) error {
-	r, err := s.requests.Find(c.UserContext(), c.Params("number"))
+func (s *handlers) handleRequestShow(c *fiber.Ctx) error {
+	r, err := s.Requests.Find(c.UserContext(), c.Params("number"))
 	if err != nil {
 		return err
 	}
 	reveal := c.Query("reveal") == "1"
 	if reveal {
-		if err := s.foiDesk.Reveal(c.UserContext(), r, actor(c)); err != nil {
+		if err := s.RequestDesk.Reveal(c.UserContext(), r, web.Actor(c)); err != nil {
 			return err
 		}
 	}
@@ -202,26 +153,26 @@ func (s *server) handleRequestShow(c *fiber.Ctx) error {
 }
 
 // handleRequestIndex is GET /api/v1/requests?unit=&open=1: masked rows.
-func (s *server) handleRequestIndex(c *fiber.Ctx) error {
+func (s *handlers) handleRequestIndex(c *fiber.Ctx) error {
 	f := foi.Filter{UnitCode: c.Query("unit"), Open: c.Query("open") == "1"}
 	var err error
 	if f.Limit, f.After, err = pageOf(c); err != nil {
 		return err
 	}
-	rs, err := s.requests.FindRequests(c.UserContext(), f)
+	rs, err := s.Requests.FindRequests(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	out := make([]requestView, 0, len(rs))
+	out := make([]RequestView, 0, len(rs))
 	for i := range rs {
-		v := requestView{Request: rs[i], StateName: rs[i].State.Name()}
+		v := RequestView{Request: rs[i], StateName: rs[i].State.Name()}
 		v.IDNumber, v.Phone = foi.MaskID(rs[i].IDNumber), foi.MaskPhone(rs[i].Phone)
-		if v.Clock, err = foi.ClockOf(&rs[i], s.calendar, today()); err != nil {
+		if v.Clock, err = foi.ClockOf(&rs[i], s.Calendar, today()); err != nil {
 			return err
 		}
 		out = append(out, v)
 	}
-	return sendPage(c, out, f.Limit, func(v requestView) catalog.Cursor { return catalog.Cursor{At: v.ReceivedOn, ID: v.ID} })
+	return sendPage(c, out, f.Limit, func(v RequestView) catalog.Cursor { return catalog.Cursor{At: v.ReceivedOn, ID: v.ID} })
 }
 
 // reqStepInput is the JSON of a step; dates as YYYY-MM-DD.
@@ -258,33 +209,22 @@ func (in reqStepInput) step(action string) (foi.Step, error) {
 
 // requestBodyUnit is the unit a staff registration is for: the body's
 // unit_code, the county office by default.
-func requestBodyUnit(c *fiber.Ctx) (string, error) {
+func (s *handlers) requestBodyUnit(c *fiber.Ctx) (string, error) {
 	var in struct {
 		UnitCode string `json:"unit_code"`
 	}
 	_ = json.Unmarshal(c.Body(), &in)
 	if in.UnitCode == "" {
-		return countyOffice, nil
+		return s.RequestDesk.Office, nil
 	}
 	return in.UnitCode, nil
 }
 
-// requestStepRight is the right a step needs: an extension (the section
-// head's approval) and a merge (a request closed without its own answer)
-// are the leader's decisions (the publish right), the rest the right to
-// write.
-func requestStepRight(c *fiber.Ctx) (rbac.Action, error) {
-	if a := c.Params("action"); a == foi.ActExtend || a == foi.ActMerge {
-		return rbac.ActPublish, nil
-	}
-	return rbac.ActWrite, nil
-}
-
 // handleRequestStep is POST /api/v1/requests/{number}/{action}.
-func (s *server) handleRequestStep(c *fiber.Ctx) error {
+func (s *handlers) handleRequestStep(c *fiber.Ctx) error {
 	var in reqStepInput
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &in); err != nil {
+		if err := web.DecodeJSON(c, &in); err != nil {
 			return err
 		}
 	}
@@ -296,7 +236,7 @@ func (s *server) handleRequestStep(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.foiDesk.Step(c.UserContext(), c.Params("number"), st, actor(c))
+	r, err := s.RequestDesk.Step(c.UserContext(), c.Params("number"), st, web.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -307,18 +247,18 @@ func (s *server) handleRequestStep(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
-func (s *server) handleRequestSplit(c *fiber.Ctx) error {
+func (s *handlers) handleRequestSplit(c *fiber.Ctx) error {
 	var in struct {
 		Descriptions []string `json:"descriptions"`
 	}
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	parts, err := s.foiDesk.Split(c.UserContext(), c.Params("number"), in.Descriptions, actor(c))
+	parts, err := s.RequestDesk.Split(c.UserContext(), c.Params("number"), in.Descriptions, web.Actor(c))
 	if err != nil {
 		return err
 	}
-	out := make([]receipt, len(parts))
+	out := make([]Receipt, len(parts))
 	for i := range parts {
 		out[i] = receiptOf(&parts[i])
 	}
@@ -327,8 +267,8 @@ func (s *server) handleRequestSplit(c *fiber.Ctx) error {
 
 // handleRequestStatus is GET /api/v1/requests/status?number=&phone4= (or
 // &t= with the receipt token).
-func (s *server) handleRequestStatus(c *fiber.Ctx) error {
-	v, err := s.foiDesk.Status(c.UserContext(), c.Query("number"), c.Query("phone4"), c.Query("t"), c.IP())
+func (s *handlers) handleRequestStatus(c *fiber.Ctx) error {
+	v, err := s.RequestDesk.Status(c.UserContext(), c.Query("number"), c.Query("phone4"), c.Query("t"), c.IP())
 	if err != nil {
 		return err
 	}
@@ -337,17 +277,17 @@ func (s *server) handleRequestStatus(c *fiber.Ctx) error {
 }
 
 // handleAnnualReport is GET /api/v1/reports/annual?year=&unit=[&format=xlsx].
-func (s *server) handleAnnualReport(c *fiber.Ctx) error {
+func (s *handlers) handleAnnualReport(c *fiber.Ctx) error {
 	year := c.QueryInt("year", today().Year())
 	if err := catalog.CheckYear(year, today()); err != nil {
 		return err
 	}
 	unit := c.Query("unit")
-	rep, err := s.foiDesk.Annual(c.UserContext(), year, unit)
+	rep, err := s.RequestDesk.Annual(c.UserContext(), year, unit)
 	if err != nil {
 		return err
 	}
-	reviews, err := s.foiDesk.ReviewCounts(c.UserContext(), unit, year)
+	reviews, err := s.RequestDesk.ReviewCounts(c.UserContext(), unit, year)
 	if err != nil {
 		return err
 	}
@@ -398,26 +338,4 @@ func (s *server) handleAnnualReport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annual-report-%d.xlsx"`, year))
 	return c.Send(buf.Bytes())
-}
-
-// seedRequests stores the county office's 2020 requests with the demo
-// data, once.
-func (s *server) seedRequests(ctx context.Context) error {
-	existing, err := s.requests.FindRequests(ctx, foi.Filter{Limit: 1})
-	if err != nil || len(existing) > 0 {
-		return err
-	}
-	by := catalog.Actor{Username: "zhengfuban-clerk"}
-	for _, d := range seed.Requests2020() {
-		r := d.Request
-		if err := s.requests.Create(ctx, &r, by); err != nil {
-			return fmt.Errorf("seed request %s: %w", r.Description, err)
-		}
-		for _, st := range d.Steps {
-			if _, err := s.requests.Step(ctx, r.Number, st, by); err != nil {
-				return fmt.Errorf("seed request %s, %s: %w", r.Number, st.Action, err)
-			}
-		}
-	}
-	return nil
 }

@@ -1,34 +1,26 @@
-package main
+package api
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
+	"gongkai/web"
 )
-
-func paramID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, catalog.Errorf(catalog.ENOTFOUND, "编号“%s”不存在", c.Params(name))
-	}
-	return id, nil
-}
 
 // handleItemIndex lists a unit's active items. It is the busiest public read
 // (the portal and every kiosk ask it), so the encoded list is kept per unit and
 // served again while the unit's catalogue revision in the database is the
 // same; any instance's write changes the revision. Browsers get an ETag.
-func (s *server) handleItemIndex(c *fiber.Ctx) error {
+func (s *handlers) handleItemIndex(c *fiber.Ctx) error {
 	code := strings.Clone(c.Params("code"))
 	domain := c.Query("domain")
-	rev, err := s.units.CatalogRevision(c.UserContext(), code)
+	rev, err := s.Units.CatalogRevision(c.UserContext(), code)
 	if err != nil {
 		return err
 	}
@@ -38,7 +30,7 @@ func (s *server) handleItemIndex(c *fiber.Ctx) error {
 	}
 	body, ok := s.itemLists.get(code, rev)
 	if !ok || domain != "" {
-		items, err := s.items.FindItems(c.UserContext(), catalog.ItemFilter{UnitCode: code, DomainCode: domain})
+		items, err := s.Items.FindItems(c.UserContext(), catalog.ItemFilter{UnitCode: code, DomainCode: domain})
 		if err != nil {
 			return err
 		}
@@ -112,55 +104,55 @@ type readOnlyItemFields struct {
 	LastPublishedAt json.RawMessage `json:"last_published_at"`
 }
 
-func (s *server) handleItemCreate(c *fiber.Ctx) error {
+func (s *handlers) handleItemCreate(c *fiber.Ctx) error {
 	var in itemInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := s.units.FindUnit(c.UserContext(), c.Params("code"))
+	u, err := s.Units.FindUnit(c.UserContext(), c.Params("code"))
 	if err != nil {
 		return err
 	}
 	in.Columns.ApplyDefaults(*u)
 	it := catalog.Item{UnitCode: u.Code, Columns: in.Columns, SortOrder: in.SortOrder}
-	if err := s.items.CreateItem(c.UserContext(), &it, actor(c)); err != nil {
+	if err := s.Items.CreateItem(c.UserContext(), &it, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(it)
 }
 
-func (s *server) handleItemShow(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handleItemShow(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	it, err := s.items.FindItem(c.UserContext(), id)
+	it, err := s.Items.FindItem(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(it)
 }
 
-func (s *server) handleItemUpdate(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handleItemUpdate(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
 	var in itemInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	old, err := s.items.FindItem(c.UserContext(), id)
+	old, err := s.Items.FindItem(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	u, err := s.units.FindUnit(c.UserContext(), old.UnitCode)
+	u, err := s.Units.FindUnit(c.UserContext(), old.UnitCode)
 	if err != nil {
 		return err
 	}
 	in.Columns.ApplyDefaults(*u)
 	it := catalog.Item{ID: id, UnitCode: old.UnitCode, TemplateID: old.TemplateID, Columns: in.Columns, SortOrder: in.SortOrder, Version: in.Version}
-	if err := s.items.UpdateItem(c.UserContext(), &it, strings.TrimSpace(in.Reason), actor(c)); err != nil {
+	if err := s.Items.UpdateItem(c.UserContext(), &it, strings.TrimSpace(in.Reason), web.Actor(c)); err != nil {
 		return err
 	}
 	return c.JSON(it)
@@ -174,7 +166,7 @@ type reasonInput struct {
 func reason(c *fiber.Ctx) (string, error) {
 	if len(c.Body()) > 0 {
 		var in reasonInput
-		if err := decodeJSON(c, &in); err != nil {
+		if err := web.DecodeJSON(c, &in); err != nil {
 			return "", err
 		}
 		return strings.TrimSpace(in.Reason), nil
@@ -182,14 +174,14 @@ func reason(c *fiber.Ctx) (string, error) {
 	return strings.TrimSpace(c.Query("reason")), nil
 }
 
-func (s *server) handleItemRetire(c *fiber.Ctx) error {
-	return retire(c, s.items.RetireItem, s.items.FindItem)
+func (s *handlers) handleItemRetire(c *fiber.Ctx) error {
+	return retire(c, s.Items.RetireItem, s.Items.FindItem)
 }
 
 // retire withdraws the record the route names with the reason given, and
 // answers with the record as it now is.
 func retire[T any](c *fiber.Ctx, do func(context.Context, int64, string, catalog.Actor) error, find func(context.Context, int64) (*T, error)) error {
-	id, err := paramID(c, "id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -197,7 +189,7 @@ func retire[T any](c *fiber.Ctx, do func(context.Context, int64, string, catalog
 	if err != nil {
 		return err
 	}
-	if err := do(c.UserContext(), id, why, actor(c)); err != nil {
+	if err := do(c.UserContext(), id, why, web.Actor(c)); err != nil {
 		return err
 	}
 	v, err := find(c.UserContext(), id)
@@ -207,12 +199,12 @@ func retire[T any](c *fiber.Ctx, do func(context.Context, int64, string, catalog
 	return c.JSON(v)
 }
 
-func (s *server) handleItemHistory(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handleItemHistory(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	vs, err := s.items.ItemHistory(c.UserContext(), id)
+	vs, err := s.Items.ItemHistory(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package api
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/inspect"
+	"gongkai/web"
 )
 
 func quarterParam(c *fiber.Ctx) (inspect.Quarter, error) {
@@ -16,7 +17,7 @@ func quarterParam(c *fiber.Ctx) (inspect.Quarter, error) {
 }
 
 // handleInspectionShow is GET /api/v1/inspections/{YYYY}Q{n}[?as_of=].
-func (s *server) handleInspectionShow(c *fiber.Ctx) error {
+func (s *handlers) handleInspectionShow(c *fiber.Ctx) error {
 	q, err := quarterParam(c)
 	if err != nil {
 		return err
@@ -25,11 +26,11 @@ func (s *server) handleInspectionShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.inspect.Report(c.UserContext(), q, asOf)
+	rep, err := s.Inspect.Report(c.UserContext(), q, asOf)
 	if err != nil {
 		return err
 	}
-	b, err := s.inspect.ReportJSON(rep)
+	b, err := s.Inspect.ReportJSON(rep)
 	if err != nil {
 		return err
 	}
@@ -39,12 +40,12 @@ func (s *server) handleInspectionShow(c *fiber.Ctx) error {
 
 // handleInspectionIssue is POST /api/v1/inspections/{YYYY}Q{n}/issue: the
 // report as of the quarter's end is stored and never recomputed.
-func (s *server) handleInspectionIssue(c *fiber.Ctx) error {
+func (s *handlers) handleInspectionIssue(c *fiber.Ctx) error {
 	q, err := quarterParam(c)
 	if err != nil {
 		return err
 	}
-	rep, err := s.inspect.Issue(c.UserContext(), q, actor(c))
+	rep, err := s.Inspect.Issue(c.UserContext(), q, web.Actor(c))
 	if err != nil {
 		return err
 	}
@@ -53,12 +54,12 @@ func (s *server) handleInspectionIssue(c *fiber.Ctx) error {
 
 // handleBulletinExport is GET /api/v1/inspections/{YYYY}Q{n}/bulletin.xlsx:
 // the annex table 序号 · 单位 · 测评发现的突出问题.
-func (s *server) handleBulletinExport(c *fiber.Ctx) error {
+func (s *handlers) handleBulletinExport(c *fiber.Ctx) error {
 	q, err := quarterParam(c)
 	if err != nil {
 		return err
 	}
-	rep, err := s.inspect.Report(c.UserContext(), q, time.Time{})
+	rep, err := s.Inspect.Report(c.UserContext(), q, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -84,12 +85,12 @@ func (s *server) handleBulletinExport(c *fiber.Ctx) error {
 }
 
 // handleScores is GET /api/v1/scores/{YYYY}.
-func (s *server) handleScores(c *fiber.Ctx) error {
+func (s *handlers) handleScores(c *fiber.Ctx) error {
 	year, err := reportYearParam(c)
 	if err != nil {
 		return err
 	}
-	sc, err := s.inspect.Scores(c.UserContext(), year)
+	sc, err := s.Inspect.Scores(c.UserContext(), year)
 	if err != nil {
 		return err
 	}
@@ -98,19 +99,16 @@ func (s *server) handleScores(c *fiber.Ctx) error {
 
 // handleScoreEntry is POST /api/v1/scores/{YYYY}/entries: an inspector's
 // adjustment, bonus or 第三方测评 / 年度总评 score, with its reason.
-func (s *server) handleScoreEntry(c *fiber.Ctx) error {
+func (s *handlers) handleScoreEntry(c *fiber.Ctx) error {
 	year, err := reportYearParam(c)
 	if err != nil {
 		return err
 	}
 	var e inspect.Entry
-	if err := decodeJSON(c, &e); err != nil {
+	if err := web.DecodeJSON(c, &e); err != nil {
 		return err
 	}
-	if _, err := s.units.FindUnit(c.UserContext(), e.UnitCode); err != nil {
-		return catalog.Invalid("unit_code", "单位“%s”不存在", e.UnitCode)
-	}
-	if err := s.inspections.SaveEntry(c.UserContext(), year, e, actor(c)); err != nil {
+	if err := s.Inspect.SaveEntry(c.UserContext(), year, e, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

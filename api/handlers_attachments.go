@@ -1,4 +1,4 @@
-package main
+package api
 
 import (
 	"net/url"
@@ -7,10 +7,11 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/rbac"
+	"gongkai/web"
 )
 
-func (s *server) handleAttachmentCreate(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handleAttachmentCreate(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -23,7 +24,7 @@ func (s *server) handleAttachmentCreate(c *fiber.Ctx) error {
 
 // saveAttachment hands the form field "file" to the attachment store; the
 // API and the back office use it.
-func (s *server) saveAttachment(c *fiber.Ctx, id int64) (*catalog.Attachment, error) {
+func (s *handlers) saveAttachment(c *fiber.Ctx, id int64) (*catalog.Attachment, error) {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return nil, catalog.Invalid("file", "请选择要上传的附件（表单字段 file）")
@@ -33,34 +34,34 @@ func (s *server) saveAttachment(c *fiber.Ctx, id int64) (*catalog.Attachment, er
 		return nil, err
 	}
 	defer f.Close()
-	return s.attachments.Save(c.UserContext(), id, fh.Filename, f, fh.Size, actor(c))
+	return s.Attachments.Save(c.UserContext(), id, fh.Filename, f, fh.Size, web.Actor(c))
 }
 
-func (s *server) handleAttachmentDelete(c *fiber.Ctx) error {
-	pubID, err := paramID(c, "id")
+func (s *handlers) handleAttachmentDelete(c *fiber.Ctx) error {
+	pubID, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	attID, err := paramID(c, "att")
+	attID, err := web.ParamID(c, "att")
 	if err != nil {
 		return err
 	}
-	if err := s.attachments.Remove(c.UserContext(), pubID, attID, actor(c)); err != nil {
+	if err := s.Attachments.Remove(c.UserContext(), pubID, attID, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (s *server) handleAttachmentShow(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+func (s *handlers) handleAttachmentShow(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	a, pubID, err := s.pubs.FindAttachment(c.UserContext(), id)
+	a, pubID, err := s.Pubs.FindAttachment(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	p, err := s.pubs.FindPublication(c.UserContext(), pubID)
+	p, err := s.Pubs.FindPublication(c.UserContext(), pubID)
 	if err != nil {
 		return err
 	}
@@ -72,5 +73,5 @@ func (s *server) handleAttachmentShow(c *fiber.Ctx) error {
 	c.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
 	c.Set(fiber.HeaderContentType, a.ContentType)
 	c.Set(fiber.HeaderContentDisposition, "inline; filename*=UTF-8''"+url.PathEscape(a.Name))
-	return c.SendFile(s.attachments.Path(a.SHA256))
+	return c.SendFile(s.Attachments.Path(a.SHA256))
 }

@@ -1,0 +1,57 @@
+// Package api is the JSON API under /api/v1: its route table (routes.go,
+// one line per route naming its right) and its handlers. The handlers read
+// the request, call a service with the acting person, and answer JSON; an
+// error goes back up as a coded catalog.Error for the server's one error
+// renderer. No store and no SQL here.
+package api
+
+import (
+	"context"
+	"time"
+
+	"gongkai/access"
+	"gongkai/account"
+	"gongkai/attach"
+	"gongkai/catalog"
+	"gongkai/catalog/sheet"
+	"gongkai/filing"
+	"gongkai/foi"
+	"gongkai/inspect"
+	"gongkai/rbac"
+	"gongkai/web"
+	"gongkai/workday"
+)
+
+// Deps are the services the API calls.
+type Deps struct {
+	Units    catalog.UnitService
+	Items    catalog.ItemService
+	Pubs     catalog.PublicationService
+	Accounts account.Service
+	Authz    *rbac.Enforcer
+	// Sessions signs people in and out; Access is the administrators' desk.
+	Sessions *web.Sessions
+	Access   *access.Desk
+	// Audit reads the audit log and records what is read out of it.
+	Audit interface {
+		FindAudit(ctx context.Context, f catalog.AuditFilter) ([]catalog.AuditEntry, error)
+		Audit(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string) error
+	}
+	// Catalogs imports and exports catalogues; Directory the unit directory.
+	Catalogs  *sheet.CatalogDesk
+	Directory *sheet.DirectoryDesk
+	Filings   filing.Service
+	Calendar  *workday.Calendar
+	// Requests are the disclosure requests, RequestDesk their procedure.
+	Requests    foi.Service
+	RequestDesk *foi.Desk
+	Attachments *attach.Store
+	Inspect     *inspect.Desk
+	// RectifyDue gives the rectification due date of a takedown made at now.
+	RectifyDue func(now time.Time) (time.Time, error)
+}
+
+type handlers struct {
+	Deps
+	itemLists listCache
+}

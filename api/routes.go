@@ -1,0 +1,107 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/rbac"
+	"gongkai/web"
+)
+
+// Mount adds the API to r (mounted at /api/v1 behind the session
+// middleware). The permission stands on each route line; reads of published
+// data are public, and every state-changing route but those in PublicWrites
+// has a Require (the server's route-table test walks it).
+func Mount(r fiber.Router, d Deps) {
+	s := &handlers{Deps: d}
+	can := d.Authz.Require
+	itemUnit := rbac.ByID(catalog.UnitOfItem(d.Items))
+	pubUnit := rbac.ByID(catalog.UnitOfPublication(d.Pubs))
+	requestUnit := web.RequestUnit(d.Requests.Find)
+
+	// Sign-in is the one write anyone may attempt; signing out ends one's own session.
+	r.Post("/session", s.handleSessionCreate)
+	r.Get("/session", s.handleSessionShow)
+	r.Delete("/session", s.handleSessionDelete)
+	r.Put("/session/password", s.handleOwnPassword) // one's own, with the old password
+
+	// The three separated administrators (三员分立): accounts, role bindings.
+	r.Get("/users", can(rbac.ObjAccount, rbac.ActRead, rbac.County()), s.handleUserIndex)
+	r.Post("/users", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserCreate)
+	r.Put("/users/:id", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserUpdate)
+	r.Post("/users/:id/password", can(rbac.ObjAccount, rbac.ActWrite, rbac.County()), s.handleUserPassword)
+	r.Post("/users/:id/password/confirm", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleUserPasswordConfirm)
+	r.Post("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleGrantCreate)
+	r.Delete("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleGrantDelete)
+
+	r.Get("/units", s.handleUnitIndex)
+	r.Get("/units/:code", s.handleUnitShow)
+	r.Put("/units/:code", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), s.handleUnitUpdate)
+	r.Get("/units/:code/filings", can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), s.handleFilingIndex)
+	r.Post("/units/:code/filings", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), s.handleFilingCreate)
+	r.Get("/units/:code/filings/consistency", can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), s.handleFilingConsistency)
+	r.Get("/filings/watch", can(rbac.ObjUnit, rbac.ActRead, rbac.County()), s.handleFilingWatch)
+	r.Get("/directory.xlsx", can(rbac.ObjUnit, rbac.ActRead, rbac.County()), s.handleDirectoryExport)
+	r.Post("/directory/import", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleDirectoryImport)
+	r.Get("/domains", s.handleDomainIndex)
+	r.Get("/domains/:code/template.xlsx", s.handleTemplateExport)
+	r.Get("/units/:code/items", s.handleItemIndex)
+	r.Get("/units/:code/catalog.xlsx", s.handleCatalogExport("xlsx"))
+	r.Get("/units/:code/catalog.csv", s.handleCatalogExport("csv"))
+	r.Post("/units/:code/catalog/import", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleCatalogImport)
+	r.Post("/units/:code/items", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleItemCreate)
+	r.Put("/units/:code/exemptions/:domain", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleExemptionUpdate)
+
+	r.Get("/items/:id", s.handleItemShow)
+	r.Put("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, itemUnit), s.handleItemUpdate)
+	r.Delete("/items/:id", can(rbac.ObjCatalog, rbac.ActWrite, itemUnit), s.handleItemRetire)
+	r.Get("/items/:id/history", can(rbac.ObjCatalog, rbac.ActRead, itemUnit), s.handleItemHistory)
+	r.Get("/items/:id/publications", s.handlePubIndex)
+	r.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, itemUnit), s.handlePubCreate)
+
+	r.Get("/publications/:id", s.handlePubShow)
+	r.Put("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handlePubUpdate)
+	// A workflow step needs the right its cell of catalog.Workflow names.
+	r.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
+		d.Authz.RequireFunc(rbac.ObjPublication, rbac.StepRight(catalog.StatusOfPublication(d.Pubs)), pubUnit), s.handlePubStep)
+	r.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handlePubRevise)
+	r.Get("/publications/:id/events", can(rbac.ObjPublication, rbac.ActRead, pubUnit), s.handlePubEvents)
+	r.Get("/publications/:id/privacy", can(rbac.ObjPublication, rbac.ActRead, pubUnit), s.handlePubPrivacy)
+	r.Get("/units/:code/publications", can(rbac.ObjPublication, rbac.ActRead, rbac.Param("code")), s.handleUnitPubIndex)
+	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handleAttachmentCreate)
+	r.Delete("/publications/:id/attachments/:att", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handleAttachmentDelete)
+	r.Get("/attachments/:id", s.handleAttachmentShow)
+
+	// Disclosure requests: anyone may apply and look up their request's
+	// status with its number and phone; the rest is the handling unit's.
+	r.Post("/requests", s.handleRequestCreate)
+	r.Post("/requests/register", can(rbac.ObjRequest, rbac.ActWrite, s.requestBodyUnit), s.handleRequestRegister)
+	r.Get("/requests/status", s.handleRequestStatus)
+	r.Get("/requests", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleRequestIndex)
+	r.Get("/requests/:number", can(rbac.ObjRequest, rbac.ActRead, requestUnit), s.handleRequestShow)
+	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), s.handleRequestStep)
+	r.Get("/reports/annual", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleAnnualReport)
+
+	// Inspection: inspectors and the county office read and issue reports.
+	r.Get("/inspections/:quarter", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleInspectionShow)
+	r.Get("/inspections/:quarter/bulletin.xlsx", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleBulletinExport)
+	r.Post("/inspections/:quarter/issue", can(rbac.ObjInspection, rbac.ActWrite, rbac.County()), s.handleInspectionIssue)
+	r.Get("/scores/:year", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleScores)
+	r.Post("/scores/:year/entries", can(rbac.ObjInspection, rbac.ActWrite, rbac.County()), s.handleScoreEntry)
+
+	r.Get("/calendar/:year", s.handleCalendarShow)
+	r.Put("/calendar/:year", can(rbac.ObjCalendar, rbac.ActWrite, rbac.County()), s.handleCalendarUpdate)
+	r.Get("/workdays", s.handleWorkdays)
+
+	r.Get("/audit", can(rbac.ObjAudit, rbac.ActRead, rbac.Query("unit")), s.handleAuditIndex)
+	r.Get("/audit/export", can(rbac.ObjAudit, rbac.ActRead, rbac.Query("unit")), s.handleAuditExport)
+}
+
+// PublicWrites are the API's state-changing routes that need no
+// authorisation.
+var PublicWrites = []string{
+	"POST /api/v1/session",
+	"DELETE /api/v1/session",
+	"PUT /api/v1/session/password",
+	"POST /api/v1/requests", // an application, by anyone
+}
