@@ -618,7 +618,6 @@ func (h *handler) renderContacts(c *fiber.Ctx) ([]byte, error) {
 	return execute("contacts.html", contactsPage{h.page(c, "机构与联系方式", "/kiosk/", "/kiosk/contacts"), towns, deps})
 }
 
-
 type searchPage struct {
 	Page
 	Result search.Result
