@@ -138,3 +138,10 @@ type slogWriter struct{}
 func (slogWriter) Printf(format string, args ...any) {
 	slog.Warn(strings.TrimSpace(fmt.Sprintf(format, args...)), "component", "gorm")
 }
+
+// Close closes the database's connections.
+func Close(db *gorm.DB) {
+	if s, err := db.DB(); err == nil {
+		s.Close()
+	}
+}

@@ -309,3 +309,21 @@ func (d *Desk) SetCalendarYear(ctx context.Context, year int, days []workday.Day
 	}
 	return d.Requests.Recompute(ctx, by)
 }
+
+// Receipt returns the request for its receipt, and the full name of the
+// unit answering it, when token is its receipt token; ENOTFOUND otherwise
+// (as for a number never given), ERATELIMIT after repeated wrong guesses.
+func (d *Desk) Receipt(ctx context.Context, number, token, ip string) (*Request, string, error) {
+	if token == "" {
+		return nil, "", catalog.Errorf(catalog.ENOTFOUND, "回执不存在；请用登记号和电话号码后四位查询申请进度")
+	}
+	r, err := d.FindByProof(ctx, number, "", token, ip)
+	if err != nil {
+		return nil, "", err
+	}
+	u, err := d.Units.FindUnit(ctx, r.UnitCode)
+	if err != nil {
+		return nil, "", err
+	}
+	return r, u.FullName, nil
+}

@@ -14,9 +14,10 @@ import (
 
 // RequestDesk takes applications at the kiosk and answers status lookups.
 type RequestDesk interface {
-	// Submit registers an application made at the kiosk today; it has
-	// committed when Submit returns; EINVALID names the field.
-	Submit(ctx context.Context, r *foi.Request, ip string) error
+	// Submit registers an application made today through the channel
+	// (foi.Kiosk here); it has committed when Submit returns; EINVALID
+	// names the field.
+	Submit(ctx context.Context, r *foi.Request, ch foi.Channel, ip string) error
 	// Receipt returns the request for its receipt, and the name of the
 	// unit answering it, when token is its receipt token; ENOTFOUND
 	// otherwise, as for a number never given, 429 after repeated wrong
@@ -133,7 +134,7 @@ func (h *handler) handleApply(c *fiber.Ctx) error {
 		if err := r.Validate(); err != nil {
 			return refuse(err)
 		}
-		if err := h.Requests.Submit(c.UserContext(), &r, c.IP()); err != nil {
+		if err := h.Requests.Submit(c.UserContext(), &r, foi.Kiosk, c.IP()); err != nil {
 			return refuse(err)
 		}
 		return c.Redirect(ReceiptPath(&r), fiber.StatusSeeOther)

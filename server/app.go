@@ -177,11 +177,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	} else if _, err := seed.Reference(ctx, st); err != nil {
 		return nil, err
 	}
-	if err := s.seedKiosk(ctx, demo); err != nil {
+	if err := seed.Kiosk(ctx, s.kioskStore, s.units, demo); err != nil {
 		return nil, err
 	}
 	if demo {
-		if err := s.seedRequests(ctx); err != nil {
+		if err := seed.Requests(ctx, s.requests); err != nil {
 			return nil, err
 		}
 	}
@@ -222,9 +222,9 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 		if s.metrics != nil {
 			s.metrics.dbDown.Inc()
 		}
-		s.log.Warn("database unavailable", "request_id", requestID(c), "route", c.Route().Path, "err", err)
+		s.log.Warn("database unavailable", "request_id", web.RequestID(c), "route", c.Route().Path, "err", err)
 	case p.Internal:
-		s.log.Error("internal error", "request_id", requestID(c), "path", c.Path(), "err", err)
+		s.log.Error("internal error", "request_id", web.RequestID(c), "path", c.Path(), "err", err)
 	}
 	if p.RetryAfter != "" && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
 		c.Set(fiber.HeaderRetryAfter, p.RetryAfter)

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/backup"
 	"gongkai/dbconn"
 	"gongkai/seed"
 )
@@ -35,7 +36,7 @@ func (h *httpClient) upload(p, name string, content []byte) (int, []byte, error)
 	return h.send(req)
 }
 
-func readManifest(t *testing.T, archive string) manifest {
+func readManifest(t *testing.T, archive string) backup.Manifest {
 	t.Helper()
 	f, err := os.Open(archive)
 	if err != nil {
@@ -50,7 +51,7 @@ func readManifest(t *testing.T, archive string) manifest {
 	if _, err := tr.Next(); err != nil {
 		t.Fatal(err)
 	}
-	var m manifest
+	var m backup.Manifest
 	if err := json.NewDecoder(tr).Decode(&m); err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +163,8 @@ func TestBackupDuringWritesRestoresEveryRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeDB(dbB)
-	got, err := countRows(dbB)
+	defer dbconn.Close(dbB)
+	got, err := backup.CountRows(dbB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestBackupDuringWritesRestoresEveryRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeDB(dbA)
+	defer dbconn.Close(dbA)
 	var live int64
 	dbA.Table("foi_requests").Count(&live)
 	if r := m.Tables["foi_requests"]; r < 8+before || r >= live {
@@ -197,7 +198,7 @@ func TestBackupDuringWritesRestoresEveryRow(t *testing.T) {
 			t.Errorf("restored request %s is not in the source", n)
 		}
 	}
-	sum, err := sumAttachments(filepath.Join(dirB, "attachments"))
+	sum, err := backup.SumAttachments(filepath.Join(dirB, "attachments"))
 	if err != nil || sum != m.Attachments || sum.Files < 5 {
 		t.Errorf("attachments: %+v %v, backup %+v", sum, err, m.Attachments)
 	}
@@ -206,7 +207,7 @@ func TestBackupDuringWritesRestoresEveryRow(t *testing.T) {
 	if int64(sum.Files) < rows {
 		t.Errorf("%d attachment rows but %d files", rows, sum.Files)
 	}
-	files, _ := attachmentFiles(filepath.Join(dirB, "attachments"))
+	files, _ := backup.AttachmentFiles(filepath.Join(dirB, "attachments"))
 	for _, rel := range files {
 		b, _ := os.ReadFile(filepath.Join(dirB, "attachments", rel))
 		if h := sha256.Sum256(b); hex.EncodeToString(h[:]) != path.Base(rel) {
@@ -226,25 +227,4 @@ func TestBackupDuringWritesRestoresEveryRow(t *testing.T) {
 	}
 	t.Logf("%s: backup of %d tables, %d attachments while %d requests and %d attachments were written during it; restored and verified",
 		m.Driver, len(m.Tables), m.Attachments.Files, during, attached.Load())
-}
-
-// TestCountDump: rows are counted in MySQL's one-line and MariaDB's
-// row-per-line dumps, whatever the strings hold.
-func TestCountDump(t *testing.T) {
-	dump := "CREATE TABLE `empty` (\n  `id` int\n);\n" +
-		"CREATE TABLE `a` (\n  `id` int\n);\n" +
-		"INSERT INTO `a` VALUES (1,'x(y)'),(2,'it\\'s; (odd)'),(3,NULL);\n" +
-		"INSERT INTO `a` VALUES (4,'');\n" +
-		"CREATE TABLE `b` (\n  `id` int\n);\n" +
-		"INSERT INTO `b` VALUES\n(1,'),('),\n(2,'a\\\\'),\n(3,'line\\nbreak');\n"
-	got, err := countDump(strings.NewReader(dump))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got["empty"] != 0 || got["a"] != 4 || got["b"] != 3 || len(got) != 3 {
-		t.Errorf("counts %v, want empty 0, a 4, b 3", got)
-	}
-	if _, err := countDump(strings.NewReader("INSERT INTO `b` VALUES\n(1,'x'),\n")); err == nil {
-		t.Error("a dump cut inside the rows was accepted")
-	}
 }

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -512,14 +511,4 @@ func runHealthcheck(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) 
 	}
 	fmt.Fprintln(cl.out, strings.TrimSpace(string(body)))
 	return exitOK
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

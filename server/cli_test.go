@@ -108,7 +108,7 @@ func TestCommandLineAdministers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeDB(db)
+	defer dbconn.Close(db)
 	accounts := acctstore.New(db, nil)
 	u, err := accounts.FindUserByName(t.Context(), "wangfang")
 	if err != nil {
@@ -180,7 +180,7 @@ func TestGenerateCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeDB(db)
+	defer dbconn.Close(db)
 	var reqs, pubs, outcomes int64
 	db.Table("foi_requests").Count(&reqs)
 	db.Table("publications").Count(&pubs)

@@ -35,6 +35,7 @@ import (
 	"gongkai/foi"
 	"gongkai/inspect"
 	"gongkai/search"
+	"gongkai/seed"
 	"gongkai/web"
 )
 
@@ -1008,7 +1009,7 @@ func TestSearchFindsWhatWasJustApproved(t *testing.T) {
 	if find(title, p.ID) {
 		t.Error("a publication taken down is found")
 	}
-	groups := append(append([]search.AliasGroup(nil), defaultAliases...), search.AliasGroup{"秸秆", "麦草"})
+	groups := append(append([]search.AliasGroup(nil), seed.DefaultAliases...), search.AliasGroup{"秸秆", "麦草"})
 	if err := ts.s.kioskStore.SaveAliases(t.Context(), groups, catalog.Actor{Username: "admin"}); err != nil {
 		t.Fatal(err)
 	}

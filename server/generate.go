@@ -51,7 +51,7 @@ func runGenerate(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) int
 		if err := seed.Filings(ctx, s.filings); err != nil {
 			return err
 		}
-		if err := s.seedKiosk(ctx, true); err != nil {
+		if err := seed.Kiosk(ctx, s.kioskStore, s.units, true); err != nil {
 			return err
 		}
 		nReq, err := s.generateRequests(ctx, cl, size, seedN)

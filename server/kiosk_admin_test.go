@@ -8,6 +8,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/kiosk"
+	"gongkai/seed"
 )
 
 func postForm(c *client, path string, v url.Values) response {
@@ -88,7 +89,7 @@ func TestKioskAdmin(t *testing.T) {
 		t.Errorf("audit: %v", details)
 	}
 	// Put the defaults back for other tests.
-	if r := postForm(admin, "/admin/kiosk/aliases", url.Values{"aliases": {kiosk.FormatAliases(defaultAliases)}}); r.status != 303 {
+	if r := postForm(admin, "/admin/kiosk/aliases", url.Values{"aliases": {kiosk.FormatAliases(seed.DefaultAliases)}}); r.status != 303 {
 		t.Fatalf("restore aliases: %d", r.status)
 	}
 }

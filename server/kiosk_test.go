@@ -16,6 +16,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/kiosk"
 	"gongkai/search"
+	"gongkai/seed"
 )
 
 // TestKioskPagesRender renders every kiosk template once with real data.
@@ -430,7 +431,7 @@ func TestSearchFollowsAnotherInstancesAliases(t *testing.T) {
 	if r := ts.anon().do("GET", "/kiosk/search?q=白地", nil); strings.Contains(string(r.body), "含同义词") {
 		t.Fatal("白地 already has an alias")
 	}
-	groups := append(append([]search.AliasGroup(nil), defaultAliases...), search.AliasGroup{"白地", "白地镇政府"})
+	groups := append(append([]search.AliasGroup(nil), seed.DefaultAliases...), search.AliasGroup{"白地", "白地镇政府"})
 	if err := ts.s.kioskStore.SaveAliases(t.Context(), groups, catalog.Actor{Username: "admin"}); err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +441,7 @@ func TestSearchFollowsAnotherInstancesAliases(t *testing.T) {
 	if r := ts.anon().do("GET", "/kiosk/search?q=白地", nil); !strings.Contains(string(r.body), "含同义词：白地镇政府") {
 		t.Error("another instance's alias is not used after the poll")
 	}
-	if err := ts.s.kioskStore.SaveAliases(t.Context(), defaultAliases, catalog.Actor{Username: "admin"}); err != nil {
+	if err := ts.s.kioskStore.SaveAliases(t.Context(), seed.DefaultAliases, catalog.Actor{Username: "admin"}); err != nil {
 		t.Fatal(err)
 	}
 	ts.s.pollRevisions(t.Context())

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"gongkai/seed"
+	"gongkai/web"
 )
 
 // newApp builds the Fiber application on an opened server.
@@ -37,7 +38,7 @@ func (s *server) newApp() *fiber.App {
 		ProxyHeader:             proxyHeader(s.cfg.TrustedProxies),
 	})
 	app.Server().HeaderReceived = s.requestConfig
-	app.Use(s.observe, recover.New())
+	app.Use(web.Observe(s.log, s.errorHandler, s.observed), recover.New())
 	s.routes(app)
 	return app
 }

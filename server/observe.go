@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -128,66 +124,12 @@ func (s *server) metricsHandler() http.Handler {
 	return mux
 }
 
-const requestIDKey = "request_id"
-
-// requestID is the request's id: the caller's X-Request-ID when it is a
-// plain token, else a new random one.
-func requestID(c *fiber.Ctx) string {
-	if id, ok := c.Locals(requestIDKey).(string); ok {
-		return id
-	}
-	return ""
-}
-
-func validRequestID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-// observe gives each request an id (X-Request-ID, echoed), logs one JSON
-// line for it and counts it for the metrics. The line holds the method, the
-// route, the path without its query, the status and the time taken: never
-// a query string, a body or an address, so no personal data.
-func (s *server) observe(c *fiber.Ctx) error {
-	start := time.Now()
-	id := c.Get("X-Request-ID")
-	if validRequestID(id) {
-		id = strings.Clone(id)
-	} else {
-		b := make([]byte, 8)
-		_, _ = rand.Read(b)
-		id = hex.EncodeToString(b)
-	}
-	c.Locals(requestIDKey, id)
-	c.Set("X-Request-ID", id)
-	if err := c.Next(); err != nil {
-		if herr := s.errorHandler(c, err); herr != nil {
-			_ = c.SendStatus(fiber.StatusInternalServerError)
-		}
-	}
-	status := c.Response().StatusCode()
-	route := c.Route().Path
-	if status == fiber.StatusNotFound && (route == "/" || route == "/*") && c.Path() != "/" {
-		route = "(unmatched)"
-	}
-	took := time.Since(start)
+// observed counts a request for the metrics.
+func (s *server) observed(method, route string, status int, took time.Duration) {
 	if s.metrics != nil {
-		s.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
-		s.metrics.latency.WithLabelValues(c.Method(), route).Observe(took.Seconds())
+		s.metrics.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+		s.metrics.latency.WithLabelValues(method, route).Observe(took.Seconds())
 	}
-	if s.log.Enabled(c.UserContext(), slog.LevelInfo) {
-		s.log.LogAttrs(c.UserContext(), slog.LevelInfo, "http", slog.String("request_id", id), slog.String("method", c.Method()),
-			slog.String("route", route), slog.String("path", c.Path()), slog.Int("status", status),
-			slog.Float64("ms", float64(took.Microseconds())/1000))
-	}
-	return nil
 }
 
 // handleHealth is /healthz: the process is alive and answering.

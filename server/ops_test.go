@@ -150,7 +150,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeDB(db)
+	defer dbconn.Close(db)
 	var n int64
 	db.Table("foi_requests").Where("number = ?", rc.Number).Count(&n)
 	if n != 1 {

@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/netip"
 
-	"gongkai/catalog"
-	"gongkai/foi"
 	"gongkai/kiosk"
-	"gongkai/seed"
 )
 
 // requestOffice is the unit that receives the requests made at the kiosk
@@ -48,26 +44,4 @@ func (s *server) isKioskScreen(ctx context.Context, ip string) bool {
 		}
 	}
 	return false
-}
-
-// seedRequests stores the county office's 2020 requests with the demo
-// data, once.
-func (s *server) seedRequests(ctx context.Context) error {
-	existing, err := s.requests.FindRequests(ctx, foi.Filter{Limit: 1})
-	if err != nil || len(existing) > 0 {
-		return err
-	}
-	by := catalog.Actor{Username: "zhengfuban-clerk"}
-	for _, d := range seed.Requests2020() {
-		r := d.Request
-		if err := s.requests.Create(ctx, &r, by); err != nil {
-			return fmt.Errorf("seed request %s: %w", r.Description, err)
-		}
-		for _, st := range d.Steps {
-			if _, err := s.requests.Step(ctx, r.Number, st, by); err != nil {
-				return fmt.Errorf("seed request %s, %s: %w", r.Number, st.Action, err)
-			}
-		}
-	}
-	return nil
 }

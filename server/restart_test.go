@@ -68,7 +68,7 @@ func (m *mariadb) start() {
 		db, err := dbconn.Open(dbconn.MySQL, m.dsn(""))
 		if err == nil {
 			err = dbconn.Ping(db)
-			closeDB(db)
+			dbconn.Close(db)
 		}
 		if err == nil {
 			return
@@ -107,7 +107,7 @@ func TestDatabaseRestartIsSurvived(t *testing.T) {
 	if err := admin.Exec("CREATE DATABASE gongkai CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").Error; err != nil {
 		t.Fatal(err)
 	}
-	closeDB(admin)
+	dbconn.Close(admin)
 	p := startServer(t, "GONGKAI_DATA_DIR="+t.TempDir(), "GONGKAI_DB_DRIVER=mysql", "GONGKAI_DB_DSN="+my.dsn("gongkai"), "GONGKAI_LOG_LEVEL=warn")
 
 	type result struct {
@@ -242,7 +242,7 @@ func TestDatabaseRestartIsSurvived(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeDB(db)
+	defer dbconn.Close(db)
 	var stored []string
 	db.Table("foi_requests").Pluck("number", &stored)
 	have := map[string]bool{}

@@ -98,3 +98,51 @@ func Open(tb testing.TB) *gorm.DB {
 	})
 	return db
 }
+
+// Clone gives the test a fresh database holding a copy of the template
+// database at templateDSN (of the driver under test), removed when the
+// test ends: a test may then change anything without another seeing it.
+// Nothing may write to the template meanwhile.
+func Clone(tb testing.TB, templateDSN string) (driver, dsn string) {
+	tb.Helper()
+	tpl, err := dbconn.Open(Driver(), templateDSN)
+	if err != nil {
+		tb.Fatalf("dbtest: open the template: %v", err)
+	}
+	defer dbconn.Close(tpl)
+	driver, dsn = DSN(tb)
+	if driver == dbconn.SQLite {
+		if err := tpl.Exec("VACUUM INTO ?", dsn).Error; err != nil {
+			tb.Fatalf("dbtest: copy the template: %v", err)
+		}
+		return driver, dsn
+	}
+	// A copy of each table, in the new database, on one connection so the
+	// session's settings hold.
+	name := dsn[strings.LastIndex(dsn, "/")+1:]
+	if i := strings.Index(name, "?"); i >= 0 {
+		name = name[:i]
+	}
+	tables, err := tpl.Migrator().GetTables()
+	if err != nil {
+		tb.Fatalf("dbtest: list the template's tables: %v", err)
+	}
+	err = tpl.Connection(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET SESSION foreign_key_checks = 0").Error; err != nil {
+			return err
+		}
+		for _, t := range tables {
+			if err := tx.Exec(fmt.Sprintf("CREATE TABLE `%s`.`%s` LIKE `%s`", name, t, t)).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec(fmt.Sprintf("INSERT INTO `%s`.`%s` SELECT * FROM `%s`", name, t, t)).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("dbtest: copy the template: %v", err)
+	}
+	return driver, dsn
+}
