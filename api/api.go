@@ -19,7 +19,10 @@ import (
 	"gongkai/inspect"
 	"gongkai/rbac"
 	"gongkai/web"
+	"gongkai/weberr"
 	"gongkai/workday"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // Deps are the services the API calls.
@@ -54,4 +57,21 @@ type Deps struct {
 type handlers struct {
 	Deps
 	itemLists listCache
+}
+
+// ErrorBody is the JSON shape of every API error.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// WriteError answers a classified error as the API does: its status and
+// the JSON body with its code, message and field.
+func WriteError(c *fiber.Ctx, p weberr.Problem) error {
+	var body ErrorBody
+	body.Error.Code, body.Error.Message, body.Error.Field = p.Code, p.Message, p.Field
+	return c.Status(p.Status).JSON(body)
 }

@@ -17,6 +17,7 @@ import (
 	"gongkai/account"
 	acctstore "gongkai/account/gormstore"
 	"gongkai/admin"
+	"gongkai/api"
 	"gongkai/attach"
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
@@ -203,15 +204,6 @@ func (s *server) close() {
 	}
 }
 
-// errorBody is the JSON shape of every API error.
-type errorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Field   string `json:"field,omitempty"`
-	} `json:"error"`
-}
-
 // errorHandler answers every error a handler returns, as weberr classifies
 // it: JSON for the API, the back office's page under /admin, the kiosk's
 // page elsewhere. Errors of ours are logged and shown only as 系统内部错误.
@@ -231,9 +223,7 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	path := c.Path()
 	if strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz" {
-		var body errorBody
-		body.Error.Code, body.Error.Message, body.Error.Field = p.Code, p.Message, p.Field
-		return c.Status(p.Status).JSON(body)
+		return api.WriteError(c, p)
 	}
 	var page []byte
 	if strings.HasPrefix(path, "/admin") {

@@ -57,9 +57,9 @@ func BenchmarkItemsJSON(b *testing.B) {
 
 // importWorkbook builds a catalogue of n rows over the demo's domains, as a
 // county office's sheet would be.
-func importWorkbook(b *testing.B, n int) []byte {
+func importWorkbook(b *testing.B, ts *testServer, n int) []byte {
 	b.Helper()
-	ds, _ := shared.s.units.FindDomains(b.Context())
+	ds, _ := ts.s.units.FindDomains(b.Context())
 	items := make([]catalog.Item, n)
 	for i := range items {
 		d := ds[i%len(ds)]
@@ -68,7 +68,7 @@ func importWorkbook(b *testing.B, n int) []byte {
 			Subject: "旌德县开发区管委会", Channels: []string{"政府网站", "公开查阅点"}, ToPublic: true, Proactive: true, AtCounty: true}}
 	}
 	var buf bytes.Buffer
-	u, _ := shared.s.units.FindUnit(b.Context(), "kaifaqu")
+	u, _ := ts.s.units.FindUnit(b.Context(), "kaifaqu")
 	if err := sheet.ExportXLSX(&buf, *u, ds, items); err != nil {
 		b.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func importWorkbook(b *testing.B, n int) []byte {
 // (upload, parse, compare with the unit's items).
 func BenchmarkImportPreview5000(b *testing.B) {
 	ts := sharedServer(b)
-	data := importWorkbook(b, 5000)
+	data := importWorkbook(b, ts, 5000)
 	c := ts.login("kaifaqu-clerk")
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -97,7 +97,7 @@ func BenchmarkImportCommit5000(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		ts := newTestServer(b, true)
-		data := importWorkbook(b, 5000)
+		data := importWorkbook(b, ts, 5000)
 		c := ts.login("kaifaqu-clerk")
 		b.StartTimer()
 		r := c.upload("/api/v1/units/kaifaqu/catalog/import?commit=1", "目录.xlsx", data)

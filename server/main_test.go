@@ -17,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"gongkai/api"
 	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/seed"
@@ -92,7 +93,7 @@ func (r response) decode(t testing.TB, v any) {
 // errorOf returns the API error of a response.
 func (r response) errorOf(t testing.TB) (code, field, msg string) {
 	t.Helper()
-	var e errorBody
+	var e api.ErrorBody
 	r.decode(t, &e)
 	return e.Error.Code, e.Error.Field, e.Error.Message
 }
@@ -149,9 +150,14 @@ func (c *client) upload(path, name string, content []byte) response {
 	return c.send(req)
 }
 
-// shared is one seeded server for the tests that only add rows; seeding the
-// demo data once keeps the suite quick on both drivers.
+// shared is the template: the demo data seeded once, copied for each test
+// (sharedServer), which keeps the suite quick on both drivers. No test
+// writes to it.
 var shared *testServer
+
+// testSecretKey is the key of the template and its copies, so the
+// applicants' numbers it holds read the same in every copy.
+var testSecretKey = bytes.Repeat([]byte{7}, 32)
 
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
@@ -171,30 +177,36 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: driver, DSN: dsn, Demo: true, DemoSet: true, MaxUpload: 1 << 20, RectifyWorkdays: 5, AuditRetentionDays: 190, ApplicationsPerHour: testApplicationsPerHour,
-		PublicURL: testPublicURL, KioskIdle: 120, KioskCountdown: 30}
+		PublicURL: testPublicURL, KioskIdle: 120, KioskCountdown: 30, SecretKey: testSecretKey}
 	s, err := open(context.Background(), cfg, quiet)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer s.close()
-	shared = &testServer{s: s, app: s.newApp(), cfg: cfg}
-	code := m.Run()
+	s.close()
+	shared = &testServer{cfg: cfg}
 	defer demoCleanup()
 	if buildDir != "" {
 		defer os.RemoveAll(buildDir)
 	}
-	// Every test's writes went into one audit chain: it must still verify.
-	if n, err := s.catalog.VerifyAudit(context.Background()); err != nil {
-		fmt.Fprintf(os.Stderr, "audit chain broken after the tests (%d entries checked): %v\n", n, err)
-		return 1
-	}
-	return code
+	return m.Run()
 }
 
+// sharedServer gives the test a server of its own on a copy of the seeded
+// template database: no test sees another's writes. The copy's audit chain
+// must still verify when the test ends.
 func sharedServer(t testing.TB) *testServer {
 	t.Helper()
-	return &testServer{t: t, s: shared.s, app: shared.app, cfg: shared.cfg}
+	cfg := shared.cfg
+	cfg.Driver, cfg.DSN = dbtest.Clone(t, shared.cfg.DSN)
+	cfg.DataDir, cfg.DemoSet = t.TempDir(), false
+	ts := openTestServer(t, cfg)
+	t.Cleanup(func() {
+		if n, err := ts.s.catalog.VerifyAudit(context.Background()); err != nil {
+			t.Errorf("audit chain broken after the test (%d entries checked): %v", n, err)
+		}
+	})
+	return ts
 }
 
 func unitByName(t *testing.T, c *client, name string) catalog.Unit {

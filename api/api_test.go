@@ -1,0 +1,255 @@
+package api_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/access"
+	"gongkai/api"
+	"gongkai/catalog"
+	"gongkai/rbac"
+	"gongkai/seed"
+)
+
+// TestEveryWriteNamesItsRight walks the API's own route table: each route
+// that changes state carries an rbac requirement, except the listed public
+// writes, and those carry none.
+func TestEveryWriteNamesItsRight(t *testing.T) {
+	h := newAPI(t)
+	public := map[string]bool{}
+	for _, r := range api.PublicWrites {
+		public[r] = true
+	}
+	writes := 0
+	for _, r := range h.app.GetRoutes(true) {
+		if r.Method == fiber.MethodGet || r.Method == fiber.MethodHead {
+			continue
+		}
+		writes++
+		guarded := false
+		for _, fn := range r.Handlers {
+			guarded = guarded || rbac.IsRequire(fn)
+		}
+		key := r.Method + " " + r.Path
+		if guarded == public[key] {
+			t.Errorf("%s: guarded %v, listed public %v", key, guarded, public[key])
+		}
+	}
+	if writes < 25 {
+		t.Errorf("only %d writes in the route table", writes)
+	}
+}
+
+// TestSession: a wrong password is 401 with its code and no cookie; the
+// right one opens a session that shows the person's roles; signing out
+// ends it.
+func TestSession(t *testing.T) {
+	h := newAPI(t)
+	c := h.anon()
+	r := c.do("POST", "/api/v1/session", map[string]string{"username": "sanxi-clerk", "password": "wrong-password-1"})
+	if code, _ := r.problem(t); r.status != 401 || code != "unauthorized" || c.cookie != "" {
+		t.Fatalf("wrong password: %d %s cookie %q", r.status, r.body, c.cookie)
+	}
+	c = h.login("sanxi-clerk")
+	var v api.SessionView
+	c.do("GET", "/api/v1/session", nil).decode(t, &v)
+	if v.User.Username != "sanxi-clerk" || len(v.Grants) != 1 || v.Grants[0].Role != rbac.RoleClerk || v.Grants[0].Unit != "sanxi" {
+		t.Errorf("session %+v", v)
+	}
+	if r := c.do("DELETE", "/api/v1/session", nil); r.status != 204 {
+		t.Fatalf("sign out: %d", r.status)
+	}
+	if r := c.do("GET", "/api/v1/session", nil); r.status != 401 {
+		t.Errorf("session after sign-out: %d", r.status)
+	}
+}
+
+// TestNewAccountMustChangeItsPassword: an account the system administrator
+// opens can do nothing but change its password, which needs the old one.
+func TestNewAccountMustChangeItsPassword(t *testing.T) {
+	h := newAPI(t)
+	sys := h.login("sysadmin")
+	r := sys.do("POST", "/api/v1/users", access.NewUser{Username: "xinren", DisplayName: "新人", UnitCode: "sanxi", Password: "Xinren-2026-first"})
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	if r := sys.do("POST", "/api/v1/users", access.NewUser{Username: "xinren2", UnitCode: "nowhere", Password: "Xinren-2026-first"}); r.status != 400 {
+		t.Errorf("account of a unit that does not exist: %d", r.status)
+	} else if _, field := r.problem(t); field != "unit_code" {
+		t.Errorf("field %q, want unit_code", field)
+	}
+	c := h.anon()
+	if r := c.do("POST", "/api/v1/session", map[string]string{"username": "xinren", "password": "Xinren-2026-first"}); r.status != 201 {
+		t.Fatalf("first sign-in: %d %s", r.status, r.body)
+	}
+	if r := c.do("GET", "/api/v1/units/sanxi/publications", nil); r.status != 403 {
+		t.Errorf("before changing the password: %d", r.status)
+	} else if code, _ := r.problem(t); code != "password_change_required" {
+		t.Errorf("code %q", code)
+	}
+	if r := c.do("PUT", "/api/v1/session/password", map[string]string{"old_password": "not-it-at-all", "password": "Xinren-2026-mine"}); r.status != 400 {
+		t.Errorf("wrong old password: %d", r.status)
+	} else if _, field := r.problem(t); field != "old_password" {
+		t.Errorf("field %q, want old_password", field)
+	}
+	if r := c.do("PUT", "/api/v1/session/password", map[string]string{"old_password": "Xinren-2026-first", "password": "Xinren-2026-mine"}); r.status != 204 {
+		t.Fatalf("change: %d %s", r.status, r.body)
+	}
+	var v api.SessionView
+	c.do("GET", "/api/v1/session", nil).decode(t, &v)
+	if v.MustChangePassword {
+		t.Error("still must change the password after changing it")
+	}
+}
+
+// TestSeparatedAdministrators (三员分立): the system administrator cannot
+// grant roles nor act on their own account; a reset of the auditor's
+// password waits for the security administrator.
+func TestSeparatedAdministrators(t *testing.T) {
+	h := newAPI(t)
+	sys, sec := h.login("sysadmin"), h.login("secadmin")
+	var users []access.UserGrants
+	sys.do("GET", "/api/v1/users", nil).decode(t, &users)
+	id := map[string]int64{}
+	for _, u := range users {
+		id[u.Username] = u.ID
+	}
+	if r := sys.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", id["sanxi-clerk"]), map[string]string{"role": "leader", "unit": "sanxi"}); r.status != 403 {
+		t.Errorf("system administrator granting a role: %d", r.status)
+	}
+	if r := sys.do("PUT", fmt.Sprintf("/api/v1/users/%d", id["sysadmin"]), map[string]any{"display_name": "我自己"}); r.status != 403 {
+		t.Errorf("system administrator changing their own account: %d", r.status)
+	}
+	if r := sec.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", id["sanxi-clerk"]), map[string]string{"role": "chief", "unit": "sanxi"}); r.status != 400 {
+		t.Errorf("unknown role: %d", r.status)
+	}
+	if r := sec.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", id["sanxi-clerk"]), map[string]string{"role": "leader", "unit": "sanxi"}); r.status != 201 {
+		t.Fatalf("grant: %d %s", r.status, r.body)
+	}
+	leader := h.login("sanxi-clerk")
+	var v api.SessionView
+	leader.do("GET", "/api/v1/session", nil).decode(t, &v)
+	if len(v.Grants) != 2 {
+		t.Errorf("grants after the binding: %+v", v.Grants)
+	}
+	// The binding is in the audit log.
+	var entries []catalog.AuditEntry
+	h.login("auditor").do("GET", "/api/v1/audit?object=role", nil).decode(t, &entries)
+	if len(entries) == 0 || entries[0].Action != "grant" {
+		t.Errorf("the grant is not in the audit log: %+v", entries)
+	}
+	r := sys.do("POST", fmt.Sprintf("/api/v1/users/%d/password", id["auditor"]), map[string]string{"password": "Auditor-2026-reset"})
+	if r.status != 202 || !strings.Contains(string(r.body), "pending") {
+		t.Fatalf("reset of the auditor's password: %d %s", r.status, r.body)
+	}
+	if r := sec.do("POST", fmt.Sprintf("/api/v1/users/%d/password/confirm", id["auditor"]), map[string]string{"password": "Auditor-2026-reset"}); r.status != 204 {
+		t.Fatalf("confirm: %d %s", r.status, r.body)
+	}
+	if r := sec.do("POST", fmt.Sprintf("/api/v1/users/%d/password/confirm", id["auditor"]), map[string]string{"password": "Auditor-2026-again"}); r.status != 409 {
+		t.Errorf("confirming a reset no one asked for: %d", r.status)
+	}
+}
+
+// TestItemsAreTheirUnits: a clerk writes the catalogue of their own unit
+// only; a mistyped field is named, not dropped.
+func TestItemsAreTheirUnits(t *testing.T) {
+	h := newAPI(t)
+	clerk := h.login("sanxi-clerk")
+	item := map[string]any{"domain_code": "czyjs", "level1": "财政预决算", "level2": "测试事项", "content": "内容", "basis": "《条例》",
+		"time_limit": "信息形成之日起20个工作日内", "subject": "三溪镇人民政府", "channels": []string{"政府网站"}, "to_public": true, "proactive": true, "at_township": true}
+	r := clerk.do("POST", "/api/v1/units/sanxi/items", item)
+	if r.status != 201 {
+		t.Fatalf("create in own unit: %d %s", r.status, r.body)
+	}
+	if r := clerk.do("POST", "/api/v1/units/baidi/items", item); r.status != 403 {
+		t.Errorf("create in another unit: %d", r.status)
+	}
+	item["levle2"] = "错别字"
+	if r := clerk.do("POST", "/api/v1/units/sanxi/items", item); r.status != 400 {
+		t.Errorf("unknown field: %d", r.status)
+	} else if _, field := r.problem(t); field != "levle2" {
+		t.Errorf("field %q, want levle2", field)
+	}
+	if r := clerk.do("POST", "/api/v1/units/sanxi/items", `{"level1": `); r.status != 400 || strings.Contains(string(r.body), "unexpected") {
+		t.Errorf("a cut body: %d %s", r.status, r.body)
+	}
+}
+
+// TestApplicationAndItsStatus: anyone applies online and gets a receipt;
+// the status answers with the number and the phone's last four digits
+// only; staff see the request with the numbers masked.
+func TestApplicationAndItsStatus(t *testing.T) {
+	h := newAPI(t)
+	in := map[string]any{"applicant_type": "person", "name": "张三", "id_type": "resident_id", "id_number": seed.DemoID("19800101", 1),
+		"phone": "13955551234", "address": "旌德县旌阳镇", "description": "2026年三溪镇低保名单", "form": "paper"}
+	r := h.anon().do("POST", "/api/v1/requests", in)
+	if r.status != 201 {
+		t.Fatalf("apply: %d %s", r.status, r.body)
+	}
+	var rc api.Receipt
+	r.decode(t, &rc)
+	if rc.Number == "" || rc.DueOn <= rc.ReceivedOn || !strings.Contains(rc.ReceiptURL, rc.Number) {
+		t.Errorf("receipt %+v", rc)
+	}
+	if r := h.anon().do("GET", "/api/v1/requests/status?number="+rc.Number+"&phone4=0000", nil); r.status != 404 {
+		t.Errorf("status with the wrong phone: %d", r.status)
+	}
+	if r := h.anon().do("GET", "/api/v1/requests/status?number="+rc.Number+"&phone4=1234", nil); r.status != 200 || strings.Contains(string(r.body), "张三") {
+		t.Errorf("status: %d %s", r.status, r.body)
+	}
+	in["unit_code"] = "sanxi"
+	if r := h.anon().do("POST", "/api/v1/requests", in); r.status != 400 {
+		t.Errorf("an applicant choosing the unit: %d", r.status)
+	}
+	var v api.RequestView
+	h.login(office+"-clerk").do("GET", "/api/v1/requests/"+rc.Number, nil).decode(t, &v)
+	if strings.Contains(v.Applicant.IDNumber, seed.DemoID("19800101", 1)) || v.Clock.Due.IsZero() {
+		t.Errorf("staff view: %+v", v)
+	}
+	if r := h.login("sanxi-clerk").do("GET", "/api/v1/requests/"+rc.Number, nil); r.status != 403 {
+		t.Errorf("another unit's clerk reading the request: %d", r.status)
+	}
+}
+
+// TestCalendarYearIsChecked: a day outside the year is refused with the
+// field named and nothing saved; a good year is saved and the working days
+// are counted with it.
+func TestCalendarYearIsChecked(t *testing.T) {
+	h := newAPI(t)
+	admin := h.login("admin")
+	var cal struct {
+		LastYear int `json:"last_known_year"`
+	}
+	h.anon().do("GET", "/api/v1/calendar/2026", nil).decode(t, &cal)
+	y := cal.LastYear + 1
+	path := fmt.Sprintf("/api/v1/calendar/%d", y)
+	bad := map[string]any{"days": []map[string]any{{"date": fmt.Sprintf("%d-01-01", y), "off": true, "name": "元旦"}, {"date": fmt.Sprintf("%d-01-02", y+1), "off": true}}}
+	if r := admin.do("PUT", path, bad); r.status != 400 {
+		t.Fatalf("a day of another year: %d", r.status)
+	} else if _, field := r.problem(t); field != "days" {
+		t.Errorf("field %q", field)
+	}
+	if r := h.anon().do("GET", fmt.Sprintf("/api/v1/workdays?from=%d-12-31&n=1", y-1), nil); r.status == 200 {
+		t.Fatalf("working days counted into a year with no arrangement: %s", r.body)
+	}
+	good := map[string]any{"days": []map[string]any{{"date": fmt.Sprintf("%d-01-01", y), "off": true, "name": "元旦"}}}
+	if r := h.login("sanxi-clerk").do("PUT", path, good); r.status != 403 {
+		t.Errorf("a clerk setting the calendar: %d", r.status)
+	}
+	if r := admin.do("PUT", path, good); r.status != 200 || !strings.Contains(string(r.body), "元旦") {
+		t.Fatalf("save: %d %s", r.status, r.body)
+	}
+	want := time.Date(y, 1, 2, 0, 0, 0, 0, time.UTC)
+	for want.Weekday() == time.Saturday || want.Weekday() == time.Sunday {
+		want = want.AddDate(0, 0, 1)
+	}
+	var w api.WorkdaysView
+	h.anon().do("GET", fmt.Sprintf("/api/v1/workdays?from=%d-12-31&n=1", y-1), nil).decode(t, &w)
+	if w.Result != want.Format("2006-01-02") {
+		t.Errorf("one working day after %d-12-31: %s, want %s (%s)", y-1, w.Result, want.Format("2006-01-02"), w.Explanation)
+	}
+}
