@@ -16,8 +16,8 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/access"
-	acctstore "gongkai/account/gormstore"
 	"gongkai/account"
+	acctstore "gongkai/account/gormstore"
 	"gongkai/api"
 	"gongkai/attach"
 	"gongkai/catalog"
