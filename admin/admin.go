@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -24,6 +23,7 @@ import (
 	"gongkai/inspect"
 	"gongkai/rbac"
 	"gongkai/web"
+	"gongkai/weberr"
 )
 
 //go:embed templates/*.html
@@ -57,8 +57,10 @@ type Deps struct {
 	Attachments AttachmentStore
 	// Kiosk keeps the service points, their use and the search aliases.
 	Kiosk KioskAdmin
-	// Requests are the disclosure requests (foi.Desk).
+	// Requests are the disclosure requests (foi.Desk); Office is the unit
+	// that receives applications.
 	Requests RequestAdmin
+	Office   string
 	// Inspections reads and issues the quarterly inspection reports;
 	// Scores computes the year's scores.
 	Inspections Inspections
@@ -245,12 +247,10 @@ type page struct {
 	Data  any
 }
 
-// ErrorPage renders the back office's page for an error, without the
-// signed-in person's menus.
-func ErrorPage(message string) ([]byte, error) {
-	var b bytes.Buffer
-	err := tmpl.ExecuteTemplate(&b, "error.html", page{Title: "出错了", Error: message, Data: "无法完成操作"})
-	return b.Bytes(), err
+// WriteError answers a classified error as the back office does: its
+// status and the back office's error page with the message.
+func WriteError(c *fiber.Ctx, p weberr.Problem) error {
+	return render(c, p.Status, "error.html", page{Title: "出错了", Error: p.Message, Data: "无法完成操作"})
 }
 
 func render(c *fiber.Ctx, status int, name string, p page) error {

@@ -248,7 +248,7 @@ func (h handler) handleRequestRegister(c *fiber.Ctx) error {
 		Phone: in["phone"], Email: in["email"]}, Description: in["description"], Purpose: in["purpose"], Form: foi.Form(in["form"]),
 		Delivery: in["delivery"], Channel: foi.Channel(in["channel"])}
 	if r.UnitCode == "" {
-		r.UnitCode = "zhengfuban"
+		r.UnitCode = h.Office
 	}
 	if r.ReceivedOn, err = formDay(c, "received_on", "收到申请的日期"); err == nil {
 		err = h.Requests.Register(c.UserContext(), &r, web.Actor(c))

@@ -17,6 +17,14 @@ func Mount(r fiber.Router, d Deps) {
 	itemUnit := rbac.ByID(catalog.UnitOfItem(d.Items))
 	pubUnit := rbac.ByID(catalog.UnitOfPublication(d.Pubs))
 	requestUnit := web.RequestUnit(d.Requests.Find)
+	// formUnit is the unit a registration form is for: its unit field, the
+	// office that receives applications by default.
+	formUnit := func(c *fiber.Ctx) (string, error) {
+		if u := c.FormValue("unit"); u != "" {
+			return u, nil
+		}
+		return d.Office, nil
+	}
 	r.Use("/static", staticHandler())
 
 	r.Get("/login", h.handleLoginForm)
@@ -83,12 +91,3 @@ func Mount(r fiber.Router, d Deps) {
 // PublicWrites are the back office's state-changing routes that need no
 // authorisation check.
 var PublicWrites = []string{"POST /admin/login", "POST /admin/logout", "POST /admin/password"}
-
-// formUnit is the unit a registration form is for: its unit field, the
-// county office by default.
-func formUnit(c *fiber.Ctx) (string, error) {
-	if u := c.FormValue("unit"); u != "" {
-		return u, nil
-	}
-	return "zhengfuban", nil
-}

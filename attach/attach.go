@@ -327,3 +327,26 @@ func (tc *textCache) put(key, text string) {
 	tc.m[key] = text
 	tc.bytes += len(text)
 }
+
+// PublicAttachment returns a published publication's attachment and, for
+// Word and Excel files, its text (shown as text at the kiosk; one that
+// cannot be read is offered for download); ENOTFOUND for an attachment
+// of a publication not public.
+func (s *Store) PublicAttachment(ctx context.Context, id int64) (catalog.Attachment, int64, string, error) {
+	a, pubID, err := s.Pubs.FindAttachment(ctx, id)
+	if err != nil {
+		return catalog.Attachment{}, 0, "", err
+	}
+	p, err := s.Pubs.FindPublication(ctx, pubID)
+	if err != nil {
+		return catalog.Attachment{}, 0, "", err
+	}
+	if !p.Status.Public() {
+		return catalog.Attachment{}, 0, "", catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
+	}
+	var text string
+	if n := strings.ToLower(a.Name); strings.HasSuffix(n, ".docx") || strings.HasSuffix(n, ".xlsx") {
+		text, _ = s.Text(*a)
+	}
+	return *a, pubID, text, nil
+}

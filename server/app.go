@@ -15,7 +15,6 @@ import (
 
 	"gongkai/access"
 	"gongkai/account"
-	acctstore "gongkai/account/gormstore"
 	"gongkai/admin"
 	"gongkai/api"
 	"gongkai/attach"
@@ -34,7 +33,7 @@ import (
 	"gongkai/search"
 	"gongkai/secret"
 	"gongkai/seed"
-	"gongkai/throttle"
+	"gongkai/stack"
 	"gongkai/web"
 	"gongkai/weberr"
 	"gongkai/workday"
@@ -42,7 +41,9 @@ import (
 )
 
 // server holds every concrete dependency; it is the only place that does.
+// The stores and services are the stack's, named here for the wiring.
 type server struct {
+	stack    *stack.Stack
 	cfg      Config
 	db       *gorm.DB
 	catalog  *gormstore.Store
@@ -58,10 +59,8 @@ type server struct {
 	// and locks); access is the administrators' desk.
 	sessions *web.Sessions
 	access   *access.Desk
-	// catalogs and directory import and export the catalogues and the unit
-	// directory.
-	catalogs  *sheet.CatalogDesk
-	directory *sheet.DirectoryDesk
+	// catalogs imports and exports the catalogues.
+	catalogs *sheet.CatalogDesk
 	// The kiosk: service points and aliases, use counts, the content
 	// generation its caches follow, and the search index.
 	kioskStore *kstore.Store
@@ -93,45 +92,15 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range []func(*gorm.DB) error{migrateMeta, throttle.Migrate, gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate, kstore.Migrate, foistore.Migrate, inspstore.Migrate} {
-		if err := m(db); err != nil {
-			return nil, err
-		}
+	if err := migrateMeta(db); err != nil {
+		return nil, err
+	}
+	if err := stack.Migrate(db); err != nil {
+		return nil, err
 	}
 	if err := db.Save(&metaRecord{Name: "schema", Value: strconv.Itoa(schemaVersion)}).Error; err != nil {
 		return nil, err
 	}
-	en, err := rbac.NewEnforcer(db)
-	if err != nil {
-		return nil, err
-	}
-	cat := gormstore.New(db)
-	s := &server{cfg: cfg, db: db, catalog: cat, units: cat, items: cat, pubs: cat, accounts: acctstore.New(db, gormstore.AuditInTx),
-		authz: en, calendar: workday.New(), calStore: wdstore.New(db, gormstore.AuditInTx), filings: fstore.New(db, gormstore.AuditInTx), log: log,
-		kioskStore: kstore.New(db, gormstore.AuditInTx), counter: kiosk.NewCounter(nil),
-		pages: kiosk.NewPageCache(kiosk.DefaultCacheBytes)}
-	en.AuditTx = gormstore.AuditInTx
-	signIn := &account.SignInDesk{Users: s.accounts, AddressKey: throttle.ClientKey, Audit: cat.Audit,
-		Addresses: throttle.New(db, "login", account.MaxAddressFailures, time.Minute),
-		Pairs:     throttle.New(db, "pair", account.MaxFailedLogins, account.LockDuration),
-		Accounts:  throttle.New(db, "account", account.CountyLockFailures, account.LockDuration),
-		Notices:   throttle.New(db, "notice", 1<<30, account.NoticeWindow)}
-	s.sessions = &web.Sessions{Accounts: s.accounts, Desk: signIn, Audit: cat.Audit, MustChange: s.mustChangePassword}
-	s.access = &access.Desk{Users: s.accounts, Grants: en, Units: cat}
-	s.catalogs = &sheet.CatalogDesk{Units: cat, Items: cat, Store: cat}
-	s.directory = &sheet.DirectoryDesk{Units: cat, Filings: s.filings, Store: cat}
-	perHour := cfg.ApplicationsPerHour
-	if perHour == 0 {
-		perHour = defaultApplicationsPerHour
-	}
-	s.foiDesk = &foi.Desk{Units: cat, Calendar: s.calendar, Days: s.calStore, Office: requestOffice, AddressKey: throttle.ClientKey, IsScreen: s.isKioskScreen,
-		ReviewBody: "旌德县人民政府", Court: "旌德县人民法院",
-		Applications:       throttle.New(db, "apply", perHour, time.Hour),
-		ScreenApplications: throttle.New(db, "apply-screen", perHour*screenApplicationsFactor, time.Hour),
-		Lookups:            throttle.New(db, "status", statusTries, time.Minute)}
-	s.attachments = &attach.Store{Dir: cfg.attachmentDir(), MaxSize: cfg.MaxUpload, Pubs: cat, Log: log}
-	s.search = s.newSearch()
-	s.metrics = s.newMetrics()
 	key := cfg.SecretKey
 	if key == nil {
 		if key, err = secret.FileKey(filepath.Join(cfg.DataDir, "secret.key")); err != nil {
@@ -146,27 +115,32 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.requests = foistore.New(db, box, s.calendar, gormstore.AuditInTx)
-	s.foiDesk.Requests, s.foiDesk.Reviews, s.foiDesk.Audit = s.requests, s.requests, cat.AuditChange
-	s.foiDesk.MayReveal = func(by catalog.Actor, unit string) bool {
-		ok, err := s.authz.Allow(by.UserID, unit, rbac.ObjRequest, rbac.ActReveal)
-		return err == nil && ok
+	perHour := cfg.ApplicationsPerHour
+	if perHour == 0 {
+		perHour = defaultApplicationsPerHour
 	}
-	s.inspections = inspstore.New(db, gormstore.AuditInTx)
-	s.inspect = &inspect.Desk{Units: cat, Items: cat, Pubs: cat, Requests: s.requests, Filings: s.filings, Reports: s.inspections,
-		Text: s.attachments.Text, Calendar: s.calendar, Generation: s.gen.value}
-	if err := s.calStore.LoadInto(ctx, s.calendar); err != nil {
+	s := &server{cfg: cfg, db: db, log: log, counter: kiosk.NewCounter(nil), pages: kiosk.NewPageCache(kiosk.DefaultCacheBytes)}
+	st, err := stack.New(ctx, db, stack.Options{AttachmentDir: cfg.attachmentDir(), MaxUpload: cfg.MaxUpload, Box: box,
+		Applications: perHour, ScreenApplications: perHour * screenApplicationsFactor, StatusTries: statusTries,
+		Office: requestOffice, ReviewBody: "旌德县人民政府", Court: "旌德县人民法院", IsScreen: s.isKioskScreen,
+		Generation: s.gen.value, MustChange: s.mustChangePassword, RectifyWorkdays: cfg.RectifyWorkdays, Log: log})
+	if err != nil {
 		return nil, err
 	}
+	s.stack, s.catalog, s.units, s.items, s.pubs, s.accounts, s.authz = st, st.Catalog, st.Catalog, st.Catalog, st.Catalog, st.Accounts, st.Authz
+	s.calendar, s.calStore, s.filings, s.kioskStore, s.requests, s.foiDesk = st.Calendar, st.Days, st.Filings, st.Kiosk, st.Requests, st.RequestDesk
+	s.inspections, s.inspect, s.attachments, s.sessions, s.access, s.catalogs = st.Inspections, st.Inspect, st.Attachments, st.Sessions, st.Access, st.Catalogs
+	s.search = s.newSearch()
+	s.metrics = s.newMetrics()
 	demo := fresh
 	if cfg.DemoSet {
 		demo = cfg.Demo
 	}
 	s.demoPasswordsExpire = cfg.DemoSet && !cfg.Demo
-	st := seed.Stores{Catalog: cat, Accounts: s.accounts, RBAC: en, Calendar: s.calendar}
+	stores := seed.Stores{Catalog: st.Catalog, Accounts: st.Accounts, RBAC: st.Authz, Calendar: st.Calendar}
 	if demo {
 		start := time.Now()
-		sum, err := seed.Demo(ctx, st)
+		sum, err := seed.Demo(ctx, stores)
 		if err != nil {
 			return nil, err
 		}
@@ -175,7 +149,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		}
 		log.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond), "units", sum.Units, "items", sum.Items,
 			"publications", sum.Publications, "users", sum.Users)
-	} else if _, err := seed.Reference(ctx, st); err != nil {
+	} else if _, err := seed.Reference(ctx, stores); err != nil {
 		return nil, err
 	}
 	if err := seed.Kiosk(ctx, s.kioskStore, s.units, demo); err != nil {
@@ -225,12 +199,10 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	if strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz" {
 		return api.WriteError(c, p)
 	}
-	var page []byte
 	if strings.HasPrefix(path, "/admin") {
-		page, err = admin.ErrorPage(p.Message)
-	} else {
-		page, err = kiosk.ErrorPage(p.Status, p.Message, kiosk.Shell{County: "旌德县", IdleSeconds: s.cfg.KioskIdle, Countdown: s.cfg.KioskCountdown})
+		return admin.WriteError(c, p)
 	}
+	page, err := kiosk.ErrorPage(p.Status, p.Message, kiosk.Shell{County: "旌德县", IdleSeconds: s.cfg.KioskIdle, Countdown: s.cfg.KioskCountdown})
 	if err != nil {
 		s.log.Error("error page", "err", err)
 		return c.Status(p.Status).SendString(p.Message)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -82,26 +81,6 @@ func (s *server) newSearch() *search.Holder {
 		}}}
 }
 
-// PublicAttachment implements kiosk.AttachmentReader.
-func (s *server) PublicAttachment(ctx context.Context, id int64) (catalog.Attachment, int64, string, error) {
-	a, pubID, err := s.pubs.FindAttachment(ctx, id)
-	if err != nil {
-		return catalog.Attachment{}, 0, "", err
-	}
-	p, err := s.pubs.FindPublication(ctx, pubID)
-	if err != nil {
-		return catalog.Attachment{}, 0, "", err
-	}
-	if !p.Status.Public() {
-		return catalog.Attachment{}, 0, "", catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
-	}
-	var text string
-	if n := strings.ToLower(a.Name); strings.HasSuffix(n, ".docx") || strings.HasSuffix(n, ".xlsx") {
-		text, _ = s.attachments.Text(*a) // shown as text; one that cannot be read is offered for download
-	}
-	return *a, pubID, text, nil
-}
-
 // flushCounts stores the kiosk counts gathered in memory; what cannot be
 // stored is kept for the next try.
 func (s *server) flushCounts(ctx context.Context) error {
@@ -132,7 +111,7 @@ func (s *server) reloadPoints(ctx context.Context) error {
 }
 
 func (s *server) kioskDeps() kiosk.Deps {
-	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s, Requests: s.foiDesk, Counter: s.counter,
+	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s.attachments, Requests: s.foiDesk, Counter: s.counter,
 		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, Hosts: kiosk.KnownHosts(s.cfg.Addr), Cache: s.pages, County: "旌德县", Office: s.foiDesk.Office,
 		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown, CacheHit: s.metrics.cacheHit}
 }

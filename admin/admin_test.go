@@ -1,0 +1,255 @@
+package admin_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/admin"
+	"gongkai/catalog"
+	"gongkai/rbac"
+	"gongkai/seed"
+	"gongkai/stack"
+	"gongkai/stack/stacktest"
+	"gongkai/web"
+	"gongkai/weberr"
+)
+
+// The back office's tests run each on a copy of a template seeded with
+// the demo data once, through the services the server builds.
+
+var templateDSN string
+
+func TestMain(m *testing.M) {
+	dsn, cleanup, err := stacktest.Template()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "the template database:", err)
+		os.Exit(1)
+	}
+	templateDSN = dsn
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
+}
+
+type office struct {
+	t   *testing.T
+	app *fiber.App
+	st  *stack.Stack
+}
+
+func newOffice(t *testing.T) *office {
+	st := stacktest.New(t, templateDSN)
+	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error { return admin.WriteError(c, weberr.Classify(err)) }})
+	admin.Mount(app.Group("/admin", st.Sessions.Load, web.NoStoreForPeople), st.Admin(nil))
+	return &office{t: t, app: app, st: st}
+}
+
+type browser struct {
+	o      *office
+	cookie string
+}
+
+type page struct {
+	status   int
+	body     string
+	location string
+}
+
+func (o *office) browser() *browser { return &browser{o: o} }
+
+func (b *browser) send(method, path string, form url.Values) page {
+	b.o.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if b.cookie != "" {
+		req.Header.Set("Cookie", web.Cookie+"="+b.cookie)
+	}
+	res, err := b.o.app.Test(req, -1)
+	if err != nil {
+		b.o.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	for _, ck := range res.Cookies() {
+		if ck.Name == web.Cookie {
+			b.cookie = ck.Value
+		}
+	}
+	return page{res.StatusCode, string(raw), res.Header.Get("Location")}
+}
+
+func (b *browser) get(path string) page                   { return b.send(http.MethodGet, path, nil) }
+func (b *browser) post(path string, form url.Values) page { return b.send(http.MethodPost, path, form) }
+
+// signIn signs a demo account in through the sign-in form.
+func (o *office) signIn(username string) *browser {
+	o.t.Helper()
+	b := o.browser()
+	if p := b.post("/admin/login", url.Values{"username": {username}, "password": {seed.DemoPassword}}); p.status != 303 {
+		o.t.Fatalf("sign in %s: %d %.300s", username, p.status, p.body)
+	}
+	return b
+}
+
+// TestEveryFormPostNamesItsRight walks the back office's route table.
+func TestEveryFormPostNamesItsRight(t *testing.T) {
+	o := newOffice(t)
+	public := map[string]bool{}
+	for _, r := range admin.PublicWrites {
+		public[r] = true
+	}
+	posts := 0
+	for _, r := range o.app.GetRoutes(true) {
+		if r.Method != fiber.MethodPost {
+			continue
+		}
+		posts++
+		guarded := false
+		for _, fn := range r.Handlers {
+			guarded = guarded || rbac.IsRequire(fn)
+		}
+		if key := r.Method + " " + r.Path; guarded == public[key] {
+			t.Errorf("%s: guarded %v, listed public %v", key, guarded, public[key])
+		}
+	}
+	if posts < 25 {
+		t.Errorf("only %d form posts in the route table", posts)
+	}
+}
+
+// TestSignInForm: a wrong password shows the form again with the message
+// and the name typed; the right one goes where next says, if it is the
+// back office's own page.
+func TestSignInForm(t *testing.T) {
+	o := newOffice(t)
+	b := o.browser()
+	p := b.post("/admin/login", url.Values{"username": {"sanxi-clerk"}, "password": {"not-the-password"}})
+	if p.status != 401 || !strings.Contains(p.body, "用户名或密码错误") || !strings.Contains(p.body, `value="sanxi-clerk"`) || b.cookie != "" {
+		t.Errorf("wrong password: %d cookie %q %.300s", p.status, b.cookie, p.body)
+	}
+	for next, want := range map[string]string{"/admin/units/sanxi": "/admin/units/sanxi", "https://phish.invalid/": "/admin/", "/kiosk/": "/admin/"} {
+		b := o.browser()
+		p := b.post("/admin/login", url.Values{"username": {"sanxi-clerk"}, "password": {seed.DemoPassword}, "next": {next}})
+		if p.status != 303 || p.location != want {
+			t.Errorf("next %q: %d to %q, want %q", next, p.status, p.location, want)
+		}
+	}
+	if p := o.browser().get("/admin/"); p.status != 303 || !strings.HasPrefix(p.location, "/admin/login") {
+		t.Errorf("dashboard without a session: %d %q", p.status, p.location)
+	}
+}
+
+// TestItemForm: a clerk adds an item to their unit's catalogue; a missing
+// field shows the form again with the message and what was typed; another
+// unit's catalogue is refused with the back office's own error page.
+func TestItemForm(t *testing.T) {
+	o := newOffice(t)
+	clerk := o.signIn("sanxi-clerk")
+	form := url.Values{"domain_code": {"czyjs"}, "level1": {"财政预决算"}, "level2": {"表单新增事项"}, "content": {"预算、决算"},
+		"basis": {"《预算法》"}, "time_limit": {"信息形成之日起20个工作日内"}, "subject": {"三溪镇人民政府"}, "ch_政府网站": {"on"},
+		"to_public": {"on"}, "proactive": {"on"}, "at_township": {"on"}}
+	p := clerk.post("/admin/units/sanxi/items", form)
+	if p.status != 303 || !strings.Contains(p.location, "flash=item_created") {
+		t.Fatalf("create: %d %q %.300s", p.status, p.location, p.body)
+	}
+	items, err := o.st.Catalog.FindItems(t.Context(), catalog.ItemFilter{UnitCode: "sanxi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range items {
+		found = found || it.Level2 == "表单新增事项"
+	}
+	if !found {
+		t.Error("the item is not in the catalogue")
+	}
+	form.Set("level2", "没有内容的事项")
+	form.Del("content")
+	if p := clerk.post("/admin/units/sanxi/items", form); p.status != 400 || !strings.Contains(p.body, "没有内容的事项") {
+		t.Errorf("missing content: %d %.300s", p.status, p.body)
+	}
+	p = clerk.post("/admin/units/baidi/items", form)
+	if p.status != 403 || !strings.Contains(p.body, `href="/admin/"`) || strings.Contains(p.body, "/kiosk/") {
+		t.Errorf("another unit: %d %.300s", p.status, p.body)
+	}
+	// The audit log has the creation, by the clerk.
+	es, err := o.st.Catalog.FindAudit(t.Context(), catalog.AuditFilter{UnitCode: "sanxi", Object: "catalog", Action: "create"})
+	if err != nil || len(es) == 0 || es[0].Username != "sanxi-clerk" {
+		t.Errorf("audit: %v %+v", err, es)
+	}
+}
+
+// TestUserForms: the system administrator opens an account from the form
+// and cannot bind a role; the security administrator can.
+func TestUserForms(t *testing.T) {
+	o := newOffice(t)
+	sys := o.signIn("sysadmin")
+	p := sys.post("/admin/users", url.Values{"username": {"biaodan"}, "display_name": {"表单用户"}, "unit_code": {"sanxi"}, "password": {"Biaodan-2026-first"}})
+	if p.status != 303 || !strings.Contains(p.location, "flash=created") {
+		t.Fatalf("create: %d %q %.300s", p.status, p.location, p.body)
+	}
+	u, err := o.st.Accounts.FindUserByName(t.Context(), "biaodan")
+	if err != nil || !u.MustChangePassword {
+		t.Fatalf("the new account: %v %+v", err, u)
+	}
+	grant := url.Values{"role": {"clerk"}, "unit": {"sanxi"}}
+	if p := sys.post(fmt.Sprintf("/admin/users/%d/grants", u.ID), grant); p.status != 403 {
+		t.Errorf("system administrator binding a role: %d", p.status)
+	}
+	sec := o.signIn("secadmin")
+	if p := sec.post(fmt.Sprintf("/admin/users/%d/grants", u.ID), grant); p.status != 303 {
+		t.Fatalf("grant: %d %.300s", p.status, p.body)
+	}
+	gs, _ := o.st.Authz.GrantsOf(u.ID)
+	if len(gs) != 1 || gs[0].Role != rbac.RoleClerk || gs[0].Unit != "sanxi" {
+		t.Errorf("grants %+v", gs)
+	}
+	// A new account is sent to choose its password before anything else.
+	b := o.browser()
+	if p := b.post("/admin/login", url.Values{"username": {"biaodan"}, "password": {"Biaodan-2026-first"}}); p.status != 303 {
+		t.Fatalf("first sign-in: %d", p.status)
+	}
+	if p := b.get("/admin/units/sanxi"); p.status != 303 || p.location != "/admin/password" {
+		t.Errorf("before the password change: %d %q", p.status, p.location)
+	}
+}
+
+// TestRequestRegisterForm: the office's clerk registers a letter with the
+// date it arrived; the request is the office's by default, and a form with
+// a mistake is shown again.
+func TestRequestRegisterForm(t *testing.T) {
+	o := newOffice(t)
+	clerk := o.signIn(stacktest.Office + "-clerk")
+	form := url.Values{"applicant_type": {"person"}, "name": {"李四"}, "id_type": {"resident_id"}, "id_number": {seed.DemoID("19700101", 2)},
+		"phone": {"13800001111"}, "address": {"旌阳镇"}, "description": {"2025年县财政预算"}, "form": {"paper"}, "channel": {"letter"},
+		"received_on": {"2026-11-02"}}
+	p := clerk.post("/admin/requests", form)
+	if p.status != 303 || !strings.HasPrefix(p.location, "/admin/requests/") {
+		t.Fatalf("register: %d %q %.300s", p.status, p.location, p.body)
+	}
+	r, err := o.st.Requests.Find(t.Context(), strings.TrimPrefix(strings.SplitN(p.location, "?", 2)[0], "/admin/requests/"))
+	if err != nil || r.UnitCode != stacktest.Office || r.ReceivedOn.Format("2006-01-02") != "2026-11-02" {
+		t.Fatalf("the request: %v %+v", err, r)
+	}
+	form.Set("received_on", "2026-13-40")
+	if p := clerk.post("/admin/requests", form); p.status != 400 || !strings.Contains(p.body, "收到申请的日期") {
+		t.Errorf("a bad date: %d %.300s", p.status, p.body)
+	}
+	if p := o.signIn("sanxi-clerk").post("/admin/requests", form); p.status != 403 {
+		t.Errorf("another unit's clerk registering for the office: %d", p.status)
+	}
+}

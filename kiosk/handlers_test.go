@@ -1,0 +1,179 @@
+package kiosk_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/kiosk"
+	kstore "gongkai/kiosk/gormstore"
+	"gongkai/search"
+	"gongkai/seed"
+	"gongkai/stack"
+	"gongkai/stack/stacktest"
+	"gongkai/weberr"
+)
+
+// The kiosk's handler tests run each on a copy of a template seeded with
+// the demo data once, through the services the server builds.
+
+var templateDSN string
+
+func TestMain(m *testing.M) {
+	dsn, cleanup, err := stacktest.Template()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "the template database:", err)
+		os.Exit(1)
+	}
+	templateDSN = dsn
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
+}
+
+type hall struct {
+	t   *testing.T
+	app *fiber.App
+	st  *stack.Stack
+}
+
+// newHall mounts the kiosk for a county named 某县.
+func newHall(t *testing.T) *hall {
+	st := stacktest.New(t, templateDSN)
+	gen := func() uint64 { return 1 }
+	holder := &search.Holder{Source: &kstore.SearchSource{Catalog: st.Catalog, Kiosk: st.Kiosk}, Generation: gen}
+	deps := kiosk.Deps{Units: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Search: holder, Attachments: st.Attachments,
+		Requests: st.RequestDesk, Counter: kiosk.NewCounter(nil), Generation: gen, PublicURL: "http://10.0.0.5:8080",
+		County: "某县", Office: stacktest.Office, IdleSeconds: 120, CountdownSeconds: 30}
+	shell := kiosk.Shell{County: deps.County, IdleSeconds: 120, Countdown: 30}
+	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
+		p := weberr.Classify(err)
+		page, perr := kiosk.ErrorPage(p.Status, p.Message, shell)
+		if perr != nil {
+			return perr
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		return c.Status(p.Status).Send(page)
+	}})
+	kiosk.Mount(app.Group("/kiosk"), deps)
+	return &hall{t: t, app: app, st: st}
+}
+
+type screen struct {
+	status   int
+	body     string
+	location string
+}
+
+func (h *hall) send(method, path string, form url.Values) screen {
+	h.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := h.app.Test(req, -1)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return screen{res.StatusCode, string(raw), res.Header.Get("Location")}
+}
+
+// outside finds a script, style, font or image that a page would fetch
+// from outside the hall's server.
+var outside = regexp.MustCompile(`(?i)(src|href)="(https?:)?//`)
+
+// TestPagesAreTheCountys: the home, a township's catalogue and an item
+// show the county's name and data, fetch nothing from outside, and an
+// unknown unit is the kiosk's own 404 page.
+func TestPagesAreTheCountys(t *testing.T) {
+	h := newHall(t)
+	items, err := h.st.Catalog.FindItems(t.Context(), catalogOf("sanxi"))
+	if err != nil || len(items) == 0 {
+		t.Fatalf("the demo's items of sanxi: %v %d", err, len(items))
+	}
+	for _, path := range []string{"/kiosk/", "/kiosk/units", "/kiosk/units/sanxi", fmt.Sprintf("/kiosk/items/%d", items[0].ID), "/kiosk/contacts"} {
+		p := h.send(http.MethodGet, path, nil)
+		if p.status != 200 || !strings.Contains(p.body, "某县") {
+			t.Errorf("%s: %d, county's name shown %v", path, p.status, strings.Contains(p.body, "某县"))
+		}
+		if m := outside.FindString(p.body); m != "" {
+			t.Errorf("%s fetches from outside: %s", path, m)
+		}
+	}
+	if p := h.send(http.MethodGet, "/kiosk/units/sanxi", nil); !strings.Contains(p.body, items[0].Level2) {
+		t.Errorf("the township's page lacks its item %q", items[0].Level2)
+	}
+	if p := h.send(http.MethodGet, "/kiosk/units/no-such-unit", nil); p.status != 404 || !strings.Contains(p.body, "某县") {
+		t.Errorf("unknown unit: %d %.200s", p.status, p.body)
+	}
+}
+
+// TestSearchFindsTheCatalogue: a resident's words find the items that
+// hold them.
+func TestSearchFindsTheCatalogue(t *testing.T) {
+	h := newHall(t)
+	p := h.send(http.MethodGet, "/kiosk/search?q="+url.QueryEscape("财政预决算"), nil)
+	if p.status != 200 || !strings.Contains(p.body, "/kiosk/items/") {
+		t.Errorf("search: %d %.300s", p.status, p.body)
+	}
+}
+
+// TestApplyAtTheKiosk: a form with a mistake comes back with the field's
+// message and what was typed; a good one is reviewed, then submitted, and
+// the receipt shows its number; the progress lookup needs the phone.
+func TestApplyAtTheKiosk(t *testing.T) {
+	h := newHall(t)
+	form := url.Values{"applicant_type": {"person"}, "name": {"王五"}, "id_type": {"resident_id"}, "id_number": {seed.DemoID("19650101", 3)},
+		"phone": {"13912345678"}, "address": {"三溪镇"}, "description": {"本村2025年低保名单"}, "form": {"paper"}}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("phone", "12345")
+	p := h.send(http.MethodPost, "/kiosk/apply", bad)
+	if p.status != 400 || !strings.Contains(p.body, "电话") || !strings.Contains(p.body, "本村2025年低保名单") {
+		t.Errorf("bad phone: %d %.300s", p.status, p.body)
+	}
+	if p := h.send(http.MethodPost, "/kiosk/apply", form); p.status != 200 || !strings.Contains(p.body, "王五") {
+		t.Fatalf("review: %d %.300s", p.status, p.body)
+	}
+	form.Set("step", "submit")
+	p = h.send(http.MethodPost, "/kiosk/apply", form)
+	if p.status != 303 || !strings.HasPrefix(p.location, "/kiosk/receipt/") {
+		t.Fatalf("submit: %d %q %.300s", p.status, p.location, p.body)
+	}
+	number := strings.SplitN(strings.TrimPrefix(p.location, "/kiosk/receipt/"), "?", 2)[0]
+	r, err := h.st.Requests.Find(t.Context(), number)
+	if err != nil || r.UnitCode != stacktest.Office || r.ReceivedOn.Format("2006-01-02") != time.Now().In(r.ReceivedOn.Location()).Format("2006-01-02") {
+		t.Fatalf("the request: %v %+v", err, r)
+	}
+	if p := h.send(http.MethodGet, p.location, nil); p.status != 200 || !strings.Contains(p.body, number) {
+		t.Errorf("receipt: %d", p.status)
+	}
+	if p := h.send(http.MethodGet, "/kiosk/receipt/"+number, nil); p.status != 404 {
+		t.Errorf("a receipt without its token: %d", p.status)
+	}
+	wrong := h.send(http.MethodPost, "/kiosk/progress", url.Values{"number": {number}, "phone4": {"0000"}})
+	right := h.send(http.MethodPost, "/kiosk/progress", url.Values{"number": {number}, "phone4": {"5678"}})
+	if wrong.status == 200 || right.status != 200 {
+		t.Errorf("progress: wrong phone %d, right phone %d", wrong.status, right.status)
+	}
+}
+
+func catalogOf(unit string) catalog.ItemFilter { return catalog.ItemFilter{UnitCode: unit} }

@@ -1,0 +1,157 @@
+// Package stack builds every store and service over one database, wired to
+// each other: what the server hands its faces (the API, the back office,
+// the kiosk) and what the faces' own tests run on, so both run the same
+// services. It reads no configuration and seeds nothing; the server does.
+package stack
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"gongkai/access"
+	"gongkai/account"
+	acctstore "gongkai/account/gormstore"
+	"gongkai/admin"
+	"gongkai/api"
+	"gongkai/attach"
+	"gongkai/catalog"
+	"gongkai/catalog/gormstore"
+	"gongkai/catalog/sheet"
+	fstore "gongkai/filing/gormstore"
+	"gongkai/foi"
+	foistore "gongkai/foi/gormstore"
+	"gongkai/inspect"
+	inspstore "gongkai/inspect/gormstore"
+	kstore "gongkai/kiosk/gormstore"
+	"gongkai/rbac"
+	"gongkai/secret"
+	"gongkai/throttle"
+	"gongkai/web"
+	"gongkai/workday"
+	wdstore "gongkai/workday/gormstore"
+)
+
+// Migrate creates or updates every store's tables.
+func Migrate(db *gorm.DB) error {
+	for _, m := range []func(*gorm.DB) error{throttle.Migrate, gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate,
+		kstore.Migrate, foistore.Migrate, inspstore.Migrate} {
+		if err := m(db); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Options are what the services are built with.
+type Options struct {
+	// AttachmentDir keeps the publications' files; MaxUpload bounds one.
+	AttachmentDir string
+	MaxUpload     int64
+	// Box seals the applicants' personal numbers.
+	Box *secret.Box
+	// Applications an address may make an hour, ScreenApplications a
+	// registered kiosk screen; StatusTries wrong status look-ups a minute.
+	Applications, ScreenApplications, StatusTries int
+	// Office receives the applications; ReviewBody and Court are named in
+	// the answer letters' remedy sentence.
+	Office, ReviewBody, Court string
+	// IsScreen tells whether an address is a registered kiosk screen.
+	IsScreen func(ctx context.Context, ip string) bool
+	// Generation changes whenever anything an inspection reads may have.
+	Generation func() uint64
+	// MustChange tells whether a person must choose a new password first;
+	// nil: when their account says so.
+	MustChange func(*account.User) bool
+	// RectifyWorkdays is the time a takedown gives to rectify.
+	RectifyWorkdays int
+	Log             *slog.Logger
+}
+
+// Stack is every store and service.
+type Stack struct {
+	DB          *gorm.DB
+	Catalog     *gormstore.Store
+	Accounts    *acctstore.Store
+	Authz       *rbac.Enforcer
+	Calendar    *workday.Calendar
+	Days        *wdstore.Store
+	Filings     *fstore.Store
+	Kiosk       *kstore.Store
+	Requests    *foistore.Store
+	RequestDesk *foi.Desk
+	Inspections *inspstore.Store
+	Inspect     *inspect.Desk
+	Attachments *attach.Store
+	Sessions    *web.Sessions
+	Access      *access.Desk
+	Catalogs    *sheet.CatalogDesk
+	Directory   *sheet.DirectoryDesk
+	opts        Options
+}
+
+// New builds the stack over a migrated database and loads the calendar's
+// stored arrangements.
+func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
+	en, err := rbac.NewEnforcer(db)
+	if err != nil {
+		return nil, err
+	}
+	en.AuditTx = gormstore.AuditInTx
+	cat := gormstore.New(db)
+	st := &Stack{DB: db, Catalog: cat, Authz: en, Accounts: acctstore.New(db, gormstore.AuditInTx), Calendar: workday.New(),
+		Days: wdstore.New(db, gormstore.AuditInTx), Filings: fstore.New(db, gormstore.AuditInTx), Kiosk: kstore.New(db, gormstore.AuditInTx),
+		Inspections: inspstore.New(db, gormstore.AuditInTx), opts: o}
+	st.Requests = foistore.New(db, o.Box, st.Calendar, gormstore.AuditInTx)
+	st.RequestDesk = &foi.Desk{Requests: st.Requests, Reviews: st.Requests, Units: cat, Calendar: st.Calendar, Days: st.Days,
+		Office: o.Office, ReviewBody: o.ReviewBody, Court: o.Court, AddressKey: throttle.ClientKey, IsScreen: o.IsScreen, Audit: cat.AuditChange,
+		Applications:       throttle.New(db, "apply", o.Applications, time.Hour),
+		ScreenApplications: throttle.New(db, "apply-screen", o.ScreenApplications, time.Hour),
+		Lookups:            throttle.New(db, "status", o.StatusTries, time.Minute),
+		MayReveal: func(by catalog.Actor, unit string) bool {
+			ok, err := en.Allow(by.UserID, unit, rbac.ObjRequest, rbac.ActReveal)
+			return err == nil && ok
+		}}
+	st.Attachments = &attach.Store{Dir: o.AttachmentDir, MaxSize: o.MaxUpload, Pubs: cat, Log: o.Log}
+	st.Inspect = &inspect.Desk{Units: cat, Items: cat, Pubs: cat, Requests: st.Requests, Filings: st.Filings, Reports: st.Inspections,
+		Text: st.Attachments.Text, Calendar: st.Calendar, Generation: o.Generation}
+	signIn := &account.SignInDesk{Users: st.Accounts, AddressKey: throttle.ClientKey, Audit: cat.Audit,
+		Addresses: throttle.New(db, "login", account.MaxAddressFailures, time.Minute),
+		Pairs:     throttle.New(db, "pair", account.MaxFailedLogins, account.LockDuration),
+		Accounts:  throttle.New(db, "account", account.CountyLockFailures, account.LockDuration),
+		Notices:   throttle.New(db, "notice", 1<<30, account.NoticeWindow)}
+	st.Sessions = &web.Sessions{Accounts: st.Accounts, Desk: signIn, Audit: cat.Audit, MustChange: o.MustChange}
+	st.Access = &access.Desk{Users: st.Accounts, Grants: en, Units: cat}
+	st.Catalogs = &sheet.CatalogDesk{Units: cat, Items: cat, Store: cat}
+	st.Directory = &sheet.DirectoryDesk{Units: cat, Filings: st.Filings, Store: cat}
+	if err := st.Days.LoadInto(ctx, st.Calendar); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// RectifyDue is the rectification due date of a takedown made at now.
+func (st *Stack) RectifyDue(now time.Time) (time.Time, error) {
+	return st.Calendar.AddWorkdays(now.In(catalog.Shanghai), st.opts.RectifyWorkdays)
+}
+
+// API is what the JSON API is mounted with.
+func (st *Stack) API() api.Deps {
+	return api.Deps{Units: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Sessions: st.Sessions,
+		Access: st.Access, Audit: st.Catalog, Catalogs: st.Catalogs, Directory: st.Directory, Filings: st.Filings, Calendar: st.Calendar,
+		Requests: st.Requests, RequestDesk: st.RequestDesk, Attachments: st.Attachments, Inspect: st.Inspect, RectifyDue: st.RectifyDue}
+}
+
+// Admin is what the back office is mounted with; kiosk keeps the service
+// points and aliases for it (the kiosk store itself when nil).
+func (st *Stack) Admin(kiosk admin.KioskAdmin) admin.Deps {
+	if kiosk == nil {
+		kiosk = st.Kiosk
+	}
+	return admin.Deps{Units: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
+		Admins: st.Access, Import: st.Catalogs, Filings: st.Filings, UnitAccounts: st.Access.UnitAccounts, Directory: st.Directory,
+		RectifyDue: st.RectifyDue, Sessions: st.Sessions, Attachments: st.Attachments, Kiosk: kiosk,
+		Requests: st.RequestDesk, Office: st.opts.Office, Inspections: st.Inspect, Scores: st.Inspect}
+}
