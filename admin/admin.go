@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -248,9 +249,18 @@ type page struct {
 }
 
 // WriteError answers a classified error as the back office does: its
-// status and the back office's error page with the message.
+// status and the back office's error page with the message, in place of
+// anything a handler had begun to write (the message alone if the page
+// cannot be made).
 func WriteError(c *fiber.Ctx, p weberr.Problem) error {
-	return render(c, p.Status, "error.html", page{Title: "出错了", Error: p.Message, Data: "无法完成操作"})
+	var b bytes.Buffer
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if err := tmpl.ExecuteTemplate(&b, "error.html", page{Title: "出错了", Error: p.Message, Data: "无法完成操作"}); err != nil {
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(p.Status).SendString(p.Message)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(p.Status).Send(b.Bytes())
 }
 
 func render(c *fiber.Ctx, status int, name string, p page) error {

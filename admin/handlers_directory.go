@@ -45,7 +45,7 @@ func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	data, _, err := SheetUpload(c, "请选择要导入的名录Excel文件")
+	data, _, err := web.SheetUpload(c, "请选择要导入的名录Excel文件")
 	if err != nil {
 		return refuse(err)
 	}

@@ -126,7 +126,7 @@ func (h handler) filingRefused(c *fiber.Ctx, m *me, code string, form filingForm
 
 // filingUnit finds the unit of the filing a route names, for Require.
 func (h handler) filingUnit(c *fiber.Ctx) (string, error) {
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return "", err
 	}
@@ -145,7 +145,7 @@ type printPage struct {
 // handleFilingPrint renders a 备案表 as the seed shows it, for A4 paper and
 // the unit's seal.
 func (h handler) handleFilingPrint(c *fiber.Ctx) error {
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"io"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -12,7 +11,7 @@ import (
 )
 
 // Importer previews a catalogue workbook, keeping it for the commit, and
-// commits a kept one; the server implements it with the API's checks.
+// commits a kept one; sheet.CatalogDesk implements it, for the API and the console too.
 type Importer interface {
 	Preview(ctx context.Context, unit, name string, data []byte, by catalog.Actor) (plan sheet.Plan, token string, err error)
 	Commit(ctx context.Context, unit, token string, by catalog.Actor) (sheet.Plan, error)
@@ -53,7 +52,7 @@ func (h handler) handleImportPreview(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	data, name, err := SheetUpload(c, "请选择要导入的Excel文件")
+	data, name, err := web.SheetUpload(c, "请选择要导入的Excel文件")
 	if err != nil {
 		return refuse(err)
 	}
@@ -81,25 +80,4 @@ func (h handler) handleImportCommit(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/units/"+u.Code+"?flash=imported", fiber.StatusSeeOther)
-}
-
-// SheetUpload reads the Excel file of the form field "file": EINVALID with
-// the message missing when there is none, or when it is too large.
-func SheetUpload(c *fiber.Ctx, missing string) (data []byte, name string, err error) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return nil, "", catalog.Invalid("file", "%s", missing)
-	}
-	if fh.Size > sheet.MaxBytes {
-		return nil, "", catalog.Invalid("file", "文件不能超过%dMB", sheet.MaxBytes>>20)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, "", err
-	}
-	defer f.Close()
-	if data, err = io.ReadAll(io.LimitReader(f, sheet.MaxBytes+1)); err != nil {
-		return nil, "", err
-	}
-	return data, fh.Filename, nil
 }

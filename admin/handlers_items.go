@@ -157,7 +157,7 @@ func (h handler) handleItemShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (h handler) handleItemUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ func (h handler) handleItemRetire(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func (h handler) handlePubNew(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (h handler) handlePubCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (h handler) handlePubShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func (h handler) handlePubUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func (h handler) handlePubStep(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (h handler) handleAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -327,7 +327,7 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}
@@ -347,7 +347,7 @@ func (h handler) handleRevise(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,8 @@
 // Package api is the JSON API under /api/v1: its route table (routes.go,
 // one line per route naming its right) and its handlers. The handlers read
 // the request, call a service with the acting person, and answer JSON; an
-// error goes back up as a coded catalog.Error for the server's one error
-// renderer. No store and no SQL here.
+// error goes back up as a coded catalog.Error, which WriteError renders
+// as JSON once weberr has classified it. No store and no SQL here.
 package api
 
 import (

@@ -66,6 +66,9 @@ func TestSession(t *testing.T) {
 	if r := c.do("GET", "/api/v1/session", nil); r.status != 401 {
 		t.Errorf("session after sign-out: %d", r.status)
 	}
+	if r := c.do("PUT", "/api/v1/session/password", `{"old_password":`); r.status != 401 {
+		t.Errorf("changing a password signed out: %d, want 401 before the body is read", r.status)
+	}
 }
 
 // TestNewAccountMustChangeItsPassword: an account the system administrator

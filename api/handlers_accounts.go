@@ -7,6 +7,8 @@ import (
 
 	"gongkai/access"
 	"gongkai/account"
+	"gongkai/catalog"
+	"gongkai/rbac"
 	"gongkai/web"
 )
 
@@ -97,6 +99,9 @@ func (s *handlers) handleUserPasswordConfirm(c *fiber.Ctx) error {
 // handleOwnPassword lets a signed-in person change their own password; it
 // needs the old one and keeps the current session.
 func (s *handlers) handleOwnPassword(c *fiber.Ctx) error {
+	if _, ok := rbac.PrincipalOf(c); !ok {
+		return catalog.Errorf(catalog.EUNAUTH, "请先登录")
+	}
 	var in passwordInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err

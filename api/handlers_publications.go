@@ -145,8 +145,6 @@ func (s *handlers) handlePubShow(c *fiber.Ctx) error {
 	return c.JSON(p)
 }
 
-// publiclyVisible: published records, and replaced ones (kept readable with a
-// link to their replacement).
 // handlePubRevise starts a new version of a published record.
 func (s *handlers) handlePubRevise(c *fiber.Ctx) error {
 	id, err := web.ParamID(c, "id")

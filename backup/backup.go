@@ -444,7 +444,7 @@ func (t *tupleCounter) feed(s string) (n int64, end bool) {
 
 // restore puts an archive back into the configured database and data
 // directory, then checks every table's row count and the attachments'
-// checksum against the Manifest.
+// checksum against the manifest.
 func Restore(ctx context.Context, cfg Target, archive string, force bool) (Manifest, error) {
 	var m Manifest
 	f, err := os.Open(archive)
@@ -462,7 +462,7 @@ func Restore(ctx context.Context, cfg Target, archive string, force bool) (Manif
 		return m, fmt.Errorf("%s is not a Gongkai backup: it does not start with %s", archive, manifestName)
 	}
 	if err := json.NewDecoder(tr).Decode(&m); err != nil {
-		return m, fmt.Errorf("%s: Manifest: %w", archive, err)
+		return m, fmt.Errorf("%s: manifest: %w", archive, err)
 	}
 	if m.Driver != cfg.Driver {
 		return m, fmt.Errorf("the backup is of a %s database; GONGKAI_DB_DRIVER is %s (restore a %s backup into %s, then migrate by export/import)", m.Driver, cfg.Driver, m.Driver, m.Driver)

@@ -542,7 +542,7 @@ type itemPage struct {
 
 func (h *handler) renderItem(c *fiber.Ctx) ([]byte, error) {
 	ctx := c.UserContext()
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return nil, err
 	}
@@ -577,7 +577,7 @@ type pubPage struct {
 
 func (h *handler) renderPublication(c *fiber.Ctx) ([]byte, error) {
 	ctx := c.UserContext()
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return nil, err
 	}
@@ -650,7 +650,7 @@ type attachmentPage struct {
 }
 
 func (h *handler) handleAttachment(c *fiber.Ctx) error {
-	id, err := web.ParamID(c, "id")
+	id, err := web.PageID(c)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,6 @@ import (
 	"gongkai/foi"
 	foistore "gongkai/foi/gormstore"
 	"gongkai/inspect"
-	inspstore "gongkai/inspect/gormstore"
 	"gongkai/kiosk"
 	kstore "gongkai/kiosk/gormstore"
 	"gongkai/rbac"
@@ -40,8 +39,9 @@ import (
 	wdstore "gongkai/workday/gormstore"
 )
 
-// server holds every concrete dependency; it is the only place that does.
-// The stores and services are the stack's, named here for the wiring.
+// server is the running program: its configuration, the stack's stores
+// and services (named here for the wiring), the kiosk's caches and search
+// index, and the metrics.
 type server struct {
 	stack    *stack.Stack
 	cfg      Config
@@ -70,14 +70,12 @@ type server struct {
 	attachments *attach.Store
 	gen         contentGen
 	search      *search.Holder
-	// requests are the disclosure requests; statusGuard throttles the
-	// public status lookup.
+	// requests are the disclosure requests.
 	requests *foistore.Store
 	// foiDesk takes applications and answers applicants.
-	foiDesk     *foi.Desk
-	inspections *inspstore.Store
-	inspect     *inspect.Desk
-	metrics     *metrics
+	foiDesk *foi.Desk
+	inspect *inspect.Desk
+	metrics *metrics
 	// demoPasswordsExpire is set when the demo data is switched off
 	// (GONGKAI_DEMO=off): demo accounts must then choose a password first.
 	demoPasswordsExpire bool
@@ -129,7 +127,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	s.stack, s.catalog, s.units, s.items, s.pubs, s.accounts, s.authz = st, st.Catalog, st.Catalog, st.Catalog, st.Catalog, st.Accounts, st.Authz
 	s.calendar, s.calStore, s.filings, s.kioskStore, s.requests, s.foiDesk = st.Calendar, st.Days, st.Filings, st.Kiosk, st.Requests, st.RequestDesk
-	s.inspections, s.inspect, s.attachments, s.sessions, s.access, s.catalogs = st.Inspections, st.Inspect, st.Attachments, st.Sessions, st.Access, st.Catalogs
+	s.inspect, s.attachments, s.sessions, s.access, s.catalogs = st.Inspect, st.Attachments, st.Sessions, st.Access, st.Catalogs
 	s.search = s.newSearch()
 	s.metrics = s.newMetrics()
 	demo := fresh

@@ -602,7 +602,7 @@ func TestApplicationsFromOneAddressAreThrottled(t *testing.T) {
 	}
 }
 
-// TestReceiptsNeedTheirToken: a api.Receipt or status page is reached only
+// TestReceiptsNeedTheirToken: an api.Receipt or status page is reached only
 // with the request's unguessable token (which the application's answer and
 // the receipt's QR code carry) or its phone digits; numbers in any other
 // spelling — full-width, zero-width characters — are one number to the

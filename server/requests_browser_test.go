@@ -10,7 +10,7 @@ import (
 )
 
 // TestKioskApplicationInBrowser: a resident applies at the kiosk with the
-// on-screen keypad, confirms the summary, gets a api.Receipt with a number and
+// on-screen keypad, confirms the summary, gets an api.Receipt with a number and
 // due date (printable on 80 mm paper), and looks the request up.
 func TestKioskApplicationInBrowser(t *testing.T) {
 	ts := sharedServer(t)

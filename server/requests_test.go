@@ -71,11 +71,11 @@ func TestRequestAPI(t *testing.T) {
 	if rc.Number == "" || rc.ReceivedOn != todayS || rc.DueOn != wantDue.Format("2006-01-02") {
 		t.Fatalf("receipt %+v", rc)
 	}
-	// The public cannot set the api.Receipt date.
+	// The public cannot set the receipt date.
 	body = application()
 	body["received_on"] = "2020-01-01"
 	if r := anon.do("POST", "/api/v1/requests", body); r.status != 400 {
-		t.Errorf("public sets the api.Receipt date: %d", r.status)
+		t.Errorf("public sets the receipt date: %d", r.status)
 	}
 
 	// Status: number and the phone's last four digits.

@@ -33,6 +33,16 @@ func ParamID(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
+// PageID reads a positive id from the path parameter "id" of a page; any
+// other is a page that does not exist.
+func PageID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, catalog.Errorf(catalog.ENOTFOUND, "页面不存在")
+	}
+	return id, nil
+}
+
 // DecodeJSON reads a JSON body into v, refusing unknown fields so a typo in
 // a field name is reported, not silently dropped.
 func DecodeJSON(c *fiber.Ctx, v any) error {

@@ -75,18 +75,8 @@ func Migrate(db *gorm.DB) error {
 	return nil
 }
 
-func translate(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return catalog.Errorf(catalog.ENOTFOUND, "%s不存在", what)
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return catalog.Errorf(catalog.ECONFLICT, "%s已存在", what)
-	}
-	return fmt.Errorf("account gormstore: %s: %w", what, err)
-}
+// translate maps gorm errors to coded errors (dbconn.Translate).
+func translate(err error, what string) error { return dbconn.Translate(err, "account gormstore", what) }
 
 // FindUserByName implements account.Service.
 func (s *Store) FindUserByName(ctx context.Context, username string) (*account.User, error) {

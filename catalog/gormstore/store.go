@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 // Store implements catalog.UnitService, catalog.ItemService and
@@ -39,24 +40,8 @@ func Migrate(db *gorm.DB) error {
 	return nil
 }
 
-// translate maps gorm errors to coded domain errors.
-func translate(err error, what string) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return catalog.Errorf(catalog.ENOTFOUND, "%s不存在", what)
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return catalog.Errorf(catalog.ECONFLICT, "%s已存在", what)
-	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return catalog.Errorf(catalog.EINVALID, "%s引用的单位、领域或事项不存在", what)
-	}
-	var ce *catalog.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	return fmt.Errorf("gormstore: %s: %w", what, err)
-}
+// translate maps gorm errors to coded errors (dbconn.Translate).
+func translate(err error, what string) error { return dbconn.Translate(err, "gormstore", what) }
 
 // --- units and domains ---
 

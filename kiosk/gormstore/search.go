@@ -16,10 +16,12 @@ type SearchSource struct {
 	Kiosk   *Store
 }
 
+// Aliases are the alias groups the search expands queries with.
 func (ss *SearchSource) Aliases(ctx context.Context) ([]search.AliasGroup, error) {
 	return ss.Kiosk.FindAliases(ctx)
 }
 
+// Public tells which of ids are publications public now.
 func (ss *SearchSource) Public(ctx context.Context, ids []int64) (map[int64]bool, error) {
 	return ss.Catalog.PublishedIDs(ctx, ids)
 }
@@ -69,6 +71,8 @@ func (ss *SearchSource) Fill(ctx context.Context, b *search.Builder) error {
 	})
 }
 
+// ChangedSince are the publications made public or changed since t,
+// at most limit of them, as documents for the index.
 func (ss *SearchSource) ChangedSince(ctx context.Context, t time.Time, limit int) ([]search.Doc, error) {
 	pubs, err := ss.Catalog.PublishedChangedSince(ctx, t, limit)
 	if err != nil {
