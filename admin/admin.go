@@ -35,15 +35,17 @@ var staticFS embed.FS
 
 // Deps are what the back office works with.
 type Deps struct {
-	Units    catalog.UnitService
-	Items    catalog.ItemService
-	Pubs     catalog.PublicationService
-	Accounts account.Service
-	Authz    *rbac.Enforcer
-	Audit    AuditReader
-	Admins   AccountAdmin
-	Import   Importer
-	Filings  filing.Service
+	Units catalog.UnitService
+	// Lifecycle creates, renames and extends units.
+	Lifecycle catalog.UnitLifecycle
+	Items     catalog.ItemService
+	Pubs      catalog.PublicationService
+	Accounts  account.Service
+	Authz     *rbac.Enforcer
+	Audit     AuditReader
+	Admins    AccountAdmin
+	Import    Importer
+	Filings   filing.Service
 	// Directory imports the unit directory sheet.
 	Directory DirectoryImporter
 	// UnitAccounts lists a unit's clerk and leader accounts, for the
@@ -58,10 +60,10 @@ type Deps struct {
 	Attachments AttachmentStore
 	// Kiosk keeps the service points, their use and the search aliases.
 	Kiosk KioskAdmin
-	// Requests are the disclosure requests (foi.Desk); Office is the unit
-	// that receives applications.
+	// County is the county's identity (catalog.CountyService).
+	County catalog.CountyService
+	// Requests are the disclosure requests (foi.Desk).
 	Requests RequestAdmin
-	Office   string
 	// Inspections reads and issues the quarterly inspection reports;
 	// Scores computes the year's scores.
 	Inspections Inspections
@@ -134,7 +136,9 @@ type me struct {
 	Display  string
 	Grants   []rbac.Grant
 	County   bool // bound county-wide (admin, inspector)
-	Admin    bool
+	// CountyName is the county's, for the title bar.
+	CountyName string
+	Admin      bool
 	// CanAudit and CanAccounts decide which menu entries are shown.
 	CanAudit, CanAccounts bool
 	CanKiosk              bool
@@ -166,6 +170,9 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 		return nil, err
 	}
 	m := &me{ID: u.ID, Username: u.Username, Display: u.DisplayName, Grants: gs, FailedSignIns: u.FailedSignIns}
+	if county, err := h.County.County(c.UserContext()); err == nil {
+		m.CountyName = county.Name
+	}
 	for _, g := range gs {
 		if g.Unit == rbac.AllUnits {
 			m.County = true

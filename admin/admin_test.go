@@ -253,3 +253,43 @@ func TestRequestRegisterForm(t *testing.T) {
 		t.Errorf("another unit's clerk registering for the office: %d", p.status)
 	}
 }
+
+// TestUnitForms: the county office adds a township from the directory
+// page, with its catalogue; a taken code is shown again with the form; a
+// department takes on a domain; the county's page names it in the title.
+func TestUnitForms(t *testing.T) {
+	o := newOffice(t)
+	admin := o.signIn("admin")
+	p := admin.post("/admin/units", url.Values{"code": {"xinzhen"}, "name": {"新镇"}, "full_name": {"新镇人民政府"}, "kind": {"town"}})
+	if p.status != 303 || !strings.Contains(p.location, "flash=created") {
+		t.Fatalf("create: %d %q %.300s", p.status, p.location, p.body)
+	}
+	if p := admin.get(p.location); p.status != 200 || !strings.Contains(p.body, "已新增单位 xinzhen") || !strings.Contains(p.body, "新镇人民政府") {
+		t.Errorf("after the creation: %d %.300s", p.status, p.body)
+	}
+	items, _ := o.st.Catalog.FindItems(t.Context(), catalog.ItemFilter{UnitCode: "xinzhen"})
+	if len(items) == 0 {
+		t.Error("the new township has no catalogue")
+	}
+	p = admin.post("/admin/units", url.Values{"code": {"xinzhen"}, "name": {"又一个新镇"}, "kind": {"town"}})
+	if p.status != 400 || !strings.Contains(p.body, "又一个新镇") || !strings.Contains(p.body, "已被使用") {
+		t.Errorf("a taken code: %d %.300s", p.status, p.body)
+	}
+	if p := o.signIn("sanxi-clerk").post("/admin/units", url.Values{"code": {"x2"}, "name": {"某镇"}, "kind": {"town"}}); p.status != 403 {
+		t.Errorf("a clerk adding a unit: %d", p.status)
+	}
+	if p := admin.post("/admin/units/minzhengju/domains", url.Values{"domain": {"shjz"}}); p.status != 303 {
+		t.Errorf("taking on a domain: %d %.300s", p.status, p.body)
+	}
+	county := catalog.NewCounty("青山县", "341899", stacktest.Office)
+	if err := o.st.Catalog.SaveCounty(t.Context(), &county, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if p := admin.get("/admin/county"); p.status != 200 || !strings.Contains(p.body, "青山县政务公开管理") || !strings.Contains(p.body, `value="341899"`) {
+		t.Errorf("the county's page: %d %.300s", p.status, p.body)
+	}
+	if p := admin.post("/admin/county", url.Values{"name": {"青山县"}, "division_code": {"12345"}, "government": {"青山县人民政府"}, "office": {stacktest.Office},
+		"review_body": {"青山县人民政府"}, "court": {"青山县人民法院"}}); p.status != 400 || !strings.Contains(p.body, "6位数字") {
+		t.Errorf("a bad division code: %d %.300s", p.status, p.body)
+	}
+}

@@ -2,6 +2,9 @@ package admin
 
 import (
 	"context"
+	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,6 +23,87 @@ type DirectoryImporter interface {
 type directoryPage struct {
 	Plan  *sheet.DirectoryPlan
 	Token string
+	// Units are listed with their actions; Domains are those a department
+	// may take on; Form and Field keep a refused new unit's form.
+	Units   []catalog.Unit
+	Domains []catalog.Domain
+	Form    catalog.Unit
+	Field   string
+}
+
+// withUnits adds the list of units and domains to the page.
+func (h handler) withUnits(c *fiber.Ctx, p directoryPage) (directoryPage, error) {
+	var err error
+	if p.Units, err = h.Units.FindUnits(c.UserContext()); err != nil {
+		return p, err
+	}
+	p.Domains, err = h.Units.FindDomains(c.UserContext())
+	return p, err
+}
+
+// directory renders the page with the units.
+func (h handler) directory(c *fiber.Ctx, m *me, status int, flash, msg string, p directoryPage) error {
+	p, err := h.withUnits(c, p)
+	if err != nil {
+		return err
+	}
+	return render(c, status, "directory.html", page{Title: "单位名录", Me: m, Flash: flash, Error: msg, Data: p})
+}
+
+// handleUnitCreate adds a township or a department with its catalogue.
+func (h handler) handleUnitCreate(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	u := catalog.Unit{Code: strings.TrimSpace(c.FormValue("code")), Name: strings.TrimSpace(c.FormValue("name")), FullName: c.FormValue("full_name"),
+		Kind: catalog.Kind(c.FormValue("kind")), Level: catalog.LevelCounty, CreditCode: c.FormValue("credit_code")}
+	if u.Kind == catalog.KindTown {
+		u.Level = catalog.LevelTownship
+	}
+	n, err := h.Lifecycle.CreateUnit(c.UserContext(), &u, web.Actor(c))
+	if err != nil {
+		field, msg, ok := fieldError(err)
+		if !ok && catalog.ErrorCode(err) != catalog.ECONFLICT {
+			return err
+		}
+		if !ok {
+			field, msg = "code", catalog.ErrorMessage(err)
+		}
+		return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{Form: u, Field: field})
+	}
+	return c.Redirect(fmt.Sprintf("/admin/directory?flash=created&unit=%s&items=%d", url.QueryEscape(u.Code), n), fiber.StatusSeeOther)
+}
+
+// handleUnitDomains lets a department take on a domain.
+func (h handler) handleUnitDomains(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	n, err := h.Lifecycle.AdoptDomains(c.UserContext(), c.Params("code"), []string{c.FormValue("domain")}, web.Actor(c))
+	if err != nil {
+		if _, msg, ok := fieldError(err); ok {
+			return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{})
+		}
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/admin/directory?flash=adopted&unit=%s&items=%d", url.QueryEscape(c.Params("code")), n), fiber.StatusSeeOther)
+}
+
+// handleUnitRename gives a unit a new name; its code stays.
+func (h handler) handleUnitRename(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Lifecycle.RenameUnit(c.UserContext(), c.Params("code"), c.FormValue("name"), c.FormValue("full_name"), c.FormValue("credit_code"), web.Actor(c)); err != nil {
+		if _, msg, ok := fieldError(err); ok {
+			return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{})
+		}
+		return err
+	}
+	return c.Redirect("/admin/directory?flash=renamed", fiber.StatusSeeOther)
 }
 
 func (h handler) handleDirectory(c *fiber.Ctx) error {
@@ -28,10 +112,17 @@ func (h handler) handleDirectory(c *fiber.Ctx) error {
 		return err
 	}
 	flash := ""
-	if c.Query("flash") == "imported" {
+	switch c.Query("flash") {
+	case "imported":
 		flash = "名录已导入。"
+	case "created":
+		flash = fmt.Sprintf("已新增单位 %s，目录按标准模板建立了%s项。", c.Query("unit"), c.Query("items"))
+	case "adopted":
+		flash = fmt.Sprintf("单位 %s 的目录新增%s项。", c.Query("unit"), c.Query("items"))
+	case "renamed":
+		flash = "单位已改名。"
 	}
-	return render(c, 200, "directory.html", page{Title: "单位名录", Me: m, Flash: flash, Data: directoryPage{}})
+	return h.directory(c, m, 200, flash, "", directoryPage{})
 }
 
 func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
@@ -41,7 +132,7 @@ func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
 	}
 	refuse := func(err error) error {
 		if _, msg, ok := fieldError(err); ok {
-			return render(c, fiber.StatusBadRequest, "directory.html", page{Title: "单位名录", Me: m, Error: msg, Data: directoryPage{}})
+			return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{})
 		}
 		return err
 	}
@@ -57,7 +148,7 @@ func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
 	if len(plan.Errors) > 0 {
 		status, msg = fiber.StatusBadRequest, "名录有错误，未做任何修改；请改正下列各处后重新导入。"
 	}
-	return render(c, status, "directory.html", page{Title: "名录导入预览", Me: m, Error: msg, Data: directoryPage{Plan: &plan, Token: token}})
+	return h.directory(c, m, status, "", msg, directoryPage{Plan: &plan, Token: token})
 }
 
 func (h handler) handleDirectoryCommit(c *fiber.Ctx) error {
@@ -67,7 +158,7 @@ func (h handler) handleDirectoryCommit(c *fiber.Ctx) error {
 	}
 	if err := h.Directory.Commit(c.UserContext(), c.FormValue("token"), web.Actor(c)); err != nil {
 		if _, msg, ok := fieldError(err); ok {
-			return render(c, fiber.StatusConflict, "directory.html", page{Title: "单位名录", Me: m, Error: msg, Data: directoryPage{}})
+			return h.directory(c, m, fiber.StatusConflict, "", msg, directoryPage{})
 		}
 		return err
 	}

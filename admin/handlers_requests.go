@@ -20,6 +20,8 @@ import (
 type RequestAdmin interface {
 	// List lists a unit's requests ("" for all), newest first.
 	List(ctx context.Context, unit string) ([]foi.Request, error)
+	// Office is the unit that receives applications.
+	Office(ctx context.Context) (string, error)
 	// Find returns a request; ENOTFOUND.
 	Find(ctx context.Context, number string) (*foi.Request, error)
 	Events(ctx context.Context, number string) ([]foi.Event, error)
@@ -248,7 +250,9 @@ func (h handler) handleRequestRegister(c *fiber.Ctx) error {
 		Phone: in["phone"], Email: in["email"]}, Description: in["description"], Purpose: in["purpose"], Form: foi.Form(in["form"]),
 		Delivery: in["delivery"], Channel: foi.Channel(in["channel"])}
 	if r.UnitCode == "" {
-		r.UnitCode = h.Office
+		if r.UnitCode, err = h.Requests.Office(c.UserContext()); err != nil {
+			return err
+		}
 	}
 	if r.ReceivedOn, err = formDay(c, "received_on", "收到申请的日期"); err == nil {
 		err = h.Requests.Register(c.UserContext(), &r, web.Actor(c))

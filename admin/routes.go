@@ -23,7 +23,7 @@ func Mount(r fiber.Router, d Deps) {
 		if u := c.FormValue("unit"); u != "" {
 			return u, nil
 		}
-		return d.Office, nil
+		return d.Requests.Office(c.UserContext())
 	}
 	r.Use("/static", staticHandler())
 
@@ -45,6 +45,11 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/units/:code/facts", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), h.handleUnitFacts)
 	r.Get("/units/:code/filings", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), h.handleFilings)
 	r.Post("/units/:code/filings", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), h.handleFilingCreate)
+	r.Get("/county", h.signedIn, can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleCounty)
+	r.Post("/county", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleCountySave)
+	r.Post("/units", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleUnitCreate)
+	r.Post("/units/:code/domains", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleUnitDomains)
+	r.Post("/units/:code/rename", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleUnitRename)
 	r.Get("/directory", h.signedIn, can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleDirectory)
 	r.Post("/directory/import", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleDirectoryPreview)
 	r.Post("/directory/import/commit", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleDirectoryCommit)

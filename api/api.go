@@ -27,11 +27,15 @@ import (
 
 // Deps are the services the API calls.
 type Deps struct {
-	Units    catalog.UnitService
-	Items    catalog.ItemService
-	Pubs     catalog.PublicationService
-	Accounts account.Service
-	Authz    *rbac.Enforcer
+	// County is the county's identity.
+	County catalog.CountyService
+	Units  catalog.UnitService
+	// Lifecycle creates, renames and extends units.
+	Lifecycle catalog.UnitLifecycle
+	Items     catalog.ItemService
+	Pubs      catalog.PublicationService
+	Accounts  account.Service
+	Authz     *rbac.Enforcer
 	// Sessions signs people in and out; Access is the administrators' desk.
 	Sessions *web.Sessions
 	Access   *access.Desk

@@ -256,3 +256,164 @@ func TestCalendarYearIsChecked(t *testing.T) {
 		t.Errorf("one working day after %d-12-31: %s, want %s (%s)", y-1, w.Result, want.Format("2006-01-02"), w.Explanation)
 	}
 }
+
+// TestCountyIdentity: anyone reads the county's identity; the county
+// office changes it, a bad division code named; the answer letters and
+// the office that receives applications follow it at once.
+func TestCountyIdentity(t *testing.T) {
+	h := newAPI(t)
+	var c catalog.County
+	h.anon().do("GET", "/api/v1/county", nil).decode(t, &c)
+	if c.Name == "" || c.Office != office {
+		t.Fatalf("county %+v", c)
+	}
+	c.Name, c.Government, c.ReviewBody, c.Court, c.DivisionCode = "青山县", "青山县人民政府", "青山市人民政府", "青山县人民法院", "341899"
+	if r := h.login("sanxi-clerk").do("PUT", "/api/v1/county", c); r.status != 403 {
+		t.Errorf("a township clerk changing the county: %d", r.status)
+	}
+	admin := h.login("admin")
+	bad := c
+	bad.DivisionCode = "341800"
+	if r := admin.do("PUT", "/api/v1/county", bad); r.status != 400 {
+		t.Errorf("a prefecture's code: %d", r.status)
+	} else if _, field := r.problem(t); field != "division_code" {
+		t.Errorf("field %q", field)
+	}
+	bad = c
+	bad.Office = "nowhere"
+	if r := admin.do("PUT", "/api/v1/county", bad); r.status != 400 {
+		t.Errorf("an office that is no unit: %d", r.status)
+	}
+	if r := admin.do("PUT", "/api/v1/county", c); r.status != 200 {
+		t.Fatalf("save: %d %s", r.status, r.body)
+	}
+	var got catalog.County
+	h.anon().do("GET", "/api/v1/county", nil).decode(t, &got)
+	if got != c {
+		t.Errorf("read back %+v, want %+v", got, c)
+	}
+	in := map[string]any{"applicant_type": "person", "name": "赵六", "id_type": "resident_id", "id_number": seed.DemoID("19900101", 4),
+		"phone": "13700001234", "address": "青山县", "description": "2026年预算", "form": "paper"}
+	var rc api.Receipt
+	h.anon().do("POST", "/api/v1/requests", in).decode(t, &rc)
+	r, err := h.st.Requests.Find(t.Context(), rc.Number)
+	if err != nil || r.UnitCode != c.Office {
+		t.Fatalf("the application: %v %+v", err, r)
+	}
+	letter, err := h.st.RequestDesk.Letter(t.Context(), r)
+	if err != nil || !strings.Contains(letter.Remedy, "青山市人民政府") || !strings.Contains(letter.Remedy, "青山县人民法院") || strings.Contains(letter.Remedy, "旌德") {
+		t.Errorf("remedy %q %v", letter.Remedy, err)
+	}
+}
+
+// TestUnitLifecycle: the county office adds a township, whose catalogue is
+// the township template, and a department, which starts with the rubric
+// and its own 机构设置 and 年报 and then takes on a domain; a taken code, a
+// bad credit code and a clerk are refused; a rename keeps the code.
+func TestUnitLifecycle(t *testing.T) {
+	h := newAPI(t)
+	admin := h.login("admin")
+	town := map[string]any{"code": "xinzhen", "name": "新镇", "full_name": "新镇人民政府", "level": "township", "kind": "town"}
+	if r := h.login("sanxi-clerk").do("POST", "/api/v1/units", town); r.status != 403 {
+		t.Errorf("a clerk adding a unit: %d", r.status)
+	}
+	var made api.UnitCreated
+	r := admin.do("POST", "/api/v1/units", town)
+	if r.status != 201 {
+		t.Fatalf("township: %d %s", r.status, r.body)
+	}
+	r.decode(t, &made)
+	tpls, err := h.st.Catalog.FindTemplates(t.Context(), catalog.LevelTownship)
+	if err != nil || made.Items != len(tpls) || made.Items == 0 {
+		t.Errorf("the township's catalogue has %d items, the township template %d (%v)", made.Items, len(tpls), err)
+	}
+	var items []catalog.Item
+	h.anon().do("GET", "/api/v1/units/xinzhen/items", nil).decode(t, &items)
+	if len(items) != made.Items || items[0].Subject != "新镇人民政府" {
+		t.Errorf("the township's items: %d, subject %q", len(items), items[0].Subject)
+	}
+	if r := admin.do("POST", "/api/v1/units", town); r.status != 409 {
+		t.Errorf("a taken code: %d", r.status)
+	}
+	dept := map[string]any{"code": "xinbumen", "name": "数据资源局", "full_name": "某县数据资源管理局", "level": "county", "kind": "department",
+		"credit_code": "11341825MB1234567X"}
+	if r := admin.do("POST", "/api/v1/units", dept); r.status != 400 {
+		t.Errorf("a bad credit code: %d", r.status)
+	} else if _, field := r.problem(t); field != "credit_code" {
+		t.Errorf("field %q", field)
+	}
+	dept["credit_code"] = seed.DemoCreditCode("11341825MB1234567")
+	r = admin.do("POST", "/api/v1/units", dept)
+	if r.status != 201 {
+		t.Fatalf("department: %d %s", r.status, r.body)
+	}
+	r.decode(t, &made)
+	before := made.Items
+	var added struct{ Added int }
+	admin.do("POST", "/api/v1/units/xinbumen/domains", map[string]any{"domains": []string{"shjz"}}).decode(t, &added)
+	if added.Added == 0 {
+		t.Error("taking on 社会救助 added no item")
+	}
+	admin.do("POST", "/api/v1/units/xinbumen/domains", map[string]any{"domains": []string{"shjz"}}).decode(t, &added)
+	if added.Added != 0 {
+		t.Errorf("the same domain twice added %d more", added.Added)
+	}
+	if r := admin.do("POST", "/api/v1/units/xinbumen/domains", map[string]any{"domains": []string{"nosuch"}}); r.status != 400 {
+		t.Errorf("an unknown domain: %d", r.status)
+	}
+	if r := admin.do("POST", "/api/v1/units/xinzhen/domains", map[string]any{"domains": []string{"shjz"}}); r.status != 400 {
+		t.Errorf("a township taking on a domain: %d", r.status)
+	}
+	h.anon().do("GET", "/api/v1/units/xinbumen/items", nil).decode(t, &items)
+	if len(items) <= before {
+		t.Errorf("the department has %d items, %d before", len(items), before)
+	}
+	var u catalog.Unit
+	admin.do("POST", "/api/v1/units/xinbumen/rename", map[string]string{"name": "数据局", "full_name": "某县数据资源局"}).decode(t, &u)
+	if u.Code != "xinbumen" || u.Name != "数据局" {
+		t.Errorf("renamed %+v", u)
+	}
+}
+
+// TestIndexNumbersFollowTheCountysPattern: with the organisation-code
+// pattern, a unit's new publications are numbered by the 9 characters
+// inside its 统一社会信用代码; numbers already given stay.
+func TestIndexNumbersFollowTheCountysPattern(t *testing.T) {
+	h := newAPI(t)
+	admin := h.login("admin")
+	credit := seed.DemoCreditCode("11341825003151084")
+	if r := admin.do("POST", "/api/v1/units/sanxi/rename", map[string]string{"name": "三溪镇", "full_name": "旌德县三溪镇人民政府", "credit_code": credit}); r.status != 200 {
+		t.Fatalf("credit code: %d %s", r.status, r.body)
+	}
+	clerk := h.login("sanxi-clerk")
+	var items []catalog.Item
+	clerk.do("GET", "/api/v1/units/sanxi/items", nil).decode(t, &items)
+	newPub := func(title string) catalog.Publication {
+		t.Helper()
+		var p catalog.Publication
+		r := clerk.do("POST", fmt.Sprintf("/api/v1/items/%d/publications", items[0].ID), map[string]any{"title": title, "topic": "综合政务",
+			"body": "正文。", "generated_on": time.Now().Format("2006-01-02")})
+		if r.status != 201 {
+			t.Fatalf("publication: %d %s", r.status, r.body)
+		}
+		r.decode(t, &p)
+		return p
+	}
+	before := newPub("按单位代码编号")
+	var c catalog.County
+	h.anon().do("GET", "/api/v1/county", nil).decode(t, &c)
+	c.IndexPattern = catalog.OrgIndexPattern
+	if r := admin.do("PUT", "/api/v1/county", c); r.status != 200 {
+		t.Fatalf("pattern: %d %s", r.status, r.body)
+	}
+	after := newPub("按组织机构代码编号")
+	month := time.Now().In(catalog.Shanghai).Format("200601")
+	if !strings.HasPrefix(before.IndexNo, "sanxi/"+month+"-") || !strings.HasPrefix(after.IndexNo, "003151084/"+month+"-") {
+		t.Errorf("index numbers %q then %q", before.IndexNo, after.IndexNo)
+	}
+	var again catalog.Publication
+	h.login("sanxi-clerk").do("GET", fmt.Sprintf("/api/v1/publications/%d", before.ID), nil).decode(t, &again)
+	if again.IndexNo != before.IndexNo {
+		t.Errorf("an earlier number changed: %q → %q", before.IndexNo, again.IndexNo)
+	}
+}

@@ -72,7 +72,11 @@ func (s *handlers) handleRequestCreate(c *fiber.Ctx) error {
 	if in.Channel != "" || in.ReceivedOn != "" || in.UnitCode != "" {
 		return catalog.Invalid("channel", "申请人提交的申请由系统记录收到日期和受理单位；工作人员登记请用 /api/v1/requests/register")
 	}
-	r := in.request(s.RequestDesk.Office)
+	office, err := s.RequestDesk.Office(c.UserContext())
+	if err != nil {
+		return err
+	}
+	r := in.request(office)
 	if err := s.RequestDesk.Submit(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
 		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
 			c.Set(fiber.HeaderRetryAfter, "3600") // an hour's allowance
@@ -89,7 +93,11 @@ func (s *handlers) handleRequestRegister(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	r := in.request(s.RequestDesk.Office)
+	office, err := s.RequestDesk.Office(c.UserContext())
+	if err != nil {
+		return err
+	}
+	r := in.request(office)
 	if in.UnitCode != "" {
 		r.UnitCode = in.UnitCode
 	}
@@ -215,7 +223,7 @@ func (s *handlers) requestBodyUnit(c *fiber.Ctx) (string, error) {
 	}
 	_ = json.Unmarshal(c.Body(), &in)
 	if in.UnitCode == "" {
-		return s.RequestDesk.Office, nil
+		return s.RequestDesk.Office(c.UserContext())
 	}
 	return in.UnitCode, nil
 }

@@ -168,3 +168,93 @@ func (s *handlers) handleAuditIndex(c *fiber.Ctx) error {
 	}
 	return c.JSON(es)
 }
+
+// handleCountyShow is GET /api/v1/county: the county's identity, public
+// (the kiosk and letters show it).
+func (s *handlers) handleCountyShow(c *fiber.Ctx) error {
+	county, err := s.County.County(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(county)
+}
+
+// handleCountyUpdate is PUT /api/v1/county: the county office sets its
+// identity, the whole of it.
+func (s *handlers) handleCountyUpdate(c *fiber.Ctx) error {
+	var in catalog.County
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.County.SaveCounty(c.UserContext(), &in, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.JSON(in)
+}
+
+// UnitCreated answers a new unit: the unit and how many items its
+// catalogue started with.
+type UnitCreated struct {
+	Unit  catalog.Unit `json:"unit"`
+	Items int          `json:"items"`
+}
+
+// handleUnitCreate is POST /api/v1/units: the county office adds a
+// township or a department, with its catalogue from the templates.
+func (s *handlers) handleUnitCreate(c *fiber.Ctx) error {
+	var in struct {
+		Code       string        `json:"code"`
+		Name       string        `json:"name"`
+		FullName   string        `json:"full_name"`
+		Level      catalog.Level `json:"level"`
+		Kind       catalog.Kind  `json:"kind"`
+		CreditCode string        `json:"credit_code"`
+	}
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	u := catalog.Unit{Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name), FullName: in.FullName, Level: in.Level, Kind: in.Kind, CreditCode: in.CreditCode}
+	n, err := s.Lifecycle.CreateUnit(c.UserContext(), &u, web.Actor(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(UnitCreated{Unit: u, Items: n})
+}
+
+// handleUnitDomains is POST /api/v1/units/{code}/domains: a department
+// takes on domains, whose county-level template items join its catalogue.
+func (s *handlers) handleUnitDomains(c *fiber.Ctx) error {
+	var in struct {
+		Domains []string `json:"domains"`
+	}
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	n, err := s.Lifecycle.AdoptDomains(c.UserContext(), c.Params("code"), in.Domains, web.Actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"added": n})
+}
+
+// handleUnitRename is POST /api/v1/units/{code}/rename: a new name in an
+// institutional reform, or the 统一社会信用代码 (credit_code, when given);
+// the code, rights and the 索引号 already given stay.
+func (s *handlers) handleUnitRename(c *fiber.Ctx) error {
+	var in struct {
+		Name       string `json:"name"`
+		FullName   string `json:"full_name"`
+		CreditCode string `json:"credit_code"`
+	}
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.Lifecycle.RenameUnit(c.UserContext(), c.Params("code"), in.Name, in.FullName, in.CreditCode, web.Actor(c)); err != nil {
+		return err
+	}
+	u, err := s.Units.FindUnit(c.UserContext(), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}

@@ -34,7 +34,12 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleGrantCreate)
 	r.Delete("/users/:id/grants", can(rbac.ObjRole, rbac.ActWrite, rbac.County()), s.handleGrantDelete)
 
+	r.Get("/county", s.handleCountyShow)
+	r.Put("/county", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleCountyUpdate)
 	r.Get("/units", s.handleUnitIndex)
+	r.Post("/units", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleUnitCreate)
+	r.Post("/units/:code/domains", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleUnitDomains)
+	r.Post("/units/:code/rename", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleUnitRename)
 	r.Get("/units/:code", s.handleUnitShow)
 	r.Put("/units/:code", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), s.handleUnitUpdate)
 	r.Get("/units/:code/filings", can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), s.handleFilingIndex)

@@ -173,10 +173,6 @@ func (p *Publication) Validate() error {
 	return nil
 }
 
-// MinConsultationDays is the shortest public consultation the county's rules
-// allow: 《旌德县人民政府重大行政决策公众参与程序规定》第十条 "征求意见的期限不少于10日".
-const MinConsultationDays = 10
-
 func (p *Publication) validateConsultation() error {
 	if p.ConsultOpens == nil && p.ConsultCloses == nil {
 		return nil
@@ -187,17 +183,45 @@ func (p *Publication) validateConsultation() error {
 	if p.ConsultCloses == nil {
 		return Invalid("consultation_closes", "意见征集须填写截止日期")
 	}
-	if p.ConsultCloses.Before(p.ConsultOpens.AddDate(0, 0, MinConsultationDays)) {
-		return Invalid("consultation_closes", "意见征集期限不得少于%d日（《旌德县人民政府重大行政决策公众参与程序规定》第十条），现为%s至%s",
-			MinConsultationDays, p.ConsultOpens.Format("2006-01-02"), p.ConsultCloses.Format("2006-01-02"))
+	if p.ConsultCloses.Before(*p.ConsultOpens) {
+		return Invalid("consultation_closes", "意见征集的截止日期早于开始日期")
+	}
+	return nil
+}
+
+// CheckConsultation checks a consultation's period against the county's
+// rule (County.ConsultationDays, with its basis named in the message).
+func (p *Publication) CheckConsultation(c County) error {
+	if p.ConsultOpens == nil || p.ConsultCloses == nil || c.ConsultationDays <= 0 {
+		return nil
+	}
+	if p.ConsultCloses.Before(p.ConsultOpens.AddDate(0, 0, c.ConsultationDays)) {
+		return Invalid("consultation_closes", "意见征集期限不得少于%d日（%s），现为%s至%s",
+			c.ConsultationDays, c.ConsultationBasis, p.ConsultOpens.Format("2006-01-02"), p.ConsultCloses.Format("2006-01-02"))
 	}
 	return nil
 }
 
 // FormatIndexNo builds the 索引号 of the serial-th publication of a unit in
-// the month of the date.
+// the month of the date, by DefaultIndexPattern.
 func FormatIndexNo(unitCode string, on time.Time, serial int) string {
-	return fmt.Sprintf("%s/%s-%05d", unitCode, on.Format("200601"), serial)
+	return IndexNo(DefaultIndexPattern, unitCode, "", on, serial)
+}
+
+// IndexNo builds a 索引号 by a county's pattern (DefaultIndexPattern when
+// empty): {unit} is the unit's code, {org} its organisation code (its
+// code when it has no 统一社会信用代码), {yyyymm}, {yyyy} and {mm} the
+// month, {serial} the five-digit serial.
+func IndexNo(pattern, unitCode, creditCode string, on time.Time, serial int) string {
+	if pattern == "" {
+		pattern = DefaultIndexPattern
+	}
+	org := OrgCode(creditCode)
+	if org == "" {
+		org = unitCode
+	}
+	return strings.NewReplacer("{unit}", unitCode, "{org}", org, "{yyyymm}", on.Format("200601"), "{yyyy}", on.Format("2006"),
+		"{mm}", on.Format("01"), "{serial}", fmt.Sprintf("%05d", serial)).Replace(pattern)
 }
 
 // PubFilter selects publications; without Statuses only published ones.

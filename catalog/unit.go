@@ -65,12 +65,51 @@ type Unit struct {
 	Email       string `json:"email,omitempty"`
 	Postcode    string `json:"postcode,omitempty"`
 	Head        string `json:"head,omitempty"` // 负责人
-	SortOrder   int    `json:"sort_order"`
+	// CreditCode is the unit's 统一社会信用代码 (GB 32100), when known.
+	CreditCode string `json:"credit_code,omitempty"`
+	SortOrder  int    `json:"sort_order"`
 	// OfficeHoursText is OfficeHours rendered the same way for every unit.
 	OfficeHoursText string `json:"office_hours_text,omitempty"`
 	// CatalogRev changes whenever the unit's catalogue, publications or
 	// public facts do; readers use it to cache.
 	CatalogRev int64 `json:"catalog_revision"`
+}
+
+// ValidUnitCode tells whether code can be a unit's code: 1 to 40 lower-case
+// letters, digits, hyphens and underscores (it is the 索引号's prefix and
+// the rights' domain).
+func ValidUnitCode(code string) bool {
+	if code == "" || len(code) > 40 {
+		return false
+	}
+	for _, r := range code {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// EveryUnitDomains are the domains every unit's catalogue carries: its
+// own 机构设置 and its 政府信息公开年度报告.
+var EveryUnitDomains = []string{"jgsz", "ndbg"}
+
+// UnitLifecycle creates units with their catalogues and lets a department
+// take on the domains it answers for.
+type UnitLifecycle interface {
+	// CreateUnit stores a new unit with its catalogue from the templates:
+	// a township's from every township-level template, a department's
+	// from the county's rubric and EveryUnitDomains (AdoptDomains adds
+	// more). ECONFLICT when the code is taken; EINVALID names the field.
+	CreateUnit(ctx context.Context, u *Unit, by Actor) (items int, err error)
+	// AdoptDomains adds to a county-level unit's catalogue the county-level
+	// template items of domains it does not carry yet; it returns how many
+	// items were added. EINVALID for an unknown domain or a township.
+	AdoptDomains(ctx context.Context, code string, domains []string, by Actor) (added int, err error)
+	// RenameUnit changes a unit's name and full name, and its 统一社会信用代码
+	// when creditCode is not empty; the code, and so its rights and the
+	// 索引号 already given, stay.
+	RenameUnit(ctx context.Context, code, name, fullName, creditCode string, by Actor) error
 }
 
 // OfficeList splits Offices into its lines.
@@ -96,10 +135,8 @@ func (u *Unit) Validate() error {
 	if u.Code == "" || len(u.Code) > 40 {
 		return Invalid("code", "单位代码不能为空且不超过40个字符")
 	}
-	for _, r := range u.Code {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return Invalid("code", "单位代码只能包含小写字母、数字、连字符")
-		}
+	if !ValidUnitCode(u.Code) {
+		return Invalid("code", "单位代码只能包含小写字母、数字、连字符")
 	}
 	if u.Name == "" {
 		return Invalid("name", "单位名称不能为空")
@@ -111,6 +148,13 @@ func (u *Unit) Validate() error {
 	case KindTown, KindDepartment, KindOffice:
 	default:
 		return Invalid("kind", "单位类型须为镇、部门或政府办公室")
+	}
+	if (u.Kind == KindTown) != (u.Level == LevelTownship) {
+		return Invalid("kind", "乡镇的层级为乡级，部门和政府办公室的层级为县级")
+	}
+	u.CreditCode = strings.ToUpper(strings.TrimSpace(u.CreditCode))
+	if u.CreditCode != "" && !ValidCreditCode(u.CreditCode) {
+		return Invalid("credit_code", "统一社会信用代码应为18位且校验位正确（GB 32100）")
 	}
 	u.KindName = u.Kind.Name()
 	return u.ValidateFacts()

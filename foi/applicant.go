@@ -107,26 +107,6 @@ var (
 	reEmail     = regexp.MustCompile(`^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$`)
 )
 
-// ValidCreditCode tells whether s is an 18-character 统一社会信用代码 with a
-// valid GB 32100 check character.
-func ValidCreditCode(s string) bool {
-	const chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-	weights := [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-	if len(s) != 18 {
-		return false
-	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		v := strings.IndexByte(chars, s[i])
-		if v < 0 {
-			return false
-		}
-		sum += v * weights[i]
-	}
-	c := (31 - sum%31) % 31
-	return s[17] == chars[c]
-}
-
 // checkID validates a document number of its type; the message names the
 // document and never repeats the number.
 func checkID(t IDType, n string) error {
@@ -185,7 +165,7 @@ func (a *Applicant) Validate() error {
 		if a.LegalRep == "" {
 			return catalog.Invalid("legal_rep", "请填写法定代表人或主要负责人")
 		}
-		if !ValidCreditCode(a.CreditCode) {
+		if !catalog.ValidCreditCode(a.CreditCode) {
 			if len(a.CreditCode) != 18 {
 				return catalog.Invalid("credit_code", "统一社会信用代码应为18位，现为%d位", utf8.RuneCountInString(a.CreditCode))
 			}

@@ -32,8 +32,12 @@ type Desk struct {
 	Calendar *workday.Calendar
 	// Days keeps the calendar's arrangements (SetCalendarYear).
 	Days CalendarStore
-	// Office is the unit that handles applications (政府信息公开工作机构).
-	Office string
+	// County names the unit that handles applications (its Office, the
+	// 政府信息公开工作机构) and the review body and court of the letters'
+	// remedy sentence.
+	County interface {
+		County(ctx context.Context) (catalog.County, error)
+	}
 	// Applications counts applications by address, ScreenApplications
 	// those of registered kiosk screens (IsScreen), where many residents
 	// apply one after another; Lookups counts wrong proofs by address and
@@ -43,9 +47,6 @@ type Desk struct {
 	// AddressKey is what an address is counted by (an IPv6 client by its
 	// /64, say).
 	AddressKey func(ip string) string
-	// Remedy fills the letters' remedy sentence: the review body and the
-	// court.
-	ReviewBody, Court string
 	// MayReveal tells whether by may see a unit's applicants' full
 	// numbers; Audit records each view.
 	MayReveal func(by catalog.Actor, unit string) bool
@@ -59,7 +60,11 @@ type Desk struct {
 // costs no allowance; EINVALID names the field, ERATELIMIT when the
 // address has used its hour's allowance.
 func (d *Desk) Submit(ctx context.Context, r *Request, ch Channel, ip string) error {
-	r.UnitCode, r.Channel, r.ReceivedOn = d.Office, ch, time.Now().In(catalog.Shanghai)
+	office, err := d.Office(ctx)
+	if err != nil {
+		return err
+	}
+	r.UnitCode, r.Channel, r.ReceivedOn = office, ch, time.Now().In(catalog.Shanghai)
 	if err := r.Validate(); err != nil {
 		return err
 	}
@@ -173,16 +178,21 @@ func (l AnswerLetter) Paragraphs() []string {
 	return append(out, l.Remedy, l.Issuer, l.Date)
 }
 
-// Letter composes a request's answer letter; ENOTFOUND for its unit.
+// Letter composes a request's answer letter; ENOTFOUND for its unit or
+// before the county is set up.
 func (d *Desk) Letter(ctx context.Context, r *Request) (AnswerLetter, error) {
 	u, err := d.Units.FindUnit(ctx, r.UnitCode)
+	if err != nil {
+		return AnswerLetter{}, err
+	}
+	county, err := d.County.County(ctx)
 	if err != nil {
 		return AnswerLetter{}, err
 	}
 	info, _ := OutcomeOf(r.Outcome)
 	l := AnswerLetter{No: r.LetterNo, To: r.Display(), Issuer: u.FullName, Received: r.ReceivedOn.Format("2006年1月2日"),
 		Channel: r.Channel.Name(), Description: r.Description, Decision: info.Letter, Text: r.AnswerText, Basis: info.Basis,
-		Remedy: fmt.Sprintf(Remedy, d.ReviewBody, d.Court)}
+		Remedy: fmt.Sprintf(Remedy, county.ReviewBody, county.Court)}
 	if r.DecidedOn != nil {
 		l.Date = r.DecidedOn.Format("2006年1月2日")
 	}
@@ -326,4 +336,11 @@ func (d *Desk) Receipt(ctx context.Context, number, token, ip string) (*Request,
 		return nil, "", err
 	}
 	return r, u.FullName, nil
+}
+
+// Office is the code of the unit that receives applications (the
+// county's identity); ENOTFOUND before the county is set up.
+func (d *Desk) Office(ctx context.Context) (string, error) {
+	c, err := d.County.County(ctx)
+	return c.Office, err
 }

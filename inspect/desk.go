@@ -54,7 +54,12 @@ type ReportStore interface {
 // computed and kept while nothing they read changed), the year's scores
 // and the overview, from what its readers hold.
 type Desk struct {
-	Units    catalog.UnitService
+	Units catalog.UnitService
+	// County names the inspecting office (County.Office), which is not
+	// inspected; none when nil.
+	County interface {
+		County(ctx context.Context) (catalog.County, error)
+	}
 	Items    catalog.ItemService
 	Pubs     PublishedReader
 	Requests RequestReader
@@ -339,6 +344,13 @@ func (dk *Desk) unitsAndItems(ctx context.Context, at time.Time) (Data, error) {
 	var err error
 	if d.Units, err = dk.Units.FindUnits(ctx); err != nil {
 		return d, err
+	}
+	if dk.County != nil {
+		c, err := dk.County.County(ctx)
+		if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return d, err
+		}
+		d.Inspector = c.Office
 	}
 	d.Items, err = dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: at})
 	return d, err

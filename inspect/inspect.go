@@ -97,6 +97,9 @@ type Pub struct {
 // Data is the county's state to inspect.
 type Data struct {
 	Units []catalog.Unit
+	// Inspector is the unit that inspects the others (the county office):
+	// it is in neither the bulletin nor the scores.
+	Inspector string
 	// Items is the catalogue as it stood at the quarter's end, PrevItems
 	// at the previous quarter's (for its findings, when not issued); Items
 	// serves for both when PrevItems is nil.
@@ -285,7 +288,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	}
 	counts := map[string]int{}
 	for _, u := range units {
-		if u.Code == "zhengfuban" { // the inspecting office is not in its own bulletin
+		if u.Code == d.Inspector { // the inspecting office is not in its own bulletin
 			continue
 		}
 		var fs []Finding

@@ -130,7 +130,7 @@ func Score(d Data, domains []catalog.Domain, reports []Report, entries []Entry, 
 	}
 	var out []UnitScore
 	for _, u := range d.Units {
-		if u.Code == "zhengfuban" {
+		if u.Code == d.Inspector {
 			continue
 		}
 		township := u.Level == catalog.LevelTownship

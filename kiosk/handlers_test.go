@@ -47,15 +47,19 @@ type hall struct {
 	st  *stack.Stack
 }
 
-// newHall mounts the kiosk for a county named 某县.
+// newHall mounts the kiosk, the demo's county renamed 某县.
 func newHall(t *testing.T) *hall {
 	st := stacktest.New(t, templateDSN)
+	county := catalog.NewCounty("某县", "341899", stacktest.Office)
+	if err := st.Catalog.SaveCounty(t.Context(), &county, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
 	gen := func() uint64 { return 1 }
 	holder := &search.Holder{Source: &kstore.SearchSource{Catalog: st.Catalog, Kiosk: st.Kiosk}, Generation: gen}
 	deps := kiosk.Deps{Units: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Search: holder, Attachments: st.Attachments,
 		Requests: st.RequestDesk, Counter: kiosk.NewCounter(nil), Generation: gen, PublicURL: "http://10.0.0.5:8080",
-		County: "某县", Office: stacktest.Office, IdleSeconds: 120, CountdownSeconds: 30}
-	shell := kiosk.Shell{County: deps.County, IdleSeconds: 120, Countdown: 30}
+		County: st.Catalog, IdleSeconds: 120, CountdownSeconds: 30}
+	shell := kiosk.Shell{Title: county.Title(), IdleSeconds: 120, Countdown: 30}
 	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
 		p := weberr.Classify(err)
 		page, perr := kiosk.ErrorPage(p.Status, p.Message, shell)
@@ -109,8 +113,8 @@ func TestPagesAreTheCountys(t *testing.T) {
 	}
 	for _, path := range []string{"/kiosk/", "/kiosk/units", "/kiosk/units/sanxi", fmt.Sprintf("/kiosk/items/%d", items[0].ID), "/kiosk/contacts"} {
 		p := h.send(http.MethodGet, path, nil)
-		if p.status != 200 || !strings.Contains(p.body, "某县") {
-			t.Errorf("%s: %d, county's name shown %v", path, p.status, strings.Contains(p.body, "某县"))
+		if p.status != 200 || !strings.Contains(p.body, "某县政务公开查询") || strings.Contains(p.body, "旌德县政务公开") {
+			t.Errorf("%s: %d, the county's title shown %v", path, p.status, strings.Contains(p.body, "某县政务公开查询"))
 		}
 		if m := outside.FindString(p.body); m != "" {
 			t.Errorf("%s fetches from outside: %s", path, m)

@@ -92,10 +92,11 @@ type Deps struct {
 	Hosts []string
 	// Cache keeps rendered pages; a cache of DefaultCacheBytes when nil.
 	Cache *PageCache
-	// County is the county's name for the title bar (旌德县).
-	County string
-	// Office is the code of the unit that receives disclosure requests.
-	Office string
+	// County is the county's identity: the title bar, and the office that
+	// receives disclosure requests.
+	County interface {
+		County(ctx context.Context) (catalog.County, error)
+	}
 	// IdleSeconds without a touch start a CountdownSeconds countdown, after
 	// which a kiosk returns to its home page and forgets the visit.
 	IdleSeconds, CountdownSeconds int
@@ -187,12 +188,14 @@ type Page struct {
 
 // Shell is the same on every page.
 type Shell struct {
-	County                 string
+	// Title is the title bar's text (catalog.County.Title).
+	Title                  string
 	IdleSeconds, Countdown int
 }
 
 func (h *handler) page(c *fiber.Ctx, title, back, self string) Page {
-	p := Page{Title: title, Back: back, Shell: Shell{County: h.County, IdleSeconds: h.IdleSeconds, Countdown: h.CountdownSeconds}}
+	county, _ := h.County.County(c.UserContext()) // before set-up: the title alone
+	p := Page{Title: title, Back: back, Shell: Shell{Title: county.Title(), IdleSeconds: h.IdleSeconds, Countdown: h.CountdownSeconds}}
 	if self != "" {
 		p.QRLink = h.origin(c) + self
 		p.QR = qrSVG(p.QRLink)

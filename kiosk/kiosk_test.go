@@ -60,7 +60,7 @@ func TestScreens(t *testing.T) {
 // TestErrorPage: the kiosk's error page says what happened, leads home and
 // returns home by itself when left idle.
 func TestErrorPage(t *testing.T) {
-	b, err := ErrorPage(404, "事项不存在", Shell{County: "某县", IdleSeconds: 120, Countdown: 30})
+	b, err := ErrorPage(404, "事项不存在", Shell{Title: "某县政务公开查询", IdleSeconds: 120, Countdown: 30})
 	if err != nil {
 		t.Fatal(err)
 	}

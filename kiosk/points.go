@@ -47,7 +47,7 @@ func (p *Point) Validate() error {
 	case !pointCode.MatchString(p.Code):
 		return catalog.Invalid("code", "查阅点代码须为2至40位小写字母、数字或连字符，例如 miaoshou-hall")
 	case p.Name == "":
-		return catalog.Invalid("name", "请填写查阅点名称，例如“庙首镇便民服务中心”")
+		return catalog.Invalid("name", "请填写查阅点名称，例如“某某镇便民服务中心”")
 	case utf8.RuneCountInString(p.Name) > 60:
 		return catalog.Invalid("name", "查阅点名称不能超过60个字")
 	case p.UnitCode == "":

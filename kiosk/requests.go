@@ -66,7 +66,7 @@ func (f applyForm) request() foi.Request {
 }
 
 func (h *handler) applyPage(c *fiber.Ctx, in applyForm) (applyPage, error) {
-	u, err := h.Units.FindUnit(c.UserContext(), h.Office)
+	u, err := h.Units.FindUnit(c.UserContext(), h.office(c))
 	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return applyPage{}, err
 	}
@@ -196,7 +196,7 @@ type progressPage struct {
 
 func (h *handler) handleProgress(c *fiber.Ctx) error {
 	h.Counter.View(c.Cookies(PointCookie), h.Now())
-	u, _ := h.Units.FindUnit(c.UserContext(), h.Office)
+	u, _ := h.Units.FindUnit(c.UserContext(), h.office(c))
 	p := progressPage{Page: h.page(c, "查询申请进度", "/kiosk/", ""), Office: u, Number: strings.Clone(c.Query("number"))}
 	token := c.Query("t")
 	if c.Method() == fiber.MethodPost || token != "" {
@@ -224,3 +224,10 @@ func (h *handler) handleProgress(c *fiber.Ctx) error {
 // PublicWrites are the kiosk's POST routes, open to anyone: an application
 // and a status lookup (which writes nothing).
 var PublicWrites = []string{"POST /kiosk/apply", "POST /kiosk/progress"}
+
+// office is the code of the unit that receives applications ("" before
+// set-up).
+func (h *handler) office(c *fiber.Ctx) string {
+	county, _ := h.County.County(c.UserContext())
+	return county.Office
+}

@@ -58,7 +58,14 @@ func Reference(ctx context.Context, st Stores) (Summary, error) {
 
 // Demo loads Jingde county: units, every unit's catalogue, the 2020
 // publications and the demo accounts. It loads Reference first.
-func Demo(ctx context.Context, st Stores) (Summary, error) {
+func Demo(ctx context.Context, st Stores) (Summary, error) { return jingde(ctx, st, true) }
+
+// JingdeReference loads Jingde county's identity, units and catalogues
+// without the demo's publications and accounts: the real starting point
+// for 旌德县 (`server init --reference jingde`).
+func JingdeReference(ctx context.Context, st Stores) (Summary, error) { return jingde(ctx, st, false) }
+
+func jingde(ctx context.Context, st Stores, demo bool) (Summary, error) {
 	sum, err := Reference(ctx, st)
 	if err != nil {
 		return sum, err
@@ -72,6 +79,9 @@ func Demo(ctx context.Context, st Stores) (Summary, error) {
 			sum.Units++
 		}
 	}
+	if _, err := st.Catalog.EnsureCounty(ctx, JingdeCounty()); err != nil {
+		return sum, fmt.Errorf("seed: county: %w", err)
+	}
 	tpls, tplIDs, err := ensureTemplates(ctx, st)
 	if err != nil {
 		return sum, err
@@ -83,6 +93,9 @@ func Demo(ctx context.Context, st Stores) (Summary, error) {
 			return sum, fmt.Errorf("seed: items of %s: %w", ud.code, err)
 		}
 		sum.Items += n
+		if !demo {
+			continue
+		}
 		pubs := unitPublications(ud, seeds, ids, st.Calendar)
 		n, err = st.Catalog.EnsurePublications(ctx, ud.code, pubs)
 		if err != nil {
@@ -90,9 +103,19 @@ func Demo(ctx context.Context, st Stores) (Summary, error) {
 		}
 		sum.Publications += n
 	}
+	if !demo {
+		return sum, nil
+	}
 	n, err := demoAccounts(ctx, st)
 	sum.Users = n
 	return sum, err
+}
+
+// JingdeCounty is the demo county's identity, from its 2020 material.
+func JingdeCounty() catalog.County {
+	c := catalog.NewCounty("旌德县", "341825", "zhengfuban")
+	c.ConsultationBasis, c.ConsultationDays = "《旌德县人民政府重大行政决策公众参与程序规定》第十条", 10
+	return c
 }
 
 // ensureTemplates stores the catalogue templates and returns them with

@@ -120,7 +120,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	s := &server{cfg: cfg, db: db, log: log, counter: kiosk.NewCounter(nil), pages: kiosk.NewPageCache(kiosk.DefaultCacheBytes)}
 	st, err := stack.New(ctx, db, stack.Options{AttachmentDir: cfg.attachmentDir(), MaxUpload: cfg.MaxUpload, Box: box,
 		Applications: perHour, ScreenApplications: perHour * screenApplicationsFactor, StatusTries: statusTries,
-		Office: requestOffice, ReviewBody: "旌德县人民政府", Court: "旌德县人民法院", IsScreen: s.isKioskScreen,
+		IsScreen:   s.isKioskScreen,
 		Generation: s.gen.value, MustChange: s.mustChangePassword, RectifyWorkdays: cfg.RectifyWorkdays, Log: log})
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		demo = cfg.Demo
 	}
 	s.demoPasswordsExpire = cfg.DemoSet && !cfg.Demo
-	stores := seed.Stores{Catalog: st.Catalog, Accounts: st.Accounts, RBAC: st.Authz, Calendar: st.Calendar}
+	stores := st.SeedStores()
 	if demo {
 		start := time.Now()
 		sum, err := seed.Demo(ctx, stores)
@@ -200,7 +200,8 @@ func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	if strings.HasPrefix(path, "/admin") {
 		return admin.WriteError(c, p)
 	}
-	page, err := kiosk.ErrorPage(p.Status, p.Message, kiosk.Shell{County: "旌德县", IdleSeconds: s.cfg.KioskIdle, Countdown: s.cfg.KioskCountdown})
+	county, _ := s.catalog.County(c.UserContext()) // before set-up: the title alone
+	page, err := kiosk.ErrorPage(p.Status, p.Message, kiosk.Shell{Title: county.Title(), IdleSeconds: s.cfg.KioskIdle, Countdown: s.cfg.KioskCountdown})
 	if err != nil {
 		s.log.Error("error page", "err", err)
 		return c.Status(p.Status).SendString(p.Message)

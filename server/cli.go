@@ -52,6 +52,8 @@ func init() {
 	commands = []command{
 		{name: "serve", summary: "run the server (the default without a command)", run: runServe},
 		{name: "migrate", summary: "create or upgrade the database's tables and reference data, then exit", run: runMigrate},
+		{name: "init", summary: "set up an empty database for a county: its identity, its office and the first accounts (printed once)", run: runInit,
+			flags: initFlags},
 		{name: "seed", summary: "load 旌德县's demo data and demo accounts (for trying the system, never in production)", run: runSeed},
 		{name: "user add", args: "USERNAME", summary: "create an account; prints a first password to be changed at first sign-in", run: runUserAdd,
 			flags: func(fs *flag.FlagSet) {

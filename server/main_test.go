@@ -266,3 +266,18 @@ func publishDraft(t *testing.T, ts *testServer, unit string, id int64) {
 
 // today is the day in the county's time zone.
 func today() time.Time { return time.Now().In(catalog.Shanghai) }
+
+// setUpCounty gives a server without the demo a county (青山县) and its
+// office, as `server init` does.
+func setUpCounty(t testing.TB, ts *testServer) {
+	t.Helper()
+	by := catalog.Actor{Username: "cli:test"}
+	office := catalog.Unit{Code: "qs-office", Name: "县政府办公室", FullName: "青山县人民政府办公室", Level: catalog.LevelCounty, Kind: catalog.KindOffice}
+	if _, err := ts.s.stack.Catalog.CreateUnit(t.Context(), &office, by); err != nil {
+		t.Fatal(err)
+	}
+	county := catalog.NewCounty("青山县", "341899", office.Code)
+	if err := ts.s.stack.Catalog.SaveCounty(t.Context(), &county, by); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"gongkai/dbconn"
 	"gongkai/dbconn/dbtest"
 	"gongkai/seed"
+	"gongkai/stack/stacktest"
 )
 
 // TestLogsHoldNoPersonalData: a request submitted with an ID number and a
@@ -191,7 +192,7 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	ts.anon().do("GET", "/kiosk/no/such/page", nil)
-	clerk := ts.login(requestOffice + "-clerk")
+	clerk := ts.login(stacktest.Office + "-clerk")
 	today := time.Now().In(time.FixedZone("CST", 8*3600))
 	for _, ago := range []int{60, 61} { // long overdue
 		reg := application()

@@ -7,10 +7,6 @@ import (
 	"gongkai/kiosk"
 )
 
-// requestOffice is the unit that receives the requests made at the kiosk
-// and online (政府信息公开工作机构).
-const requestOffice = "zhengfuban"
-
 // Applications allowed an hour from one address by default, and how many
 // times that a registered kiosk screen gets, where many residents apply one
 // after another. Each starts a statutory clock, so a flood from one

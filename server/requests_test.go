@@ -307,6 +307,7 @@ func TestRequestBackOffice(t *testing.T) {
 // request opens, and resealing moves them to the new key.
 func TestResealAfterKeyRotation(t *testing.T) {
 	ts := newTestServer(t, false)
+	setUpCounty(t, ts)
 	r := ts.anon().do("POST", "/api/v1/requests", application())
 	var rc api.Receipt
 	r.decode(t, &rc)

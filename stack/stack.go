@@ -28,6 +28,7 @@ import (
 	kstore "gongkai/kiosk/gormstore"
 	"gongkai/rbac"
 	"gongkai/secret"
+	"gongkai/seed"
 	"gongkai/throttle"
 	"gongkai/web"
 	"gongkai/workday"
@@ -55,9 +56,6 @@ type Options struct {
 	// Applications an address may make an hour, ScreenApplications a
 	// registered kiosk screen; StatusTries wrong status look-ups a minute.
 	Applications, ScreenApplications, StatusTries int
-	// Office receives the applications; ReviewBody and Court are named in
-	// the answer letters' remedy sentence.
-	Office, ReviewBody, Court string
 	// IsScreen tells whether an address is a registered kiosk screen.
 	IsScreen func(ctx context.Context, ip string) bool
 	// Generation changes whenever anything an inspection reads may have.
@@ -106,7 +104,7 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 		Inspections: inspstore.New(db, gormstore.AuditInTx), opts: o}
 	st.Requests = foistore.New(db, o.Box, st.Calendar, gormstore.AuditInTx)
 	st.RequestDesk = &foi.Desk{Requests: st.Requests, Reviews: st.Requests, Units: cat, Calendar: st.Calendar, Days: st.Days,
-		Office: o.Office, ReviewBody: o.ReviewBody, Court: o.Court, AddressKey: throttle.ClientKey, IsScreen: o.IsScreen, Audit: cat.AuditChange,
+		County: cat, AddressKey: throttle.ClientKey, IsScreen: o.IsScreen, Audit: cat.AuditChange,
 		Applications:       throttle.New(db, "apply", o.Applications, time.Hour),
 		ScreenApplications: throttle.New(db, "apply-screen", o.ScreenApplications, time.Hour),
 		Lookups:            throttle.New(db, "status", o.StatusTries, time.Minute),
@@ -115,7 +113,7 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 			return err == nil && ok
 		}}
 	st.Attachments = &attach.Store{Dir: o.AttachmentDir, MaxSize: o.MaxUpload, Pubs: cat, Log: o.Log}
-	st.Inspect = &inspect.Desk{Units: cat, Items: cat, Pubs: cat, Requests: st.Requests, Filings: st.Filings, Reports: st.Inspections,
+	st.Inspect = &inspect.Desk{Units: cat, County: cat, Items: cat, Pubs: cat, Requests: st.Requests, Filings: st.Filings, Reports: st.Inspections,
 		Text: st.Attachments.Text, Calendar: st.Calendar, Generation: o.Generation}
 	signIn := &account.SignInDesk{Users: st.Accounts, AddressKey: throttle.ClientKey, Audit: cat.Audit,
 		Addresses: throttle.New(db, "login", account.MaxAddressFailures, time.Minute),
@@ -125,7 +123,7 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 	st.Sessions = &web.Sessions{Accounts: st.Accounts, Desk: signIn, Audit: cat.Audit, MustChange: o.MustChange}
 	st.Access = &access.Desk{Users: st.Accounts, Grants: en, Units: cat}
 	st.Catalogs = &sheet.CatalogDesk{Units: cat, Items: cat, Store: cat}
-	st.Directory = &sheet.DirectoryDesk{Units: cat, Filings: st.Filings, Store: cat}
+	st.Directory = &sheet.DirectoryDesk{Units: cat, Filings: st.Filings, Store: cat, County: cat}
 	if err := st.Days.LoadInto(ctx, st.Calendar); err != nil {
 		return nil, err
 	}
@@ -139,7 +137,7 @@ func (st *Stack) RectifyDue(now time.Time) (time.Time, error) {
 
 // API is what the JSON API is mounted with.
 func (st *Stack) API() api.Deps {
-	return api.Deps{Units: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Sessions: st.Sessions,
+	return api.Deps{County: st.Catalog, Units: st.Catalog, Lifecycle: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Sessions: st.Sessions,
 		Access: st.Access, Audit: st.Catalog, Catalogs: st.Catalogs, Directory: st.Directory, Filings: st.Filings, Calendar: st.Calendar,
 		Requests: st.Requests, RequestDesk: st.RequestDesk, Attachments: st.Attachments, Inspect: st.Inspect, RectifyDue: st.RectifyDue}
 }
@@ -150,8 +148,13 @@ func (st *Stack) Admin(kiosk admin.KioskAdmin) admin.Deps {
 	if kiosk == nil {
 		kiosk = st.Kiosk
 	}
-	return admin.Deps{Units: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
+	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
 		Admins: st.Access, Import: st.Catalogs, Filings: st.Filings, UnitAccounts: st.Access.UnitAccounts, Directory: st.Directory,
 		RectifyDue: st.RectifyDue, Sessions: st.Sessions, Attachments: st.Attachments, Kiosk: kiosk,
-		Requests: st.RequestDesk, Office: st.opts.Office, Inspections: st.Inspect, Scores: st.Inspect}
+		County: st.Catalog, Requests: st.RequestDesk, Inspections: st.Inspect, Scores: st.Inspect}
+}
+
+// SeedStores are what the seed loads data through.
+func (st *Stack) SeedStores() seed.Stores {
+	return seed.Stores{Catalog: st.Catalog, Accounts: st.Accounts, RBAC: st.Authz, Calendar: st.Calendar}
 }

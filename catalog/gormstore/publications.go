@@ -186,12 +186,44 @@ func checkInterprets(tx *gorm.DB, unit string, p *catalog.Publication) error {
 	return nil
 }
 
+// countyIndexNo is the 索引号 of a unit's serial-th publication of the
+// month, by the county's pattern and the unit's 统一社会信用代码.
+func countyIndexNo(tx *gorm.DB, unit string, month time.Time, serial int) (string, error) {
+	c, err := county(tx)
+	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return "", err
+	}
+	var credit []string
+	if c.IndexPattern != "" {
+		if err := tx.Model(&unitRecord{}).Where("code = ?", unit).Pluck("credit_code", &credit).Error; err != nil {
+			return "", translate(err, "单位")
+		}
+	}
+	return catalog.IndexNo(c.IndexPattern, unit, strings.Join(credit, ""), month, serial), nil
+}
+
+// countyRules checks a publication against the county's own rules (the
+// shortest consultation period), once the county is set up.
+func countyRules(tx *gorm.DB, p *catalog.Publication) error {
+	c, err := county(tx)
+	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return p.CheckConsultation(c)
+}
+
 // CreatePublication implements catalog.PublicationService.
 func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, by catalog.Actor) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := countyRules(tx, p); err != nil {
+			return err
+		}
 		unit, err := unitOf(tx, &itemRecord{}, p.ItemID, fmt.Sprintf("事项（编号%d）", p.ItemID))
 		if err != nil {
 			return err
@@ -229,7 +261,11 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 		if err != nil {
 			return translate(err, "索引号")
 		}
-		r := publicationRecord{IndexNo: catalog.FormatIndexNo(it.UnitCode, month, serial), UnitCode: it.UnitCode, ItemID: it.ID,
+		indexNo, err := countyIndexNo(tx, it.UnitCode, month, serial)
+		if err != nil {
+			return err
+		}
+		r := publicationRecord{IndexNo: indexNo, UnitCode: it.UnitCode, ItemID: it.ID,
 			Publisher: p.Publisher, Topic: p.Topic, Title: p.Title, DocNo: p.DocNo, GeneratedOn: p.GeneratedOn.UTC(), PublishedOn: utcOrZero(p.PublishedOn),
 			Body: p.Body, InterpretsID: p.InterpretsID, ConsultOpens: utcPtr(p.ConsultOpens), ConsultCloses: utcPtr(p.ConsultCloses),
 			Status: string(catalog.PubDraft), LockVersion: 1, CreatedBy: by.Username}
@@ -250,6 +286,9 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := countyRules(tx, p); err != nil {
+			return err
+		}
 		r, err := lockPublication(tx, p.ID)
 		if err != nil {
 			return err
@@ -485,7 +524,11 @@ func (s *Store) Revise(ctx context.Context, id int64, by catalog.Actor) (*catalo
 			return translate(err, "索引号")
 		}
 		oldID := old.ID
-		r := publicationRecord{IndexNo: catalog.FormatIndexNo(old.UnitCode, time.Now().In(catalog.Shanghai), serial), UnitCode: old.UnitCode, ItemID: old.ItemID,
+		indexNo, err := countyIndexNo(tx, old.UnitCode, time.Now().In(catalog.Shanghai), serial)
+		if err != nil {
+			return err
+		}
+		r := publicationRecord{IndexNo: indexNo, UnitCode: old.UnitCode, ItemID: old.ItemID,
 			Publisher: old.Publisher, Topic: old.Topic, Title: old.Title, DocNo: old.DocNo, GeneratedOn: old.GeneratedOn, Body: old.Body,
 			InterpretsID: old.InterpretsID, ConsultOpens: old.ConsultOpens, ConsultCloses: old.ConsultCloses, SupersedesID: &oldID,
 			Status: string(catalog.PubDraft), LockVersion: 1, CreatedBy: by.Username}
@@ -592,7 +635,7 @@ func requireForSubmission(tx *gorm.DB, r publicationRecord) error {
 		return translate(err, "事项")
 	}
 	if strings.Contains(level2, "征求意见") && (r.ConsultOpens == nil || r.ConsultCloses == nil) {
-		return catalog.Invalid("consultation_opens", "意见征集须填写开始和截止日期（期限不少于%d日）", catalog.MinConsultationDays)
+		return catalog.Invalid("consultation_opens", "意见征集须填写开始和截止日期")
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ type unitRecord struct {
 	Email       string `gorm:"size:120"`
 	Postcode    string `gorm:"size:10"`
 	Head        string `gorm:"size:60"`
+	CreditCode  string `gorm:"size:18"`
 	SortOrder   int
 	// CatalogRev counts the writes to the unit's catalogue and publications;
 	// bumping it first in every such transaction also serialises them.
@@ -37,7 +38,7 @@ func (unitRecord) TableName() string { return "units" }
 func (r unitRecord) toUnit() catalog.Unit {
 	u := catalog.Unit{ID: r.ID, Code: r.Code, Name: r.Name, FullName: r.FullName, Level: catalog.Level(r.Level), Kind: catalog.Kind(r.Kind),
 		Functions: r.Functions, Offices: r.Offices, Address: r.Address, OfficeHours: r.OfficeHours, Phone: r.Phone, Fax: r.Fax, Email: r.Email,
-		Postcode: r.Postcode, Head: r.Head, SortOrder: r.SortOrder, CatalogRev: r.CatalogRev}
+		Postcode: r.Postcode, Head: r.Head, CreditCode: r.CreditCode, SortOrder: r.SortOrder, CatalogRev: r.CatalogRev}
 	u.KindName = u.Kind.Name()
 	u.RenderHours()
 	return u
@@ -46,7 +47,7 @@ func (r unitRecord) toUnit() catalog.Unit {
 func fromUnit(u catalog.Unit) unitRecord {
 	return unitRecord{ID: u.ID, Code: u.Code, Name: u.Name, FullName: u.FullName, Level: string(u.Level), Kind: string(u.Kind),
 		Functions: u.Functions, Offices: u.Offices, Address: u.Address, OfficeHours: u.OfficeHours, Phone: u.Phone, Fax: u.Fax, Email: u.Email,
-		Postcode: u.Postcode, Head: u.Head, SortOrder: u.SortOrder}
+		Postcode: u.Postcode, Head: u.Head, CreditCode: u.CreditCode, SortOrder: u.SortOrder}
 }
 
 type domainRecord struct {
@@ -323,5 +324,5 @@ func (serialRecord) TableName() string { return "index_serials" }
 // Models lists every table of the package in creation order, for migration.
 func Models() []any {
 	return []any{&unitRecord{}, &domainRecord{}, &exemptionRecord{}, &templateRecord{}, &itemRecord{}, &itemVersionRecord{},
-		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}, &auditHeadRecord{}, &stashRecord{}}
+		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}, &auditHeadRecord{}, &stashRecord{}, &countyRecord{}}
 }

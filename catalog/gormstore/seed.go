@@ -29,55 +29,9 @@ func (s *Store) EnsureItems(ctx context.Context, unitCode string, seeds []SeedIt
 		if err := lockUnit(tx, unitCode); err != nil {
 			return err
 		}
-		var have []struct {
-			ID      int64
-			SeedKey string
-		}
-		if err := tx.Model(&itemRecord{}).Select("id, seed_key").Where("unit_code = ? AND seed_key IS NOT NULL", unitCode).Scan(&have).Error; err != nil {
-			return err
-		}
-		for _, h := range have {
-			ids[h.SeedKey] = h.ID
-		}
-		if err := backdateSeeds(tx, unitCode, seeds); err != nil {
-			return err
-		}
-		var recs []itemRecord
-		for i, sd := range seeds {
-			if _, ok := ids[sd.Key]; ok {
-				continue
-			}
-			it := sd.Item
-			it.UnitCode = unitCode
-			if err := it.Validate(); err != nil {
-				return err
-			}
-			key := sd.Key
-			since := sd.Since.UTC()
-			if sd.Since.IsZero() {
-				since = time.Now().UTC()
-			}
-			recs = append(recs, itemRecord{UnitCode: unitCode, TemplateID: it.TemplateID, Cols: fromColumns(it.Columns),
-				SortOrder: (i + 1) * 10, Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username, SeedKey: &key,
-				CreatedAt: since, UpdatedAt: since})
-		}
-		if len(recs) == 0 {
-			return nil
-		}
-		if err := tx.Omit("Unit", "Domain", "Template").CreateInBatches(recs, 200).Error; err != nil {
-			return err
-		}
-		vers := make([]itemVersionRecord, len(recs))
-		for i, r := range recs {
-			ids[*r.SeedKey] = r.ID
-			b, _ := json.Marshal(r.toItem())
-			vers[i] = itemVersionRecord{ItemID: r.ID, Version: 1, Action: "create", Reason: "标准目录初始化", ChangedBy: by.Username, ChangedAt: r.CreatedAt, Snapshot: string(b)}
-		}
-		if err := tx.Omit("Item").CreateInBatches(vers, 200).Error; err != nil {
-			return err
-		}
-		created = len(recs)
-		return nil
+		var err error
+		ids, created, err = ensureItemsTx(tx, unitCode, seeds, by)
+		return err
 	})
 	return ids, created, translate(err, "示例事项")
 }
@@ -123,4 +77,61 @@ func backdateSeeds(tx *gorm.DB, unitCode string, seeds []SeedItem) error {
 		return err
 	}
 	return tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IS NOT NULL AND created_at > ?", unitCode, since).UpdateColumn("created_at", since).Error
+}
+
+// ensureItemsTx stores, in tx, the seed items of one unit whose keys are
+// new, with their first version; it returns every key's id and how many it
+// created.
+func ensureItemsTx(tx *gorm.DB, unitCode string, seeds []SeedItem, by catalog.Actor) (map[string]int64, int, error) {
+	ids := map[string]int64{}
+	created := 0
+	var have []struct {
+		ID      int64
+		SeedKey string
+	}
+	if err := tx.Model(&itemRecord{}).Select("id, seed_key").Where("unit_code = ? AND seed_key IS NOT NULL", unitCode).Scan(&have).Error; err != nil {
+		return nil, 0, err
+	}
+	for _, h := range have {
+		ids[h.SeedKey] = h.ID
+	}
+	if err := backdateSeeds(tx, unitCode, seeds); err != nil {
+		return nil, 0, err
+	}
+	var recs []itemRecord
+	for i, sd := range seeds {
+		if _, ok := ids[sd.Key]; ok {
+			continue
+		}
+		it := sd.Item
+		it.UnitCode = unitCode
+		if err := it.Validate(); err != nil {
+			return nil, 0, err
+		}
+		key := sd.Key
+		since := sd.Since.UTC()
+		if sd.Since.IsZero() {
+			since = time.Now().UTC()
+		}
+		recs = append(recs, itemRecord{UnitCode: unitCode, TemplateID: it.TemplateID, Cols: fromColumns(it.Columns),
+			SortOrder: (i + 1) * 10, Status: string(catalog.ItemActive), Version: 1, UpdatedBy: by.Username, SeedKey: &key,
+			CreatedAt: since, UpdatedAt: since})
+	}
+	if len(recs) == 0 {
+		return ids, created, nil
+	}
+	if err := tx.Omit("Unit", "Domain", "Template").CreateInBatches(recs, 200).Error; err != nil {
+		return nil, 0, err
+	}
+	vers := make([]itemVersionRecord, len(recs))
+	for i, r := range recs {
+		ids[*r.SeedKey] = r.ID
+		b, _ := json.Marshal(r.toItem())
+		vers[i] = itemVersionRecord{ItemID: r.ID, Version: 1, Action: "create", Reason: "标准目录初始化", ChangedBy: by.Username, ChangedAt: r.CreatedAt, Snapshot: string(b)}
+	}
+	if err := tx.Omit("Item").CreateInBatches(vers, 200).Error; err != nil {
+		return nil, 0, err
+	}
+	created = len(recs)
+	return ids, created, nil
 }

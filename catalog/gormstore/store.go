@@ -631,15 +631,20 @@ func (s *Store) ApplyImport(ctx context.Context, unitCode string, add []catalog.
 	})
 }
 
-// Revision moves whenever any unit's catalogue or public facts change:
-// the sum of the units' catalogue revisions, and their number. Other
-// instances poll it to know their caches are stale.
+// Revision moves whenever any unit's catalogue or public facts, or the
+// county's identity, change: the sum of the units' catalogue revisions,
+// their number and the identity's saves. Other instances poll it to know
+// their caches are stale.
 func (s *Store) Revision(ctx context.Context) (int64, error) {
 	var sum int64
 	if err := s.db.WithContext(ctx).Model(&unitRecord{}).Select("COALESCE(SUM(catalog_rev), 0) + COUNT(*)").Scan(&sum).Error; err != nil {
 		return 0, fmt.Errorf("gormstore: revision: %w", err)
 	}
-	return sum, nil
+	var c struct{ Rev int64 }
+	if err := s.db.WithContext(ctx).Model(&countyRecord{}).Select("COALESCE(MAX(rev), 0) AS rev").Scan(&c).Error; err != nil {
+		return 0, fmt.Errorf("gormstore: revision: %w", err)
+	}
+	return sum + c.Rev, nil
 }
 
 // SearchableCount is how many documents the search indexes: published

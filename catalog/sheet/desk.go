@@ -189,6 +189,10 @@ type DirectoryDesk struct {
 		AllFilings(ctx context.Context) (map[string][]filing.Filing, error)
 	}
 	Store Store
+	// County names the directory's county.
+	County interface {
+		County(ctx context.Context) (catalog.County, error)
+	}
 }
 
 // directoryStash is the pseudo unit the directory's previews are kept
@@ -217,7 +221,11 @@ func (d *DirectoryDesk) Export(ctx context.Context) ([]byte, error) {
 		rows = append(rows, r)
 	}
 	var buf bytes.Buffer
-	if err := ExportDirectory(&buf, rows); err != nil {
+	county, err := d.County.County(ctx)
+	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		return nil, err
+	}
+	if err := ExportDirectory(&buf, county.Name, rows); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

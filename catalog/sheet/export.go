@@ -305,7 +305,7 @@ var DirectoryHeader = []string{"序号", "单位", "全称", "层级", "办公�
 
 // ExportDirectory writes the unit directory with each unit's current filing
 // as one sheet, A4 landscape, header frozen and repeated.
-func ExportDirectory(w io.Writer, rows []DirectoryRow) error {
+func ExportDirectory(w io.Writer, county string, rows []DirectoryRow) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	name := "政务公开机构人员名录"
@@ -317,7 +317,7 @@ func ExportDirectory(w io.Writer, rows []DirectoryRow) error {
 		return err
 	}
 	last := col(len(DirectoryHeader) - 1)
-	f.SetCellValue(name, "A1", "旌德县政务公开机构人员名录")
+	f.SetCellValue(name, "A1", county+"政务公开机构人员名录")
 	f.MergeCell(name, "A1", last+"1")
 	f.SetCellStyle(name, "A1", last+"1", st.title)
 	for i, h := range DirectoryHeader {

@@ -65,7 +65,7 @@ func New(t *testing.T, templateDSN string) *stack.Stack {
 		t.Fatal(err)
 	}
 	st, err := stack.New(context.Background(), db, stack.Options{AttachmentDir: t.TempDir(), MaxUpload: 1 << 20, Box: box,
-		Applications: 1000, ScreenApplications: 1000, StatusTries: 10, Office: Office, ReviewBody: "县人民政府", Court: "县人民法院",
+		Applications: 1000, ScreenApplications: 1000, StatusTries: 10,
 		Generation: func() uint64 { return uint64(time.Now().UnixNano()) }, RectifyWorkdays: 5})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,160 @@
+package gormstore
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"gongkai/catalog"
+)
+
+// templateKey is the seed key of the item a unit instantiated from
+// template id (seed keys are unique across units).
+func templateKey(unit string, id int64) string { return unit + "/tpl-" + strconv.FormatInt(id, 10) }
+
+// instantiate adds to a unit, in tx, the items of the templates not yet in
+// its catalogue, the unit's full name as their 公开主体.
+func instantiate(tx *gorm.DB, u catalog.Unit, tpls []templateRecord, by catalog.Actor) (int, error) {
+	subject := u.FullName
+	if subject == "" {
+		subject = u.Name
+	}
+	// Items the seed made from these templates count as instantiated.
+	var have []int64
+	if err := tx.Model(&itemRecord{}).Where("unit_code = ? AND template_id IS NOT NULL", u.Code).Pluck("template_id", &have).Error; err != nil {
+		return 0, translate(err, "事项")
+	}
+	seeds := make([]SeedItem, 0, len(tpls))
+	for _, t := range tpls {
+		if slices.Contains(have, t.ID) {
+			continue
+		}
+		id := t.ID
+		cols := t.Cols.toColumns()
+		cols.Subject = subject
+		seeds = append(seeds, SeedItem{Key: templateKey(u.Code, id), Item: catalog.Item{TemplateID: &id, Columns: cols}})
+	}
+	_, n, err := ensureItemsTx(tx, u.Code, seeds, by)
+	return n, err
+}
+
+// defaultTemplates are the templates a new unit's catalogue starts from:
+// every township-level one for a township; for a county-level unit the
+// county's rubric columns and EveryUnitDomains.
+func defaultTemplates(tx *gorm.DB, level catalog.Level) ([]templateRecord, error) {
+	var rs []templateRecord
+	q := tx.Where("for_level = ?", string(level)).Order("sort_order, id")
+	if level == catalog.LevelCounty {
+		q = q.Where("seed_key LIKE ? OR domain_code IN ?", "rubric-%", catalog.EveryUnitDomains)
+	}
+	if err := q.Find(&rs).Error; err != nil {
+		return nil, translate(err, "目录模板")
+	}
+	return rs, nil
+}
+
+// CreateUnit implements catalog.UnitLifecycle.
+func (s *Store) CreateUnit(ctx context.Context, u *catalog.Unit, by catalog.Actor) (int, error) {
+	if err := u.Validate(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var taken int64
+		if err := tx.Model(&unitRecord{}).Where("code = ?", u.Code).Count(&taken).Error; err != nil {
+			return translate(err, "单位")
+		}
+		if taken > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "单位代码“%s”已被使用", u.Code)
+		}
+		if u.SortOrder == 0 {
+			var max struct{ M int }
+			if err := tx.Model(&unitRecord{}).Select("COALESCE(MAX(sort_order), 0) AS m").Scan(&max).Error; err != nil {
+				return translate(err, "单位")
+			}
+			u.SortOrder = max.M + 10
+		}
+		r := fromUnit(*u)
+		if err := tx.Create(&r).Error; err != nil {
+			return translate(err, "单位")
+		}
+		u.ID = r.ID
+		tpls, err := defaultTemplates(tx, u.Level)
+		if err != nil {
+			return err
+		}
+		if n, err = instantiate(tx, *u, tpls, by); err != nil {
+			return err
+		}
+		return auditChange(tx, by, u.Code, "unit", "create", u.Code, u.Name+"（目录"+strconv.Itoa(n)+"项）", nil, *u)
+	})
+	return n, err
+}
+
+// AdoptDomains implements catalog.UnitLifecycle.
+func (s *Store) AdoptDomains(ctx context.Context, code string, domains []string, by catalog.Actor) (int, error) {
+	if len(domains) == 0 {
+		return 0, catalog.Invalid("domains", "请选择要承担的公开领域")
+	}
+	n := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockUnit(tx, code); err != nil {
+			return err
+		}
+		var r unitRecord
+		if err := tx.Where("code = ?", code).Take(&r).Error; err != nil {
+			return translate(err, "单位")
+		}
+		if catalog.Level(r.Level) != catalog.LevelCounty {
+			return catalog.Invalid("domains", "乡镇的目录按乡级标准目录建立，不按领域认领")
+		}
+		var known []string
+		if err := tx.Model(&domainRecord{}).Where("code IN ?", domains).Pluck("code", &known).Error; err != nil {
+			return translate(err, "领域")
+		}
+		for _, d := range domains {
+			if !slices.Contains(known, d) {
+				return catalog.Invalid("domains", "领域“%s”不存在", d)
+			}
+		}
+		var tpls []templateRecord
+		if err := tx.Where("for_level = ? AND domain_code IN ?", string(catalog.LevelCounty), domains).Order("sort_order, id").Find(&tpls).Error; err != nil {
+			return translate(err, "目录模板")
+		}
+		var err error
+		if n, err = instantiate(tx, r.toUnit(), tpls, by); err != nil {
+			return err
+		}
+		return audit(tx, by, code, "unit", "adopt_domains", code, strings.Join(domains, ",")+"（新增"+strconv.Itoa(n)+"项）")
+	})
+	return n, err
+}
+
+// RenameUnit implements catalog.UnitLifecycle.
+func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode string, by catalog.Actor) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockUnit(tx, code); err != nil {
+			return err
+		}
+		var r unitRecord
+		if err := tx.Where("code = ?", code).Take(&r).Error; err != nil {
+			return translate(err, "单位")
+		}
+		u := r.toUnit()
+		before := u
+		u.Name, u.FullName = strings.TrimSpace(name), strings.TrimSpace(fullName)
+		if creditCode != "" {
+			u.CreditCode = creditCode
+		}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := tx.Model(&unitRecord{}).Where("code = ?", code).Updates(map[string]any{"name": u.Name, "full_name": u.FullName, "credit_code": u.CreditCode}).Error; err != nil {
+			return translate(err, "单位")
+		}
+		return auditChange(tx, by, code, "unit", "rename", code, before.Name+" → "+u.Name, before, u)
+	})
+}
