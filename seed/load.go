@@ -96,7 +96,7 @@ func jingde(ctx context.Context, st Stores, demo bool) (Summary, error) {
 		if !demo {
 			continue
 		}
-		pubs := unitPublications(ud, seeds, ids, st.Calendar)
+		pubs := append(unitPublications(ud, seeds, ids, st.Calendar), recentPublications(ud, seeds, ids, time.Now())...)
 		n, err = st.Catalog.EnsurePublications(ctx, ud.code, pubs)
 		if err != nil {
 			return sum, fmt.Errorf("seed: publications of %s: %w", ud.code, err)

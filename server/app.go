@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -90,13 +89,10 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := migrateMeta(db); err != nil {
-		return nil, err
-	}
 	if err := stack.Migrate(db); err != nil {
 		return nil, err
 	}
-	if err := db.Save(&metaRecord{Name: "schema", Value: strconv.Itoa(schemaVersion)}).Error; err != nil {
+	if err := dbconn.SetSchemaVersion(db, schemaVersion); err != nil {
 		return nil, err
 	}
 	key := cfg.SecretKey
@@ -166,8 +162,6 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	}
 	return s, nil
 }
-
-func migrateMeta(db *gorm.DB) error { return db.AutoMigrate(&metaRecord{}) }
 
 func (s *server) close() {
 	s.authz.Stop()

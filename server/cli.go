@@ -19,6 +19,7 @@ import (
 	"gongkai/access"
 	"gongkai/account"
 	"gongkai/catalog"
+	"gongkai/dbconn"
 	"gongkai/seed"
 	"gongkai/workday"
 )
@@ -258,7 +259,7 @@ func (cl *cli) withServer(ctx context.Context, fn func(s *server, by catalog.Act
 
 func runMigrate(ctx context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 	return cl.withServer(ctx, func(s *server, _ catalog.Actor) error {
-		tables, err := s.db.Migrator().GetTables()
+		tables, err := dbconn.Tables(s.db)
 		if err != nil {
 			return err
 		}

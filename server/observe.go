@@ -18,15 +18,7 @@ import (
 // schemaVersion is the database layout this binary expects; `migrate` (and
 // every start) brings the database to it and records it, and /readyz is
 // ready only when the database says so.
-const schemaVersion = 9
-
-// metaRecord holds facts about the database itself (the schema version).
-type metaRecord struct {
-	Name  string `gorm:"primaryKey;size:40"`
-	Value string `gorm:"size:200;not null"`
-}
-
-func (metaRecord) TableName() string { return "gongkai_meta" }
+const schemaVersion = 10
 
 // metrics are what Prometheus scrapes: HTTP traffic by route, the database
 // pool, the kiosk's page cache and screens, the requests due soon and
@@ -142,17 +134,17 @@ func (s *server) handleHealth(c *fiber.Ctx) error {
 func (s *server) handleReady(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	var m metaRecord
+	var schema string
 	err := dbconn.PingContext(ctx, s.db)
 	if err == nil {
-		err = s.db.WithContext(ctx).Where("name = ?", "schema").Take(&m).Error
+		schema, err = dbconn.SchemaVersion(ctx, s.db)
 	}
 	if err != nil {
 		s.log.Warn("not ready: the database does not answer", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": "database"})
 	}
-	if m.Value != strconv.Itoa(schemaVersion) {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": "schema " + m.Value + ", want " + strconv.Itoa(schemaVersion) + ": run `server migrate`"})
+	if schema != strconv.Itoa(schemaVersion) {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": "schema " + schema + ", want " + strconv.Itoa(schemaVersion) + ": run `server migrate`"})
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }
