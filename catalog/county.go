@@ -119,6 +119,15 @@ func (c *County) Validate() error {
 	if err := CheckDivisionCode(c.DivisionCode); err != nil {
 		return err
 	}
+	for _, f := range []struct {
+		field, label, v string
+		max             int
+	}{{"government", "人民政府名称", c.Government, 40}, {"review_body", "行政复议机关", c.ReviewBody, 40}, {"court", "人民法院", c.Court, 40},
+		{"consultation_basis", "意见征集期限的依据", c.ConsultationBasis, 120}} {
+		if utf8.RuneCountInString(f.v) > f.max {
+			return Invalid(f.field, "%s不超过%d个字", f.label, f.max)
+		}
+	}
 	if c.Government == "" {
 		return Invalid("government", "请填写人民政府名称，如“%s人民政府”", c.Name)
 	}

@@ -138,8 +138,15 @@ func (u *Unit) Validate() error {
 	if !ValidUnitCode(u.Code) {
 		return Invalid("code", "单位代码只能包含小写字母、数字、连字符")
 	}
+	u.Name = strings.TrimSpace(u.Name)
 	if u.Name == "" {
 		return Invalid("name", "单位名称不能为空")
+	}
+	if utf8.RuneCountInString(u.Name) > 30 {
+		return Invalid("name", "单位名称不超过30个字（全称另填）")
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(u.FullName)) > 60 {
+		return Invalid("full_name", "单位全称不超过60个字")
 	}
 	if u.Level != LevelCounty && u.Level != LevelTownship {
 		return Invalid("level", "公开层级须为县级或乡级")
