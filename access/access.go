@@ -206,6 +206,9 @@ func (d *Desk) SetGrant(ctx context.Context, id int64, role, unit string, on boo
 	}
 	g := rbac.Grant{Role: r, RoleName: r.Name(), Unit: unit}
 	if r.CountyWide() {
+		if unit != "" && unit != rbac.AllUnits {
+			return rbac.Grant{}, catalog.Invalid("unit", "角色“%s”是全县范围的，不能限定在单位“%s”（单位留空）", r.Name(), unit)
+		}
 		g.Unit = rbac.AllUnits
 	} else if _, err := d.Units.FindUnit(ctx, unit); err != nil {
 		return rbac.Grant{}, catalog.Invalid("unit", "单位“%s”不存在", unit)

@@ -130,6 +130,9 @@ func TestSeparatedAdministrators(t *testing.T) {
 	if r := sec.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", id["sanxi-clerk"]), map[string]string{"role": "chief", "unit": "sanxi"}); r.status != 400 {
 		t.Errorf("unknown role: %d", r.status)
 	}
+	if r := sec.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", id["sanxi-clerk"]), map[string]string{"role": "admin", "unit": "sanxi"}); r.status != 400 {
+		t.Errorf("a county-wide role limited to a unit: %d %s", r.status, r.body)
+	}
 	if r := sec.do("POST", fmt.Sprintf("/api/v1/users/%d/grants", id["sanxi-clerk"]), map[string]string{"role": "leader", "unit": "sanxi"}); r.status != 201 {
 		t.Fatalf("grant: %d %s", r.status, r.body)
 	}
@@ -335,7 +338,19 @@ func TestUnitLifecycle(t *testing.T) {
 	if r := admin.do("POST", "/api/v1/units", town); r.status != 409 {
 		t.Errorf("a taken code: %d", r.status)
 	}
-	dept := map[string]any{"code": "xinbumen", "name": "数据资源局", "full_name": "某县数据资源管理局", "level": "county", "kind": "department",
+	for field, bad := range map[string]map[string]any{
+		"full_name": {"code": "x1", "name": "某镇", "full_name": " ", "level": "township", "kind": "town"},
+		"name":      {"code": "x2", "name": "新镇", "full_name": "另一个新镇人民政府", "level": "township", "kind": "town"},
+		"code":      {"code": "-", "name": "某镇", "full_name": "某镇人民政府", "level": "township", "kind": "town"},
+		"kind":      {"code": "x3", "name": "某局", "full_name": "某县某局", "level": "township", "kind": "department"},
+	} {
+		if r := admin.do("POST", "/api/v1/units", bad); r.status != 400 {
+			t.Errorf("%s: %d %s", field, r.status, r.body)
+		} else if _, f := r.problem(t); f != field {
+			t.Errorf("%s: field %q", field, f)
+		}
+	}
+	dept := map[string]any{"code": "xinbumen", "name": "大数据中心", "full_name": "某县大数据发展中心", "level": "county", "kind": "department",
 		"credit_code": "11341825MB1234567X"}
 	if r := admin.do("POST", "/api/v1/units", dept); r.status != 400 {
 		t.Errorf("a bad credit code: %d", r.status)
@@ -369,9 +384,16 @@ func TestUnitLifecycle(t *testing.T) {
 		t.Errorf("the department has %d items, %d before", len(items), before)
 	}
 	var u catalog.Unit
-	admin.do("POST", "/api/v1/units/xinbumen/rename", map[string]string{"name": "数据局", "full_name": "某县数据资源局"}).decode(t, &u)
-	if u.Code != "xinbumen" || u.Name != "数据局" {
+	admin.do("POST", "/api/v1/units/xinbumen/rename", map[string]string{"name": "数据中心", "full_name": "某县数据中心"}).decode(t, &u)
+	if u.Code != "xinbumen" || u.Name != "数据中心" {
 		t.Errorf("renamed %+v", u)
+	}
+	h.anon().do("GET", "/api/v1/units/xinbumen/items", nil).decode(t, &items)
+	for _, it := range items {
+		if it.Subject == "某县大数据发展中心" {
+			t.Errorf("item %q still names the old full name", it.Level2)
+			break
+		}
 	}
 }
 

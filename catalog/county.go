@@ -93,7 +93,7 @@ var provinces = map[string]bool{"11": true, "12": true, "13": true, "14": true, 
 // (which end in 00).
 func CheckDivisionCode(code string) error {
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-		return Invalid("division_code", "行政区划代码应为6位数字，如 341825")
+		return Invalid("division_code", "行政区划代码应为6位数字（县级代码，末两位不为00）")
 	}
 	if !provinces[code[:2]] {
 		return Invalid("division_code", "行政区划代码“%s”的前两位不是省级代码", code)

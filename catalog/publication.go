@@ -153,7 +153,7 @@ func (p *Publication) Validate() error {
 		p.Topic = "综合政务"
 	}
 	if !contains(Topics, p.Topic) {
-		return Invalid("topic", "主题分类“%s”不在分类表中", p.Topic)
+		return Invalid("topic", "主题分类“%s”不在分类表中，可选：%s", p.Topic, strings.Join(Topics, "；"))
 	}
 	if p.GeneratedOn.IsZero() {
 		return Invalid("generated_on", "生成日期不能为空")

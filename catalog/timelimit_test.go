@@ -191,7 +191,7 @@ func TestParseHours(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
-	u := catalog.Unit{Code: "x", Name: "x", Level: catalog.LevelCounty, Kind: catalog.KindDepartment, OfficeHours: "随时"}
+	u := catalog.Unit{Code: "x", Name: "x", FullName: "某县x局", Level: catalog.LevelCounty, Kind: catalog.KindDepartment, OfficeHours: "随时"}
 	if err := u.Validate(); catalog.ErrorField(err) != "office_hours" {
 		t.Errorf("bad hours on a unit: %v", err)
 	}

@@ -76,14 +76,15 @@ type Unit struct {
 }
 
 // ValidUnitCode tells whether code can be a unit's code: 1 to 40 lower-case
-// letters, digits, hyphens and underscores (it is the 索引号's prefix and
-// the rights' domain).
+// letters, digits, hyphens and underscores, beginning with a letter or a
+// digit (it is the 索引号's prefix and the rights' domain).
 func ValidUnitCode(code string) bool {
 	if code == "" || len(code) > 40 {
 		return false
 	}
-	for _, r := range code {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+	for i, r := range code {
+		letter := r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
+		if !letter && (i == 0 || r != '-' && r != '_') {
 			return false
 		}
 	}
@@ -136,7 +137,7 @@ func (u *Unit) Validate() error {
 		return Invalid("code", "单位代码不能为空且不超过40个字符")
 	}
 	if !ValidUnitCode(u.Code) {
-		return Invalid("code", "单位代码只能包含小写字母、数字、连字符")
+		return Invalid("code", "单位代码只能包含小写字母、数字、连字符，并以字母或数字开头，如 dongshan")
 	}
 	u.Name = strings.TrimSpace(u.Name)
 	if u.Name == "" {
@@ -145,16 +146,19 @@ func (u *Unit) Validate() error {
 	if utf8.RuneCountInString(u.Name) > 30 {
 		return Invalid("name", "单位名称不超过30个字（全称另填）")
 	}
+	if strings.TrimSpace(u.FullName) == "" {
+		return Invalid("full_name", "请填写单位全称，如“某某县某某镇人民政府”（公开主体和答复书用全称）")
+	}
 	if utf8.RuneCountInString(strings.TrimSpace(u.FullName)) > 60 {
 		return Invalid("full_name", "单位全称不超过60个字")
 	}
 	if u.Level != LevelCounty && u.Level != LevelTownship {
-		return Invalid("level", "公开层级须为县级或乡级")
+		return Invalid("level", "公开层级须为县级（county）或乡级（township）")
 	}
 	switch u.Kind {
 	case KindTown, KindDepartment, KindOffice:
 	default:
-		return Invalid("kind", "单位类型须为镇、部门或政府办公室")
+		return Invalid("kind", "单位类型须为乡镇（town）、部门（department）或政府办公室（office）")
 	}
 	if (u.Kind == KindTown) != (u.Level == LevelTownship) {
 		return Invalid("kind", "乡镇的层级为乡级，部门和政府办公室的层级为县级")

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"gongkai/account"
 	"gongkai/catalog"
 	"gongkai/dbconn"
+	"gongkai/rbac"
 	"gongkai/seed"
 	"gongkai/workday"
 )
@@ -308,6 +310,10 @@ func findUserNamed(ctx context.Context, s *server, name string) (*account.User, 
 }
 
 func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) int {
+	if role := flagString(fs, "role"); role != "" && !slices.Contains(rbac.Roles, rbac.Role(role)) {
+		fmt.Fprintf(cl.err, "gongkai: --role %q: 角色不存在，可选：clerk, leader, admin, inspector, sysadmin, secadmin, auditor\n", role)
+		return exitUsage
+	}
 	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
 		pw := newPassword()
 		u, err := s.access.CreateUser(ctx, access.NewUser{Username: args[0], DisplayName: flagString(fs, "display"), UnitCode: flagString(fs, "unit"), Password: pw}, by)

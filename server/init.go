@@ -48,6 +48,18 @@ func runInit(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) int {
 		fmt.Fprintln(cl.err, "gongkai: init needs --county-name, --division-code and --office-name (or --reference jingde)")
 		return exitUsage
 	}
+	// The county and its office are checked before the database is opened:
+	// a mistake is a wrong argument, and leaves nothing behind.
+	office := catalog.Unit{Code: officeCode, Name: shortOfficeName(name, officeName), FullName: officeName, Level: catalog.LevelCounty, Kind: catalog.KindOffice}
+	county := catalog.NewCounty(strings.TrimSpace(name), strings.TrimSpace(code), officeCode)
+	if reference == "" {
+		for _, err := range []error{county.Validate(), office.Validate()} {
+			if err != nil {
+				fmt.Fprintf(cl.err, "gongkai: %s\n", catalog.ErrorMessage(err))
+				return exitUsage
+			}
+		}
+	}
 	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
 		units, err := s.units.FindUnits(ctx)
 		if err != nil {
@@ -64,11 +76,9 @@ func runInit(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) int {
 			fmt.Fprintf(cl.out, "loaded 旌德县: %d units, %d catalogue items\n", sum.Units, sum.Items)
 			officeCode = seed.JingdeCounty().Office
 		} else {
-			office := catalog.Unit{Code: officeCode, Name: shortOfficeName(name, officeName), FullName: officeName, Level: catalog.LevelCounty, Kind: catalog.KindOffice}
 			if _, err := s.stack.Catalog.CreateUnit(ctx, &office, by); err != nil {
 				return fmt.Errorf("the county office: %w", err)
 			}
-			county := catalog.NewCounty(strings.TrimSpace(name), strings.TrimSpace(code), officeCode)
 			if err := s.stack.Catalog.SaveCounty(ctx, &county, by); err != nil {
 				return fmt.Errorf("the county: %w", err)
 			}

@@ -299,7 +299,7 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 		switch st := catalog.PubStatus(r.Status); st {
 		case catalog.PubDraft, catalog.PubTakenDown:
 		default:
-			return catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能修改（草稿和撤下待整改的信息才能修改）", st.Name())
+			return catalog.Errorf(catalog.ECONFLICT, "该信息的状态为“%s”，不能修改（草稿和撤下待整改的信息才能修改）", st.Name())
 		}
 		if p.Version != 0 && p.Version != r.LockVersion {
 			return catalog.Errorf(catalog.ECONFLICT, "该信息已被他人修改（您编辑的是第%d版，现为第%d版），请刷新后重新修改", p.Version, r.LockVersion)
@@ -360,7 +360,7 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 		from := catalog.PubStatus(r.Status)
 		t, ok := catalog.FindTransition(from, step.Action)
 		if !ok {
-			return catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能%s", from.Name(), catalog.StepName(step.Action))
+			return catalog.Errorf(catalog.ECONFLICT, "该信息的状态为“%s”，不能%s", from.Name(), catalog.StepName(step.Action))
 		}
 		if err := step.Validate(t); err != nil {
 			return err
@@ -509,7 +509,7 @@ func (s *Store) Revise(ctx context.Context, id int64, by catalog.Actor) (*catalo
 			return err
 		}
 		if old.Status != string(catalog.PubPublished) {
-			return catalog.Errorf(catalog.ECONFLICT, "只有已发布的信息才能修订，该信息%s", catalog.PubStatus(old.Status).Name())
+			return catalog.Errorf(catalog.ECONFLICT, "只有已发布的信息才能修订，该信息的状态为“%s”", catalog.PubStatus(old.Status).Name())
 		}
 		var n int64
 		if err := tx.Model(&publicationRecord{}).Where("supersedes_id = ? AND status IN ?", id,

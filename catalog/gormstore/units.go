@@ -70,6 +70,12 @@ func (s *Store) CreateUnit(ctx context.Context, u *catalog.Unit, by catalog.Acto
 		if taken > 0 {
 			return catalog.Errorf(catalog.ECONFLICT, "单位代码“%s”已被使用", u.Code)
 		}
+		if err := tx.Model(&unitRecord{}).Where("name = ? OR full_name = ?", u.Name, u.FullName).Count(&taken).Error; err != nil {
+			return translate(err, "单位")
+		}
+		if taken > 0 {
+			return catalog.Invalid("name", "已有名为“%s”（或全称相同）的单位", u.Name)
+		}
 		if u.SortOrder == 0 {
 			var max struct{ M int }
 			if err := tx.Model(&unitRecord{}).Select("COALESCE(MAX(sort_order), 0) AS m").Scan(&max).Error; err != nil {
@@ -155,6 +161,16 @@ func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode
 		if err := tx.Model(&unitRecord{}).Where("code = ?", code).Updates(map[string]any{"name": u.Name, "full_name": u.FullName, "credit_code": u.CreditCode}).Error; err != nil {
 			return translate(err, "单位")
 		}
-		return auditChange(tx, by, code, "unit", "rename", code, before.Name+" → "+u.Name, before, u)
+		// The catalogue's 公开主体 that named the unit by its old full name
+		// names it by the new one.
+		moved := int64(0)
+		if before.FullName != "" && before.FullName != u.FullName {
+			res := tx.Model(&itemRecord{}).Where("unit_code = ? AND subject = ?", code, before.FullName).UpdateColumn("subject", u.FullName)
+			if res.Error != nil {
+				return translate(res.Error, "事项")
+			}
+			moved = res.RowsAffected
+		}
+		return auditChange(tx, by, code, "unit", "rename", code, before.Name+" → "+u.Name+"（目录公开主体改名"+strconv.FormatInt(moved, 10)+"项）", before, u)
 	})
 }
