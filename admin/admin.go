@@ -36,16 +36,20 @@ var staticFS embed.FS
 // Deps are what the back office works with.
 type Deps struct {
 	Units catalog.UnitService
-	// Lifecycle creates, renames and extends units.
+	// Lifecycle creates, renames and extends units; Removal deletes one
+	// created by mistake while nobody works in it (access.Desk).
 	Lifecycle catalog.UnitLifecycle
-	Items     catalog.ItemService
-	Pubs      catalog.PublicationService
-	Accounts  account.Service
-	Authz     *rbac.Enforcer
-	Audit     AuditReader
-	Admins    AccountAdmin
-	Import    Importer
-	Filings   filing.Service
+	Removal   interface {
+		DeleteUnit(ctx context.Context, code string, by catalog.Actor) error
+	}
+	Items    catalog.ItemService
+	Pubs     catalog.PublicationService
+	Accounts account.Service
+	Authz    *rbac.Enforcer
+	Audit    AuditReader
+	Admins   AccountAdmin
+	Import   Importer
+	Filings  filing.Service
 	// Directory imports the unit directory sheet.
 	Directory DirectoryImporter
 	// UnitAccounts lists a unit's clerk and leader accounts, for the

@@ -271,12 +271,18 @@ func TestUnitForms(t *testing.T) {
 	if len(items) == 0 {
 		t.Error("the new township has no catalogue")
 	}
-	p = admin.post("/admin/units", url.Values{"code": {"xinzhen"}, "name": {"又一个新镇"}, "kind": {"town"}})
+	p = admin.post("/admin/units", url.Values{"code": {"xinzhen"}, "name": {"又一个新镇"}, "full_name": {"又一个新镇人民政府"}, "kind": {"town"}})
 	if p.status != 400 || !strings.Contains(p.body, "又一个新镇") || !strings.Contains(p.body, "已被使用") {
 		t.Errorf("a taken code: %d %.300s", p.status, p.body)
 	}
 	if p := o.signIn("sanxi-clerk").post("/admin/units", url.Values{"code": {"x2"}, "name": {"某镇"}, "kind": {"town"}}); p.status != 403 {
 		t.Errorf("a clerk adding a unit: %d", p.status)
+	}
+	if p := admin.post("/admin/units/sanxi/delete", nil); p.status != 409 || !strings.Contains(p.body, "sanxi-clerk") {
+		t.Errorf("deleting a unit people work in: %d %.300s", p.status, p.body)
+	}
+	if p := admin.post("/admin/units/xinzhen/delete", nil); p.status != 303 || !strings.Contains(p.location, "flash=deleted") {
+		t.Errorf("deleting the unit made by mistake: %d %.300s", p.status, p.body)
 	}
 	if p := admin.post("/admin/units/minzhengju/domains", url.Values{"domain": {"shjz"}}); p.status != 303 {
 		t.Errorf("taking on a domain: %d %.300s", p.status, p.body)

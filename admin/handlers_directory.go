@@ -121,6 +121,8 @@ func (h handler) handleDirectory(c *fiber.Ctx) error {
 		flash = fmt.Sprintf("单位 %s 的目录新增%s项。", c.Query("unit"), c.Query("items"))
 	case "renamed":
 		flash = "单位已改名。"
+	case "deleted":
+		flash = "单位已删除。"
 	}
 	return h.directory(c, m, 200, flash, "", directoryPage{})
 }
@@ -163,4 +165,20 @@ func (h handler) handleDirectoryCommit(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/directory?flash=imported", fiber.StatusSeeOther)
+}
+
+// handleUnitDelete removes a unit created by mistake; what keeps one is
+// shown on the page.
+func (h handler) handleUnitDelete(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Removal.DeleteUnit(c.UserContext(), c.Params("code"), web.Actor(c)); err != nil {
+		if code := catalog.ErrorCode(err); code == catalog.ECONFLICT || code == catalog.EINVALID {
+			return h.directory(c, m, fiber.StatusConflict, "", catalog.ErrorMessage(err), directoryPage{})
+		}
+		return err
+	}
+	return c.Redirect("/admin/directory?flash=deleted", fiber.StatusSeeOther)
 }

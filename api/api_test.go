@@ -439,3 +439,38 @@ func TestIndexNumbersFollowTheCountysPattern(t *testing.T) {
 		t.Errorf("an earlier number changed: %q → %q", before.IndexNo, again.IndexNo)
 	}
 }
+
+// TestDeleteAUnitMadeByMistake: a new unit nobody works in goes with its
+// catalogue (audited); one with an account, or the demo's units with
+// their publications, and the county office, stay, the reason named.
+func TestDeleteAUnitMadeByMistake(t *testing.T) {
+	h := newAPI(t)
+	admin := h.login("admin")
+	for _, code := range []string{"wujian", "youren"} {
+		if r := admin.do("POST", "/api/v1/units", map[string]string{"code": code, "name": code + "镇", "full_name": code + "镇人民政府", "level": "township", "kind": "town"}); r.status != 201 {
+			t.Fatalf("create %s: %d %s", code, r.status, r.body)
+		}
+	}
+	if r := h.login("sysadmin").do("POST", "/api/v1/users", access.NewUser{Username: "youren-clerk", UnitCode: "youren", Password: "Youren-2026-first"}); r.status != 201 {
+		t.Fatalf("account: %d %s", r.status, r.body)
+	}
+	if r := h.login("sanxi-clerk").do("DELETE", "/api/v1/units/wujian", nil); r.status != 403 {
+		t.Errorf("a clerk deleting a unit: %d", r.status)
+	}
+	if r := admin.do("DELETE", "/api/v1/units/wujian", nil); r.status != 204 {
+		t.Fatalf("delete: %d %s", r.status, r.body)
+	}
+	if r := h.anon().do("GET", "/api/v1/units/wujian", nil); r.status != 404 {
+		t.Errorf("the deleted unit: %d", r.status)
+	}
+	for code, why := range map[string]string{"youren": "youren-clerk", "sanxi": "三溪镇", office: "县政府办公室"} {
+		r := admin.do("DELETE", "/api/v1/units/"+code, nil)
+		if code, _ := r.problem(t); r.status != 409 || code != "conflict" || !strings.Contains(string(r.body), why) {
+			t.Errorf("delete %s: %d %s", code, r.status, r.body)
+		}
+	}
+	es, err := h.st.Catalog.FindAudit(t.Context(), catalog.AuditFilter{Object: "unit", Action: "delete"})
+	if err != nil || len(es) != 1 || es[0].UnitCode != "wujian" {
+		t.Errorf("audit %v %+v", err, es)
+	}
+}

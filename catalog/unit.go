@@ -111,6 +111,11 @@ type UnitLifecycle interface {
 	// when creditCode is not empty; the code, and so its rights and the
 	// 索引号 already given, stay.
 	RenameUnit(ctx context.Context, code, name, fullName, creditCode string, by Actor) error
+	// DeleteUnit removes a unit created by mistake, with its untouched
+	// catalogue: ECONFLICT once it has a publication or is the county
+	// office (the caller checks what other stores hold: accounts, filings,
+	// requests).
+	DeleteUnit(ctx context.Context, code string, by Actor) error
 }
 
 // OfficeList splits Offices into its lines.

@@ -121,7 +121,7 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 		Accounts:  throttle.New(db, "account", account.CountyLockFailures, account.LockDuration),
 		Notices:   throttle.New(db, "notice", 1<<30, account.NoticeWindow)}
 	st.Sessions = &web.Sessions{Accounts: st.Accounts, Desk: signIn, Audit: cat.Audit, MustChange: o.MustChange}
-	st.Access = &access.Desk{Users: st.Accounts, Grants: en, Units: cat}
+	st.Access = &access.Desk{Users: st.Accounts, Grants: en, Units: cat, Lifecycle: cat, Filings: st.Filings, Requests: st.Requests}
 	st.Catalogs = &sheet.CatalogDesk{Units: cat, Items: cat, Store: cat}
 	st.Directory = &sheet.DirectoryDesk{Units: cat, Filings: st.Filings, Store: cat, County: cat}
 	if err := st.Days.LoadInto(ctx, st.Calendar); err != nil {
@@ -148,7 +148,7 @@ func (st *Stack) Admin(kiosk admin.KioskAdmin) admin.Deps {
 	if kiosk == nil {
 		kiosk = st.Kiosk
 	}
-	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
+	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Removal: st.Access, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
 		Admins: st.Access, Import: st.Catalogs, Filings: st.Filings, UnitAccounts: st.Access.UnitAccounts, Directory: st.Directory,
 		RectifyDue: st.RectifyDue, Sessions: st.Sessions, Attachments: st.Attachments, Kiosk: kiosk,
 		County: st.Catalog, Requests: st.RequestDesk, Inspections: st.Inspect, Scores: st.Inspect}

@@ -174,3 +174,41 @@ func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode
 		return auditChange(tx, by, code, "unit", "rename", code, before.Name+" → "+u.Name+"（目录公开主体改名"+strconv.FormatInt(moved, 10)+"项）", before, u)
 	})
 }
+
+// DeleteUnit implements catalog.UnitLifecycle.
+func (s *Store) DeleteUnit(ctx context.Context, code string, by catalog.Actor) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockUnit(tx, code); err != nil {
+			return err
+		}
+		var r unitRecord
+		if err := tx.Where("code = ?", code).Take(&r).Error; err != nil {
+			return translate(err, "单位")
+		}
+		if c, err := county(tx); err == nil && c.Office == code {
+			return catalog.Errorf(catalog.ECONFLICT, "“%s”是受理申请的县政府办公室，不能删除", r.Name)
+		} else if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return err
+		}
+		var pubs int64
+		if err := tx.Model(&publicationRecord{}).Where("unit_code = ?", code).Count(&pubs).Error; err != nil {
+			return translate(err, "公开信息")
+		}
+		if pubs > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "“%s”已有%d条公开信息，不能删除", r.Name, pubs)
+		}
+		items := tx.Model(&itemRecord{}).Select("id").Where("unit_code = ?", code)
+		if err := tx.Where("item_id IN (?)", items).Delete(&itemVersionRecord{}).Error; err != nil {
+			return translate(err, "事项")
+		}
+		for _, m := range []any{&itemRecord{}, &exemptionRecord{}, &serialRecord{}, &stashRecord{}} {
+			if err := tx.Where("unit_code = ?", code).Delete(m).Error; err != nil {
+				return translate(err, "单位")
+			}
+		}
+		if err := tx.Delete(&r).Error; err != nil {
+			return translate(err, "单位")
+		}
+		return auditChange(tx, by, code, "unit", "delete", code, r.Name, r.toUnit(), nil)
+	})
+}
