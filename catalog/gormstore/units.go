@@ -56,6 +56,15 @@ func defaultTemplates(tx *gorm.DB, level catalog.Level) ([]templateRecord, error
 	return rs, nil
 }
 
+// lockedUnit locks a unit's catalogue for the transaction and reads it.
+func lockedUnit(tx *gorm.DB, code string) (unitRecord, error) {
+	var r unitRecord
+	if err := lockUnit(tx, code); err != nil {
+		return r, err
+	}
+	return r, translate(tx.Where("code = ?", code).Take(&r).Error, "单位")
+}
+
 // CreateUnit implements catalog.UnitLifecycle.
 func (s *Store) CreateUnit(ctx context.Context, u *catalog.Unit, by catalog.Actor) (int, error) {
 	if err := u.Validate(); err != nil {
@@ -107,12 +116,9 @@ func (s *Store) AdoptDomains(ctx context.Context, code string, domains []string,
 	}
 	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockUnit(tx, code); err != nil {
+		r, err := lockedUnit(tx, code)
+		if err != nil {
 			return err
-		}
-		var r unitRecord
-		if err := tx.Where("code = ?", code).Take(&r).Error; err != nil {
-			return translate(err, "单位")
 		}
 		if catalog.Level(r.Level) != catalog.LevelCounty {
 			return catalog.Invalid("domains", "乡镇的目录按乡级标准目录建立，不按领域认领")
@@ -130,7 +136,6 @@ func (s *Store) AdoptDomains(ctx context.Context, code string, domains []string,
 		if err := tx.Where("for_level = ? AND domain_code IN ?", string(catalog.LevelCounty), domains).Order("sort_order, id").Find(&tpls).Error; err != nil {
 			return translate(err, "目录模板")
 		}
-		var err error
 		if n, err = instantiate(tx, r.toUnit(), tpls, by); err != nil {
 			return err
 		}
@@ -142,12 +147,9 @@ func (s *Store) AdoptDomains(ctx context.Context, code string, domains []string,
 // RenameUnit implements catalog.UnitLifecycle.
 func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode string, by catalog.Actor) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockUnit(tx, code); err != nil {
+		r, err := lockedUnit(tx, code)
+		if err != nil {
 			return err
-		}
-		var r unitRecord
-		if err := tx.Where("code = ?", code).Take(&r).Error; err != nil {
-			return translate(err, "单位")
 		}
 		u := r.toUnit()
 		before := u
@@ -178,12 +180,9 @@ func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode
 // DeleteUnit implements catalog.UnitLifecycle.
 func (s *Store) DeleteUnit(ctx context.Context, code string, by catalog.Actor) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockUnit(tx, code); err != nil {
+		r, err := lockedUnit(tx, code)
+		if err != nil {
 			return err
-		}
-		var r unitRecord
-		if err := tx.Where("code = ?", code).Take(&r).Error; err != nil {
-			return translate(err, "单位")
 		}
 		if c, err := county(tx); err == nil && c.Office == code {
 			return catalog.Errorf(catalog.ECONFLICT, "“%s”是受理申请的县政府办公室，不能删除", r.Name)
