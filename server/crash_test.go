@@ -28,9 +28,7 @@ func TestNoAnsweredNumberIsLostOnKill(t *testing.T) {
 	driver, dsn := dbtest.DSN(t)
 	env := []string{"GONGKAI_DATA_DIR=" + t.TempDir(), "GONGKAI_DB_DRIVER=" + driver, "GONGKAI_DB_DSN=" + dsn, "GONGKAI_DEMO=off",
 		fmt.Sprint("GONGKAI_APPLICATIONS_PER_HOUR=", testApplicationsPerHour)}
-	if out, errOut, code := runBinary(t, env, "init", "--county-name", "青山县", "--division-code", "341899", "--office-name", "青山县人民政府办公室"); code != 0 {
-		t.Fatalf("init: %d %s %s", code, out, errOut)
-	}
+	initCounty(t, env)
 	cmd := exec.Command(bin)
 	cmd.Env = append(append(os.Environ(), "GONGKAI_ADDR="+addr), env...)
 	var logs bytes.Buffer

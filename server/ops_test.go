@@ -101,6 +101,7 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 // stored and the process exits 0.
 func TestGracefulShutdown(t *testing.T) {
 	env := dbEnv(t, t.TempDir())
+	initCounty(t, env)
 	p := startServer(t, append(env, "GONGKAI_LOG_LEVEL=warn", "GONGKAI_SHUTDOWN_SECONDS=10")...)
 	addr := strings.TrimPrefix(p.base, "http://")
 	conn, err := net.Dial("tcp", addr)

@@ -207,3 +207,12 @@ func runBinary(t testing.TB, env []string, args ...string) (stdout, stderr strin
 	}
 	return o.String(), e.String(), cmd.ProcessState.ExitCode()
 }
+
+// initCounty sets the database of env up for a county (青山县), as an
+// operator's first `init` does.
+func initCounty(t testing.TB, env []string) {
+	t.Helper()
+	if out, errOut, code := runBinary(t, env, "init", "--county-name", "青山县", "--division-code", "341899", "--office-name", "青山县人民政府办公室"); code != 0 {
+		t.Fatalf("init: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

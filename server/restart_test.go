@@ -108,7 +108,9 @@ func TestDatabaseRestartIsSurvived(t *testing.T) {
 		t.Fatal(err)
 	}
 	dbconn.Close(admin)
-	p := startServer(t, "GONGKAI_DATA_DIR="+t.TempDir(), "GONGKAI_DB_DRIVER=mysql", "GONGKAI_DB_DSN="+my.dsn("gongkai"), "GONGKAI_LOG_LEVEL=warn")
+	env := []string{"GONGKAI_DATA_DIR=" + t.TempDir(), "GONGKAI_DB_DRIVER=mysql", "GONGKAI_DB_DSN=" + my.dsn("gongkai"), "GONGKAI_LOG_LEVEL=warn"}
+	initCounty(t, env)
+	p := startServer(t, env...)
 
 	type result struct {
 		at     time.Time
