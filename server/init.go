@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"gongkai/access"
 	"gongkai/catalog"
+	"gongkai/catalog/sheet"
 	"gongkai/rbac"
 	"gongkai/seed"
 )
@@ -31,6 +33,7 @@ func initFlags(fs *flag.FlagSet) {
 	fs.String("division-code", "", "its 6-digit 行政区划代码")
 	fs.String("office-name", "", "the county government office's full name, e.g. 某某县人民政府办公室")
 	fs.String("office-code", "county-office", "the office's unit code (lower-case letters, digits, hyphens)")
+	fs.String("units", "", "a workbook in the directory's layout (单位, 全称, 层级 乡级|县级, optional 单位代码 and 统一社会信用代码, the public facts): every unit in it is created with its catalogue")
 	fs.String("reference", "", "load a known county's units and catalogues instead (jingde: 旌德县, without the demo's publications and accounts)")
 }
 
@@ -60,12 +63,16 @@ func runInit(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) int {
 			}
 		}
 	}
+	units, ok := cl.unitList(flagString(fs, "units"), office)
+	if !ok {
+		return exitUsage
+	}
 	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
-		units, err := s.units.FindUnits(ctx)
+		existing, err := s.units.FindUnits(ctx)
 		if err != nil {
 			return err
 		}
-		if len(units) > 0 {
+		if len(existing) > 0 {
 			return errors.New("数据库中已有单位：init 只用于新建的空数据库")
 		}
 		if reference == "jingde" {
@@ -82,6 +89,17 @@ func runInit(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) int {
 			if err := s.stack.Catalog.SaveCounty(ctx, &county, by); err != nil {
 				return fmt.Errorf("the county: %w", err)
 			}
+		}
+		items := 0
+		for i := range units {
+			n, err := s.stack.Catalog.CreateUnit(ctx, &units[i], by)
+			if err != nil {
+				return fmt.Errorf("%s: %w", units[i].Name, err)
+			}
+			items += n
+		}
+		if len(units) > 0 {
+			fmt.Fprintf(cl.out, "created %d units, %d catalogue items\n", len(units), items)
 		}
 		for _, a := range firstAccounts {
 			in := access.NewUser{Username: a.username, DisplayName: a.display, Password: newPassword()}
@@ -112,4 +130,31 @@ func shortOfficeName(county, full string) string {
 	}
 	suffix := []rune(strings.TrimSpace(county))
 	return string(suffix[len(suffix)-1]) + short
+}
+
+// unitList reads the --units workbook, if any: every mistake is printed
+// with its row, and then nothing is done.
+func (cl *cli) unitList(path string, office catalog.Unit) ([]catalog.Unit, bool) {
+	if path == "" {
+		return nil, true
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(cl.err, "gongkai: --units: %v\n", err)
+		return nil, false
+	}
+	units, problems, err := sheet.ParseNewUnits(data)
+	if err != nil {
+		fmt.Fprintf(cl.err, "gongkai: --units: %s\n", catalog.ErrorMessage(err))
+		return nil, false
+	}
+	for _, u := range units {
+		if u.Code == office.Code || u.Name == office.Name || u.FullName == office.FullName {
+			problems = append(problems, sheet.Problem{Column: "单位", Message: fmt.Sprintf("“%s”是县政府办公室，init 已经建立，请从名单中删去", u.Name)})
+		}
+	}
+	for _, p := range problems {
+		fmt.Fprintf(cl.err, "gongkai: --units: 第%d行 %s：%s\n", p.Row, p.Column, p.Message)
+	}
+	return units, len(problems) == 0
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -164,4 +165,53 @@ func xlsxText(t *testing.T, data []byte) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// TestInitWithAUnitList: init --units creates every unit of a directory
+// workbook with its catalogue, codes from the names' pinyin unless given;
+// a list with a mistake is refused row by row (exit 2) and stores nothing.
+func TestInitWithAUnitList(t *testing.T) {
+	workbook := func(rows ...[]any) string {
+		t.Helper()
+		f := excelize.NewFile()
+		for i, r := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			f.SetSheetRow("Sheet1", cell, &r)
+		}
+		path := filepath.Join(t.TempDir(), "units.xlsx")
+		if err := f.SaveAs(path); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	header := []any{"序号", "单位", "全称", "层级", "单位代码", "联系电话"}
+	env := append(dbEnv(t, t.TempDir()), "GONGKAI_DEMO=off")
+	args := []string{"init", "--county-name", "青山县", "--division-code", "341899", "--office-name", "青山县人民政府办公室", "--units"}
+	bad := workbook(header, []any{1, "东山镇", "青山县东山镇人民政府", "乡级", "", "13912345678"}, []any{2, "东山镇", "青山县东山镇政府", "乡级", "dongshan2"},
+		[]any{3, "民政局", "", "县级"})
+	_, errOut, code := runBinary(t, env, append(args, bad)...)
+	for _, want := range []string{"第2行 联系电话", "第3行 单位", "第4行 全称"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the refusal lacks %q:\n%s", want, errOut)
+		}
+	}
+	if code != 2 {
+		t.Errorf("a list with mistakes: exit %d", code)
+	}
+	good := workbook(header, []any{1, "东山镇", "青山县东山镇人民政府", "乡级", "", "0563-8001234"}, []any{2, "民政局", "青山县民政局", "县级", "mzj"})
+	out, errOut, code := runBinary(t, env, append(args, good)...)
+	if code != 0 || !strings.Contains(out, "created 2 units") {
+		t.Fatalf("init with the list: exit %d\n%s\n%s", code, out, errOut)
+	}
+	p := startServer(t, env...)
+	var units []catalog.Unit
+	_, b, _ := newHTTPClient(p.base).do("GET", "/api/v1/units", nil)
+	json.Unmarshal(b, &units)
+	got := map[string]catalog.Unit{}
+	for _, u := range units {
+		got[u.Code] = u
+	}
+	if len(units) != 3 || got["dongshanzhen"].Level != catalog.LevelTownship || got["dongshanzhen"].Phone != "0563-8001234" || got["mzj"].Kind != catalog.KindDepartment {
+		t.Errorf("units %+v", units)
+	}
 }
