@@ -25,19 +25,7 @@ import (
 // The back office's tests run each on a copy of a template seeded with
 // the demo data once, through the services the server builds.
 
-var templateDSN string
-
-func TestMain(m *testing.M) {
-	dsn, cleanup, err := stacktest.Template()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "the template database:", err)
-		os.Exit(1)
-	}
-	templateDSN = dsn
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m)) }
 
 type office struct {
 	t   *testing.T
@@ -46,7 +34,7 @@ type office struct {
 }
 
 func newOffice(t *testing.T) *office {
-	st := stacktest.New(t, templateDSN)
+	st := stacktest.New(t)
 	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error { return admin.WriteError(c, weberr.Classify(err)) }})
 	admin.Mount(app.Group("/admin", st.Sessions.Load, web.NoStoreForPeople), st.Admin(nil))
 	return &office{t: t, app: app, st: st}

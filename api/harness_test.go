@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,19 +23,7 @@ import (
 // template seeded with the demo data once, opened through the same stores
 // and services the server builds (stacktest).
 
-var templateDSN string
-
-func TestMain(m *testing.M) {
-	dsn, cleanup, err := stacktest.Template()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "the template database:", err)
-		os.Exit(1)
-	}
-	templateDSN = dsn
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m)) }
 
 const office = stacktest.Office
 
@@ -49,7 +36,7 @@ type harness struct {
 // newAPI mounts the API over a fresh copy of the template.
 func newAPI(t *testing.T) *harness {
 	t.Helper()
-	st := stacktest.New(t, templateDSN)
+	st := stacktest.New(t)
 	deps := st.API()
 	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error { return api.WriteError(c, weberr.Classify(err)) }})
 	api.Mount(app.Group("/api/v1", st.Sessions.Load, web.NoStoreForPeople), deps)

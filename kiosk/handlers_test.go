@@ -27,19 +27,7 @@ import (
 // The kiosk's handler tests run each on a copy of a template seeded with
 // the demo data once, through the services the server builds.
 
-var templateDSN string
-
-func TestMain(m *testing.M) {
-	dsn, cleanup, err := stacktest.Template()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "the template database:", err)
-		os.Exit(1)
-	}
-	templateDSN = dsn
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(stacktest.Main(m)) }
 
 type hall struct {
 	t   *testing.T
@@ -49,7 +37,7 @@ type hall struct {
 
 // newHall mounts the kiosk, the demo's county renamed 某县.
 func newHall(t *testing.T) *hall {
-	st := stacktest.New(t, templateDSN)
+	st := stacktest.New(t)
 	county := catalog.NewCounty("某县", "341899", stacktest.Office)
 	if err := st.Catalog.SaveCounty(t.Context(), &county, catalog.Actor{Username: "admin"}); err != nil {
 		t.Fatal(err)

@@ -113,7 +113,13 @@ func TestGracefulShutdown(t *testing.T) {
 	half := len(body) / 2
 	fmt.Fprintf(conn, "POST /api/v1/requests HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", addr, len(body))
 	conn.Write(body[:half])
-	time.Sleep(200 * time.Millisecond)
+	// The signal comes once the server has read what was sent (the request
+	// is then in flight, not waiting in the listener's queue): polled.
+	for deadline := time.Now().Add(30 * time.Second); !readByServer(t, conn); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not read the request's first half within 30 s")
+		}
+	}
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	// The listener closes soon after the signal: polled, up to 10 s.
 	closed := false

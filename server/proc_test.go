@@ -216,3 +216,28 @@ func initCounty(t testing.TB, env []string) {
 		t.Fatalf("init: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// readByServer tells whether the server's end of conn (a loopback IPv4
+// connection) has read everything sent to it: its receive queue in
+// /proc/net/tcp is empty. Data not yet accepted or read stays queued.
+func readByServer(t testing.TB, conn net.Conn) bool {
+	t.Helper()
+	b, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		t.Fatalf("the connection's state: %v", err)
+	}
+	hex := func(a net.Addr) string {
+		ta := a.(*net.TCPAddr)
+		ip := ta.IP.To4()
+		return fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], ta.Port)
+	}
+	server, client := hex(conn.RemoteAddr()), hex(conn.LocalAddr())
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) > 4 && f[1] == server && f[2] == client {
+			q := strings.Split(f[4], ":")
+			return len(q) == 2 && strings.Trim(q[1], "0") == ""
+		}
+	}
+	return false
+}

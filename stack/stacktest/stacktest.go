@@ -1,11 +1,13 @@
 // Package stacktest gives a face's tests the whole stack on a database of
 // their own: a template seeded with the demo data once per test binary
-// (Template, from TestMain), copied for each test (New).
+// (Main, from TestMain), copied for each test (New).
 package stacktest
 
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -22,6 +24,22 @@ import (
 
 // Office is the unit that receives applications in the demo county.
 const Office = "zhengfuban"
+
+// template is the DSN of the test binary's template (Main).
+var template string
+
+// Main seeds the template, runs the tests and removes it:
+// func TestMain(m *testing.M) { os.Exit(stacktest.Main(m)) }.
+func Main(m *testing.M) int {
+	dsn, cleanup, err := Template()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "the template database:", err)
+		return 1
+	}
+	defer cleanup()
+	template = dsn
+	return m.Run()
+}
 
 // Template creates a database with the demo data (of the driver under
 // test) and returns its DSN; call cleanup when the tests are done.
@@ -50,11 +68,12 @@ func Template() (dsn string, cleanup func(), err error) {
 	return dsn, cleanup, nil
 }
 
-// New builds the stack over a fresh copy of the template, closed when the
-// test ends. Throttles are wide enough for any test's own traffic.
-func New(t *testing.T, templateDSN string) *stack.Stack {
+// New builds the stack over a fresh copy of the template Main made,
+// closed when the test ends. Throttles are wide enough for any test's own
+// traffic.
+func New(t *testing.T) *stack.Stack {
 	t.Helper()
-	driver, dsn := dbtest.Clone(t, templateDSN)
+	driver, dsn := dbtest.Clone(t, template)
 	db, err := dbconn.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
