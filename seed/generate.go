@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mozillazg/go-pinyin"
-
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
+	"gongkai/catalog/sheet"
 	"gongkai/foi"
 )
 
@@ -71,12 +70,6 @@ var officeNames = []string{"办公室", "综合股", "法规股", "财务股", "
 var surnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 var givenChars = []rune("明华英芳军平玲丽勇强伟静敏燕秀娟霞杰涛斌超刚磊洋艳萍红梅兰凤春林海波宁")
 
-func slug(name string) string {
-	a := pinyin.NewArgs()
-	a.Fallback = func(r rune, a pinyin.Args) []string { return nil }
-	return strings.Join(pinyin.LazyPinyin(name, a), "")
-}
-
 // provinceUnits lays out county c (1-based beyond 旌德县) like Jingde: its
 // office, ten townships and the departments, with codes prefixed by the
 // county's pinyin.
@@ -88,7 +81,7 @@ func provinceUnits(c int, r *rand.Rand) (string, []unitDef) {
 		county = string([]rune{nameChars[(c*7)%len(nameChars)], nameChars[(c*13+5)%len(nameChars)]}) + "县"
 	}
 	short := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(county, "县"), "市"), "区")
-	prefix := fmt.Sprintf("%s%d", slug(short), c)
+	prefix := fmt.Sprintf("%s%d", sheet.UnitCode(short), c)
 	var out []unitDef
 	usedTowns := map[string]bool{}
 	for _, u := range units {

@@ -73,7 +73,7 @@ func ParseNewUnits(data []byte) ([]catalog.Unit, []Problem, error) {
 			u.Level, u.Kind = catalog.LevelTownship, catalog.KindTown
 		}
 		if u.Code == "" {
-			u.Code = codeOf(u.Name)
+			u.Code = UnitCode(u.Name)
 		}
 		if prev, ok := codes[u.Code]; ok {
 			problems = append(problems, Problem{Row: line, Column: "单位代码", Message: fmt.Sprintf("单位代码“%s”与第%d行重复，请加一列“单位代码”分别填写", u.Code, prev)})
@@ -102,8 +102,9 @@ func ParseNewUnits(data []byte) ([]catalog.Unit, []Problem, error) {
 	return units, problems, nil
 }
 
-// codeOf makes a unit code from a name's pinyin: letters only, at most 40.
-func codeOf(name string) string {
+// UnitCode makes a unit code from a name's pinyin (东山镇 → dongshanzhen):
+// lower-case letters and digits, at most 40.
+func UnitCode(name string) string {
 	a := pinyin.NewArgs()
 	a.Fallback = func(r rune, _ pinyin.Args) []string {
 		if r < 128 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
