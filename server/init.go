@@ -47,6 +47,9 @@ func runInit(ctx context.Context, cl *cli, fs *flag.FlagSet, _ []string) int {
 	case reference != "" && reference != "jingde":
 		fmt.Fprintf(cl.err, "gongkai: --reference %q: the only known county is jingde\n", reference)
 		return exitUsage
+	case reference != "" && flagString(fs, "units") != "":
+		fmt.Fprintln(cl.err, "gongkai: --units and --reference are either-or: a known county brings its own units")
+		return exitUsage
 	case reference == "" && (name == "" || code == "" || officeName == ""):
 		fmt.Fprintln(cl.err, "gongkai: init needs --county-name, --division-code and --office-name (or --reference jingde)")
 		return exitUsage
