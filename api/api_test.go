@@ -474,3 +474,65 @@ func TestDeleteAUnitMadeByMistake(t *testing.T) {
 		t.Errorf("audit %v %+v", err, es)
 	}
 }
+
+// TestUnitAndCountyInputsAreTight: names are unique across names and full
+// names, on creation and rename; credit codes are a unit's own; names and
+// county fields are one plain line; the 索引号 pattern uses its tokens once
+// with plain separators; the office is a county-level unit; and a number
+// another unit holds is skipped, not fatal.
+func TestUnitAndCountyInputsAreTight(t *testing.T) {
+	h := newAPI(t)
+	admin := h.login("admin")
+	refused := func(what, method, path string, body any, field string) {
+		t.Helper()
+		r := admin.do(method, path, body)
+		if _, f := r.problem(t); r.status != 400 || f != field {
+			t.Errorf("%s: %d %s", what, r.status, r.body)
+		}
+	}
+	refused("rename onto another unit's name", "POST", "/api/v1/units/sanxi/rename", map[string]string{"name": "财政局", "full_name": "旌德县三溪镇人民政府"}, "name")
+	refused("a name that is another's full name", "POST", "/api/v1/units", map[string]string{"code": "zw4", "name": "旌德县财政局", "full_name": "某县某局", "level": "county", "kind": "department"}, "name")
+	refused("an invisible character", "POST", "/api/v1/units", map[string]string{"code": "zw5", "name": "财政局\u200b", "full_name": "某县某局二", "level": "county", "kind": "department"}, "name")
+	credit := seed.DemoCreditCode("11341825003151084")
+	if r := admin.do("POST", "/api/v1/units/sanxi/rename", map[string]string{"name": "三溪镇", "full_name": "旌德县三溪镇人民政府", "credit_code": credit}); r.status != 200 {
+		t.Fatalf("credit code: %d %s", r.status, r.body)
+	}
+	refused("another unit's credit code", "POST", "/api/v1/units/jingyang/rename", map[string]string{"name": "旌阳镇", "full_name": "旌德县旌阳镇人民政府", "credit_code": credit}, "credit_code")
+	var c catalog.County
+	h.anon().do("GET", "/api/v1/county", nil).decode(t, &c)
+	for field, change := range map[string]func(*catalog.County){
+		"index_pattern": func(c *catalog.County) { c.IndexPattern = "../{org}/{yyyymm}-{serial}?" },
+		"court":         func(c *catalog.County) { c.Court = "某县\x00人民法院" },
+		"office":        func(c *catalog.County) { c.Office = "sanxi" },
+	} {
+		bad := c
+		change(&bad)
+		refused(field, "PUT", "/api/v1/county", bad, field)
+	}
+	// A unit coded like sanxi's organisation code takes its number first.
+	if r := admin.do("POST", "/api/v1/units", map[string]string{"code": "003151084", "name": "数码镇", "full_name": "某县数码镇人民政府", "level": "township", "kind": "town"}); r.status != 201 {
+		t.Fatalf("unit: %d %s", r.status, r.body)
+	}
+	publish := func(unit string) catalog.Publication {
+		t.Helper()
+		var items []catalog.Item
+		h.anon().do("GET", "/api/v1/units/"+unit+"/items", nil).decode(t, &items)
+		var p catalog.Publication
+		r := admin.do("POST", fmt.Sprintf("/api/v1/items/%d/publications", items[0].ID), map[string]any{"title": "编号" + unit, "topic": "综合政务",
+			"body": "正文。", "generated_on": time.Now().Format("2006-01-02")})
+		if r.status != 201 {
+			t.Fatalf("publication of %s: %d %s", unit, r.status, r.body)
+		}
+		r.decode(t, &p)
+		return p
+	}
+	first := publish("003151084")
+	c.IndexPattern = catalog.OrgIndexPattern
+	if r := admin.do("PUT", "/api/v1/county", c); r.status != 200 {
+		t.Fatalf("pattern: %d %s", r.status, r.body)
+	}
+	second := publish("sanxi")
+	if first.IndexNo == second.IndexNo || !strings.HasPrefix(second.IndexNo, "003151084/") {
+		t.Errorf("index numbers %q and %q", first.IndexNo, second.IndexNo)
+	}
+}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -55,8 +56,9 @@ func checkIndexPattern(p string) error {
 		rest = strings.ReplaceAll(rest, tok, "")
 	}
 	switch {
-	case utf8.RuneCountInString(p) > 60 || strings.ContainsAny(rest, "{}"):
-		return Invalid("index_pattern", "索引号格式只能使用 {unit} {org} {yyyymm} {yyyy} {mm} {serial} 和分隔符")
+	case utf8.RuneCountInString(p) > 40 || strings.Trim(rest, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/-_.") != "",
+		strings.Count(p, "{unit}")+strings.Count(p, "{org}") > 1 || strings.Count(p, "{serial}") > 1:
+		return Invalid("index_pattern", "索引号格式只能使用 {unit} {org} {yyyymm} {yyyy} {mm} {serial} 各一次，和字母、数字、/ - _ . 作分隔，不超过40个字符")
 	case !strings.Contains(p, "{unit}") && !strings.Contains(p, "{org}"),
 		!strings.Contains(p, "{yyyymm}") && !(strings.Contains(p, "{yyyy}") && strings.Contains(p, "{mm}")),
 		!strings.Contains(p, "{serial}"):
@@ -104,11 +106,32 @@ func CheckDivisionCode(code string) error {
 	return nil
 }
 
+// CheckLine refuses text that is not one plain line: control characters
+// (NUL, line breaks …) and invisible format characters (zero-width spaces,
+// direction overrides), which make names that look alike and break
+// letters and sheets.
+func CheckLine(field, label, v string) error {
+	for _, r := range v {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return Invalid(field, "%s含有不可见字符或控制字符（U+%04X），请重新输入", label, r)
+		}
+	}
+	return nil
+}
+
 // Validate checks the identity; EINVALID names the field.
 func (c *County) Validate() error {
 	c.Name, c.Government, c.Office = strings.TrimSpace(c.Name), strings.TrimSpace(c.Government), strings.TrimSpace(c.Office)
 	c.ReviewBody, c.Court, c.KioskTitle = strings.TrimSpace(c.ReviewBody), strings.TrimSpace(c.Court), strings.TrimSpace(c.KioskTitle)
 	c.ConsultationBasis = strings.TrimSpace(c.ConsultationBasis)
+	for _, f := range []struct{ field, label, v string }{{"name", "名称", c.Name}, {"division_code", "行政区划代码", c.DivisionCode},
+		{"government", "人民政府名称", c.Government}, {"office", "受理单位", c.Office}, {"review_body", "行政复议机关", c.ReviewBody},
+		{"court", "人民法院", c.Court}, {"consultation_basis", "意见征集期限的依据", c.ConsultationBasis},
+		{"kiosk_title", "查询机标题", c.KioskTitle}, {"index_pattern", "索引号格式", c.IndexPattern}} {
+		if err := CheckLine(f.field, f.label, f.v); err != nil {
+			return err
+		}
+	}
 	n := utf8.RuneCountInString(c.Name)
 	switch {
 	case n < 2 || n > 20:

@@ -145,6 +145,12 @@ func (u *Unit) Validate() error {
 		return Invalid("code", "单位代码只能包含小写字母、数字、连字符，并以字母或数字开头，如 dongshan")
 	}
 	u.Name = strings.TrimSpace(u.Name)
+	if err := CheckLine("name", "单位名称", u.Name); err != nil {
+		return err
+	}
+	if err := CheckLine("full_name", "单位全称", u.FullName); err != nil {
+		return err
+	}
 	if u.Name == "" {
 		return Invalid("name", "单位名称不能为空")
 	}
@@ -169,7 +175,7 @@ func (u *Unit) Validate() error {
 		return Invalid("kind", "乡镇的层级为乡级，部门和政府办公室的层级为县级")
 	}
 	u.CreditCode = strings.ToUpper(strings.TrimSpace(u.CreditCode))
-	if u.CreditCode != "" && !ValidCreditCode(u.CreditCode) {
+	if u.CreditCode != "" && (!ValidCreditCode(u.CreditCode) || strings.Trim(OrgCode(u.CreditCode), "0") == "") {
 		return Invalid("credit_code", "统一社会信用代码应为18位且校验位正确（GB 32100）")
 	}
 	u.KindName = u.Kind.Name()

@@ -157,6 +157,10 @@ func (cl *cli) unitList(path string, office catalog.Unit) ([]catalog.Unit, bool)
 		}
 	}
 	for _, p := range problems {
+		if p.Row == 0 {
+			fmt.Fprintf(cl.err, "gongkai: --units: %s\n", p.Message)
+			continue
+		}
 		fmt.Fprintf(cl.err, "gongkai: --units: 第%d行 %s：%s\n", p.Row, p.Column, p.Message)
 	}
 	return units, len(problems) == 0

@@ -61,11 +61,11 @@ func (s *Store) SaveCounty(ctx context.Context, c *catalog.County, by catalog.Ac
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
-		if err := tx.Model(&unitRecord{}).Where("code = ?", c.Office).Count(&n).Error; err != nil {
+		if err := tx.Model(&unitRecord{}).Where("code = ? AND level = ?", c.Office, string(catalog.LevelCounty)).Count(&n).Error; err != nil {
 			return translate(err, "单位")
 		}
 		if n == 0 {
-			return catalog.Invalid("office", "单位“%s”不存在", c.Office)
+			return catalog.Invalid("office", "受理申请的单位“%s”不存在或不是县级单位（应为县政府办公室）", c.Office)
 		}
 		var old countyRecord
 		before := any(nil)

@@ -186,6 +186,31 @@ func checkInterprets(tx *gorm.DB, unit string, p *catalog.Publication) error {
 	return nil
 }
 
+// newIndexNo gives a unit's next publication of the month its 索引号: the
+// next serial, skipping any number another unit already holds (a pattern
+// by organisation code may meet a unit code or an earlier pattern's
+// numbers).
+func newIndexNo(tx *gorm.DB, unit string, month time.Time) (string, error) {
+	for range 1000 {
+		serial, err := nextSerial(tx, unit, month.Format("200601"))
+		if err != nil {
+			return "", translate(err, "索引号")
+		}
+		no, err := countyIndexNo(tx, unit, month, serial)
+		if err != nil {
+			return "", err
+		}
+		var taken int64
+		if err := tx.Model(&publicationRecord{}).Where("index_no = ?", no).Count(&taken).Error; err != nil {
+			return "", translate(err, "索引号")
+		}
+		if taken == 0 {
+			return no, nil
+		}
+	}
+	return "", catalog.Errorf(catalog.ECONFLICT, "索引号已被其他单位占用，请检查本县的索引号格式和各单位的统一社会信用代码")
+}
+
 // countyIndexNo is the 索引号 of a unit's serial-th publication of the
 // month, by the county's pattern and the unit's 统一社会信用代码.
 func countyIndexNo(tx *gorm.DB, unit string, month time.Time, serial int) (string, error) {
@@ -257,11 +282,7 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 		if !p.PublishedOn.IsZero() {
 			month = p.PublishedOn.In(catalog.Shanghai)
 		}
-		serial, err := nextSerial(tx, it.UnitCode, month.Format("200601"))
-		if err != nil {
-			return translate(err, "索引号")
-		}
-		indexNo, err := countyIndexNo(tx, it.UnitCode, month, serial)
+		indexNo, err := newIndexNo(tx, it.UnitCode, month)
 		if err != nil {
 			return err
 		}
@@ -519,12 +540,8 @@ func (s *Store) Revise(ctx context.Context, id int64, by catalog.Actor) (*catalo
 		if n > 0 {
 			return catalog.Errorf(catalog.ECONFLICT, "该信息已有修订版本在办理中")
 		}
-		serial, err := nextSerial(tx, old.UnitCode, time.Now().In(catalog.Shanghai).Format("200601"))
-		if err != nil {
-			return translate(err, "索引号")
-		}
 		oldID := old.ID
-		indexNo, err := countyIndexNo(tx, old.UnitCode, time.Now().In(catalog.Shanghai), serial)
+		indexNo, err := newIndexNo(tx, old.UnitCode, time.Now().In(catalog.Shanghai))
 		if err != nil {
 			return err
 		}

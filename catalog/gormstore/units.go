@@ -65,6 +65,30 @@ func lockedUnit(tx *gorm.DB, code string) (unitRecord, error) {
 	return r, translate(tx.Where("code = ?", code).Take(&r).Error, "单位")
 }
 
+// uniqueUnit refuses a unit whose name or full name is another unit's name
+// or full name (lists and the directory find units by either), or whose
+// 统一社会信用代码 is another unit's.
+func uniqueUnit(tx *gorm.DB, u catalog.Unit) error {
+	var taken int64
+	names := []string{u.Name, u.FullName}
+	if err := tx.Model(&unitRecord{}).Where("code <> ? AND (name IN ? OR full_name IN ?)", u.Code, names, names).Count(&taken).Error; err != nil {
+		return translate(err, "单位")
+	}
+	if taken > 0 {
+		return catalog.Invalid("name", "已有名为“%s”或全称“%s”的单位", u.Name, u.FullName)
+	}
+	if u.CreditCode == "" {
+		return nil
+	}
+	if err := tx.Model(&unitRecord{}).Where("code <> ? AND credit_code = ?", u.Code, u.CreditCode).Count(&taken).Error; err != nil {
+		return translate(err, "单位")
+	}
+	if taken > 0 {
+		return catalog.Invalid("credit_code", "统一社会信用代码“%s”已是另一个单位的", u.CreditCode)
+	}
+	return nil
+}
+
 // CreateUnit implements catalog.UnitLifecycle.
 func (s *Store) CreateUnit(ctx context.Context, u *catalog.Unit, by catalog.Actor) (int, error) {
 	if err := u.Validate(); err != nil {
@@ -79,11 +103,8 @@ func (s *Store) CreateUnit(ctx context.Context, u *catalog.Unit, by catalog.Acto
 		if taken > 0 {
 			return catalog.Errorf(catalog.ECONFLICT, "单位代码“%s”已被使用", u.Code)
 		}
-		if err := tx.Model(&unitRecord{}).Where("name = ? OR full_name = ?", u.Name, u.FullName).Count(&taken).Error; err != nil {
-			return translate(err, "单位")
-		}
-		if taken > 0 {
-			return catalog.Invalid("name", "已有名为“%s”（或全称相同）的单位", u.Name)
+		if err := uniqueUnit(tx, *u); err != nil {
+			return err
 		}
 		if u.SortOrder == 0 {
 			var max struct{ M int }
@@ -113,6 +134,10 @@ func (s *Store) CreateUnit(ctx context.Context, u *catalog.Unit, by catalog.Acto
 func (s *Store) AdoptDomains(ctx context.Context, code string, domains []string, by catalog.Actor) (int, error) {
 	if len(domains) == 0 {
 		return 0, catalog.Invalid("domains", "请选择要承担的公开领域")
+	}
+	domains = slices.Compact(slices.Sorted(slices.Values(domains)))
+	if len(domains) > 100 {
+		return 0, catalog.Invalid("domains", "一次最多认领100个领域")
 	}
 	n := 0
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -158,6 +183,9 @@ func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode
 			u.CreditCode = creditCode
 		}
 		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := uniqueUnit(tx, u); err != nil {
 			return err
 		}
 		if err := tx.Model(&unitRecord{}).Where("code = ?", code).Updates(map[string]any{"name": u.Name, "full_name": u.FullName, "credit_code": u.CreditCode}).Error; err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -234,6 +235,9 @@ const xmlInMemory = 4 << 20
 
 // readSheet reads a sheet's rows, at most MaxCols cells each, and stops
 // reading — refusing the sheet — as soon as it has more than limit rows.
+// maxCellChars is the most characters an Excel cell holds.
+const maxCellChars = 32767
+
 func readSheet(f *excelize.File, name string, limit int) ([][]string, error) {
 	rs, err := f.Rows(name)
 	if err != nil {
@@ -251,6 +255,12 @@ func readSheet(f *excelize.File, name string, limit int) ([][]string, error) {
 		}
 		if len(cols) > MaxCols {
 			cols = cols[:MaxCols]
+		}
+		for i, c := range cols {
+			// Excel itself holds at most 32,767 characters in a cell.
+			if len(c) > maxCellChars && utf8.RuneCountInString(c) > maxCellChars {
+				return nil, catalog.Invalid("file", "工作表“%s”第%d行第%d列超过%d个字（Excel单元格的上限），拒绝处理", name, len(rows)+1, i+1, maxCellChars)
+			}
 		}
 		rows = append(rows, cols)
 	}

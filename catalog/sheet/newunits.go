@@ -3,6 +3,7 @@ package sheet
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
 
@@ -69,10 +70,10 @@ func ParseNewUnits(data []byte) ([]catalog.Unit, []Problem, error) {
 		line := r + 1
 		u := catalog.Unit{Name: vals["unit"], FullName: vals["full_name"], Level: catalog.LevelCounty, Kind: catalog.KindDepartment,
 			Code: strings.ToLower(vals["code"]), CreditCode: vals["credit_code"]}
-		if strings.Contains(vals["level"], "乡") {
+		if strings.HasPrefix(vals["level"], "乡") {
 			u.Level, u.Kind = catalog.LevelTownship, catalog.KindTown
 		}
-		if u.Code == "" {
+		if u.Code == "" && utf8.RuneCountInString(u.Name) <= 30 {
 			u.Code = UnitCode(u.Name)
 		}
 		if prev, ok := codes[u.Code]; ok {
@@ -83,7 +84,14 @@ func ParseNewUnits(data []byte) ([]catalog.Unit, []Problem, error) {
 			problems = append(problems, Problem{Row: line, Column: "单位", Message: fmt.Sprintf("单位“%s”与第%d行重复", u.Name, prev)})
 			continue
 		}
+		if prev, ok := names[u.FullName]; ok && u.FullName != "" {
+			problems = append(problems, Problem{Row: line, Column: "全称", Message: fmt.Sprintf("全称“%s”与第%d行重复", u.FullName, prev)})
+			continue
+		}
 		codes[u.Code], names[u.Name] = line, line
+		if u.FullName != "" {
+			names[u.FullName] = line
+		}
 		for k, v := range vals {
 			if ptr := factField(&u, k); ptr != nil && k != "full_name" {
 				*ptr = v
