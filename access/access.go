@@ -83,8 +83,8 @@ func (d *Desk) ListUsers(ctx context.Context) ([]UserGrants, error) {
 // first sign-in. A unit it names must exist (EINVALID on unit_code).
 func (d *Desk) CreateUser(ctx context.Context, in NewUser, by catalog.Actor) (*account.User, error) {
 	if in.UnitCode != "" {
-		if _, err := d.Units.FindUnit(ctx, in.UnitCode); err != nil {
-			return nil, catalog.Invalid("unit_code", "单位“%s”不存在", in.UnitCode)
+		if err := d.activeUnit(ctx, "unit_code", in.UnitCode); err != nil {
+			return nil, err
 		}
 	}
 	hash, err := account.HashPassword(in.Password)
@@ -118,6 +118,11 @@ func (d *Desk) UpdateUser(ctx context.Context, id int64, change func(*account.Us
 	}
 	u := *old
 	change(&u)
+	if u.UnitCode != "" && u.UnitCode != old.UnitCode {
+		if err := d.activeUnit(ctx, "unit_code", u.UnitCode); err != nil {
+			return nil, err
+		}
+	}
 	if err := d.Users.UpdateUser(ctx, &u, by); err != nil {
 		return nil, err
 	}
@@ -219,10 +224,22 @@ func (d *Desk) SetGrant(ctx context.Context, id int64, role, unit string, on boo
 			return rbac.Grant{}, catalog.Invalid("unit", "角色“%s”是全县范围的，不能限定在单位“%s”（单位留空）", r.Name(), unit)
 		}
 		g.Unit = rbac.AllUnits
-	} else if _, err := d.Units.FindUnit(ctx, unit); err != nil {
-		return rbac.Grant{}, catalog.Invalid("unit", "单位“%s”不存在", unit)
+	} else if err := d.activeUnit(ctx, "unit", unit); err != nil && on {
+		return rbac.Grant{}, err
 	}
 	return g, d.Grants.SetGrant(ctx, by, id, g, on)
+}
+
+// activeUnit refuses a unit that does not exist or has ended in a reform.
+func (d *Desk) activeUnit(ctx context.Context, field, code string) error {
+	u, err := d.Units.FindUnit(ctx, code)
+	if err != nil {
+		return catalog.Invalid(field, "单位“%s”不存在", code)
+	}
+	if u.Retired() {
+		return catalog.Invalid(field, "“%s”已在机构改革中撤销，请选择承接其工作的“%s”", u.Name, u.Successor)
+	}
+	return nil
 }
 
 // UnitAccounts lists the clerk and leader accounts of a unit, for the

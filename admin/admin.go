@@ -42,6 +42,8 @@ type Deps struct {
 	Removal   interface {
 		DeleteUnit(ctx context.Context, code string, by catalog.Actor) error
 	}
+	// Reforms carries out institutional reforms (机构改革).
+	Reforms  catalog.UnitReforms
 	Items    catalog.ItemService
 	Pubs     catalog.PublicationService
 	Accounts account.Service

@@ -287,3 +287,51 @@ func TestUnitForms(t *testing.T) {
 		t.Errorf("a bad division code: %d %.300s", p.status, p.body)
 	}
 }
+
+// TestReformForms: the directory page's reform form shows a confirmation
+// (for a split, one successor per domain) before anything changes; the
+// confirmed split is carried out with the domain chosen on that page, and
+// listed with the retired unit.
+func TestReformForms(t *testing.T) {
+	o := newOffice(t)
+	admin := o.signIn("admin")
+	for _, code := range []string{"mz-a", "mz-b"} {
+		if p := admin.post("/admin/units", url.Values{"code": {code}, "name": {code + "局"}, "full_name": {"某县" + code + "局"}, "kind": {"department"}}); p.status != 303 {
+			t.Fatalf("create %s: %d %.300s", code, p.status, p.body)
+		}
+	}
+	form := url.Values{"kind": {"split"}, "from": {"minzhengju"}, "lead": {"mz-a"}, "into": {"mz-b"}, "basis": {"某县机构改革方案"}}
+	if p := admin.post("/admin/reforms/plan", url.Values{"kind": {"split"}, "from": {"minzhengju"}, "lead": {"mz-a"}, "basis": {"某县机构改革方案"}}); p.status != 400 ||
+		!strings.Contains(p.body, "至少两个承接单位") {
+		t.Errorf("a split with one successor: %d %.300s", p.status, p.body)
+	}
+	p := admin.post("/admin/reforms/plan", form)
+	if p.status != 200 || !strings.Contains(p.body, "确认机构改革：拆分") || !strings.Contains(p.body, `name="domain_jgsz"`) {
+		t.Fatalf("the confirmation: %d %.500s", p.status, p.body)
+	}
+	if items, _ := o.st.Catalog.FindItems(t.Context(), catalog.ItemFilter{UnitCode: "minzhengju"}); len(items) == 0 {
+		t.Fatal("民政局 has no items")
+	} else if u, _ := o.st.Catalog.FindUnit(t.Context(), "minzhengju"); u.Retired() {
+		t.Fatal("the confirmation page carried the reform out")
+	}
+	if p := o.signIn("minzhengju-clerk").post("/admin/reforms", form); p.status != 403 {
+		t.Errorf("a clerk confirming a reform: %d", p.status)
+	}
+	form.Set("domain_shjz", "mz-b")
+	p = admin.post("/admin/reforms", form)
+	if p.status != 303 || !strings.Contains(p.location, "flash=reformed") {
+		t.Fatalf("carry out: %d %.500s", p.status, p.body)
+	}
+	b, _ := o.st.Catalog.FindItems(t.Context(), catalog.ItemFilter{UnitCode: "mz-b", DomainCode: "shjz"})
+	a, _ := o.st.Catalog.FindItems(t.Context(), catalog.ItemFilter{UnitCode: "mz-a", DomainCode: "shjz"})
+	if len(b) == 0 || len(a) != 0 {
+		t.Errorf("社会救助 items: %d in mz-b, %d in the lead successor", len(b), len(a))
+	}
+	p = admin.get(p.location)
+	if p.status != 200 || !strings.Contains(p.body, "机构改革已办理") || !strings.Contains(p.body, "已撤销的单位（1个）") || !strings.Contains(p.body, "某县机构改革方案") {
+		t.Errorf("the directory after the split: %d %.300s", p.status, p.body)
+	}
+	if p := admin.post("/admin/reforms", form); p.status != 400 || !strings.Contains(p.body, "撤销") {
+		t.Errorf("the same reform twice: %d %.300s", p.status, p.body)
+	}
+}

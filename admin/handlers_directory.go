@@ -29,15 +29,36 @@ type directoryPage struct {
 	Domains []catalog.Domain
 	Form    catalog.Unit
 	Field   string
+	// Reforms are the institutional reforms carried out, Retired the
+	// units they ended.
+	Reforms []catalog.Reform
+	Retired []catalog.Unit
+	Names   map[string]string
 }
 
 // withUnits adds the list of units and domains to the page.
 func (h handler) withUnits(c *fiber.Ctx, p directoryPage) (directoryPage, error) {
 	var err error
-	if p.Units, err = h.Units.FindUnits(c.UserContext()); err != nil {
+	ctx := c.UserContext()
+	if p.Units, err = h.Units.FindUnits(ctx); err != nil {
 		return p, err
 	}
-	p.Domains, err = h.Units.FindDomains(c.UserContext())
+	p.Names = map[string]string{}
+	for _, u := range p.Units {
+		p.Names[u.Code] = u.Name
+	}
+	if p.Reforms, err = h.Reforms.FindReforms(ctx); err != nil {
+		return p, err
+	}
+	for _, r := range p.Reforms {
+		for _, code := range r.From {
+			if u, err := h.Units.FindUnit(ctx, code); err == nil && u.Retired() && p.Names[code] == "" {
+				p.Retired = append(p.Retired, *u)
+				p.Names[code] = u.Name
+			}
+		}
+	}
+	p.Domains, err = h.Units.FindDomains(ctx)
 	return p, err
 }
 
@@ -123,6 +144,8 @@ func (h handler) handleDirectory(c *fiber.Ctx) error {
 		flash = "单位已改名。"
 	case "deleted":
 		flash = "单位已删除。"
+	case "reformed":
+		flash = fmt.Sprintf("机构改革已办理：%s项目录事项、%s条公开信息及申请、备案、账号已划转承接单位。", c.Query("items"), c.Query("pubs"))
 	}
 	return h.directory(c, m, 200, flash, "", directoryPage{})
 }

@@ -51,6 +51,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/units/:code/domains", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleUnitDomains)
 	r.Post("/units/:code/rename", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleUnitRename)
 	r.Post("/units/:code/delete", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleUnitDelete)
+	r.Post("/reforms/plan", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleReformPlan)
+	r.Post("/reforms", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleReformCreate)
 	r.Get("/directory", h.signedIn, can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleDirectory)
 	r.Post("/directory/import", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleDirectoryPreview)
 	r.Post("/directory/import/commit", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleDirectoryCommit)

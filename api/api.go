@@ -32,10 +32,12 @@ type Deps struct {
 	Units  catalog.UnitService
 	// Lifecycle creates, renames and extends units.
 	Lifecycle catalog.UnitLifecycle
-	Items     catalog.ItemService
-	Pubs      catalog.PublicationService
-	Accounts  account.Service
-	Authz     *rbac.Enforcer
+	// Reforms carries out institutional reforms (机构改革).
+	Reforms  catalog.UnitReforms
+	Items    catalog.ItemService
+	Pubs     catalog.PublicationService
+	Accounts account.Service
+	Authz    *rbac.Enforcer
 	// Sessions signs people in and out; Access is the administrators' desk.
 	Sessions *web.Sessions
 	Access   *access.Desk

@@ -267,3 +267,44 @@ func (s *handlers) handleUnitDelete(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// handleReformIndex is GET /api/v1/reforms: the institutional reforms
+// carried out, newest first.
+func (s *handlers) handleReformIndex(c *fiber.Ctx) error {
+	rs, err := s.Reforms.FindReforms(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(rs)
+}
+
+// handleReformCreate is POST /api/v1/reforms: the county office carries
+// out an institutional reform (机构改革) — units merged into one
+// ("merge"; one unit merged is a retirement) or one split among several
+// ("split", items by domain) — and every record the ending units held
+// follows its successor.
+func (s *handlers) handleReformCreate(c *fiber.Ctx) error {
+	var in struct {
+		Kind        catalog.ReformKind `json:"kind"`
+		From        []string           `json:"from"`
+		Into        []string           `json:"into"`
+		Domains     map[string]string  `json:"domains"`
+		Basis       string             `json:"basis"`
+		EffectiveOn string             `json:"effective_on"`
+	}
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	r := catalog.Reform{Kind: in.Kind, From: in.From, Into: in.Into, Domains: in.Domains, Basis: in.Basis}
+	if in.EffectiveOn != "" {
+		t, err := parseDay("effective_on", "生效日期", in.EffectiveOn)
+		if err != nil {
+			return err
+		}
+		r.EffectiveOn = t
+	}
+	if err := s.Reforms.Reform(c.UserContext(), &r, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}

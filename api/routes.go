@@ -41,6 +41,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/units/:code/domains", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleUnitDomains)
 	r.Post("/units/:code/rename", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleUnitRename)
 	r.Delete("/units/:code", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleUnitDelete)
+	r.Get("/reforms", can(rbac.ObjUnit, rbac.ActRead, rbac.County()), s.handleReformIndex)
+	r.Post("/reforms", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleReformCreate)
 	r.Get("/units/:code", s.handleUnitShow)
 	r.Put("/units/:code", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), s.handleUnitUpdate)
 	r.Get("/units/:code/filings", can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), s.handleFilingIndex)

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -73,6 +74,10 @@ type Unit struct {
 	// CatalogRev changes whenever the unit's catalogue, publications or
 	// public facts do; readers use it to cache.
 	CatalogRev int64 `json:"catalog_revision"`
+	// RetiredOn is the day the unit ended in an institutional reform, and
+	// Successor the unit that took over its work (the lead one of a split).
+	RetiredOn *time.Time `json:"retired_on,omitempty"`
+	Successor string     `json:"successor,omitempty"`
 }
 
 // ValidUnitCode tells whether code can be a unit's code: 1 to 40 lower-case
@@ -251,9 +256,10 @@ type Exemption struct {
 
 // UnitService reads and writes units and domains.
 type UnitService interface {
-	// FindUnits returns every unit in display order.
+	// FindUnits returns every unit in display order, but those retired in
+	// an institutional reform.
 	FindUnits(ctx context.Context) ([]Unit, error)
-	// FindUnit returns one unit; ENOTFOUND if there is none.
+	// FindUnit returns one unit, retired or not; ENOTFOUND if there is none.
 	FindUnit(ctx context.Context, code string) (*Unit, error)
 	// FindDomains returns every domain in display order.
 	FindDomains(ctx context.Context) ([]Domain, error)

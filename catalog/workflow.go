@@ -85,6 +85,12 @@ func StepName(a PubAction) string {
 		return "整改后重新提交"
 	case StepWithdraw:
 		return "撤回"
+	case "supersede":
+		return "被新版本替代"
+	case "release":
+		return "到期发布"
+	case "transfer":
+		return "机构改革划转"
 	}
 	return string(a)
 }

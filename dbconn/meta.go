@@ -2,6 +2,7 @@ package dbconn
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"gorm.io/gorm"
@@ -34,3 +35,19 @@ func SchemaVersion(ctx context.Context, db *gorm.DB) (string, error) {
 
 // Tables lists the database's tables.
 func Tables(db *gorm.DB) ([]string, error) { return db.Migrator().GetTables() }
+
+// MoveUnit hands the rows of model whose unit_code is from to unit to, in
+// an institutional reform, and returns their key column as text.
+func MoveUnit(tx *gorm.DB, model any, key, from, to string) ([]string, error) {
+	var ids []string
+	if err := tx.Model(model).Where("unit_code = ?", from).Order(key).Pluck(key, &ids).Error; err != nil {
+		return nil, fmt.Errorf("dbconn: move unit: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if err := tx.Model(model).Where("unit_code = ?", from).Update("unit_code", to).Error; err != nil {
+		return nil, fmt.Errorf("dbconn: move unit: %w", err)
+	}
+	return ids, nil
+}

@@ -258,15 +258,30 @@ func (d *Desk) Register(ctx context.Context, r *Request, by catalog.Actor) error
 	if r.Channel == Kiosk {
 		return catalog.Invalid("channel", "申请方式应为当面（counter）、信函（letter）、传真（fax）或网络（online）")
 	}
+	if err := d.activeUnit(ctx, "unit_code", "受理单位", r.UnitCode); err != nil {
+		return err
+	}
 	return d.Requests.Create(ctx, r, by)
+}
+
+// activeUnit refuses a unit that does not exist or ended in a reform.
+func (d *Desk) activeUnit(ctx context.Context, field, label, code string) error {
+	u, err := d.Units.FindUnit(ctx, code)
+	if err != nil {
+		return catalog.Invalid(field, "%s“%s”不存在", label, code)
+	}
+	if u.Retired() {
+		return catalog.Invalid(field, "%s“%s”已在机构改革中撤销，其工作由“%s”承接", label, u.Name, u.Successor)
+	}
+	return nil
 }
 
 // Step takes a step of the statutory procedure; a forwarding names a unit
 // that exists. EINVALID, ECONFLICT, ENOTFOUND.
 func (d *Desk) Step(ctx context.Context, number string, st Step, by catalog.Actor) (*Request, error) {
 	if st.Action == ActForward {
-		if _, err := d.Units.FindUnit(ctx, st.Unit); err != nil {
-			return nil, catalog.Invalid("unit", "承办单位“%s”不存在", st.Unit)
+		if err := d.activeUnit(ctx, "unit", "承办单位", st.Unit); err != nil {
+			return nil, err
 		}
 	}
 	return d.Requests.Step(ctx, number, st, by)

@@ -270,7 +270,8 @@ var Actions = []string{ActCorrect, ActCorrected, ActLapse, ActConsult, ActConsul
 func ActionName(a string) string {
 	return map[string]string{ActCorrect: "发出补正通知", ActCorrected: "收到补正申请", ActLapse: "逾期未补正，终止办理", ActConsult: "征求意见",
 		ActConsulted: "收到意见", ActForward: "交办", ActReturned: "收到承办单位答复材料", ActExtend: "延期答复", ActAnswer: "作出答复",
-		ActDeliver: "送达", ActMerge: "合并办理", "register": "登记", "split": "拆分申请", "recompute": "期限重算"}[a]
+		ActDeliver: "送达", ActMerge: "合并办理", "register": "登记", "split": "拆分申请", "recompute": "期限重算",
+		"transfer": "机构改革划转"}[a]
 }
 
 // Apply takes step s on r, checking the 条例's conditions; cal counts the

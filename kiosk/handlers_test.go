@@ -1,6 +1,7 @@
 package kiosk_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -42,7 +43,13 @@ func newHall(t *testing.T) *hall {
 	if err := st.Catalog.SaveCounty(t.Context(), &county, catalog.Actor{Username: "admin"}); err != nil {
 		t.Fatal(err)
 	}
-	gen := func() uint64 { return 1 }
+	gen := func() uint64 { // as the server's: the catalogue's revision
+		r, err := st.Catalog.Revision(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		return uint64(r)
+	}
 	holder := &search.Holder{Source: &kstore.SearchSource{Catalog: st.Catalog, Kiosk: st.Kiosk}, Generation: gen}
 	deps := kiosk.Deps{Units: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Search: holder, Attachments: st.Attachments,
 		Requests: st.RequestDesk, Counter: kiosk.NewCounter(nil), Generation: gen, PublicURL: "http://10.0.0.5:8080",
@@ -169,3 +176,34 @@ func TestApplyAtTheKiosk(t *testing.T) {
 }
 
 func catalogOf(unit string) catalog.ItemFilter { return catalog.ItemFilter{UnitCode: unit} }
+
+// TestARetiredUnitPointsToItsSuccessor: after 庙首镇 is merged into 三溪镇,
+// the list of units leaves it out, its old page (a bookmark, a printed QR
+// code) says who took over and links there, and its publications show
+// under 三溪镇.
+func TestARetiredUnitPointsToItsSuccessor(t *testing.T) {
+	h := newHall(t)
+	ctx := t.Context()
+	pubs, err := h.st.Catalog.FindPublications(ctx, catalog.PubFilter{UnitCode: "miaoshou", Statuses: []catalog.PubStatus{catalog.PubPublished}, Limit: 1})
+	if err != nil || len(pubs) == 0 {
+		t.Fatalf("庙首镇's publications: %v %d", err, len(pubs))
+	}
+	if p := h.send(http.MethodGet, "/kiosk/units", nil); !strings.Contains(p.body, "/kiosk/units/miaoshou") {
+		t.Fatal("庙首镇 is not listed before the merge")
+	}
+	r := catalog.Reform{Kind: catalog.ReformMerge, From: []string{"miaoshou"}, Into: []string{"sanxi"}, Basis: "某编〔2026〕3号"}
+	if err := h.st.Catalog.Reform(ctx, &r, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	if p := h.send(http.MethodGet, "/kiosk/units", nil); strings.Contains(p.body, "/kiosk/units/miaoshou") {
+		t.Error("the retired township is still listed")
+	}
+	p := h.send(http.MethodGet, "/kiosk/units/miaoshou", nil)
+	if p.status != 200 || !strings.Contains(p.body, "在机构改革中撤销") || !strings.Contains(p.body, `href="/kiosk/units/sanxi"`) {
+		t.Errorf("the retired township's page: %d %.300s", p.status, p.body)
+	}
+	p = h.send(http.MethodGet, fmt.Sprintf("/kiosk/publications/%d", pubs[0].ID), nil)
+	if p.status != 200 || !strings.Contains(p.body, pubs[0].IndexNo) {
+		t.Errorf("the publication after the merge: %d", p.status)
+	}
+}

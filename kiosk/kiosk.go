@@ -444,6 +444,8 @@ type unitPage struct {
 	Page
 	Unit   catalog.Unit
 	Groups []domainGroup
+	// Successor took over the unit's work when it ended in a reform.
+	Successor *catalog.Unit
 }
 
 func (h *handler) renderUnit(c *fiber.Ctx) ([]byte, error) {
@@ -466,6 +468,11 @@ func (h *handler) renderUnit(c *fiber.Ctx) ([]byte, error) {
 		byDomain[it.DomainCode] = append(byDomain[it.DomainCode], itemRow{it, freshness(it.LastPublishedAt, now)})
 	}
 	p := unitPage{Page: h.page(c, u.Name, "/kiosk/units", "/kiosk/units/"+u.Code), Unit: *u}
+	if u.Retired() {
+		if p.Successor, err = h.Units.FindUnit(ctx, u.Successor); err != nil {
+			return nil, err
+		}
+	}
 	for _, d := range domains {
 		if rows := byDomain[d.Code]; len(rows) > 0 {
 			p.Groups = append(p.Groups, domainGroup{d, rows})

@@ -112,6 +112,7 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 			ok, err := en.Allow(by.UserID, unit, rbac.ObjRequest, rbac.ActReveal)
 			return err == nil && ok
 		}}
+	cat.AddMovers(st.Requests, st.Filings, st.Accounts, en, st.Kiosk)
 	st.Attachments = &attach.Store{Dir: o.AttachmentDir, MaxSize: o.MaxUpload, Pubs: cat, Log: o.Log}
 	st.Inspect = &inspect.Desk{Units: cat, County: cat, Items: cat, Pubs: cat, Requests: st.Requests, Filings: st.Filings, Reports: st.Inspections,
 		Text: st.Attachments.Text, Calendar: st.Calendar, Generation: o.Generation}
@@ -137,7 +138,7 @@ func (st *Stack) RectifyDue(now time.Time) (time.Time, error) {
 
 // API is what the JSON API is mounted with.
 func (st *Stack) API() api.Deps {
-	return api.Deps{County: st.Catalog, Units: st.Catalog, Lifecycle: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Sessions: st.Sessions,
+	return api.Deps{County: st.Catalog, Units: st.Catalog, Lifecycle: st.Catalog, Reforms: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Sessions: st.Sessions,
 		Access: st.Access, Audit: st.Catalog, Catalogs: st.Catalogs, Directory: st.Directory, Filings: st.Filings, Calendar: st.Calendar,
 		Requests: st.Requests, RequestDesk: st.RequestDesk, Attachments: st.Attachments, Inspect: st.Inspect, RectifyDue: st.RectifyDue}
 }
@@ -148,7 +149,7 @@ func (st *Stack) Admin(kiosk admin.KioskAdmin) admin.Deps {
 	if kiosk == nil {
 		kiosk = st.Kiosk
 	}
-	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Removal: st.Access, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
+	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Reforms: st.Catalog, Removal: st.Access, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
 		Admins: st.Access, Import: st.Catalogs, Filings: st.Filings, UnitAccounts: st.Access.UnitAccounts, Directory: st.Directory,
 		RectifyDue: st.RectifyDue, Sessions: st.Sessions, Attachments: st.Attachments, Kiosk: kiosk,
 		County: st.Catalog, Requests: st.RequestDesk, Inspections: st.Inspect, Scores: st.Inspect}

@@ -285,3 +285,10 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, must
 		return s.audit(tx, by, "", "account", action, userID, "", nil, nil)
 	})
 }
+
+// MoveUnit hands a unit's accounts to its successor in an institutional
+// reform; it returns their usernames.
+func (s *Store) MoveUnit(tx *gorm.DB, from, to, _ string, _ catalog.Actor) (string, []string, error) {
+	ids, err := dbconn.MoveUnit(tx, &userRecord{}, "username", from, to)
+	return "account", ids, err
+}

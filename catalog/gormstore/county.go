@@ -61,7 +61,7 @@ func (s *Store) SaveCounty(ctx context.Context, c *catalog.County, by catalog.Ac
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
-		if err := tx.Model(&unitRecord{}).Where("code = ? AND level = ?", c.Office, string(catalog.LevelCounty)).Count(&n).Error; err != nil {
+		if err := tx.Model(&unitRecord{}).Where("code = ? AND level = ? AND retired_on IS NULL", c.Office, string(catalog.LevelCounty)).Count(&n).Error; err != nil {
 			return translate(err, "单位")
 		}
 		if n == 0 {

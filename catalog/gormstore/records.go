@@ -29,6 +29,8 @@ type unitRecord struct {
 	// CatalogRev counts the writes to the unit's catalogue and publications;
 	// bumping it first in every such transaction also serialises them.
 	CatalogRev int64 `gorm:"not null;default:0"`
+	RetiredOn  *time.Time
+	Successor  string `gorm:"size:40"`
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -38,7 +40,12 @@ func (unitRecord) TableName() string { return "units" }
 func (r unitRecord) toUnit() catalog.Unit {
 	u := catalog.Unit{ID: r.ID, Code: r.Code, Name: r.Name, FullName: r.FullName, Level: catalog.Level(r.Level), Kind: catalog.Kind(r.Kind),
 		Functions: r.Functions, Offices: r.Offices, Address: r.Address, OfficeHours: r.OfficeHours, Phone: r.Phone, Fax: r.Fax, Email: r.Email,
-		Postcode: r.Postcode, Head: r.Head, CreditCode: r.CreditCode, SortOrder: r.SortOrder, CatalogRev: r.CatalogRev}
+		Postcode: r.Postcode, Head: r.Head, CreditCode: r.CreditCode, SortOrder: r.SortOrder, CatalogRev: r.CatalogRev,
+		Successor: r.Successor}
+	if r.RetiredOn != nil {
+		on := r.RetiredOn.In(catalog.Shanghai)
+		u.RetiredOn = &on
+	}
 	u.KindName = u.Kind.Name()
 	u.RenderHours()
 	return u
@@ -324,5 +331,6 @@ func (serialRecord) TableName() string { return "index_serials" }
 // Models lists every table of the package in creation order, for migration.
 func Models() []any {
 	return []any{&unitRecord{}, &domainRecord{}, &exemptionRecord{}, &templateRecord{}, &itemRecord{}, &itemVersionRecord{},
-		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}, &auditHeadRecord{}, &stashRecord{}, &countyRecord{}}
+		&publicationRecord{}, &eventRecord{}, &attachmentRecord{}, &serialRecord{}, &auditRecord{}, &auditHeadRecord{}, &stashRecord{}, &countyRecord{},
+		&reformRecord{}, &transferRecord{}}
 }

@@ -17,13 +17,15 @@ import (
 // Store implements catalog.UnitService, catalog.ItemService and
 // catalog.PublicationService on gorm.
 type Store struct {
-	db *gorm.DB
+	db     *gorm.DB
+	movers []UnitMover
 }
 
 var (
 	_ catalog.UnitService        = (*Store)(nil)
 	_ catalog.ItemService        = (*Store)(nil)
 	_ catalog.PublicationService = (*Store)(nil)
+	_ catalog.UnitReforms        = (*Store)(nil)
 )
 
 // New returns a store on db; call Migrate first.
@@ -48,7 +50,7 @@ func translate(err error, what string) error { return dbconn.Translate(err, "gor
 // FindUnits implements catalog.UnitService.
 func (s *Store) FindUnits(ctx context.Context) ([]catalog.Unit, error) {
 	var rs []unitRecord
-	if err := s.db.WithContext(ctx).Order("sort_order, id").Find(&rs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("retired_on IS NULL").Order("sort_order, id").Find(&rs).Error; err != nil {
 		return nil, translate(err, "单位")
 	}
 	out := make([]catalog.Unit, len(rs))
@@ -126,14 +128,30 @@ func (s *Store) CatalogRevision(ctx context.Context, code string) (int64, error)
 // serialises the unit's writers before they touch any other row, so they
 // cannot deadlock on the foreign-key locks of MySQL.
 func lockUnit(tx *gorm.DB, code string) error {
-	res := tx.Model(&unitRecord{}).Where("code = ?", code).UpdateColumn("catalog_rev", gorm.Expr("catalog_rev + 1"))
+	res := tx.Model(&unitRecord{}).Where("code = ? AND retired_on IS NULL", code).UpdateColumn("catalog_rev", gorm.Expr("catalog_rev + 1"))
 	if res.Error != nil {
 		return translate(res.Error, "单位")
 	}
 	if res.RowsAffected == 0 {
+		var r unitRecord
+		if err := tx.Where("code = ?", code).Limit(1).Find(&r).Error; err != nil {
+			return translate(err, "单位")
+		}
+		if r.ID != 0 {
+			return retiredError(r)
+		}
 		return catalog.Errorf(catalog.ENOTFOUND, "单位“%s”不存在", code)
 	}
 	return nil
+}
+
+// retiredError refuses a write to a unit that ended in a reform.
+func retiredError(r unitRecord) error {
+	on := ""
+	if r.RetiredOn != nil {
+		on = r.RetiredOn.In(catalog.Shanghai).Format("2006年1月2日")
+	}
+	return catalog.Errorf(catalog.ECONFLICT, "“%s”已于%s在机构改革中撤销，其工作由“%s”承接", r.Name, on, r.Successor)
 }
 
 // unitOf reads which unit a row belongs to, without locking it.

@@ -79,6 +79,12 @@ func (s *Store) create(ctx context.Context, f *filing.Filing, seedKey *string, b
 		if n == 0 {
 			return catalog.Errorf(catalog.ENOTFOUND, "单位“%s”不存在", f.UnitCode)
 		}
+		if err := tx.Table("units").Where("code = ? AND retired_on IS NOT NULL", f.UnitCode).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "单位“%s”已在机构改革中撤销，备案请交承接其工作的单位", f.UnitCode)
+		}
 		if err := tx.Create(&r).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) && seedKey != nil {
 				return nil
@@ -144,4 +150,11 @@ func (s *Store) FindFiling(ctx context.Context, id int64) (*filing.Filing, error
 	}
 	f := r.toFiling()
 	return &f, nil
+}
+
+// MoveUnit hands a unit's filings (备案) to its successor in an
+// institutional reform; it returns their ids.
+func (s *Store) MoveUnit(tx *gorm.DB, from, to, _ string, _ catalog.Actor) (string, []string, error) {
+	ids, err := dbconn.MoveUnit(tx, &filingRecord{}, "id", from, to)
+	return "filing", ids, err
 }

@@ -611,3 +611,32 @@ func (s *Store) OpenDueDates(ctx context.Context) ([]time.Time, error) {
 		Pluck("due_on", &due).Error
 	return due, err
 }
+
+// MoveUnit hands a unit's requests, and those forwarded to it, to its
+// successor in an institutional reform, noting it in each one's history;
+// it returns their numbers.
+func (s *Store) MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (string, []string, error) {
+	var rs []requestRecord
+	if err := tx.Select("id, number").Where("unit_code = ? OR forwarded_to = ?", from, from).Order("id").Find(&rs).Error; err != nil {
+		return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
+	}
+	if len(rs) == 0 {
+		return "request", nil, nil
+	}
+	for col, v := range map[string]string{"unit_code": from, "forwarded_to": from} {
+		if err := tx.Model(&requestRecord{}).Where(col+" = ?", v).Update(col, to).Error; err != nil {
+			return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
+		}
+	}
+	now := time.Now().UTC()
+	nums := make([]string, len(rs))
+	evs := make([]eventRecord, len(rs))
+	for i, r := range rs {
+		nums[i] = r.Number
+		evs[i] = eventRecord{RequestID: r.ID, Action: "transfer", On: toDB(now), Note: note, By: by.Username, At: now}
+	}
+	if err := tx.CreateInBatches(evs, 200).Error; err != nil {
+		return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
+	}
+	return "request", nums, nil
+}

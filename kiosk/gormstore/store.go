@@ -228,3 +228,10 @@ func (s *Store) AliasRevision(ctx context.Context) (int64, error) {
 	}
 	return id, nil
 }
+
+// MoveUnit hands a unit's service points (查询点) to its successor in an
+// institutional reform; it returns their codes.
+func (s *Store) MoveUnit(tx *gorm.DB, from, to, _ string, _ catalog.Actor) (string, []string, error) {
+	ids, err := dbconn.MoveUnit(tx, &pointRecord{}, "code", from, to)
+	return "point", ids, err
+}
