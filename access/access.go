@@ -14,7 +14,6 @@ import (
 	"gongkai/account"
 	"gongkai/catalog"
 	"gongkai/filing"
-	"gongkai/foi"
 	"gongkai/rbac"
 )
 
@@ -32,14 +31,6 @@ type Desk struct {
 	Grants Grants
 	Units  interface {
 		FindUnit(ctx context.Context, code string) (*catalog.Unit, error)
-	}
-	// Lifecycle, Filings and Requests serve DeleteUnit.
-	Lifecycle catalog.UnitLifecycle
-	Filings   interface {
-		FindFilings(ctx context.Context, unitCode string) ([]filing.Filing, error)
-	}
-	Requests interface {
-		FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, error)
 	}
 }
 
@@ -262,45 +253,4 @@ func (d *Desk) UnitAccounts(ctx context.Context, code string) ([]filing.Account,
 		}
 	}
 	return accounts, nil
-}
-
-// DeleteUnit removes a unit created by mistake: only while nobody works in
-// it (no account belongs to it or holds a role in it, no filing, no
-// request, no publication); its untouched catalogue goes with it.
-// ECONFLICT names what keeps it.
-func (d *Desk) DeleteUnit(ctx context.Context, code string, by catalog.Actor) error {
-	u, err := d.Units.FindUnit(ctx, code)
-	if err != nil {
-		return err
-	}
-	users, err := d.Users.FindUsers(ctx)
-	if err != nil {
-		return err
-	}
-	for _, usr := range users {
-		gs, err := d.Grants.GrantsOf(usr.ID)
-		if err != nil {
-			return err
-		}
-		held := usr.UnitCode == code
-		for _, g := range gs {
-			held = held || g.Unit == code
-		}
-		if held {
-			return catalog.Errorf(catalog.ECONFLICT, "“%s”还有账号或授权（%s），不能删除；请先由管理员撤销", u.Name, usr.Username)
-		}
-	}
-	if fs, err := d.Filings.FindFilings(ctx, code); err != nil || len(fs) > 0 {
-		if err != nil {
-			return err
-		}
-		return catalog.Errorf(catalog.ECONFLICT, "“%s”已有备案，不能删除", u.Name)
-	}
-	if rs, err := d.Requests.FindRequests(ctx, foi.Filter{UnitCode: code, Limit: 1}); err != nil || len(rs) > 0 {
-		if err != nil {
-			return err
-		}
-		return catalog.Errorf(catalog.ECONFLICT, "“%s”已有依申请公开记录，不能删除", u.Name)
-	}
-	return d.Lifecycle.DeleteUnit(ctx, code, by)
 }

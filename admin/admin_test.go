@@ -266,7 +266,7 @@ func TestUnitForms(t *testing.T) {
 	if p := o.signIn("sanxi-clerk").post("/admin/units", url.Values{"code": {"x2"}, "name": {"某镇"}, "kind": {"town"}}); p.status != 403 {
 		t.Errorf("a clerk adding a unit: %d", p.status)
 	}
-	if p := admin.post("/admin/units/sanxi/delete", nil); p.status != 409 || !strings.Contains(p.body, "sanxi-clerk") {
+	if p := admin.post("/admin/units/sanxi/delete", nil); p.status != 409 || !strings.Contains(p.body, "公开信息") {
 		t.Errorf("deleting a unit people work in: %d %.300s", p.status, p.body)
 	}
 	if p := admin.post("/admin/units/xinzhen/delete", nil); p.status != 303 || !strings.Contains(p.location, "flash=deleted") {

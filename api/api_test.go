@@ -395,6 +395,11 @@ func TestUnitLifecycle(t *testing.T) {
 			break
 		}
 	}
+	var hist []catalog.ItemVersion
+	admin.do("GET", fmt.Sprintf("/api/v1/items/%d/history", items[0].ID), nil).decode(t, &hist)
+	if len(hist) < 2 || hist[len(hist)-1].Action != "rename" || !strings.Contains(hist[len(hist)-1].Reason, "某县数据中心") {
+		t.Errorf("the item's history after the rename: %+v", hist)
+	}
 }
 
 // TestIndexNumbersFollowTheCountysPattern: with the organisation-code
@@ -446,13 +451,20 @@ func TestIndexNumbersFollowTheCountysPattern(t *testing.T) {
 func TestDeleteAUnitMadeByMistake(t *testing.T) {
 	h := newAPI(t)
 	admin := h.login("admin")
-	for _, code := range []string{"wujian", "youren"} {
+	for _, code := range []string{"wujian", "youren", "shouquan"} {
 		if r := admin.do("POST", "/api/v1/units", map[string]string{"code": code, "name": code + "镇", "full_name": code + "镇人民政府", "level": "township", "kind": "town"}); r.status != 201 {
 			t.Fatalf("create %s: %d %s", code, r.status, r.body)
 		}
 	}
 	if r := h.login("sysadmin").do("POST", "/api/v1/users", access.NewUser{Username: "youren-clerk", UnitCode: "youren", Password: "Youren-2026-first"}); r.status != 201 {
 		t.Fatalf("account: %d %s", r.status, r.body)
+	}
+	clerk, err := h.st.Accounts.FindUserByName(t.Context(), "sanxi-clerk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.st.Authz.SetGrant(t.Context(), catalog.Actor{Username: "secadmin"}, clerk.ID, rbac.Grant{Role: rbac.RoleClerk, Unit: "shouquan"}, true); err != nil {
+		t.Fatal(err)
 	}
 	if r := h.login("sanxi-clerk").do("DELETE", "/api/v1/units/wujian", nil); r.status != 403 {
 		t.Errorf("a clerk deleting a unit: %d", r.status)
@@ -463,7 +475,7 @@ func TestDeleteAUnitMadeByMistake(t *testing.T) {
 	if r := h.anon().do("GET", "/api/v1/units/wujian", nil); r.status != 404 {
 		t.Errorf("the deleted unit: %d", r.status)
 	}
-	for code, why := range map[string]string{"youren": "youren-clerk", "sanxi": "三溪镇", office: "县政府办公室"} {
+	for code, why := range map[string]string{"youren": "youren-clerk", "shouquan": "授权1项", "sanxi": "三溪镇", office: "县政府办公室"} {
 		r := admin.do("DELETE", "/api/v1/units/"+code, nil)
 		if code, _ := r.problem(t); r.status != 409 || code != "conflict" || !strings.Contains(string(r.body), why) {
 			t.Errorf("delete %s: %d %s", code, r.status, r.body)

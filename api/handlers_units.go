@@ -262,7 +262,7 @@ func (s *handlers) handleUnitRename(c *fiber.Ctx) error {
 // handleUnitDelete is DELETE /api/v1/units/{code}: a unit created by
 // mistake goes, while nobody works in it.
 func (s *handlers) handleUnitDelete(c *fiber.Ctx) error {
-	if err := s.Access.DeleteUnit(c.UserContext(), c.Params("code"), web.Actor(c)); err != nil {
+	if err := s.Lifecycle.DeleteUnit(c.UserContext(), c.Params("code"), web.Actor(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

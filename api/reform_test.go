@@ -33,6 +33,9 @@ func TestAMergeHandsEverythingOver(t *testing.T) {
 	} else {
 		r.decode(t, &rc)
 	}
+	if r := admin.do("POST", "/api/v1/requests/"+rc.Number+"/answer", map[string]any{"outcome": "disclose"}); r.status != 200 {
+		t.Fatalf("answer: %d %s", r.status, r.body)
+	}
 	items, err := h.st.Catalog.FindItems(ctx, catalog.ItemFilter{UnitCode: "miaoshou"})
 	if err != nil || len(items) == 0 {
 		t.Fatalf("庙首镇's items: %d %v", len(items), err)
@@ -156,6 +159,10 @@ func TestAMergeHandsEverythingOver(t *testing.T) {
 	req, err := h.st.RequestDesk.Find(ctx, rc.Number)
 	if err != nil || req.UnitCode != "sanxi" {
 		t.Fatalf("the request after the merge: %+v %v", req, err)
+	}
+	// The letter sent before the merge is the one sent: 庙首镇's.
+	if l, err := h.st.RequestDesk.Letter(ctx, req); err != nil || l.Issuer != "旌德县庙首镇人民政府" {
+		t.Errorf("the letter's issuer after the merge: %q %v", l.Issuer, err)
 	}
 	rev, _ := h.st.RequestDesk.Events(ctx, rc.Number)
 	if len(rev) == 0 || rev[len(rev)-1].Action != "transfer" || rev[len(rev)-1].Name != foi.ActionName("transfer") {

@@ -193,11 +193,20 @@ func (it *Item) Validate() error {
 type ItemVersion struct {
 	ItemID    int64     `json:"item_id"`
 	Version   int       `json:"version"`
-	Action    string    `json:"action"` // create, update, retire
+	Action    string    `json:"action"` // create, update, retire, rename, transfer: ItemActionName
 	Reason    string    `json:"reason,omitempty"`
 	ChangedBy string    `json:"changed_by"`
 	ChangedAt time.Time `json:"changed_at"`
 	Item      Item      `json:"item"` // the state after the change
+}
+
+// ItemActionName is an item version's action in Chinese, for its history.
+func ItemActionName(a string) string {
+	if n, ok := map[string]string{"create": "新建", "update": "修改", "retire": "停用", "rename": "单位更名",
+		"transfer": "机构改革划转"}[a]; ok {
+		return n
+	}
+	return a
 }
 
 // ItemFilter selects items.

@@ -29,7 +29,7 @@ type Kind string
 
 // Kinds of unit.
 const (
-	KindTown       Kind = "town"       // 镇
+	KindTown       Kind = "town"       // 乡、镇、街道（办事处）: township-level
 	KindDepartment Kind = "department" // 部门
 	KindOffice     Kind = "office"     // 政府办公室
 )
@@ -38,7 +38,7 @@ const (
 func (k Kind) Name() string {
 	switch k {
 	case KindTown:
-		return "镇"
+		return "乡镇（街道）"
 	case KindOffice:
 		return "政府办公室"
 	}
@@ -117,9 +117,10 @@ type UnitLifecycle interface {
 	// 索引号 already given, stay.
 	RenameUnit(ctx context.Context, code, name, fullName, creditCode string, by Actor) error
 	// DeleteUnit removes a unit created by mistake, with its untouched
-	// catalogue: ECONFLICT once it has a publication or is the county
-	// office (the caller checks what other stores hold: accounts, filings,
-	// requests).
+	// catalogue: ECONFLICT, naming what keeps it, once it has a
+	// publication, is the county office, or anything of the other stores
+	// belongs to it (accounts, roles, filings, requests, service points,
+	// score entries), all read in the deletion's transaction.
 	DeleteUnit(ctx context.Context, code string, by Actor) error
 }
 

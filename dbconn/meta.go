@@ -51,3 +51,24 @@ func MoveUnit(tx *gorm.DB, model any, key, from, to string) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// HeldBy describes the rows of model that belong to a unit, for a refusal
+// to delete it: label, the first row's key column and how many there are
+// ("" when there is none).
+func HeldBy(tx *gorm.DB, model any, label, key, code string) (string, error) {
+	var n int64
+	if err := tx.Model(model).Where("unit_code = ?", code).Count(&n).Error; err != nil {
+		return "", fmt.Errorf("dbconn: held by unit: %w", err)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	if key == "" {
+		return fmt.Sprintf("%s%d条", label, n), nil
+	}
+	var first string
+	if err := tx.Model(model).Where("unit_code = ?", code).Order(key).Limit(1).Pluck(key, &first).Error; err != nil {
+		return "", fmt.Errorf("dbconn: held by unit: %w", err)
+	}
+	return fmt.Sprintf("%s（%s等%d个）", label, first, n), nil
+}

@@ -193,6 +193,13 @@ func (d *Desk) Letter(ctx context.Context, r *Request) (AnswerLetter, error) {
 	l := AnswerLetter{No: r.LetterNo, To: r.Display(), Issuer: u.FullName, Received: r.ReceivedOn.Format("2006年1月2日"),
 		Channel: r.Channel.Name(), Description: r.Description, Decision: info.Letter, Text: r.AnswerText, Basis: info.Basis,
 		Remedy: fmt.Sprintf(Remedy, county.ReviewBody, county.Court)}
+	// A decided letter is what was sent, whatever changed since.
+	if r.LetterIssuer != "" {
+		l.Issuer = r.LetterIssuer
+	}
+	if r.LetterRemedy != "" {
+		l.Remedy = r.LetterRemedy
+	}
 	if r.DecidedOn != nil {
 		l.Date = r.DecidedOn.Format("2006年1月2日")
 	}
@@ -283,6 +290,17 @@ func (d *Desk) Step(ctx context.Context, number string, st Step, by catalog.Acto
 		if err := d.activeUnit(ctx, "unit", "承办单位", st.Unit); err != nil {
 			return nil, err
 		}
+	}
+	if st.Action == ActAnswer {
+		r, err := d.Requests.Find(ctx, number)
+		if err != nil {
+			return nil, err
+		}
+		l, err := d.Letter(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		st.Issuer, st.Remedy = l.Issuer, l.Remedy
 	}
 	return d.Requests.Step(ctx, number, st, by)
 }

@@ -88,7 +88,12 @@ type Request struct {
 	Outcome         Outcome `json:"outcome,omitempty"`
 	AnswerText      string  `json:"answer_text,omitempty"`
 	// LetterNo is the answer letter's number, NO.〔YYYY〕N号 of the unit.
-	LetterNo     string     `json:"letter_no,omitempty"`
+	LetterNo string `json:"letter_no,omitempty"`
+	// LetterIssuer and LetterRemedy are the letter's issuing organ and its
+	// remedy sentence as they stood when it was decided: a later rename,
+	// reform or change of the county's review body leaves them.
+	LetterIssuer string     `json:"letter_issuer,omitempty"`
+	LetterRemedy string     `json:"letter_remedy,omitempty"`
 	DecidedOn    *time.Time `json:"decided_on,omitempty"`
 	DeliveredOn  *time.Time `json:"delivered_on,omitempty"`
 	DeliveryNote string     `json:"delivery_note,omitempty"`
@@ -246,6 +251,10 @@ type Step struct {
 	Outcome Outcome   `json:"outcome"` // answer
 	Text    string    `json:"text"`    // answer: the clerk's answer
 	Into    string    `json:"into"`    // merge: the request kept
+	// Issuer and Remedy, for an answer, are the letter's organ and remedy
+	// sentence as they stand today (the desk fills them).
+	Issuer string `json:"-"`
+	Remedy string `json:"-"`
 }
 
 // Actions, each a transition of the statutory procedure.
@@ -397,6 +406,7 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 			return catalog.Invalid("text", "“%s”须写明答复内容（如获取途径、承办机关或理由）", info.Label())
 		}
 		r.Outcome, r.AnswerText, r.DecidedOn, r.State = s.Outcome, strings.TrimSpace(s.Text), &on, Answered
+		r.LetterIssuer, r.LetterRemedy = s.Issuer, s.Remedy
 	case ActMerge:
 		// The store checks that the request kept is open, of the same unit
 		// and not itself merged.

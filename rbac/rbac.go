@@ -467,3 +467,15 @@ func (en *Enforcer) MoveUnit(tx *gorm.DB, from, to, _ string, _ catalog.Actor) (
 	}
 	return "role", ids, nil
 }
+
+// HoldsUnit counts the roles held in a unit.
+func (en *Enforcer) HoldsUnit(tx *gorm.DB, code string) (string, error) {
+	var n int64
+	if err := tx.Model(&gormadapter.CasbinRule{}).Where("ptype = ? AND v2 = ?", "g", code).Count(&n).Error; err != nil {
+		return "", fmt.Errorf("rbac: held by unit: %w", err)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("授权%d项", n), nil
+}

@@ -45,17 +45,29 @@ func recentPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]i
 		default:
 			continue
 		}
-		on := today.AddDate(0, 0, -back)
-		for on.Weekday() == time.Saturday || on.Weekday() == time.Sunday {
-			on = on.AddDate(0, 0, -1)
+		on := weekdayFrom(today.AddDate(0, 0, -back))
+		// Published at an office hour of that day, never later than now
+		// (early in the morning, today's hours are still to come).
+		published := at(on, r)
+		for published.After(now) {
+			on = weekdayFrom(on.AddDate(0, 0, -1))
+			published = at(on, r)
 		}
 		title, docNo := genTitle(ud, it, event{item: seq, gen: on, kind: kind}, seq+1, r)
 		if docNo == "" {
 			docNo = "无"
 		}
 		pub := catalog.Publication{ItemID: ids[sd.Key], UnitCode: ud.code, Publisher: ud.full, Topic: topicOf(it.DomainCode), Title: title, DocNo: docNo,
-			GeneratedOn: on, PublishedOn: at(on, r), Body: body(ud, it, title, on), Views: int64(r.IntN(200)), CreatedBy: ud.code + "-clerk"}
+			GeneratedOn: on, PublishedOn: published, Body: body(ud, it, title, on), Views: int64(r.IntN(200)), CreatedBy: ud.code + "-clerk"}
 		out = append(out, gormstore.SeedPublication{Key: fmt.Sprintf("%s/recent/%s", sd.Key, month), Pub: pub})
 	}
 	return out
+}
+
+// weekdayFrom is the day itself, or the Friday before a weekend day.
+func weekdayFrom(on time.Time) time.Time {
+	for on.Weekday() == time.Saturday || on.Weekday() == time.Sunday {
+		on = on.AddDate(0, 0, -1)
+	}
+	return on
 }

@@ -113,6 +113,7 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 			return err == nil && ok
 		}}
 	cat.AddMovers(st.Requests, st.Filings, st.Accounts, en, st.Kiosk)
+	cat.AddHolders(st.Accounts, en, st.Filings, st.Requests, st.Kiosk, st.Inspections)
 	st.Attachments = &attach.Store{Dir: o.AttachmentDir, MaxSize: o.MaxUpload, Pubs: cat, Log: o.Log}
 	st.Inspect = &inspect.Desk{Units: cat, County: cat, Items: cat, Pubs: cat, Requests: st.Requests, Filings: st.Filings, Reports: st.Inspections,
 		Text: st.Attachments.Text, Calendar: st.Calendar, Generation: o.Generation}
@@ -122,7 +123,7 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 		Accounts:  throttle.New(db, "account", account.CountyLockFailures, account.LockDuration),
 		Notices:   throttle.New(db, "notice", 1<<30, account.NoticeWindow)}
 	st.Sessions = &web.Sessions{Accounts: st.Accounts, Desk: signIn, Audit: cat.Audit, MustChange: o.MustChange}
-	st.Access = &access.Desk{Users: st.Accounts, Grants: en, Units: cat, Lifecycle: cat, Filings: st.Filings, Requests: st.Requests}
+	st.Access = &access.Desk{Users: st.Accounts, Grants: en, Units: cat}
 	st.Catalogs = &sheet.CatalogDesk{Units: cat, Items: cat, Store: cat}
 	st.Directory = &sheet.DirectoryDesk{Units: cat, Filings: st.Filings, Store: cat, County: cat}
 	if err := st.Days.LoadInto(ctx, st.Calendar); err != nil {
@@ -149,7 +150,7 @@ func (st *Stack) Admin(kiosk admin.KioskAdmin) admin.Deps {
 	if kiosk == nil {
 		kiosk = st.Kiosk
 	}
-	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Reforms: st.Catalog, Removal: st.Access, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
+	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Reforms: st.Catalog, Removal: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
 		Admins: st.Access, Import: st.Catalogs, Filings: st.Filings, UnitAccounts: st.Access.UnitAccounts, Directory: st.Directory,
 		RectifyDue: st.RectifyDue, Sessions: st.Sessions, Attachments: st.Attachments, Kiosk: kiosk,
 		County: st.Catalog, Requests: st.RequestDesk, Inspections: st.Inspect, Scores: st.Inspect}

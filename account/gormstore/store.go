@@ -292,3 +292,8 @@ func (s *Store) MoveUnit(tx *gorm.DB, from, to, _ string, _ catalog.Actor) (stri
 	ids, err := dbconn.MoveUnit(tx, &userRecord{}, "username", from, to)
 	return "account", ids, err
 }
+
+// HoldsUnit names the accounts that belong to a unit.
+func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
+	return dbconn.HeldBy(tx, &userRecord{}, "账号", "username", code)
+}

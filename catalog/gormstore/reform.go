@@ -61,6 +61,17 @@ type UnitMover interface {
 	MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (object string, ids []string, err error)
 }
 
+// UnitHolder is another store whose records keep a unit from being
+// deleted: in tx, it describes what of its records belong to the unit
+// ("" when nothing does).
+type UnitHolder interface {
+	HoldsUnit(tx *gorm.DB, code string) (string, error)
+}
+
+// AddHolders registers, before the store serves, the other stores whose
+// records keep a unit from being deleted, asked in the order given.
+func (s *Store) AddHolders(h ...UnitHolder) { s.holders = append(s.holders, h...) }
+
 // reloader is a mover that must reread its state once a reform commits
 // (the role enforcer).
 type reloader interface{ Reload() error }

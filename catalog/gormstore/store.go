@@ -17,8 +17,9 @@ import (
 // Store implements catalog.UnitService, catalog.ItemService and
 // catalog.PublicationService on gorm.
 type Store struct {
-	db     *gorm.DB
-	movers []UnitMover
+	db      *gorm.DB
+	movers  []UnitMover
+	holders []UnitHolder
 }
 
 var (

@@ -67,11 +67,12 @@ func lockedUnit(tx *gorm.DB, code string) (unitRecord, error) {
 
 // uniqueUnit refuses a unit whose name or full name is another unit's name
 // or full name (lists and the directory find units by either), or whose
-// 统一社会信用代码 is another unit's.
+// 统一社会信用代码 is another unit's. Units retired in a reform do not
+// count: a reform may create a unit under an ended one's name.
 func uniqueUnit(tx *gorm.DB, u catalog.Unit) error {
 	var taken int64
 	names := []string{u.Name, u.FullName}
-	if err := tx.Model(&unitRecord{}).Where("code <> ? AND (name IN ? OR full_name IN ?)", u.Code, names, names).Count(&taken).Error; err != nil {
+	if err := tx.Model(&unitRecord{}).Where("code <> ? AND retired_on IS NULL AND (name IN ? OR full_name IN ?)", u.Code, names, names).Count(&taken).Error; err != nil {
 		return translate(err, "单位")
 	}
 	if taken > 0 {
@@ -80,7 +81,7 @@ func uniqueUnit(tx *gorm.DB, u catalog.Unit) error {
 	if u.CreditCode == "" {
 		return nil
 	}
-	if err := tx.Model(&unitRecord{}).Where("code <> ? AND credit_code = ?", u.Code, u.CreditCode).Count(&taken).Error; err != nil {
+	if err := tx.Model(&unitRecord{}).Where("code <> ? AND retired_on IS NULL AND credit_code = ?", u.Code, u.CreditCode).Count(&taken).Error; err != nil {
 		return translate(err, "单位")
 	}
 	if taken > 0 {
@@ -192,14 +193,25 @@ func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode
 			return translate(err, "单位")
 		}
 		// The catalogue's 公开主体 that named the unit by its old full name
-		// names it by the new one.
+		// names it by the new one, each item's history saying so.
 		moved := int64(0)
 		if before.FullName != "" && before.FullName != u.FullName {
-			res := tx.Model(&itemRecord{}).Where("unit_code = ? AND subject = ?", code, before.FullName).UpdateColumn("subject", u.FullName)
-			if res.Error != nil {
-				return translate(res.Error, "事项")
+			var items []itemRecord
+			if err := tx.Where("unit_code = ? AND subject = ?", code, before.FullName).Order("id").Find(&items).Error; err != nil {
+				return translate(err, "事项")
 			}
-			moved = res.RowsAffected
+			why := "单位更名：" + before.FullName + " → " + u.FullName
+			for _, it := range items {
+				it.Cols.Subject, it.Version, it.UpdatedBy = u.FullName, it.Version+1, by.Username
+				if err := tx.Model(&itemRecord{}).Where("id = ?", it.ID).Updates(map[string]any{"subject": it.Cols.Subject, "version": it.Version,
+					"updated_by": it.UpdatedBy}).Error; err != nil {
+					return translate(err, "事项")
+				}
+				if err := snapshot(tx, it, "rename", why, by); err != nil {
+					return translate(err, "事项版本")
+				}
+			}
+			moved = int64(len(items))
 		}
 		return auditChange(tx, by, code, "unit", "rename", code, before.Name+" → "+u.Name+"（目录公开主体改名"+strconv.FormatInt(moved, 10)+"项）", before, u)
 	})
@@ -223,6 +235,17 @@ func (s *Store) DeleteUnit(ctx context.Context, code string, by catalog.Actor) e
 		}
 		if pubs > 0 {
 			return catalog.Errorf(catalog.ECONFLICT, "“%s”已有%d条公开信息，不能删除", r.Name, pubs)
+		}
+		// What the other stores hold is read in the same transaction,
+		// after the unit is locked: nothing slips in between.
+		for _, h := range s.holders {
+			what, err := h.HoldsUnit(tx, code)
+			if err != nil {
+				return err
+			}
+			if what != "" {
+				return catalog.Errorf(catalog.ECONFLICT, "“%s”还有%s，不能删除；误建的单位须先撤销其账号、授权和记录（已在使用的单位请用机构改革撤并）", r.Name, what)
+			}
 		}
 		items := tx.Model(&itemRecord{}).Select("id").Where("unit_code = ?", code)
 		if err := tx.Where("item_id IN (?)", items).Delete(&itemVersionRecord{}).Error; err != nil {

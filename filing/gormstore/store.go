@@ -158,3 +158,8 @@ func (s *Store) MoveUnit(tx *gorm.DB, from, to, _ string, _ catalog.Actor) (stri
 	ids, err := dbconn.MoveUnit(tx, &filingRecord{}, "id", from, to)
 	return "filing", ids, err
 }
+
+// HoldsUnit counts a unit's filings.
+func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
+	return dbconn.HeldBy(tx, &filingRecord{}, "备案", "", code)
+}

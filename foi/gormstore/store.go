@@ -52,6 +52,8 @@ type requestRecord struct {
 	Outcome          string     `gorm:"size:40"`
 	AnswerText       string     `gorm:"type:text"`
 	LetterNo         string     `gorm:"size:40"`
+	LetterIssuer     string     `gorm:"size:200"`
+	LetterRemedy     string     `gorm:"size:1000"`
 	DecidedOn        *time.Time `gorm:"type:date;index"`
 	DeliveredOn      *time.Time `gorm:"type:date"`
 	DeliveryNote     string     `gorm:"size:1000"`
@@ -168,7 +170,7 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 		ReceivedOn: toDB(r.ReceivedOn), ClockFrom: toDB(r.ClockFrom), State: string(r.State),
 		CorrectionSentOn: ptrToDB(r.CorrectionSentOn), CorrectionDue: ptrToDB(r.CorrectionDue), Pauses: string(pj),
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Outcome: string(r.Outcome), AnswerText: r.AnswerText,
-		LetterNo: r.LetterNo, DecidedOn: ptrToDB(r.DecidedOn), DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
+		LetterNo: r.LetterNo, LetterIssuer: r.LetterIssuer, LetterRemedy: r.LetterRemedy, DecidedOn: ptrToDB(r.DecidedOn), DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
 		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, ReceiptToken: r.ReceiptToken, Version: r.Version, CreatedAt: r.CreatedAt}
 	if !r.DueOn.IsZero() {
 		rec.DueOn = ptrToDB(&r.DueOn)
@@ -192,7 +194,7 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 		ReceivedOn: fromDB(rec.ReceivedOn), ClockFrom: fromDB(rec.ClockFrom), State: foi.State(rec.State),
 		CorrectionSentOn: ptrFromDB(rec.CorrectionSentOn), CorrectionDue: ptrFromDB(rec.CorrectionDue),
 		ExtensionDays: rec.ExtensionDays, ExtensionReason: rec.ExtensionReason, Outcome: foi.Outcome(rec.Outcome), AnswerText: rec.AnswerText,
-		LetterNo: rec.LetterNo, DecidedOn: ptrFromDB(rec.DecidedOn), DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
+		LetterNo: rec.LetterNo, LetterIssuer: rec.LetterIssuer, LetterRemedy: rec.LetterRemedy, DecidedOn: ptrFromDB(rec.DecidedOn), DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
 		SplitFrom: rec.SplitFrom, MergedInto: rec.MergedInto, ReceiptToken: rec.ReceiptToken, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
 	if rec.DueOn != nil {
 		r.DueOn = fromDB(*rec.DueOn)
@@ -639,4 +641,16 @@ func (s *Store) MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (
 		return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
 	}
 	return "request", nums, nil
+}
+
+// HoldsUnit counts the requests of a unit, or forwarded to it.
+func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
+	var n int64
+	if err := tx.Model(&requestRecord{}).Where("unit_code = ? OR forwarded_to = ?", code, code).Count(&n).Error; err != nil {
+		return "", fmt.Errorf("foi gormstore: held by unit: %w", err)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("依申请公开记录%d件", n), nil
 }

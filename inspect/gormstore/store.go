@@ -147,3 +147,8 @@ func (s *Store) SaveEntry(ctx context.Context, year int, e inspect.Entry, by cat
 		return s.audit(tx, by, e.UnitCode, "inspection", "score", fmt.Sprintf("%d/%s", year, e.Key), fmt.Sprintf("%d年考评 %s %.1f分：%s", year, e.Key, e.Points, e.Reason), before, e)
 	})
 }
+
+// HoldsUnit counts a unit's score entries.
+func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
+	return dbconn.HeldBy(tx, &entryRecord{}, "评分记录", "", code)
+}

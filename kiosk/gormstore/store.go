@@ -235,3 +235,8 @@ func (s *Store) MoveUnit(tx *gorm.DB, from, to, _ string, _ catalog.Actor) (stri
 	ids, err := dbconn.MoveUnit(tx, &pointRecord{}, "code", from, to)
 	return "point", ids, err
 }
+
+// HoldsUnit names a unit's service points.
+func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
+	return dbconn.HeldBy(tx, &pointRecord{}, "查询点", "name", code)
+}
