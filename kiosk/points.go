@@ -115,7 +115,8 @@ type PointStore interface {
 	SavePoint(ctx context.Context, p *Point, by catalog.Actor) error
 	// AddStats adds counts to the days' totals.
 	AddStats(ctx context.Context, stats []DayStat) error
-	// FindStats lists the counts of the days from..to inclusive.
+	// FindStats lists the counts of the days from..to inclusive, days in
+	// the county (Asia/Shanghai) whatever the times' location.
 	FindStats(ctx context.Context, from, to time.Time) ([]DayStat, error)
 	// FindAliases lists the search alias groups.
 	FindAliases(ctx context.Context) ([]search.AliasGroup, error)

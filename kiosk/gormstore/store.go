@@ -142,8 +142,8 @@ func excluded(db *gorm.DB, col string) string {
 
 // FindStats implements kiosk.PointStore.
 func (s *Store) FindStats(ctx context.Context, from, to time.Time) ([]kiosk.DayStat, error) {
-	utc := func(t time.Time) time.Time {
-		y, m, d := t.Date()
+	utc := func(t time.Time) time.Time { // the day in the county, as AddStats keeps it
+		y, m, d := t.In(catalog.Shanghai).Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
 	var rs []statRecord
