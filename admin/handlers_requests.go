@@ -195,10 +195,13 @@ func (h handler) handleRequestStep(c *fiber.Ctx) error {
 	number := strings.Clone(c.Params("number"))
 	st := foi.Step{Action: strings.Clone(c.Params("action")), Note: c.FormValue("note"), Kind: c.FormValue("kind"), Party: c.FormValue("party"),
 		Unit: strings.Clone(c.FormValue("unit")), Outcome: foi.Outcome(c.FormValue("outcome")), Text: c.FormValue("text"),
-		Into: strings.TrimSpace(c.FormValue("into"))}
+		Into: strings.TrimSpace(c.FormValue("into")), Agency: c.FormValue("agency"), Contact: c.FormValue("contact")}
 	st.Days, _ = strconv.Atoi(c.FormValue("days"))
 	if st.On, err = formDay(c, "on", "办理日期"); err == nil {
 		st.Due, err = formDay(c, "due", "补正期限")
+	}
+	if err == nil {
+		st.Delivered, err = formDay(c, "delivered_on", "征求意见书送达日期")
 	}
 	if err == nil && st.Action == "split" {
 		_, err = h.Requests.Split(c.UserContext(), number, strings.Split(c.FormValue("descriptions"), "\n"), web.Actor(c))

@@ -195,6 +195,11 @@ type reqStepInput struct {
 	Outcome foi.Outcome `json:"outcome"`
 	Text    string      `json:"text"`
 	Into    string      `json:"into"`
+	// Agency and Contact: the responsible organ of a 36(五) answer;
+	// DeliveredOn: when a consultation letter reached its party.
+	Agency      string `json:"agency"`
+	Contact     string `json:"contact"`
+	DeliveredOn string `json:"delivered_on"`
 }
 
 // optDay is catalog.ParseDay for an optional date.
@@ -206,9 +211,13 @@ func optDay(field, label, s string) (time.Time, error) {
 }
 
 func (in reqStepInput) step(action string) (foi.Step, error) {
-	st := foi.Step{Action: action, Note: in.Note, Kind: in.Kind, Party: in.Party, Unit: in.Unit, Days: in.Days, Outcome: in.Outcome, Text: in.Text, Into: in.Into}
+	st := foi.Step{Action: action, Note: in.Note, Kind: in.Kind, Party: in.Party, Unit: in.Unit, Days: in.Days, Outcome: in.Outcome, Text: in.Text, Into: in.Into,
+		Agency: in.Agency, Contact: in.Contact}
 	var err error
 	if st.On, err = optDay("on", "办理日期", in.On); err != nil {
+		return st, err
+	}
+	if st.Delivered, err = optDay("delivered_on", "征求意见书送达日期", in.DeliveredOn); err != nil {
 		return st, err
 	}
 	st.Due, err = optDay("due", "补正期限", in.Due)

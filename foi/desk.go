@@ -139,7 +139,7 @@ func (d *Desk) Status(ctx context.Context, number, phone4, token, ip string) (*P
 	if !c.Due.IsZero() {
 		v.DueOn = c.Due.Format("2006-01-02")
 	}
-	v.Paused = c.Paused
+	v.Paused, v.Provisional = c.Paused, c.Provisional
 	if r.State == Answered || r.State == Closed {
 		if info, ok := OutcomeOf(r.Outcome); ok {
 			v.Outcome = info.Label()
@@ -325,6 +325,18 @@ func (d *Desk) Annual(ctx context.Context, year int, unit string) (Report, error
 	rs, err := d.Requests.FindRequests(ctx, Filter{UnitCode: unit})
 	if err != nil {
 		return Report{}, err
+	}
+	if unit != "" {
+		// A request counts once, for the unit in whose name it is
+		// answered; the department it was forwarded to (交办) prepared
+		// the answer but does not count it.
+		own := rs[:0]
+		for _, r := range rs {
+			if r.UnitCode == unit {
+				own = append(own, r)
+			}
+		}
+		rs = own
 	}
 	rep := AnnualReport(rs, year, unit)
 	if err := rep.Check(); err != nil {

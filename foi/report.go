@@ -30,10 +30,7 @@ func reportRows() []ReportRow {
 	seen := map[string]bool{}
 	for _, o := range Outcomes {
 		key := string(o.Code)
-		if o.Code == "already_public" { // counted as 予以公开
-			continue
-		}
-		if seen[o.Group+o.Row] {
+		if key != o.ReportKey() || seen[o.Group+o.Row] { // counted in another outcome's row
 			continue
 		}
 		seen[o.Group+o.Row] = true
@@ -87,8 +84,8 @@ func AnnualReport(reqs []Request, year int, unit string) Report {
 		}
 		if decided && inYear(*r.DecidedOn) {
 			key := string(r.Outcome)
-			if r.Outcome == "already_public" {
-				key = "disclose"
+			if info, ok := OutcomeOf(r.Outcome); ok {
+				key = info.ReportKey()
 			}
 			add(key, col)
 			add("total", col)

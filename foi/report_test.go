@@ -17,6 +17,9 @@ func TestAnnualReport(t *testing.T) {
 		{Applicant: foi.Applicant{Type: foi.Legal}, ReceivedOn: d("2026-04-02"), DecidedOn: on("2026-04-20"), Outcome: "deny_enforcement"},
 		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2026-12-28")},                                                    // carried out
 		{Applicant: foi.Applicant{Type: foi.Research}, ReceivedOn: d("2026-12-30"), DecidedOn: on("2027-01-05"), Outcome: "partial"}, // carried out
+		// 36(四) and 36(五) both count as 本机关不掌握相关政府信息.
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2026-05-06"), DecidedOn: on("2026-05-20"), Outcome: "unable_not_held"},
+		{Applicant: foi.Applicant{Type: foi.Person}, ReceivedOn: d("2026-05-07"), DecidedOn: on("2026-05-21"), Outcome: "unable_not_ours"},
 	}
 	rep := foi.AnnualReport(reqs, 2026, "")
 	if err := rep.Check(); err != nil {
@@ -27,11 +30,12 @@ func TestAnnualReport(t *testing.T) {
 		cells[r.Key] = r.Cells
 	}
 	want := map[string][7]int{
-		"new":              {2, 0, 1, 0, 1, 0, 4},
+		"new":              {4, 0, 1, 0, 1, 0, 6},
 		"carried_in":       {1, 1, 0, 0, 0, 0, 2},
 		"disclose":         {2, 0, 0, 0, 0, 0, 2},
 		"deny_enforcement": {0, 0, 0, 0, 1, 0, 1},
-		"total":            {2, 0, 0, 0, 1, 0, 3},
+		"unable_not_held":  {2, 0, 0, 0, 0, 0, 2},
+		"total":            {4, 0, 0, 0, 1, 0, 5},
 		"carried_out":      {1, 1, 1, 0, 0, 0, 3},
 	}
 	for k, w := range want {

@@ -52,12 +52,27 @@ func (s State) Open() bool {
 	return s == Registered || s == Correction || s == Consulting || s == Forwarded
 }
 
-// Pause is a consultation whose working days do not count (arts. 32–34).
+// Pause is a consultation whose working days do not count (arts. 32–34):
+// from the day it was opened until the reply arrived, and never beyond the
+// 15 working days the third party (art. 32) or the co-agency (art. 34)
+// has from receiving the consultation letter (Delivered).
 type Pause struct {
 	Kind  string     `json:"kind"` // third_party or agency
 	Party string     `json:"party"`
 	From  time.Time  `json:"from"`
 	To    *time.Time `json:"to,omitempty"`
+	// Delivered is the day the consultation letter reached the party
+	// (the day it was opened when not recorded).
+	Delivered *time.Time `json:"delivered_on,omitempty"`
+}
+
+// Limit is the last day of the party's 15 working days.
+func (p Pause) Limit(cal *workday.Calendar) (time.Time, error) {
+	from := p.From
+	if p.Delivered != nil {
+		from = *p.Delivered
+	}
+	return cal.Provisional().AddWorkdays(day(from), ConsultDays)
 }
 
 // Request is a disclosure request (依申请公开申请).
@@ -165,14 +180,26 @@ type Clock struct {
 	// Left is the working days from today to Due, negative when overdue.
 	Left    int  `json:"working_days_left"`
 	Overdue bool `json:"overdue"`
-	Paused  bool `json:"paused"`
+	// Paused: a consultation is open and within its 15 working days; Due
+	// is then the deadline should no reply come before they run out.
+	Paused bool `json:"paused"`
+	// ConsultLapsed: an open consultation has run past its 15 working
+	// days; the clock runs again and the agency decides (art. 32).
+	ConsultLapsed bool `json:"consult_lapsed,omitempty"`
+	// Provisional: Due counts days of a year whose holiday arrangement is
+	// not entered yet, by its weekends alone (暂定); entering the year
+	// recomputes it.
+	Provisional bool `json:"provisional,omitempty"`
 	// Explanation says how Due was reached: the holidays, make-up days and
 	// pauses that moved it.
 	Explanation []string `json:"explanation"`
 }
 
-// ClockOf computes the clock of r on today.
-func ClockOf(r *Request, cal *workday.Calendar, today time.Time) (Clock, error) {
+// ClockOf computes the clock of r on today. It never fails for want of a
+// year's holiday arrangement: such days are counted by their weekends and
+// the clock says it is provisional.
+func ClockOf(r *Request, known *workday.Calendar, today time.Time) (Clock, error) {
+	cal := known.Provisional()
 	today = day(today)
 	var c Clock
 	if r.State == Correction {
@@ -185,29 +212,38 @@ func ClockOf(r *Request, cal *workday.Calendar, today time.Time) (Clock, error) 
 	paused := 0
 	var notes []string
 	for _, p := range r.Pauses {
-		to := today
-		if p.To != nil {
-			to = day(*p.To)
-		} else {
-			c.Paused = r.State == Consulting
-		}
-		k, err := cal.Between(p.From, to)
-		if err != nil {
-			return c, err
-		}
-		if k < 0 {
-			k = 0
-		}
-		paused += k
 		who := "第三方"
 		if p.Kind == "agency" {
 			who = "协办机关"
 		}
-		end := "至今"
-		if p.To != nil {
-			end = "至" + p.To.Format("2006-01-02")
+		if p.From.Before(r.ClockFrom) {
+			notes = append(notes, fmt.Sprintf("补正前征求%s（%s）意见的时间不再影响重新起算的期限", who, p.Party))
+			continue
 		}
-		notes = append(notes, fmt.Sprintf("征求%s（%s）意见：%s%s，不计%d个工作日", who, p.Party, p.From.Format("2006-01-02"), end, k))
+		limit, err := p.Limit(known)
+		if err != nil {
+			return c, err
+		}
+		end, tail := limit, ""
+		switch {
+		case p.To != nil && !day(*p.To).After(limit):
+			end, tail = day(*p.To), "至"+p.To.Format("2006-01-02")+"收到意见"
+		case p.To != nil:
+			tail = fmt.Sprintf("，意见于%s才收到，只扣除至15个工作日期满（%s）", p.To.Format("2006-01-02"), limit.Format("2006-01-02"))
+		case today.After(limit):
+			c.ConsultLapsed = true
+			tail = fmt.Sprintf("，15个工作日期满（%s）仍未收到意见，此后恢复计算答复期限，由本机关依法决定", limit.Format("2006-01-02"))
+		default:
+			c.Paused = r.State == Consulting
+			tail = fmt.Sprintf("，尚未收到意见；至迟扣除至%s（送达后15个工作日）", limit.Format("2006-01-02"))
+		}
+		k, err := cal.Between(p.From, end)
+		if err != nil {
+			return c, err
+		}
+		k = max(k, 0)
+		paused += k
+		notes = append(notes, fmt.Sprintf("征求%s（%s）意见：%s起%s，不计%d个工作日", who, p.Party, p.From.Format("2006-01-02"), tail, k))
 	}
 	ex, err := cal.Explain(r.ClockFrom, n+paused)
 	if err != nil {
@@ -224,6 +260,14 @@ func ClockOf(r *Request, cal *workday.Calendar, today time.Time) (Clock, error) 
 	}
 	c.Explanation = append(c.Explanation, notes...)
 	c.Explanation = append(c.Explanation, ex.String())
+	last := c.Due
+	if today.After(last) {
+		last = today
+	}
+	if years := known.Unknown(r.ClockFrom, last); len(years) > 0 {
+		c.Provisional = true
+		c.Explanation = append(c.Explanation, fmt.Sprintf("%d年的法定节假日安排尚未录入，期限暂按双休日计算（暂定）；录入后自动重新计算", years[0]))
+	}
 	if r.State.Open() {
 		if today.After(c.Due) {
 			k, err := cal.Between(c.Due, today)
@@ -240,17 +284,24 @@ func ClockOf(r *Request, cal *workday.Calendar, today time.Time) (Clock, error) 
 
 // Step is one action on a request, with what it needs.
 type Step struct {
-	Action  string    `json:"action"`
-	On      time.Time `json:"on"` // the day it happened; today when zero
-	Note    string    `json:"note"`
-	Due     time.Time `json:"due"`     // correct: the applicant's deadline
-	Kind    string    `json:"kind"`    // consult: third_party or agency
-	Party   string    `json:"party"`   // consult: who is consulted
-	Unit    string    `json:"unit"`    // forward: the department
-	Days    int       `json:"days"`    // extend
-	Outcome Outcome   `json:"outcome"` // answer
-	Text    string    `json:"text"`    // answer: the clerk's answer
-	Into    string    `json:"into"`    // merge: the request kept
+	Action string    `json:"action"`
+	On     time.Time `json:"on"` // the day it happened; today when zero
+	Note   string    `json:"note"`
+	Due    time.Time `json:"due"`   // correct: the applicant's deadline
+	Kind   string    `json:"kind"`  // consult: third_party or agency
+	Party  string    `json:"party"` // consult: who is consulted
+	Unit   string    `json:"unit"`  // forward: the department
+	// Delivered, for a consultation, is the day the letter reached the
+	// party (the day of the step when zero): its 15 working days run from it.
+	Delivered time.Time `json:"delivered_on"`
+	Days      int       `json:"days"`    // extend
+	Outcome   Outcome   `json:"outcome"` // answer
+	Text      string    `json:"text"`    // answer: the clerk's answer
+	// Agency and Contact, for an answer under 36(五), name the organ that
+	// is responsible for disclosing the information and how to reach it.
+	Agency  string `json:"agency"`
+	Contact string `json:"contact"`
+	Into    string `json:"into"` // merge: the request kept
 	// Issuer and Remedy, for an answer, are the letter's organ and remedy
 	// sentence as they stand today (the desk fills them).
 	Issuer string `json:"-"`
@@ -307,7 +358,7 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if r.CorrectionSentOn != nil {
 			return catalog.Invalid("action", "补正通知只能发出一次，并应一次性告知需要补正的全部事项")
 		}
-		last, err := cal.AddWorkdays(r.ReceivedOn, CorrectionDays)
+		last, err := cal.Provisional().AddWorkdays(r.ReceivedOn, CorrectionDays)
 		if err != nil {
 			return err
 		}
@@ -326,7 +377,10 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if r.State != Correction {
 			return conflict()
 		}
+		// Art. 30: the period runs afresh from the corrected application;
+		// an earlier extension and consultations stay in the history only.
 		r.ClockFrom, r.State = on, Registered
+		r.ExtensionDays, r.ExtensionReason = 0, ""
 	case ActLapse:
 		if r.State != Correction {
 			return conflict()
@@ -345,7 +399,17 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if strings.TrimSpace(s.Party) == "" {
 			return catalog.Invalid("party", "请填写被征求意见的第三方或机关")
 		}
-		r.Pauses = append(r.Pauses, Pause{Kind: s.Kind, Party: strings.TrimSpace(s.Party), From: on})
+		if utf8.RuneCountInString(s.Party) > 200 {
+			return catalog.Invalid("party", "被征求意见的第三方或机关不超过200字")
+		}
+		delivered := on
+		if !s.Delivered.IsZero() {
+			delivered = day(s.Delivered)
+		}
+		if delivered.Before(on) || delivered.After(day(today)) {
+			return catalog.Invalid("delivered_on", "征求意见书送达日期应在征求意见之日（%s）至今天之间", on.Format("2006-01-02"))
+		}
+		r.Pauses = append(r.Pauses, Pause{Kind: s.Kind, Party: strings.TrimSpace(s.Party), From: on, Delivered: &delivered})
 		r.State = Consulting
 	case ActConsulted:
 		if r.State != Consulting {
@@ -395,6 +459,24 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		}
 		r.ExtensionDays, r.ExtensionReason = s.Days, strings.TrimSpace(s.Note)
 	case ActAnswer:
+		if r.State == Consulting {
+			// Art. 32: once the party's 15 working days have run out
+			// without a reply, the agency decides; the excluded time ends
+			// with them.
+			p := &r.Pauses[len(r.Pauses)-1]
+			limit, err := p.Limit(cal)
+			if err != nil {
+				return err
+			}
+			if !on.After(limit) {
+				return catalog.Errorf(catalog.ECONFLICT, "征求意见的期限至%s尚未届满；收到意见后先登记“收到意见”再答复", limit.Format("2006-01-02"))
+			}
+			p.To = &limit
+			r.State = Registered
+			if r.ForwardedTo != "" {
+				r.State = Forwarded
+			}
+		}
 		if r.State != Registered && r.State != Forwarded {
 			return conflict()
 		}
@@ -402,10 +484,24 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if !ok || s.Outcome == "other_no_correction" {
 			return catalog.Invalid("outcome", "请选择办理结果")
 		}
-		if strings.TrimSpace(s.Text) == "" && (s.Outcome == "already_public" || s.Outcome == "other" || s.Outcome == "unable_not_held" || s.Outcome == "partial") {
+		if strings.TrimSpace(s.Text) == "" && (s.Outcome == "already_public" || s.Outcome == "other" || s.Outcome == "partial") {
 			return catalog.Invalid("text", "“%s”须写明答复内容（如获取途径、承办机关或理由）", info.Label())
 		}
-		r.Outcome, r.AnswerText, r.DecidedOn, r.State = s.Outcome, strings.TrimSpace(s.Text), &on, Answered
+		text := strings.TrimSpace(s.Text)
+		if s.Outcome == "unable_not_ours" {
+			agency, contact := strings.TrimSpace(s.Agency), strings.TrimSpace(s.Contact)
+			if agency == "" {
+				return catalog.Invalid("agency", "不属于本机关负责公开的，须写明负责公开该信息的行政机关名称（第三十六条第（五）项）；确实无法确定的，请选择“经检索没有”或“其他”并说明理由")
+			}
+			if contact == "" {
+				return catalog.Invalid("contact", "请写明负责公开该信息的行政机关的联系方式（地址或电话）")
+			}
+			if utf8.RuneCountInString(agency) > 100 || utf8.RuneCountInString(contact) > 200 {
+				return catalog.Invalid("agency", "行政机关名称不超过100字，联系方式不超过200字")
+			}
+			text = strings.TrimSpace(fmt.Sprintf("负责公开该政府信息的行政机关：%s，联系方式：%s。%s", agency, contact, text))
+		}
+		r.Outcome, r.AnswerText, r.DecidedOn, r.State = s.Outcome, text, &on, Answered
 		r.LetterIssuer, r.LetterRemedy = s.Issuer, s.Remedy
 	case ActMerge:
 		// The store checks that the request kept is open, of the same unit
@@ -480,13 +576,16 @@ type Service interface {
 // PublicStatus is what the public status lookup shows: nothing personal
 // but the masked name.
 type PublicStatus struct {
-	Number     string   `json:"number"`
-	Applicant  string   `json:"applicant"`
-	ReceivedOn string   `json:"received_on"`
-	State      string   `json:"state"`
-	DueOn      string   `json:"due_on,omitempty"`
-	Paused     bool     `json:"paused"`
-	Outcome    string   `json:"outcome,omitempty"`
-	LetterNo   string   `json:"letter_no,omitempty"`
-	Letter     []string `json:"letter,omitempty"`
+	Number     string `json:"number"`
+	Applicant  string `json:"applicant"`
+	ReceivedOn string `json:"received_on"`
+	State      string `json:"state"`
+	DueOn      string `json:"due_on,omitempty"`
+	Paused     bool   `json:"paused"`
+	// Provisional: the due date counts a year whose holidays are not
+	// published yet (暂定).
+	Provisional bool     `json:"provisional,omitempty"`
+	Outcome     string   `json:"outcome,omitempty"`
+	LetterNo    string   `json:"letter_no,omitempty"`
+	Letter      []string `json:"letter,omitempty"`
 }

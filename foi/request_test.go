@@ -2,6 +2,7 @@ package foi_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -263,4 +264,178 @@ func FuzzApplicantValidate(f *testing.F) {
 			t.Fatalf("message repeats the number: %v", err)
 		}
 	})
+}
+
+// TestConsultationIsCapped: art. 32 gives a third party 15 working days
+// from receiving the consultation letter. A consultation left open stops
+// pausing the clock when they run out, so the request falls overdue; a late
+// reply excludes no more than them; the agency may answer once they have
+// run out; and they run from the letter's delivery when it is recorded.
+func TestConsultationIsCapped(t *testing.T) {
+	cal := workday.New()
+	add := func(from time.Time, n int) time.Time {
+		t.Helper()
+		x, err := cal.AddWorkdays(from, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	r := newRequest("2026-03-02")
+	if err := foi.Apply(r, foi.Step{Action: foi.ActConsult, On: d("2026-03-03"), Kind: "third_party", Party: "某公司"}, cal, d("2026-03-03")); err != nil {
+		t.Fatal(err)
+	}
+	limit := add(d("2026-03-03"), foi.ConsultDays)
+	excluded, _ := cal.Between(d("2026-03-03"), limit)
+	want := add(d("2026-03-02"), foi.AnswerDays+excluded)
+	// Within the 15 days: paused, the due date the latest it can be.
+	c, err := foi.ClockOf(r, cal, d("2026-03-10"))
+	if err != nil || !c.Paused || c.ConsultLapsed || c.Overdue || !c.Due.Equal(want) {
+		t.Errorf("during the consultation: %+v %v, want due %s", c, err, want.Format("2006-01-02"))
+	}
+	// Never closed: on 2026-11-30 the clock has long run again.
+	c, err = foi.ClockOf(r, cal, d("2026-11-30"))
+	if err != nil || c.Paused || !c.ConsultLapsed || !c.Overdue || !c.Due.Equal(want) || c.Due.After(add(d("2026-03-02"), 35)) {
+		t.Errorf("a consultation left open: %+v %v, want due %s", c, err, want.Format("2006-01-02"))
+	}
+	if !strings.Contains(strings.Join(c.Explanation, "\n"), "恢复计算") {
+		t.Errorf("the explanation does not say the clock runs again: %q", c.Explanation)
+	}
+	// The agency may not answer over the party's head before the limit…
+	early := *r
+	early.Pauses = append([]foi.Pause(nil), r.Pauses...)
+	if err := foi.Apply(&early, foi.Step{Action: foi.ActAnswer, On: limit, Outcome: "disclose"}, cal, limit); catalog.ErrorCode(err) != catalog.ECONFLICT {
+		t.Errorf("an answer within the party's time: %v", err)
+	}
+	// …and may once it has run out: the pause ends with it.
+	after := add(limit, 1)
+	if err := foi.Apply(r, foi.Step{Action: foi.ActAnswer, On: after, Outcome: "disclose"}, cal, after); err != nil {
+		t.Fatalf("an answer after the party's time: %v", err)
+	}
+	if p := r.Pauses[0]; p.To == nil || !p.To.Equal(limit) || r.State != foi.Answered {
+		t.Errorf("the consultation after the answer: %+v, state %s", p, r.State)
+	}
+
+	// A reply after the limit excludes the 15 days only.
+	late := newRequest("2026-03-02")
+	for _, s := range []foi.Step{{Action: foi.ActConsult, On: d("2026-03-03"), Kind: "agency", Party: "县自然资源局"}, {Action: foi.ActConsulted, On: d("2026-05-29")}} {
+		if err := foi.Apply(late, s, cal, d("2026-05-29")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, _ := foi.ClockOf(late, cal, d("2026-05-29")); !c.Due.Equal(want) {
+		t.Errorf("a late reply: due %s, want %s", c.Due.Format("2006-01-02"), want.Format("2006-01-02"))
+	}
+
+	// The letter delivered three working days after the consultation
+	// opened: the 15 days run from the delivery.
+	slow := newRequest("2026-03-02")
+	if err := foi.Apply(slow, foi.Step{Action: foi.ActConsult, On: d("2026-03-03"), Delivered: d("2026-03-06"), Kind: "third_party", Party: "某公司"}, cal, d("2026-03-06")); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := cal.Between(d("2026-03-03"), add(d("2026-03-06"), 15))
+	if c, _ := foi.ClockOf(slow, cal, d("2026-11-30")); !c.Due.Equal(add(d("2026-03-02"), 20+k)) || k != 18 {
+		t.Errorf("delivered later: due %s, %d days excluded", c.Due.Format("2006-01-02"), k)
+	}
+	if err := foi.Apply(newRequest("2026-03-02"), foi.Step{Action: foi.ActConsult, On: d("2026-03-03"), Delivered: d("2026-03-02"), Kind: "third_party", Party: "某公司"}, cal, d("2026-03-06")); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("delivered before it was sent: %v", err)
+	}
+}
+
+// TestCorrectionRestartsCleanly: after 补正 the period is 20 working days
+// from the corrected application; an earlier consultation and extension
+// stay in the record but no longer move the date.
+func TestCorrectionRestartsCleanly(t *testing.T) {
+	cal := workday.New()
+	r := newRequest("2026-03-02")
+	for _, s := range []foi.Step{
+		{Action: foi.ActConsult, On: d("2026-03-03"), Kind: "third_party", Party: "某公司"},
+		{Action: foi.ActConsulted, On: d("2026-03-06")},
+		{Action: foi.ActExtend, On: d("2026-03-09"), Days: 10, Note: "材料多"},
+		{Action: foi.ActCorrect, On: d("2026-03-10"), Due: d("2026-03-19"), Note: "请写明文件名称"},
+		{Action: foi.ActCorrected, On: d("2026-03-20")},
+	} {
+		if err := foi.Apply(r, s, cal, d("2026-03-20")); err != nil {
+			t.Fatalf("%s: %v", s.Action, err)
+		}
+	}
+	want, _ := cal.AddWorkdays(d("2026-03-20"), 20)
+	c, err := foi.ClockOf(r, cal, d("2026-03-20"))
+	if err != nil || !c.Due.Equal(want) {
+		t.Errorf("after the correction: due %s, want %s (%v)", c.Due.Format("2006-01-02"), want.Format("2006-01-02"), err)
+	}
+	if len(r.Pauses) != 1 || !strings.Contains(strings.Join(c.Explanation, "\n"), "不再影响") {
+		t.Errorf("the earlier consultation is not kept as history: %d pauses, %q", len(r.Pauses), c.Explanation)
+	}
+}
+
+// TestUnknownYearIsProvisional: where the State Council's arrangement is
+// not entered yet, a request is still received, its due date counted by
+// weekends and marked provisional, steps still taken, and the date
+// recomputed once the year is entered.
+func TestUnknownYearIsProvisional(t *testing.T) {
+	cal := workday.New()
+	next := cal.LastYear() + 1
+	rec := time.Date(next-1, 12, 10, 0, 0, 0, 0, catalog.Shanghai)
+	r := &foi.Request{Number: "X-1", UnitCode: "office", State: foi.Registered, ReceivedOn: rec, ClockFrom: rec}
+	c, err := foi.ClockOf(r, cal, rec)
+	if err != nil || !c.Provisional || c.Due.Year() != next || !strings.Contains(strings.Join(c.Explanation, "\n"), "暂定") {
+		t.Fatalf("received in December before an unknown year: %+v %v", c, err)
+	}
+	// Steps in the unknown year: an extension, and the lists of March.
+	inMarch := time.Date(next, 3, 2, 0, 0, 0, 0, catalog.Shanghai)
+	if err := foi.Apply(r, foi.Step{Action: foi.ActExtend, On: rec.AddDate(0, 0, 7), Days: 10, Note: "材料多"}, cal, rec.AddDate(0, 0, 7)); err != nil {
+		t.Errorf("an extension into the unknown year: %v", err)
+	}
+	c, err = foi.ClockOf(r, cal, inMarch)
+	if err != nil || !c.Provisional || !c.Overdue {
+		t.Errorf("open in March of the unknown year: %+v %v", c, err)
+	}
+	q := &foi.Request{Number: "X-2", UnitCode: "office", State: foi.Registered, ReceivedOn: inMarch, ClockFrom: inMarch}
+	if err := foi.Apply(q, foi.Step{Action: foi.ActCorrect, On: inMarch.AddDate(0, 0, 2), Due: inMarch.AddDate(0, 0, 20), Note: "请写明文号"}, cal, inMarch.AddDate(0, 0, 2)); err != nil {
+		t.Errorf("a correction notice in the unknown year: %v", err)
+	}
+	// The year entered, with a holiday on a weekday early in January.
+	holiday := time.Date(next, 1, 5, 0, 0, 0, 0, time.UTC)
+	for holiday.Weekday() == time.Saturday || holiday.Weekday() == time.Sunday {
+		holiday = holiday.AddDate(0, 0, 1)
+	}
+	before := c.Due
+	if err := cal.SetYear(next, []workday.Day{{Date: holiday, Off: true, Name: "元旦"}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err = foi.ClockOf(r, cal, inMarch)
+	if err != nil || c.Provisional || !c.Due.After(before) {
+		t.Errorf("after the year is entered: %+v %v (provisional due %s)", c, err, before.Format("2006-01-02"))
+	}
+}
+
+// TestNotOursNamesTheAgency: 36(四) and 36(五) are separate answers, each
+// letter citing its own paragraph; a 36(五) answer names the responsible
+// agency and how to reach it.
+func TestNotOursNamesTheAgency(t *testing.T) {
+	cal := workday.New()
+	held, _ := foi.OutcomeOf("unable_not_held")
+	ours, _ := foi.OutcomeOf("unable_not_ours")
+	if !strings.Contains(held.Letter, "第三十六条第（四）项") || !strings.Contains(ours.Letter, "第三十六条第（五）项") || held.Label() == ours.Label() {
+		t.Errorf("36(四) %q / 36(五) %q", held.Letter, ours.Letter)
+	}
+	r := newRequest("2026-03-02")
+	for field, st := range map[string]foi.Step{
+		"agency":  {Action: foi.ActAnswer, On: d("2026-03-10"), Outcome: "unable_not_ours"},
+		"contact": {Action: foi.ActAnswer, On: d("2026-03-10"), Outcome: "unable_not_ours", Agency: "县自然资源和规划局"},
+	} {
+		q := *r
+		var e *catalog.Error
+		if err := foi.Apply(&q, st, cal, d("2026-03-10")); !errors.As(err, &e) || e.Code != catalog.EINVALID || e.Field != field {
+			t.Errorf("%s missing: %v", field, err)
+		}
+	}
+	if err := foi.Apply(r, foi.Step{Action: foi.ActAnswer, On: d("2026-03-10"), Outcome: "unable_not_ours", Agency: "县自然资源和规划局",
+		Contact: "0563-8020000"}, cal, d("2026-03-10")); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.AnswerText, "县自然资源和规划局") || !strings.Contains(r.AnswerText, "0563-8020000") {
+		t.Errorf("the answer text %q", r.AnswerText)
+	}
 }

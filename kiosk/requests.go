@@ -28,6 +28,8 @@ type RequestDesk interface {
 	// a wrong pair, EINVALID for a malformed number, 429 after repeated
 	// wrong guesses.
 	Status(ctx context.Context, number, phone4, token, ip string) (*foi.PublicStatus, error)
+	// Clock is a request's statutory clock today.
+	Clock(r *foi.Request) (foi.Clock, error)
 }
 
 // applyIdleSeconds is the idle reset on the application form: shorter, as
@@ -159,6 +161,8 @@ type receiptPage struct {
 	StatusLink string
 	// Path is the receipt's own address, with its token.
 	Path string
+	// Clock is the statutory clock today: its due date may be provisional.
+	Clock foi.Clock
 }
 
 // ReceiptPath is the address of a request's receipt; its token makes it
@@ -180,6 +184,9 @@ func (h *handler) handleReceipt(c *fiber.Ctx) error {
 	}
 	p := receiptPage{Page: h.page(c, "申请回执", "/kiosk/", ""), Request: *r, Applicant: foi.MaskName(r.Display()), UnitName: unit, A4: c.Query("paper") == "a4",
 		Path: ReceiptPath(r)}
+	if p.Clock, err = h.Requests.Clock(r); err != nil {
+		return err
+	}
 	p.StatusLink = h.origin(c) + StatusPath(r)
 	p.StatusQR = qrSVG(p.StatusLink)
 	p.Shell.IdleSeconds = applyIdleSeconds

@@ -509,7 +509,11 @@ func GenRequests(size Size, n int, seedN uint64) []DemoRequest {
 			out = append(out, d)
 			continue
 		}
-		d.Steps = append(d.Steps, foi.Step{Action: foi.ActAnswer, On: on(answerAt), Outcome: outcome, Text: "详见附件。"},
+		answer := foi.Step{Action: foi.ActAnswer, On: on(answerAt), Outcome: outcome, Text: "详见附件。"}
+		if outcome == "unable_not_ours" {
+			answer.Agency, answer.Contact = "县自然资源和规划局", "县政务服务中心二楼，0563-8020000"
+		}
+		d.Steps = append(d.Steps, answer,
 			foi.Step{Action: foi.ActDeliver, On: on(answerAt + 1), Note: "邮寄"})
 		out = append(out, d)
 	}

@@ -43,13 +43,55 @@ type entry struct {
 }
 
 // Calendar answers working-day questions. It is safe for concurrent use; SetYear
-// may be called while others read.
+// may be called while others read. A question about a year whose
+// arrangement is not known is an UnknownYearError, except on the
+// provisional view (Provisional), which counts such a year by its weekends.
 type Calendar struct {
+	*arrangements
+	provisional bool
+}
+
+// arrangements are the known years, shared by a calendar and its
+// provisional view.
+type arrangements struct {
 	mu       sync.RWMutex
 	days     map[string]entry // "2006-01-02" → entry
 	years    map[int]bool     // years whose arrangement is known
 	firstYr  int
 	lastYear int
+}
+
+// Provisional is a view of the same calendar that counts a year whose
+// arrangement is not known yet by its weekends alone, where c would answer
+// UnknownYearError; Unknown tells which years an answer guessed. A date
+// counted so is provisional (暂定) until the year is entered (SetYear).
+func (c *Calendar) Provisional() *Calendar {
+	return &Calendar{arrangements: c.arrangements, provisional: true}
+}
+
+// Known tells whether a year's arrangement is known.
+func (c *Calendar) Known(year int) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.years[year]
+}
+
+// Unknown lists the years from..to (in either order) whose arrangement is
+// not known: those a provisional answer over that span guessed.
+func (c *Calendar) Unknown(from, to time.Time) []int {
+	a, b := from.Year(), to.Year()
+	if b < a {
+		a, b = b, a
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var out []int
+	for y := a; y <= b; y++ {
+		if !c.years[y] {
+			out = append(out, y)
+		}
+	}
+	return out
 }
 
 const dateKey = "2006-01-02"
@@ -58,7 +100,7 @@ func key(t time.Time) string { return t.Format(dateKey) }
 
 // New returns a calendar holding lunar-go's bundled arrangements.
 func New() *Calendar {
-	c := &Calendar{days: map[string]entry{}, years: map[int]bool{}}
+	c := &Calendar{arrangements: &arrangements{days: map[string]entry{}, years: map[int]bool{}}}
 	for y := 2001; y <= time.Now().Year()+5; y++ {
 		l := HolidayUtil.GetHolidaysByYear(y)
 		for e := l.Front(); e != nil; e = e.Next() {
@@ -79,7 +121,7 @@ func New() *Calendar {
 	return c
 }
 
-func (c *Calendar) recount() {
+func (c *arrangements) recount() {
 	c.firstYr, c.lastYear = 0, 0
 	for y := range c.years {
 		if c.firstYr == 0 || y < c.firstYr {
@@ -143,7 +185,7 @@ func (c *Calendar) LastYear() int {
 
 // classify tells whether a date is a working day and why; callers hold the lock.
 func (c *Calendar) classify(d time.Time) (work bool, why string, err error) {
-	if !c.years[d.Year()] {
+	if !c.years[d.Year()] && !c.provisional {
 		return false, "", &UnknownYearError{Year: d.Year(), LastYear: c.lastYear}
 	}
 	if e, ok := c.days[key(d)]; ok {

@@ -134,6 +134,56 @@ func TestUnknownYear(t *testing.T) {
 	}
 }
 
+// TestProvisionalView: where the arrangement is not known, the provisional
+// view counts weekends only and names the year it guessed; the calendar
+// itself still refuses; entering the year changes the answer.
+func TestProvisionalView(t *testing.T) {
+	cal := workday.New()
+	next := cal.LastYear() + 1
+	// 20 working days from Friday 19 December of the last known year into
+	// the unknown one.
+	from := time.Date(next-1, 12, 19, 0, 0, 0, 0, shanghai)
+	for from.Weekday() != time.Friday {
+		from = from.AddDate(0, 0, -1)
+	}
+	p := cal.Provisional()
+	got, err := p.AddWorkdays(from, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cal.AddWorkdays(from, 20); !errors.Is(err, workday.ErrUnknownYear) {
+		t.Errorf("the calendar itself guessed: %v", err)
+	}
+	if u := cal.Unknown(from, got); got.Year() != next || len(u) != 1 || u[0] != next || cal.Known(next) || !cal.Known(next-1) {
+		t.Errorf("unknown years %v up to %s", u, got.Format("2006-01-02"))
+	}
+	// Weekends only in the unknown year: a Monday–Friday count.
+	n, err := p.Between(time.Date(next, 1, 1, 0, 0, 0, 0, shanghai), time.Date(next, 1, 31, 0, 0, 0, 0, shanghai))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for d := time.Date(next, 1, 2, 0, 0, 0, 0, shanghai); d.Month() == time.January; d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			want++
+		}
+	}
+	if n != want {
+		t.Errorf("provisional working days in January %d: %d, want %d", next, n, want)
+	}
+	// The year entered with New Year's Day off moves the guess, on both.
+	if err := cal.SetYear(next, []workday.Day{{Date: time.Date(next, 1, 2, 0, 0, 0, 0, time.UTC), Off: true, Name: "元旦"}}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := p.AddWorkdays(from, 20)
+	if err != nil || len(cal.Unknown(from, again)) != 0 {
+		t.Fatalf("after entering %d: %v, unknown %v", next, err, cal.Unknown(from, again))
+	}
+	if jan2 := time.Date(next, 1, 2, 0, 0, 0, 0, shanghai); jan2.Weekday() != time.Saturday && jan2.Weekday() != time.Sunday && !again.After(got) {
+		t.Errorf("a holiday on a weekday did not move the date: %s then %s", got.Format("2006-01-02"), again.Format("2006-01-02"))
+	}
+}
+
 func TestSetYearOverride(t *testing.T) {
 	cal := workday.New()
 	year := cal.LastYear() + 1

@@ -160,7 +160,7 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 	}
 	pauses := make([]foi.Pause, len(r.Pauses))
 	for i, p := range r.Pauses {
-		pauses[i] = foi.Pause{Kind: p.Kind, Party: p.Party, From: toDB(p.From), To: ptrToDB(p.To)}
+		pauses[i] = foi.Pause{Kind: p.Kind, Party: p.Party, From: toDB(p.From), To: ptrToDB(p.To), Delivered: ptrToDB(p.Delivered)}
 	}
 	pj, _ := json.Marshal(pauses)
 	rec := requestRecord{ID: r.ID, Number: r.Number, UnitCode: r.UnitCode, ForwardedTo: r.ForwardedTo,
@@ -202,7 +202,7 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 	var pauses []foi.Pause
 	_ = json.Unmarshal([]byte(rec.Pauses), &pauses)
 	for _, p := range pauses {
-		r.Pauses = append(r.Pauses, foi.Pause{Kind: p.Kind, Party: p.Party, From: fromDB(p.From), To: ptrFromDB(p.To)})
+		r.Pauses = append(r.Pauses, foi.Pause{Kind: p.Kind, Party: p.Party, From: fromDB(p.From), To: ptrFromDB(p.To), Delivered: ptrFromDB(p.Delivered)})
 	}
 	return r, nil
 }
@@ -604,12 +604,14 @@ func (s *Store) SaveReviewCounts(ctx context.Context, unit string, year int, c f
 	})
 }
 
-// OpenDueDates returns the due dates of the requests whose clock runs
-// (registered or forwarded), for the counts of those due soon and overdue.
+// OpenDueDates returns the due dates of the open requests that have one
+// (registered, forwarded, or consulting: a consultation's due date counts
+// its 15 working days at most), for the counts of those due soon and
+// overdue.
 func (s *Store) OpenDueDates(ctx context.Context) ([]time.Time, error) {
 	var due []time.Time
 	err := s.db.WithContext(ctx).Model(&requestRecord{}).
-		Where("state IN ? AND due_on IS NOT NULL", []string{string(foi.Registered), string(foi.Forwarded)}).
+		Where("state IN ? AND due_on IS NOT NULL", []string{string(foi.Registered), string(foi.Forwarded), string(foi.Consulting)}).
 		Pluck("due_on", &due).Error
 	return due, err
 }
