@@ -305,6 +305,14 @@ func TestReformForms(t *testing.T) {
 		!strings.Contains(p.body, "至少两个承接单位") {
 		t.Errorf("a split with one successor: %d %.300s", p.status, p.body)
 	}
+	if p := admin.post("/admin/reforms/plan", url.Values{"kind": {"merge"}, "from": {"sanxi"}, "lead": {"mz-a"}, "basis": {"某县机构改革方案"}}); p.status != 400 ||
+		!strings.Contains(p.body, "乡镇和县直部门") {
+		t.Errorf("a township into a department: %d %.300s", p.status, p.body)
+	}
+	if p := admin.post("/admin/reforms/plan", url.Values{"kind": {"merge"}, "from": {stacktest.Office}, "lead": {"mz-a"}, "basis": {"某县机构改革方案"}}); p.status != 200 ||
+		!strings.Contains(p.body, "受理政府信息公开申请的单位") {
+		t.Errorf("the county office merged: %d %.300s", p.status, p.body)
+	}
 	p := admin.post("/admin/reforms/plan", form)
 	if p.status != 200 || !strings.Contains(p.body, "确认机构改革：拆分") || !strings.Contains(p.body, `name="domain_jgsz"`) {
 		t.Fatalf("the confirmation: %d %.500s", p.status, p.body)
@@ -328,7 +336,7 @@ func TestReformForms(t *testing.T) {
 		t.Errorf("社会救助 items: %d in mz-b, %d in the lead successor", len(b), len(a))
 	}
 	p = admin.get(p.location)
-	if p.status != 200 || !strings.Contains(p.body, "机构改革已办理") || !strings.Contains(p.body, "已撤销的单位（1个）") || !strings.Contains(p.body, "某县机构改革方案") {
+	if p.status != 200 || !strings.Contains(p.body, "机构改革已办理，划转至承接单位：目录事项") || !strings.Contains(p.body, "已撤销的单位（1个）") || !strings.Contains(p.body, "某县机构改革方案") {
 		t.Errorf("the directory after the split: %d %.300s", p.status, p.body)
 	}
 	if p := admin.post("/admin/reforms", form); p.status != 400 || !strings.Contains(p.body, "撤销") {

@@ -145,7 +145,7 @@ func (h handler) handleDirectory(c *fiber.Ctx) error {
 	case "deleted":
 		flash = "单位已删除。"
 	case "reformed":
-		flash = fmt.Sprintf("机构改革已办理：%s项目录事项、%s条公开信息及申请、备案、账号已划转承接单位。", c.Query("items"), c.Query("pubs"))
+		flash = reformedFlash(c)
 	}
 	return h.directory(c, m, 200, flash, "", directoryPage{})
 }

@@ -2,7 +2,9 @@ package admin
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +22,8 @@ type reformPage struct {
 	Names   map[string]string
 	Domains []reformDomain
 	Date    string
+	// Office warns that the unit receiving requests ends.
+	Office string
 }
 
 type reformDomain struct {
@@ -32,9 +36,12 @@ type reformDomain struct {
 // confirmation's: from (one or more), lead (the lead successor), into
 // (the others, for a split), basis, effective_on, and domain_<code>.
 func reformForm(c *fiber.Ctx) (catalog.Reform, error) {
-	multi := func(key string) []string {
+	multi := func(key string) []string { // at most 51: the reform refuses more than 50
 		var out []string
 		for _, v := range c.Request().PostArgs().PeekMulti(key) {
+			if len(out) > 50 {
+				break
+			}
 			out = append(out, strings.TrimSpace(string(v)))
 		}
 		return out
@@ -50,7 +57,7 @@ func reformForm(c *fiber.Ctx) (catalog.Reform, error) {
 	}
 	if r.Kind == catalog.ReformSplit {
 		c.Request().PostArgs().VisitAll(func(k, v []byte) {
-			if d, ok := strings.CutPrefix(string(k), "domain_"); ok && len(v) > 0 {
+			if d, ok := strings.CutPrefix(string(k), "domain_"); ok && len(v) > 0 && len(r.Domains) <= 200 {
 				if r.Domains == nil {
 					r.Domains = map[string]string{}
 				}
@@ -88,15 +95,32 @@ func (h handler) handleReformPlan(c *fiber.Ctx) error {
 		return refuse(err)
 	}
 	p := reformPage{Reform: r, Names: map[string]string{}, Date: r.EffectiveOn.Format("2006-01-02")}
+	units := map[string]*catalog.Unit{}
 	for _, code := range append(slices.Clone(r.From), r.Into...) {
+		field := "from"
+		if slices.Contains(r.Into, code) {
+			field = "into"
+		}
 		u, err := h.Units.FindUnit(c.UserContext(), code)
 		if err != nil {
-			return refuse(catalog.Invalid("from", "单位“%s”不存在", code))
+			return refuse(catalog.Invalid(field, "单位“%s”不存在", code))
 		}
 		if u.Retired() {
-			return refuse(catalog.Invalid("from", "“%s”已在机构改革中撤销", u.Name))
+			return refuse(catalog.Invalid(field, "“%s”已在机构改革中撤销", u.Name))
 		}
-		p.Names[code] = u.Name
+		p.Names[code], units[code] = u.Name, u
+	}
+	lead := units[r.Into[0]]
+	for _, u := range units {
+		if u.Level != lead.Level {
+			return refuse(catalog.Invalid("into", "“%s”是%s单位，“%s”是%s单位：乡镇和县直部门不能互相撤并或拆分", u.Name, u.Level.Name(), lead.Name, lead.Level.Name()))
+		}
+	}
+	if county, err := h.County.County(c.UserContext()); err == nil && slices.Contains(r.From, county.Office) {
+		p.Office = fmt.Sprintf("“%s”是受理政府信息公开申请的单位；办理后，申请改由“%s”受理。", p.Names[county.Office], lead.Name)
+		if lead.Kind != catalog.KindOffice {
+			p.Office += "“" + lead.Name + "”不是政府办公室，请确认。"
+		}
 	}
 	if r.Kind == catalog.ReformSplit {
 		items, err := h.Items.FindItems(c.UserContext(), catalog.ItemFilter{UnitCode: r.From[0]})
@@ -136,5 +160,30 @@ func (h handler) handleReformCreate(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Redirect(fmt.Sprintf("/admin/directory?flash=reformed&items=%d&pubs=%d", r.Moved["item"], r.Moved["publication"]), fiber.StatusSeeOther)
+	q := url.Values{"flash": {"reformed"}}
+	for _, k := range movedNames {
+		if n := r.Moved[k.key]; n > 0 {
+			q.Set(k.key, strconv.Itoa(n))
+		}
+	}
+	return c.Redirect("/admin/directory?"+q.Encode(), fiber.StatusSeeOther)
+}
+
+// movedNames are the kinds of record a reform reports, as the flash says them.
+var movedNames = []struct{ key, name string }{{"item", "目录事项"}, {"publication", "公开信息"}, {"request", "依申请公开申请"},
+	{"filing", "备案"}, {"account", "账号"}, {"point", "查询点"}}
+
+// reformedFlash says what a reform handed over, from the numbers in the
+// redirect's query (numbers only: nothing else of it is shown).
+func reformedFlash(c *fiber.Ctx) string {
+	var moved []string
+	for _, k := range movedNames {
+		if n, err := strconv.Atoi(c.Query(k.key)); err == nil && n > 0 {
+			moved = append(moved, fmt.Sprintf("%s%d", k.name, n))
+		}
+	}
+	if len(moved) == 0 {
+		return "机构改革已办理，没有需要划转的记录。"
+	}
+	return "机构改革已办理，划转至承接单位：" + strings.Join(moved, "、") + "（目录事项含并入承接单位同一标准事项的）。"
 }

@@ -7,8 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/account"
 	"gongkai/catalog"
+	"gongkai/filing"
 	"gongkai/foi"
+	"gongkai/inspect"
+	"gongkai/kiosk"
+	"gongkai/rbac"
 )
 
 // TestAMergeHandsEverythingOver: 庙首镇 merged into 三溪镇 in a township
@@ -46,8 +51,22 @@ func TestAMergeHandsEverythingOver(t *testing.T) {
 	if err != nil || len(pubs) == 0 {
 		t.Fatalf("庙首镇's publications: %d %v", len(pubs), err)
 	}
+	// Each township files; 庙首镇's filing is the later one, and must not
+	// become 三溪镇's current filing.
+	for i, code := range []string{"sanxi", "miaoshou"} {
+		f := filing.Filing{UnitCode: code, Leader: filing.Person{Name: code + "分管负责人", Post: "副镇长", Phone: "0563-8024001"},
+			Publishers: []filing.Person{{Name: code + "信息发布员", Post: "办事员", Phone: "0563-8024002"}},
+			Office:     filing.Office{Name: "党政办", Head: code + "主任", Phone: "0563-8024003"}, FiledOn: time.Date(2026, 11, 1+i, 0, 0, 0, 0, catalog.Shanghai)}
+		if err := h.st.Filings.CreateFiling(ctx, &f, catalog.Actor{Username: "admin"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	filings, _ := h.st.Filings.FindFilings(ctx, "miaoshou")
 	sanxiFilings, _ := h.st.Filings.FindFilings(ctx, "sanxi")
+	year := time.Now().In(catalog.Shanghai).Year()
+	if err := h.st.Requests.SaveReviewCounts(ctx, "miaoshou", year, foi.ReviewCounts{Review: [4]int{1, 0, 0, 1}}, catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
 
 	merge := map[string]any{"kind": "merge", "from": []string{"miaoshou"}, "into": []string{"sanxi"}, "basis": "某编〔2026〕3号"}
 	if r := h.login("sanxi-clerk").do("POST", "/api/v1/reforms", merge); r.status != 403 {
@@ -152,9 +171,39 @@ func TestAMergeHandsEverythingOver(t *testing.T) {
 		t.Errorf("the account's unit: %+v %v", acct, err)
 	}
 
-	// Filings and the request.
+	// Filings: 庙首镇's are 三溪镇's history; 三溪镇's own stays current.
 	if fs, _ := h.st.Filings.FindFilings(ctx, "sanxi"); len(fs) != len(sanxiFilings)+len(filings) {
 		t.Errorf("三溪镇's filings: %d, want %d", len(fs), len(sanxiFilings)+len(filings))
+	} else if cur := fs[len(fs)-1]; cur.ID != sanxiFilings[len(sanxiFilings)-1].ID || fs[0].MovedFrom != "miaoshou" {
+		t.Errorf("三溪镇's current filing is %d (moved from %q), want its own %d", cur.ID, cur.MovedFrom, sanxiFilings[len(sanxiFilings)-1].ID)
+	}
+	// Table 四's figures joined 三溪镇's.
+	if rc, err := h.st.Requests.ReviewCounts(ctx, "sanxi", year); err != nil || rc.Review != [4]int{1, 0, 0, 1} {
+		t.Errorf("三溪镇's review counts: %+v %v", rc, err)
+	}
+	// Every store refuses a write to the retired unit in its own
+	// transaction, whatever the desk in front of it checked (a write
+	// racing the reform lands before it, and moves, or is refused).
+	actor := catalog.Actor{UserID: 1, Username: "admin"}
+	f := filings[0]
+	f.ID = 0
+	for what, err := range map[string]error{
+		"account": h.st.Accounts.CreateUser(ctx, &account.User{Username: "ms-direct", UnitCode: "miaoshou", PasswordHash: "x"}, actor),
+		"role":    h.st.Authz.SetGrant(ctx, actor, acct.ID, rbac.Grant{Role: rbac.RoleLeader, Unit: "miaoshou"}, true),
+		"filing":  h.st.Filings.CreateFiling(ctx, &f, actor),
+		"point":   h.st.Kiosk.SavePoint(ctx, &kiosk.Point{Code: "ghost-pt", Name: "某点", UnitCode: "miaoshou"}, actor),
+		"review":  h.st.Requests.SaveReviewCounts(ctx, "miaoshou", year, foi.ReviewCounts{}, actor),
+		"score":   h.st.Inspections.SaveEntry(ctx, year, inspect.Entry{UnitCode: "miaoshou", Key: "annual", Points: 1, Reason: "测试理由"}, actor),
+		"facts":   h.st.Catalog.UpdateUnitFacts(ctx, &catalog.Unit{Code: "miaoshou", FullName: "旌德县庙首镇人民政府", Address: "新地址"}, actor),
+		"exempt":  h.st.Catalog.SetExemption(ctx, catalog.Exemption{UnitCode: "miaoshou", DomainCode: "hjbh", Reason: "不涉及"}, actor),
+	} {
+		if err == nil || !strings.Contains(err.Error(), "撤销") {
+			t.Errorf("%s written to the retired township: %v", what, err)
+		}
+	}
+	// A unit that took part in a reform is part of the record: not deleted.
+	if r := admin.do("DELETE", "/api/v1/units/sanxi", nil); r.status != 409 {
+		t.Errorf("deleting the successor: %d %s", r.status, r.body)
 	}
 	req, err := h.st.RequestDesk.Find(ctx, rc.Number)
 	if err != nil || req.UnitCode != "sanxi" {
@@ -259,6 +308,15 @@ func TestASplitSharesByDomain(t *testing.T) {
 	}
 	if acct, err := h.st.Accounts.FindUserByName(ctx, "minzhengju-clerk"); err != nil || acct.UnitCode != "mz-a" {
 		t.Errorf("the clerk's unit after the split: %+v %v", acct, err)
+	}
+
+	// A later reform of the successor: 民政局 points straight to the last
+	// one, not through a retired unit.
+	if r := admin.do("POST", "/api/v1/reforms", map[string]any{"kind": "merge", "from": []string{"mz-a"}, "into": []string{"mz-b"}, "basis": "某编〔2026〕5号"}); r.status != 201 {
+		t.Fatalf("second reform: %d %s", r.status, r.body)
+	}
+	if u, err := h.st.Catalog.FindUnit(ctx, "minzhengju"); err != nil || u.Successor != "mz-b" {
+		t.Errorf("民政局's successor after its successor ended: %+v %v", u, err)
 	}
 
 	// The county office merged into a new office: requests now go there.

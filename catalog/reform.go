@@ -73,6 +73,12 @@ func (r Reform) Successor(domain string) string {
 
 // Validate checks the reform's shape; the store checks the units.
 func (r *Reform) Validate(today time.Time) error {
+	if len(r.From) > 50 || len(r.Into) > 50 {
+		return Invalid("from", "一次机构改革最多涉及50个单位")
+	}
+	if len(r.Domains) > 200 {
+		return Invalid("domains", "一次拆分最多分配200个领域")
+	}
 	clean := func(codes []string) []string {
 		out := make([]string, 0, len(codes))
 		for _, c := range codes {
@@ -83,16 +89,16 @@ func (r *Reform) Validate(today time.Time) error {
 		return out
 	}
 	r.From, r.Into = clean(r.From), clean(r.Into)
-	if len(r.From) > 50 || len(r.Into) > 50 || len(r.Domains) > 200 {
-		return Invalid("from", "一次机构改革最多涉及50个单位")
-	}
 	switch r.Kind {
 	case ReformMerge:
 		if len(r.From) == 0 {
 			return Invalid("from", "请选择被撤并的单位")
 		}
-		if len(r.Into) != 1 {
-			return Invalid("into", "撤并须指定一个承接单位")
+		if len(r.Into) == 0 {
+			return Invalid("into", "撤并须指定承接单位")
+		}
+		if len(r.Into) > 1 {
+			return Invalid("into", "撤并只有一个承接单位；“其他承接单位”仅用于拆分")
 		}
 		if len(r.Domains) > 0 {
 			return Invalid("domains", "撤并时全部事项归承接单位，不按领域分配")

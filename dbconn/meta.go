@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"gongkai/catalog"
 )
 
 // metaRecord holds facts about the database itself: the schema version
@@ -71,4 +75,33 @@ func HeldBy(tx *gorm.DB, model any, label, key, code string) (string, error) {
 		return "", fmt.Errorf("dbconn: held by unit: %w", err)
 	}
 	return fmt.Sprintf("%s（%s等%d个）", label, first, n), nil
+}
+
+// HoldUnit reads a unit in tx and holds it for the transaction (a row lock
+// on MySQL; SQLite's transactions take the write lock when they begin), so
+// that a write belonging to the unit and a reform or deletion of the unit
+// happen one after the other, never across each other. It refuses, naming
+// field, a unit that does not exist or has ended in a reform.
+func HoldUnit(tx *gorm.DB, code, field string) error {
+	type unit struct {
+		Name      string
+		RetiredOn *time.Time
+		Successor string
+	}
+	var u unit
+	if err := tx.Table("units").Clauses(clause.Locking{Strength: "UPDATE"}).Select("name, retired_on, successor").
+		Where("code = ?", code).Limit(1).Scan(&u).Error; err != nil {
+		return fmt.Errorf("dbconn: hold unit: %w", err)
+	}
+	if u.Name == "" {
+		return catalog.Invalid(field, "单位“%s”不存在", code)
+	}
+	if u.RetiredOn == nil {
+		return nil
+	}
+	var next unit
+	if err := tx.Table("units").Select("name").Where("code = ?", u.Successor).Limit(1).Scan(&next).Error; err != nil {
+		return fmt.Errorf("dbconn: hold unit: %w", err)
+	}
+	return catalog.Invalid(field, "“%s”已在机构改革中撤销，其工作由“%s”承接", u.Name, next.Name)
 }

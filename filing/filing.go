@@ -35,8 +35,11 @@ type Filing struct {
 	Email      string    `json:"email"`
 	FiledOn    time.Time `json:"filed_on"` // 备案日期
 	Note       string    `json:"note"`
-	CreatedBy  string    `json:"created_by"`
-	CreatedAt  time.Time `json:"created_at"`
+	// MovedFrom names the unit whose filing it was before a reform handed
+	// it to this one (history, listed before the unit's own).
+	MovedFrom string    `json:"moved_from,omitempty"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func trim(ps ...*string) {

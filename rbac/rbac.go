@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 // Role is a set of permissions defined once for every unit.
@@ -362,6 +363,11 @@ func (en *Enforcer) SetGrant(ctx context.Context, by catalog.Actor, userID int64
 
 // assignTx stores a role binding in tx and reports whether it is new.
 func (en *Enforcer) assignTx(tx *gorm.DB, userID int64, g Grant) (bool, error) {
+	if g.Unit != AllUnits {
+		if err := dbconn.HoldUnit(tx, g.Unit, "unit"); err != nil {
+			return false, err
+		}
+	}
 	rule := gormadapter.CasbinRule{Ptype: "g", V0: User(userID), V1: g.Role.subject(), V2: g.Unit}
 	var n int64
 	if err := tx.Model(&gormadapter.CasbinRule{}).Where("ptype = ? AND v0 = ? AND v1 = ? AND v2 = ?", rule.Ptype, rule.V0, rule.V1, rule.V2).Count(&n).Error; err != nil {

@@ -203,6 +203,7 @@ func BenchmarkEnforce2000Units(b *testing.B) { benchmarkEnforce(b, 2000) }
 // entry have committed: when the audit entry fails, neither is kept.
 func TestSetGrantInATransaction(t *testing.T) {
 	db := dbtest.Open(t)
+	dbtest.Units(t, db, "yunle")
 	en, err := rbac.NewEnforcer(db)
 	if err != nil {
 		t.Fatal(err)

@@ -234,6 +234,11 @@ func (s *Store) CreateUser(ctx context.Context, u *account.User, by catalog.Acto
 	r := userRecord{Username: u.Username, DisplayName: u.DisplayName, UnitCode: u.UnitCode, PasswordHash: u.PasswordHash,
 		Disabled: u.Disabled, MustChange: u.MustChangePassword}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if u.UnitCode != "" {
+			if err := dbconn.HoldUnit(tx, u.UnitCode, "unit_code"); err != nil {
+				return err
+			}
+		}
 		if err := tx.Create(&r).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return catalog.Errorf(catalog.ECONFLICT, "用户名“%s”已被使用", u.Username)
@@ -254,6 +259,11 @@ func (s *Store) UpdateUser(ctx context.Context, u *account.User, by catalog.Acto
 		var old userRecord
 		if err := tx.Take(&old, u.ID).Error; err != nil {
 			return translate(err, "用户")
+		}
+		if u.UnitCode != "" && u.UnitCode != old.UnitCode {
+			if err := dbconn.HoldUnit(tx, u.UnitCode, "unit_code"); err != nil {
+				return err
+			}
 		}
 		if err := tx.Model(&userRecord{}).Where("id = ?", u.ID).Updates(map[string]any{"display_name": u.DisplayName, "unit_code": u.UnitCode, "disabled": u.Disabled}).Error; err != nil {
 			return translate(err, "用户")

@@ -17,8 +17,8 @@ import (
 type reformRecord struct {
 	ID          int64     `gorm:"primaryKey"`
 	Kind        string    `gorm:"size:16;not null"`
-	FromUnits   string    `gorm:"size:2100;not null"` // JSON array of codes
-	IntoUnits   string    `gorm:"size:2100;not null"`
+	FromUnits   string    `gorm:"type:text;not null"` // JSON array of codes
+	IntoUnits   string    `gorm:"type:text;not null"`
 	Domains     string    `gorm:"type:text"` // JSON object, for a split
 	Basis       string    `gorm:"size:600;not null"`
 	EffectiveOn time.Time `gorm:"type:date"`
@@ -154,6 +154,11 @@ func (s *Store) Reform(ctx context.Context, r *catalog.Reform, by catalog.Actor)
 			}
 			on := r.EffectiveOn.UTC()
 			if err := tx.Model(&unitRecord{}).Where("code = ?", from).Updates(map[string]any{"retired_on": &on, "successor": lead}).Error; err != nil {
+				return translate(err, "单位")
+			}
+			// Units that ended earlier into this one now point to its
+			// successor: no chain of retired units to follow.
+			if err := tx.Model(&unitRecord{}).Where("successor = ?", from).Update("successor", lead).Error; err != nil {
 				return translate(err, "单位")
 			}
 			if hasCounty && office.Office == from {

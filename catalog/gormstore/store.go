@@ -98,6 +98,9 @@ func (s *Store) UpdateUnitsFacts(ctx context.Context, us []catalog.Unit, by cata
 }
 
 func updateFacts(tx *gorm.DB, u *catalog.Unit, by catalog.Actor) error {
+	if err := lockUnit(tx, u.Code); err != nil {
+		return err
+	}
 	var r unitRecord
 	if err := tx.Where("code = ?", u.Code).Take(&r).Error; err != nil {
 		return translate(err, "单位“"+u.Code+"”")
@@ -139,7 +142,7 @@ func lockUnit(tx *gorm.DB, code string) error {
 			return translate(err, "单位")
 		}
 		if r.ID != 0 {
-			return retiredError(r)
+			return retiredError(tx, r)
 		}
 		return catalog.Errorf(catalog.ENOTFOUND, "单位“%s”不存在", code)
 	}
@@ -147,12 +150,17 @@ func lockUnit(tx *gorm.DB, code string) error {
 }
 
 // retiredError refuses a write to a unit that ended in a reform.
-func retiredError(r unitRecord) error {
+func retiredError(tx *gorm.DB, r unitRecord) error {
 	on := ""
 	if r.RetiredOn != nil {
 		on = r.RetiredOn.In(catalog.Shanghai).Format("2006年1月2日")
 	}
-	return catalog.Errorf(catalog.ECONFLICT, "“%s”已于%s在机构改革中撤销，其工作由“%s”承接", r.Name, on, r.Successor)
+	next := r.Successor
+	var s unitRecord
+	if err := tx.Select("name").Where("code = ?", r.Successor).Limit(1).Find(&s).Error; err == nil && s.Name != "" {
+		next = s.Name
+	}
+	return catalog.Errorf(catalog.ECONFLICT, "“%s”已于%s在机构改革中撤销，其工作由“%s”承接", r.Name, on, next)
 }
 
 // unitOf reads which unit a row belongs to, without locking it.
@@ -196,6 +204,9 @@ func (s *Store) FindExemptions(ctx context.Context, unitCode string) ([]catalog.
 // SetExemption implements catalog.UnitService.
 func (s *Store) SetExemption(ctx context.Context, e catalog.Exemption, by catalog.Actor) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockUnit(tx, e.UnitCode); err != nil {
+			return err
+		}
 		if err := tx.Where("code = ?", e.DomainCode).Take(&domainRecord{}).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return catalog.Invalid("domain_code", "领域“%s”不存在", e.DomainCode)

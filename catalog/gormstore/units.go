@@ -236,6 +236,19 @@ func (s *Store) DeleteUnit(ctx context.Context, code string, by catalog.Actor) e
 		if pubs > 0 {
 			return catalog.Errorf(catalog.ECONFLICT, "“%s”已有%d条公开信息，不能删除", r.Name, pubs)
 		}
+		// A unit that took part in a reform is part of the record.
+		var reformed int64
+		if err := tx.Model(&transferRecord{}).Where("from_unit = ? OR to_unit = ?", code, code).Count(&reformed).Error; err != nil {
+			return translate(err, "机构改革")
+		}
+		if reformed == 0 {
+			if err := tx.Model(&unitRecord{}).Where("successor = ?", code).Count(&reformed).Error; err != nil {
+				return translate(err, "单位")
+			}
+		}
+		if reformed > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "“%s”在机构改革中承接过其他单位的工作，不能删除", r.Name)
+		}
 		// What the other stores hold is read in the same transaction,
 		// after the unit is locked: nothing slips in between.
 		for _, h := range s.holders {

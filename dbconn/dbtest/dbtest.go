@@ -4,6 +4,7 @@
 package dbtest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"gongkai/catalog"
+	catstore "gongkai/catalog/gormstore"
 	"gongkai/dbconn"
 )
 
@@ -149,4 +152,21 @@ func Clone(tb testing.TB, templateDSN string) (driver, dsn string) {
 		tb.Fatalf("dbtest: copy the template: %v", err)
 	}
 	return driver, dsn
+}
+
+// Units adds to db the catalogue's tables and one township of each code,
+// for a store's own tests: writes that belong to a unit check it exists
+// (dbconn.HoldUnit).
+func Units(tb testing.TB, db *gorm.DB, codes ...string) {
+	tb.Helper()
+	if err := catstore.Migrate(db); err != nil {
+		tb.Fatal(err)
+	}
+	st := catstore.New(db)
+	for _, code := range codes {
+		u := catalog.Unit{Code: code, Name: code + "镇", FullName: code + "镇人民政府", Level: catalog.LevelTownship, Kind: catalog.KindTown}
+		if _, err := st.EnsureUnit(context.Background(), u); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }

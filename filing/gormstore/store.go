@@ -26,14 +26,18 @@ type filingRecord struct {
 	FiledOn    time.Time
 	Note       string  `gorm:"type:text"`
 	SeedKey    *string `gorm:"size:80;uniqueIndex"`
-	CreatedBy  string  `gorm:"size:80"`
-	CreatedAt  time.Time
+	// MovedFrom is the unit whose filing this was before an institutional
+	// reform handed it over: history of the successor, never its current
+	// filing while it has one of its own.
+	MovedFrom string `gorm:"size:40;not null;default:''"`
+	CreatedBy string `gorm:"size:80"`
+	CreatedAt time.Time
 }
 
 func (filingRecord) TableName() string { return "filings" }
 
 func (r filingRecord) toFiling() filing.Filing {
-	f := filing.Filing{ID: r.ID, UnitCode: r.UnitCode, Fax: r.Fax, Email: r.Email, FiledOn: r.FiledOn.In(catalog.Shanghai), Note: r.Note,
+	f := filing.Filing{ID: r.ID, UnitCode: r.UnitCode, MovedFrom: r.MovedFrom, Fax: r.Fax, Email: r.Email, FiledOn: r.FiledOn.In(catalog.Shanghai), Note: r.Note,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt}
 	_ = json.Unmarshal([]byte(r.Leader), &f.Leader)
 	_ = json.Unmarshal([]byte(r.Publishers), &f.Publishers)
@@ -72,18 +76,8 @@ func (s *Store) create(ctx context.Context, f *filing.Filing, seedKey *string, b
 	r := filingRecord{UnitCode: f.UnitCode, Leader: string(leader), Publishers: string(pubs), Office: string(office), Fax: f.Fax, Email: f.Email,
 		FiledOn: f.FiledOn.UTC(), Note: f.Note, SeedKey: seedKey, CreatedBy: by.Username}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Table("units").Where("code = ?", f.UnitCode).Count(&n).Error; err != nil {
+		if err := dbconn.HoldUnit(tx, f.UnitCode, "unit_code"); err != nil {
 			return err
-		}
-		if n == 0 {
-			return catalog.Errorf(catalog.ENOTFOUND, "单位“%s”不存在", f.UnitCode)
-		}
-		if err := tx.Table("units").Where("code = ? AND retired_on IS NOT NULL", f.UnitCode).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
-			return catalog.Errorf(catalog.ECONFLICT, "单位“%s”已在机构改革中撤销，备案请交承接其工作的单位", f.UnitCode)
 		}
 		if err := tx.Create(&r).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) && seedKey != nil {
@@ -113,10 +107,14 @@ func (s *Store) EnsureFiling(ctx context.Context, key string, f filing.Filing) e
 	return s.create(ctx, &f, &key, catalog.Actor{Username: "system"})
 }
 
+// ownLast orders a unit's filings by date, those handed over in a reform
+// first: the last is its current filing.
+const ownLast = "CASE WHEN moved_from = '' THEN 1 ELSE 0 END, filed_on, id"
+
 // FindFilings implements filing.Service.
 func (s *Store) FindFilings(ctx context.Context, unitCode string) ([]filing.Filing, error) {
 	var rs []filingRecord
-	if err := s.db.WithContext(ctx).Where("unit_code = ?", unitCode).Order("filed_on, id").Find(&rs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("unit_code = ?", unitCode).Order(ownLast).Find(&rs).Error; err != nil {
 		return nil, fmt.Errorf("filing gormstore: find: %w", err)
 	}
 	out := make([]filing.Filing, len(rs))
@@ -129,7 +127,7 @@ func (s *Store) FindFilings(ctx context.Context, unitCode string) ([]filing.Fili
 // AllFilings implements filing.Service.
 func (s *Store) AllFilings(ctx context.Context) (map[string][]filing.Filing, error) {
 	var rs []filingRecord
-	if err := s.db.WithContext(ctx).Order("filed_on, id").Find(&rs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Order(ownLast).Find(&rs).Error; err != nil {
 		return nil, fmt.Errorf("filing gormstore: all: %w", err)
 	}
 	out := map[string][]filing.Filing{}
@@ -155,6 +153,9 @@ func (s *Store) FindFiling(ctx context.Context, id int64) (*filing.Filing, error
 // MoveUnit hands a unit's filings (备案) to its successor in an
 // institutional reform; it returns their ids.
 func (s *Store) MoveUnit(tx *gorm.DB, from, to, _ string, _ catalog.Actor) (string, []string, error) {
+	if err := tx.Model(&filingRecord{}).Where("unit_code = ? AND moved_from = ''", from).Update("moved_from", from).Error; err != nil {
+		return "", nil, fmt.Errorf("filing gormstore: move unit: %w", err)
+	}
 	ids, err := dbconn.MoveUnit(tx, &filingRecord{}, "id", from, to)
 	return "filing", ids, err
 }

@@ -239,6 +239,9 @@ func (s *Store) setDue(r *foi.Request) error {
 }
 
 func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, note string) error {
+	if err := dbconn.HoldUnit(tx, r.UnitCode, "unit_code"); err != nil {
+		return err
+	}
 	year := r.ReceivedOn.Year()
 	n, err := next(tx, fmt.Sprintf("request-%d", year))
 	if err != nil {
@@ -391,6 +394,11 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 		}
 		if st.Action == foi.ActMerge {
 			if err := s.checkMergeTarget(tx, r); err != nil {
+				return err
+			}
+		}
+		if st.Action == foi.ActForward {
+			if err := dbconn.HoldUnit(tx, st.Unit, "unit"); err != nil {
 				return err
 			}
 		}
@@ -596,6 +604,9 @@ func (s *Store) SaveReviewCounts(ctx context.Context, unit string, year int, c f
 	}
 	data, _ := json.Marshal(c)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := dbconn.HoldUnit(tx, unit, "unit"); err != nil {
+			return err
+		}
 		rec := reviewRecord{UnitCode: unit, Year: year, Counts: string(data)}
 		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "unit_code"}, {Name: "year"}}, DoUpdates: clause.AssignmentColumns([]string{"counts"})}).Create(&rec).Error; err != nil {
 			return fmt.Errorf("foi gormstore: save review counts: %w", err)
@@ -620,6 +631,31 @@ func (s *Store) OpenDueDates(ctx context.Context) ([]time.Time, error) {
 // successor in an institutional reform, noting it in each one's history;
 // it returns their numbers.
 func (s *Store) MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (string, []string, error) {
+	// The year's 行政复议 and 诉讼 figures (table 四) join the successor's.
+	var counts []reviewRecord
+	if err := tx.Where("unit_code = ?", from).Find(&counts).Error; err != nil {
+		return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
+	}
+	for _, c := range counts {
+		var sum, theirs foi.ReviewCounts
+		_ = json.Unmarshal([]byte(c.Counts), &sum)
+		var have reviewRecord
+		if err := tx.Where("unit_code = ? AND year = ?", to, c.Year).Limit(1).Find(&have).Error; err != nil {
+			return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
+		}
+		if have.UnitCode != "" {
+			_ = json.Unmarshal([]byte(have.Counts), &theirs)
+			sum.Add(theirs)
+		}
+		data, _ := json.Marshal(sum)
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "unit_code"}, {Name: "year"}}, DoUpdates: clause.AssignmentColumns([]string{"counts"})}).
+			Create(&reviewRecord{UnitCode: to, Year: c.Year, Counts: string(data)}).Error; err != nil {
+			return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
+		}
+		if err := tx.Where("unit_code = ? AND year = ?", from, c.Year).Delete(&reviewRecord{}).Error; err != nil {
+			return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
+		}
+	}
 	var rs []requestRecord
 	if err := tx.Select("id, number").Where("unit_code = ? OR forwarded_to = ?", from, from).Order("id").Find(&rs).Error; err != nil {
 		return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)

@@ -32,6 +32,7 @@ func TestRequestsStore(t *testing.T) {
 	if err := gormstore.Migrate(db); err != nil {
 		t.Fatal(err)
 	}
+	dbtest.Units(t, db, "zhengfuban", "caizhengju")
 	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
 	cal := workday.New()
 	s := gormstore.New(db, box, cal, nil)
@@ -109,6 +110,7 @@ func TestRequestsStore(t *testing.T) {
 func TestNumbersUnderConcurrency(t *testing.T) {
 	db := dbtest.Open(t)
 	gormstore.Migrate(db)
+	dbtest.Units(t, db, "zhengfuban")
 	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
 	s := gormstore.New(db, box, workday.New(), nil)
 	var wg sync.WaitGroup

@@ -132,6 +132,9 @@ func (s *Store) SaveEntry(ctx context.Context, year int, e inspect.Entry, by cat
 		return catalog.Invalid("points", "分值应在-100至100之间")
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := dbconn.HoldUnit(tx, e.UnitCode, "unit_code"); err != nil {
+			return err
+		}
 		var old entryRecord
 		had := tx.Take(&old, "year = ? AND unit_code = ? AND score_key = ?", year, e.UnitCode, e.Key).Error == nil
 		if err := tx.Where("year = ? AND unit_code = ? AND score_key = ?", year, e.UnitCode, e.Key).Delete(&entryRecord{}).Error; err != nil {

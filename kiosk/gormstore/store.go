@@ -85,6 +85,9 @@ func (s *Store) SavePoint(ctx context.Context, p *kiosk.Point, by catalog.Actor)
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := dbconn.HoldUnit(tx, p.UnitCode, "unit_code"); err != nil {
+			return err
+		}
 		var old pointRecord
 		err := tx.Take(&old, "code = ?", p.Code).Error
 		switch {

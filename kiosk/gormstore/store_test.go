@@ -18,6 +18,7 @@ func newStore(t *testing.T) *gormstore.Store {
 	if err := gormstore.Migrate(db); err != nil {
 		t.Fatal(err)
 	}
+	dbtest.Units(t, db, "miaoshou", "sanxi")
 	return gormstore.New(db, nil)
 }
 
