@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -341,5 +342,43 @@ func TestReformForms(t *testing.T) {
 	}
 	if p := admin.post("/admin/reforms", form); p.status != 400 || !strings.Contains(p.body, "撤销") {
 		t.Errorf("the same reform twice: %d %.300s", p.status, p.body)
+	}
+}
+
+// TestCalendarForm: the county office enters next year's arrangement as
+// pasted lines; a malformed one comes back with the lines kept; the
+// dashboard stops warning once it is in.
+func TestCalendarForm(t *testing.T) {
+	o := newOffice(t)
+	boss := o.signIn("admin")
+	next := o.st.Calendar.LastYear() + 1
+	// On 1 October of the last known year the dashboard warns the county
+	// office.
+	deps := o.st.Admin(nil)
+	deps.Now = func() time.Time { return time.Date(next-1, 10, 1, 9, 0, 0, 0, catalog.Shanghai) }
+	october := &office{t: t, app: fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error { return admin.WriteError(c, weberr.Classify(err)) }}), st: o.st}
+	admin.Mount(october.app.Group("/admin", o.st.Sessions.Load, web.NoStoreForPeople), deps)
+	if p := october.signIn("admin").get("/admin/"); !strings.Contains(p.body, fmt.Sprintf("%d年的法定节假日安排尚未录入", next)) {
+		t.Errorf("the dashboard on 1 October: %.300s", p.body)
+	}
+	if p := boss.get(fmt.Sprintf("/admin/calendar?year=%d", next)); p.status != 200 || !strings.Contains(p.body, "尚未录入") {
+		t.Fatalf("the page: %d %.300s", p.status, p.body)
+	}
+	bad := fmt.Sprintf("%d-01-01,holiday,元旦", next)
+	if p := boss.post("/admin/calendar", url.Values{"year": {fmt.Sprint(next)}, "days": {bad}}); p.status != 400 || !strings.Contains(p.body, "无法识别") || !strings.Contains(p.body, bad) {
+		t.Errorf("a malformed line: %d %.300s", p.status, p.body)
+	}
+	if p := boss.post("/admin/calendar", url.Values{"year": {fmt.Sprint(next)}, "days": {fmt.Sprintf("%d-01-01,off,元旦", next-1)}}); p.status != 400 {
+		t.Errorf("another year's days: %d", p.status)
+	}
+	if p := o.signIn("sanxi-clerk").post("/admin/calendar", url.Values{"year": {fmt.Sprint(next)}, "days": {fmt.Sprintf("%d-01-01,off,元旦", next)}}); p.status != 403 {
+		t.Errorf("a clerk entering the calendar: %d", p.status)
+	}
+	p := boss.post("/admin/calendar", url.Values{"year": {fmt.Sprint(next)}, "days": {fmt.Sprintf("%d-01-01,off,元旦\n%d-01-02,off,元旦", next, next)}})
+	if p.status != 303 || !o.st.Calendar.Known(next) {
+		t.Fatalf("save: %d %q known %v", p.status, p.location, o.st.Calendar.Known(next))
+	}
+	if p := boss.get(p.location); !strings.Contains(p.body, "节假日安排已保存") || !strings.Contains(p.body, "已录入") {
+		t.Errorf("after saving: %.300s", p.body)
 	}
 }

@@ -91,6 +91,8 @@ type dashboardPage struct {
 	Drafts    []catalog.Publication
 	Recent    []catalog.Publication // for the county's spot check
 	Overdue   []itemRow             // items whose time limit has passed without a publication
+	// Calendar warns the county office that a year's holidays are missing.
+	Calendar string
 }
 
 // dashboardUnits is how many units a dashboard page lists.
@@ -213,6 +215,8 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 		}
 		if !m.Admin {
 			d.Review = nil
+		} else {
+			d.Calendar = h.Requests.CalendarWarning(h.now())
 		}
 	}
 	flash := ""

@@ -13,6 +13,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/foi"
 	"gongkai/web"
+	"gongkai/workday"
 )
 
 // RequestAdmin is what the back office does with disclosure requests; the
@@ -42,6 +43,12 @@ type RequestAdmin interface {
 	// SaveReviewCounts stores a unit's; EINVALID.
 	ReviewCounts(ctx context.Context, unit string, year int) (foi.ReviewCounts, error)
 	SaveReviewCounts(ctx context.Context, unit string, year int, counts foi.ReviewCounts, by catalog.Actor) error
+	// SetCalendarYear stores a year's holiday arrangement and recomputes
+	// the open requests' due dates (how many moved); CalendarYear reads
+	// one; CalendarWarning says when the next is due and missing.
+	SetCalendarYear(ctx context.Context, year int, days []workday.Day, by catalog.Actor) (int, error)
+	CalendarYear(year int) ([]workday.Day, bool)
+	CalendarWarning(today time.Time) string
 }
 
 type requestRow struct {

@@ -46,6 +46,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/units/:code/filings", h.signedIn, can(rbac.ObjUnit, rbac.ActRead, rbac.Param("code")), h.handleFilings)
 	r.Post("/units/:code/filings", can(rbac.ObjUnit, rbac.ActWrite, rbac.Param("code")), h.handleFilingCreate)
 	r.Get("/county", h.signedIn, can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleCounty)
+	r.Get("/calendar", h.signedIn, can(rbac.ObjCalendar, rbac.ActWrite, rbac.County()), h.handleCalendar)
+	r.Post("/calendar", can(rbac.ObjCalendar, rbac.ActWrite, rbac.County()), h.handleCalendarSave)
 	r.Post("/county", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleCountySave)
 	r.Post("/units", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleUnitCreate)
 	r.Post("/units/:code/domains", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), h.handleUnitDomains)

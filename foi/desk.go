@@ -389,3 +389,25 @@ func (d *Desk) Office(ctx context.Context) (string, error) {
 	c, err := d.County.County(ctx)
 	return c.Office, err
 }
+
+// CalendarWarning tells the county office, from 1 October, that next
+// year's holiday arrangement (which the State Council publishes in the
+// autumn) is not entered yet, and at once when this year's is missing;
+// "" when there is nothing to do. Until it is entered, due dates that
+// reach the year are provisional.
+func (d *Desk) CalendarWarning(today time.Time) string {
+	today = day(today)
+	if y := today.Year(); !d.Calendar.Known(y) {
+		return fmt.Sprintf("%d年的法定节假日安排尚未录入：今年所有答复期限都按双休日暂定，请尽快录入国务院办公厅公布的安排。", y)
+	}
+	if next := today.Year() + 1; today.Month() >= time.October && !d.Calendar.Known(next) {
+		return fmt.Sprintf("%d年的法定节假日安排尚未录入：国务院办公厅公布后请及时录入；在此之前，跨入%d年的答复期限按双休日暂定，录入后自动重算。", next, next)
+	}
+	return ""
+}
+
+// CalendarYear is a year's stored arrangement, and whether it is known.
+func (d *Desk) CalendarYear(year int) ([]workday.Day, bool) {
+	days, err := d.Calendar.Year(year)
+	return days, err == nil
+}

@@ -3,6 +3,7 @@ package foi_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -437,5 +438,32 @@ func TestNotOursNamesTheAgency(t *testing.T) {
 	}
 	if !strings.Contains(r.AnswerText, "县自然资源和规划局") || !strings.Contains(r.AnswerText, "0563-8020000") {
 		t.Errorf("the answer text %q", r.AnswerText)
+	}
+}
+
+// TestCalendarWarning: from 1 October the county office is told that next
+// year's arrangement is missing, until it is entered; a missing current
+// year is told at once.
+func TestCalendarWarning(t *testing.T) {
+	desk := &foi.Desk{Calendar: workday.New()}
+	last := desk.Calendar.LastYear()
+	at := func(y int, m time.Month, dd int) time.Time { return time.Date(y, m, dd, 10, 0, 0, 0, catalog.Shanghai) }
+	if w := desk.CalendarWarning(at(last, 9, 30)); w != "" {
+		t.Errorf("30 September: %q", w)
+	}
+	if w := desk.CalendarWarning(at(last, 10, 1)); !strings.Contains(w, fmt.Sprint(last+1)) {
+		t.Errorf("1 October: %q", w)
+	}
+	if w := desk.CalendarWarning(at(last-1, 12, 1)); w != "" {
+		t.Errorf("December of a year whose next is known: %q", w)
+	}
+	if w := desk.CalendarWarning(at(last+1, 1, 5)); !strings.Contains(w, "今年") {
+		t.Errorf("January of an unknown year: %q", w)
+	}
+	if err := desk.Calendar.SetYear(last+1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if w := desk.CalendarWarning(at(last, 10, 1)); w != "" {
+		t.Errorf("after entering it: %q", w)
 	}
 }
