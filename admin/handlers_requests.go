@@ -36,6 +36,8 @@ type RequestAdmin interface {
 	Step(ctx context.Context, number string, s foi.Step, by catalog.Actor) (*foi.Request, error)
 	// Split replaces a request by one per description (一事一申请).
 	Split(ctx context.Context, number string, descriptions []string, by catalog.Actor) ([]foi.Request, error)
+	// Notices lists the papers issued for a request.
+	Notices(ctx context.Context, number string) ([]foi.Notice, error)
 	// LetterText is the answer letter, paragraph by paragraph.
 	LetterText(ctx context.Context, r *foi.Request) ([]string, error)
 	Annual(ctx context.Context, year int, unit string) (foi.Report, error)
@@ -109,7 +111,7 @@ func (h handler) handleRequests(c *fiber.Ctx) error {
 		case !cl.Paused && cl.Left <= 3:
 			p.DueSoon = append(p.DueSoon, row)
 		}
-		if r.State == foi.Correction || r.State == foi.Consulting || r.State == foi.Forwarded {
+		if r.State == foi.Correction || r.State == foi.Consulting || r.State == foi.Forwarded || r.State == foi.AwaitingFee {
 			p.Wait = append(p.Wait, row)
 		}
 		p.Open = append(p.Open, row)
@@ -126,6 +128,7 @@ type requestPage struct {
 	Outcomes []foi.OutcomeInfo
 	Units    []catalog.Unit
 	Letter   []string
+	Notices  []foi.Notice
 	Today    string
 }
 
@@ -146,6 +149,9 @@ func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestP
 		return p, err
 	}
 	if p.Events, err = h.Requests.Events(c.UserContext(), number); err != nil {
+		return p, err
+	}
+	if p.Notices, err = h.Requests.Notices(c.UserContext(), number); err != nil {
 		return p, err
 	}
 	if p.Units, err = h.Units.FindUnits(c.UserContext()); err != nil {
@@ -186,6 +192,28 @@ func (h handler) handleRequestLetter(c *fiber.Ctx) error {
 	return render(c, 200, "letter.html", page{Title: "答复书 " + p.R.LetterNo, Me: m, Data: p})
 }
 
+// handleRequestNotice prints one of the papers the procedure issued.
+func (h handler) handleRequestNotice(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	ns, err := h.Requests.Notices(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	for _, n := range ns {
+		if n.ID == id {
+			return render(c, 200, "notice.html", page{Title: n.Title + " " + n.No, Me: m, Data: n})
+		}
+	}
+	return catalog.Errorf(catalog.ENOTFOUND, "没有这份告知书")
+}
+
 func formDay(c *fiber.Ctx, field, label string) (time.Time, error) {
 	v := strings.TrimSpace(c.FormValue(field))
 	if v == "" {
@@ -202,10 +230,12 @@ func (h handler) handleRequestStep(c *fiber.Ctx) error {
 	number := strings.Clone(c.Params("number"))
 	st := foi.Step{Action: strings.Clone(c.Params("action")), Note: c.FormValue("note"), Kind: c.FormValue("kind"), Party: c.FormValue("party"),
 		Unit: strings.Clone(c.FormValue("unit")), Outcome: foi.Outcome(c.FormValue("outcome")), Text: c.FormValue("text"),
-		Into: strings.TrimSpace(c.FormValue("into")), Agency: c.FormValue("agency"), Contact: c.FormValue("contact")}
+		Into: strings.TrimSpace(c.FormValue("into")), Agency: c.FormValue("agency"), Contact: c.FormValue("contact"), Via: c.FormValue("via"),
+		FeeBasis: c.FormValue("fee_basis")}
 	st.Days, _ = strconv.Atoi(c.FormValue("days"))
+	st.Pages, _ = strconv.Atoi(c.FormValue("pages"))
 	if st.On, err = formDay(c, "on", "办理日期"); err == nil {
-		st.Due, err = formDay(c, "due", "补正期限")
+		st.Due, err = formDay(c, "due", "期限")
 	}
 	if err == nil {
 		st.Delivered, err = formDay(c, "delivered_on", "征求意见书送达日期")

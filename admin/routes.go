@@ -65,6 +65,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/requests", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleRequestRegister)
 	r.Get("/requests/:number", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, requestUnit), h.handleRequest)
 	r.Get("/requests/:number/letter", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, requestUnit), h.handleRequestLetter)
+	r.Get("/requests/:number/notices/:id", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, requestUnit), h.handleRequestNotice)
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), h.handleRequestStep)
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)

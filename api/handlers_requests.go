@@ -200,6 +200,11 @@ type reqStepInput struct {
 	Agency      string `json:"agency"`
 	Contact     string `json:"contact"`
 	DeliveredOn string `json:"delivered_on"`
+	// Via is how the step's papers are delivered; FeeBasis and Pages
+	// make a fee notice.
+	Via      string `json:"via"`
+	FeeBasis string `json:"fee_basis"`
+	Pages    int    `json:"pages"`
 }
 
 // optDay is catalog.ParseDay for an optional date.
@@ -212,7 +217,7 @@ func optDay(field, label, s string) (time.Time, error) {
 
 func (in reqStepInput) step(action string) (foi.Step, error) {
 	st := foi.Step{Action: action, Note: in.Note, Kind: in.Kind, Party: in.Party, Unit: in.Unit, Days: in.Days, Outcome: in.Outcome, Text: in.Text, Into: in.Into,
-		Agency: in.Agency, Contact: in.Contact}
+		Agency: in.Agency, Contact: in.Contact, Via: in.Via, FeeBasis: in.FeeBasis, Pages: in.Pages}
 	var err error
 	if st.On, err = optDay("on", "办理日期", in.On); err != nil {
 		return st, err
@@ -220,7 +225,7 @@ func (in reqStepInput) step(action string) (foi.Step, error) {
 	if st.Delivered, err = optDay("delivered_on", "征求意见书送达日期", in.DeliveredOn); err != nil {
 		return st, err
 	}
-	st.Due, err = optDay("due", "补正期限", in.Due)
+	st.Due, err = optDay("due", "期限", in.Due)
 	return st, err
 }
 
@@ -355,4 +360,15 @@ func (s *handlers) handleAnnualReport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annual-report-%d.xlsx"`, year))
 	return c.Send(buf.Bytes())
+}
+
+// handleRequestNotices is GET /api/v1/requests/{number}/notices: the papers
+// the procedure issued (补正告知书, 延期答复告知书, 征求意见书 …), each
+// numbered, dated, with how it was delivered and its text as printed.
+func (s *handlers) handleRequestNotices(c *fiber.Ctx) error {
+	ns, err := s.RequestDesk.Notices(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(ns)
 }

@@ -87,6 +87,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/requests/status", s.handleRequestStatus)
 	r.Get("/requests", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleRequestIndex)
 	r.Get("/requests/:number", can(rbac.ObjRequest, rbac.ActRead, requestUnit), s.handleRequestShow)
+	r.Get("/requests/:number/notices", can(rbac.ObjRequest, rbac.ActRead, requestUnit), s.handleRequestNotices)
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), s.handleRequestStep)
 	r.Get("/reports/annual", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleAnnualReport)
 

@@ -28,12 +28,28 @@ type County struct {
 	// and ConsultationDays the shortest period it allows (0: none set).
 	ConsultationBasis string `json:"consultation_basis"`
 	ConsultationDays  int    `json:"consultation_days"`
+	// CorrectionDays is the shortest period, in working days, a 补正告知书
+	// may give the applicant (art. 30's "reasonable period");
+	// DefaultCorrectionDays when 0.
+	CorrectionDays int `json:"correction_days"`
 	// KioskTitle is the kiosk's title bar; the name and 政务公开查询 when
 	// empty.
 	KioskTitle string `json:"kiosk_title"`
 	// IndexPattern is how new publications' 索引号 are written (see
 	// FormatIndexNo); DefaultIndexPattern when empty.
 	IndexPattern string `json:"index_pattern"`
+}
+
+// DefaultCorrectionDays is the shortest correction period where the
+// county set none.
+const DefaultCorrectionDays = 10
+
+// MinCorrectionDays is the shortest correction period in working days.
+func (c County) MinCorrectionDays() int {
+	if c.CorrectionDays > 0 {
+		return c.CorrectionDays
+	}
+	return DefaultCorrectionDays
 }
 
 // DefaultIndexPattern numbers publications by unit code, month and serial:
@@ -162,6 +178,9 @@ func (c *County) Validate() error {
 	}
 	if c.Court == "" {
 		return Invalid("court", "请填写答复书中告知的人民法院")
+	}
+	if c.CorrectionDays < 0 || c.CorrectionDays > 60 {
+		return Invalid("correction_days", "补正最短期限应为0（默认%d个工作日）至60个工作日", DefaultCorrectionDays)
 	}
 	if c.ConsultationDays < 0 || c.ConsultationDays > 90 {
 		return Invalid("consultation_days", "意见征集的最短期限应为0至90日")

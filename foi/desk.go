@@ -291,16 +291,26 @@ func (d *Desk) Step(ctx context.Context, number string, st Step, by catalog.Acto
 			return nil, err
 		}
 	}
-	if st.Action == ActAnswer {
-		r, err := d.Requests.Find(ctx, number)
-		if err != nil {
+	r, err := d.Requests.Find(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	// The papers and the letter are signed by the organ answering, in
+	// the words the county uses today; they are frozen when issued.
+	l, err := d.Letter(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	st.Issuer, st.Remedy = l.Issuer, l.Remedy
+	county, err := d.County.County(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.MinCorrectionDays = county.MinCorrectionDays()
+	if st.Action == ActFee && st.FeeBasis == FeeByCount {
+		if st.Nth, err = d.monthRank(ctx, r); err != nil {
 			return nil, err
 		}
-		l, err := d.Letter(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		st.Issuer, st.Remedy = l.Issuer, l.Remedy
 	}
 	return d.Requests.Step(ctx, number, st, by)
 }
@@ -410,4 +420,34 @@ func (d *Desk) CalendarWarning(today time.Time) string {
 func (d *Desk) CalendarYear(year int) ([]workday.Day, bool) {
 	days, err := d.Calendar.Year(year)
 	return days, err == nil
+}
+
+// monthRank is r's rank among its applicant's applications to the same
+// unit received in the same natural month (按件计收 counts them).
+func (d *Desk) monthRank(ctx context.Context, r *Request) (int, error) {
+	rs, err := d.Requests.FindRequests(ctx, Filter{UnitCode: r.UnitCode, Year: r.ReceivedOn.Year()})
+	if err != nil {
+		return 0, err
+	}
+	same := func(x Request) bool {
+		if r.Type == Person || x.Type == Person {
+			return x.Type == r.Type && x.IDNumber != "" && x.IDNumber == r.IDNumber
+		}
+		return x.CreditCode != "" && x.CreditCode == r.CreditCode || x.OrgName == r.OrgName
+	}
+	n := 0
+	for _, x := range rs {
+		if x.UnitCode != r.UnitCode || x.ReceivedOn.Month() != r.ReceivedOn.Month() || !same(x) {
+			continue
+		}
+		if x.ReceivedOn.Before(r.ReceivedOn) || x.ReceivedOn.Equal(r.ReceivedOn) && x.Number <= r.Number {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Notices lists the papers issued for a request.
+func (d *Desk) Notices(ctx context.Context, number string) ([]Notice, error) {
+	return d.Requests.Notices(ctx, number)
 }

@@ -52,3 +52,17 @@ func TestAnnualReport(t *testing.T) {
 		t.Error("a table off by one passes the check")
 	}
 }
+
+// TestFees: the 办法's progressive bands, at their edges.
+func TestFees(t *testing.T) {
+	for n, want := range map[int]int{1: 0, 10: 0, 11: 100, 30: 100, 31: 200, 40: 200, 41: 300, 50: 300, 51: 400} {
+		if got := foi.FeeForCount(n); got != want {
+			t.Errorf("按件, the %dth: %d, want %d", n, got, want)
+		}
+	}
+	for n, want := range map[int]int{30: 0, 31: 10, 100: 700, 101: 720, 200: 2700, 201: 2740, 250: 4700} {
+		if got := foi.FeeForPages(n); got != want {
+			t.Errorf("按量, %d pages: %d, want %d", n, got, want)
+		}
+	}
+}

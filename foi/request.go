@@ -33,23 +33,32 @@ type State string
 
 // States.
 const (
-	Registered State = "registered" // being handled; the clock runs
-	Correction State = "correction" // 待补正: waiting for the corrected application
-	Consulting State = "consulting" // 征求第三方或协办机关意见: the clock is paused
-	Forwarded  State = "forwarded"  // 交办: a department prepares the answer
-	Answered   State = "answered"   // the answer letter is written
-	Closed     State = "closed"     // delivered, or ended without an answer
+	Registered  State = "registered" // being handled; the clock runs
+	Correction  State = "correction" // 待补正: waiting for the corrected application
+	Consulting  State = "consulting" // 征求第三方或协办机关意见: the clock is paused
+	Forwarded   State = "forwarded"  // 交办: a department prepares the answer
+	AwaitingFee State = "fee"        // 待缴费: a fee notice is out; the clock is paused (国办函〔2020〕109号)
+	Answered    State = "answered"   // the answer letter is written
+	Closed      State = "closed"     // delivered, or ended without an answer
 )
 
 // Name is the state in Chinese.
 func (s State) Name() string {
 	return map[State]string{Registered: "办理中", Correction: "待补正", Consulting: "征求意见中", Forwarded: "已交办",
-		Answered: "已答复", Closed: "已办结"}[s]
+		Answered: "已答复", Closed: "已办结", AwaitingFee: "待缴费"}[s]
 }
+
+// OpenStates are the states of a request that still needs an answer.
+var OpenStates = []State{Registered, Correction, Consulting, Forwarded, AwaitingFee}
 
 // Open tells whether the request still needs an answer.
 func (s State) Open() bool {
-	return s == Registered || s == Correction || s == Consulting || s == Forwarded
+	for _, o := range OpenStates {
+		if s == o {
+			return true
+		}
+	}
+	return false
 }
 
 // Pause is a consultation whose working days do not count (arts. 32–34):
@@ -66,14 +75,22 @@ type Pause struct {
 	Delivered *time.Time `json:"delivered_on,omitempty"`
 }
 
-// Limit is the last day of the party's 15 working days.
+// Limit is the last day of the party's 15 working days, or of the
+// applicant's 20 to pay a fee.
 func (p Pause) Limit(cal *workday.Calendar) (time.Time, error) {
 	from := p.From
 	if p.Delivered != nil {
 		from = *p.Delivered
 	}
-	return cal.Provisional().AddWorkdays(day(from), ConsultDays)
+	n := ConsultDays
+	if p.Kind == PauseFee {
+		n = FeeDays
+	}
+	return cal.Provisional().AddWorkdays(day(from), n)
 }
+
+// PauseFee is the kind of the pause from a fee notice to the payment.
+const PauseFee = "fee"
 
 // Request is a disclosure request (依申请公开申请).
 type Request struct {
@@ -98,10 +115,18 @@ type Request struct {
 	CorrectionDue    *time.Time `json:"correction_due,omitempty"`
 	Pauses           []Pause    `json:"pauses"`
 	// ExtensionDays is the one extension (at most 20 working days).
-	ExtensionDays   int     `json:"extension_days"`
-	ExtensionReason string  `json:"extension_reason,omitempty"`
-	Outcome         Outcome `json:"outcome,omitempty"`
-	AnswerText      string  `json:"answer_text,omitempty"`
+	ExtensionDays   int    `json:"extension_days"`
+	ExtensionReason string `json:"extension_reason,omitempty"`
+	// DelayedTo is the longer period an agency set under art. 35 for an
+	// applicant's unreasonably many requests with reasonable grounds.
+	DelayedTo *time.Time `json:"delayed_to,omitempty"`
+	// The fee notice's basis (FeeByCount, FeeByPages), its detail and
+	// amount in yuan.
+	FeeBasis   string  `json:"fee_basis,omitempty"`
+	FeeDetail  string  `json:"fee_detail,omitempty"`
+	FeeAmount  int     `json:"fee_amount,omitempty"`
+	Outcome    Outcome `json:"outcome,omitempty"`
+	AnswerText string  `json:"answer_text,omitempty"`
 	// LetterNo is the answer letter's number, NO.〔YYYY〕N号 of the unit.
 	LetterNo string `json:"letter_no,omitempty"`
 	// LetterIssuer and LetterRemedy are the letter's issuing organ and its
@@ -186,6 +211,9 @@ type Clock struct {
 	// ConsultLapsed: an open consultation has run past its 15 working
 	// days; the clock runs again and the agency decides (art. 32).
 	ConsultLapsed bool `json:"consult_lapsed,omitempty"`
+	// FeeLapsed: the applicant's time to pay a fee has run out; the
+	// request may be closed as unpaid.
+	FeeLapsed bool `json:"fee_lapsed,omitempty"`
 	// Provisional: Due counts days of a year whose holiday arrangement is
 	// not entered yet, by its weekends alone (暂定); entering the year
 	// recomputes it.
@@ -212,12 +240,15 @@ func ClockOf(r *Request, known *workday.Calendar, today time.Time) (Clock, error
 	paused := 0
 	var notes []string
 	for _, p := range r.Pauses {
-		who := "第三方"
-		if p.Kind == "agency" {
-			who = "协办机关"
+		what := "征求第三方（" + p.Party + "）意见"
+		switch p.Kind {
+		case "agency":
+			what = "征求协办机关（" + p.Party + "）意见"
+		case PauseFee:
+			what = "收费通知至缴费"
 		}
 		if p.From.Before(r.ClockFrom) {
-			notes = append(notes, fmt.Sprintf("补正前征求%s（%s）意见的时间不再影响重新起算的期限", who, p.Party))
+			notes = append(notes, fmt.Sprintf("补正前%s的时间不再影响重新起算的期限", what))
 			continue
 		}
 		limit, err := p.Limit(known)
@@ -225,14 +256,27 @@ func ClockOf(r *Request, known *workday.Calendar, today time.Time) (Clock, error
 			return c, err
 		}
 		end, tail := limit, ""
+		fee := p.Kind == PauseFee
 		switch {
 		case p.To != nil && !day(*p.To).After(limit):
 			end, tail = day(*p.To), "至"+p.To.Format("2006-01-02")+"收到意见"
+			if fee {
+				tail = "至" + p.To.Format("2006-01-02") + "缴费"
+			}
 		case p.To != nil:
 			tail = fmt.Sprintf("，意见于%s才收到，只扣除至15个工作日期满（%s）", p.To.Format("2006-01-02"), limit.Format("2006-01-02"))
+			if fee {
+				tail = fmt.Sprintf("，缴费期限于%s届满", limit.Format("2006-01-02"))
+			}
+		case today.After(limit) && fee:
+			c.FeeLapsed = true
+			tail = fmt.Sprintf("，缴费期限（%s）已过仍未缴费：可按逾期未缴费终止办理", limit.Format("2006-01-02"))
 		case today.After(limit):
 			c.ConsultLapsed = true
 			tail = fmt.Sprintf("，15个工作日期满（%s）仍未收到意见，此后恢复计算答复期限，由本机关依法决定", limit.Format("2006-01-02"))
+		case fee:
+			c.Paused = r.State == AwaitingFee
+			tail = fmt.Sprintf("，尚未缴费；缴费期限至%s（送达后%d个工作日）", limit.Format("2006-01-02"), FeeDays)
 		default:
 			c.Paused = r.State == Consulting
 			tail = fmt.Sprintf("，尚未收到意见；至迟扣除至%s（送达后15个工作日）", limit.Format("2006-01-02"))
@@ -243,13 +287,17 @@ func ClockOf(r *Request, known *workday.Calendar, today time.Time) (Clock, error
 		}
 		k = max(k, 0)
 		paused += k
-		notes = append(notes, fmt.Sprintf("征求%s（%s）意见：%s起%s，不计%d个工作日", who, p.Party, p.From.Format("2006-01-02"), tail, k))
+		notes = append(notes, fmt.Sprintf("%s：%s起%s，不计%d个工作日", what, p.From.Format("2006-01-02"), tail, k))
 	}
 	ex, err := cal.Explain(r.ClockFrom, n+paused)
 	if err != nil {
 		return c, err
 	}
 	c.Due = ex.Result
+	if r.DelayedTo != nil && r.DelayedTo.After(c.Due) {
+		c.Due = day(*r.DelayedTo)
+		notes = append(notes, "依据条例第三十五条确定延迟答复期限至"+c.Due.Format("2006-01-02"))
+	}
 	start := "收到申请"
 	if r.CorrectionSentOn != nil {
 		start = "收到补正后的申请"
@@ -306,6 +354,16 @@ type Step struct {
 	// sentence as they stand today (the desk fills them).
 	Issuer string `json:"-"`
 	Remedy string `json:"-"`
+	// Via is how the step's papers are delivered (当面交付, 邮寄 …).
+	Via string `json:"via"`
+	// MinCorrectionDays is the county's shortest correction period in
+	// working days (the desk fills it).
+	MinCorrectionDays int `json:"-"`
+	// FeeBasis and Pages, for a fee notice; Nth is the application's rank
+	// among its applicant's in the month (the desk counts it).
+	FeeBasis string `json:"fee_basis"`
+	Pages    int    `json:"pages"`
+	Nth      int    `json:"-"`
 }
 
 // Actions, each a transition of the statutory procedure.
@@ -321,16 +379,23 @@ const (
 	ActAnswer    = "answer"    // decide, and write the numbered answer letter
 	ActDeliver   = "deliver"   // the letter was sent or handed over: closed
 	ActMerge     = "merge"     // one of a flood of identical applications: answered with another
+	ActReasons   = "reasons"   // art. 35: ask for the reasons of unreasonably many requests
+	ActDelay     = "delay"     // art. 35: reasons accepted, a longer period set
+	ActFee       = "fee"       // art. 42: the fee notice; the clock pauses until payment
+	ActPaid      = "paid"      // the fee was paid: the clock runs again
+	ActUnpaid    = "unpaid"    // not paid in time: closed (视为放弃申请)
 )
 
 // Actions lists them for routes and tests.
-var Actions = []string{ActCorrect, ActCorrected, ActLapse, ActConsult, ActConsulted, ActForward, ActReturned, ActExtend, ActAnswer, ActDeliver, ActMerge}
+var Actions = []string{ActCorrect, ActCorrected, ActLapse, ActConsult, ActConsulted, ActForward, ActReturned, ActExtend, ActAnswer, ActDeliver, ActMerge,
+	ActReasons, ActDelay, ActFee, ActPaid, ActUnpaid}
 
 // ActionName is an action in Chinese, for the history.
 func ActionName(a string) string {
 	return map[string]string{ActCorrect: "发出补正通知", ActCorrected: "收到补正申请", ActLapse: "逾期未补正，终止办理", ActConsult: "征求意见",
 		ActConsulted: "收到意见", ActForward: "交办", ActReturned: "收到承办单位答复材料", ActExtend: "延期答复", ActAnswer: "作出答复",
 		ActDeliver: "送达", ActMerge: "合并办理", "register": "登记", "split": "拆分申请", "recompute": "期限重算",
+		ActReasons: "要求说明理由", ActDelay: "确定延迟答复期限", ActFee: "发出收费通知", ActPaid: "申请人已缴费", ActUnpaid: "逾期未缴费，终止办理",
 		"transfer": "机构改革划转"}[a]
 }
 
@@ -372,6 +437,15 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 			return catalog.Invalid("due", "请给出晚于今天的补正期限")
 		}
 		due := day(s.Due)
+		if s.MinCorrectionDays > 0 {
+			least, err := cal.Provisional().AddWorkdays(on, s.MinCorrectionDays)
+			if err != nil {
+				return err
+			}
+			if due.Before(least) {
+				return catalog.Invalid("due", "补正期限应给予合理时间，本县规定不少于%d个工作日（不早于%s）", s.MinCorrectionDays, least.Format("2006-01-02"))
+			}
+		}
 		r.CorrectionSentOn, r.CorrectionDue, r.State = &on, &due, Correction
 	case ActCorrected:
 		if r.State != Correction {
@@ -522,6 +596,88 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 			return conflict()
 		}
 		r.DeliveredOn, r.DeliveryNote, r.State = &on, strings.TrimSpace(s.Note), Closed
+	case ActReasons:
+		if r.State != Registered && r.State != Forwarded {
+			return conflict()
+		}
+		if strings.TrimSpace(s.Note) == "" {
+			return catalog.Invalid("note", "请写明需要申请人说明的事项（如申请的数量、频次及用途）")
+		}
+		if s.Due.IsZero() || !day(s.Due).After(on) {
+			return catalog.Invalid("due", "请给出晚于今天的说明期限")
+		}
+	case ActDelay:
+		if r.State != Registered && r.State != Forwarded {
+			return conflict()
+		}
+		if strings.TrimSpace(s.Note) == "" {
+			return catalog.Invalid("note", "请写明无法在法定期限内答复的原因")
+		}
+		clock, err := ClockOf(r, cal, on)
+		if err != nil {
+			return err
+		}
+		if s.Due.IsZero() || !day(s.Due).After(clock.Due) {
+			return catalog.Invalid("due", "延迟答复的期限应晚于现在的答复期限（%s）", clock.Due.Format("2006-01-02"))
+		}
+		to := day(s.Due)
+		r.DelayedTo = &to
+	case ActFee:
+		if r.State != Registered && r.State != Forwarded {
+			return conflict()
+		}
+		switch s.FeeBasis {
+		case FeeByCount:
+			r.FeeAmount, r.FeeDetail = FeeForCount(s.Nth), fmt.Sprintf("本申请为申请人%d年%d月的第%d件申请", on.Year(), on.Month(), s.Nth)
+		case FeeByPages:
+			if s.Pages < 1 || s.Pages > 1000000 {
+				return catalog.Invalid("pages", "请填写所提供信息的页数")
+			}
+			r.FeeAmount, r.FeeDetail = FeeForPages(s.Pages), fmt.Sprintf("所提供信息共%d页", s.Pages)
+		default:
+			return catalog.Invalid("fee_basis", "请选择按件计收或按量计收（二者择一）")
+		}
+		if r.FeeAmount == 0 {
+			return catalog.Invalid("fee_basis", "%s，未达到收费标准（按件：同一申请人一个自然月内超过10件；按量：超过30页），不收费", r.FeeDetail)
+		}
+		if strings.TrimSpace(s.Note) == "" {
+			return catalog.Invalid("note", "请写明缴纳方式（如缴款账户或缴费地点）")
+		}
+		r.FeeBasis = s.FeeBasis
+		delivered := on
+		if !s.Delivered.IsZero() {
+			delivered = day(s.Delivered)
+		}
+		if delivered.Before(on) || delivered.After(day(today)) {
+			return catalog.Invalid("delivered_on", "收费通知送达日期应在发出之日（%s）至今天之间", on.Format("2006-01-02"))
+		}
+		r.Pauses = append(r.Pauses, Pause{Kind: PauseFee, Party: "申请人缴纳信息处理费", From: on, Delivered: &delivered})
+		r.State = AwaitingFee
+	case ActPaid, ActUnpaid:
+		if r.State != AwaitingFee {
+			return conflict()
+		}
+		p := &r.Pauses[len(r.Pauses)-1]
+		if on.Before(p.From) {
+			return catalog.Invalid("on", "日期不能早于发出收费通知之日")
+		}
+		if s.Action == ActPaid {
+			p.To = &on
+			r.State = Registered
+			if r.ForwardedTo != "" {
+				r.State = Forwarded
+			}
+			break
+		}
+		limit, err := p.Limit(cal)
+		if err != nil {
+			return err
+		}
+		if !on.After(limit) {
+			return catalog.Invalid("on", "缴费期限（%s）尚未届满", limit.Format("2006-01-02"))
+		}
+		p.To = &limit
+		r.State, r.Outcome, r.DecidedOn = Closed, "other_unpaid", &on
 	default:
 		return catalog.Invalid("action", "未知的办理步骤“%s”", s.Action)
 	}
@@ -558,6 +714,8 @@ type Service interface {
 	Find(ctx context.Context, number string) (*Request, error)
 	// FindRequests lists requests, newest first.
 	FindRequests(ctx context.Context, f Filter) ([]Request, error)
+	// Notices lists the papers issued for a request, in order.
+	Notices(ctx context.Context, number string) ([]Notice, error)
 	// Events lists a request's history, oldest first.
 	Events(ctx context.Context, number string) ([]Event, error)
 	// Step applies a step with Apply and stores the result; an answer gets

@@ -26,7 +26,7 @@ func RequestUnit(find func(ctx context.Context, number string) (*foi.Request, er
 // closed without its own answer) are the leader's decisions (the publish
 // right), the rest the right to write.
 func RequestStepRight(c *fiber.Ctx) (rbac.Action, error) {
-	if a := c.Params("action"); a == foi.ActExtend || a == foi.ActMerge {
+	if a := c.Params("action"); a == foi.ActExtend || a == foi.ActMerge || a == foi.ActDelay || a == foi.ActFee {
 		return rbac.ActPublish, nil
 	}
 	return rbac.ActWrite, nil

@@ -52,6 +52,10 @@ type requestRecord struct {
 	Outcome          string     `gorm:"size:40"`
 	AnswerText       string     `gorm:"type:text"`
 	LetterNo         string     `gorm:"size:40"`
+	DelayedTo        *time.Time `gorm:"type:date"`
+	FeeBasis         string     `gorm:"size:10"`
+	FeeDetail        string     `gorm:"size:200"`
+	FeeAmount        int
 	LetterIssuer     string     `gorm:"size:200"`
 	LetterRemedy     string     `gorm:"size:1000"`
 	DecidedOn        *time.Time `gorm:"type:date;index"`
@@ -94,9 +98,25 @@ type reviewRecord struct {
 
 func (reviewRecord) TableName() string { return "foi_review_counts" }
 
+// noticeRecord is a paper the procedure issued, its text frozen.
+type noticeRecord struct {
+	ID         int64         `gorm:"primaryKey"`
+	RequestID  int64         `gorm:"not null;index"`
+	Kind       string        `gorm:"size:20;not null"`
+	No         string        `gorm:"size:40;not null"`
+	Addressee  string        `gorm:"size:400"`
+	IssuedOn   time.Time     `gorm:"type:date"`
+	Via        string        `gorm:"size:200"`
+	Paragraphs string        `gorm:"type:text"` // JSON array
+	Issuer     string        `gorm:"size:200"`
+	Request    requestRecord `gorm:"foreignKey:RequestID;constraint:OnDelete:CASCADE"`
+}
+
+func (noticeRecord) TableName() string { return "foi_notices" }
+
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
-	if err := db.AutoMigrate(&requestRecord{}, &eventRecord{}, &counterRecord{}, &reviewRecord{}); err != nil {
+	if err := db.AutoMigrate(&requestRecord{}, &eventRecord{}, &counterRecord{}, &reviewRecord{}, &noticeRecord{}); err != nil {
 		return fmt.Errorf("foi gormstore: migrate: %w", err)
 	}
 	return nil
@@ -170,7 +190,8 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 		ReceivedOn: toDB(r.ReceivedOn), ClockFrom: toDB(r.ClockFrom), State: string(r.State),
 		CorrectionSentOn: ptrToDB(r.CorrectionSentOn), CorrectionDue: ptrToDB(r.CorrectionDue), Pauses: string(pj),
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Outcome: string(r.Outcome), AnswerText: r.AnswerText,
-		LetterNo: r.LetterNo, LetterIssuer: r.LetterIssuer, LetterRemedy: r.LetterRemedy, DecidedOn: ptrToDB(r.DecidedOn), DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
+		LetterNo: r.LetterNo, LetterIssuer: r.LetterIssuer, LetterRemedy: r.LetterRemedy, DecidedOn: ptrToDB(r.DecidedOn),
+		DelayedTo: ptrToDB(r.DelayedTo), FeeBasis: r.FeeBasis, FeeDetail: r.FeeDetail, FeeAmount: r.FeeAmount, DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
 		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, ReceiptToken: r.ReceiptToken, Version: r.Version, CreatedAt: r.CreatedAt}
 	if !r.DueOn.IsZero() {
 		rec.DueOn = ptrToDB(&r.DueOn)
@@ -194,7 +215,8 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 		ReceivedOn: fromDB(rec.ReceivedOn), ClockFrom: fromDB(rec.ClockFrom), State: foi.State(rec.State),
 		CorrectionSentOn: ptrFromDB(rec.CorrectionSentOn), CorrectionDue: ptrFromDB(rec.CorrectionDue),
 		ExtensionDays: rec.ExtensionDays, ExtensionReason: rec.ExtensionReason, Outcome: foi.Outcome(rec.Outcome), AnswerText: rec.AnswerText,
-		LetterNo: rec.LetterNo, LetterIssuer: rec.LetterIssuer, LetterRemedy: rec.LetterRemedy, DecidedOn: ptrFromDB(rec.DecidedOn), DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
+		LetterNo: rec.LetterNo, LetterIssuer: rec.LetterIssuer, LetterRemedy: rec.LetterRemedy, DecidedOn: ptrFromDB(rec.DecidedOn),
+		DelayedTo: ptrFromDB(rec.DelayedTo), FeeBasis: rec.FeeBasis, FeeDetail: rec.FeeDetail, FeeAmount: rec.FeeAmount, DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
 		SplitFrom: rec.SplitFrom, MergedInto: rec.MergedInto, ReceiptToken: rec.ReceiptToken, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
 	if rec.DueOn != nil {
 		r.DueOn = fromDB(*rec.DueOn)
@@ -307,7 +329,7 @@ func (s *Store) FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, 
 		q = q.Where("unit_code = ? OR forwarded_to = ?", f.UnitCode, f.UnitCode)
 	}
 	if f.Open {
-		q = q.Where("state IN ?", []string{string(foi.Registered), string(foi.Correction), string(foi.Consulting), string(foi.Forwarded)})
+		q = q.Where("state IN ?", foi.OpenStates)
 	}
 	if f.Year != 0 {
 		q = q.Where("received_on >= ? AND received_on < ?", time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, time.UTC))
@@ -420,6 +442,19 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 		if on.IsZero() {
 			on = now
 		}
+		st.On = on
+		clock, err := foi.ClockOf(&r, s.cal, now)
+		if err != nil {
+			return err
+		}
+		var numbers []string
+		for _, p := range foi.Papers(&r, st, clock) {
+			no, err := s.issue(tx, r, st, p)
+			if err != nil {
+				return err
+			}
+			numbers = append(numbers, p.Kind.Title()+no)
+		}
 		note := st.Note
 		switch st.Action {
 		case foi.ActConsult:
@@ -433,6 +468,9 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 		case foi.ActAnswer:
 			info, _ := foi.OutcomeOf(st.Outcome)
 			note = r.LetterNo + " " + info.Label()
+		}
+		if len(numbers) > 0 {
+			note = strings.TrimSpace(note + "（" + strings.Join(numbers, "、") + "）")
 		}
 		if err := tx.Create(&eventRecord{RequestID: r.ID, Action: st.Action, On: toDB(on), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
 			return err
@@ -622,7 +660,7 @@ func (s *Store) SaveReviewCounts(ctx context.Context, unit string, year int, c f
 func (s *Store) OpenDueDates(ctx context.Context) ([]time.Time, error) {
 	var due []time.Time
 	err := s.db.WithContext(ctx).Model(&requestRecord{}).
-		Where("state IN ? AND due_on IS NOT NULL", []string{string(foi.Registered), string(foi.Forwarded), string(foi.Consulting)}).
+		Where("state IN ? AND due_on IS NOT NULL", []foi.State{foi.Registered, foi.Forwarded, foi.Consulting, foi.AwaitingFee}).
 		Pluck("due_on", &due).Error
 	return due, err
 }
@@ -691,4 +729,37 @@ func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
 		return "", nil
 	}
 	return fmt.Sprintf("依申请公开记录%d件", n), nil
+}
+
+// issue numbers a paper (per unit, year and kind) and stores it.
+func (s *Store) issue(tx *gorm.DB, r foi.Request, st foi.Step, p foi.Sheet) (string, error) {
+	on := st.On.In(catalog.Shanghai)
+	n, err := next(tx, p.Kind.Counter(r.UnitCode, on.Year()))
+	if err != nil {
+		return "", err
+	}
+	no := p.Kind.Number(on.Year(), n)
+	body, _ := json.Marshal(p.Body)
+	rec := noticeRecord{RequestID: r.ID, Kind: string(p.Kind), No: no, Addressee: p.To, IssuedOn: toDB(on), Via: strings.TrimSpace(st.Via),
+		Paragraphs: string(body), Issuer: st.Issuer}
+	if err := tx.Omit("Request").Create(&rec).Error; err != nil {
+		return "", fmt.Errorf("foi gormstore: notice: %w", err)
+	}
+	return no, nil
+}
+
+// Notices lists the papers issued for a request, in order.
+func (s *Store) Notices(ctx context.Context, number string) ([]foi.Notice, error) {
+	var rs []noticeRecord
+	err := s.db.WithContext(ctx).Where("request_id = (?)", s.db.Model(&requestRecord{}).Select("id").Where("number = ?", number)).Order("id").Find(&rs).Error
+	if err != nil {
+		return nil, fmt.Errorf("foi gormstore: notices: %w", err)
+	}
+	out := make([]foi.Notice, len(rs))
+	for i, r := range rs {
+		out[i] = foi.Notice{ID: r.ID, Request: number, Kind: foi.NoticeKind(r.Kind), Title: foi.NoticeKind(r.Kind).Title(), No: r.No, To: r.Addressee,
+			IssuedOn: fromDB(r.IssuedOn), Via: r.Via, Issuer: r.Issuer}
+		_ = json.Unmarshal([]byte(r.Paragraphs), &out[i].Paragraphs)
+	}
+	return out, nil
 }
