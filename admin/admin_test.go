@@ -382,3 +382,34 @@ func TestCalendarForm(t *testing.T) {
 		t.Errorf("after saving: %.300s", p.body)
 	}
 }
+
+// TestAnnualReportForms: a unit writes its report's parts on the page; a
+// refused number comes back with the texts kept; once complete it becomes
+// a draft in its 年报 column; the county office sees every unit's status.
+func TestAnnualReportForms(t *testing.T) {
+	o := newOffice(t)
+	clerk := o.signIn(stacktest.Office + "-clerk")
+	page := "/admin/reports/annual?year=2020&unit=" + stacktest.Office
+	if p := clerk.get(page); p.status != 200 || !strings.Contains(p.body, "尚不能发布") || !strings.Contains(p.body, "一、总体情况") {
+		t.Fatalf("the unit's page: %d %.300s", p.status, p.body)
+	}
+	form := url.Values{"unit": {stacktest.Office}, "year": {"2020"}, "overview": {"本年认真落实条例。"}, "problems": {"解读形式单一。"},
+		"licensing": {"十二"}}
+	if p := clerk.post("/admin/reports/annual/parts", form); p.status != 400 || !strings.Contains(p.body, "行政许可处理决定数量") || !strings.Contains(p.body, "本年认真落实条例。") {
+		t.Errorf("a word for a number: %d %.300s", p.status, p.body)
+	}
+	form.Set("licensing", "12")
+	if p := clerk.post("/admin/reports/annual/parts", form); p.status != 303 {
+		t.Fatalf("save: %d %.300s", p.status, p.body)
+	}
+	if p := clerk.get(page); !strings.Contains(p.body, "各部分齐全") || !strings.Contains(p.body, `value="12"`) {
+		t.Errorf("after saving: %.300s", p.body)
+	}
+	p := clerk.post("/admin/reports/annual/draft", url.Values{"unit": {stacktest.Office}, "year": {"2020"}})
+	if p.status != 303 || !strings.HasPrefix(p.location, "/admin/publications/") {
+		t.Fatalf("draft: %d %q %.300s", p.status, p.location, p.body)
+	}
+	if p := o.signIn("admin").get("/admin/reports/annual?year=2020"); p.status != 200 || !strings.Contains(p.body, "各单位年报发布情况") {
+		t.Errorf("the county's view: %d %.300s", p.status, p.body)
+	}
+}

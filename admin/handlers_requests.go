@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,13 @@ type RequestAdmin interface {
 	SetCalendarYear(ctx context.Context, year int, days []workday.Day, by catalog.Actor) (int, error)
 	CalendarYear(year int) ([]workday.Day, bool)
 	CalendarWarning(today time.Time) string
+	// The whole annual report: AnnualDoc assembles it, SaveAnnualParts
+	// keeps what the unit writes, AnnualDraft puts it in its 年报 column,
+	// AnnualStatuses tells who published by 31 January.
+	AnnualDoc(ctx context.Context, year int, unit string) (foi.AnnualDoc, error)
+	SaveAnnualParts(ctx context.Context, year int, unit string, p foi.AnnualParts, by catalog.Actor) error
+	AnnualDraft(ctx context.Context, year int, unit string, by catalog.Actor) (*catalog.Publication, error)
+	AnnualStatuses(ctx context.Context, year int) ([]foi.AnnualStatus, error)
 }
 
 type requestRow struct {
@@ -315,6 +323,12 @@ type annualPage struct {
 	CheckErr string
 	Reviews  foi.ReviewCounts
 	Blocks   []reviewBlock
+	// Doc is the unit's whole report and Missing what keeps it from being
+	// published; Statuses, for the county, who published by 31 January.
+	Doc      foi.AnnualDoc
+	Missing  string
+	Statuses []foi.AnnualStatus
+	Deadline time.Time
 }
 
 type reviewBlock struct {
@@ -330,6 +344,12 @@ func (h handler) handleAnnual(c *fiber.Ctx) error {
 	}
 	year := c.QueryInt("year", h.now().Year())
 	unit := strings.Clone(c.Query("unit"))
+	return h.annual(c, m, year, unit, 200, map[string]string{"saved": "已保存。"}[c.Query("flash")], "", nil)
+}
+
+// annual renders the year's report page; kept, when not nil, is a unit's
+// refused input, shown again with the message.
+func (h handler) annual(c *fiber.Ctx, m *me, year int, unit string, status int, flash, msg string, kept *foi.AnnualParts) error {
 	rep, err := h.Requests.Annual(c.UserContext(), year, unit)
 	if err != nil {
 		return err
@@ -342,8 +362,23 @@ func (h handler) handleAnnual(c *fiber.Ctx) error {
 		return err
 	}
 	p.Blocks = blocks(p.Reviews)
-	return render(c, 200, "annual.html", page{Title: strconv.Itoa(year) + "年依申请公开情况", Me: m,
-		Flash: map[string]string{"saved": "行政复议、行政诉讼情况已保存。"}[c.Query("flash")], Data: p})
+	p.Deadline = foi.AnnualDeadline(year)
+	if unit != "" {
+		if p.Doc, err = h.Requests.AnnualDoc(c.UserContext(), year, unit); err != nil {
+			return err
+		}
+		if err := p.Doc.Check(); err != nil {
+			p.Missing = catalog.ErrorMessage(err)
+		}
+		if kept != nil {
+			p.Doc.Parts = *kept
+		}
+	} else if m.County {
+		if p.Statuses, err = h.Requests.AnnualStatuses(c.UserContext(), year); err != nil {
+			return err
+		}
+	}
+	return render(c, status, "annual.html", page{Title: strconv.Itoa(year) + "年政府信息公开工作年度报告", Me: m, Flash: flash, Error: msg, Data: p})
 }
 
 func blocks(r foi.ReviewCounts) []reviewBlock {
@@ -378,4 +413,70 @@ func (h handler) handleReviewCounts(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/admin/reports/annual?year=%d&unit=%s&flash=saved", year, unit), fiber.StatusSeeOther)
+}
+
+// handleAnnualParts saves what a unit writes for its annual report: 一, 五,
+// 六 and the checked table 二.
+func (h handler) handleAnnualParts(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	unit := strings.Clone(c.FormValue("unit"))
+	year, err := strconv.Atoi(c.FormValue("year"))
+	if err != nil || unit == "" {
+		return catalog.Invalid("year", "请选择单位和年份")
+	}
+	p := foi.AnnualParts{AnnualTexts: foi.AnnualTexts{Overview: c.FormValue("overview"), Problems: c.FormValue("problems"), Other: c.FormValue("other")},
+		Entered: true}
+	refuse := func(err error) error {
+		if _, msg, ok := fieldError(err); ok {
+			return h.annual(c, m, year, unit, fiber.StatusBadRequest, "", msg, &p)
+		}
+		return err
+	}
+	q := &p.Proactive
+	for _, f := range []struct {
+		key, label string
+		to         *int
+	}{{"rules_made", "规章本年制发件数", &q.RulesMade}, {"rules_repealed", "规章本年废止件数", &q.RulesRepealed}, {"rules_in_force", "规章现行有效件数", &q.RulesInForce},
+		{"norms_made", "行政规范性文件本年制发件数", &q.NormsMade}, {"norms_repealed", "行政规范性文件本年废止件数", &q.NormsRepealed},
+		{"norms_in_force", "行政规范性文件现行有效件数", &q.NormsInForce}, {"licensing", "行政许可处理决定数量", &q.Licensing},
+		{"penalty", "行政处罚处理决定数量", &q.Penalty}, {"enforcement", "行政强制处理决定数量", &q.Enforcement}} {
+		if v := strings.TrimSpace(c.FormValue(f.key)); v != "" {
+			if *f.to, err = strconv.Atoi(v); err != nil {
+				return refuse(catalog.Invalid(f.key, "“%s”应为整数", f.label))
+			}
+		}
+	}
+	if v := strings.TrimSpace(c.FormValue("fees_wan")); v != "" {
+		if q.FeesWan, err = strconv.ParseFloat(v, 64); err != nil {
+			return refuse(catalog.Invalid("fees_wan", "行政事业性收费金额应为数字（万元）"))
+		}
+	}
+	if err := h.Requests.SaveAnnualParts(c.UserContext(), year, unit, p, web.Actor(c)); err != nil {
+		return refuse(err)
+	}
+	return c.Redirect(fmt.Sprintf("/admin/reports/annual?year=%d&unit=%s&flash=saved", year, url.QueryEscape(unit)), fiber.StatusSeeOther)
+}
+
+// handleAnnualDraft puts the checked report in the unit's 年报 column.
+func (h handler) handleAnnualDraft(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	unit := strings.Clone(c.FormValue("unit"))
+	year, err := strconv.Atoi(c.FormValue("year"))
+	if err != nil || unit == "" {
+		return catalog.Invalid("year", "请选择单位和年份")
+	}
+	p, err := h.Requests.AnnualDraft(c.UserContext(), year, unit, web.Actor(c))
+	if err != nil {
+		if _, msg, ok := fieldError(err); ok {
+			return h.annual(c, m, year, unit, fiber.StatusBadRequest, "", msg, nil)
+		}
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=drafted", p.ID), fiber.StatusSeeOther)
 }

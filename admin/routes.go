@@ -69,6 +69,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), h.handleRequestStep)
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)
+	r.Post("/reports/annual/parts", can(rbac.ObjPublication, rbac.ActWrite, formUnit), h.handleAnnualParts)
+	r.Post("/reports/annual/draft", can(rbac.ObjPublication, rbac.ActWrite, formUnit), h.handleAnnualDraft)
 	r.Get("/inspections", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleInspection)
 	r.Get("/inspections/overview", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleOverview)
 	r.Get("/inspections/:quarter", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleInspection)

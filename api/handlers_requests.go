@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -371,4 +374,103 @@ func (s *handlers) handleRequestNotices(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(ns)
+}
+
+// annualYear reads the year of an annual report's address: a year the
+// calendar knows, not in the future.
+func annualYear(c *fiber.Ctx) (int, error) {
+	y, err := strconv.Atoi(c.Params("year"))
+	if err != nil {
+		return 0, catalog.Invalid("year", "年份应为数字，如 2025")
+	}
+	return y, catalog.CheckYear(y, today())
+}
+
+// handleAnnualDoc is GET /api/v1/units/{code}/annual/{year}: the unit's
+// whole 政府信息公开工作年度报告 — its texts, table 二 (suggested from the
+// catalogue until the unit saves it), 三, 四, the fees charged — and
+// whether it is ready to publish.
+func (s *handlers) handleAnnualDoc(c *fiber.Ctx) error {
+	year, err := annualYear(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.RequestDesk.AnnualDoc(c.UserContext(), year, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	ready := ""
+	if err := a.Check(); err != nil {
+		ready = catalog.ErrorMessage(err)
+	}
+	return c.JSON(struct {
+		foi.AnnualDoc
+		Missing string `json:"missing,omitempty"`
+	}{a, ready})
+}
+
+// handleAnnualSave is PUT /api/v1/units/{code}/annual/{year}: the unit's
+// texts (overview, problems, other) and its checked table 二 (proactive).
+func (s *handlers) handleAnnualSave(c *fiber.Ctx) error {
+	year, err := annualYear(c)
+	if err != nil {
+		return err
+	}
+	var in foi.AnnualParts
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	in.Entered = true
+	if err := s.RequestDesk.SaveAnnualParts(c.UserContext(), year, strings.Clone(c.Params("code")), in, web.Actor(c)); err != nil {
+		return err
+	}
+	return s.handleAnnualDoc(c)
+}
+
+// handleAnnualDOCX is GET /api/v1/units/{code}/annual/{year}/report.docx.
+func (s *handlers) handleAnnualDOCX(c *fiber.Ctx) error {
+	year, err := annualYear(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.RequestDesk.AnnualDoc(c.UserContext(), year, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := a.DOCX(&buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="annual-report-%d.docx"; filename*=UTF-8''%s`, year, url.PathEscape(a.Title()+".docx")))
+	return c.Send(buf.Bytes())
+}
+
+// handleAnnualDraft is POST /api/v1/units/{code}/annual/{year}/draft: the
+// checked report as a draft in the unit's 年报 column, the Word file
+// attached; EINVALID names what is missing.
+func (s *handlers) handleAnnualDraft(c *fiber.Ctx) error {
+	year, err := annualYear(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.RequestDesk.AnnualDraft(c.UserContext(), year, strings.Clone(c.Params("code")), web.Actor(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(p)
+}
+
+// handleAnnualStatus is GET /api/v1/reports/annual/status?year=: which
+// units published the year's report, and whether by 31 January.
+func (s *handlers) handleAnnualStatus(c *fiber.Ctx) error {
+	year := c.QueryInt("year", today().Year()-1)
+	if err := catalog.CheckYear(year, today()); err != nil {
+		return err
+	}
+	st, err := s.RequestDesk.AnnualStatuses(c.UserContext(), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
 }

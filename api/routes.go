@@ -88,6 +88,11 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/requests", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleRequestIndex)
 	r.Get("/requests/:number", can(rbac.ObjRequest, rbac.ActRead, requestUnit), s.handleRequestShow)
 	r.Get("/requests/:number/notices", can(rbac.ObjRequest, rbac.ActRead, requestUnit), s.handleRequestNotices)
+	r.Get("/reports/annual/status", can(rbac.ObjRequest, rbac.ActRead, rbac.County()), s.handleAnnualStatus)
+	r.Get("/units/:code/annual/:year", can(rbac.ObjRequest, rbac.ActRead, rbac.Param("code")), s.handleAnnualDoc)
+	r.Get("/units/:code/annual/:year/report.docx", can(rbac.ObjRequest, rbac.ActRead, rbac.Param("code")), s.handleAnnualDOCX)
+	r.Put("/units/:code/annual/:year", can(rbac.ObjPublication, rbac.ActWrite, rbac.Param("code")), s.handleAnnualSave)
+	r.Post("/units/:code/annual/:year/draft", can(rbac.ObjPublication, rbac.ActWrite, rbac.Param("code")), s.handleAnnualDraft)
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), s.handleRequestStep)
 	r.Get("/reports/annual", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleAnnualReport)
 

@@ -135,6 +135,17 @@ func CheckLine(field, label, v string) error {
 	return nil
 }
 
+// CheckText refuses text of several lines that holds control characters
+// other than line breaks and tabs, or invisible format characters.
+func CheckText(field, label, v string) error {
+	for _, r := range v {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+			return Invalid(field, "%s含有不可见字符或控制字符（U+%04X），请重新输入", label, r)
+		}
+	}
+	return nil
+}
+
 // Validate checks the identity; EINVALID names the field.
 func (c *County) Validate() error {
 	c.Name, c.Government, c.Office = strings.TrimSpace(c.Name), strings.TrimSpace(c.Government), strings.TrimSpace(c.Office)

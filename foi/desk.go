@@ -1,8 +1,11 @@
 package foi
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,6 +56,13 @@ type Desk struct {
 	// Reviews keeps the table 四 figures staff enter.
 	Reviews ReviewStore
 	Audit   func(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error
+	// Annuals keeps the parts of the annual reports units write; Items and
+	// Pubs suggest table 二 from the catalogue and take the report's draft
+	// into the unit's 年度报告 column, with its Word file (Attach).
+	Annuals AnnualStore
+	Items   catalog.ItemService
+	Pubs    catalog.PublicationService
+	Attach  func(ctx context.Context, pubID int64, name string, r io.Reader, size int64, by catalog.Actor) error
 }
 
 // Submit registers an application made by the applicant at the kiosk or
@@ -450,4 +460,144 @@ func (d *Desk) monthRank(ctx context.Context, r *Request) (int, error) {
 // Notices lists the papers issued for a request.
 func (d *Desk) Notices(ctx context.Context, number string) ([]Notice, error) {
 	return d.Requests.Notices(ctx, number)
+}
+
+// AnnualDoc assembles a unit's whole annual report for a year: its texts,
+// table 二 (as entered, or suggested from the catalogue until it is), 三
+// and 四, and the fees charged.
+func (d *Desk) AnnualDoc(ctx context.Context, year int, unit string) (AnnualDoc, error) {
+	u, err := d.Units.FindUnit(ctx, unit)
+	if err != nil {
+		return AnnualDoc{}, err
+	}
+	a := AnnualDoc{Year: year, Unit: unit, UnitName: u.FullName}
+	if a.Parts, _, err = d.Annuals.AnnualParts(ctx, unit, year); err != nil {
+		return a, err
+	}
+	if !a.Parts.Entered && d.Items != nil && d.Pubs != nil {
+		items, err := d.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: unit, IncludeRetired: true})
+		if err != nil {
+			return a, err
+		}
+		pubs, err := d.Pubs.FindPublications(ctx, catalog.PubFilter{UnitCode: unit, Statuses: []catalog.PubStatus{catalog.PubPublished, catalog.PubSuperseded, catalog.PubWithdrawn}})
+		if err != nil {
+			return a, err
+		}
+		a.Parts.Proactive = ProactiveFrom(items, pubs, year)
+	}
+	if a.Requests, err = d.Annual(ctx, year, unit); err != nil {
+		return a, err
+	}
+	if a.Reviews, err = d.Reviews.ReviewCounts(ctx, unit, year); err != nil {
+		return a, err
+	}
+	rs, err := d.Requests.FindRequests(ctx, Filter{UnitCode: unit})
+	if err != nil {
+		return a, err
+	}
+	for _, r := range rs {
+		if r.UnitCode == unit && r.FeeAmount > 0 && r.Outcome != "other_unpaid" && len(r.Pauses) > 0 && r.Pauses[len(r.Pauses)-1].From.Year() == year {
+			a.FeesCharged += r.FeeAmount
+		}
+	}
+	return a, nil
+}
+
+// SaveAnnualParts stores what a unit wrote for its report.
+func (d *Desk) SaveAnnualParts(ctx context.Context, year int, unit string, p AnnualParts, by catalog.Actor) error {
+	if _, err := d.Units.FindUnit(ctx, unit); err != nil {
+		return err
+	}
+	return d.Annuals.SaveAnnualParts(ctx, unit, year, p, by)
+}
+
+// AnnualDraft checks a unit's report and puts it as a draft publication in
+// its 政府信息公开年报 column, the Word document attached, for the clerk to
+// submit and the leader to approve; EINVALID names what is missing.
+func (d *Desk) AnnualDraft(ctx context.Context, year int, unit string, by catalog.Actor) (*catalog.Publication, error) {
+	a, err := d.AnnualDoc(ctx, year, unit)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Check(); err != nil {
+		return nil, err
+	}
+	items, err := d.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: unit, DomainCode: "ndbg"})
+	if err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, catalog.Invalid("unit", "本单位目录中没有“政府信息公开年报”栏目，请先在目录中添加")
+	}
+	var body strings.Builder
+	for _, part := range []struct{ head, text string }{{"一、总体情况", a.Parts.Overview}, {"二、主动公开政府信息情况", "详见附件表格。"},
+		{"三、收到和处理政府信息公开申请情况", "详见附件表格。"}, {"四、政府信息公开行政复议、行政诉讼情况", "详见附件表格。"},
+		{"五、存在的主要问题及改进情况", a.Parts.Problems}, {"六、其他需要报告的事项", a.OtherText()}} {
+		body.WriteString(part.head + "\n" + part.text + "\n\n")
+	}
+	today := time.Now().In(catalog.Shanghai)
+	p := &catalog.Publication{ItemID: items[0].ID, Title: a.Title(), Topic: "综合政务", Body: strings.TrimSpace(body.String()),
+		GeneratedOn: time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, catalog.Shanghai)}
+	if err := d.Pubs.CreatePublication(ctx, p, by); err != nil {
+		return nil, err
+	}
+	var doc bytes.Buffer
+	if err := a.DOCX(&doc); err != nil {
+		return nil, err
+	}
+	if err := d.Attach(ctx, p.ID, a.Title()+".docx", &doc, int64(doc.Len()), by); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// AnnualStatus is whether a unit published its report for a year by the
+// deadline (31 January of the next year, art. 49).
+type AnnualStatus struct {
+	Unit        string     `json:"unit"`
+	Name        string     `json:"name"`
+	PublishedOn *time.Time `json:"published_on,omitempty"`
+	Late        bool       `json:"late"`
+	Title       string     `json:"title,omitempty"`
+}
+
+// AnnualDeadline is the last day to publish a year's report.
+func AnnualDeadline(year int) time.Time {
+	return time.Date(year+1, 1, 31, 0, 0, 0, 0, catalog.Shanghai)
+}
+
+// AnnualStatuses tells, unit by unit, whether the year's report was
+// published in its 年报 column, and whether by the deadline: the county
+// office's check.
+func (d *Desk) AnnualStatuses(ctx context.Context, year int) ([]AnnualStatus, error) {
+	us, err := d.Units.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := strconv.Itoa(year) + "年"
+	deadline := AnnualDeadline(year)
+	out := make([]AnnualStatus, 0, len(us))
+	for _, u := range us {
+		s := AnnualStatus{Unit: u.Code, Name: u.Name}
+		items, err := d.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: u.Code, DomainCode: "ndbg"})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			pubs, err := d.Pubs.FindPublications(ctx, catalog.PubFilter{ItemID: it.ID, Statuses: []catalog.PubStatus{catalog.PubPublished}, Limit: 50})
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range pubs {
+				if strings.Contains(p.Title, want) && strings.Contains(p.Title, "年度报告") && (s.PublishedOn == nil || p.PublishedOn.Before(*s.PublishedOn)) {
+					on := p.PublishedOn
+					s.PublishedOn, s.Title = &on, p.Title
+				}
+			}
+		}
+		s.Late = s.PublishedOn == nil && time.Now().After(deadline.AddDate(0, 0, 1)) ||
+			s.PublishedOn != nil && s.PublishedOn.In(catalog.Shanghai).After(deadline.AddDate(0, 0, 1).Add(-time.Nanosecond))
+		out = append(out, s)
+	}
+	return out, nil
 }

@@ -6,6 +6,7 @@ package stack
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
@@ -115,6 +116,11 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 	cat.AddMovers(st.Requests, st.Filings, st.Accounts, en, st.Kiosk)
 	cat.AddHolders(st.Accounts, en, st.Filings, st.Requests, st.Kiosk, st.Inspections)
 	st.Attachments = &attach.Store{Dir: o.AttachmentDir, MaxSize: o.MaxUpload, Pubs: cat, Log: o.Log}
+	st.RequestDesk.Annuals, st.RequestDesk.Items, st.RequestDesk.Pubs = st.Requests, cat, cat
+	st.RequestDesk.Attach = func(ctx context.Context, pubID int64, name string, r io.Reader, size int64, by catalog.Actor) error {
+		_, err := st.Attachments.Save(ctx, pubID, name, r, size, by)
+		return err
+	}
 	st.Inspect = &inspect.Desk{Units: cat, County: cat, Items: cat, Pubs: cat, Requests: st.Requests, Filings: st.Filings, Reports: st.Inspections,
 		Text: st.Attachments.Text, Calendar: st.Calendar, Generation: o.Generation}
 	signIn := &account.SignInDesk{Users: st.Accounts, AddressKey: throttle.ClientKey, Audit: cat.Audit,

@@ -116,7 +116,7 @@ func (noticeRecord) TableName() string { return "foi_notices" }
 
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
-	if err := db.AutoMigrate(&requestRecord{}, &eventRecord{}, &counterRecord{}, &reviewRecord{}, &noticeRecord{}); err != nil {
+	if err := db.AutoMigrate(&requestRecord{}, &eventRecord{}, &counterRecord{}, &reviewRecord{}, &noticeRecord{}, &annualRecord{}); err != nil {
 		return fmt.Errorf("foi gormstore: migrate: %w", err)
 	}
 	return nil
@@ -762,4 +762,54 @@ func (s *Store) Notices(ctx context.Context, number string) ([]foi.Notice, error
 		_ = json.Unmarshal([]byte(r.Paragraphs), &out[i].Paragraphs)
 	}
 	return out, nil
+}
+
+// annualRecord keeps the parts of a unit's annual report it writes.
+type annualRecord struct {
+	UnitCode  string `gorm:"primaryKey;size:40"`
+	Year      int    `gorm:"primaryKey"`
+	Parts     string `gorm:"type:text;not null"` // JSON foi.AnnualParts
+	UpdatedBy string `gorm:"size:80"`
+	UpdatedAt time.Time
+}
+
+func (annualRecord) TableName() string { return "foi_annual_parts" }
+
+// AnnualParts implements foi.AnnualStore.
+func (s *Store) AnnualParts(ctx context.Context, unit string, year int) (foi.AnnualParts, bool, error) {
+	var r annualRecord
+	if err := s.db.WithContext(ctx).Where("unit_code = ? AND year = ?", unit, year).Limit(1).Find(&r).Error; err != nil {
+		return foi.AnnualParts{}, false, fmt.Errorf("foi gormstore: annual parts: %w", err)
+	}
+	var p foi.AnnualParts
+	if r.UnitCode == "" {
+		return p, false, nil
+	}
+	if err := json.Unmarshal([]byte(r.Parts), &p); err != nil {
+		return p, false, fmt.Errorf("foi gormstore: annual parts %s %d: %w", unit, year, err)
+	}
+	return p, true, nil
+}
+
+// SaveAnnualParts implements foi.AnnualStore.
+func (s *Store) SaveAnnualParts(ctx context.Context, unit string, year int, p foi.AnnualParts, by catalog.Actor) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	before, _, err := s.AnnualParts(ctx, unit, year)
+	if err != nil {
+		return err
+	}
+	data, _ := json.Marshal(p)
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := dbconn.HoldUnit(tx, unit, "unit"); err != nil {
+			return err
+		}
+		rec := annualRecord{UnitCode: unit, Year: year, Parts: string(data), UpdatedBy: by.Username, UpdatedAt: time.Now().UTC()}
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "unit_code"}, {Name: "year"}},
+			DoUpdates: clause.AssignmentColumns([]string{"parts", "updated_by", "updated_at"})}).Create(&rec).Error; err != nil {
+			return fmt.Errorf("foi gormstore: save annual parts: %w", err)
+		}
+		return s.audit(tx, by, unit, "annual_report", "save", fmt.Sprintf("%s-%d", unit, year), fmt.Sprintf("%d年政府信息公开工作年度报告", year), before, p)
+	})
 }
