@@ -386,16 +386,21 @@ func annualYear(c *fiber.Ctx) (int, error) {
 	return y, catalog.CheckYear(y, today())
 }
 
+// annualDoc is the report the address names.
+func (s *handlers) annualDoc(c *fiber.Ctx) (foi.AnnualDoc, error) {
+	year, err := annualYear(c)
+	if err != nil {
+		return foi.AnnualDoc{}, err
+	}
+	return s.RequestDesk.AnnualDoc(c.UserContext(), year, c.Params("code"))
+}
+
 // handleAnnualDoc is GET /api/v1/units/{code}/annual/{year}: the unit's
 // whole 政府信息公开工作年度报告 — its texts, table 二 (suggested from the
 // catalogue until the unit saves it), 三, 四, the fees charged — and
 // whether it is ready to publish.
 func (s *handlers) handleAnnualDoc(c *fiber.Ctx) error {
-	year, err := annualYear(c)
-	if err != nil {
-		return err
-	}
-	a, err := s.RequestDesk.AnnualDoc(c.UserContext(), year, c.Params("code"))
+	a, err := s.annualDoc(c)
 	if err != nil {
 		return err
 	}
@@ -429,14 +434,11 @@ func (s *handlers) handleAnnualSave(c *fiber.Ctx) error {
 
 // handleAnnualDOCX is GET /api/v1/units/{code}/annual/{year}/report.docx.
 func (s *handlers) handleAnnualDOCX(c *fiber.Ctx) error {
-	year, err := annualYear(c)
+	a, err := s.annualDoc(c)
 	if err != nil {
 		return err
 	}
-	a, err := s.RequestDesk.AnnualDoc(c.UserContext(), year, c.Params("code"))
-	if err != nil {
-		return err
-	}
+	year := a.Year
 	var buf bytes.Buffer
 	if err := a.DOCX(&buf); err != nil {
 		return err
