@@ -159,8 +159,11 @@ func day(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, catalog.Shanghai)
 }
 
-// Validate checks a new request; messages name the field.
-func (r *Request) Validate() error {
+// Validate checks a new request received by today; messages name the field.
+func (r *Request) Validate() error { return r.ValidateAt(time.Now()) }
+
+// ValidateAt is Validate with today given (the store's clock).
+func (r *Request) ValidateAt(today time.Time) error {
 	if err := r.Applicant.Validate(); err != nil {
 		return err
 	}
@@ -182,7 +185,7 @@ func (r *Request) Validate() error {
 		return catalog.Invalid("received_on", "请填写收到申请的日期")
 	}
 	r.ReceivedOn = day(r.ReceivedOn)
-	if r.ReceivedOn.After(day(time.Now())) {
+	if r.ReceivedOn.After(day(today)) {
 		return catalog.Invalid("received_on", "收到申请的日期不能晚于今天")
 	}
 	r.ClockFrom = r.ReceivedOn

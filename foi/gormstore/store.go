@@ -291,7 +291,7 @@ func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, no
 
 // Create implements foi.Service.
 func (s *Store) Create(ctx context.Context, r *foi.Request, by catalog.Actor) error {
-	if err := r.Validate(); err != nil {
+	if err := r.ValidateAt(s.now()); err != nil {
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

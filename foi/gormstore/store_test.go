@@ -135,3 +135,65 @@ func TestNumbersUnderConcurrency(t *testing.T) {
 		t.Errorf("%d distinct numbers for 20 requests", len(seen))
 	}
 }
+
+// TestApplicationsInAnUnknownYear: with the store's clock in December of
+// the last year whose holidays are known, then in March of the next one,
+// applications are still received and numbered, their due dates
+// provisional (weekends only), lists and lookups work, and entering the
+// year recomputes the dates, each move in the request's history.
+func TestApplicationsInAnUnknownYear(t *testing.T) {
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Units(t, db, "zhengfuban")
+	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	cal := workday.New()
+	next := cal.LastYear() + 1
+	s := gormstore.New(db, box, cal, nil)
+	ctx := context.Background()
+	by := catalog.Actor{Username: "admin"}
+	var numbers []string
+	for _, today := range []time.Time{time.Date(next-1, 12, 10, 9, 0, 0, 0, catalog.Shanghai), time.Date(next, 3, 1, 9, 0, 0, 0, catalog.Shanghai)} {
+		s.SetClock(func() time.Time { return today })
+		r := newRequest(today.Format("2006-01-02"))
+		if err := s.Create(ctx, r, by); err != nil {
+			t.Fatalf("received %s: %v", today.Format("2006-01-02"), err)
+		}
+		c, err := foi.ClockOf(r, cal, today)
+		if err != nil || !c.Provisional || r.DueOn.IsZero() || r.DueOn.Year() != next {
+			t.Errorf("received %s: due %s, %+v %v", today.Format("2006-01-02"), r.DueOn.Format("2006-01-02"), c, err)
+		}
+		numbers = append(numbers, r.Number)
+	}
+	if rs, err := s.FindRequests(ctx, foi.Filter{Open: true}); err != nil || len(rs) != 2 {
+		t.Fatalf("the open list: %d %v", len(rs), err)
+	}
+	before, _ := s.Find(ctx, numbers[1])
+	// The year entered with a weekday off in March: the March application's
+	// date moves, and says so.
+	off := time.Date(next, 3, 10, 0, 0, 0, 0, time.UTC)
+	for off.Weekday() == time.Saturday || off.Weekday() == time.Sunday {
+		off = off.AddDate(0, 0, 1)
+	}
+	if err := cal.SetYear(next, []workday.Day{{Date: off, Off: true, Name: "测试假日"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Recompute(ctx, by); err != nil || n != 1 {
+		t.Fatalf("recomputed %d (the March application's date moves): %v", n, err)
+	}
+	after, _ := s.Find(ctx, numbers[1])
+	if !after.DueOn.After(before.DueOn) {
+		t.Errorf("after entering %d: due %s, was %s", next, after.DueOn.Format("2006-01-02"), before.DueOn.Format("2006-01-02"))
+	}
+	for _, n := range numbers {
+		r, _ := s.Find(ctx, n)
+		if c, err := foi.ClockOf(r, cal, time.Date(next, 3, 1, 0, 0, 0, 0, catalog.Shanghai)); err != nil || c.Provisional {
+			t.Errorf("%s still provisional: %+v %v", n, c, err)
+		}
+	}
+	evs, _ := s.Events(ctx, numbers[1])
+	if last := evs[len(evs)-1]; last.Action != "recompute" {
+		t.Errorf("the history: %+v", last)
+	}
+}
