@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/catalog"
 	"gongkai/doctext"
@@ -92,6 +93,12 @@ func TestTheWholeAnnualReport(t *testing.T) {
 	if r := clerk.do("PUT", path, map[string]any{"overview": "bad\x00text"}); r.status != 400 {
 		t.Errorf("a control character: %d", r.status)
 	}
+	// Texts alone do not count as table 二 checked.
+	if r := clerk.do("PUT", path, map[string]any{"overview": "总体", "problems": "问题"}); r.status != 200 {
+		t.Fatalf("texts: %d %s", r.status, r.body)
+	} else if r.decode(t, &got); got.Parts.Entered || got.Missing == "" {
+		t.Errorf("texts alone made the report complete: %+v", got.Parts)
+	}
 	parts := map[string]any{"overview": "2020年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。\n全年主动公开信息1200条。",
 		"problems": "政策解读形式较单一。下一步将丰富解读形式。", "other": "无。",
 		"proactive": map[string]any{"norms_made": 3, "norms_in_force": 25, "licensing": 120, "penalty": 4, "fees_wan": 1.5}}
@@ -139,6 +146,16 @@ func TestTheWholeAnnualReport(t *testing.T) {
 	item, err := h.st.Catalog.FindItem(t.Context(), p.ItemID)
 	if err != nil || item.DomainCode != "ndbg" || p.Status != catalog.PubDraft || !strings.Contains(p.Body, "一、总体情况") {
 		t.Errorf("the draft: %+v in %+v (%v)", p, item, err)
+	}
+	if r := clerk.do("POST", path+"/draft", nil); r.status != 409 {
+		t.Errorf("a second draft of the same report: %d %s", r.status, r.body)
+	}
+	year := time.Now().In(catalog.Shanghai).Year()
+	if r := clerk.do("PUT", fmt.Sprintf("/api/v1/units/%s/annual/%d", office, year), parts); r.status != 200 {
+		t.Fatalf("this year's parts: %d", r.status)
+	}
+	if r := clerk.do("POST", fmt.Sprintf("/api/v1/units/%s/annual/%d/draft", office, year), nil); r.status != 400 {
+		t.Errorf("a draft of a year not over: %d %s", r.status, r.body)
 	}
 	var full catalog.Publication
 	clerk.do("GET", fmt.Sprintf("/api/v1/publications/%d", p.ID), nil).decode(t, &full)

@@ -421,12 +421,23 @@ func (s *handlers) handleAnnualSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in foi.AnnualParts
+	var in struct {
+		foi.AnnualTexts
+		Proactive *foi.Proactive `json:"proactive"`
+	}
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	in.Entered = true
-	if err := s.RequestDesk.SaveAnnualParts(c.UserContext(), year, strings.Clone(c.Params("code")), in, web.Actor(c)); err != nil {
+	unit := strings.Clone(c.Params("code"))
+	parts := foi.AnnualParts{AnnualTexts: in.AnnualTexts}
+	if in.Proactive != nil { // table 二 is checked only when it is sent
+		parts.Proactive, parts.Entered = *in.Proactive, true
+	} else if cur, _, err := s.RequestDesk.Annuals.AnnualParts(c.UserContext(), unit, year); err != nil {
+		return err
+	} else if cur.Entered {
+		parts.Proactive, parts.Entered = cur.Proactive, true
+	}
+	if err := s.RequestDesk.SaveAnnualParts(c.UserContext(), year, unit, parts, web.Actor(c)); err != nil {
 		return err
 	}
 	return s.handleAnnualDoc(c)

@@ -25,20 +25,21 @@ func TestPapersTheApplicantReceives(t *testing.T) {
 	leader := h.login(office + "-leader")
 	today := time.Now().In(catalog.Shanghai)
 	year := today.Year()
-	register := func(id string) string {
+	registerOn := func(id string, received time.Time) string {
 		t.Helper()
 		var rc struct {
 			Number string `json:"number"`
 		}
 		r := clerk.do("POST", "/api/v1/requests/register", map[string]any{"applicant_type": "person", "name": "张凤英", "id_type": "resident_id",
 			"id_number": id, "address": "某县文化路1号", "phone": "13905631234", "description": "2026年预算", "purpose": "了解",
-			"form": "paper", "delivery": "邮寄", "channel": "letter", "received_on": today.Format("2006-01-02")})
+			"form": "paper", "delivery": "邮寄", "channel": "letter", "received_on": received.Format("2006-01-02")})
 		if r.status != 201 {
 			t.Fatalf("register: %d %s", r.status, r.body)
 		}
 		r.decode(t, &rc)
 		return rc.Number
 	}
+	register := func(id string) string { return registerOn(id, today) }
 	step := func(c *client, number, action string, body map[string]any, want int) {
 		t.Helper()
 		if r := c.do("POST", "/api/v1/requests/"+number+"/"+action, body); r.status != want {
@@ -84,7 +85,10 @@ func TestPapersTheApplicantReceives(t *testing.T) {
 	}
 
 	// 征求意见: one paper to the party, one to the applicant.
+	step(clerk, b, "consult", map[string]any{"kind": "third_party", "party": "某建筑\u202e公司", "via": "邮寄"}, 400)
+	step(clerk, b, "consult", map[string]any{"kind": "third_party", "party": "某建筑公司", "via": "邮寄", "on": today.AddDate(0, 0, -11).Format("2006-01-02")}, 400)
 	step(clerk, b, "consult", map[string]any{"kind": "third_party", "party": "某建筑公司", "via": "邮寄"}, 200)
+	step(clerk, b, "consult", map[string]any{"kind": "third_party", "party": "某建筑公司", "via": "邮寄"}, 409) // already consulting
 	if ns := notices(b); len(ns) != 3 || ns[1].Kind != foi.NoticeConsultation || ns[1].To != "某建筑公司" || ns[2].Kind != foi.NoticeConsultNotice ||
 		!strings.Contains(strings.Join(ns[1].Paragraphs, ""), "15个工作日") || !strings.Contains(strings.Join(ns[2].Paragraphs, ""), "不计算在答复期限内") {
 		t.Errorf("征求意见书: %+v", ns)
@@ -92,13 +96,17 @@ func TestPapersTheApplicantReceives(t *testing.T) {
 
 	// Art. 35: the reasons asked, then a longer period.
 	c := register(seed.DemoID("19900101", 3))
-	step(clerk, c, "reasons", map[string]any{"note": "请说明一个月内申请20件的用途", "due": add(10).Format("2006-01-02")}, 200)
-	step(clerk, c, "delay", map[string]any{"note": "涉及档案数量大", "due": add(60).Format("2006-01-02")}, 403)
-	step(leader, c, "delay", map[string]any{"note": "涉及档案数量大", "due": add(5).Format("2006-01-02")}, 400)
-	step(leader, c, "delay", map[string]any{"note": "涉及档案数量大", "due": add(60).Format("2006-01-02")}, 200)
-	if rc, _ := h.st.Requests.Find(ctx, c); !rc.DueOn.Equal(add(60)) {
-		t.Errorf("the delayed due date: %s, want %s", rc.DueOn.Format("2006-01-02"), add(60).Format("2006-01-02"))
+	step(leader, c, "delay", map[string]any{"note": "涉及档案数量大", "due": add(40).Format("2006-01-02"), "via": "邮寄"}, 400) // no reasons asked yet
+	step(clerk, c, "reasons", map[string]any{"note": "请说明一个月内申请20件的用途", "due": add(10).Format("2006-01-02")}, 400)     // no delivery
+	step(clerk, c, "reasons", map[string]any{"note": "请说明一个月内申请20件的用途", "due": add(10).Format("2006-01-02"), "via": "邮寄"}, 200)
+	step(clerk, c, "delay", map[string]any{"note": "涉及档案数量大", "due": add(40).Format("2006-01-02"), "via": "邮寄"}, 403)
+	step(leader, c, "delay", map[string]any{"note": "涉及档案数量大", "due": add(5).Format("2006-01-02"), "via": "邮寄"}, 400)
+	step(leader, c, "delay", map[string]any{"note": "涉及档案数量大", "due": "9999-12-31", "via": "邮寄"}, 400)
+	step(leader, c, "delay", map[string]any{"note": "涉及档案数量大", "due": add(40).Format("2006-01-02"), "via": "邮寄"}, 200)
+	if rc, _ := h.st.Requests.Find(ctx, c); !rc.DueOn.Equal(add(40)) {
+		t.Errorf("the delayed due date: %s, want %s", rc.DueOn.Format("2006-01-02"), add(40).Format("2006-01-02"))
 	}
+	step(leader, c, "delay", map[string]any{"note": "再延", "due": add(45).Format("2006-01-02"), "via": "邮寄"}, 400)
 	if ns := notices(c); len(ns) != 2 || ns[0].Kind != foi.NoticeReasons || ns[1].Kind != foi.NoticeDelay {
 		t.Errorf("art. 35's papers: %+v", ns)
 	}
@@ -106,7 +114,7 @@ func TestPapersTheApplicantReceives(t *testing.T) {
 	// Art. 42 按量: 150 pages cost 70×10 + 50×20 = 1,700 yuan; the clock
 	// pauses until payment.
 	d := register(seed.DemoID("19900101", 4))
-	step(leader, d, "fee", map[string]any{"fee_basis": "pages", "pages": 30, "note": "县财政非税收入账户"}, 400)
+	step(leader, d, "fee", map[string]any{"fee_basis": "pages", "pages": 30, "note": "县财政非税收入账户", "via": "邮寄"}, 400)
 	step(leader, d, "fee", map[string]any{"fee_basis": "pages", "pages": 150, "note": "县财政非税收入账户", "via": "邮寄"}, 200)
 	rd, _ := h.st.Requests.Find(ctx, d)
 	clock, _ := h.st.RequestDesk.Clock(rd)
@@ -118,9 +126,17 @@ func TestPapersTheApplicantReceives(t *testing.T) {
 	}
 	step(clerk, d, "unpaid", nil, 400) // the 20 working days have not run out
 	step(clerk, d, "paid", nil, 200)
+	step(leader, d, "fee", map[string]any{"fee_basis": "count", "note": "县财政非税收入账户", "via": "邮寄"}, 400) // one fee notice a request
 	if rd, _ := h.st.Requests.Find(ctx, d); rd.State != foi.Registered {
 		t.Errorf("after payment: %s", rd.State)
 	}
+
+	// Once the period has run out nothing stops it: no consultation, no fee
+	// notice; and no step dated more than 10 days back resets the clock.
+	late := registerOn(seed.DemoID("19900101", 6), today.AddDate(0, 0, -45))
+	step(clerk, late, "consult", map[string]any{"kind": "third_party", "party": "某公司", "via": "邮寄"}, 409)
+	step(leader, late, "fee", map[string]any{"fee_basis": "pages", "pages": 100, "note": "县财政非税收入账户", "via": "邮寄"}, 409)
+	step(clerk, late, "consult", map[string]any{"kind": "third_party", "party": "某公司", "via": "邮寄", "on": today.AddDate(0, 0, -30).Format("2006-01-02")}, 400)
 
 	// Art. 42 按件: the applicant's 11th application this month costs 100 yuan.
 	id := seed.DemoID("19900101", 5)
@@ -128,7 +144,7 @@ func TestPapersTheApplicantReceives(t *testing.T) {
 	for i := 0; i < 11; i++ {
 		eleventh = register(id)
 	}
-	step(leader, eleventh, "fee", map[string]any{"fee_basis": "count", "note": "县财政非税收入账户"}, 200)
+	step(leader, eleventh, "fee", map[string]any{"fee_basis": "count", "note": "县财政非税收入账户", "via": "邮寄"}, 200)
 	if r, _ := h.st.Requests.Find(ctx, eleventh); r.FeeAmount != 100 || !strings.Contains(r.FeeDetail, "第11件") {
 		t.Errorf("the 11th application: %d yuan, %q", r.FeeAmount, r.FeeDetail)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -66,9 +67,10 @@ func (p *AnnualParts) Validate() error {
 			return catalog.Invalid("proactive", "主动公开情况的件数应为0至10000000")
 		}
 	}
-	if q.FeesWan < 0 || q.FeesWan > 1e8 {
+	if q.FeesWan < 0 || q.FeesWan > 1e8 || math.IsNaN(q.FeesWan) {
 		return catalog.Invalid("fees_wan", "行政事业性收费金额（万元）应为0至1亿")
 	}
+	p.Proactive.FeesWan = math.Round(q.FeesWan*1e4) / 1e4 // to the yuan
 	return nil
 }
 

@@ -305,6 +305,29 @@ func (d *Desk) Step(ctx context.Context, number string, st Step, by catalog.Acto
 	if err != nil {
 		return nil, err
 	}
+	// A step is dated when it happened: not before the step before it, and
+	// not more than BackdateDays ago, so the clock cannot be reset by
+	// entering a step in the past.
+	today := day(time.Now())
+	on := today
+	if !st.On.IsZero() {
+		on = day(st.On)
+	}
+	if on.Before(today.AddDate(0, 0, -BackdateDays)) {
+		return nil, catalog.Invalid("on", "办理日期不能早于%s（%d日前）：期限按实际办理日期计算", today.AddDate(0, 0, -BackdateDays).Format("2006-01-02"), BackdateDays)
+	}
+	evs, err := d.Requests.Events(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		if on.Before(day(e.On)) {
+			return nil, catalog.Invalid("on", "办理日期不能早于上一办理步骤“%s”的日期（%s）", e.Name, e.On.Format("2006-01-02"))
+		}
+	}
+	if PapersOf(st.Action) && strings.TrimSpace(st.Via) == "" {
+		return nil, catalog.Invalid("via", "请填写告知书的送达方式（如当面交付、邮寄挂号信、电子邮件）")
+	}
 	// The papers and the letter are signed by the organ answering, in
 	// the words the county uses today; they are frozen when issued.
 	l, err := d.Letter(ctx, r)
@@ -496,8 +519,13 @@ func (d *Desk) AnnualDoc(ctx context.Context, year int, unit string) (AnnualDoc,
 		return a, err
 	}
 	for _, r := range rs {
-		if r.UnitCode == unit && r.FeeAmount > 0 && r.Outcome != "other_unpaid" && len(r.Pauses) > 0 && r.Pauses[len(r.Pauses)-1].From.Year() == year {
-			a.FeesCharged += r.FeeAmount
+		if r.UnitCode != unit || r.FeeAmount == 0 || r.Outcome == "other_unpaid" {
+			continue
+		}
+		for _, p := range r.Pauses { // paid in the year: the fee pause closed by the payment
+			if p.Kind == PauseFee && p.To != nil && p.To.In(catalog.Shanghai).Year() == year {
+				a.FeesCharged += r.FeeAmount
+			}
 		}
 	}
 	return a, nil
@@ -522,12 +550,27 @@ func (d *Desk) AnnualDraft(ctx context.Context, year int, unit string, by catalo
 	if err := a.Check(); err != nil {
 		return nil, err
 	}
+	if now := time.Now().In(catalog.Shanghai); now.Year() <= year {
+		return nil, catalog.Invalid("year", "%d年尚未结束，年度报告在次年1月编制", year)
+	}
 	items, err := d.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: unit, DomainCode: "ndbg"})
 	if err != nil {
 		return nil, err
 	}
 	if len(items) == 0 {
 		return nil, catalog.Invalid("unit", "本单位目录中没有“政府信息公开年报”栏目，请先在目录中添加")
+	}
+	for _, it := range items {
+		pubs, err := d.Pubs.FindPublications(ctx, catalog.PubFilter{ItemID: it.ID, Statuses: []catalog.PubStatus{catalog.PubDraft, catalog.PubSubmitted,
+			catalog.PubScheduled, catalog.PubPublished, catalog.PubTakenDown}, Limit: 100})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range pubs {
+			if p.Title == a.Title() {
+				return nil, catalog.Errorf(catalog.ECONFLICT, "“%s”已在年报栏目中（%s），请在原稿上修改", p.Title, p.StatusName)
+			}
+		}
 	}
 	var body strings.Builder
 	for _, part := range []struct{ head, text string }{{"一、总体情况", a.Parts.Overview}, {"二、主动公开政府信息情况", "详见附件表格。"},

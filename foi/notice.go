@@ -61,6 +61,18 @@ type Notice struct {
 	Issuer     string   `json:"issuer"`
 }
 
+// PapersOf tells whether a step issues papers, whose delivery is recorded.
+func PapersOf(action string) bool {
+	switch action {
+	case ActCorrect, ActExtend, ActConsult, ActReasons, ActDelay, ActFee:
+		return true
+	}
+	return false
+}
+
+// BackdateDays is how many days before today a step may be dated.
+const BackdateDays = 10
+
 // Sheet is what a step issues: its kind and body, numbered by the store.
 type Sheet struct {
 	Kind NoticeKind
@@ -92,13 +104,25 @@ func Papers(r *Request, s Step, clock Clock) []Sheet {
 		if p.Kind == "agency" {
 			article, who = "第三十四条", "协办机关"
 		}
+		by := "逾期未提出意见的，由本机关依照条例的规定决定是否公开。"
+		if p.Kind == "agency" {
+			by = "逾期未提出意见的，视为同意公开。"
+		}
+		limit := "15个工作日内"
+		if clock.PauseUntil != nil {
+			limit = "15个工作日内（即" + clock.PauseUntil.Format("2006年1月2日") + "前，以你方收到本意见书之日起算）"
+		}
+		due := ""
+		if !clock.Due.IsZero() {
+			due = "如对方在期限内未提出意见，本机关将于" + clock.Due.Format("2006年1月2日") + "前作出答复；对方提前答复的，答复期限相应提前。"
+		}
 		return []Sheet{
 			{NoticeConsultation, p.Party, []string{
-				fmt.Sprintf("本机关于%s收到政府信息公开申请（登记号%s），申请公开的信息为：“%s”。该信息可能涉及你方，依据《中华人民共和国政府信息公开条例》%s的规定，现书面征求你方意见。",
-					recv, r.Number, r.Description, article),
-				fmt.Sprintf("请自收到本征求意见书之日起15个工作日内提出书面意见。逾期未提出意见的，由本机关依照条例的规定决定是否公开。%s", strings.TrimSpace(s.Note))}},
+				fmt.Sprintf("本机关于%s收到一件政府信息公开申请，申请公开的信息为：“%s”。该信息可能涉及你方，依据《中华人民共和国政府信息公开条例》%s的规定，现书面征求你方意见。",
+					recv, r.Description, article),
+				"请于" + limit + "提出书面意见。" + by + strings.TrimSpace(s.Note)}},
 			{NoticeConsultNotice, to, []string{about,
-				fmt.Sprintf("你申请公开的信息需要征求%s意见。本机关已于%s发出征求意见书，依据《中华人民共和国政府信息公开条例》第三十三条第三款的规定，征求意见所需时间不计算在答复期限内（最长为对方收到征求意见书后15个工作日）。", who, on)}},
+				fmt.Sprintf("你申请公开的信息需要征求%s意见。本机关已于%s发出征求意见书，依据《中华人民共和国政府信息公开条例》第三十三条第三款的规定，征求意见所需时间不计算在答复期限内（最长为对方收到征求意见书后15个工作日）。%s", who, on, due)}},
 		}
 	case ActReasons:
 		return []Sheet{{NoticeReasons, to, []string{about,
@@ -110,8 +134,8 @@ func Papers(r *Request, s Step, clock Clock) []Sheet {
 				strings.TrimSuffix(strings.TrimSpace(s.Note), "。"), r.DelayedTo.Format("2006年1月2日"))}}}
 	case ActFee:
 		return []Sheet{{NoticeFee, to, []string{about,
-			fmt.Sprintf("依据《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，本机关对你的申请收取信息处理费。计费方式：%s；%s；应缴金额：人民币%d元。",
-				FeeBasisName(r.FeeBasis), r.FeeDetail, r.FeeAmount),
+			fmt.Sprintf("依据《中华人民共和国政府信息公开条例》第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，本机关对你的申请收取信息处理费。计费方式：%s；%s；收费标准：%s；应缴金额：人民币%d元。",
+				FeeBasisName(r.FeeBasis), r.FeeDetail, FeeStandard(r.FeeBasis), r.FeeAmount),
 			"缴纳方式：" + strings.TrimSpace(s.Note),
 			fmt.Sprintf("请自收到本通知之日起%d个工作日内缴纳。自本通知发出之日起至你缴费完毕之日止的期间，不计算在答复期限内；逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。", FeeDays)}}}
 	}
@@ -132,6 +156,14 @@ const (
 	// FeeDays is the applicant's time to pay from receiving the notice.
 	FeeDays = 20
 )
+
+// FeeStandard is the 办法's standard of a basis, as the notice states it.
+func FeeStandard(b string) string {
+	if b == FeeByPages {
+		return "同一申请30页以下（含）不收费，31—100页的部分每页10元，101—200页的部分每页20元，201页以上的部分每页40元"
+	}
+	return "同一申请人一个自然月内累计申请10件以下（含）不收费，11—30件的部分每件100元，31件以上的部分每增加10件，新增部分每件的收费标准提高100元"
+}
 
 // FeeBasisName is the basis in Chinese.
 func FeeBasisName(b string) string {

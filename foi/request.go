@@ -120,6 +120,9 @@ type Request struct {
 	// DelayedTo is the longer period an agency set under art. 35 for an
 	// applicant's unreasonably many requests with reasonable grounds.
 	DelayedTo *time.Time `json:"delayed_to,omitempty"`
+	// ReasonsOn is when the applicant was asked for the reasons of
+	// unreasonably many requests (art. 35).
+	ReasonsOn *time.Time `json:"reasons_on,omitempty"`
 	// The fee notice's basis (FeeByCount, FeeByPages), its detail and
 	// amount in yuan.
 	FeeBasis   string  `json:"fee_basis,omitempty"`
@@ -199,6 +202,11 @@ const (
 	MaxExtension   = 20 // art. 33
 	CorrectionDays = 7  // art. 30: the notice goes out within 7 working days
 	ConsultDays    = 15 // arts. 32, 34: the third party's or co-agency's time
+	// MaxConsultations bounds the consultations of one request: each
+	// excludes up to 15 working days.
+	MaxConsultations = 3
+	// MaxDelay bounds art. 35's longer period beyond the due date.
+	MaxDelay = 60
 )
 
 // Clock is a request's statutory clock as of a day.
@@ -217,6 +225,9 @@ type Clock struct {
 	// FeeLapsed: the applicant's time to pay a fee has run out; the
 	// request may be closed as unpaid.
 	FeeLapsed bool `json:"fee_lapsed,omitempty"`
+	// PauseUntil is the last day of an open consultation's or fee
+	// notice's time.
+	PauseUntil *time.Time `json:"pause_until,omitempty"`
 	// Provisional: Due counts days of a year whose holiday arrangement is
 	// not entered yet, by its weekends alone (暂定); entering the year
 	// recomputes it.
@@ -260,6 +271,10 @@ func ClockOf(r *Request, known *workday.Calendar, today time.Time) (Clock, error
 		}
 		end, tail := limit, ""
 		fee := p.Kind == PauseFee
+		if p.To == nil {
+			until := limit
+			c.PauseUntil = &until
+		}
 		switch {
 		case p.To != nil && !day(*p.To).After(limit):
 			end, tail = day(*p.To), "至"+p.To.Format("2006-01-02")+"收到意见"
@@ -418,6 +433,21 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 	conflict := func() error {
 		return catalog.Errorf(catalog.ECONFLICT, "申请处于“%s”状态，不能%s", r.State.Name(), ActionName(s.Action))
 	}
+	if err := s.checkText(); err != nil {
+		return err
+	}
+	// Art. 33's period cannot be stopped once it has run out: no
+	// consultation, fee notice or delay opens after the due date.
+	notLate := func(what string) error {
+		clock, err := ClockOf(r, cal, on)
+		if err != nil {
+			return err
+		}
+		if on.After(clock.Due) {
+			return catalog.Errorf(catalog.ECONFLICT, "答复期限（%s）已过，不能再%s；请尽快答复", clock.Due.Format("2006-01-02"), what)
+		}
+		return clock.checkDue()
+	}
 	switch s.Action {
 	case ActCorrect:
 		if r.State != Registered {
@@ -456,8 +486,11 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		}
 		// Art. 30: the period runs afresh from the corrected application;
 		// an earlier extension and consultations stay in the history only.
+		if on.After(*r.CorrectionDue) && strings.TrimSpace(s.Note) == "" {
+			return catalog.Invalid("note", "补正期限（%s）已过：有正当理由的请写明，否则应按逾期未补正终止办理", r.CorrectionDue.Format("2006-01-02"))
+		}
 		r.ClockFrom, r.State = on, Registered
-		r.ExtensionDays, r.ExtensionReason = 0, ""
+		r.ExtensionDays, r.ExtensionReason, r.DelayedTo, r.ReasonsOn = 0, "", nil, nil
 	case ActLapse:
 		if r.State != Correction {
 			return conflict()
@@ -478,6 +511,21 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		}
 		if utf8.RuneCountInString(s.Party) > 200 {
 			return catalog.Invalid("party", "被征求意见的第三方或机关不超过200字")
+		}
+		consulted := 0
+		for _, p := range r.Pauses {
+			if p.Kind != PauseFee && !p.From.Before(r.ClockFrom) {
+				consulted++
+				if p.Party == strings.TrimSpace(s.Party) {
+					return catalog.Invalid("party", "已征求过“%s”的意见，同一对象不再重复征求", p.Party)
+				}
+			}
+		}
+		if consulted >= MaxConsultations {
+			return catalog.Invalid("party", "一件申请最多征求%d次意见", MaxConsultations)
+		}
+		if err := notLate("征求意见"); err != nil {
+			return err
 		}
 		delivered := on
 		if !s.Delivered.IsZero() {
@@ -609,6 +657,10 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if s.Due.IsZero() || !day(s.Due).After(on) {
 			return catalog.Invalid("due", "请给出晚于今天的说明期限")
 		}
+		if r.ReasonsOn != nil {
+			return catalog.Invalid("action", "已于%s要求申请人说明理由", r.ReasonsOn.Format("2006-01-02"))
+		}
+		r.ReasonsOn = &on
 	case ActDelay:
 		if r.State != Registered && r.State != Forwarded {
 			return conflict()
@@ -616,22 +668,44 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if strings.TrimSpace(s.Note) == "" {
 			return catalog.Invalid("note", "请写明无法在法定期限内答复的原因")
 		}
+		if r.ReasonsOn == nil {
+			return catalog.Invalid("action", "延迟答复须先要求申请人说明理由（第三十五条）")
+		}
+		if r.DelayedTo != nil {
+			return catalog.Invalid("due", "延迟答复的期限只能确定一次")
+		}
+		if err := notLate("确定延迟答复期限"); err != nil {
+			return err
+		}
 		clock, err := ClockOf(r, cal, on)
 		if err != nil {
 			return err
 		}
-		if s.Due.IsZero() || !day(s.Due).After(clock.Due) {
-			return catalog.Invalid("due", "延迟答复的期限应晚于现在的答复期限（%s）", clock.Due.Format("2006-01-02"))
+		latest, err := cal.Provisional().AddWorkdays(clock.Due, MaxDelay)
+		if err != nil {
+			return err
 		}
 		to := day(s.Due)
+		if s.Due.IsZero() || !to.After(clock.Due) || to.After(latest) {
+			return catalog.Invalid("due", "延迟答复的期限应晚于现在的答复期限（%s），且不超过其后%d个工作日（%s）", clock.Due.Format("2006-01-02"), MaxDelay, latest.Format("2006-01-02"))
+		}
+		if work, err := cal.Provisional().IsWorkday(to); err != nil || !work {
+			return catalog.Invalid("due", "延迟答复的期限应为工作日")
+		}
 		r.DelayedTo = &to
 	case ActFee:
 		if r.State != Registered && r.State != Forwarded {
 			return conflict()
 		}
+		if r.FeeBasis != "" {
+			return catalog.Invalid("fee_basis", "每件申请只发一次收费通知（按件、按量二者择一）")
+		}
+		if err := notLate("发出收费通知"); err != nil {
+			return err
+		}
 		switch s.FeeBasis {
 		case FeeByCount:
-			r.FeeAmount, r.FeeDetail = FeeForCount(s.Nth), fmt.Sprintf("本申请为申请人%d年%d月的第%d件申请", on.Year(), on.Month(), s.Nth)
+			r.FeeAmount, r.FeeDetail = FeeForCount(s.Nth), fmt.Sprintf("本申请为申请人%d年%d月的第%d件申请", r.ReceivedOn.Year(), r.ReceivedOn.Month(), s.Nth)
 		case FeeByPages:
 			if s.Pages < 1 || s.Pages > 1000000 {
 				return catalog.Invalid("pages", "请填写所提供信息的页数")
@@ -664,17 +738,20 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if on.Before(p.From) {
 			return catalog.Invalid("on", "日期不能早于发出收费通知之日")
 		}
+		limit, err := p.Limit(cal)
+		if err != nil {
+			return err
+		}
 		if s.Action == ActPaid {
+			if on.After(limit) {
+				return catalog.Invalid("on", "缴费期限（%s）已过，视为放弃申请；请按逾期未缴费终止办理", limit.Format("2006-01-02"))
+			}
 			p.To = &on
 			r.State = Registered
 			if r.ForwardedTo != "" {
 				r.State = Forwarded
 			}
 			break
-		}
-		limit, err := p.Limit(cal)
-		if err != nil {
-			return err
 		}
 		if !on.After(limit) {
 			return catalog.Invalid("on", "缴费期限（%s）尚未届满", limit.Format("2006-01-02"))
@@ -749,4 +826,37 @@ type PublicStatus struct {
 	Outcome     string   `json:"outcome,omitempty"`
 	LetterNo    string   `json:"letter_no,omitempty"`
 	Letter      []string `json:"letter,omitempty"`
+}
+
+// checkDue is nil: a clock's due date is known (not waiting for a
+// correction).
+func (c Clock) checkDue() error {
+	if c.Due.IsZero() {
+		return catalog.Errorf(catalog.ECONFLICT, "申请正等待补正，期限尚未起算")
+	}
+	return nil
+}
+
+// checkText refuses a step's text with control or invisible characters,
+// or longer than a paper holds.
+func (s Step) checkText() error {
+	for _, f := range []struct {
+		field, label, v string
+		max             int
+		lines           bool
+	}{{"note", "说明", s.Note, 2000, true}, {"text", "答复内容", s.Text, 10000, true}, {"party", "征求意见对象", s.Party, 200, false},
+		{"via", "送达方式", s.Via, 100, false}, {"agency", "负责公开的行政机关", s.Agency, 100, false}, {"contact", "联系方式", s.Contact, 200, false},
+		{"unit", "承办单位", s.Unit, 40, false}, {"into", "并入的申请", s.Into, 40, false}} {
+		if utf8.RuneCountInString(f.v) > f.max {
+			return catalog.Invalid(f.field, "%s不超过%d字", f.label, f.max)
+		}
+		check := catalog.CheckLine
+		if f.lines {
+			check = catalog.CheckText
+		}
+		if err := check(f.field, f.label, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -353,7 +353,7 @@ func TestCorrectionRestartsCleanly(t *testing.T) {
 		{Action: foi.ActConsult, On: d("2026-03-03"), Kind: "third_party", Party: "某公司"},
 		{Action: foi.ActConsulted, On: d("2026-03-06")},
 		{Action: foi.ActExtend, On: d("2026-03-09"), Days: 10, Note: "材料多"},
-		{Action: foi.ActCorrect, On: d("2026-03-10"), Due: d("2026-03-19"), Note: "请写明文件名称"},
+		{Action: foi.ActCorrect, On: d("2026-03-10"), Due: d("2026-03-24"), Note: "请写明文件名称"},
 		{Action: foi.ActCorrected, On: d("2026-03-20")},
 	} {
 		if err := foi.Apply(r, s, cal, d("2026-03-20")); err != nil {

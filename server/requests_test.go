@@ -137,8 +137,8 @@ func TestRequestAPI(t *testing.T) {
 	}
 	step(clerk, "forward", map[string]any{"unit": "caizhengju"}, 200)
 	step(clerk, "returned", map[string]any{"note": "财政局答复材料"}, 200)
-	step(clerk, "extend", map[string]any{"days": 10, "note": "需调取档案"}, 403)
-	v = step(leader, "extend", map[string]any{"days": 10, "note": "需调取档案"}, 200)
+	step(clerk, "extend", map[string]any{"days": 10, "note": "需调取档案", "via": "邮寄挂号信"}, 403)
+	v = step(leader, "extend", map[string]any{"days": 10, "note": "需调取档案", "via": "邮寄挂号信"}, 200)
 	if want, _ := ts.s.calendar.AddWorkdays(today(), 30); v.Clock.Due.Format("2006-01-02") != want.Format("2006-01-02") {
 		t.Errorf("extended due %s, want %s", v.Clock.Due.Format("2006-01-02"), want.Format("2006-01-02"))
 	}
@@ -213,7 +213,8 @@ func TestRequestAPI(t *testing.T) {
 }
 
 // TestRequestBackOffice: the county office registers a letter, sees it
-// masked, consults a third party, answers and prints the letter; the
+// masked and overdue (no consultation stops its clock any more), answers
+// and prints the letter; the
 // dashboard and the annual table render.
 func TestRequestBackOffice(t *testing.T) {
 	ts := sharedServer(t)
@@ -256,12 +257,15 @@ func TestRequestBackOffice(t *testing.T) {
 	if !split {
 		t.Error("no split part")
 	}
+	// Overdue: a consultation can no longer stop the clock.
+	if r := postForm(leader, path+"/consult", url.Values{"kind": {"third_party"}, "party": {"某房产公司"}, "via": {"邮寄"}}); r.status != 400 ||
+		!strings.Contains(string(r.body), "已过，不能再征求意见") {
+		t.Errorf("a consultation after the due date: %d", r.status)
+	}
 	for _, st := range []struct {
 		action string
 		v      url.Values
 	}{
-		{"consult", url.Values{"kind": {"third_party"}, "party": {"某房产公司"}}},
-		{"consulted", url.Values{"note": {"同意公开"}}},
 		{"answer", url.Values{"outcome": {"disclose"}, "text": {"现将文件纸质版提供给你。"}}},
 	} {
 		if r := postForm(leader, path+"/"+st.action, st.v); r.status != 303 {

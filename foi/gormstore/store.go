@@ -53,6 +53,7 @@ type requestRecord struct {
 	AnswerText       string     `gorm:"type:text"`
 	LetterNo         string     `gorm:"size:40"`
 	DelayedTo        *time.Time `gorm:"type:date"`
+	ReasonsOn        *time.Time `gorm:"type:date"`
 	FeeBasis         string     `gorm:"size:10"`
 	FeeDetail        string     `gorm:"size:200"`
 	FeeAmount        int
@@ -191,7 +192,7 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 		CorrectionSentOn: ptrToDB(r.CorrectionSentOn), CorrectionDue: ptrToDB(r.CorrectionDue), Pauses: string(pj),
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Outcome: string(r.Outcome), AnswerText: r.AnswerText,
 		LetterNo: r.LetterNo, LetterIssuer: r.LetterIssuer, LetterRemedy: r.LetterRemedy, DecidedOn: ptrToDB(r.DecidedOn),
-		DelayedTo: ptrToDB(r.DelayedTo), FeeBasis: r.FeeBasis, FeeDetail: r.FeeDetail, FeeAmount: r.FeeAmount, DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
+		DelayedTo: ptrToDB(r.DelayedTo), ReasonsOn: ptrToDB(r.ReasonsOn), FeeBasis: r.FeeBasis, FeeDetail: r.FeeDetail, FeeAmount: r.FeeAmount, DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
 		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, ReceiptToken: r.ReceiptToken, Version: r.Version, CreatedAt: r.CreatedAt}
 	if !r.DueOn.IsZero() {
 		rec.DueOn = ptrToDB(&r.DueOn)
@@ -216,7 +217,7 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 		CorrectionSentOn: ptrFromDB(rec.CorrectionSentOn), CorrectionDue: ptrFromDB(rec.CorrectionDue),
 		ExtensionDays: rec.ExtensionDays, ExtensionReason: rec.ExtensionReason, Outcome: foi.Outcome(rec.Outcome), AnswerText: rec.AnswerText,
 		LetterNo: rec.LetterNo, LetterIssuer: rec.LetterIssuer, LetterRemedy: rec.LetterRemedy, DecidedOn: ptrFromDB(rec.DecidedOn),
-		DelayedTo: ptrFromDB(rec.DelayedTo), FeeBasis: rec.FeeBasis, FeeDetail: rec.FeeDetail, FeeAmount: rec.FeeAmount, DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
+		DelayedTo: ptrFromDB(rec.DelayedTo), ReasonsOn: ptrFromDB(rec.ReasonsOn), FeeBasis: rec.FeeBasis, FeeDetail: rec.FeeDetail, FeeAmount: rec.FeeAmount, DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
 		SplitFrom: rec.SplitFrom, MergedInto: rec.MergedInto, ReceiptToken: rec.ReceiptToken, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
 	if rec.DueOn != nil {
 		r.DueOn = fromDB(*rec.DueOn)
