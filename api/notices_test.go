@@ -94,6 +94,15 @@ func TestPapersTheApplicantReceives(t *testing.T) {
 		t.Errorf("征求意见书: %+v", ns)
 	}
 
+	// The applicant reads the papers sent to them on the status page (the
+	// name masked), never the party's.
+	var status foi.PublicStatus
+	h.anon().do("GET", "/api/v1/requests/status?number="+b+"&phone4=1234", nil).decode(t, &status)
+	if len(status.Papers) != 2 || status.Papers[0].Kind != foi.NoticeExtension || status.Papers[1].Kind != foi.NoticeConsultNotice ||
+		status.Papers[0].To != foi.MaskName("张凤英") || status.Papers[0].ID != 0 {
+		t.Errorf("the applicant's papers on the status page: %+v", status.Papers)
+	}
+
 	// Art. 35: the reasons asked, then a longer period.
 	c := register(seed.DemoID("19900101", 3))
 	step(leader, c, "delay", map[string]any{"note": "涉及档案数量大", "due": add(40).Format("2006-01-02"), "via": "邮寄"}, 400) // no reasons asked yet

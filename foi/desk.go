@@ -150,6 +150,16 @@ func (d *Desk) Status(ctx context.Context, number, phone4, token, ip string) (*P
 		v.DueOn = c.Due.Format("2006-01-02")
 	}
 	v.Paused, v.Provisional = c.Paused, c.Provisional
+	ns, err := d.Requests.Notices(ctx, r.Number)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range ns {
+		if n.Kind != NoticeConsultation { // the consulted party's paper is not the applicant's
+			n.To, n.ID = MaskName(n.To), 0
+			v.Papers = append(v.Papers, n)
+		}
+	}
 	if r.State == Answered || r.State == Closed {
 		if info, ok := OutcomeOf(r.Outcome); ok {
 			v.Outcome = info.Label()

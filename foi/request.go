@@ -826,6 +826,9 @@ type PublicStatus struct {
 	Outcome     string   `json:"outcome,omitempty"`
 	LetterNo    string   `json:"letter_no,omitempty"`
 	Letter      []string `json:"letter,omitempty"`
+	// Papers are those the applicant was sent (补正, 延期, 征求意见告知,
+	// 说明理由, 延迟答复, 收费), as printed, the name masked.
+	Papers []Notice `json:"papers,omitempty"`
 }
 
 // checkDue is nil: a clock's due date is known (not waiting for a

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
+	"gongkai/foi"
 	"gongkai/kiosk"
 	kstore "gongkai/kiosk/gormstore"
 	"gongkai/search"
@@ -172,6 +173,16 @@ func TestApplyAtTheKiosk(t *testing.T) {
 	right := h.send(http.MethodPost, "/kiosk/progress", url.Values{"number": {number}, "phone4": {"5678"}})
 	if wrong.status == 200 || right.status != 200 {
 		t.Errorf("progress: wrong phone %d, right phone %d", wrong.status, right.status)
+	}
+	// A correction notice sent: the applicant reads it on the same page.
+	due, _ := h.st.Calendar.Provisional().AddWorkdays(time.Now(), 12)
+	if _, err := h.st.RequestDesk.Step(t.Context(), number, foi.Step{Action: foi.ActCorrect, Note: "请写明所需名单的村名", Due: due, Via: "电话告知后邮寄"},
+		catalog.Actor{Username: "admin"}); err != nil {
+		t.Fatal(err)
+	}
+	right = h.send(http.MethodPost, "/kiosk/progress", url.Values{"number": {number}, "phone4": {"5678"}})
+	if right.status != 200 || !strings.Contains(right.body, "政府信息公开申请补正告知书") || !strings.Contains(right.body, "请写明所需名单的村名") || strings.Contains(right.body, "王五") {
+		t.Errorf("progress with a correction notice: %d %.300s", right.status, right.body)
 	}
 }
 
