@@ -207,6 +207,9 @@ const (
 	MaxConsultations = 3
 	// MaxDelay bounds art. 35's longer period beyond the due date.
 	MaxDelay = 60
+	// MaxDeliveryDays bounds how long after it was sent a consultation
+	// letter may be recorded as delivered (the post within the county).
+	MaxDeliveryDays = 5
 )
 
 // Clock is a request's statutory clock as of a day.
@@ -531,8 +534,12 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if !s.Delivered.IsZero() {
 			delivered = day(s.Delivered)
 		}
-		if delivered.Before(on) || delivered.After(day(today)) {
-			return catalog.Invalid("delivered_on", "征求意见书送达日期应在征求意见之日（%s）至今天之间", on.Format("2006-01-02"))
+		latest, err := cal.Provisional().AddWorkdays(on, MaxDeliveryDays)
+		if err != nil {
+			return err
+		}
+		if delivered.Before(on) || delivered.After(day(today)) || delivered.After(latest) {
+			return catalog.Invalid("delivered_on", "征求意见书送达日期应在发出之日（%s）起%d个工作日内，且不晚于今天", on.Format("2006-01-02"), MaxDeliveryDays)
 		}
 		r.Pauses = append(r.Pauses, Pause{Kind: s.Kind, Party: strings.TrimSpace(s.Party), From: on, Delivered: &delivered})
 		r.State = Consulting
@@ -725,8 +732,12 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if !s.Delivered.IsZero() {
 			delivered = day(s.Delivered)
 		}
-		if delivered.Before(on) || delivered.After(day(today)) {
-			return catalog.Invalid("delivered_on", "收费通知送达日期应在发出之日（%s）至今天之间", on.Format("2006-01-02"))
+		latest, err := cal.Provisional().AddWorkdays(on, MaxDeliveryDays)
+		if err != nil {
+			return err
+		}
+		if delivered.Before(on) || delivered.After(day(today)) || delivered.After(latest) {
+			return catalog.Invalid("delivered_on", "收费通知送达日期应在发出之日（%s）起%d个工作日内，且不晚于今天", on.Format("2006-01-02"), MaxDeliveryDays)
 		}
 		r.Pauses = append(r.Pauses, Pause{Kind: PauseFee, Party: "申请人缴纳信息处理费", From: on, Delivered: &delivered})
 		r.State = AwaitingFee
