@@ -318,6 +318,10 @@ func TestReformForms(t *testing.T) {
 	if p.status != 200 || !strings.Contains(p.body, "确认机构改革：拆分") || !strings.Contains(p.body, `name="domain_jgsz"`) {
 		t.Fatalf("the confirmation: %d %.500s", p.status, p.body)
 	}
+	all, _ := o.st.Catalog.FindItems(t.Context(), catalog.ItemFilter{UnitCode: "minzhengju", IncludeRetired: true})
+	if want := fmt.Sprintf("<td>民政局</td><td>%d</td>", len(all)); !strings.Contains(p.body, want) {
+		t.Errorf("the confirmation does not count what moves (%s)", want)
+	}
 	if items, _ := o.st.Catalog.FindItems(t.Context(), catalog.ItemFilter{UnitCode: "minzhengju"}); len(items) == 0 {
 		t.Fatal("民政局 has no items")
 	} else if u, _ := o.st.Catalog.FindUnit(t.Context(), "minzhengju"); u.Retired() {

@@ -24,6 +24,13 @@ type reformPage struct {
 	Date    string
 	// Office warns that the unit receiving requests ends.
 	Office string
+	// Holds says, for each ending unit, what it holds that will move.
+	Holds []reformHolds
+}
+
+type reformHolds struct {
+	Name                                     string
+	Items, Pubs, Requests, Filings, Accounts int
 }
 
 type reformDomain struct {
@@ -116,6 +123,14 @@ func (h handler) handleReformPlan(c *fiber.Ctx) error {
 			return refuse(catalog.Invalid("into", "“%s”是%s单位，“%s”是%s单位：乡镇和县直部门不能互相撤并或拆分", u.Name, u.Level.Name(), lead.Name, lead.Level.Name()))
 		}
 	}
+	for _, code := range r.From {
+		hs, err := h.holds(c, code)
+		if err != nil {
+			return err
+		}
+		hs.Name = p.Names[code]
+		p.Holds = append(p.Holds, hs)
+	}
 	if county, err := h.County.County(c.UserContext()); err == nil && slices.Contains(r.From, county.Office) {
 		p.Office = fmt.Sprintf("“%s”是受理政府信息公开申请的单位；办理后，申请改由“%s”受理。", p.Names[county.Office], lead.Name)
 		if lead.Kind != catalog.KindOffice {
@@ -186,4 +201,32 @@ func reformedFlash(c *fiber.Ctx) string {
 		return "机构改革已办理，没有需要划转的记录。"
 	}
 	return "机构改革已办理，划转至承接单位：" + strings.Join(moved, "、") + "（目录事项含并入承接单位同一标准事项的）。"
+}
+
+// holds counts what a unit holds that a reform hands over.
+func (h handler) holds(c *fiber.Ctx, code string) (reformHolds, error) {
+	ctx := c.UserContext()
+	var hs reformHolds
+	items, err := h.Items.FindItems(ctx, catalog.ItemFilter{UnitCode: code, IncludeRetired: true})
+	if err != nil {
+		return hs, err
+	}
+	pubs, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{UnitCode: code, Statuses: catalog.Statuses})
+	if err != nil {
+		return hs, err
+	}
+	reqs, err := h.Requests.List(ctx, code)
+	if err != nil {
+		return hs, err
+	}
+	fs, err := h.Filings.FindFilings(ctx, code)
+	if err != nil {
+		return hs, err
+	}
+	accts, err := h.UnitAccounts(ctx, code)
+	if err != nil {
+		return hs, err
+	}
+	hs.Items, hs.Pubs, hs.Requests, hs.Filings, hs.Accounts = len(items), len(pubs), len(reqs), len(fs), len(accts)
+	return hs, nil
 }
