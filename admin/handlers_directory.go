@@ -62,6 +62,17 @@ func (h handler) withUnits(c *fiber.Ctx, p directoryPage) (directoryPage, error)
 	return p, err
 }
 
+// directoryRefusal shows a refused form's message on the directory page;
+// errors that are not the person's go on to the error page.
+func (h handler) directoryRefusal(c *fiber.Ctx, m *me) func(error) error {
+	return func(err error) error {
+		if _, msg, ok := fieldError(err); ok {
+			return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{})
+		}
+		return err
+	}
+}
+
 // directory renders the page with the units.
 func (h handler) directory(c *fiber.Ctx, m *me, status int, flash, msg string, p directoryPage) error {
 	p, err := h.withUnits(c, p)
@@ -104,10 +115,7 @@ func (h handler) handleUnitDomains(c *fiber.Ctx) error {
 	}
 	n, err := h.Lifecycle.AdoptDomains(c.UserContext(), c.Params("code"), []string{c.FormValue("domain")}, web.Actor(c))
 	if err != nil {
-		if _, msg, ok := fieldError(err); ok {
-			return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{})
-		}
-		return err
+		return h.directoryRefusal(c, m)(err)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/directory?flash=adopted&unit=%s&items=%d", url.QueryEscape(c.Params("code")), n), fiber.StatusSeeOther)
 }
@@ -119,10 +127,7 @@ func (h handler) handleUnitRename(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.Lifecycle.RenameUnit(c.UserContext(), c.Params("code"), c.FormValue("name"), c.FormValue("full_name"), c.FormValue("credit_code"), web.Actor(c)); err != nil {
-		if _, msg, ok := fieldError(err); ok {
-			return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{})
-		}
-		return err
+		return h.directoryRefusal(c, m)(err)
 	}
 	return c.Redirect("/admin/directory?flash=renamed", fiber.StatusSeeOther)
 }
@@ -155,12 +160,7 @@ func (h handler) handleDirectoryPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	refuse := func(err error) error {
-		if _, msg, ok := fieldError(err); ok {
-			return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{})
-		}
-		return err
-	}
+	refuse := h.directoryRefusal(c, m)
 	data, _, err := web.SheetUpload(c, "请选择要导入的名录Excel文件")
 	if err != nil {
 		return refuse(err)

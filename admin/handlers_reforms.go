@@ -88,12 +88,7 @@ func (h handler) handleReformPlan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	refuse := func(err error) error {
-		if _, msg, ok := fieldError(err); ok {
-			return h.directory(c, m, fiber.StatusBadRequest, "", msg, directoryPage{})
-		}
-		return err
-	}
+	refuse := h.directoryRefusal(c, m)
 	r, err := reformForm(c)
 	if err != nil {
 		return refuse(err)

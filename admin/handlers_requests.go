@@ -387,10 +387,9 @@ func blocks(r foi.ReviewCounts) []reviewBlock {
 }
 
 func (h handler) handleReviewCounts(c *fiber.Ctx) error {
-	unit := strings.Clone(c.FormValue("unit"))
-	year, err := strconv.Atoi(c.FormValue("year"))
-	if err != nil || unit == "" {
-		return catalog.Invalid("year", "请选择单位和年份")
+	unit, year, err := formUnitYear(c)
+	if err != nil {
+		return err
 	}
 	var rc foi.ReviewCounts
 	for _, b := range []struct {
@@ -422,10 +421,9 @@ func (h handler) handleAnnualParts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	unit := strings.Clone(c.FormValue("unit"))
-	year, err := strconv.Atoi(c.FormValue("year"))
-	if err != nil || unit == "" {
-		return catalog.Invalid("year", "请选择单位和年份")
+	unit, year, err := formUnitYear(c)
+	if err != nil {
+		return err
 	}
 	p := foi.AnnualParts{AnnualTexts: foi.AnnualTexts{Overview: c.FormValue("overview"), Problems: c.FormValue("problems"), Other: c.FormValue("other")},
 		Entered: true}
@@ -466,10 +464,9 @@ func (h handler) handleAnnualDraft(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	unit := strings.Clone(c.FormValue("unit"))
-	year, err := strconv.Atoi(c.FormValue("year"))
-	if err != nil || unit == "" {
-		return catalog.Invalid("year", "请选择单位和年份")
+	unit, year, err := formUnitYear(c)
+	if err != nil {
+		return err
 	}
 	p, err := h.Requests.AnnualDraft(c.UserContext(), year, unit, web.Actor(c))
 	if err != nil {
@@ -479,4 +476,14 @@ func (h handler) handleAnnualDraft(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=drafted", p.ID), fiber.StatusSeeOther)
+}
+
+// formUnitYear reads the unit and year an annual report form is for.
+func formUnitYear(c *fiber.Ctx) (string, int, error) {
+	unit := strings.Clone(c.FormValue("unit"))
+	year, err := strconv.Atoi(c.FormValue("year"))
+	if err != nil || unit == "" {
+		return "", 0, catalog.Invalid("year", "请选择单位和年份")
+	}
+	return unit, year, nil
 }
