@@ -56,27 +56,30 @@ func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
 
 // backdateSeeds gives seed items stored by an earlier version, which dated
 // them at seeding, the date their seeds say they entered the catalogue;
-// items changed since keep their later versions.
+// items changed since keep their later versions. Each item is dated by its
+// own seed: a column added later in the year stays added then.
 func backdateSeeds(tx *gorm.DB, unitCode string, seeds []SeedItem) error {
-	var since time.Time
+	bySince := map[time.Time][]string{}
 	for _, sd := range seeds {
-		if !sd.Since.IsZero() && (since.IsZero() || sd.Since.Before(since)) {
-			since = sd.Since
+		if !sd.Since.IsZero() {
+			since := sd.Since.UTC()
+			bySince[since] = append(bySince[since], sd.Key)
 		}
 	}
-	if since.IsZero() {
-		return nil
+	for since, keys := range bySince {
+		seeded := tx.Model(&itemRecord{}).Select("id").Where("unit_code = ? AND seed_key IN ? AND created_at > ?", unitCode, keys, since)
+		if err := tx.Model(&itemVersionRecord{}).Where("version = 1 AND item_id IN (?)", seeded).UpdateColumn("changed_at", since).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IN ? AND version = 1 AND created_at > ?", unitCode, keys, since).
+			UpdateColumn("updated_at", since).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IN ? AND created_at > ?", unitCode, keys, since).UpdateColumn("created_at", since).Error; err != nil {
+			return err
+		}
 	}
-	since = since.UTC()
-	seeded := tx.Model(&itemRecord{}).Select("id").Where("unit_code = ? AND seed_key IS NOT NULL AND created_at > ?", unitCode, since)
-	if err := tx.Model(&itemVersionRecord{}).Where("version = 1 AND item_id IN (?)", seeded).UpdateColumn("changed_at", since).Error; err != nil {
-		return err
-	}
-	if err := tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IS NOT NULL AND version = 1 AND created_at > ?", unitCode, since).
-		UpdateColumn("updated_at", since).Error; err != nil {
-		return err
-	}
-	return tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IS NOT NULL AND created_at > ?", unitCode, since).UpdateColumn("created_at", since).Error
+	return nil
 }
 
 // ensureItemsTx stores, in tx, the seed items of one unit whose keys are
