@@ -261,7 +261,7 @@ func (s *Store) setDue(r *foi.Request) error {
 	return nil
 }
 
-func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, note string) error {
+func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, note string, at time.Time) error {
 	if err := dbconn.HoldUnit(tx, r.UnitCode, "unit_code"); err != nil {
 		return err
 	}
@@ -272,7 +272,7 @@ func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, no
 	}
 	r.Number = foi.FormatNumber(strconv.Itoa(year), int(n))
 	r.ReceiptToken = foi.NewReceiptToken()
-	r.Version, r.CreatedAt = 1, time.Now().UTC()
+	r.Version, r.CreatedAt = 1, at.UTC()
 	if err := s.setDue(r); err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, no
 		return fmt.Errorf("foi gormstore: create request: %w", err)
 	}
 	r.ID = rec.ID
-	if err := tx.Create(&eventRecord{RequestID: rec.ID, Action: action, On: toDB(r.ReceivedOn), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
+	if err := tx.Create(&eventRecord{RequestID: rec.ID, Action: action, On: toDB(r.ReceivedOn), Note: note, By: by.Username, At: at.UTC()}).Error; err != nil {
 		return err
 	}
 	return s.audit(tx, by, r.UnitCode, "request", action, r.Number, "依申请公开 "+r.Number, nil, masked(*r))
@@ -296,7 +296,23 @@ func (s *Store) Create(ctx context.Context, r *foi.Request, by catalog.Actor) er
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return s.insert(tx, r, by, "register", r.Channel.Name()+"申请")
+		return s.insert(tx, r, by, "register", r.Channel.Name()+"申请", time.Now())
+	})
+}
+
+// Backfill registers a request received and registered in the past, as a
+// county's earlier paper register (or the demo) records it: at is when it
+// was entered in the register, which the inspection's 依申请公开目录 check
+// compares with the day it was received. Not reachable from the API.
+func (s *Store) Backfill(ctx context.Context, r *foi.Request, at time.Time, by catalog.Actor) error {
+	if err := r.ValidateAt(s.now()); err != nil {
+		return err
+	}
+	if at.Before(r.ReceivedOn) || at.After(s.now()) {
+		return catalog.Invalid("registered", "登记时间须在收到申请之后、今天之前")
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.insert(tx, r, by, "register", r.Channel.Name()+"申请（补录）", at)
 	})
 }
 
@@ -536,7 +552,7 @@ func (s *Store) Split(ctx context.Context, number string, descriptions []string,
 		for _, d := range parts[1:] {
 			p := before
 			p.ID, p.Description, p.SplitFrom, p.Pauses = 0, d, before.Number, nil
-			if err := s.insert(tx, &p, by, "split", "由"+before.Number+"拆分"); err != nil {
+			if err := s.insert(tx, &p, by, "split", "由"+before.Number+"拆分", time.Now()); err != nil {
 				return err
 			}
 			out = append(out, p)
