@@ -20,7 +20,7 @@ import (
 func TestUnitTablesAddUpToTheCounty(t *testing.T) {
 	h := newAPI(t)
 	ctx := t.Context()
-	if err := seed.Requests(ctx, h.st.Requests); err != nil { // the county office's 2020 requests, some forwarded
+	if err := seed.Requests(ctx, h.st.Requests, h.st.Calendar); err != nil { // the county office's 2020 requests, some forwarded
 		t.Fatal(err)
 	}
 	units, err := h.st.Catalog.FindUnits(ctx)
@@ -69,7 +69,7 @@ func TestUnitTablesAddUpToTheCounty(t *testing.T) {
 // January.
 func TestTheWholeAnnualReport(t *testing.T) {
 	h := newAPI(t)
-	if err := seed.Requests(t.Context(), h.st.Requests); err != nil {
+	if err := seed.Requests(t.Context(), h.st.Requests, h.st.Calendar); err != nil {
 		t.Fatal(err)
 	}
 	clerk := h.login(office + "-clerk")

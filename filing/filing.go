@@ -111,6 +111,9 @@ type Watch struct {
 	Reasons  []string   `json:"reasons"`
 	LastOn   *time.Time `json:"last_filed_on,omitempty"`
 	Changes  int        `json:"publisher_changes"` // in the 12 months before the date
+	// LastChange is when the publishers last changed (the filing that
+	// changed them), if ever.
+	LastChange *time.Time `json:"last_publisher_change,omitempty"`
 }
 
 // WatchList finds, at a date, the units that never filed, whose newest
@@ -140,7 +143,11 @@ func WatchList(units []catalog.Unit, history map[string][]Filing, at time.Time) 
 			w.Reasons = append(w.Reasons, "超过12个月未重新备案")
 		}
 		for i := 1; i < len(upTo); i++ {
-			if upTo[i].FiledOn.After(yearAgo) && strings.Join(upTo[i].PublisherNames(), ",") != strings.Join(upTo[i-1].PublisherNames(), ",") {
+			if strings.Join(upTo[i].PublisherNames(), ",") == strings.Join(upTo[i-1].PublisherNames(), ",") {
+				continue
+			}
+			w.LastChange = &upTo[i].FiledOn
+			if upTo[i].FiledOn.After(yearAgo) {
 				w.Changes++
 			}
 		}

@@ -112,9 +112,10 @@ func (dk *Desk) data(ctx context.Context, q Quarter) (Data, error) {
 	if p := q.Prev().Start(); p.Before(from) {
 		from = p
 	}
+	titleOnly := true
 	add := func(p catalog.Publication) error {
 		d.Pubs = append(d.Pubs, Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, Title: p.Title, GeneratedOn: p.GeneratedOn,
-			PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + p.Body})
+			PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + p.Body, TitleOnly: titleOnly})
 		return nil
 	}
 	bodiesFrom := q.Start()
@@ -123,6 +124,7 @@ func (dk *Desk) data(ctx context.Context, q Quarter) (Data, error) {
 			return d, err
 		}
 	}
+	titleOnly = false
 	if err := dk.Pubs.EachPublishedBetween(ctx, bodiesFrom, q.End(), q.End(), true, add); err != nil {
 		return d, err
 	}

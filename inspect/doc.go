@@ -2,9 +2,11 @@
 // and as of a date, it finds in each unit's catalogue and publications what
 // the county's bulletins report — columns not updated (少量/部分/大量栏目本季度
 // 更新不到位), columns not updated all year, irregular publishing (duplicate
-// titles, dates out of order, bursts), unlinked interpretations, privacy
-// leaks, frequent changes of publisher — each with its evidence, and writes
-// the bulletin's annex table in the seed's words.
+// titles, dates out of order, bursts), the request register kept late,
+// interpretations unlinked, few or of low quality, privacy leaks, frequent
+// changes of publisher, last quarter's rectification — each with its
+// evidence, and writes the bulletin's annex table in the seed's words.
 //
-// It imports catalog, filing and the standard library; no HTTP, no gorm.
+// It imports catalog, filing, foi, workday and the standard library; no
+// HTTP, no gorm.
 package inspect

@@ -1,6 +1,7 @@
 package inspect_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,18 +88,28 @@ func TestEachFinding(t *testing.T) {
 				ClockFrom: d0("2026-03-02"), CreatedAt: d0("2026-03-02")}}
 		}},
 		{"publisher_changes", "publisher_changes", "", func(d *inspect.Data) {
-			d.Watch = []filing.Watch{{UnitCode: "x", Reasons: []string{"发布员变动频繁"}}}
+			changed := d0("2026-05-06")
+			d.Watch = []filing.Watch{{UnitCode: "x", Reasons: []string{"发布员变动频繁"}, LastChange: &changed}}
+		}},
+		{"poor_interpretation", "poor_interpretation", "晚于文件", func(d *inspect.Data) {
+			d.Items = append(d.Items, col(3, "zcjd", "政策解读", twenty), col(4, "zfwj", "政府文件", twenty))
+			d.Pubs = append(d.Pubs, pub(300, 4, "文件A", "2026-04-01", "2026-04-01"))
+			interp := pub(one, 3, "文件A的解读", "2026-04-20", "2026-04-20")
+			first := int64(300)
+			interp.InterpretsID = &first
+			d.Pubs = append(d.Pubs, interp)
 		}},
 		{"rectify_report", "rectify_report", "整改", func(d *inspect.Data) {
 			d.Items = append(d.Items, col(5, "jdbz", "测评整改情况", twenty))
 			d.Prev = &inspect.Report{Units: []inspect.UnitResult{{Code: "x", Findings: []inspect.Finding{{Code: "late"}}}}}
 		}},
 		{"rectify_failed", "rectify_failed", "党务公开", func(d *inspect.Data) {
-			for i := int64(2); i <= 4; i++ { // three of four columns not updated: 大量
+			// Last quarter named three columns; none updated by 30 April.
+			d.Prev = rectifyPrev()
+			for i := int64(2); i <= 4; i++ {
 				d.Items = append(d.Items, col(i, "dwgk", []string{"", "", "党务公开", "村务公开", "财务公开"}[i], twenty))
-				d.Pubs = append(d.Pubs, pub(100+i, i, "一季度", "2026-01-05", "2026-01-06"))
+				d.Pubs = append(d.Pubs, pub(100+i, i, "五月"+strconv.Itoa(int(i)), "2026-05-06", "2026-05-06"))
 			}
-			d.Prev = &inspect.Report{Units: []inspect.UnitResult{{Code: "x", Findings: []inspect.Finding{{Code: "stale_quarter", Text: "大量栏目2026年未更新"}}}}}
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -123,6 +134,105 @@ func TestEachFinding(t *testing.T) {
 }
 
 func d0(s string) time.Time { return d(s) }
+
+// rectifyPrev is a first quarter's report that named columns 2, 3 and 4 of
+// x as not updated, to be rectified by 30 April.
+func rectifyPrev() *inspect.Report {
+	var ev []inspect.Evidence
+	for i := int64(2); i <= 4; i++ {
+		ev = append(ev, inspect.Evidence{Kind: "item", ID: i})
+	}
+	return &inspect.Report{RectifyBy: d("2026-04-30"), Units: []inspect.UnitResult{{Code: "x",
+		Findings: []inspect.Finding{{Code: "stale_quarter", Text: "大量栏目2026年未更新", Evidence: ev}}}}}
+}
+
+// TestRectifyInterpretAndPublishers: the edges of the rules the county's
+// bulletins showed. Last quarter's columns updated by the deadline are
+// rectified, and not judged before it; an interpretation out with its
+// policy in its own words is fine, one repeating the policy's text is not;
+// an unlinked interpretation is found as unlinked, not also as too few;
+// a publisher change found last quarter is not found again.
+func TestRectifyInterpretAndPublishers(t *testing.T) {
+	q := inspect.Quarter{Year: 2026, N: 2}
+	run := func(d inspect.Data, asOf string) map[string]inspect.Finding {
+		out := map[string]inspect.Finding{}
+		for _, f := range inspect.Inspect(d, q, d0(asOf), inspect.Defaults, workday.New()).Units[0].Findings {
+			out[f.Code] = f
+		}
+		return out
+	}
+	twenty := "信息形成或者变更之日起20个工作日内"
+	unit := []catalog.Unit{{Code: "x", Name: "某镇", Level: catalog.LevelTownship}}
+	var items []catalog.Item
+	for i, l2 := range []string{"", "", "党务公开", "村务公开", "财务公开", "政策解读", "政府文件"} {
+		if i < 2 {
+			continue
+		}
+		domain := map[string]string{"政策解读": "zcjd", "政府文件": "zfwj"}[l2]
+		if domain == "" {
+			domain = "dwgk"
+		}
+		c := catalog.Columns{DomainCode: domain, Level1: l2, Level2: l2, TimeLimitText: twenty}
+		c.Normalize()
+		items = append(items, catalog.Item{ID: int64(i), UnitCode: "x", Columns: c})
+	}
+	pub := func(id, item int64, title, on string) inspect.Pub {
+		return inspect.Pub{ID: id, UnitCode: "x", ItemID: item, Title: title, GeneratedOn: d0(on), PublishedOn: d0(on)}
+	}
+	data := func(pubs ...inspect.Pub) inspect.Data {
+		return inspect.Data{Units: unit, Items: items, Prev: rectifyPrev(), Pubs: pubs}
+	}
+	// Columns 2–4 updated in April (two of them) and May: rectified.
+	fixed := data(pub(1, 2, "甲", "2026-04-10"), pub(2, 3, "乙", "2026-04-29"), pub(3, 4, "丙", "2026-05-10"))
+	if f, ok := run(fixed, "2026-06-30")["rectify_failed"]; ok {
+		t.Errorf("two of three rectified by the deadline: %+v", f)
+	}
+	// Only one by the deadline: not rectified, judged once it has passed.
+	late := data(pub(1, 2, "甲", "2026-04-10"), pub(2, 3, "乙", "2026-05-29"), pub(3, 4, "丙", "2026-05-10"))
+	if f, ok := run(late, "2026-06-30")["rectify_failed"]; !ok || len(f.Evidence) != 2 {
+		t.Errorf("one of three rectified: %+v", f)
+	}
+	if _, ok := run(late, "2026-04-20")["rectify_failed"]; ok {
+		t.Error("judged before the deadline")
+	}
+	// Interpretations: out the next working day in their own words, fine;
+	// the policy's text again, poor.
+	policyText := "关于印发某镇2026年秸秆禁烧工作方案的通知。各村：为切实做好秸秆禁烧工作，改善空气质量，保障人民群众身体健康，经研究，现将本方案印发给你们，请认真贯彻执行。一、工作目标。二、工作措施。三、工作要求。"
+	policy := pub(10, 6, "秸秆禁烧工作方案", "2026-04-01")
+	policy.Text = policyText
+	interp := func(text string) inspect.Pub {
+		p := pub(11, 5, "秸秆禁烧工作方案解读", "2026-04-02")
+		p.Text, p.InterpretsID = text, &policy.ID
+		return p
+	}
+	own := interp("一、出台背景：每年夏收秋收时节焚烧秸秆污染空气。二、主要内容：明确了禁烧区域、责任分工和奖惩办法。三、解读要点：村民可将秸秆交给合作社综合利用，每吨补助五十元。")
+	if f, ok := run(data(policy, own), "2026-06-30")["poor_interpretation"]; ok {
+		t.Errorf("a good interpretation: %+v", f)
+	}
+	copied := interp("秸秆禁烧工作方案解读\n" + policyText)
+	if f, ok := run(data(policy, copied), "2026-06-30")["poor_interpretation"]; !ok || !strings.Contains(evidenceText(f), "照搬文件原文") {
+		t.Errorf("an interpretation repeating its policy: %+v", f)
+	}
+	// Four policies, two interpretations not linked: unlinked, not few.
+	var many []inspect.Pub
+	for i := int64(0); i < 4; i++ {
+		many = append(many, pub(20+i, 6, "文件"+strconv.Itoa(int(i)), "2026-04-08"))
+	}
+	many = append(many, pub(30, 5, "解读一", "2026-04-09"), pub(31, 5, "解读二", "2026-04-09"))
+	fs := run(data(many...), "2026-06-30")
+	if _, ok := fs["unlinked_interpretation"]; !ok {
+		t.Error("unlinked interpretations not found")
+	}
+	if f, ok := fs["few_interpretations"]; ok {
+		t.Errorf("two interpretations of four policies, not linked, found too few: %+v", f)
+	}
+	// Publishers: changed in the first quarter, found then, not in the second.
+	before := d0("2026-03-20")
+	d := inspect.Data{Units: unit, Watch: []filing.Watch{{UnitCode: "x", Reasons: []string{"发布员变动频繁"}, LastChange: &before}}}
+	if f, ok := run(d, "2026-06-30")["publisher_changes"]; ok {
+		t.Errorf("a change of the last quarter found again: %+v", f)
+	}
+}
 
 func findings(data inspect.Data, q inspect.Quarter) map[string]inspect.Finding {
 	out := map[string]inspect.Finding{}

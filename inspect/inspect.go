@@ -72,6 +72,15 @@ type Config struct {
 	// fewer than FewInterpretationsShare of them interpreted is 政策解读较少.
 	FewInterpretationsMin   int
 	FewInterpretationsShare float64
+	// An interpretation published more than InterpretationLag working
+	// days after its policy, or whose text repeats the policy's for at least
+	// CopiedShare, is 政策解读质量不高.
+	InterpretationLag int
+	CopiedShare       float64
+	// Last quarter's columns not updated are rectified when updated by its
+	// rectification deadline; more than RectifyShare of them still not
+	// updated then is 整改落实不到位.
+	RectifyShare float64
 	// noRectification leaves out the findings about the previous quarter
 	// (used when computing that quarter).
 	noRectification bool
@@ -79,7 +88,7 @@ type Config struct {
 
 // Defaults are the county's thresholds.
 var Defaults = Config{Few: 0.2, Many: 0.5, BurstDays: 7, BurstShare: 0.5, BurstMin: 10, ImmediateLag: 3, RegisterLag: 2,
-	FewInterpretationsMin: 3, FewInterpretationsShare: 0.3}
+	FewInterpretationsMin: 3, FewInterpretationsShare: 0.3, InterpretationLag: 3, CopiedShare: 0.6, RectifyShare: 0.5}
 
 // Pub is what the inspection reads of a publication.
 type Pub struct {
@@ -92,6 +101,9 @@ type Pub struct {
 	InterpretsID *int64
 	// Text is the body and the text of the attachments, for the privacy scan.
 	Text string
+	// TitleOnly marks a publication read without its body (from before the
+	// quarter): its text is not compared.
+	TitleOnly bool
 }
 
 // Data is the county's state to inspect.
@@ -224,7 +236,9 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	if asOf.Before(end) {
 		end = asOf
 	}
-	rep := Report{Quarter: q.String(), AsOf: asOf, RectifyBy: q.End().AddDate(0, 1, 0)}
+	// Rectified within 30 days of the quarter's end: the seed's bulletins set
+	// 4月30日 and 7月30日 (adding a month to 31 March would give 1 May).
+	rep := Report{Quarter: q.String(), AsOf: asOf, RectifyBy: q.End().AddDate(0, 0, 30)}
 	// Items and publications are grouped by pointer: a county's are tens
 	// of thousands, and copying them is what a report would cost.
 	items := map[string][]*catalog.Item{}
@@ -242,20 +256,22 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		return &none
 	}
 	pubs := map[string][]*Pub{}
+	pubOf := make(map[int64]*Pub, len(d.Pubs))
 	for i := range d.Pubs {
 		p := &d.Pubs[i]
 		if day(p.PublishedOn).After(asOf) {
 			continue
 		}
 		pubs[p.UnitCode] = append(pubs[p.UnitCode], p)
+		pubOf[p.ID] = p
 	}
 	requests := map[string][]foi.Request{}
 	for _, r := range d.Requests {
 		requests[r.UnitCode] = append(requests[r.UnitCode], r)
 	}
-	watch := map[string][]string{}
+	watch := map[string]filing.Watch{}
 	for _, w := range d.Watch {
-		watch[w.UnitCode] = w.Reasons
+		watch[w.UnitCode] = w
 	}
 	units := append([]catalog.Unit(nil), d.Units...)
 	sort.SliceStable(units, func(i, j int) bool {
@@ -266,7 +282,8 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		return units[i].SortOrder < units[j].SortOrder
 	})
 	// Last quarter's findings, for its rectification.
-	prevFound, prevStale := map[string]bool{}, map[string]bool{}
+	prevFound, prevStale := map[string]bool{}, map[string][]int64{}
+	var rectifyBy time.Time
 	if !cfg.noRectification {
 		prev := d.Prev
 		if prev == nil && publishedIn(d.Pubs, q.Prev()) {
@@ -282,10 +299,18 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		if prev == nil {
 			prev = &Report{}
 		}
+		rectifyBy = prev.RectifyBy
 		for _, u := range prev.Units {
 			prevFound[u.Code] = len(u.Findings) > 0
 			for _, f := range u.Findings {
-				prevStale[u.Code] = prevStale[u.Code] || f.Code == "stale_quarter"
+				if f.Code != "stale_quarter" {
+					continue
+				}
+				for _, e := range f.Evidence {
+					if e.Kind == "item" {
+						prevStale[u.Code] = append(prevStale[u.Code], e.ID)
+					}
+				}
 			}
 		}
 	}
@@ -295,9 +320,14 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 			continue
 		}
 		var fs []Finding
-		for _, reason := range watch[u.Code] {
-			if reason == "发布员变动频繁" {
-				fs = append(fs, Finding{Code: "publisher_changes", Text: "发布员变动频繁"})
+		// Publishers changed often: found in the quarter of a change, not
+		// again each quarter the year's count stays high (the seed's
+		// bulletins name 孙村镇 in Q1 only).
+		if w := watch[u.Code]; w.LastChange != nil && !day(*w.LastChange).Before(start) && !day(*w.LastChange).After(end) {
+			for _, reason := range w.Reasons {
+				if reason == "发布员变动频繁" {
+					fs = append(fs, Finding{Code: "publisher_changes", Text: "发布员变动频繁"})
+				}
 			}
 		}
 		inQ := map[int64]int{}
@@ -436,7 +466,22 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		if len(unlinked) > 0 {
 			fs = append(fs, Finding{Code: "unlinked_interpretation", Text: "政策解读未关联文件", Evidence: unlinked})
 		}
-		// Few interpretations: policy documents without one.
+		// Interpretations of low quality: out long after their policy, or
+		// repeating its text rather than explaining it.
+		var poor []Evidence
+		for _, p := range quarterPubs {
+			if itemAt(p.ItemID).DomainCode != "zcjd" || p.InterpretsID == nil {
+				continue
+			}
+			if note := interpretationFault(p, pubOf[*p.InterpretsID], cfg, cal); note != "" {
+				poor = append(poor, Evidence{Kind: "publication", ID: p.ID, Note: p.Title + "：" + note})
+			}
+		}
+		if len(poor) > 0 {
+			fs = append(fs, Finding{Code: "poor_interpretation", Text: "政策解读质量不高", Evidence: poor})
+		}
+		// Few interpretations: policy documents without one. An
+		// interpretation not linked is found above, and counts here.
 		var policies []*Pub
 		interpreted := map[int64]bool{}
 		hasInterpItem := false
@@ -460,7 +505,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 					without = append(without, Evidence{Kind: "publication", ID: p.ID, Note: p.Title + "（无解读）"})
 				}
 			}
-			if float64(len(policies)-len(without)) < cfg.FewInterpretationsShare*float64(len(policies)) {
+			if float64(len(policies)-len(without)+len(unlinked)) < cfg.FewInterpretationsShare*float64(len(policies)) {
 				fs = append(fs, Finding{Code: "few_interpretations", Text: "政策解读较少", Evidence: without})
 			}
 		}
@@ -478,7 +523,10 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 			fs = append(fs, Finding{Code: "privacy", Text: "泄露隐私", Evidence: leaks})
 		}
 		// Rectification of last quarter's findings: a report in the unit's
-		// 测评整改情况 column this quarter, and no relapse into 大量.
+		// 测评整改情况 column this quarter, and the columns it named as not
+		// updated updated by the deadline the bulletin set (the seed's
+		// bulletins: "对照问题清单逐一整改，于4月30日……前整改完成，并将整改
+		// 完成情况在政务公开网'监督保障'栏目公开").
 		if prevFound[u.Code] {
 			var reportItems []Evidence
 			reported := false
@@ -491,10 +539,9 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 			if !reported {
 				fs = append(fs, Finding{Code: "rectify_report", Text: q.Prev().Name() + "整改报告公开不规范", Evidence: reportItems})
 			}
-			for _, f := range fs {
-				if f.Code == "stale_quarter" && strings.HasPrefix(f.Text, "大量") && prevStale[u.Code] {
-					fs = append(fs, Finding{Code: "rectify_failed", Text: q.Prev().Name() + "整改落实不到位", Evidence: f.Evidence})
-					break
+			if named := prevStale[u.Code]; len(named) > 0 && !rectifyBy.IsZero() && !asOf.Before(day(rectifyBy)) {
+				if left, present := unrectified(named, itemOf, pubs[u.Code], start, day(rectifyBy)); float64(len(left)) > cfg.RectifyShare*float64(present) {
+					fs = append(fs, Finding{Code: "rectify_failed", Text: q.Prev().Name() + "整改落实不到位", Evidence: left})
 				}
 			}
 		}
@@ -523,7 +570,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	}
 	for _, c := range []struct{ code, text string }{
 		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目全年未更新"}, {"late", "信息发布超过公开时限"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
-		{"unlinked_interpretation", "政策解读未关联文件"}, {"few_interpretations", "政策解读较少"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
+		{"unlinked_interpretation", "政策解读未关联文件"}, {"few_interpretations", "政策解读较少"}, {"poor_interpretation", "政策解读质量不高"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
 		{"requests", "依申请公开目录更新不及时"}, {"rectify_report", "上季度整改报告公开不规范"}, {"rectify_failed", "上季度整改落实不到位"},
 	} {
 		if counts[c.code] > 0 {
@@ -532,6 +579,84 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	}
 	sort.SliceStable(rep.Common, func(i, j int) bool { return rep.Common[i].Units > rep.Common[j].Units })
 	return rep
+}
+
+// interpretationFault tells what makes an interpretation of policy low
+// quality, "" when nothing: published more than cfg.InterpretationLag
+// working days after the policy (the 政策解读 column's limit, 信息形成之日起
+// 3个工作日内, and the State Council's rule that a policy and its
+// interpretation go out together), or its text mostly the policy's own
+// (解读材料照搬文件原文). A policy outside the inspection's reach (before the
+// previous quarter) is not judged, nor the text of one before this quarter,
+// read without its body.
+func interpretationFault(p, policy *Pub, cfg Config, cal *workday.Calendar) string {
+	if policy == nil {
+		return ""
+	}
+	if n, err := cal.Between(day(policy.PublishedOn), day(p.PublishedOn)); err == nil && n > cfg.InterpretationLag {
+		return fmt.Sprintf("晚于文件%d个工作日发布", n)
+	}
+	if share, ok := copied(p.Text, policy.Text); ok && !policy.TitleOnly && share >= cfg.CopiedShare {
+		return fmt.Sprintf("照搬文件原文（%d%%相同）", int(share*100+0.5))
+	}
+	return ""
+}
+
+// shingle is how many characters make one piece of text compared.
+const shingle = 8
+
+// copied is the share of text's pieces (runs of shingle characters, spaces
+// and punctuation left out) found in source; ok is false when text is too
+// short to judge or source has no text.
+func copied(text, source string) (share float64, ok bool) {
+	fold := func(s string) []rune {
+		return []rune(strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+				return -1
+			}
+			return r
+		}, s))
+	}
+	t, src := fold(text), fold(source)
+	if len(t) < 4*shingle || len(src) < shingle {
+		return 0, false
+	}
+	have := make(map[string]bool, len(src))
+	for i := 0; i+shingle <= len(src); i++ {
+		have[string(src[i:i+shingle])] = true
+	}
+	n, found := 0, 0
+	for i := 0; i+shingle <= len(t); i++ {
+		n++
+		if have[string(t[i:i+shingle])] {
+			found++
+		}
+	}
+	return float64(found) / float64(n), true
+}
+
+// unrectified lists the columns named as not updated last quarter that got
+// no publication from the quarter's start to the rectification deadline
+// (by); a column since removed from the catalogue is not counted.
+func unrectified(named []int64, itemOf map[int64]*catalog.Item, pubs []*Pub, start, by time.Time) (left []Evidence, present int) {
+	done := map[int64]bool{}
+	for _, p := range pubs {
+		if d := day(p.PublishedOn); !d.Before(start) && !d.After(by) {
+			done[p.ItemID] = true
+		}
+	}
+	for _, id := range named {
+		it, ok := itemOf[id]
+		if !ok {
+			continue
+		}
+		present++
+		if done[id] {
+			continue
+		}
+		left = append(left, Evidence{Kind: "item", ID: id, Note: it.Level1 + " · " + it.Level2 + "（整改期限" + by.Format("1月2日") + "前仍未更新）"})
+	}
+	return left, present
 }
 
 // missedMonths lists the months from start to end a monthly item has no

@@ -3,11 +3,13 @@ package seed
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gongkai/catalog"
 	"gongkai/foi"
 	"gongkai/kiosk"
 	"gongkai/search"
+	"gongkai/workday"
 )
 
 // DefaultAliases are the alias groups a new installation starts with:
@@ -61,12 +63,28 @@ func Kiosk(ctx context.Context, store KioskStore, units catalog.UnitService, dem
 	return nil
 }
 
-// Requests stores the county office's 2020 requests with the demo data,
-// once.
-func Requests(ctx context.Context, requests foi.Service) error {
+// RequestStore is where the demo's requests go: the request service, and
+// a way to enter a request registered in the past.
+type RequestStore interface {
+	foi.Service
+	Backfill(ctx context.Context, r *foi.Request, at time.Time, by catalog.Actor) error
+}
+
+// Requests stores the demo's 2020 requests, once: the county office's, and
+// those of the townships and departments (UnitRequests2020), entered in
+// their registers when the demo's story says they were.
+func Requests(ctx context.Context, requests RequestStore, cal *workday.Calendar) error {
 	existing, err := requests.FindRequests(ctx, foi.Filter{Limit: 1})
 	if err != nil || len(existing) > 0 {
 		return err
+	}
+	steps := func(number string, steps []foi.Step, by catalog.Actor) error {
+		for _, st := range steps {
+			if _, err := requests.Step(ctx, number, st, by); err != nil {
+				return fmt.Errorf("seed request %s, %s: %w", number, st.Action, err)
+			}
+		}
+		return nil
 	}
 	by := catalog.Actor{Username: "zhengfuban-clerk"}
 	for _, d := range Requests2020() {
@@ -74,10 +92,22 @@ func Requests(ctx context.Context, requests foi.Service) error {
 		if err := requests.Create(ctx, &r, by); err != nil {
 			return fmt.Errorf("seed request %s: %w", r.Description, err)
 		}
-		for _, st := range d.Steps {
-			if _, err := requests.Step(ctx, r.Number, st, by); err != nil {
-				return fmt.Errorf("seed request %s, %s: %w", r.Number, st.Action, err)
-			}
+		if err := steps(r.Number, d.Steps, by); err != nil {
+			return err
+		}
+	}
+	others, err := UnitRequests2020(cal)
+	if err != nil {
+		return err
+	}
+	for _, d := range others {
+		r := d.Request
+		by := catalog.Actor{Username: r.UnitCode + "-clerk"}
+		if err := requests.Backfill(ctx, &r, d.Registered, by); err != nil {
+			return fmt.Errorf("seed request %s: %w", r.Description, err)
+		}
+		if err := steps(r.Number, d.Steps, by); err != nil {
+			return err
 		}
 	}
 	return nil

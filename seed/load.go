@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"sort"
 	"time"
 
 	"gongkai/account"
@@ -87,7 +86,7 @@ func jingde(ctx context.Context, st Stores, demo bool) (Summary, error) {
 		return sum, err
 	}
 	for _, ud := range units {
-		seeds := unitItems(ud, tpls, tplIDs)
+		seeds := append(unitItems(ud, tpls, tplIDs), statisticsColumns(ud)...)
 		ids, n, err := st.Catalog.EnsureItems(ctx, ud.code, seeds, system)
 		if err != nil {
 			return sum, fmt.Errorf("seed: items of %s: %w", ud.code, err)
@@ -346,128 +345,6 @@ var cnQuarter = []string{"一", "二", "三", "四"}
 func body(ud unitDef, it catalog.Item, title string, on time.Time) string {
 	return fmt.Sprintf("%s\n\n根据《中华人民共和国政府信息公开条例》和本单位政务公开标准目录“%s—%s”栏目的要求，现将有关情况公开如下：\n\n一、公开内容：%s\n\n二、如有疑问，请在工作日内与%s联系。\n\n%s\n%s",
 		title, it.Level1, it.Level2, it.Content, ud.full, ud.full, on.Format("2006年1月2日"))
-}
-
-// unitPublications builds a unit's 2020 publications: each quarter the share
-// of items its bulletin grade says is left without any, the rest published
-// on time by their rule; interpretations linked to the quarter's policy
-// unless the bulletin found them unlinked; duplicate titles where the bulletin
-// found irregular publishing.
-func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int64, cal *workday.Calendar) []gormstore.SeedPublication {
-	bl := Bulletins[ud.code]
-	r := rand.New(rand.NewPCG(hash64(ud.code), 2020))
-	var out []gormstore.SeedPublication
-	// Titles are unique within the unit but for the planted duplicates, so
-	// that 标题重复 is found exactly where the bulletins found it.
-	used := map[string]bool{}
-	uniq := func(title string, on time.Time) string {
-		t := title
-		for n := 2; used[t]; n++ {
-			t = fmt.Sprintf("%s（%d月%d日）", title, int(on.Month()), on.Day())
-			if n > 2 {
-				t = fmt.Sprintf("%s（%d月%d日之%d）", title, int(on.Month()), on.Day(), n-1)
-			}
-		}
-		used[t] = true
-		return t
-	}
-	for q := 0; q < 4; q++ {
-		// The items left stale this quarter: a fixed share, chosen by hash.
-		order := make([]int, len(seeds))
-		for i := range order {
-			order[i] = i
-		}
-		sort.Slice(order, func(a, b int) bool {
-			return hash64(ud.code, seeds[order[a]].Key, fmt.Sprint(q)) < hash64(ud.code, seeds[order[b]].Key, fmt.Sprint(q))
-		})
-		nStale := int(float64(len(seeds))*staleShare[bl.Stale[q]] + 0.5)
-		stale := map[int]bool{}
-		for _, i := range order[:nStale] {
-			stale[i] = true
-		}
-		var policyKeys []string
-		var policyTitles []string
-		var policyDays []time.Time
-		var quarter []gormstore.SeedPublication
-		var interp []int // indices of interpretation items
-		for i, sd := range seeds {
-			it := sd.Item
-			it.Normalize()
-			if it.DomainCode == "zcjd" {
-				interp = append(interp, i)
-				continue
-			}
-			if IsRectification(it) {
-				// The rectification report follows the last bulletin: due when
-				// it named the unit, missing where the next one says so.
-				if q > 0 && bl.HadFindings(q-1) && !bl.NoRectifyReport[q] {
-					gen := time.Date(2020, time.Month(3*q+1), 20+r.IntN(8), 0, 0, 0, 0, catalog.Shanghai)
-					p := pubPlan{gen: gen, title: uniq(fmt.Sprintf("%s关于2020年第%s季度政务公开测评问题整改情况的报告", ud.name, cnQuarter[q-1]), gen)}
-					quarter = append(quarter, gormstore.SeedPublication{Key: fmt.Sprintf("%s/q%d/report", sd.Key, q+1), Pub: publish(ud, it, ids[sd.Key], p, r, cal)})
-				}
-				continue
-			}
-			if stale[i] {
-				continue
-			}
-			for k, p := range plan(ud, it, q, r) {
-				p.title = uniq(p.title, p.gen)
-				pub := publish(ud, it, ids[sd.Key], p, r, cal)
-				key := fmt.Sprintf("%s/q%d/%d", sd.Key, q+1, k)
-				quarter = append(quarter, gormstore.SeedPublication{Key: key, Pub: pub})
-				if it.DomainCode == "zfwj" || it.DomainCode == "zcfg" {
-					policyKeys = append(policyKeys, key)
-					policyTitles = append(policyTitles, p.title)
-					policyDays = append(policyDays, pub.PublishedOn)
-				}
-			}
-		}
-		for _, i := range interp {
-			sd := seeds[i]
-			unlinked := bl.UnlinkedInterpretation[q]
-			if (stale[i] && !unlinked) || (len(policyKeys) == 0 && !unlinked) {
-				continue
-			}
-			it := sd.Item
-			it.Normalize()
-			if len(policyKeys) == 0 { // the bulletin found an unlinked one: there was one
-				gen := time.Date(2020, time.Month(3*q+2), 10, 0, 0, 0, 0, catalog.Shanghai)
-				p := pubPlan{gen: gen, title: uniq(ud.name+"重点工作政策解读", gen)}
-				quarter = append(quarter, gormstore.SeedPublication{Key: fmt.Sprintf("%s/q%d/unlinked", sd.Key, q+1), Pub: publish(ud, it, ids[sd.Key], p, r, cal)})
-				continue
-			}
-			for k := range policyKeys {
-				if k >= 2 {
-					break
-				}
-				// Interpreted the day the policy is out or a few days after.
-				gen := policyDays[k].AddDate(0, 0, r.IntN(4))
-				gen = time.Date(gen.Year(), gen.Month(), gen.Day(), 0, 0, 0, 0, catalog.Shanghai)
-				p := pubPlan{gen: gen, title: uniq("《"+policyTitles[k]+"》政策解读", gen)}
-				pub := publish(ud, it, ids[sd.Key], p, r, cal)
-				sp := gormstore.SeedPublication{Key: fmt.Sprintf("%s/q%d/%d", sd.Key, q+1, k), Pub: pub}
-				if !bl.UnlinkedInterpretation[q] {
-					sp.InterpretsKey = policyKeys[k]
-				}
-				quarter = append(quarter, sp)
-			}
-		}
-		if bl.Irregular[q] && len(quarter) > 2 {
-			// 标题重复: the same notice published twice.
-			picks := r.Perm(len(quarter))[:2]
-			for _, pick := range picks {
-				orig := quarter[pick]
-				dup := orig.Pub
-				dup.PublishedOn = dup.PublishedOn.AddDate(0, 0, 2+r.IntN(5))
-				if dup.PublishedOn.Year() > 2020 {
-					continue
-				}
-				quarter = append(quarter, gormstore.SeedPublication{Key: orig.Key + "/dup", Pub: dup, InterpretsKey: orig.InterpretsKey})
-			}
-		}
-		out = append(out, quarter...)
-	}
-	return out
 }
 
 func publish(ud unitDef, it catalog.Item, itemID int64, p pubPlan, r *rand.Rand, cal *workday.Calendar) catalog.Publication {

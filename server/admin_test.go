@@ -64,11 +64,15 @@ func TestAdminPagesRender(t *testing.T) {
 	if r.status != 400 || !strings.Contains(string(r.body), "生成日期格式不正确") || !strings.Contains(string(r.body), "正文保留") || !strings.Contains(string(r.body), `class="bad"`) {
 		t.Errorf("refused form: %d", r.status)
 	}
-	// A clerk's dashboard lists the items overdue by their time limit (the
-	// demo data end in 2020).
-	if r := ts.login("sanxi-clerk").do("GET", "/admin/", nil); !strings.Contains(string(r.body), "需要更新的事项") || !strings.Contains(string(r.body), "更新逾期") ||
-		strings.Contains(string(r.body), "/admin/audit") || strings.Contains(string(r.body), "/admin/users") {
-		t.Error("clerk's dashboard lacks the overdue items or offers menus the clerk may not open")
+	// A clerk's dashboard lists the items to update: here a column added
+	// and never published.
+	clerk := ts.login("sanxi-clerk")
+	if r := clerk.do("POST", "/api/v1/units/sanxi/items", newItemBody("工作台待更新栏目")); r.status != 201 {
+		t.Fatalf("add a column: %d %s", r.status, r.body)
+	}
+	if r := clerk.do("GET", "/admin/", nil); !strings.Contains(string(r.body), "需要更新的事项") || !strings.Contains(string(r.body), "工作台待更新栏目") ||
+		!strings.Contains(string(r.body), "更新逾期") || strings.Contains(string(r.body), "/admin/audit") || strings.Contains(string(r.body), "/admin/users") {
+		t.Error("clerk's dashboard lacks the items to update or offers menus the clerk may not open")
 	}
 	// Another township's clerk may not open the form.
 	sx := ts.login("miaoshou-clerk")

@@ -141,6 +141,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		if err := seed.Filings(ctx, s.filings); err != nil {
 			return nil, err
 		}
+		if err := seed.Carry2019Q4(ctx, st.Catalog, st.Inspections); err != nil {
+			return nil, err
+		}
 		log.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond), "units", sum.Units, "items", sum.Items,
 			"publications", sum.Publications, "users", sum.Users)
 	} else if _, err := seed.Reference(ctx, stores); err != nil {
@@ -150,7 +153,7 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	if demo {
-		if err := seed.Requests(ctx, s.requests); err != nil {
+		if err := seed.Requests(ctx, s.requests, s.calendar); err != nil {
 			return nil, err
 		}
 	}

@@ -15,70 +15,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/inspect"
-	"gongkai/seed"
 )
-
-// TestInspectionMatchesTheSeedBulletins computes 2020 Q2 and Q3 on the demo
-// data and compares the annex rows of the units the seed's bulletins name
-// as best (无突出问题) and worst (大量栏目…更新不到位).
-func TestInspectionMatchesTheSeedBulletins(t *testing.T) {
-	ts := demoServer(t)
-	for _, qs := range []string{"2020Q2", "2020Q3"} {
-		q, _ := inspect.ParseQuarter(qs)
-		rep, err := ts.s.inspect.Compute(t.Context(), q, q.End())
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows := map[string]inspect.UnitResult{}
-		for _, u := range rep.Units {
-			rows[u.Code] = u
-		}
-		// 云乐镇, 版书镇, 数据资源局, 城管执法局, 农业农村水利局.
-		for _, best := range []string{"yunle", "banshu", "shujuju", "chengguan", "nongyenongcun"} {
-			if r := rows[best]; r.Text != "无突出问题" {
-				t.Errorf("%s %s: %q, the seed says 无突出问题", qs, best, r.Text)
-			}
-		}
-		for _, worst := range []string{"tongjiju", "qixiangju"} { // 统计局, 气象局
-			if r := rows[worst]; !strings.Contains(r.Text, "大量栏目"+q.Name()+"更新不到位") {
-				t.Errorf("%s %s: %q, the seed says 大量栏目%s更新不到位", qs, worst, r.Text, q.Name())
-			}
-		}
-		t.Logf("%s: %d units, praised %v %v", qs, len(rep.Units), rep.PraiseTownships, rep.PraiseDepartments)
-	}
-}
-
-// TestInspectionFollowsTheDemoBulletins: on every unit and quarter Q1–Q3
-// of 2020, the stale grade, irregular publishing and unlinked
-// interpretations found agree with what the seed's bulletins said (the
-// demo data was built from them: seed.Bulletins).
-func TestInspectionFollowsTheDemoBulletins(t *testing.T) {
-	ts := demoServer(t)
-	for n := 1; n <= 3; n++ {
-		q := inspect.Quarter{Year: 2020, N: n}
-		rep, err := ts.s.inspect.Compute(t.Context(), q, q.End())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range rep.Units {
-			b := seed.Bulletins[u.Code]
-			grade, irregular, unlinked := 0, false, false
-			for _, f := range u.Findings {
-				switch f.Code {
-				case "stale_quarter":
-					grade = map[string]int{"少量": 1, "部分": 2, "大量": 3}[string([]rune(f.Text)[:2])]
-				case "irregular":
-					irregular = true
-				case "unlinked_interpretation":
-					unlinked = true
-				}
-			}
-			if grade != b.Stale[n-1] || irregular != b.Irregular[n-1] || unlinked != b.UnlinkedInterpretation[n-1] {
-				t.Errorf("%s Q%d: %q; the bulletin had grade %d, irregular %v, unlinked %v", u.Name, n, u.Text, b.Stale[n-1], b.Irregular[n-1], b.UnlinkedInterpretation[n-1])
-			}
-		}
-	}
-}
 
 var (
 	demoOnce sync.Once
@@ -253,29 +190,6 @@ func TestInspectionPage(t *testing.T) {
 	}
 	if r := insp.do("GET", "/admin/inspections/2020Q2", nil); !strings.Contains(string(r.body), "已发布") {
 		t.Error("the issued mark is missing")
-	}
-}
-
-// TestInspectionRectification: last quarter's rectification report is
-// missing exactly where the seed's Q2 and Q3 bulletins say so, and the
-// worst units' relapse is 整改落实不到位.
-func TestInspectionRectification(t *testing.T) {
-	ts := demoServer(t)
-	for n := 2; n <= 3; n++ {
-		q := inspect.Quarter{Year: 2020, N: n}
-		rep, err := ts.s.inspect.Compute(t.Context(), q, q.End())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range rep.Units {
-			missing := strings.Contains(u.Text, q.Prev().Name()+"整改报告公开不规范")
-			if want := seed.Bulletins[u.Code].NoRectifyReport[n-1]; missing != want {
-				t.Errorf("%s Q%d: %q; the bulletin says report missing %v", u.Name, n, u.Text, want)
-			}
-			if u.Code == "qixiangju" && !strings.Contains(u.Text, q.Prev().Name()+"整改落实不到位") {
-				t.Errorf("气象局 Q%d: %q", n, u.Text)
-			}
-		}
 	}
 }
 
