@@ -172,6 +172,9 @@ type Report struct {
 	Common            []Problem  `json:"common"`
 	RectifyBy         time.Time  `json:"rectify_by"`
 	Issued            *time.Time `json:"issued,omitempty"`
+	// Note says where a report not computed here comes from (a bulletin
+	// from before the system, carried over).
+	Note string `json:"note,omitempty"`
 }
 
 var grades = []string{"", "少量", "部分", "大量"}

@@ -365,7 +365,8 @@ func Carry2019Q4(ctx context.Context, cat *gormstore.Store, reports InspectionSt
 		}
 		tplIDs[td.key] = id
 	}
-	rep := &inspect.Report{Quarter: q.String(), AsOf: q.End(), RectifyBy: q.End().AddDate(0, 0, 30)}
+	rep := &inspect.Report{Quarter: q.String(), AsOf: q.End(), RectifyBy: q.End().AddDate(0, 0, 30),
+		Note: "演示数据：2019年四季度通报早于本系统，此处仅据2020年一季度通报补录其点名的单位（孙村镇、蔡家桥镇，所列栏目为其2020年一季度仍未更新的栏目）。"}
 	for _, code := range Named2019Q4 {
 		var ud unitDef
 		for _, u := range units {

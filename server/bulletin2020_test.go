@@ -173,4 +173,9 @@ func TestBulletins2020AgreeWithTheSeed(t *testing.T) {
 		}
 		t.Logf("%s: %d of %d units agree on every finding", q, agree, len(want[n]))
 	}
+	// The 2019 Q4 bulletin the demo carries says what it is.
+	if r := insp.do("GET", "/admin/inspections/2019Q4", nil); r.status != 200 || !strings.Contains(string(r.body), "仅据2020年一季度通报补录") ||
+		!strings.Contains(string(r.body), "孙村镇") {
+		t.Errorf("the carried 2019Q4 bulletin: %d", r.status)
+	}
 }
