@@ -434,7 +434,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		for _, p := range quarterPubs {
 			k := normTitle(p.Title)
 			if first, dup := seen[k]; dup {
-				irregular = append(irregular, Evidence{Kind: "publication", ID: p.ID, Note: fmt.Sprintf("标题重复（同%d）", first.ID)})
+				irregular = append(irregular, Evidence{Kind: "publication", ID: p.ID, Note: fmt.Sprintf("标题重复：与%s发布的“%s”同名", day(first.PublishedOn).Format("1月2日"), first.Title)})
 			} else {
 				seen[k] = p
 			}
@@ -540,6 +540,9 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 				}
 			}
 			if !reported {
+				for i := range reportItems {
+					reportItems[i].Note += "：本季度未发布" + q.Prev().Name() + "测评整改情况"
+				}
 				fs = append(fs, Finding{Code: "rectify_report", Text: q.Prev().Name() + "整改报告公开不规范", Evidence: reportItems})
 			}
 			if named := prevStale[u.Code]; len(named) > 0 && !rectifyBy.IsZero() && !asOf.Before(day(rectifyBy)) {
@@ -572,7 +575,7 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 		rep.Units = append(rep.Units, r)
 	}
 	for _, c := range []struct{ code, text string }{
-		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目全年未更新"}, {"late", "信息发布超过公开时限"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
+		{"stale_quarter", "主动公开栏目更新不到位"}, {"stale_year", "部分栏目本年度未更新"}, {"late", "信息发布超过公开时限"}, {"irregular", "信息发布不规范（标题重复、时间混乱、突击发布）"},
 		{"unlinked_interpretation", "政策解读未关联文件"}, {"few_interpretations", "政策解读较少"}, {"poor_interpretation", "政策解读质量不高"}, {"privacy", "泄露隐私"}, {"publisher_changes", "发布员变动频繁"},
 		{"requests", "依申请公开目录更新不及时"}, {"rectify_report", "上季度整改报告公开不规范"}, {"rectify_failed", "上季度整改落实不到位"},
 	} {
@@ -597,7 +600,7 @@ func interpretationFault(p, policy *Pub, cfg Config, cal *workday.Calendar) stri
 		return ""
 	}
 	if n, err := cal.Between(day(policy.PublishedOn), day(p.PublishedOn)); err == nil && n > cfg.InterpretationLag {
-		return fmt.Sprintf("晚于文件%d个工作日发布", n)
+		return fmt.Sprintf("未与文件同步发布（晚于文件%d个工作日）", n)
 	}
 	if share, ok := copied(p.Text, policy.Text); ok && !policy.TitleOnly && share >= cfg.CopiedShare {
 		return fmt.Sprintf("照搬文件原文（%d%%相同）", int(share*100+0.5))
@@ -657,7 +660,7 @@ func unrectified(named []int64, itemOf map[int64]*catalog.Item, pubs []*Pub, sta
 		if done[id] {
 			continue
 		}
-		left = append(left, Evidence{Kind: "item", ID: id, Note: it.Level1 + " · " + it.Level2 + "（整改期限" + by.Format("1月2日") + "前仍未更新）"})
+		left = append(left, Evidence{Kind: "item", ID: id, Note: it.Level1 + " · " + it.Level2 + "（截至整改期限" + by.Format("1月2日") + "仍未更新）"})
 	}
 	return left, present
 }

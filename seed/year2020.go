@@ -287,7 +287,7 @@ func unitPublications(ud unitDef, seeds []gormstore.SeedItem, ids map[string]int
 							on = time.Date(d.Year(), d.Month(), d.Day(), on.Hour(), on.Minute(), 0, 0, catalog.Shanghai)
 						}
 					}
-					pub.PublishedOn = on
+					pub.GeneratedOn, pub.PublishedOn = day, on
 				}
 				pub.Body = interpretation(ud, pol.title, pub.PublishedOn)
 				if poor && !late {

@@ -17,7 +17,7 @@ import (
 // seedAnnex reads the annex tables (附件1) of the county's three 2020
 // bulletins, as the seed document prints them: for each quarter (1–3), each
 // unit's findings as finding keys (see findingKeys).
-func seedAnnex(t *testing.T) [4]map[string][]string {
+func seedAnnex(t *testing.T) (findings [4]map[string][]string, numbers map[string]string) {
 	t.Helper()
 	f, err := os.Open("testdata/bulletins-2020-annex1.txt")
 	if err != nil {
@@ -25,6 +25,7 @@ func seedAnnex(t *testing.T) [4]map[string][]string {
 	}
 	defer f.Close()
 	var out [4]map[string][]string
+	numbers = map[string]string{}
 	q := 0
 	row := regexp.MustCompile(`^(\d+)\t([^\t]+)\t(.*)$`)
 	title := regexp.MustCompile(`2020年第(一|二|三)季度政务公开测评情况`)
@@ -48,13 +49,14 @@ func seedAnnex(t *testing.T) [4]map[string][]string {
 			t.Fatalf("Q%d: %s twice", q, name)
 		}
 		out[q][name] = findingKeys(t, q, m[3])
+		numbers[name] = m[1]
 	}
 	for n := 1; n <= 3; n++ {
 		if len(out[n]) != 38 {
 			t.Fatalf("Q%d: %d units in the seed's table, want 38", n, len(out[n]))
 		}
 	}
-	return out
+	return out, numbers
 }
 
 // annexName is a unit's name as the report writes it: the seed's table
@@ -132,7 +134,7 @@ func findingKeys(t *testing.T, q int, cell string) []string {
 // compares every unit's findings with the annex table of the county's own
 // bulletin for that quarter, finding by finding.
 func TestBulletins2020AgreeWithTheSeed(t *testing.T) {
-	want := seedAnnex(t)
+	want, numbers := seedAnnex(t)
 	insp := demoServer(t).login("inspector")
 	for n := 1; n <= 3; n++ {
 		q := inspect.Quarter{Year: 2020, N: n}
@@ -154,6 +156,9 @@ func TestBulletins2020AgreeWithTheSeed(t *testing.T) {
 				continue
 			}
 			got[row[1]] = findingKeys(t, n, row[2])
+			if numbers[row[1]] != row[0] {
+				t.Errorf("%s: %s is 第%s in the workbook, 第%s in the county's table", q, row[1], row[0], numbers[row[1]])
+			}
 		}
 		if len(got) != len(want[n]) {
 			t.Errorf("%s: %d units in the workbook, %d in the seed", q, len(got), len(want[n]))
