@@ -52,7 +52,7 @@ func (h handler) handleImportPreview(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	data, name, err := web.SheetUpload(c, "请选择要导入的Excel文件")
+	data, name, err := web.SheetUpload(c, "请选择要导入的目录文件（.xlsx、.xls、.csv或.docx）")
 	if err != nil {
 		return refuse(err)
 	}

@@ -24,6 +24,7 @@ func readItemForm(c *fiber.Ctx) itemForm {
 	f.DomainCode, f.Level1, f.Level2, f.Level3 = c.FormValue("domain_code"), c.FormValue("level1"), c.FormValue("level2"), c.FormValue("level3")
 	f.Content, f.Basis, f.TimeLimitText, f.Subject = c.FormValue("content"), c.FormValue("basis"), c.FormValue("time_limit"), c.FormValue("subject")
 	f.ChannelOther = c.FormValue("channel_other")
+	f.Duration, f.Office, f.Remark = c.FormValue("duration"), c.FormValue("office"), c.FormValue("remark")
 	f.Channels = []string{}
 	for _, ch := range catalog.Channels {
 		if c.FormValue("ch_"+ch) == "on" {

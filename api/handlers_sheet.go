@@ -30,7 +30,7 @@ func (s *handlers) handleCatalogExport(format string) fiber.Handler {
 // readUpload reads the uploaded workbook of the form field "file", as the
 // back office's forms do.
 func readUpload(c *fiber.Ctx) ([]byte, string, error) {
-	return web.SheetUpload(c, "请选择要导入的Excel文件（表单字段 file）")
+	return web.SheetUpload(c, "请选择要导入的文件（表单字段 file：.xlsx、.xls、.csv或.docx）")
 }
 
 // handleCatalogImport reads a catalogue workbook for a unit and answers

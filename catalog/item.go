@@ -51,11 +51,45 @@ type Columns struct {
 	OnRequest     bool      `json:"on_request"`  // 公开方式 依申请
 	AtCounty      bool      `json:"at_county"`   // 公开层级 县级
 	AtTownship    bool      `json:"at_township"` // 公开层级 乡级
+	// Columns some counties add (DOMAIN.md §2.1): how long the
+	// information stays public, the office responsible, remarks.
+	Duration string `json:"duration,omitempty"` // 公开时长
+	Office   string `json:"office,omitempty"`   // 责任科室
+	Remark   string `json:"remark,omitempty"`   // 备注
+}
+
+// Name is the item as a list shows it: its lowest level (三级事项 where
+// there is one).
+func (c Columns) Name() string {
+	if c.Level3 != "" {
+		return c.Level3
+	}
+	return c.Level2
+}
+
+// Path is the item's levels, 一级 · 二级 · 三级.
+func (c Columns) Path() string {
+	p := c.Level1 + " · " + c.Level2
+	if c.Level3 != "" {
+		p += " · " + c.Level3
+	}
+	return p
+}
+
+// SameAs are the words a typist writes for "as the cell above" or "to the
+// left"; no column may keep them as its value.
+func SameAs(s string) bool {
+	switch strings.Trim(strings.Join(strings.Fields(s), ""), "。.，,") {
+	case "同上", "同左", "同前", "同上栏":
+		return true
+	}
+	return false
 }
 
 // Normalize trims the text columns and parses the time limit.
 func (c *Columns) Normalize() {
-	for _, p := range []*string{&c.DomainCode, &c.Level1, &c.Level2, &c.Level3, &c.Content, &c.Basis, &c.TimeLimitText, &c.Subject, &c.ChannelOther} {
+	for _, p := range []*string{&c.DomainCode, &c.Level1, &c.Level2, &c.Level3, &c.Content, &c.Basis, &c.TimeLimitText, &c.Subject, &c.ChannelOther,
+		&c.Duration, &c.Office, &c.Remark} {
 		*p = strings.TrimSpace(*p)
 	}
 	c.TimeLimit = ParseTimeLimit(c.TimeLimitText)
@@ -108,6 +142,21 @@ func (c *Columns) Validate() error {
 		if utf8.RuneCountInString(v) > 100 {
 			return Invalid(name, "事项名称不能超过100个字")
 		}
+	}
+	for _, f := range []struct{ field, name, v string }{{"level1", "一级事项", c.Level1}, {"level2", "二级事项", c.Level2}, {"level3", "三级事项", c.Level3},
+		{"content", "公开内容（要素）", c.Content}, {"basis", "公开依据", c.Basis}, {"time_limit", "公开时限", c.TimeLimitText}, {"subject", "公开主体", c.Subject},
+		{"duration", "公开时长", c.Duration}, {"office", "责任科室", c.Office}, {"remark", "备注", c.Remark}} {
+		if SameAs(f.v) {
+			return Invalid(f.field, "%s不能只写“%s”，请填写它所指的内容", f.name, f.v)
+		}
+	}
+	for _, f := range []struct{ field, name, v string }{{"duration", "公开时长", c.Duration}, {"office", "责任科室", c.Office}} {
+		if utf8.RuneCountInString(f.v) > 100 {
+			return Invalid(f.field, "%s不能超过100个字", f.name)
+		}
+	}
+	if utf8.RuneCountInString(c.Remark) > 1000 {
+		return Invalid("remark", "备注不能超过1000个字")
 	}
 	if c.Content == "" {
 		return Invalid("content", "公开内容（要素）不能为空")

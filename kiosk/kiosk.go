@@ -155,12 +155,16 @@ func Mount(r fiber.Router, d Deps) {
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"date": func(t time.Time) string { return t.Format("2006-01-02") },
-	// itemName is 一级事项 · 二级事项, once when they are the same.
+	// itemName is 一级事项 · 二级事项 (· 三级事项), once when the first two
+	// are the same.
 	"itemName": func(it catalog.Item) string {
 		if it.Level1 == it.Level2 || it.Level1 == "" {
+			if it.Level3 != "" {
+				return it.Level2 + " · " + it.Level3
+			}
 			return it.Level2
 		}
-		return it.Level1 + " · " + it.Level2
+		return it.Path()
 	},
 	"keypadKeys": func() []string { return strings.Split("123456789X0", "") },
 	"idTypes":    func() []foi.IDType { return []foi.IDType{foi.ResidentID, foi.Passport, foi.HMTPermit, foi.ForeignPR} },
@@ -572,7 +576,7 @@ func (h *handler) renderItem(c *fiber.Ctx) ([]byte, error) {
 		return nil, err
 	}
 	self := "/kiosk/items/" + strconv.FormatInt(id, 10)
-	return execute("item.html", itemPage{h.page(c, it.Level2, "/kiosk/units/"+u.Code, self), *u, *it, freshness(it.LastPublishedAt, h.Now()), pubs})
+	return execute("item.html", itemPage{h.page(c, it.Name(), "/kiosk/units/"+u.Code, self), *u, *it, freshness(it.LastPublishedAt, h.Now()), pubs})
 }
 
 type pubPage struct {

@@ -67,7 +67,7 @@ func init() {
 			}},
 		{name: "user disable", args: "USERNAME", summary: "disable an account and end its sessions", run: runUserDisable},
 		{name: "user reset-password", args: "USERNAME", summary: "set a new one-time password (printed) to be changed at the next sign-in", run: runUserReset},
-		{name: "import-catalog", args: "FILE.xlsx", summary: "import a unit's catalogue workbook (all or nothing)", run: runImportCatalog,
+		{name: "import-catalog", args: "FILE", summary: "import a unit's catalogue from .xlsx, .xls, .csv or .docx (all or nothing)", run: runImportCatalog,
 			flags: func(fs *flag.FlagSet) {
 				fs.String("unit", "", "unit code (required)")
 				fs.Bool("dry-run", false, "only show what would change")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -177,5 +178,80 @@ func TestAdminImport(t *testing.T) {
 	r = clerk.upload("/admin/units/kaifaqu/import", "开发区目录.xlsx", buf.Bytes())
 	if r.status != 400 || !strings.Contains(string(r.body), "第4行 「二级事项」") || strings.Contains(string(r.body), "确认导入") {
 		t.Errorf("preview with a mistake: %d", r.status)
+	}
+}
+
+// TestCatalogImportOfFilesMadeElsewhere: a township's clerk imports
+// catalogues made in LibreOffice (catalog/sheet/testdata) — an .xls whose
+// domain is named only in its title, with three levels, spaced text, 口
+// boxes and 同上; a Word table; a GB18030 .csv — and gets exactly their
+// items, with no 同上 stored; a file with one bad row changes nothing and
+// names the row.
+func TestCatalogImportOfFilesMadeElsewhere(t *testing.T) {
+	ts := newTestServer(t, true)
+	clerk := ts.login("sanxi-clerk")
+	file := func(name string) []byte {
+		data, err := os.ReadFile("../catalog/sheet/testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	imp := func(name string, data []byte, commit bool) (response, sheet.ImportResult) {
+		path := "/api/v1/units/sanxi/catalog/import"
+		if commit {
+			path += "?commit=1"
+		}
+		r := clerk.upload(path, name, data)
+		var v sheet.ImportResult
+		if len(r.body) > 0 && r.body[0] == '{' {
+			r.decode(t, &v)
+		}
+		return r, v
+	}
+	var files []string
+	if sheet.Converter != "" || os.Getenv("CI") != "" {
+		files = append(files, "sanxi-shjz.xls")
+	}
+	files = append(files, "yiwu-jiaoyu.docx", "sanxi-jy-gb18030.csv")
+	want := map[string]int{"sanxi-shjz.xls": 4, "yiwu-jiaoyu.docx": 3, "sanxi-jy-gb18030.csv": 3}
+	for _, name := range files {
+		r, v := imp(name, file(name), true)
+		if r.status != 200 || !v.Committed || len(v.Added) != want[name] || len(v.Errors) > 0 {
+			t.Fatalf("%s: %d committed %v added %d errors %v", name, r.status, v.Committed, len(v.Added), v.Errors)
+		}
+	}
+	var items []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/sanxi/items", nil).decode(t, &items)
+	found := map[string]bool{}
+	for _, it := range items {
+		found[it.Path()] = true
+		for _, v := range []string{it.Level1, it.Level2, it.Level3, it.Content, it.Basis, it.TimeLimitText, it.Subject} {
+			if catalog.SameAs(v) {
+				t.Errorf("%s keeps %q", it.Path(), v)
+			}
+		}
+	}
+	for _, p := range []string{"控辍保学 · 送教上门", "公益性岗位 · 人员公示"} {
+		if !found[p] {
+			t.Errorf("%s not imported", p)
+		}
+	}
+	if len(files) == 3 && !found["最低生活保障 · 审核审批 · 审核结果"] {
+		t.Error("the .xls's three-level item is not imported")
+	}
+	before := itemCount(t, ts, "sanxi")
+	// The same Word file again changes nothing…
+	if r, v := imp("yiwu-jiaoyu.docx", file("yiwu-jiaoyu.docx"), true); r.status != 200 || v.Unchanged != 3 || len(v.Added)+len(v.Changed)+len(v.Retired) > 0 {
+		t.Errorf("importing the same file again: %d, %d unchanged", r.status, v.Unchanged)
+	}
+	// …and a .csv with one row missing its 公开内容 is refused whole.
+	csv := "三溪镇就业领域基层政务公开标准目录\n序号,一级事项,二级事项,公开内容（要素）,公开依据,公开时限\n1,公益性岗位,岗位开发,岗位名称,《就业促进法》,20个工作日内\n2,公益性岗位,新增岗位,,同上,同上\n"
+	r, v := imp("就业.csv", []byte(csv), true)
+	if r.status != 400 || v.Committed || v.Error == nil || !strings.Contains(v.Error.Message, "第4行") || !strings.Contains(v.Error.Message, "公开内容") {
+		t.Errorf("a bad row: %d %s", r.status, r.body)
+	}
+	if after := itemCount(t, ts, "sanxi"); after != before {
+		t.Errorf("a refused file changed the catalogue: %d items, were %d", after, before)
 	}
 }

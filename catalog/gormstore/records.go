@@ -106,6 +106,9 @@ type columnsRecord struct {
 	OnRequest     bool
 	AtCounty      bool
 	AtTownship    bool
+	Duration      string `gorm:"size:200"`
+	Office        string `gorm:"size:200"`
+	Remark        string `gorm:"type:text"`
 }
 
 func fromColumns(c catalog.Columns) columnsRecord {
@@ -114,13 +117,13 @@ func fromColumns(c catalog.Columns) columnsRecord {
 	return columnsRecord{DomainCode: c.DomainCode, Level1: c.Level1, Level2: c.Level2, Level3: c.Level3, Content: c.Content, Basis: c.Basis,
 		TimeLimitText: c.TimeLimitText, TimeLimitRule: string(rule), RuleKind: string(c.TimeLimit.Kind), Subject: c.Subject, Channels: string(ch),
 		ChannelOther: c.ChannelOther, ToPublic: c.ToPublic, ToSpecific: c.ToSpecific, Proactive: c.Proactive, OnRequest: c.OnRequest,
-		AtCounty: c.AtCounty, AtTownship: c.AtTownship}
+		AtCounty: c.AtCounty, AtTownship: c.AtTownship, Duration: c.Duration, Office: c.Office, Remark: c.Remark}
 }
 
 func (r columnsRecord) toColumns() catalog.Columns {
 	c := catalog.Columns{DomainCode: r.DomainCode, Level1: r.Level1, Level2: r.Level2, Level3: r.Level3, Content: r.Content, Basis: r.Basis,
 		TimeLimitText: r.TimeLimitText, Subject: r.Subject, ChannelOther: r.ChannelOther, ToPublic: r.ToPublic, ToSpecific: r.ToSpecific,
-		Proactive: r.Proactive, OnRequest: r.OnRequest, AtCounty: r.AtCounty, AtTownship: r.AtTownship}
+		Proactive: r.Proactive, OnRequest: r.OnRequest, AtCounty: r.AtCounty, AtTownship: r.AtTownship, Duration: r.Duration, Office: r.Office, Remark: r.Remark}
 	c.TimeLimit = decoded.timeLimit(r.TimeLimitRule, r.TimeLimitText)
 	c.Channels = decoded.channels(r.Channels)
 	return c

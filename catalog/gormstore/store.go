@@ -40,6 +40,51 @@ func Migrate(db *gorm.DB) error {
 	if err := ensureAuditHead(db); err != nil {
 		return fmt.Errorf("gormstore: audit head: %w", err)
 	}
+	if err := resolveSameAbove(db); err != nil {
+		return fmt.Errorf("gormstore: 同上: %w", err)
+	}
+	return nil
+}
+
+// sameAbove are the ways a catalogue writes "as the row above".
+var sameAbove = []string{"同上", "同上。", "同上栏"}
+
+// resolveSameAbove replaces, in catalogues stored before 同上 was refused
+// (the demo's 乡镇简介 template had it as its 公开依据), a column that is only
+// 同上 by that column of the row above it: the item before it in its unit's
+// catalogue, or the template before it for its level.
+func resolveSameAbove(db *gorm.DB) error {
+	for _, t := range []struct{ table, scope string }{{"items", "unit_code"}, {"template_items", "for_level"}} {
+		for _, col := range []string{"basis", "time_limit_text", "subject", "content"} {
+			var rows []struct {
+				ID        int64
+				Scope     string
+				SortOrder int
+			}
+			if err := db.Table(t.table).Select("id, "+t.scope+" AS scope, sort_order").Where(col+" IN ?", sameAbove).Order("sort_order, id").Scan(&rows).Error; err != nil {
+				return err
+			}
+			for _, r := range rows {
+				var above []string
+				if err := db.Table(t.table).Where(t.scope+" = ? AND (sort_order < ? OR (sort_order = ? AND id < ?)) AND "+col+" NOT IN ? AND "+col+" <> ''",
+					r.Scope, r.SortOrder, r.SortOrder, r.ID, sameAbove).Order("sort_order DESC, id DESC").Limit(1).Pluck(col, &above).Error; err != nil {
+					return err
+				}
+				if len(above) == 0 {
+					continue
+				}
+				set := map[string]any{col: above[0]}
+				if col == "time_limit_text" {
+					rule := catalog.ParseTimeLimit(above[0])
+					b, _ := json.Marshal(rule)
+					set["time_limit_rule"], set["rule_kind"] = string(b), string(rule.Kind)
+				}
+				if err := db.Table(t.table).Where("id = ?", r.ID).Updates(set).Error; err != nil {
+					return err
+				}
+			}
+		}
+	}
 	return nil
 }
 

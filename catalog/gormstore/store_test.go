@@ -41,7 +41,8 @@ func publish(t *testing.T, s *gormstore.Store, p *catalog.Publication) {
 	*p = *got
 }
 
-func newStore(t *testing.T) (*gormstore.Store, catalog.Item) {
+// openStore is a migrated store with 庙首镇 and the domain zfwj.
+func openStore(t *testing.T) (*gorm.DB, *gormstore.Store) {
 	t.Helper()
 	db := dbtest.Open(t)
 	if err := gormstore.Migrate(db); err != nil {
@@ -55,6 +56,13 @@ func newStore(t *testing.T) (*gormstore.Store, catalog.Item) {
 	if _, err := s.EnsureDomain(ctx, catalog.Domain{Code: "zfwj", Name: "本级政府文件"}); err != nil {
 		t.Fatal(err)
 	}
+	return db, s
+}
+
+func newStore(t *testing.T) (*gormstore.Store, catalog.Item) {
+	t.Helper()
+	_, s := openStore(t)
+	ctx := context.Background()
 	it := catalog.Item{UnitCode: "miaoshou", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "政府文件", Content: "政府文件。",
 		TimeLimitText: "信息形成或变更之日起3个工作日内", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
 	if err := s.CreateItem(ctx, &it, clerk); err != nil {
@@ -263,14 +271,8 @@ func TestWorkflowInTheStore(t *testing.T) {
 // TestAuditChain: every write leaves a chained entry; editing or deleting an
 // entry is found by the verification.
 func TestAuditChain(t *testing.T) {
-	db := dbtest.Open(t)
-	if err := gormstore.Migrate(db); err != nil {
-		t.Fatal(err)
-	}
-	s := gormstore.New(db)
+	db, s := openStore(t)
 	ctx := context.Background()
-	s.EnsureUnit(ctx, catalog.Unit{Code: "miaoshou", Name: "庙首镇", FullName: "旌德县庙首镇人民政府", Level: catalog.LevelTownship, Kind: catalog.KindTown})
-	s.EnsureDomain(ctx, catalog.Domain{Code: "zfwj", Name: "本级政府文件"})
 	by := catalog.Actor{UserID: 1, Username: "miaoshou-clerk", IP: "10.0.0.7"}
 	it := catalog.Item{UnitCode: "miaoshou", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "政府文件", Content: "政府文件。",
 		TimeLimitText: "按月", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
@@ -381,5 +383,39 @@ func rechain(t *testing.T, db *gorm.DB) {
 		db.Exec("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", prev, sum, r.ID)
 		prev = sum
 		db.Exec("UPDATE audit_head SET last_hash = ?, last_id = ? WHERE id = 1", sum, r.ID)
+	}
+}
+
+// TestMigrateResolvesSameAbove: a catalogue stored before 同上 was refused
+// gets, on the next migration, the value of the row above in its place,
+// and a new 同上 is refused.
+func TestMigrateResolvesSameAbove(t *testing.T) {
+	db, s := openStore(t)
+	ctx := context.Background()
+	var ids []int64
+	for _, l2 := range []string{"政府文件", "乡镇简介"} {
+		it := catalog.Item{UnitCode: "miaoshou", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "概况信息", Level2: l2, Content: "内容。", Basis: "《中华人民共和国政府信息公开条例》",
+			TimeLimitText: "信息形成或变更之日起20个工作日内", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
+		if err := s.CreateItem(ctx, &it, clerk); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, it.ID)
+	}
+	if err := db.Exec("UPDATE items SET basis = ?, time_limit_text = ? WHERE id = ?", "同上", "同上", ids[1]).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindItem(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Basis != "《中华人民共和国政府信息公开条例》" || got.TimeLimitText != "信息形成或变更之日起20个工作日内" || got.TimeLimit.Kind != catalog.RuleWorkdays {
+		t.Errorf("after the migration: basis %q, time limit %q %s", got.Basis, got.TimeLimitText, got.TimeLimit.Kind)
+	}
+	got.Basis = "同上"
+	if err := s.UpdateItem(ctx, got, "", clerk); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("a new 同上: %v", err)
 	}
 }

@@ -117,7 +117,11 @@ func (d *CatalogDesk) Import(ctx context.Context, unitCode, name string, data []
 	if err != nil {
 		return v, err
 	}
-	parsed, err := ParseXLSX(data, *u, domains)
+	units, err := d.Units.FindUnits(ctx)
+	if err != nil {
+		return v, err
+	}
+	parsed, err := Parse(name, data, Input{Unit: *u, Units: units, Domains: domains})
 	if err != nil {
 		return v, err
 	}

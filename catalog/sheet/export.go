@@ -150,7 +150,8 @@ func newStyles(f *excelize.File) (styles, error) {
 
 // layout is the column plan of a sheet.
 type layout struct {
-	level3 bool
+	level3                   bool
+	duration, office, remark bool // the columns some counties add, when any item has them
 }
 
 func (l layout) headers() (top, sub []string) {
@@ -160,7 +161,23 @@ func (l layout) headers() (top, sub []string) {
 		top = append(top[:3], append([]string{""}, top[3:]...)...)
 		sub = append(sub[:3], append([]string{"三级事项"}, sub[3:]...)...)
 	}
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{{l.duration, "公开时长"}, {l.office, "责任科室"}, {l.remark, "备注"}} {
+		if x.on {
+			top, sub = append(top, x.name), append(sub, "")
+		}
+	}
 	return top, sub
+}
+
+// ticks is the first of the six tick columns (全社会 … 乡级).
+func (l layout) ticks() int {
+	if l.level3 {
+		return 9
+	}
+	return 8
 }
 
 func col(i int) string {
@@ -172,6 +189,7 @@ func writeSheet(f *excelize.File, st styles, name string, u catalog.Unit, g grou
 	l := layout{}
 	for _, it := range g.items {
 		l.level3 = l.level3 || it.Level3 != ""
+		l.duration, l.office, l.remark = l.duration || it.Duration != "", l.office || it.Office != "", l.remark || it.Remark != ""
 	}
 	top, sub := l.headers()
 	last := col(len(top) - 1)
@@ -211,6 +229,14 @@ func writeSheet(f *excelize.File, st styles, name string, u catalog.Unit, g grou
 	if l.level3 {
 		widths = append(widths[:3], append([]float64{14}, widths[3:]...)...)
 	}
+	for _, x := range []struct {
+		on bool
+		w  float64
+	}{{l.duration, 10}, {l.office, 10}, {l.remark, 20}} {
+		if x.on {
+			widths = append(widths, x.w)
+		}
+	}
 	for i, w := range widths {
 		f.SetColWidth(name, col(i), col(i), w)
 	}
@@ -223,6 +249,14 @@ func writeSheet(f *excelize.File, st styles, name string, u catalog.Unit, g grou
 		}
 		vals = append(vals, it.Content, it.Basis, it.TimeLimitText, it.Subject, ChannelText(it),
 			tick(it.ToPublic), tick(it.ToSpecific), tick(it.Proactive), tick(it.OnRequest), tick(it.AtCounty), tick(it.AtTownship))
+		for _, x := range []struct {
+			on bool
+			v  string
+		}{{l.duration, it.Duration}, {l.office, it.Office}, {l.remark, it.Remark}} {
+			if x.on {
+				vals = append(vals, x.v)
+			}
+		}
 		for i, v := range vals {
 			if i == 0 {
 				set(col(i)+fmt.Sprint(row), n+1)
@@ -245,8 +279,7 @@ func writeSheet(f *excelize.File, st styles, name string, u catalog.Unit, g grou
 	if row > 4 {
 		f.SetCellStyle(name, "A4", last+fmt.Sprint(row-1), st.cell)
 		f.SetCellStyle(name, "A4", "A"+fmt.Sprint(row-1), st.center)
-		ticks := len(top) - 6
-		f.SetCellStyle(name, col(ticks)+"4", last+fmt.Sprint(row-1), st.center)
+		f.SetCellStyle(name, col(l.ticks())+"4", col(l.ticks()+5)+fmt.Sprint(row-1), st.center)
 	}
 	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 3, TopLeftCell: "A4", ActivePane: "bottomLeft"}); err != nil {
 		return err
@@ -264,7 +297,7 @@ func writeSheet(f *excelize.File, st styles, name string, u catalog.Unit, g grou
 
 // CSVHeader is the flat header of the CSV export.
 var CSVHeader = []string{"序号", "领域", "一级事项", "二级事项", "三级事项", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体",
-	"全社会", "特定群体", "主动", "依申请", "县级", "乡级"}
+	"全社会", "特定群体", "主动", "依申请", "县级", "乡级", "公开时长", "责任科室", "备注"}
 
 // ExportCSV writes a unit's catalogue as CSV, UTF-8 with a BOM so Excel
 // reads the Chinese, one row per item.
@@ -279,7 +312,8 @@ func ExportCSV(w io.Writer, domains []catalog.Domain, items []catalog.Item) erro
 		for _, it := range g.items {
 			n++
 			rec := []string{fmt.Sprint(n), g.domain.Name, it.Level1, it.Level2, it.Level3, it.Content, it.Basis, it.TimeLimitText, it.Subject,
-				ChannelText(it), tick(it.ToPublic), tick(it.ToSpecific), tick(it.Proactive), tick(it.OnRequest), tick(it.AtCounty), tick(it.AtTownship)}
+				ChannelText(it), tick(it.ToPublic), tick(it.ToSpecific), tick(it.Proactive), tick(it.OnRequest), tick(it.AtCounty), tick(it.AtTownship),
+				it.Duration, it.Office, it.Remark}
 			for i := range rec {
 				rec[i] = Neutralise(rec[i])
 			}

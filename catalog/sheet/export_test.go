@@ -26,6 +26,7 @@ func items() []catalog.Item {
 	other := mk("shjz", "临时救助", "临时救助花名册", "花名册", "政府网站", "其他")
 	other.ChannelOther = "村务公开栏"
 	other.ToSpecific = true
+	other.Duration, other.Office, other.Remark = "长期", "民政办", "不公开身份证号"
 	return []catalog.Item{
 		mk("czzj", "财政资金", "财政预算", "本年度预算", "政府网站", "政府公报"),
 		mk("czzj", "财政资金", "财政决算", "上年度决算", "政府网站"),

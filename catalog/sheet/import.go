@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -27,10 +26,11 @@ type Problem struct {
 	Sheet   string `json:"sheet"`
 	Row     int    `json:"row"`
 	Column  string `json:"column"`
+	Value   string `json:"value,omitempty"` // what the cell holds
 	Message string `json:"message"`
 }
 
-// String renders a problem as clerks read it: 第N行 「列名」：说明.
+// String renders a problem as clerks read it: 第N行 「列名」“值”：说明.
 func (p Problem) String() string {
 	s := ""
 	if p.Sheet != "" {
@@ -41,6 +41,13 @@ func (p Problem) String() string {
 	}
 	if p.Column != "" {
 		s += "「" + p.Column + "」"
+	}
+	if p.Value != "" {
+		v := []rune(p.Value)
+		if len(v) > 40 {
+			v = append(v[:40], '…')
+		}
+		s += "“" + string(v) + "”"
 	}
 	return s + "：" + p.Message
 }
@@ -113,11 +120,16 @@ const (
 	fCounty
 	fTownship
 	fIgnoredLevel // 市级 and the like: read, not kept
+	fDuration
+	fOffice
+	fRemark
+	fPlatform // 公开平台: read as channels
 )
 
 var fieldNames = map[field]string{fSeq: "序号", fDomain: "领域", fLevel1: "一级事项", fLevel2: "二级事项", fLevel3: "三级事项", fContent: "公开内容（要素）",
 	fBasis: "公开依据", fLimit: "公开时限", fSubject: "公开主体", fChannels: "公开渠道和载体", fToPublic: "全社会", fToSpecific: "特定群体",
-	fProactive: "主动", fOnRequest: "依申请", fCounty: "县级", fTownship: "乡级"}
+	fProactive: "主动", fOnRequest: "依申请", fCounty: "县级", fTownship: "乡级", fDuration: "公开时长", fOffice: "责任科室", fRemark: "备注",
+	fPlatform: "公开平台"}
 
 // clean drops spaces and line breaks and makes brackets half of one kind, so
 // header variants compare equal.
@@ -178,46 +190,24 @@ func headerField(top, sub string) field {
 		return fTownship
 	case l == "市级":
 		return fIgnoredLevel
+	case l == "公开时长" || l == "公开期限" || l == "保留期限":
+		return fDuration
+	case l == "责任科室" || l == "责任股室" || l == "责任单位" || l == "责任部门" || l == "承办科室" || l == "责任科（股）室":
+		return fOffice
+	case l == "备注" || l == "说明":
+		return fRemark
+	case l == "公开平台" || l == "发布平台" || l == "公开载体":
+		return fPlatform
 	}
 	return fNone
 }
 
-var reTitleDomain = regexp.MustCompile(`（([^（）]+)）`)
-
-// ParseXLSX reads every worksheet of a workbook in the national layout or
-// one of its real-world variants. The domain of a sheet comes from a 领域
-// column, the sheet's name, or its title; domains maps names to codes; the
-// unit gives the defaults of columns a sheet lacks.
+// ParseXLSX reads an .xlsx workbook (see Parse).
 func ParseXLSX(data []byte, unit catalog.Unit, domains []catalog.Domain) (*Parsed, error) {
-	if err := CheckArchive(data); err != nil {
-		return nil, err
+	if !bytes.HasPrefix(data, zipMagic) {
+		return nil, catalog.Invalid("file", "文件不是Excel工作簿（.xlsx）")
 	}
-	f, err := openWorkbook(data)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	out := &Parsed{}
-	for _, name := range f.GetSheetList() {
-		rows, err := readSheet(f, name, MaxRows+20)
-		if err != nil {
-			return nil, err
-		}
-		// Merged cells are read only now: reading them loads the whole
-		// sheet, which a sheet over the limit never gets to.
-		merges, err := f.GetMergeCells(name)
-		if err != nil {
-			return nil, catalog.Invalid("file", "工作表“%s”的合并单元格无法读取：%v", name, err)
-		}
-		for _, m := range merges {
-			fillMerge(rows, m)
-		}
-		ParseRows(out, name, rows, unit, domains)
-	}
-	if len(out.Rows) == 0 && len(out.Errors) == 0 {
-		out.Errors = append(out.Errors, Problem{Message: "没有找到目录表头（序号、公开事项、公开内容……）或数据行"})
-	}
-	return out, nil
+	return Parse("目录.xlsx", data, Input{Unit: unit, Domains: domains})
 }
 
 // openWorkbook opens a checked upload. Parts larger than xmlInMemory are

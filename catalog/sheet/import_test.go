@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -13,27 +14,35 @@ import (
 	"gongkai/catalog/sheet"
 )
 
+// TestExportThenParseGivesTheSameRows: a catalogue exported as .xlsx or
+// .csv imports as the same rows.
 func TestExportThenParseGivesTheSameRows(t *testing.T) {
-	var buf bytes.Buffer
-	want := items()
-	if err := sheet.ExportXLSX(&buf, unit, domains, want); err != nil {
-		t.Fatal(err)
-	}
-	got, err := sheet.ParseXLSX(buf.Bytes(), unit, domains)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Errors) > 0 || len(got.Rows) != len(want) {
-		t.Fatalf("rows %d errors %v", len(got.Rows), got.Errors)
-	}
-	for i, r := range got.Rows {
-		w := want[i].Columns
-		w.Normalize()
-		g := r.Columns
-		if g.DomainCode != w.DomainCode || g.Level1 != w.Level1 || g.Level2 != w.Level2 || g.Content != w.Content || g.Basis != w.Basis ||
-			g.TimeLimitText != w.TimeLimitText || strings.Join(g.Channels, ",") != strings.Join(w.Channels, ",") || g.ChannelOther != w.ChannelOther ||
-			g.ToPublic != w.ToPublic || g.ToSpecific != w.ToSpecific || g.AtTownship != w.AtTownship || g.AtCounty != w.AtCounty {
-			t.Errorf("row %d:\n got %+v\nwant %+v", i, g, w)
+	for name, export := range map[string]func(io.Writer, []catalog.Item) error{
+		"目录.xlsx": func(w io.Writer, its []catalog.Item) error { return sheet.ExportXLSX(w, unit, domains, its) },
+		"目录.csv":  func(w io.Writer, its []catalog.Item) error { return sheet.ExportCSV(w, domains, its) },
+	} {
+		var buf bytes.Buffer
+		want := items()
+		if err := export(&buf, want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := sheet.Parse(name, buf.Bytes(), sheet.Input{Unit: unit, Domains: domains})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Errors) > 0 || len(got.Rows) != len(want) {
+			t.Fatalf("%s: rows %d errors %v", name, len(got.Rows), got.Errors)
+		}
+		for i, r := range got.Rows {
+			w := want[i].Columns
+			w.Normalize()
+			g := r.Columns
+			if g.DomainCode != w.DomainCode || g.Level1 != w.Level1 || g.Level2 != w.Level2 || g.Content != w.Content || g.Basis != w.Basis ||
+				g.TimeLimitText != w.TimeLimitText || strings.Join(g.Channels, ",") != strings.Join(w.Channels, ",") || g.ChannelOther != w.ChannelOther ||
+				g.ToPublic != w.ToPublic || g.ToSpecific != w.ToSpecific || g.AtTownship != w.AtTownship || g.AtCounty != w.AtCounty ||
+				g.Duration != w.Duration || g.Office != w.Office || g.Remark != w.Remark {
+				t.Errorf("%s row %d:\n got %+v\nwant %+v", name, i, g, w)
+			}
 		}
 	}
 }
@@ -111,8 +120,11 @@ func TestParseRealWorldVariant(t *testing.T) {
 		warned = append(warned, w.String())
 	}
 	all := strings.Join(warned, "\n")
-	if !strings.Contains(all, "「公开时长」：无法识别的列") || !strings.Contains(all, "第7行 「公开时限」：无法识别") {
+	if strings.Contains(all, "「公开时长」：无法识别的列") || !strings.Contains(all, "第7行 「公开时限」“按照县民政局统一部署执行”：无法识别") {
 		t.Errorf("warnings:\n%s", all)
+	}
+	if r1.Duration != "长期" {
+		t.Errorf("公开时长 not read: %q", r1.Duration)
 	}
 }
 
@@ -184,7 +196,7 @@ func FuzzParseRows(f *testing.F) {
 			rows = append(rows, strings.Split(line, ","))
 		}
 		out := &sheet.Parsed{}
-		sheet.ParseRows(out, sheetName, rows, unit, domains)
+		sheet.ParseRows(out, sheetName, rows, sheet.Input{Unit: unit, Domains: domains})
 		for _, r := range out.Rows {
 			if r.Columns.Level2 == "" || r.Columns.Content == "" {
 				t.Fatalf("invalid row accepted: %+v", r)

@@ -10,14 +10,20 @@ import (
 // fieldOfJSON names, for a validation error's field, the column to blame.
 var fieldOfJSON = map[string]field{"domain_code": fDomain, "level1": fLevel1, "level2": fLevel2, "level3": fLevel3, "content": fContent,
 	"basis": fBasis, "time_limit": fLimit, "subject": fSubject, "channels": fChannels, "channel_other": fChannels,
-	"to_public": fToPublic, "proactive": fProactive, "at_county": fCounty}
+	"to_public": fToPublic, "proactive": fProactive, "at_county": fCounty, "duration": fDuration, "office": fOffice, "remark": fRemark}
 
 // findHeader returns the header row (0-based) among the first ten and
 // whether the next row holds sub-headers; -1 when there is none.
 func findHeader(rows [][]string) (int, bool) {
 	for i := 0; i < len(rows) && i < 10; i++ {
 		hits := 0
+		seen := map[string]bool{}
 		for _, c := range rows[i] {
+			// A title merged across the row counts once.
+			if c = clean(c); seen[c] {
+				continue
+			}
+			seen[c] = true
 			switch f := headerField(clean(c), ""); f {
 			case fContent, fLevel2, fBasis, fLimit, fChannels, fSeq:
 				hits++
@@ -174,9 +180,19 @@ func domainFor(text string, domains []catalog.Domain) (catalog.Domain, bool) {
 	return best, found
 }
 
+// Input is what reading a catalogue file needs besides the file: the unit
+// it is for (the defaults of columns a sheet lacks), the county's units (a
+// title naming another unit is refused) and its domains.
+type Input struct {
+	Unit    catalog.Unit
+	Units   []catalog.Unit
+	Domains []catalog.Domain
+}
+
 // ParseRows reads one worksheet's rows (merged cells already filled) into
-// out. unit gives the defaults of columns a sheet lacks.
-func ParseRows(out *Parsed, sheetName string, rows [][]string, unit catalog.Unit, domains []catalog.Domain) {
+// out.
+func ParseRows(out *Parsed, sheetName string, rows [][]string, in Input) {
+	unit, domains := in.Unit, in.Domains
 	h, twoRows := findHeader(rows)
 	if h < 0 {
 		return // not a catalogue sheet (a cover, notes…)
@@ -220,79 +236,144 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, unit catalog.Unit
 	for _, f := range cols {
 		has[f] = true
 	}
-	// The sheet's domain: its name, or the title above the header.
+	// The sheet's domain: its name, or the title above the header
+	// (义务教育领域基层政务公开标准目录（2020年版）); the title may name the unit.
 	sheetDomain, ok := domainFor(sheetName, domains)
-	if !ok {
-		for i := 0; i < h; i++ {
-			for _, c := range rows[i] {
-				if m := reTitleDomain.FindStringSubmatch(c); m != nil {
-					if d, ok := domainFor(m[1], domains); ok {
-						sheetDomain = d
-					}
-				}
+	var title []string
+	for i := 0; i < h; i++ {
+		for _, c := range rows[i] {
+			if c = strings.TrimSpace(typed(c)); c != "" && !contains(title, c) {
+				title = append(title, c)
 			}
+		}
+	}
+	if t := strings.Join(title, " "); t != "" {
+		if !ok {
+			sheetDomain, _ = domainInTitle(t, domains)
+		}
+		if u, named := unitInTitle(t, in.Units); named && unit.Code != "" && u.Code != unit.Code {
+			out.Errors = append(out.Errors, Problem{Sheet: sheetName, Row: 1, Value: t,
+				Message: "标题写的是" + u.Name + "的目录，而正在导入的是" + unit.Name + "的目录；请选择正确的单位或文件"})
+			return
 		}
 	}
 	start := h + 1
 	if twoRows {
 		start++
 	}
-	prev := map[field]string{}
+	var prevRow []string
+	var prevLevel1, prevLevel2 string
 	for r := start; r < len(rows); r++ {
-		raw := rows[r]
-		vals := map[field]string{}
-		distinct := map[string]bool{}
-		for c, v := range raw {
-			if c >= width {
-				break
+		line := r + 1
+		raw := make([]string, width)
+		for c := 0; c < width && c < len(rows[r]); c++ {
+			v := typed(rows[r][c])
+			// An exported cell neutralised against formulas reads back as it was.
+			if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
+				v = v[1:]
 			}
-			v = strings.TrimSpace(v)
+			raw[c] = v
+		}
+		distinct := map[string]bool{}
+		for _, v := range raw {
 			if v != "" {
 				distinct[v] = true
-			}
-			if cols[c] != fNone && v != "" {
-				// An exported cell neutralised against formulas reads back as it was.
-				if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
-					v = v[1:]
-				}
-				vals[cols[c]] = v
 			}
 		}
 		if len(distinct) == 0 {
 			continue
 		}
-		if len(distinct) == 1 && len(raw) > 2 {
-			// A section title spread over the row: it may name the domain.
-			for v := range distinct {
-				if d, ok := domainFor(v, domains); ok {
+		if len(distinct) == 1 && width > 2 {
+			// A section title spread over the row: it may name the domain,
+			// or be the 一级/二级事项 of the rows below it.
+			for c, v := range raw {
+				if v == "" {
+					continue
+				}
+				if d, ok := domainInTitle(v, domains); ok && cols[c] != fLevel1 && cols[c] != fLevel2 {
 					sheetDomain = d
 				}
+				switch cols[c] {
+				case fLevel1:
+					prevLevel1, prevLevel2 = oneLine(v), ""
+				case fLevel2:
+					prevLevel2 = oneLine(v)
+				}
+				break
 			}
 			continue
 		}
-		for f, v := range vals {
-			if clean(v) == "同上" {
-				vals[f] = prev[f]
+		// 同上 is the cell above, 同左 the cell to the left.
+		bad := false
+		for c, v := range raw {
+			if !catalog.SameAs(v) {
+				continue
+			}
+			from := ""
+			if strings.Contains(v, "左") {
+				if c > 0 {
+					from = raw[c-1]
+				}
+			} else if c < len(prevRow) {
+				from = prevRow[c]
+			}
+			if from == "" || catalog.SameAs(from) {
+				where := "上一行"
+				if strings.Contains(v, "左") {
+					where = "左边一列"
+				}
+				out.Errors = append(out.Errors, Problem{Sheet: sheetName, Row: line, Column: colName(cols[c], names[c]), Value: v,
+					Message: "“" + v + "”指" + where + "的内容，但那里是空的；请填写实际内容"})
+				bad = true
+				raw[c] = "" // the row's other cells are still checked
+				continue
+			}
+			raw[c] = from
+		}
+		prevRow = raw
+		vals := map[field]string{}
+		for c, v := range raw {
+			if cols[c] != fNone && v != "" {
+				if vals[cols[c]] != "" && cols[c] == fPlatform {
+					v = vals[cols[c]] + "、" + v
+				}
+				vals[cols[c]] = v
 			}
 		}
-		for f, v := range vals {
-			prev[f] = v
+		for _, f := range []field{fDomain, fLevel1, fLevel2, fLevel3, fSubject, fLimit, fDuration, fOffice} {
+			vals[f] = oneLine(vals[f])
 		}
-		line := r + 1
-		problem := func(f field, msg string) {
-			out.Errors = append(out.Errors, Problem{Sheet: sheetName, Row: line, Column: fieldNames[f], Message: msg})
+		// Blank cells under a merged parent: the 一级事项 (and, under a
+		// 三级事项, the 二级事项) of the row above.
+		if has[fLevel1] && vals[fLevel1] == "" {
+			vals[fLevel1] = prevLevel1
+		}
+		if has[fLevel3] && vals[fLevel3] != "" && vals[fLevel2] == "" {
+			vals[fLevel2] = prevLevel2
+		}
+		if vals[fLevel1] != prevLevel1 {
+			prevLevel2 = ""
+		}
+		prevLevel1 = vals[fLevel1]
+		if vals[fLevel2] != "" {
+			prevLevel2 = vals[fLevel2]
+		}
+		problem := func(f field, value, msg string) {
+			out.Errors = append(out.Errors, Problem{Sheet: sheetName, Row: line, Column: fieldNames[f], Value: value, Message: msg})
 		}
 		var col catalog.Columns
 		d := sheetDomain
 		if v := vals[fDomain]; v != "" {
 			var ok bool
 			if d, ok = domainFor(v, domains); !ok {
-				problem(fDomain, "领域“"+v+"”不存在")
-				continue
+				if d, ok = domainInTitle(v, domains); !ok {
+					problem(fDomain, v, "不是已有的领域：应为26个国家领域之一或本县目录的栏目名称，如“社会救助”")
+					continue
+				}
 			}
 		}
 		if d.Code == "" {
-			problem(fDomain, "无法确定所属领域：请把工作表命名为领域名称，或增加“领域”列")
+			problem(fDomain, "", "无法确定所属领域：标题（如“社会救助领域基层政务公开标准目录”）、工作表名称和“领域”列都没有写明领域")
 			continue
 		}
 		col.DomainCode = d.Code
@@ -301,17 +382,44 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, unit catalog.Unit
 			col.Level1 = d.Name
 		}
 		col.Content, col.Basis, col.TimeLimitText, col.Subject = vals[fContent], vals[fBasis], vals[fLimit], vals[fSubject]
+		col.Duration, col.Office, col.Remark = vals[fDuration], vals[fOffice], vals[fRemark]
 		var other []string
 		col.Channels, other = parseChannels(vals[fChannels])
+		if p := vals[fPlatform]; p != "" {
+			// 公开平台 lists platforms by name: each a channel, or 其他.
+			for _, name := range strings.FieldsFunc(p, func(r rune) bool { return strings.ContainsRune("、，,；;/\n ", r) }) {
+				c, ok := knownChannel(clean(name))
+				if !ok {
+					if pc, _ := parseChannels(name); len(pc) == 1 {
+						c, ok = pc[0], true
+					}
+				}
+				switch {
+				case ok && !contains(col.Channels, c):
+					col.Channels = append(col.Channels, c)
+				case !ok:
+					other = append(other, name)
+				}
+			}
+		}
 		if len(other) > 0 {
 			if !contains(col.Channels, "其他") {
 				col.Channels = append(col.Channels, "其他")
 			}
 			col.ChannelOther = strings.Join(other, "、")
 		}
-		col.ToPublic, col.ToSpecific = isMark(vals[fToPublic]), isMark(vals[fToSpecific])
-		col.Proactive, col.OnRequest = isMark(vals[fProactive]), isMark(vals[fOnRequest])
-		col.AtCounty, col.AtTownship = isMark(vals[fCounty]), isMark(vals[fTownship])
+		for _, m := range []struct {
+			f    field
+			into *bool
+		}{{fToPublic, &col.ToPublic}, {fToSpecific, &col.ToSpecific}, {fProactive, &col.Proactive}, {fOnRequest, &col.OnRequest},
+			{fCounty, &col.AtCounty}, {fTownship, &col.AtTownship}} {
+			v := vals[m.f]
+			*m.into = isMark(v)
+			if v != "" && !*m.into && !isBlankMark(v) {
+				out.Warnings = append(out.Warnings, Problem{Sheet: sheetName, Row: line, Column: fieldNames[m.f], Value: v,
+					Message: "不是勾选符号（√、■、☑、●表示是，口、☐、□或空白表示否），按未勾选处理"})
+			}
+		}
 		col.ApplyDefaults(unit)
 		col.Normalize()
 		if err := col.Validate(); err != nil {
@@ -319,11 +427,15 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, unit catalog.Unit
 			if e, ok := err.(*catalog.Error); ok {
 				field = e.Field
 			}
-			problem(fieldOfJSON[field], catalog.ErrorMessage(err))
+			f := fieldOfJSON[field]
+			problem(f, vals[f], catalog.ErrorMessage(err))
+			continue
+		}
+		if bad {
 			continue
 		}
 		if has[fLimit] && !col.TimeLimit.Parseable() && vals[fLimit] != "" {
-			out.Warnings = append(out.Warnings, Problem{Sheet: sheetName, Row: line, Column: "公开时限", Message: "无法识别“" + vals[fLimit] + "”，已按原文保存"})
+			out.Warnings = append(out.Warnings, Problem{Sheet: sheetName, Row: line, Column: "公开时限", Value: vals[fLimit], Message: "无法识别期限，已按原文保存"})
 		}
 		out.Rows = append(out.Rows, Row{Sheet: sheetName, Row: line, Columns: col})
 		if len(out.Rows) > MaxRows {
@@ -331,6 +443,23 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, unit catalog.Unit
 			return
 		}
 	}
+}
+
+// colName is a column's name for a problem: the field's, else the header's.
+func colName(f field, header string) string {
+	if n, ok := fieldNames[f]; ok {
+		return n
+	}
+	return header
+}
+
+// isBlankMark tells whether a mark cell says "no": an empty box, a cross.
+func isBlankMark(s string) bool {
+	switch clean(s) {
+	case "口", "☐", "□", "×", "✗", "否", "无", "/", "-", "—", "〇", "○":
+		return true
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

@@ -1,0 +1,440 @@
+package sheet
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"gongkai/catalog"
+)
+
+// table is one sheet of a file: a worksheet, or a Word table with the
+// paragraphs above it as its title rows.
+type table struct {
+	name string
+	rows [][]string
+}
+
+// Formats accepted for a catalogue, as the upload forms list them.
+const Formats = ".xlsx,.xls,.et,.csv,.docx"
+
+var (
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	zipMagic = []byte("PK\x03\x04")
+)
+
+// Parse reads a catalogue file — an Excel workbook (.xlsx, or .xls / .et
+// turned into one by LibreOffice), a .csv in UTF-8 or GB18030, or the tables
+// of a Word .docx — in the national layout or its real-world variants. The
+// format is told by the file's bytes, the name only where they do not.
+func Parse(name string, data []byte, in Input) (*Parsed, error) {
+	if len(data) > MaxBytes {
+		return nil, catalog.Invalid("file", "文件不能超过%dMB", MaxBytes>>20)
+	}
+	var tables []table
+	var err error
+	switch ext := strings.ToLower(filepath.Ext(name)); {
+	case bytes.HasPrefix(data, zipMagic):
+		if err = CheckArchive(data); err != nil {
+			return nil, err
+		}
+		if hasPart(data, "word/document.xml") {
+			tables, err = docxTables(data)
+		} else {
+			tables, err = xlsxTables(data)
+		}
+	case bytes.HasPrefix(data, oleMagic):
+		if ext == ".doc" || ext == ".wps" {
+			return nil, catalog.Invalid("file", "请在Word或WPS中把文件另存为.docx后再导入")
+		}
+		var x []byte
+		if x, err = convertXLS(data); err != nil {
+			return nil, err
+		}
+		if err = CheckArchive(x); err != nil {
+			return nil, err
+		}
+		tables, err = xlsxTables(x)
+	case ext == ".csv" || ext == ".txt" || ext == "":
+		tables, err = csvTables(data)
+	default:
+		return nil, catalog.Invalid("file", "无法识别的文件格式：请上传.xlsx、.xls、.csv或.docx文件")
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &Parsed{}
+	for _, t := range tables {
+		ParseRows(out, t.name, t.rows, in)
+	}
+	if len(out.Rows) == 0 && len(out.Errors) == 0 {
+		out.Errors = append(out.Errors, Problem{Message: "没有找到目录表头（序号、公开事项、公开内容……）或数据行"})
+	}
+	return out, nil
+}
+
+// hasPart tells whether a (checked) ZIP holds the named part.
+func hasPart(data []byte, part string) bool {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false
+	}
+	for _, f := range zr.File {
+		if f.Name == part {
+			return true
+		}
+	}
+	return false
+}
+
+// xlsxTables reads every worksheet, merged cells filled in.
+func xlsxTables(data []byte) ([]table, error) {
+	f, err := openWorkbook(data)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []table
+	for _, name := range f.GetSheetList() {
+		rows, err := readSheet(f, name, MaxRows+20)
+		if err != nil {
+			return nil, err
+		}
+		// Merged cells are read only now: reading them loads the whole
+		// sheet, which a sheet over the limit never gets to.
+		merges, err := f.GetMergeCells(name)
+		if err != nil {
+			return nil, catalog.Invalid("file", "工作表“%s”的合并单元格无法读取：%v", name, err)
+		}
+		for _, m := range merges {
+			fillMerge(rows, m)
+		}
+		out = append(out, table{name, rows})
+	}
+	return out, nil
+}
+
+// csvTables reads a .csv saved by Excel or WPS: UTF-8 (with or without its
+// byte-order mark) or GB18030, separated by commas or tabs.
+func csvTables(data []byte) ([]table, error) {
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
+	if !utf8.Valid(data) {
+		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+		if err != nil || !utf8.Valid(d) {
+			return nil, catalog.Invalid("file", "文件既不是UTF-8也不是GB18030编码的文本，无法读取")
+		}
+		data = d
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, catalog.Invalid("file", "文件不是文本（.csv），无法读取")
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord, r.LazyQuotes = -1, true
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte("\t")) > bytes.Count(first, []byte(",")) {
+		r.Comma = '\t'
+	}
+	var rows [][]string
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, catalog.Invalid("file", "第%d行无法读取：%v", len(rows)+1, err)
+		}
+		if len(rows) >= MaxRows+20 {
+			return nil, catalog.Invalid("file", "文件超过%d行，拒绝处理", MaxRows)
+		}
+		if len(rec) > MaxCols {
+			rec = rec[:MaxCols]
+		}
+		for i, c := range rec {
+			if len(c) > maxCellChars && utf8.RuneCountInString(c) > maxCellChars {
+				return nil, catalog.Invalid("file", "第%d行第%d列超过%d个字，拒绝处理", len(rows)+1, i+1, maxCellChars)
+			}
+		}
+		rows = append(rows, rec)
+	}
+	return []table{{"", rows}}, nil
+}
+
+// docxTables reads the tables of a Word document, each with the paragraphs
+// between it and the table before as its title rows: a cell spanning
+// columns (w:gridSpan) or continuing a vertical merge (w:vMerge) holds the
+// merged value, as a merged Excel cell does.
+func docxTables(data []byte) ([]table, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, catalog.Invalid("file", "文件已损坏，无法打开：%v", err)
+	}
+	var doc *zip.File
+	for _, f := range zr.File {
+		if f.Name == "word/document.xml" {
+			doc = f
+		}
+	}
+	rc, err := doc.Open()
+	if err != nil {
+		return nil, catalog.Invalid("file", "文件已损坏，无法打开：%v", err)
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(io.LimitReader(rc, MaxUncompressed))
+	var (
+		out       []table
+		title     []string // paragraphs since the last table
+		para      strings.Builder
+		inPara    bool
+		depth     int        // table nesting
+		rows      [][]string // the outer table's rows
+		row       []string
+		cell      strings.Builder
+		span      int
+		vmerge    string // "", "restart" or "continue"
+		rowVMerge []bool // per column of the current row: continues a merge
+		cells     int
+	)
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, catalog.Invalid("file", "Word文档内容无法读取：%v", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "tbl":
+				depth++
+				if depth == 1 {
+					rows = nil
+				}
+			case "tr":
+				if depth == 1 {
+					row, rowVMerge = nil, nil
+				}
+			case "tc":
+				if depth == 1 {
+					cell.Reset()
+					span, vmerge = 1, ""
+				}
+			case "gridSpan":
+				if depth == 1 {
+					for _, a := range t.Attr {
+						if a.Name.Local == "val" {
+							if n := atoiSmall(a.Value); n > 1 && n <= MaxCols {
+								span = n
+							}
+						}
+					}
+				}
+			case "vMerge":
+				if depth == 1 {
+					vmerge = "continue"
+					for _, a := range t.Attr {
+						if a.Name.Local == "val" && a.Value == "restart" {
+							vmerge = "restart"
+						}
+					}
+				}
+			case "p":
+				inPara = true
+				if depth == 0 {
+					para.Reset()
+				} else if cell.Len() > 0 {
+					cell.WriteByte('\n')
+				}
+			case "tab":
+				if depth == 0 {
+					para.WriteByte(' ')
+				}
+			case "br", "cr":
+				if depth > 0 {
+					cell.WriteByte('\n')
+				}
+			}
+		case xml.CharData:
+			if !inPara {
+				continue
+			}
+			if depth == 0 {
+				if para.Len() < maxCellChars {
+					para.Write(t)
+				}
+			} else if cell.Len() <= 4*maxCellChars {
+				cell.Write(t)
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "p":
+				inPara = false
+				if depth == 0 {
+					if s := strings.TrimSpace(para.String()); s != "" {
+						title = append(title, s)
+						if len(title) > 5 {
+							title = title[1:]
+						}
+					}
+				}
+			case "tc":
+				if depth != 1 {
+					continue
+				}
+				v := strings.TrimSpace(cell.String())
+				if utf8.RuneCountInString(v) > maxCellChars {
+					return nil, catalog.Invalid("file", "Word表格第%d行有单元格超过%d个字，拒绝处理", len(rows)+1, maxCellChars)
+				}
+				for i := 0; i < span && len(row) < MaxCols; i++ {
+					row = append(row, v)
+					rowVMerge = append(rowVMerge, vmerge == "continue")
+				}
+				if cells++; cells > MaxRows*MaxCols {
+					return nil, catalog.Invalid("file", "Word文档的表格过大，拒绝处理")
+				}
+			case "tr":
+				if depth != 1 {
+					continue
+				}
+				// A cell continuing a vertical merge holds the value above.
+				for c := range row {
+					if c < len(rowVMerge) && rowVMerge[c] && len(rows) > 0 && c < len(rows[len(rows)-1]) {
+						row[c] = rows[len(rows)-1][c]
+					}
+				}
+				if len(rows) >= MaxRows+20 {
+					return nil, catalog.Invalid("file", "Word表格超过%d行，拒绝处理", MaxRows)
+				}
+				rows = append(rows, row)
+			case "tbl":
+				depth--
+				if depth == 0 {
+					// The paragraphs above the table are its title rows.
+					var all [][]string
+					name := ""
+					for _, p := range title {
+						all = append(all, []string{p})
+						name = p
+					}
+					out = append(out, table{name: shortName(name), rows: append(all, rows...)})
+					title = nil
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, catalog.Invalid("file", "Word文档中没有表格：目录应是文档中的表格")
+	}
+	return out, nil
+}
+
+// shortName is a table's title as a sheet name in messages.
+func shortName(s string) string {
+	r := []rune(s)
+	if len(r) > 30 {
+		return string(r[:30]) + "…"
+	}
+	return s
+}
+
+func atoiSmall(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' || n > 1000 {
+			return 0
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+// Converter is the LibreOffice program that turns .xls and .et workbooks
+// into .xlsx; empty when LibreOffice, or its spreadsheet part (Debian's
+// libreoffice-calc-nogui), is not installed.
+var Converter = func() string {
+	for _, p := range []string{"soffice", "libreoffice"} {
+		path, err := exec.LookPath(p)
+		if err != nil {
+			continue
+		}
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(filepath.Dir(real), "libsclo.so")); err == nil {
+			return path
+		}
+	}
+	return ""
+}()
+
+// convertTimeout bounds one conversion; convertMemory the converter's
+// address space.
+const (
+	convertTimeout = 60 * time.Second
+	convertMemory  = 2 << 30
+)
+
+// convertXLS turns an Excel 97–2003 (or WPS .et) workbook into .xlsx with
+// LibreOffice: its import filter is the most widely used reader of the
+// format, and it runs here as a separate process with its own empty
+// profile, no network, a memory limit and a deadline, so a hostile file can
+// at worst fail its own conversion. The .xlsx it writes is then checked and
+// read as any upload.
+func convertXLS(data []byte) ([]byte, error) {
+	if Converter == "" {
+		return nil, catalog.Invalid("file", "本系统未安装LibreOffice Calc，无法读取.xls文件；请在Excel或WPS中另存为.xlsx后再导入（系统管理员可安装libreoffice-calc-nogui）")
+	}
+	dir, err := os.MkdirTemp("", "gongkai-xls-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "in.xls")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), convertTimeout)
+	defer cancel()
+	args := []string{Converter, "--headless", "--norestore", "--nolockcheck", "-env:UserInstallation=file://" + filepath.Join(dir, "profile"),
+		"--convert-to", "xlsx", "--outdir", filepath.Join(dir, "out"), in}
+	if limiter, err := exec.LookPath("prlimit"); err == nil {
+		args = append([]string{limiter, "--as=" + strconv.FormatInt(convertMemory, 10), "--"}, args...)
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Dir, cmd.Env = dir, []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "LANG=C.UTF-8"}
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		if ctx.Err() != nil {
+			return nil, catalog.Invalid("file", ".xls文件转换超时，拒绝处理")
+		}
+		return nil, catalog.Invalid("file", ".xls文件无法读取（%s）", strings.TrimSpace(lastLine(string(msg))))
+	}
+	out, err := os.ReadFile(filepath.Join(dir, "out", "in.xlsx"))
+	if err != nil {
+		return nil, catalog.Invalid("file", ".xls文件无法读取：不是Excel 97–2003工作簿")
+	}
+	return out, nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
