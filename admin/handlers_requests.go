@@ -138,6 +138,8 @@ type requestPage struct {
 	Letter   []string
 	Notices  []foi.Notice
 	Today    string
+	// Reassign: the county office may move the request to another unit.
+	Reassign bool
 }
 
 func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestPage, error) {
@@ -164,6 +166,9 @@ func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestP
 	}
 	if p.Units, err = h.Units.FindUnits(c.UserContext()); err != nil {
 		return p, err
+	}
+	if m, err := h.current(c); err == nil && m.County && r.State == foi.Registered && r.ForwardedTo == "" {
+		p.Reassign = true
 	}
 	if r.LetterNo != "" {
 		if p.Letter, err = h.Requests.LetterText(c.UserContext(), r); err != nil {
@@ -231,12 +236,20 @@ func formDay(c *fiber.Ctx, field, label string) (time.Time, error) {
 }
 
 func (h handler) handleRequestStep(c *fiber.Ctx) error {
+	return h.requestStep(c, strings.Clone(c.Params("action")))
+}
+
+// handleRequestReassign is the county office's 改派 (a route of its own, so
+// that only county-wide rights reach it).
+func (h handler) handleRequestReassign(c *fiber.Ctx) error { return h.requestStep(c, foi.ActReassign) }
+
+func (h handler) requestStep(c *fiber.Ctx, action string) error {
 	m, err := h.current(c)
 	if err != nil {
 		return err
 	}
 	number := strings.Clone(c.Params("number"))
-	st := foi.Step{Action: strings.Clone(c.Params("action")), Note: c.FormValue("note"), Kind: c.FormValue("kind"), Party: c.FormValue("party"),
+	st := foi.Step{Action: action, Note: c.FormValue("note"), Kind: c.FormValue("kind"), Party: c.FormValue("party"),
 		Unit: strings.Clone(c.FormValue("unit")), Outcome: foi.Outcome(c.FormValue("outcome")), Text: c.FormValue("text"),
 		Into: strings.TrimSpace(c.FormValue("into")), Agency: c.FormValue("agency"), Contact: c.FormValue("contact"), Via: c.FormValue("via"),
 		FeeBasis: c.FormValue("fee_basis")}

@@ -207,9 +207,11 @@ func TestApplicationAndItsStatus(t *testing.T) {
 	if r := h.anon().do("GET", "/api/v1/requests/status?number="+rc.Number+"&phone4=1234", nil); r.status != 200 || strings.Contains(string(r.body), "张三") {
 		t.Errorf("status: %d %s", r.status, r.body)
 	}
-	in["unit_code"] = "sanxi"
+	// An applicant may address a township (it answers its own requests),
+	// but not a unit the county does not have.
+	in["unit_code"] = "nosuchunit"
 	if r := h.anon().do("POST", "/api/v1/requests", in); r.status != 400 {
-		t.Errorf("an applicant choosing the unit: %d", r.status)
+		t.Errorf("an applicant choosing a unit that does not exist: %d", r.status)
 	}
 	var v api.RequestView
 	h.login(office+"-clerk").do("GET", "/api/v1/requests/"+rc.Number, nil).decode(t, &v)

@@ -72,14 +72,12 @@ func (s *handlers) handleRequestCreate(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	if in.Channel != "" || in.ReceivedOn != "" || in.UnitCode != "" {
-		return catalog.Invalid("channel", "申请人提交的申请由系统记录收到日期和受理单位；工作人员登记请用 /api/v1/requests/register")
+	if in.Channel != "" || in.ReceivedOn != "" {
+		return catalog.Invalid("channel", "申请人提交的申请由系统记录收到日期；工作人员登记请用 /api/v1/requests/register")
 	}
-	office, err := s.RequestDesk.Office(c.UserContext())
-	if err != nil {
-		return err
-	}
-	r := in.request(office)
+	// The unit asked (unit_code: a township or department answers its own
+	// requests); the county office when none is named.
+	r := in.request(in.UnitCode)
 	if err := s.RequestDesk.Submit(c.UserContext(), &r, foi.Online, c.IP()); err != nil {
 		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
 			c.Set(fiber.HeaderRetryAfter, "3600") // an hour's allowance
@@ -247,13 +245,22 @@ func (s *handlers) requestBodyUnit(c *fiber.Ctx) (string, error) {
 
 // handleRequestStep is POST /api/v1/requests/{number}/{action}.
 func (s *handlers) handleRequestStep(c *fiber.Ctx) error {
+	return s.requestStep(c, strings.Clone(c.Params("action")))
+}
+
+// handleRequestReassign is the county office's 改派 (a route of its own, so
+// that only county-wide rights reach it).
+func (s *handlers) handleRequestReassign(c *fiber.Ctx) error {
+	return s.requestStep(c, foi.ActReassign)
+}
+
+func (s *handlers) requestStep(c *fiber.Ctx, action string) error {
 	var in reqStepInput
 	if len(c.Body()) > 0 {
 		if err := web.DecodeJSON(c, &in); err != nil {
 			return err
 		}
 	}
-	action := strings.Clone(c.Params("action"))
 	if action == "split" {
 		return s.handleRequestSplit(c)
 	}

@@ -66,15 +66,25 @@ type Desk struct {
 }
 
 // Submit registers an application made by the applicant at the kiosk or
-// online: received today (art. 31), answered by Office. A refused form
-// costs no allowance; EINVALID names the field, ERATELIMIT when the
-// address has used its hour's allowance.
+// online: received today (art. 31), answered by the unit it is addressed
+// to (r.UnitCode: a township or department answers for the information it
+// holds), by Office when none is named. A refused form costs no
+// allowance; EINVALID names the field, ERATELIMIT when the address has
+// used its hour's allowance.
 func (d *Desk) Submit(ctx context.Context, r *Request, ch Channel, ip string) error {
 	office, err := d.Office(ctx)
 	if err != nil {
 		return err
 	}
-	r.UnitCode, r.Channel, r.ReceivedOn = office, ch, time.Now().In(catalog.Shanghai)
+	if r.UnitCode == "" {
+		r.UnitCode = office
+	} else if u, err := d.Units.FindUnit(ctx, r.UnitCode); err != nil || u.RetiredOn != nil {
+		if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return err
+		}
+		return catalog.Invalid("unit", "请选择受理单位：所选单位不是本县现有的行政机关")
+	}
+	r.Channel, r.ReceivedOn = ch, time.Now().In(catalog.Shanghai)
 	if err := r.Validate(); err != nil {
 		return err
 	}

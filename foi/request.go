@@ -405,6 +405,9 @@ const (
 	ActFee       = "fee"       // art. 42: the fee notice; the clock pauses until payment
 	ActPaid      = "paid"      // the fee was paid: the clock runs again
 	ActUnpaid    = "unpaid"    // not paid in time: closed (视为放弃申请)
+	// ActReassign: the county office moves a request addressed to the wrong
+	// unit to the one that holds the information (改派), before it is handled.
+	ActReassign = "reassign"
 )
 
 // Actions lists them for routes and tests.
@@ -417,7 +420,7 @@ func ActionName(a string) string {
 		ActConsulted: "收到意见", ActForward: "交办", ActReturned: "收到承办单位答复材料", ActExtend: "延期答复", ActAnswer: "作出答复",
 		ActDeliver: "送达", ActMerge: "合并办理", "register": "登记", "split": "拆分申请", "recompute": "期限重算",
 		ActReasons: "要求说明理由", ActDelay: "确定延迟答复期限", ActFee: "发出收费通知", ActPaid: "申请人已缴费", ActUnpaid: "逾期未缴费，终止办理",
-		"transfer": "机构改革划转"}[a]
+		"transfer": "机构改革划转", ActReassign: "改派受理单位"}[a]
 }
 
 // Apply takes step s on r, checking the 条例's conditions; cal counts the
@@ -556,6 +559,14 @@ func Apply(r *Request, s Step, cal *workday.Calendar, today time.Time) error {
 		if r.ForwardedTo != "" {
 			r.State = Forwarded
 		}
+	case ActReassign:
+		if r.State != Registered || r.ForwardedTo != "" {
+			return catalog.Errorf(catalog.ECONFLICT, "只能改派尚未办理（未交办、未征求意见、未答复）的申请")
+		}
+		if s.Unit == "" || s.Unit == r.UnitCode {
+			return catalog.Invalid("unit", "请选择改派到的单位")
+		}
+		r.UnitCode = s.Unit
 	case ActForward:
 		if r.State != Registered {
 			return conflict()

@@ -172,7 +172,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"hiddenFields": func(f applyForm) map[string]string {
 		return map[string]string{"applicant_type": f.ApplicantType, "name": f.Name, "org_name": f.OrgName, "legal_rep": f.LegalRep,
 			"id_type": f.IDType, "id_number": f.IDNumber, "credit_code": f.CreditCode, "address": f.Address, "phone": f.Phone,
-			"email": f.Email, "description": f.Description, "purpose": f.Purpose, "form": f.Form, "delivery": f.Delivery}
+			"email": f.Email, "description": f.Description, "purpose": f.Purpose, "form": f.Form, "delivery": f.Delivery, "unit": f.Unit}
 	},
 	"keys": func() [][]string {
 		return [][]string{strings.Split("1234567890", ""), strings.Split("QWERTYUIOP", ""), strings.Split("ASDFGHJKL", ""), strings.Split("ZXCVBNM", "")}

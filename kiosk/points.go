@@ -168,6 +168,7 @@ type Counter struct {
 	stats map[statKey]*DayStat
 	views map[int64]int64
 	known map[string]bool
+	unit  map[string]string // the unit that runs each point
 	// seen is when each point's screen was last used; total counts views
 	// and searches since start (for the metrics).
 	seen                  map[string]time.Time
@@ -190,12 +191,20 @@ func NewCounter(points []Point) *Counter {
 // SetPoints replaces the known point codes.
 func (c *Counter) SetPoints(points []Point) {
 	known := make(map[string]bool, len(points))
+	unit := make(map[string]string, len(points))
 	for _, p := range points {
-		known[p.Code] = true
+		known[p.Code], unit[p.Code] = true, p.UnitCode
 	}
 	c.mu.Lock()
-	c.known = known
+	c.known, c.unit = known, unit
 	c.mu.Unlock()
+}
+
+// UnitOf is the unit that runs point code, "" for an unknown point.
+func (c *Counter) UnitOf(code string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.unit[code]
 }
 
 // Known tells whether code is a point's.

@@ -38,7 +38,11 @@ const applyIdleSeconds = 90
 
 type applyPage struct {
 	Page
-	Office  *catalog.Unit
+	Office *catalog.Unit
+	// Units are those an application may be addressed to, the office
+	// first; Unit is the one chosen.
+	Units   []catalog.Unit
+	Unit    *catalog.Unit
 	In      applyForm
 	Error   string
 	Field   string
@@ -52,19 +56,20 @@ type applyPage struct {
 type applyForm struct {
 	ApplicantType, Name, OrgName, LegalRep, IDType, IDNumber, CreditCode string
 	Address, Phone, Email, Description, Purpose, Form, Delivery          string
+	Unit                                                                 string // the unit asked
 }
 
 func readApplyForm(c *fiber.Ctx) applyForm {
 	v := func(k string) string { return strings.Clone(c.FormValue(k)) }
 	return applyForm{ApplicantType: v("applicant_type"), Name: v("name"), OrgName: v("org_name"), LegalRep: v("legal_rep"),
 		IDType: v("id_type"), IDNumber: v("id_number"), CreditCode: v("credit_code"), Address: v("address"), Phone: v("phone"),
-		Email: v("email"), Description: v("description"), Purpose: v("purpose"), Form: v("form"), Delivery: v("delivery")}
+		Email: v("email"), Description: v("description"), Purpose: v("purpose"), Form: v("form"), Delivery: v("delivery"), Unit: v("unit")}
 }
 
 func (f applyForm) request() foi.Request {
 	return foi.Request{Applicant: foi.Applicant{Type: foi.ApplicantType(f.ApplicantType), Name: f.Name, OrgName: f.OrgName, LegalRep: f.LegalRep,
 		IDType: foi.IDType(f.IDType), IDNumber: f.IDNumber, CreditCode: f.CreditCode, Address: f.Address, Phone: f.Phone, Email: f.Email},
-		Description: f.Description, Purpose: f.Purpose, Form: foi.Form(f.Form), Delivery: f.Delivery, Channel: foi.Kiosk}
+		Description: f.Description, Purpose: f.Purpose, Form: foi.Form(f.Form), Delivery: f.Delivery, Channel: foi.Kiosk, UnitCode: f.Unit}
 }
 
 func (h *handler) applyPage(c *fiber.Ctx, in applyForm) (applyPage, error) {
@@ -77,6 +82,31 @@ func (h *handler) applyPage(c *fiber.Ctx, in applyForm) (applyPage, error) {
 	p.Shell.IdleSeconds = applyIdleSeconds
 	if p.In.ApplicantType == "" {
 		p.In.ApplicantType, p.In.IDType, p.In.Form = string(foi.Person), string(foi.ResidentID), string(foi.Paper)
+	}
+	// Every township and department answers its own requests: the form
+	// offers them all, the unit that runs this screen's point first chosen,
+	// the county office when the screen belongs to none.
+	units, err := h.Units.FindUnits(c.UserContext())
+	if err != nil {
+		return p, err
+	}
+	for _, x := range units {
+		if u != nil && x.Code == u.Code {
+			p.Units = append([]catalog.Unit{x}, p.Units...)
+		} else {
+			p.Units = append(p.Units, x)
+		}
+	}
+	if p.In.Unit == "" {
+		p.In.Unit = h.Counter.UnitOf(c.Cookies(PointCookie))
+	}
+	for i := range p.Units {
+		if p.Units[i].Code == p.In.Unit {
+			p.Unit = &p.Units[i]
+		}
+	}
+	if p.Unit == nil && len(p.Units) > 0 && u != nil && p.Units[0].Code == u.Code {
+		p.Unit, p.In.Unit = &p.Units[0], u.Code
 	}
 	return p, nil
 }

@@ -99,3 +99,57 @@ func TestKioskApplicationInBrowser(t *testing.T) {
 }
 
 func ptrTrue() *bool { v := true; return &v }
+
+// TestKioskKeypadLayoutAndFirstTap: at a township's service point the
+// application form is addressed to that township; the keypad's digits stand
+// in three columns (1 2 3 / 4 5 6 / 7 8 9); the first tap on 下一步 while
+// the keypad is open acts; the request sent is the township's.
+func TestKioskKeypadLayoutAndFirstTap(t *testing.T) {
+	ts := sharedServer(t)
+	ctx, base := browserAt(t, ts, 1080, 1920)
+	must := fatalOn(t)
+	must(chromedp.Do(ctx, chromedp.EmulateViewport(1080, 1920, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/?point=jingyang-hall"),
+		chromedp.Navigate(base+"/kiosk/apply"), chromedp.WaitVisible(chromedp.CSS("form.applyform"))), "form")
+	unit, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-unit")))
+	if unit != "jingyang" {
+		t.Errorf("the form at 旌阳镇's point is addressed to %q", unit)
+	}
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-phone")), chromedp.WaitVisible(chromedp.CSS("#keypad"))), "keypad")
+	pos, err := chromedp.Run(ctx, chromedp.Evaluate[map[string][2]float64](`Object.fromEntries([...document.querySelectorAll("#keypad button")].filter(b => !b.hidden).map(b => {
+		const r = b.getBoundingClientRect(); return [b.dataset.pad, [Math.round(r.left), Math.round(r.top)]]; }))`))
+	must(err, "positions")
+	col := func(k string) float64 { return pos[k][0] }
+	row := func(k string) float64 { return pos[k][1] }
+	if row("1") != row("3") || row("4") <= row("1") || col("4") != col("1") || col("7") != col("1") || row("7") <= row("4") || col("0") != col("2") ||
+		col("back") <= col("3") || col("done") != col("back") {
+		t.Errorf("keypad layout: %v", pos)
+	}
+	tap := func(keys string) {
+		for _, k := range keys {
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#keypad button[data-pad="`+string(k)+`"]`))), "key "+string(k))
+		}
+	}
+	tap("13905634321")
+	// With the keypad still open, one tap on 下一步 sends the form (it is
+	// refused: the other fields are empty).
+	// The resident scrolls 下一步 into sight above the keypad and taps it once.
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[any](`document.querySelector('button[value="review"]').scrollIntoView({block: "center"})`))
+	must(err, "scroll")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("p.error"))), "first tap on 下一步")
+	screenshot(t, ctx, "apply-keypad")
+	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-name"), "程某某"), chromedp.Click(chromedp.CSS("#f-id_number")), chromedp.WaitVisible(chromedp.CSS("#keypad"))), "ID")
+	tap("11010519491231002X")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#keypad button[data-pad="done"]`)),
+		chromedp.SendKeys(chromedp.CSS("#f-address"), "旌德县旌阳镇"), chromedp.SendKeys(chromedp.CSS("#f-description"), "2026年旌阳镇农村危房改造补助对象名单"),
+		chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("form.confirm"))), "review")
+	summary, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table.summary")))
+	if !strings.Contains(summary, "旌德县旌阳镇人民政府") {
+		t.Errorf("the summary does not name the unit asked: %q", summary)
+	}
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[value="submit"]`)), chromedp.WaitVisible(chromedp.CSS("section.receipt"))), "submit")
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	number := regexp.MustCompile(`\d{4}-\d{5}`).FindString(loc)
+	if r := ts.login("jingyang-clerk").do("GET", "/api/v1/requests/"+number, nil); r.status != 200 || !strings.Contains(string(r.body), `"unit_code":"jingyang"`) {
+		t.Errorf("旌阳镇's clerk and request %s: %d", number, r.status)
+	}
+}

@@ -373,3 +373,66 @@ func TestDemoRequests2020(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyingToTheUnitThatHoldsIt: an application addressed to a
+// township is that township's, on its clerk's list and not another's; one
+// naming no unit is the county office's; a unit that is not the county's
+// is refused with the field named. Only the county office reassigns a
+// request to another unit, which then has it.
+func TestApplyingToTheUnitThatHoldsIt(t *testing.T) {
+	ts := newTestServer(t, true)
+	anon := ts.anon()
+	apply := func(unit string) (response, api.Receipt) {
+		body := application()
+		if unit != "" {
+			body["unit_code"] = unit
+		}
+		r := anon.do("POST", "/api/v1/requests", body)
+		var rc api.Receipt
+		if r.status == 201 {
+			r.decode(t, &rc)
+		}
+		return r, rc
+	}
+	unitOf := func(number string) string {
+		var v struct {
+			UnitCode string `json:"unit_code"`
+		}
+		r := ts.login("admin").do("GET", "/api/v1/requests/"+number, nil)
+		r.decode(t, &v)
+		return v.UnitCode
+	}
+	listed := func(user, unit, number string) bool {
+		r := ts.login(user).do("GET", "/api/v1/requests?unit="+unit, nil)
+		return r.status == 200 && strings.Contains(string(r.body), number)
+	}
+	r, rc := apply("sanxi")
+	if r.status != 201 || unitOf(rc.Number) != "sanxi" {
+		t.Fatalf("applying to 三溪镇: %d %s, unit %q", r.status, r.body, unitOf(rc.Number))
+	}
+	if !listed("sanxi-clerk", "sanxi", rc.Number) || listed("miaoshou-clerk", "miaoshou", rc.Number) || !listed("admin", "sanxi", rc.Number) {
+		t.Error("the township's request is not on its clerk's list only (and the county office's)")
+	}
+	if r := ts.login("miaoshou-clerk").do("GET", "/api/v1/requests/"+rc.Number, nil); r.status != 403 {
+		t.Errorf("another township reads it: %d", r.status)
+	}
+	if _, none := apply(""); unitOf(none.Number) != "zhengfuban" {
+		t.Errorf("no unit named: %q, want the county office", unitOf(none.Number))
+	}
+	if r, _ := apply("nosuchunit"); r.status != 400 || !strings.Contains(string(r.body), `"field":"unit"`) {
+		t.Errorf("an unknown unit: %d %s", r.status, r.body)
+	}
+	// Reassigning: not by the township, by the county office.
+	if r := ts.login("sanxi-clerk").do("POST", "/api/v1/requests/"+rc.Number+"/reassign", map[string]any{"unit": "miaoshou"}); r.status != 403 {
+		t.Errorf("a township reassigns: %d", r.status)
+	}
+	if r := ts.login("admin").do("POST", "/api/v1/requests/"+rc.Number+"/reassign", map[string]any{"unit": "miaoshou", "note": "申请人所需为庙首镇信息"}); r.status != 200 {
+		t.Fatalf("reassign: %d %s", r.status, r.body)
+	}
+	if unitOf(rc.Number) != "miaoshou" || !listed("miaoshou-clerk", "miaoshou", rc.Number) || listed("sanxi-clerk", "sanxi", rc.Number) {
+		t.Errorf("after reassigning: unit %q", unitOf(rc.Number))
+	}
+	if r := ts.login("admin").do("POST", "/api/v1/requests/"+rc.Number+"/reassign", map[string]any{"unit": "miaoshou"}); r.status != 400 {
+		t.Errorf("reassigning to the same unit: %d", r.status)
+	}
+}

@@ -436,7 +436,7 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 				return err
 			}
 		}
-		if st.Action == foi.ActForward {
+		if st.Action == foi.ActForward || st.Action == foi.ActReassign {
 			if err := dbconn.HoldUnit(tx, st.Unit, "unit"); err != nil {
 				return err
 			}
@@ -478,6 +478,8 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 			note = strings.TrimSpace(st.Party + " " + note)
 		case foi.ActForward:
 			note = strings.TrimSpace(st.Unit + " " + note)
+		case foi.ActReassign:
+			note = strings.TrimSpace("由" + before.UnitCode + "改派至" + st.Unit + " " + note)
 		case foi.ActExtend:
 			note = fmt.Sprintf("延长%d个工作日：%s", st.Days, note)
 		case foi.ActMerge:

@@ -87,8 +87,10 @@
           document.body.classList.add("padded"); // room to scroll the field above the keypad
           target.scrollIntoView({ block: "center" });
         } else if (!pad.contains(e.target)) {
+          // The pad floats above the page: hiding it moves nothing, so the
+          // tap that moved the focus (on 下一步, say) still lands. The room
+          // kept below the form goes only with 完成.
           pad.hidden = true;
-          document.body.classList.remove("padded");
         }
       });
       pad.addEventListener("pointerdown", function (e) { e.preventDefault(); }); // keep the field focused
