@@ -123,6 +123,28 @@ func TestParseFilesMadeElsewhere(t *testing.T) {
 			t.Errorf("公开平台 as channels: %v %q", a.Channels, a.ChannelOther)
 		}
 	})
+	t.Run("a header of three rows", func(t *testing.T) {
+		p := parseFile(t, "jy-3row.xlsx", jingde(sanxi))
+		if len(p.Errors) > 0 || len(p.Rows) != 2 {
+			t.Fatalf("rows %d, errors %v", len(p.Rows), p.Errors)
+		}
+		noSameAs(t, p.Rows)
+		a, b := p.Rows[0].Columns, p.Rows[1].Columns
+		if a.DomainCode != "jy" || a.Level1 != "就业服务" || a.Level2 != "技能培训" || a.ToPublic || !a.ToSpecific || !a.Proactive || !a.OnRequest {
+			t.Errorf("row 1 (its ticks under the three-row header): %+v", a)
+		}
+		if strings.Join(a.Channels, ",") != "政府网站,其他" || a.ChannelOther != "村公示栏" {
+			t.Errorf("a listed channel outside the national list goes to 其他: %v %q", a.Channels, a.ChannelOther)
+		}
+		if strings.Join(b.Channels, ",") != "政府网站,便民服务站" || b.Basis != "《就业促进法》" || p.Rows[1].Row != 6 {
+			t.Errorf("row 2 (● ticked, ○ not): %v %+v", b.Channels, p.Rows[1])
+		}
+		for _, w := range p.Warnings {
+			if strings.Contains(w.Message, "无法识别的列") {
+				t.Errorf("a header column not recognised: %s", w)
+			}
+		}
+	})
 	t.Run("GB18030 csv", func(t *testing.T) {
 		p := parseFile(t, "sanxi-jy-gb18030.csv", jingde(sanxi))
 		if len(p.Errors) > 0 || len(p.Rows) != 3 {
@@ -220,6 +242,7 @@ func TestHostileFilesOfEveryFormat(t *testing.T) {
 		{"binary.csv", []byte("序号,公开事项\x00\x01\x02"), "不是文本"},
 		{"notes.docx", zipOf(t, map[string][]byte{"word/document.xml": []byte(`<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>说明</w:t></w:r></w:p></w:body></w:document>`)}), "没有表格"},
 		{"old.doc", ole, "另存为.docx"},
+		{"nested.docx", zipOf(t, map[string][]byte{"word/document.xml": []byte(`<w:document xmlns:w="w"><w:body>` + strings.Repeat("<w:tbl><w:tr><w:tc>", 100000))}), "嵌套"},
 		{"x.pdf", []byte("%PDF-1.4"), "无法识别的文件格式"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -237,4 +260,29 @@ func TestHostileFilesOfEveryFormat(t *testing.T) {
 			t.Errorf("err = %v, parsed %+v", err, p)
 		}
 	})
+}
+
+// TestChannelsAsTyped: a 公开渠道 cell listing names keeps each, the ones
+// outside the national list under 其他; ● ticks and ○ does not; a 公开平台
+// with boxes keeps only what is ticked.
+func TestChannelsAsTyped(t *testing.T) {
+	rows := [][]string{
+		{"某镇社会救助领域基层政务公开标准目录"},
+		{"序号", "一级事项", "二级事项", "公开内容（要素）", "公开渠道和载体", "公开平台"},
+		{"1", "低保", "名单", "名单", "政府网站，微信公众号", ""},
+		{"2", "低保", "标准", "标准", "■政府网站 ☑两微一端 ●公开查阅点 ○政府公报", ""},
+		{"3", "低保", "资金", "资金", "", "口皖事通 ■一卡通平台 □安徽政务服务网"},
+		{"4", "低保", "流程", "流程", "社区/企事业单位/村公示栏(电子屏)、发布会/听证会", ""},
+	}
+	out := &sheet.Parsed{}
+	sheet.ParseRows(out, "", rows, jingde(sanxi))
+	if len(out.Errors) > 0 || len(out.Rows) != 4 {
+		t.Fatalf("rows %d errors %v", len(out.Rows), out.Errors)
+	}
+	for i, want := range []string{"政府网站,其他|微信公众号", "政府网站,两微一端,公开查阅点|", "其他|一卡通平台", "社区/企事业单位/村公示栏(电子屏),发布会/听证会|"} {
+		c := out.Rows[i].Columns
+		if got := strings.Join(c.Channels, ",") + "|" + c.ChannelOther; got != want {
+			t.Errorf("row %d: %s, want %s", i+1, got, want)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -24,8 +25,9 @@ import (
 // table is one sheet of a file: a worksheet, or a Word table with the
 // paragraphs above it as its title rows.
 type table struct {
-	name string
-	rows [][]string
+	name  string
+	title []string // a Word table's paragraphs above it
+	rows  [][]string
 }
 
 // Formats accepted for a catalogue, as the upload forms list them.
@@ -43,6 +45,14 @@ var (
 func Parse(name string, data []byte, in Input) (*Parsed, error) {
 	if len(data) > MaxBytes {
 		return nil, catalog.Invalid("file", "文件不能超过%dMB", MaxBytes>>20)
+	}
+	// Reading a file costs up to a few hundred MB (LibreOffice for an .xls):
+	// a few at a time, the rest told to come back.
+	select {
+	case reading <- struct{}{}:
+		defer func() { <-reading }()
+	case <-time.After(readWait):
+		return nil, catalog.Errorf(catalog.ERATELIMIT, "系统正在读取其他单位上传的文件，请稍后再导入")
 	}
 	var tables []table
 	var err error
@@ -78,13 +88,19 @@ func Parse(name string, data []byte, in Input) (*Parsed, error) {
 	}
 	out := &Parsed{}
 	for _, t := range tables {
-		ParseRows(out, t.name, t.rows, in)
+		parseTable(out, t, in)
 	}
 	if len(out.Rows) == 0 && len(out.Errors) == 0 {
 		out.Errors = append(out.Errors, Problem{Message: "没有找到目录表头（序号、公开事项、公开内容……）或数据行"})
 	}
 	return out, nil
 }
+
+// reading admits a few files at a time; readWait is how long one waits.
+var (
+	reading  = make(chan struct{}, 2)
+	readWait = 20 * time.Second
+)
 
 // hasPart tells whether a (checked) ZIP holds the named part.
 func hasPart(data []byte, part string) bool {
@@ -122,7 +138,7 @@ func xlsxTables(data []byte) ([]table, error) {
 		for _, m := range merges {
 			fillMerge(rows, m)
 		}
-		out = append(out, table{name, rows})
+		out = append(out, table{name: name, rows: rows})
 	}
 	return out, nil
 }
@@ -168,7 +184,7 @@ func csvTables(data []byte) ([]table, error) {
 		}
 		rows = append(rows, rec)
 	}
-	return []table{{"", rows}}, nil
+	return []table{{rows: rows}}, nil
 }
 
 // docxTables reads the tables of a Word document, each with the paragraphs
@@ -206,6 +222,7 @@ func docxTables(data []byte) ([]table, error) {
 		rowVMerge []bool // per column of the current row: continues a merge
 		cells     int
 	)
+	nesting := 0 // elements open
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -216,6 +233,11 @@ func docxTables(data []byte) ([]table, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			// A real document nests a few dozen deep; a crafted one nests
+			// millions deep to make the reader slow.
+			if nesting++; nesting > maxNesting {
+				return nil, catalog.Invalid("file", "Word文档结构异常（嵌套超过%d层），拒绝处理", maxNesting)
+			}
 			switch t.Name.Local {
 			case "tbl":
 				depth++
@@ -278,6 +300,7 @@ func docxTables(data []byte) ([]table, error) {
 				cell.Write(t)
 			}
 		case xml.EndElement:
+			nesting--
 			switch t.Name.Local {
 			case "p":
 				inPara = false
@@ -321,14 +344,10 @@ func docxTables(data []byte) ([]table, error) {
 			case "tbl":
 				depth--
 				if depth == 0 {
-					// The paragraphs above the table are its title rows.
-					var all [][]string
-					name := ""
-					for _, p := range title {
-						all = append(all, []string{p})
-						name = p
-					}
-					out = append(out, table{name: shortName(name), rows: append(all, rows...)})
+					// The paragraphs above the table are its title; its
+					// rows are numbered as the table's own.
+					name := fmt.Sprintf("第%d个表格", len(out)+1)
+					out = append(out, table{name: name, title: title, rows: rows})
 					title = nil
 				}
 			}
@@ -340,14 +359,8 @@ func docxTables(data []byte) ([]table, error) {
 	return out, nil
 }
 
-// shortName is a table's title as a sheet name in messages.
-func shortName(s string) string {
-	r := []rune(s)
-	if len(r) > 30 {
-		return string(r[:30]) + "…"
-	}
-	return s
-}
+// maxNesting bounds how deep a Word document's elements nest.
+const maxNesting = 200
 
 func atoiSmall(s string) int {
 	n := 0

@@ -49,6 +49,9 @@ func (p Problem) String() string {
 		}
 		s += "“" + string(v) + "”"
 	}
+	if s == "" {
+		return p.Message
+	}
 	return s + "：" + p.Message
 }
 

@@ -12,9 +12,10 @@ var fieldOfJSON = map[string]field{"domain_code": fDomain, "level1": fLevel1, "l
 	"basis": fBasis, "time_limit": fLimit, "subject": fSubject, "channels": fChannels, "channel_other": fChannels,
 	"to_public": fToPublic, "proactive": fProactive, "at_county": fCounty, "duration": fDuration, "office": fOffice, "remark": fRemark}
 
-// findHeader returns the header row (0-based) among the first ten and
-// whether the next row holds sub-headers; -1 when there is none.
-func findHeader(rows [][]string) (int, bool) {
+// findHeader returns the first header row (0-based) among the first ten
+// and how many rows the header takes (1 to 3: 公开事项 over 一级/二级事项,
+// 公开对象及方式 over 公开对象 over 全社会 …); -1 when there is none.
+func findHeader(rows [][]string) (int, int) {
 	for i := 0; i < len(rows) && i < 10; i++ {
 		hits := 0
 		seen := map[string]bool{}
@@ -24,35 +25,92 @@ func findHeader(rows [][]string) (int, bool) {
 				continue
 			}
 			seen[c] = true
-			switch f := headerField(clean(c), ""); f {
+			switch f := headerField(c, ""); f {
 			case fContent, fLevel2, fBasis, fLimit, fChannels, fSeq:
 				hits++
 			}
-			if strings.Contains(clean(c), "公开事项") {
+			if strings.Contains(c, "公开事项") {
 				hits++
 			}
 		}
 		if hits >= 2 {
-			// A sub-header row names at least two sub-columns (一级事项 and
-			// 二级事项, 全社会 and 特定群体 …); a data row may hold one such word.
-			subs := 0
-			if i+1 < len(rows) {
-				for _, c := range rows[i+1] {
-					switch headerField("", clean(c)) {
-					case fLevel1, fLevel2, fLevel3, fToPublic, fToSpecific, fProactive, fOnRequest, fCounty, fTownship:
-						subs++
-					}
-				}
+			// A row under the header that names at least two sub-columns
+			// (一级事项 and 二级事项, 全社会 and 特定群体, 公开对象 and 公开方式 …)
+			// is header too; a data row may hold one such word.
+			n := 1
+			for n < 3 && i+n < len(rows) && subHeaders(rows[i+n]) >= 2 {
+				n++
 			}
-			return i, subs >= 2
+			return i, n
 		}
 	}
-	return -1, false
+	return -1, 0
+}
+
+// groupLabels head groups of sub-columns in a header of three rows.
+var groupLabels = map[string]bool{"公开事项": true, "公开对象": true, "公开方式": true, "公开层级": true, "公开对象及方式": true, "公开范围": true}
+
+// subHeaders counts the distinct sub-column labels of a row.
+func subHeaders(row []string) int {
+	n := 0
+	seen := map[string]bool{}
+	for _, c := range row {
+		c = clean(c)
+		if c == "" || seen[c] {
+			continue
+		}
+		seen[c] = true
+		switch headerField("", c) {
+		case fLevel1, fLevel2, fLevel3, fToPublic, fToSpecific, fProactive, fOnRequest, fCounty, fTownship, fIgnoredLevel:
+			n++
+			continue
+		}
+		if groupLabels[c] {
+			n++
+		}
+	}
+	return n
+}
+
+// columnField reads one column's labels, top to bottom (merged cells
+// repeated), as a field and a name: the lowest label that names a column.
+func columnField(labels []string) (field, string) {
+	var ls []string
+	for _, l := range labels {
+		if l = clean(l); l != "" && (len(ls) == 0 || ls[len(ls)-1] != l) {
+			ls = append(ls, l)
+		}
+	}
+	switch len(ls) {
+	case 0:
+		return fNone, ""
+	case 1:
+		return headerField(ls[0], ""), ls[0]
+	}
+	for i := len(ls) - 1; i >= 1; i-- {
+		if f := headerField(ls[0], ls[i]); f != fNone {
+			return f, ls[i]
+		}
+	}
+	return headerField(ls[0], ""), ls[len(ls)-1]
+}
+
+// isHeaderAgain tells whether a row repeats the header (a Word table's
+// 重复标题行 on each page): three or more column labels.
+func isHeaderAgain(row []string) bool {
+	n := 0
+	for _, c := range row {
+		switch headerField(clean(c), "") {
+		case fSeq, fContent, fBasis, fLimit, fSubject, fChannels, fLevel1, fLevel2:
+			n++
+		}
+	}
+	return n >= 3
 }
 
 func isMark(s string) bool {
 	switch clean(s) {
-	case "√", "✓", "✔", "☑", "是", "●", "■", "Y", "y", "v", "V":
+	case "√", "✓", "✔", "☑", "是", "对", "有", "●", "■", "Y", "y", "v", "V":
 		return true
 	}
 	return false
@@ -91,9 +149,9 @@ func parseChannels(s string) (chs []string, other []string) {
 	}
 	isBox := func(r rune) (bool, bool) { // is a box, is it ticked
 		switch r {
-		case '■', '☑', '√', '✓', '✔':
+		case '■', '☑', '√', '✓', '✔', '●':
 			return true, true
-		case '□', '口', '☐':
+		case '□', '口', '☐', '○', '〇':
 			return true, false
 		}
 		return false, false
@@ -106,13 +164,26 @@ func parseChannels(s string) (chs []string, other []string) {
 		}
 	}
 	if !boxed {
-		for _, c := range catalog.Channels {
-			if c != "其他" && strings.Contains(text, clean(c)) {
-				add(c)
+		// A list of names: each a channel of the national list, or 其他.
+		for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("、，,；;\n 　", r) }) {
+			tok = clean(tok)
+			if tok == "" {
+				continue
 			}
-		}
-		if len(chs) == 0 {
-			other = append(other, text)
+			if c, ok := knownChannel(tok); ok {
+				add(c)
+				continue
+			}
+			found := false
+			for _, c := range catalog.Channels {
+				if c != "其他" && tok == clean(c) {
+					add(c)
+					found = true
+				}
+			}
+			if !found {
+				other = append(other, tok)
+			}
 		}
 		return chs, other
 	}
@@ -192,19 +263,21 @@ type Input struct {
 // ParseRows reads one worksheet's rows (merged cells already filled) into
 // out.
 func ParseRows(out *Parsed, sheetName string, rows [][]string, in Input) {
+	parseTable(out, table{name: sheetName, rows: rows}, in)
+}
+
+// parseTable reads one table: a worksheet, whose title is in its rows
+// above the header, or a Word table with its title paragraphs.
+func parseTable(out *Parsed, t table, in Input) {
+	sheetName, rows := t.name, t.rows
 	unit, domains := in.Unit, in.Domains
-	h, twoRows := findHeader(rows)
+	h, headRows := findHeader(rows)
 	if h < 0 {
 		return // not a catalogue sheet (a cover, notes…)
 	}
-	top := rows[h]
-	var sub []string
-	if twoRows {
-		sub = rows[h+1]
-	}
-	width := len(top)
-	if len(sub) > width {
-		width = len(sub)
+	width := 0
+	for i := h; i < h+headRows; i++ {
+		width = max(width, len(rows[i]))
 	}
 	if width > MaxCols {
 		out.Errors = append(out.Errors, Problem{Sheet: sheetName, Row: h + 1, Message: "列数超过上限"})
@@ -213,21 +286,13 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, in Input) {
 	cols := make([]field, width)
 	names := make([]string, width)
 	for c := 0; c < width; c++ {
-		t, s := "", ""
-		if c < len(top) {
-			t = clean(top[c])
+		var labels []string
+		for i := h; i < h+headRows; i++ {
+			if c < len(rows[i]) {
+				labels = append(labels, rows[i][c])
+			}
 		}
-		if c < len(sub) {
-			s = clean(sub[c])
-		}
-		if s == t {
-			s = ""
-		}
-		cols[c] = headerField(t, s)
-		names[c] = t
-		if s != "" {
-			names[c] = s
-		}
+		cols[c], names[c] = columnField(labels)
 		if cols[c] == fNone && names[c] != "" {
 			out.Warnings = append(out.Warnings, Problem{Sheet: sheetName, Row: h + 1, Column: names[c], Message: "无法识别的列，已忽略"})
 		}
@@ -239,7 +304,7 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, in Input) {
 	// The sheet's domain: its name, or the title above the header
 	// (义务教育领域基层政务公开标准目录（2020年版）); the title may name the unit.
 	sheetDomain, ok := domainFor(sheetName, domains)
-	var title []string
+	title := append([]string(nil), t.title...)
 	for i := 0; i < h; i++ {
 		for _, c := range rows[i] {
 			if c = strings.TrimSpace(typed(c)); c != "" && !contains(title, c) {
@@ -257,10 +322,7 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, in Input) {
 			return
 		}
 	}
-	start := h + 1
-	if twoRows {
-		start++
-	}
+	start := h + headRows
 	var prevRow []string
 	var prevLevel1, prevLevel2 string
 	for r := start; r < len(rows); r++ {
@@ -280,7 +342,7 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, in Input) {
 				distinct[v] = true
 			}
 		}
-		if len(distinct) == 0 {
+		if len(distinct) == 0 || isHeaderAgain(raw) {
 			continue
 		}
 		if len(distinct) == 1 && width > 2 {
@@ -386,21 +448,14 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, in Input) {
 		var other []string
 		col.Channels, other = parseChannels(vals[fChannels])
 		if p := vals[fPlatform]; p != "" {
-			// 公开平台 lists platforms by name: each a channel, or 其他.
-			for _, name := range strings.FieldsFunc(p, func(r rune) bool { return strings.ContainsRune("、，,；;/\n ", r) }) {
-				c, ok := knownChannel(clean(name))
-				if !ok {
-					if pc, _ := parseChannels(name); len(pc) == 1 {
-						c, ok = pc[0], true
-					}
-				}
-				switch {
-				case ok && !contains(col.Channels, c):
+			// 公开平台 names platforms, ticked or listed: channels, or 其他.
+			pc, po := parseChannels(p)
+			for _, c := range pc {
+				if !contains(col.Channels, c) {
 					col.Channels = append(col.Channels, c)
-				case !ok:
-					other = append(other, name)
 				}
 			}
+			other = append(other, po...)
 		}
 		if len(other) > 0 {
 			if !contains(col.Channels, "其他") {
@@ -420,7 +475,23 @@ func ParseRows(out *Parsed, sheetName string, rows [][]string, in Input) {
 					Message: "不是勾选符号（√、■、☑、●表示是，口、☐、□或空白表示否），按未勾选处理"})
 			}
 		}
+		before := col
 		col.ApplyDefaults(unit)
+		for _, d := range []struct {
+			name      string
+			had, have bool
+			f         field
+		}{{"公开对象", before.ToPublic || before.ToSpecific, col.ToPublic || col.ToSpecific, fToPublic},
+			{"公开方式", before.Proactive || before.OnRequest, col.Proactive || col.OnRequest, fProactive},
+			{"公开层级", before.AtCounty || before.AtTownship, col.AtCounty || col.AtTownship, fCounty}} {
+			if has[d.f] && !d.had && d.have {
+				msg := "未勾选，已按本单位的通常做法填写"
+				if d.f == fCounty && vals[fIgnoredLevel] != "" {
+					msg = "只勾选了市级，已按本单位的层级填写"
+				}
+				out.Warnings = append(out.Warnings, Problem{Sheet: sheetName, Row: line, Column: d.name, Message: msg})
+			}
+		}
 		col.Normalize()
 		if err := col.Validate(); err != nil {
 			var field string

@@ -94,7 +94,7 @@ func lastRune(s string) (rune, bool) {
 // domainAliases are the usual short and later names of the national
 // domains (DOMAIN.md §1: 胡家镇's 自然资源, 乡村振兴 …), by code.
 var domainAliases = map[string][]string{
-	"cxgh": {"城乡规划管理", "规划管理"}, "zdjsxm": {"重大建设项目批准和实施"}, "czyjs": {"财政预算决算", "预决算"},
+	"cxgh": {"城乡规划管理", "规划管理", "规划"}, "zdjsxm": {"重大建设项目批准和实施"}, "czyjs": {"财政预算决算", "预决算"},
 	"zdbc": {"征地", "农村集体土地征收", "土地征收"}, "gytdfwzs": {"国有土地上房屋征收", "房屋征收与补偿", "房屋征收"},
 	"ncwfgz": {"危房改造"}, "cszhzf": {"城管执法", "城市管理执法"}, "bzxzf": {"保障房", "住房保障"}, "fp": {"脱贫攻坚", "乡村振兴"},
 	"shbx": {"社保"}, "hjgl": {"户籍"}, "ylws": {"卫生健康"}, "hjbh": {"生态环境"},
