@@ -50,7 +50,8 @@ func (h handler) handleCountySave(c *fiber.Ctx) error {
 	}
 	v := func(k string) string { return strings.TrimSpace(c.FormValue(k)) }
 	county := catalog.County{Name: v("name"), DivisionCode: v("division_code"), Government: v("government"), Office: v("office"),
-		ReviewBody: v("review_body"), Court: v("court"), ConsultationBasis: v("consultation_basis"), KioskTitle: v("kiosk_title"), IndexPattern: v("index_pattern")}
+		ReviewBody: v("review_body"), Court: v("court"), ConsultationBasis: v("consultation_basis"), KioskTitle: v("kiosk_title"), IndexPattern: v("index_pattern"),
+		HideStale: c.FormValue("hide_stale") == "on"}
 	if d := v("correction_days"); d != "" {
 		if county.CorrectionDays, err = strconv.Atoi(d); err != nil {
 			return h.renderCounty(c, m, fiber.StatusBadRequest, county, "correction_days", "补正最短期限应填工作日数（整数）")

@@ -38,6 +38,9 @@ type County struct {
 	// IndexPattern is how new publications' 索引号 are written (see
 	// FormatIndexNo); DefaultIndexPattern when empty.
 	IndexPattern string `json:"index_pattern"`
+	// HideStale keeps the public pages from marking columns 超过一年未更新
+	// (the county's choice; inspectors and the back office always see it).
+	HideStale bool `json:"hide_stale"`
 }
 
 // DefaultCorrectionDays is the shortest correction period where the

@@ -241,6 +241,9 @@ func ErrorPage(status int, message string, shell Shell) ([]byte, error) {
 	switch {
 	case status == fiber.StatusNotFound:
 		title = "页面不存在"
+		if message == "页面或接口不存在" {
+			message = "您要找的页面不存在，可能地址有误或信息已撤下。请返回首页重新查找。"
+		}
 	case status == fiber.StatusTooManyRequests:
 		title = "请稍后再试"
 	case status >= 500:
@@ -421,7 +424,9 @@ type Freshness struct {
 	Class, Label string
 }
 
-func freshness(last *time.Time, now time.Time) Freshness {
+// freshness marks a column by its last publication; hide leaves a column
+// not updated for over a year unmarked (the county's choice).
+func freshness(last *time.Time, now time.Time, hide bool) Freshness {
 	if last == nil {
 		return Freshness{"none", "暂无公开信息"}
 	}
@@ -431,7 +436,16 @@ func freshness(last *time.Time, now time.Time) Freshness {
 	case days <= 365:
 		return Freshness{"aging", "一年内更新"}
 	}
+	if hide {
+		return Freshness{}
+	}
 	return Freshness{"stale", "超过一年未更新"}
+}
+
+// hideStale tells whether the county keeps 超过一年未更新 off public pages.
+func (h *handler) hideStale(ctx context.Context) bool {
+	county, _ := h.County.County(ctx)
+	return county.HideStale
 }
 
 type itemRow struct {
@@ -466,10 +480,10 @@ func (h *handler) renderUnit(c *fiber.Ctx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := h.Now()
+	now, hide := h.Now(), h.hideStale(ctx)
 	byDomain := map[string][]itemRow{}
 	for _, it := range items {
-		byDomain[it.DomainCode] = append(byDomain[it.DomainCode], itemRow{it, freshness(it.LastPublishedAt, now)})
+		byDomain[it.DomainCode] = append(byDomain[it.DomainCode], itemRow{it, freshness(it.LastPublishedAt, now, hide)})
 	}
 	p := unitPage{Page: h.page(c, u.Name, "/kiosk/units", "/kiosk/units/"+u.Code), Unit: *u}
 	if u.Retired() {
@@ -532,10 +546,10 @@ func (h *handler) renderDomain(c *fiber.Ctx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := h.Now()
+	now, hide := h.Now(), h.hideStale(ctx)
 	byUnit := map[string][]itemRow{}
 	for _, it := range items {
-		byUnit[it.UnitCode] = append(byUnit[it.UnitCode], itemRow{it, freshness(it.LastPublishedAt, now)})
+		byUnit[it.UnitCode] = append(byUnit[it.UnitCode], itemRow{it, freshness(it.LastPublishedAt, now, hide)})
 	}
 	p := domainPage{Page: h.page(c, d.Name, "/kiosk/domains", "/kiosk/domains/"+d.Code), Domain: *d}
 	for _, u := range us {
@@ -576,7 +590,7 @@ func (h *handler) renderItem(c *fiber.Ctx) ([]byte, error) {
 		return nil, err
 	}
 	self := "/kiosk/items/" + strconv.FormatInt(id, 10)
-	return execute("item.html", itemPage{h.page(c, it.Name(), "/kiosk/units/"+u.Code, self), *u, *it, freshness(it.LastPublishedAt, h.Now()), pubs})
+	return execute("item.html", itemPage{h.page(c, it.Name(), "/kiosk/units/"+u.Code, self), *u, *it, freshness(it.LastPublishedAt, h.Now(), h.hideStale(ctx)), pubs})
 }
 
 type pubPage struct {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,7 @@ const gapCheck = `(() => {
   const modal = document.querySelector(".idle:not([hidden])"); // the countdown covers the page
   const els = [...(modal || document).querySelectorAll("a, button, input:not(label input):not([type=hidden]), textarea, label.choice")].filter(el => {
     const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && !el.closest("[hidden], article, .columns, .facts p, .card p, .notice, dd");
+    return r.width > 0 && r.height > 0 && !el.closest("[hidden], article, .columns, .facts p, .card p, .notice, dd, .totop"); // .totop floats above the page
   });
   const rs = els.map(el => el.getBoundingClientRect());
   for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
@@ -333,4 +334,57 @@ func TestKioskPrintsOnA4(t *testing.T) {
 		t.Errorf("print is not an A4 PDF (%d bytes)", len(pdf.Data))
 	}
 	os.WriteFile(filepath.Join(shotsDir(t), "publication-print.pdf"), pdf.Data, 0o644)
+}
+
+// TestKioskLongPagesAndReadAloud: a township's long catalogue page has a
+// jump list by domain that lands on the domain, and a way back to the top;
+// on a phone a notice shows its title and text before its metadata; where
+// the screen has a Chinese voice, 朗读 reads the title and text aloud (the
+// voice is stood in for: headless Chromium has none).
+func TestKioskLongPagesAndReadAloud(t *testing.T) {
+	ts := sharedServer(t)
+	ctx, base := browserAt(t, ts, 1080, 1920)
+	must := fatalOn(t)
+	must(chromedp.Do(ctx, chromedp.EmulateViewport(1080, 1920, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/units/sanxi"),
+		chromedp.WaitVisible(chromedp.CSS("nav.jump"))), "unit page")
+	checkPage(t, ctx, "unit page with its jump list", 1080)
+	target, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelectorAll("nav.jump a")[5].getAttribute("href")`))
+	must(err, "a domain link")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav.jump a[href="`+target+`"]`))), "jump")
+	top, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("`+target+`").getBoundingClientRect().top`))
+	must(err, "where the domain is")
+	scrolled, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.scrollY`))
+	if top < 0 || top > 100 || scrolled < 500 {
+		t.Errorf("the jump to %s left its heading at %.0f px (scrolled %.0f)", target, top, scrolled)
+	}
+	screenshot(t, ctx, "unit-jump")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("a.totop"))), "back to top")
+	if y, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.scrollY`)); y > 10 {
+		t.Errorf("回到顶部 left the page at %.0f px", y)
+	}
+
+	// A notice on a phone, with a Chinese voice standing in.
+	var pub int64
+	if err := ts.s.db.Raw("SELECT id FROM publications WHERE unit_code = 'sanxi' AND status = 'published' ORDER BY id LIMIT 1").Scan(&pub).Error; err != nil || pub == 0 {
+		t.Fatalf("a publication of 三溪镇: %v", err)
+	}
+	_, err = chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `window.__spoken = [];
+speechSynthesis.getVoices = () => [{lang: "zh-CN", name: "Mandarin", voiceURI: "cmn"}];
+speechSynthesis.speak = u => { window.__spoken.push(u.text); };`})
+	must(err, "a voice")
+	must(chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/publications/"+strconv.FormatInt(pub, 10)),
+		chromedp.WaitVisible(chromedp.CSS("h1.doctitle"))), "a notice on a phone")
+	order, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("h1.doctitle").getBoundingClientRect().top < document.querySelector("article.body").getBoundingClientRect().top &&
+		document.querySelector("article.body").getBoundingClientRect().top < document.querySelector("table.metablock").getBoundingClientRect().top`))
+	if err != nil || !order {
+		t.Errorf("on a phone the title and text come first: %v %v", order, err)
+	}
+	checkPage(t, ctx, "notice on a phone", 390)
+	screenshot(t, ctx, "notice-phone")
+	must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("button[data-speak]")), chromedp.Click(chromedp.CSS("button[data-speak]"))), "朗读")
+	spoken, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__spoken.join("|")`))
+	title, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1.doctitle")))
+	if err != nil || !strings.HasPrefix(spoken, title) || len([]rune(spoken)) < len([]rune(title))+20 {
+		t.Errorf("朗读 spoke %q (title %q)", spoken, title)
+	}
 }

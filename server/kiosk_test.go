@@ -446,3 +446,28 @@ func TestSearchFollowsAnotherInstancesAliases(t *testing.T) {
 	}
 	ts.s.pollRevisions(t.Context())
 }
+
+// TestCountyHidesStaleMarks: whether the public pages mark columns
+// 超过一年未更新 is the county's choice (the inspection's findings and the
+// back office's own freshness are not affected), and it can change its mind.
+func TestCountyHidesStaleMarks(t *testing.T) {
+	ts := newTestServer(t, true)
+	page := func() string { return string(ts.anon().do("GET", "/kiosk/units/sanxi", nil).body) }
+	if !strings.Contains(page(), "超过一年未更新") {
+		t.Fatal("the demo's 三溪镇 has no column marked 超过一年未更新")
+	}
+	admin := ts.login("admin")
+	var county catalog.County
+	admin.do("GET", "/api/v1/county", nil).decode(t, &county)
+	county.HideStale = true
+	if r := admin.do("PUT", "/api/v1/county", county); r.status != 200 {
+		t.Fatalf("save the county: %d %s", r.status, r.body)
+	}
+	if strings.Contains(page(), "超过一年未更新") {
+		t.Error("the county hid the marks, the kiosk still shows them")
+	}
+	county.HideStale = false
+	if r := admin.do("PUT", "/api/v1/county", county); r.status != 200 || !strings.Contains(page(), "超过一年未更新") {
+		t.Errorf("shown again: %d", r.status)
+	}
+}

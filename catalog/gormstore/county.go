@@ -27,6 +27,7 @@ type countyRecord struct {
 	CorrectionDays    int
 	KioskTitle        string `gorm:"size:120"`
 	IndexPattern      string `gorm:"size:60"`
+	HideStale         bool
 	Rev               int64
 	UpdatedAt         time.Time
 }
@@ -35,7 +36,8 @@ func (countyRecord) TableName() string { return "county" }
 
 func (r countyRecord) toCounty() catalog.County {
 	return catalog.County{Name: r.Name, DivisionCode: r.DivisionCode, Government: r.Government, Office: r.Office, ReviewBody: r.ReviewBody,
-		Court: r.Court, ConsultationBasis: r.ConsultationBasis, ConsultationDays: r.ConsultationDays, CorrectionDays: r.CorrectionDays, KioskTitle: r.KioskTitle, IndexPattern: r.IndexPattern}
+		Court: r.Court, ConsultationBasis: r.ConsultationBasis, ConsultationDays: r.ConsultationDays, CorrectionDays: r.CorrectionDays, KioskTitle: r.KioskTitle, IndexPattern: r.IndexPattern,
+		HideStale: r.HideStale}
 }
 
 // County implements catalog.CountyService.
@@ -77,7 +79,7 @@ func (s *Store) SaveCounty(ctx context.Context, c *catalog.County, by catalog.Ac
 		}
 		r := countyRecord{ID: 1, Name: c.Name, DivisionCode: c.DivisionCode, Government: c.Government, Office: c.Office, ReviewBody: c.ReviewBody,
 			Court: c.Court, ConsultationBasis: c.ConsultationBasis, ConsultationDays: c.ConsultationDays, CorrectionDays: c.CorrectionDays, KioskTitle: c.KioskTitle,
-			IndexPattern: c.IndexPattern, Rev: old.Rev + 1, UpdatedAt: time.Now().UTC()}
+			IndexPattern: c.IndexPattern, HideStale: c.HideStale, Rev: old.Rev + 1, UpdatedAt: time.Now().UTC()}
 		if err := tx.Save(&r).Error; err != nil {
 			return translate(err, "本县信息")
 		}
@@ -92,7 +94,7 @@ func (s *Store) EnsureCounty(ctx context.Context, c catalog.County) (bool, error
 		return false, err
 	}
 	r := countyRecord{ID: 1, Name: c.Name, DivisionCode: c.DivisionCode, Government: c.Government, Office: c.Office, ReviewBody: c.ReviewBody,
-		Court: c.Court, ConsultationBasis: c.ConsultationBasis, ConsultationDays: c.ConsultationDays, CorrectionDays: c.CorrectionDays, KioskTitle: c.KioskTitle, IndexPattern: c.IndexPattern, Rev: 1, UpdatedAt: time.Now().UTC()}
+		Court: c.Court, ConsultationBasis: c.ConsultationBasis, ConsultationDays: c.ConsultationDays, CorrectionDays: c.CorrectionDays, KioskTitle: c.KioskTitle, IndexPattern: c.IndexPattern, HideStale: c.HideStale, Rev: 1, UpdatedAt: time.Now().UTC()}
 	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&r)
 	if res.Error != nil {
 		return false, translate(res.Error, "本县信息")

@@ -49,6 +49,36 @@
     var pr = document.querySelector("[data-print]");
     if (pr) pr.addEventListener("click", function () { window.print(); });
 
+    // Read aloud (适老化): the title and text, with the browser's speech and
+    // a Chinese voice; the button shows only where the screen has one.
+    var speak = document.querySelector("[data-speak]");
+    var synth = window.speechSynthesis;
+    if (speak && synth && window.SpeechSynthesisUtterance) {
+      var voice = null;
+      var pick = function () {
+        var vs = synth.getVoices();
+        for (var i = 0; i < vs.length && !voice; i++) {
+          if (/^(zh|cmn)/i.test(vs[i].lang) || /chinese|mandarin|cmn/i.test(vs[i].name)) voice = vs[i];
+        }
+        speak.hidden = !voice;
+      };
+      pick();
+      if (!voice && "onvoiceschanged" in synth) synth.addEventListener("voiceschanged", pick);
+      var label = speak.textContent;
+      speak.addEventListener("click", function () {
+        if (synth.speaking) { synth.cancel(); speak.textContent = label; return; }
+        var parts = [];
+        document.querySelectorAll(speak.getAttribute("data-speak")).forEach(function (el) { parts.push(el.innerText); });
+        var u = new SpeechSynthesisUtterance(parts.join("。\n"));
+        try { u.voice = voice; } catch (e) { /* not a SpeechSynthesisVoice */ }
+        u.lang = voice ? voice.lang : "zh-CN"; u.rate = 0.9;
+        u.onend = u.onerror = function () { speak.textContent = label; };
+        speak.textContent = "停止朗读";
+        synth.speak(u);
+      });
+      window.addEventListener("pagehide", function () { synth.cancel(); });
+    }
+
     // The on-screen keyboard types into the search box; a hardware
     // keyboard and an IME work on the box itself.
     var q = document.getElementById("q");
