@@ -88,6 +88,16 @@ func (d *Desk) Submit(ctx context.Context, r *Request, ch Channel, ip string) er
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	// The same confirmed form sent again (its answer was lost on the way):
+	// the request it made, not a second one.
+	if !ValidSubmitKey(r.SubmitKey) {
+		r.SubmitKey = ""
+	} else if made, err := d.Requests.FindRequests(ctx, Filter{SubmitKey: r.SubmitKey, Limit: 1}); err != nil {
+		return err
+	} else if len(made) == 1 {
+		*r = made[0]
+		return nil
+	}
 	g := d.Applications
 	if d.IsScreen != nil && d.IsScreen(ctx, ip) {
 		g = d.ScreenApplications

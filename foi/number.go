@@ -74,6 +74,15 @@ func ParsePhone4(s string) (string, error) {
 
 // NewReceiptToken makes a request's receipt token: 18 random bytes in
 // base64url.
+// NewSubmitKey makes a form's submission key (Request.SubmitKey).
+func NewSubmitKey() string { return NewReceiptToken() }
+
+// ValidSubmitKey tells whether s is a key NewSubmitKey could have made.
+func ValidSubmitKey(s string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == 18
+}
+
 func NewReceiptToken() string {
 	b := make([]byte, 18)
 	_, _ = rand.Read(b) // never fails (crypto/rand)

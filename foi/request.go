@@ -146,6 +146,10 @@ type Request struct {
 	// page's address (the receipt's QR code carries it), so neither can be
 	// found by counting numbers; it is the applicant's, never listed.
 	ReceiptToken string `json:"-"`
+	// SubmitKey is the random key of one application form as the applicant
+	// confirmed it: sending it again (the answer was lost on the way) gives
+	// the request it already made, not a second one.
+	SubmitKey string `json:"-"`
 	// MergedInto is the request this one was merged into (合并办理): one of
 	// many identical applications from one applicant, answered with it and
 	// counted once, as it.
@@ -805,6 +809,8 @@ type Filter struct {
 	// After continues the list (newest received first) after this
 	// request: its receipt day and id.
 	After *catalog.Cursor
+	// SubmitKey finds the request made by one confirmed form.
+	SubmitKey string
 }
 
 // Service keeps requests.

@@ -151,6 +151,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/progress", h.handleProgress)
 	r.Get("/search", h.handleSearch)
 	r.Get("/attachments/:id", h.handleAttachment)
+	r.Get("/offline", h.handleOffline)
+	r.Get("/sw.js", handleServiceWorker)
 }
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
@@ -172,7 +174,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"hiddenFields": func(f applyForm) map[string]string {
 		return map[string]string{"applicant_type": f.ApplicantType, "name": f.Name, "org_name": f.OrgName, "legal_rep": f.LegalRep,
 			"id_type": f.IDType, "id_number": f.IDNumber, "credit_code": f.CreditCode, "address": f.Address, "phone": f.Phone,
-			"email": f.Email, "description": f.Description, "purpose": f.Purpose, "form": f.Form, "delivery": f.Delivery, "unit": f.Unit}
+			"email": f.Email, "description": f.Description, "purpose": f.Purpose, "form": f.Form, "delivery": f.Delivery, "unit": f.Unit, "submit_key": f.SubmitKey}
 	},
 	"keys": func() [][]string {
 		return [][]string{strings.Split("1234567890", ""), strings.Split("QWERTYUIOP", ""), strings.Split("ASDFGHJKL", ""), strings.Split("ZXCVBNM", "")}
@@ -226,6 +228,40 @@ func (h *handler) origin(c *fiber.Ctx) string {
 		return "http://" + h.Hosts[0]
 	}
 	return "http://localhost"
+}
+
+// offlinePage is what the screen shows without the network: a page it has
+// not kept, or an application that could not be sent (NotSent).
+type offlinePage struct {
+	Page
+	NotSent bool
+}
+
+// handleOffline renders the offline page the service worker keeps; its
+// notice (kiosk.js) says the connection is being retried.
+func (h *handler) handleOffline(c *fiber.Ctx) error {
+	p := offlinePage{Page: h.page(c, "网络连接中断", "", ""), NotSent: c.Query("sent") == "0"}
+	if p.NotSent {
+		p.Page.Title = "申请没有送出"
+	}
+	body, err := execute("offline.html", p)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(body)
+}
+
+// handleServiceWorker serves the screen's service worker under /kiosk/, the
+// scope it keeps pages for; browsers check it for updates at each visit.
+func handleServiceWorker(c *fiber.Ctx) error {
+	b, err := staticFS.ReadFile("static/sw.js")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.Send(b)
 }
 
 // errorPage is the kiosk's page for an error.

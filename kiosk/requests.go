@@ -57,19 +57,24 @@ type applyForm struct {
 	ApplicantType, Name, OrgName, LegalRep, IDType, IDNumber, CreditCode string
 	Address, Phone, Email, Description, Purpose, Form, Delivery          string
 	Unit                                                                 string // the unit asked
+	// SubmitKey is made when the summary is shown: sending that summary
+	// twice makes one request.
+	SubmitKey string
 }
 
 func readApplyForm(c *fiber.Ctx) applyForm {
 	v := func(k string) string { return strings.Clone(c.FormValue(k)) }
 	return applyForm{ApplicantType: v("applicant_type"), Name: v("name"), OrgName: v("org_name"), LegalRep: v("legal_rep"),
 		IDType: v("id_type"), IDNumber: v("id_number"), CreditCode: v("credit_code"), Address: v("address"), Phone: v("phone"),
-		Email: v("email"), Description: v("description"), Purpose: v("purpose"), Form: v("form"), Delivery: v("delivery"), Unit: v("unit")}
+		Email: v("email"), Description: v("description"), Purpose: v("purpose"), Form: v("form"), Delivery: v("delivery"), Unit: v("unit"),
+		SubmitKey: v("submit_key")}
 }
 
 func (f applyForm) request() foi.Request {
 	return foi.Request{Applicant: foi.Applicant{Type: foi.ApplicantType(f.ApplicantType), Name: f.Name, OrgName: f.OrgName, LegalRep: f.LegalRep,
 		IDType: foi.IDType(f.IDType), IDNumber: f.IDNumber, CreditCode: f.CreditCode, Address: f.Address, Phone: f.Phone, Email: f.Email},
-		Description: f.Description, Purpose: f.Purpose, Form: foi.Form(f.Form), Delivery: f.Delivery, Channel: foi.Kiosk, UnitCode: f.Unit}
+		Description: f.Description, Purpose: f.Purpose, Form: foi.Form(f.Form), Delivery: f.Delivery, Channel: foi.Kiosk, UnitCode: f.Unit,
+		SubmitKey: f.SubmitKey}
 }
 
 func (h *handler) applyPage(c *fiber.Ctx, in applyForm) (applyPage, error) {
@@ -176,6 +181,7 @@ func (h *handler) handleApply(c *fiber.Ctx) error {
 		}
 		p.Review, p.Request = true, r
 		p.In.IDNumber, p.In.Phone, p.In.CreditCode = r.IDNumber, r.Phone, r.CreditCode
+		p.In.SubmitKey = foi.NewSubmitKey() // a new summary, a new key
 		return sendUncached(c, 200, "apply.html", p)
 	}
 }

@@ -21,6 +21,20 @@ func browser(t *testing.T, ts *testServer) (context.Context, string) {
 // browserAt is browser with a window of w×h CSS pixels.
 func browserAt(t *testing.T, ts *testServer, w, h int) (context.Context, string) {
 	t.Helper()
+	ctx := browserWindow(t, w, h)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ts.app.Listener(ln)
+	t.Cleanup(func() { ln.Close() })
+	return ctx, "http://" + ln.Addr().String()
+}
+
+// browserWindow starts Chromium with a window of w×h CSS pixels; the
+// test ends it.
+func browserWindow(t *testing.T, w, h int) context.Context {
+	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -28,12 +42,6 @@ func browserAt(t *testing.T, ts *testServer, w, h int) (context.Context, string)
 		}
 		t.Skip("chromium not installed (apt-get install -y chromium)")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ts.app.Listener(ln)
-	t.Cleanup(func() { ln.Close() })
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -45,7 +53,7 @@ func browserAt(t *testing.T, ts *testServer, w, h int) (context.Context, string)
 	t.Cleanup(cancel2)
 	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(cancel3)
-	return ctx, "http://" + ln.Addr().String()
+	return ctx
 }
 
 // fatalOn returns a check that ends the test on an error, naming the step.

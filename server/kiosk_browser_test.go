@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -387,4 +388,65 @@ speechSynthesis.speak = u => { window.__spoken.push(u.text); };`})
 	if err != nil || !strings.HasPrefix(spoken, title) || len([]rune(spoken)) < len([]rune(title))+20 {
 		t.Errorf("朗读 spoke %q (title %q)", spoken, title)
 	}
+}
+
+// TestKioskWhenTheNetworkDrops: the hall's screen keeps the pages it has
+// shown when the server cannot be reached, says calmly that it is
+// retrying, shows an offline page for what it never had, tells a resident
+// whose application could not be sent that it has no number, and comes
+// back by itself when the server does.
+func TestKioskWhenTheNetworkDrops(t *testing.T) {
+	ts := sharedServer(t)
+	ctx := browserWindow(t, 1080, 1920)
+	must := fatalOn(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	base := "http://" + addr
+	app := ts.s.newApp()
+	go app.Listener(ln)
+	must(chromedp.Do(ctx, chromedp.EmulateViewport(1080, 1920, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/?point=county-hall"),
+		chromedp.WaitVisible(chromedp.CSS("main"))), "home")
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(() => true)`, chromedp.EvalAwaitPromise))
+	must(err, "the service worker")
+	// Pages seen while the worker runs are kept: the unit page, the form.
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/units/sanxi"), chromedp.WaitVisible(chromedp.CSS("nav.jump")),
+		chromedp.Navigate(base+"/kiosk/apply"), chromedp.WaitVisible(chromedp.CSS("form.applyform"))), "pages seen")
+	if notice, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("offline").hidden`)); !notice {
+		t.Error("the offline notice shows while the server answers")
+	}
+
+	// The server stops.
+	must(app.Shutdown(), "stop the server")
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/units/sanxi"), chromedp.WaitVisible(chromedp.CSS("nav.jump")),
+		chromedp.WaitVisible(chromedp.CSS("#offline"))), "a kept page, offline")
+	notice, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#offline")))
+	if !strings.Contains(notice, "网络连接中断，正在重试") {
+		t.Errorf("offline notice %q", notice)
+	}
+	screenshot(t, ctx, "offline-kept")
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/units/miaoshou"), chromedp.WaitVisible(chromedp.CSS("#offline"))), "a page never seen")
+	if body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(body, "需要连接网络") {
+		t.Errorf("a page never seen, offline: %q", body)
+	}
+	// An application that cannot be sent says it has no number.
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/apply"), chromedp.WaitVisible(chromedp.CSS("form.applyform")),
+		chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("p.error"))), "apply offline")
+	if body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(body, "没有提交成功") || !strings.Contains(body, "没有登记号") {
+		t.Errorf("an application offline: %q", body)
+	}
+	screenshot(t, ctx, "offline-apply")
+
+	// The server comes back on the same address: the page recovers by itself.
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/units/sanxi"), chromedp.WaitVisible(chromedp.CSS("#offline"))), "offline again")
+	ln2, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", addr, err)
+	}
+	app2 := ts.s.newApp()
+	go app2.Listener(ln2)
+	t.Cleanup(func() { app2.Shutdown() })
+	must(chromedp.Do(ctx, chromedp.WaitNotVisible(chromedp.CSS("#offline"))), "recovered")
 }

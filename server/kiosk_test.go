@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -469,5 +471,37 @@ func TestCountyHidesStaleMarks(t *testing.T) {
 	county.HideStale = false
 	if r := admin.do("PUT", "/api/v1/county", county); r.status != 200 || !strings.Contains(page(), "超过一年未更新") {
 		t.Errorf("shown again: %d", r.status)
+	}
+}
+
+// TestKioskApplicationSentTwice: the confirmed summary sent again — its
+// answer was lost when the hall's network dropped — gives the request it
+// already made, not a second one; a summary confirmed anew is a new one;
+// a key that is not one the form made is ignored.
+func TestKioskApplicationSentTwice(t *testing.T) {
+	ts := newTestServer(t, true)
+	c := ts.anon()
+	form := url.Values{"applicant_type": {"person"}, "name": {"张凤英"}, "id_type": {"resident_id"}, "id_number": {testID}, "unit": {"sanxi"},
+		"address": {"旌德县三溪镇"}, "phone": {"13905631234"}, "description": {"2026年三溪镇低保对象名单"}, "form": {"paper"}, "step": {"review"}}
+	r := postForm(c, "/kiosk/apply", form)
+	key := regexp.MustCompile(`name="submit_key" value="([^"]+)"`).FindSubmatch(r.body)
+	if r.status != 200 || key == nil {
+		t.Fatalf("the summary: %d, key %q", r.status, key)
+	}
+	form.Set("step", "submit")
+	form.Set("submit_key", string(key[1]))
+	first := postForm(c, "/kiosk/apply", form)
+	again := postForm(c, "/kiosk/apply", form)
+	if first.status != 303 || again.status != 303 || first.header.Get("Location") != again.header.Get("Location") {
+		t.Errorf("sent twice: %d %q, then %d %q", first.status, first.header.Get("Location"), again.status, again.header.Get("Location"))
+	}
+	form.Set("submit_key", "not-a-key")
+	if other := postForm(c, "/kiosk/apply", form); other.status != 303 || other.header.Get("Location") == first.header.Get("Location") {
+		t.Errorf("another submission: %d %q", other.status, other.header.Get("Location"))
+	}
+	var n int64
+	ts.s.db.Raw("SELECT COUNT(*) FROM foi_requests WHERE unit_code = 'sanxi' AND description = '2026年三溪镇低保对象名单'").Scan(&n)
+	if n != 2 {
+		t.Errorf("%d requests registered, want 2", n)
 	}
 }

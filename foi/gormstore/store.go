@@ -65,6 +65,7 @@ type requestRecord struct {
 	SplitFrom        string     `gorm:"size:20"`
 	MergedInto       string     `gorm:"size:20"`
 	ReceiptToken     string     `gorm:"size:32"`
+	SubmitKey        *string    `gorm:"size:32;uniqueIndex"`
 	DueOn            *time.Time `gorm:"type:date;index"`
 	Version          int        `gorm:"not null;default:1"`
 	CreatedAt        time.Time
@@ -121,6 +122,14 @@ func Migrate(db *gorm.DB) error {
 		return fmt.Errorf("foi gormstore: migrate: %w", err)
 	}
 	return nil
+}
+
+// optional is s as a nullable column: NULL when empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // Store implements foi.Service.
@@ -193,7 +202,7 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Outcome: string(r.Outcome), AnswerText: r.AnswerText,
 		LetterNo: r.LetterNo, LetterIssuer: r.LetterIssuer, LetterRemedy: r.LetterRemedy, DecidedOn: ptrToDB(r.DecidedOn),
 		DelayedTo: ptrToDB(r.DelayedTo), ReasonsOn: ptrToDB(r.ReasonsOn), FeeBasis: r.FeeBasis, FeeDetail: r.FeeDetail, FeeAmount: r.FeeAmount, DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
-		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, ReceiptToken: r.ReceiptToken, Version: r.Version, CreatedAt: r.CreatedAt}
+		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, ReceiptToken: r.ReceiptToken, SubmitKey: optional(r.SubmitKey), Version: r.Version, CreatedAt: r.CreatedAt}
 	if !r.DueOn.IsZero() {
 		rec.DueOn = ptrToDB(&r.DueOn)
 	}
@@ -219,6 +228,9 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 		LetterNo: rec.LetterNo, LetterIssuer: rec.LetterIssuer, LetterRemedy: rec.LetterRemedy, DecidedOn: ptrFromDB(rec.DecidedOn),
 		DelayedTo: ptrFromDB(rec.DelayedTo), ReasonsOn: ptrFromDB(rec.ReasonsOn), FeeBasis: rec.FeeBasis, FeeDetail: rec.FeeDetail, FeeAmount: rec.FeeAmount, DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
 		SplitFrom: rec.SplitFrom, MergedInto: rec.MergedInto, ReceiptToken: rec.ReceiptToken, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
+	if rec.SubmitKey != nil {
+		r.SubmitKey = *rec.SubmitKey
+	}
 	if rec.DueOn != nil {
 		r.DueOn = fromDB(*rec.DueOn)
 	}
@@ -347,6 +359,9 @@ func (s *Store) FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, 
 	}
 	if f.Open {
 		q = q.Where("state IN ?", foi.OpenStates)
+	}
+	if f.SubmitKey != "" {
+		q = q.Where("submit_key = ?", f.SubmitKey)
 	}
 	if f.Year != 0 {
 		q = q.Where("received_on >= ? AND received_on < ?", time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, time.UTC))
@@ -553,7 +568,7 @@ func (s *Store) Split(ctx context.Context, number string, descriptions []string,
 		out = append(out, r)
 		for _, d := range parts[1:] {
 			p := before
-			p.ID, p.Description, p.SplitFrom, p.Pauses = 0, d, before.Number, nil
+			p.ID, p.Description, p.SplitFrom, p.Pauses, p.SubmitKey = 0, d, before.Number, nil, ""
 			if err := s.insert(tx, &p, by, "split", "由"+before.Number+"拆分", time.Now()); err != nil {
 				return err
 			}

@@ -135,6 +135,25 @@
       });
     }
 
+    // The network: the service worker keeps the pages shown; when the
+    // server cannot be reached the page says so and tries again by itself,
+    // reloading once it answers.
+    if ("serviceWorker" in navigator && window.isSecureContext) {
+      navigator.serviceWorker.register("/kiosk/sw.js", { scope: "/kiosk/" }).catch(function () {});
+    }
+    var banner = document.getElementById("offline"), down = false;
+    function probe() {
+      fetch("/healthz", { cache: "no-store" }).then(function (r) {
+        if (!r.ok) throw new Error("status " + r.status);
+        if (down) window.location.reload();
+      }).catch(function () {
+        down = true;
+        if (banner) banner.hidden = false;
+        setTimeout(probe, 5000);
+      });
+    }
+    if (banner) probe();
+
     // Idle: after data-idle seconds without a touch, count down
     // data-countdown seconds with a big 继续使用 button, then reset.
     if (!isKiosk()) return;
