@@ -19,6 +19,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/foi"
+	"gongkai/kiosk/ime"
 	"gongkai/search"
 	"gongkai/web"
 )
@@ -152,6 +153,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/search", h.handleSearch)
 	r.Get("/attachments/:id", h.handleAttachment)
 	r.Get("/offline", h.handleOffline)
+	r.Get("/ime", h.handleIME)
 	r.Get("/sw.js", handleServiceWorker)
 }
 
@@ -169,8 +171,11 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		return it.Path()
 	},
 	"keypadKeys": func() []string { return strings.Split("123456789X0", "") },
-	"idTypes":    func() []foi.IDType { return []foi.IDType{foi.ResidentID, foi.Passport, foi.HMTPermit, foi.ForeignPR} },
-	"groupID":    foi.GroupID,
+	"imeRows": func() [][]string {
+		return [][]string{strings.Split("1234567890", ""), strings.Split("qwertyuiop", ""), strings.Split("asdfghjkl", ""), strings.Split("zxcvbnm，。", "")}
+	},
+	"idTypes": func() []foi.IDType { return []foi.IDType{foi.ResidentID, foi.Passport, foi.HMTPermit, foi.ForeignPR} },
+	"groupID": foi.GroupID,
 	"hiddenFields": func(f applyForm) map[string]string {
 		return map[string]string{"applicant_type": f.ApplicantType, "name": f.Name, "org_name": f.OrgName, "legal_rep": f.LegalRep,
 			"id_type": f.IDType, "id_number": f.IDNumber, "credit_code": f.CreditCode, "address": f.Address, "phone": f.Phone,
@@ -228,6 +233,29 @@ func (h *handler) origin(c *fiber.Ctx) string {
 		return "http://" + h.Hosts[0]
 	}
 	return "http://localhost"
+}
+
+// handleIME answers the on-screen pinyin keyboard: the candidates for
+// ?py= (letters), the county's unit names first.
+func (h *handler) handleIME(c *fiber.Ctx) error {
+	ix := ime.Shared(func() []string {
+		var names []string
+		if county, err := h.County.County(c.UserContext()); err == nil {
+			names = append(names, county.Name, county.Government)
+		}
+		if us, err := h.Units.FindUnits(c.UserContext()); err == nil {
+			for _, u := range us {
+				names = append(names, u.Name, u.FullName)
+			}
+		}
+		return names
+	})
+	cs := ix.Candidates(c.Query("py"), 60)
+	if cs == nil {
+		cs = []ime.Candidate{}
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.JSON(cs)
 }
 
 // offlinePage is what the screen shows without the network: a page it has

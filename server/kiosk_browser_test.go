@@ -450,3 +450,49 @@ func TestKioskWhenTheNetworkDrops(t *testing.T) {
 	t.Cleanup(func() { app2.Shutdown() })
 	must(chromedp.Do(ctx, chromedp.WaitNotVisible(chromedp.CSS("#offline"))), "recovered")
 }
+
+// TestKioskPinyinKeyboard: on the hall's screen a resident types 张三 and
+// 旌阳镇 with the on-screen pinyin keyboard only — full pinyin, then the
+// initials of a county name — and on a phone after choosing the keyboard.
+func TestKioskPinyinKeyboard(t *testing.T) {
+	ts := sharedServer(t)
+	for _, sz := range []struct {
+		name  string
+		w, h  int
+		point string
+	}{{"kiosk", 1080, 1920, "?point=county-hall"}, {"phone", 390, 844, ""}} {
+		t.Run(sz.name, func(t *testing.T) {
+			ctx, base := browserAt(t, ts, sz.w, sz.h)
+			must := fatalOn(t)
+			must(chromedp.Do(ctx, chromedp.EmulateViewport(int64(sz.w), int64(sz.h), chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/"+sz.point),
+				chromedp.Navigate(base+"/kiosk/apply"), chromedp.WaitVisible(chromedp.CSS("form.applyform"))), "form")
+			if sz.point == "" {
+				must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("[data-ime-enable]"))), "choose the keyboard")
+			}
+			tapKeys := func(keys string) {
+				for _, k := range keys {
+					must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-key="`+string(k)+`"]`))), "key "+string(k))
+				}
+			}
+			pick := func(want string) {
+				must(chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//div[@id="ime-cands"]/button[.="`+want+`"]`))), "candidate "+want)
+			}
+			if sz.point != "" {
+				checkPage(t, ctx, "apply form with the keyboard's fields", sz.w)
+			}
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-name")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "the keyboard")
+			tapKeys("zhangsan")
+			pick("张三")
+			screenshot(t, ctx, "pinyin-keyboard-"+sz.name)
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime")),
+				chromedp.Click(chromedp.CSS("#f-address")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "address")
+			tapKeys("jyz")
+			pick("旌阳镇")
+			name, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-name")))
+			addr, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-address")))
+			if name != "张三" || addr != "旌阳镇" {
+				t.Errorf("typed %q and %q", name, addr)
+			}
+		})
+	}
+}

@@ -31,14 +31,16 @@ func TestKioskApplicationInBrowser(t *testing.T) {
 		}
 	}
 	// A wrong check digit first: refused, the field named, the rest kept.
-	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-name"), "傅美兰"),
+	// (A hardware keyboard types here; the on-screen pinyin keyboard that
+	// opens with the field is closed with 完成 to reach the next one.)
+	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-name"), "傅美兰"), chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")),
 		chromedp.Click(chromedp.CSS("#f-id_number")), chromedp.WaitVisible(chromedp.CSS("#keypad"))), "focus ID")
 	tap("110105194912310021")
 	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#keypad button[data-pad="done"]`)), chromedp.Click(chromedp.CSS("#f-phone"))), "focus phone")
 	tap("13905634321")
 	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#keypad button[data-pad="done"]`)),
 		chromedp.SendKeys(chromedp.CSS("#f-address"), "旌德县旌阳镇文化路1号"),
-		chromedp.SendKeys(chromedp.CSS("#f-description"), "成立旌德县城市建设与管理工作指挥部的批准文件"),
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "成立旌德县城市建设与管理工作指挥部的批准文件"), chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")),
 		chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("p.error"))), "refused")
 	msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("p.error")))
 	kept, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-description")))
@@ -137,10 +139,12 @@ func TestKioskKeypadLayoutAndFirstTap(t *testing.T) {
 	must(err, "scroll")
 	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("p.error"))), "first tap on 下一步")
 	screenshot(t, ctx, "apply-keypad")
-	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-name"), "程某某"), chromedp.Click(chromedp.CSS("#f-id_number")), chromedp.WaitVisible(chromedp.CSS("#keypad"))), "ID")
+	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#f-name"), "程某某"), chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")),
+		chromedp.Click(chromedp.CSS("#f-id_number")), chromedp.WaitVisible(chromedp.CSS("#keypad"))), "ID")
 	tap("11010519491231002X")
 	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#keypad button[data-pad="done"]`)),
 		chromedp.SendKeys(chromedp.CSS("#f-address"), "旌德县旌阳镇"), chromedp.SendKeys(chromedp.CSS("#f-description"), "2026年旌阳镇农村危房改造补助对象名单"),
+		chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")),
 		chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("form.confirm"))), "review")
 	summary, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table.summary")))
 	if !strings.Contains(summary, "旌德县旌阳镇人民政府") {

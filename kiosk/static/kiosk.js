@@ -135,6 +135,103 @@
       });
     }
 
+    // The on-screen pinyin keyboard for Chinese fields (data-ime): letters
+    // make the pinyin, the server offers words for it (full pinyin or
+    // initials, the county's names first), a tap puts one in the field and
+    // the letters it stands for go; the rest stay to type on. On the hall's
+    // screen it opens with the field; on a phone after 使用屏幕拼音键盘.
+    var ime = document.getElementById("ime");
+    if (ime) {
+      var comp = "", cands = [], page = 0, field = null, chinese = true, seq = 0, perPage = 8;
+      var compEl = document.getElementById("ime-comp"), candEl = document.getElementById("ime-cands");
+      var enabled = isKiosk();
+      var enable = document.querySelector("[data-ime-enable]");
+      if (enable) {
+        enable.hidden = enabled;
+        enable.addEventListener("click", function () { enabled = true; enable.hidden = true; var f = document.querySelector("[data-ime]"); if (f) f.focus(); });
+      }
+      if (enabled) document.querySelectorAll("[data-ime]").forEach(function (f) { f.setAttribute("inputmode", "none"); });
+      var put = function (text) {
+        if (!field) return;
+        var max = field.maxLength > 0 ? field.maxLength : 2000;
+        var s = field.selectionStart == null ? field.value.length : field.selectionStart;
+        var e = field.selectionEnd == null ? s : field.selectionEnd;
+        if (field.value.length - (e - s) + text.length > max) return;
+        field.setRangeText(text, s, e, "end");
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      };
+      var render = function () {
+        compEl.textContent = comp;
+        candEl.textContent = "";
+        cands.slice(page * perPage, page * perPage + perPage).forEach(function (c, i) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.textContent = c.text;
+          b.setAttribute("data-ime-cand", String(page * perPage + i));
+          candEl.appendChild(b);
+        });
+      };
+      var lookup = function () {
+        var my = ++seq;
+        page = 0;
+        if (!comp) { cands = []; render(); return; }
+        render();
+        fetch("/kiosk/ime?py=" + encodeURIComponent(comp)).then(function (r) { return r.json(); }).then(function (cs) {
+          if (my !== seq) return; // a later letter asked again
+          cands = cs || [];
+          render();
+        }).catch(function () {});
+      };
+      var show = function (f) {
+        field = f;
+        ime.hidden = false;
+        document.body.classList.add("imed");
+        f.scrollIntoView({ block: "center" });
+      };
+      var hide = function () { ime.hidden = true; comp = ""; cands = []; render(); };
+      document.addEventListener("focusin", function (e) {
+        if (e.target.hasAttribute && e.target.hasAttribute("data-ime")) {
+          if (enabled) show(e.target);
+        } else if (!ime.contains(e.target)) {
+          hide(); // as the keypad: nothing moves, so a tap elsewhere acts
+        }
+      });
+      ime.addEventListener("pointerdown", function (e) { e.preventDefault(); }); // keep the field focused
+      ime.addEventListener("click", function (e) {
+        var b = e.target.closest("button");
+        if (!b || !field) return;
+        if (b.hasAttribute("data-ime-cand")) {
+          var c = cands[parseInt(b.getAttribute("data-ime-cand"), 10)];
+          if (c) { put(c.text); comp = comp.slice(c.n); lookup(); }
+        } else if (b.hasAttribute("data-ime-key")) {
+          var k = b.getAttribute("data-ime-key");
+          if (/^[a-z]$/.test(k) && chinese) { if (comp.length < 30) { comp += k; lookup(); } }
+          else if (k === " " && comp) { if (cands.length) { put(cands[0].text); comp = comp.slice(cands[0].n); lookup(); } }
+          else { if (comp) { put(comp); comp = ""; lookup(); } put(k); }
+        } else if (b.hasAttribute("data-ime-back")) {
+          if (comp) { comp = comp.slice(0, -1); lookup(); }
+          else {
+            var s = field.selectionStart, en = field.selectionEnd;
+            if (s === en && s > 0) field.setRangeText("", s - 1, s, "end");
+            else if (s !== en) field.setRangeText("", s, en, "end");
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        } else if (b.hasAttribute("data-ime-page")) {
+          var np = page + parseInt(b.getAttribute("data-ime-page"), 10);
+          if (np >= 0 && np * perPage < cands.length) { page = np; render(); }
+        } else if (b.hasAttribute("data-ime-mode")) {
+          if (comp) { put(comp); comp = ""; lookup(); }
+          chinese = !chinese;
+          b.textContent = chinese ? "中/英" : "英/中";
+        } else if (b.hasAttribute("data-ime-done")) {
+          if (comp) { put(comp); comp = ""; }
+          hide();
+          document.body.classList.remove("imed");
+          field.blur();
+        }
+      });
+    }
+
     // The network: the service worker keeps the pages shown; when the
     // server cannot be reached the page says so and tries again by itself,
     // reloading once it answers.
