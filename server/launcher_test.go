@@ -39,7 +39,8 @@ func TestKioskLauncher(t *testing.T) {
 		t.Errorf("browser started %d times in 3 s, want a restart after it died", len(runs))
 	}
 	for _, flag := range []string{"--kiosk", "--disable-pinch", "--overscroll-history-navigation=0", "--noerrdialogs", "--incognito",
-		"--kiosk-printing", "--no-first-run", "--disable-background-networking", "--user-data-dir="} {
+		"--kiosk-printing", "--no-first-run", "--disable-background-networking", "--user-data-dir=", "--enable-speech-dispatcher",
+		"--unsafely-treat-insecure-origin-as-secure=http://10.1.2.3:8080 "} {
 		if !strings.Contains(runs[0], flag) {
 			t.Errorf("launcher does not pass %s: %s", flag, runs[0])
 		}
