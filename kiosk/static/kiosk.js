@@ -174,8 +174,11 @@
       var lookup = function () {
         var my = ++seq;
         page = 0;
-        if (!comp) { cands = []; render(); return; }
+        // The candidates of the letters before no longer fit: none are
+        // shown until those for the letters now typed arrive.
+        cands = [];
         render();
+        if (!comp) return;
         fetch("/kiosk/ime?py=" + encodeURIComponent(comp)).then(function (r) { return r.json(); }).then(function (cs) {
           if (my !== seq) return; // a later letter asked again
           cands = cs || [];
