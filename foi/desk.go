@@ -162,6 +162,9 @@ func (d *Desk) Status(ctx context.Context, number, phone4, token, ip string) (*P
 		return nil, err
 	}
 	v := &PublicStatus{Number: r.Number, Applicant: MaskName(r.Display()), ReceivedOn: r.ReceivedOn.Format("2006-01-02"), State: r.State.Name()}
+	if u, err := d.Units.FindUnit(ctx, r.UnitCode); err == nil {
+		v.Unit = u.FullName
+	}
 	c, err := ClockOf(r, d.Calendar, time.Now().In(catalog.Shanghai))
 	if err != nil {
 		return nil, err

@@ -842,7 +842,9 @@ type Service interface {
 // PublicStatus is what the public status lookup shows: nothing personal
 // but the masked name.
 type PublicStatus struct {
-	Number     string `json:"number"`
+	Number string `json:"number"`
+	// Unit is the organ that answers it (after a reassignment, the new one).
+	Unit       string `json:"unit,omitempty"`
 	Applicant  string `json:"applicant"`
 	ReceivedOn string `json:"received_on"`
 	State      string `json:"state"`

@@ -254,7 +254,7 @@ func (h *handler) handleIME(c *fiber.Ctx) error {
 	if cs == nil {
 		cs = []ime.Candidate{}
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Set(fiber.HeaderCacheControl, "no-store") // what is typed may be a name
 	return c.JSON(cs)
 }
 

@@ -417,6 +417,11 @@ func TestKioskWhenTheNetworkDrops(t *testing.T) {
 	if notice, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("offline").hidden`)); !notice {
 		t.Error("the offline notice shows while the server answers")
 	}
+	// What the pinyin keyboard looks up may be a name: never kept.
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`fetch("/kiosk/ime?py=zhangsan").then(() => caches.match("/kiosk/ime?py=zhangsan")).then(r => !!r)`, chromedp.EvalAwaitPromise))
+	if err != nil || kept {
+		t.Errorf("the keyboard's lookup is kept by the screen: %v %v", kept, err)
+	}
 
 	// The server stops.
 	must(app.Shutdown(), "stop the server")
@@ -431,11 +436,14 @@ func TestKioskWhenTheNetworkDrops(t *testing.T) {
 	if body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(body, "需要连接网络") {
 		t.Errorf("a page never seen, offline: %q", body)
 	}
-	// An application that cannot be sent says it has no number.
+	// An application cannot be sent: the form stays as typed, and says so.
 	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/apply"), chromedp.WaitVisible(chromedp.CSS("form.applyform")),
-		chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("p.error"))), "apply offline")
-	if body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(body, "没有提交成功") || !strings.Contains(body, "没有登记号") {
-		t.Errorf("an application offline: %q", body)
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "2026年三溪镇低保对象名单"), chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")),
+		chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("#offline"))), "apply offline")
+	notice, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#offline")))
+	kept2, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-description")))
+	if !strings.Contains(notice, "申请还没有提交") || kept2 != "2026年三溪镇低保对象名单" {
+		t.Errorf("an application offline: notice %q, description %q", notice, kept2)
 	}
 	screenshot(t, ctx, "offline-apply")
 

@@ -124,6 +124,15 @@ func Migrate(db *gorm.DB) error {
 	return nil
 }
 
+// unitName is a unit's short name, its code when it has none.
+func unitName(tx *gorm.DB, code string) string {
+	var names []string
+	if err := tx.Table("units").Where("code = ?", code).Limit(1).Pluck("name", &names).Error; err != nil || len(names) == 0 || names[0] == "" {
+		return code
+	}
+	return names[0]
+}
+
 // optional is s as a nullable column: NULL when empty.
 func optional(s string) *string {
 	if s == "" {
@@ -494,7 +503,7 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 		case foi.ActForward:
 			note = strings.TrimSpace(st.Unit + " " + note)
 		case foi.ActReassign:
-			note = strings.TrimSpace("由" + before.UnitCode + "改派至" + st.Unit + " " + note)
+			note = strings.TrimSpace("由" + unitName(tx, before.UnitCode) + "改派至" + unitName(tx, st.Unit) + " " + note)
 		case foi.ActExtend:
 			note = fmt.Sprintf("延长%d个工作日：%s", st.Days, note)
 		case foi.ActMerge:

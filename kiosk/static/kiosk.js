@@ -189,7 +189,9 @@
         field = f;
         ime.hidden = false;
         document.body.classList.add("imed");
-        f.scrollIntoView({ block: "center" });
+        // The field in sight above the keyboard, under the title bar.
+        var bar = document.querySelector("header.bar");
+        window.scrollBy(0, f.getBoundingClientRect().top - (bar ? bar.getBoundingClientRect().height : 0) - 56); // its label too
       };
       var hide = function () { ime.hidden = true; comp = ""; cands = []; render(); };
       document.addEventListener("focusin", function (e) {
@@ -242,10 +244,15 @@
       navigator.serviceWorker.register("/kiosk/sw.js", { scope: "/kiosk/" }).catch(function () {});
     }
     var banner = document.getElementById("offline"), down = false;
+    var calm = banner ? banner.textContent : "";
     function probe() {
       fetch("/healthz", { cache: "no-store" }).then(function (r) {
         if (!r.ok) throw new Error("status " + r.status);
-        if (down) window.location.reload();
+        // Back: reload to show the page afresh — but never the page that
+        // answered a form not sent, which would send it unasked.
+        // Nor a form being filled in: what is typed stays.
+        if (down && document.querySelector("[data-stay], form.applyform, form.confirm")) { banner.hidden = true; banner.textContent = calm; down = false; }
+        else if (down) window.location.reload();
       }).catch(function () {
         down = true;
         if (banner) banner.hidden = false;
@@ -253,6 +260,27 @@
       });
     }
     if (banner) probe();
+
+    // A form is sent only when the server answers: otherwise it stays as
+    // typed with the notice, rather than leaving for a page that cannot
+    // bring it back.
+    document.querySelectorAll("form.applyform, form.confirm").forEach(function (form) {
+      form.addEventListener("submit", function (e) {
+        if (form.getAttribute("data-checked") === "1") { form.removeAttribute("data-checked"); return; }
+        e.preventDefault();
+        var by = e.submitter || null;
+        fetch("/healthz", { cache: "no-store" }).then(function (r) {
+          if (!r.ok) throw new Error("status " + r.status);
+          if (banner) banner.hidden = true;
+          form.setAttribute("data-checked", "1");
+          if (form.requestSubmit) form.requestSubmit(by); else form.submit();
+        }).catch(function () {
+          if (banner) { banner.textContent = "网络连接中断，申请还没有提交，填写的内容仍在；网络恢复后请再点一次。"; banner.hidden = false; }
+          down = true;
+          setTimeout(probe, 5000);
+        });
+      });
+    });
 
     // Idle: after data-idle seconds without a touch, count down
     // data-countdown seconds with a big 继续使用 button, then reset.

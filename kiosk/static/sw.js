@@ -2,12 +2,13 @@
 // again from its cache, with the notice that the connection is being
 // retried (kiosk.js); a page it never had, and any search, shows the
 // offline page. Nothing that carries personal data is kept: receipts,
-// status lookups and form submissions go to the network only, and a form
+// status lookups, the keyboard's lookups (a name in pinyin) and form
+// submissions go to the network only, and a form
 // that could not be sent says so — it has no number.
 "use strict";
 var CACHE = "gongkai-kiosk-1";
 var SHELL = ["/kiosk/", "/kiosk/static/kiosk.css", "/kiosk/static/kiosk.js", "/kiosk/offline", "/kiosk/offline?sent=0"];
-var NETWORK_ONLY = /^\/kiosk\/(receipt|progress|search|attachments|sw\.js)/;
+var NETWORK_ONLY = /^\/kiosk\/(receipt|progress|search|attachments|ime|sw\.js)/;
 
 self.addEventListener("install", function (e) {
   e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));
