@@ -439,7 +439,12 @@ func TestKioskWhenTheNetworkDrops(t *testing.T) {
 	// An application cannot be sent: the form stays as typed, and says so.
 	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/apply"), chromedp.WaitVisible(chromedp.CSS("form.applyform")),
 		chromedp.SendKeys(chromedp.CSS("#f-description"), "2026年三溪镇低保对象名单"), chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")),
-		chromedp.Click(chromedp.CSS(`button[value="review"]`)), chromedp.WaitVisible(chromedp.CSS("#offline"))), "apply offline")
+		chromedp.Click(chromedp.CSS(`button[value="review"]`))), "apply offline")
+	// The page's own check may show the notice first; the form's check
+	// then says what became of the application (polled up to the test's
+	// deadline).
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(ok => { const check = () => document.getElementById("offline").textContent.includes("还没有提交") ? ok(true) : setTimeout(check, 100); check(); })`, chromedp.EvalAwaitPromise))
+	must(err, "the form's notice")
 	notice, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#offline")))
 	kept2, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-description")))
 	if !strings.Contains(notice, "申请还没有提交") || kept2 != "2026年三溪镇低保对象名单" {
