@@ -192,6 +192,18 @@ func TestParseRefusesPrecisely(t *testing.T) {
 	}
 }
 
+// parseRows reads rows typed in a test as 三溪镇's, wanting n rows and no
+// error.
+func parseRows(t *testing.T, rows [][]string, n int) []sheet.Row {
+	t.Helper()
+	out := &sheet.Parsed{}
+	sheet.ParseRows(out, "", rows, jingde(sanxi))
+	if len(out.Errors) > 0 || len(out.Rows) != n {
+		t.Fatalf("rows %d errors %v", len(out.Rows), out.Errors)
+	}
+	return out.Rows
+}
+
 // TestTypistText: what typists do to cells is undone, and only that.
 func TestTypistText(t *testing.T) {
 	rows := [][]string{
@@ -200,12 +212,8 @@ func TestTypistText(t *testing.T) {
 		{"1", "最低 生活 保障", "审核\n信息", "●初审对象名单 〇相关信息", "信 息 形 成 或 者 变 更 之 日 起 ２０ 个 工 作 日 内", "■政府网站"},
 		{"2", "", "Ａ类 对象", "GPS 定位 data", "按月", "■政府网站"},
 	}
-	out := &sheet.Parsed{}
-	sheet.ParseRows(out, "", rows, jingde(sanxi))
-	if len(out.Errors) > 0 || len(out.Rows) != 2 {
-		t.Fatalf("rows %d errors %v", len(out.Rows), out.Errors)
-	}
-	a, b := out.Rows[0].Columns, out.Rows[1].Columns
+	got := parseRows(t, rows, 2)
+	a, b := got[0].Columns, got[1].Columns
 	if a.TimeLimitText != "信息形成或者变更之日起20个工作日内" || a.Level2 != "审核信息" || a.Content != "●初审对象名单 〇相关信息" || a.Level1 != "最低 生活 保障" {
 		t.Errorf("row 1: %+v", a)
 	}
@@ -274,13 +282,9 @@ func TestChannelsAsTyped(t *testing.T) {
 		{"3", "低保", "资金", "资金", "", "口皖事通 ■一卡通平台 □安徽政务服务网"},
 		{"4", "低保", "流程", "流程", "社区/企事业单位/村公示栏(电子屏)、发布会/听证会", ""},
 	}
-	out := &sheet.Parsed{}
-	sheet.ParseRows(out, "", rows, jingde(sanxi))
-	if len(out.Errors) > 0 || len(out.Rows) != 4 {
-		t.Fatalf("rows %d errors %v", len(out.Rows), out.Errors)
-	}
+	got := parseRows(t, rows, 4)
 	for i, want := range []string{"政府网站,其他|微信公众号", "政府网站,两微一端,公开查阅点|", "其他|一卡通平台", "社区/企事业单位/村公示栏(电子屏),发布会/听证会|"} {
-		c := out.Rows[i].Columns
+		c := got[i].Columns
 		if got := strings.Join(c.Channels, ",") + "|" + c.ChannelOther; got != want {
 			t.Errorf("row %d: %s, want %s", i+1, got, want)
 		}
