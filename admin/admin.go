@@ -150,8 +150,9 @@ type me struct {
 	CanAudit, CanAccounts bool
 	CanKiosk              bool
 	CanInspect            bool
-	// RequestsURL is where the person's disclosure requests are listed, or "".
-	RequestsURL string
+	// RequestsURL is where the person's disclosure requests are listed, or
+	// ""; RequestsUnit is the unit whose they are, "" for county-wide.
+	RequestsURL, RequestsUnit string
 	// FailedSignIns wrong passwords were tried on the account before this
 	// sign-in; the owner is told on every page of the session.
 	FailedSignIns int
@@ -195,12 +196,34 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 	} else {
 		for _, g := range gs {
 			if h.can(m, g.Unit, rbac.ObjRequest, rbac.ActRead) {
-				m.RequestsURL = "/admin/requests?unit=" + g.Unit
+				m.RequestsUnit = g.Unit
+				m.RequestsURL = "/admin/requests?unit=" + url.QueryEscape(g.Unit)
 				break
 			}
 		}
 	}
 	return m, nil
+}
+
+// ownRequests sends a unit's staff who open the request list (or the
+// registration form) without naming a unit to their own unit's, instead of
+// refusing them the county's.
+func (h handler) ownRequests(c *fiber.Ctx) error {
+	if c.Query("unit") != "" {
+		return c.Next()
+	}
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	if m == nil || m.RequestsUnit == "" {
+		return c.Next()
+	}
+	to := "/admin/requests"
+	if strings.HasSuffix(c.Path(), "/new") {
+		to += "/new"
+	}
+	return c.Redirect(to+"?unit="+url.QueryEscape(m.RequestsUnit), fiber.StatusSeeOther)
 }
 
 // signedIn sends a visitor without a session to the sign-in page.

@@ -67,6 +67,9 @@ type requestRow struct {
 	// Same is the first other open request with the same applicant and
 	// description: a likely flood or repeat, to be merged.
 	Same string
+	// UnitName is the answering unit's name, shown where the list spans
+	// units.
+	UnitName string
 }
 
 // sameKey groups open requests of one applicant asking the same thing.
@@ -75,7 +78,7 @@ func sameKey(r foi.Request) string {
 }
 
 type requestsPage struct {
-	Unit                   string
+	Unit, UnitName         string
 	DueSoon, Overdue, Wait []requestRow
 	Open, Done             []requestRow
 	Year                   int
@@ -91,7 +94,15 @@ func (h handler) handleRequests(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := requestsPage{Unit: unit, Year: h.now().Year()}
+	us, err := h.Units.FindUnits(c.UserContext())
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(us))
+	for _, u := range us {
+		names[u.Code] = u.Name
+	}
+	p := requestsPage{Unit: unit, UnitName: names[unit], Year: h.now().Year()}
 	// The oldest open request of each applicant and description.
 	first := map[string]foi.Request{}
 	for _, r := range rs {
@@ -105,6 +116,9 @@ func (h handler) handleRequests(c *fiber.Ctx) error {
 			return err
 		}
 		row := requestRow{R: r, Clock: cl}
+		if unit == "" || r.UnitCode != unit {
+			row.UnitName = names[r.UnitCode]
+		}
 		if f, ok := first[sameKey(r)]; ok && r.State.Open() && f.Number != r.Number {
 			row.Same = f.Number
 		}
@@ -140,6 +154,8 @@ type requestPage struct {
 	Today    string
 	// Reassign: the county office may move the request to another unit.
 	Reassign bool
+	// The answering unit's name and the unit it was forwarded to.
+	UnitName, ForwardedName string
 }
 
 func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestPage, error) {
@@ -166,6 +182,15 @@ func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestP
 	}
 	if p.Units, err = h.Units.FindUnits(c.UserContext()); err != nil {
 		return p, err
+	}
+	p.UnitName, p.ForwardedName = r.UnitCode, r.ForwardedTo
+	for _, u := range p.Units {
+		switch u.Code {
+		case r.UnitCode:
+			p.UnitName = u.FullName
+		case r.ForwardedTo:
+			p.ForwardedName = u.FullName
+		}
 	}
 	if m, err := h.current(c); err == nil && m.County && r.State == foi.Registered && r.ForwardedTo == "" {
 		p.Reassign = true

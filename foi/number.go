@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,6 +51,18 @@ func ParseNumber(s string) (string, error) {
 // a year.
 func FormatNumber(year string, n int) string {
 	return year + "-" + leftPad(strconv.Itoa(n), 5)
+}
+
+// UnitCounter names the counter of a unit's own register of requests of a
+// year.
+func UnitCounter(unit string, year int) string {
+	return fmt.Sprintf("request-%s-%d", unit, year)
+}
+
+// FormatUnitNumber is the n-th request of a year in a unit's own register
+// (Request.UnitNo), e.g. 依申请〔2026〕3号.
+func FormatUnitNumber(year int, n int64) string {
+	return fmt.Sprintf("依申请〔%d〕%d号", year, n)
 }
 
 func leftPad(s string, w int) string {

@@ -97,7 +97,11 @@ type Request struct {
 	ID     int64  `json:"id"`
 	Number string `json:"number"` // registration number, e.g. 2026-00017
 	// UnitCode answers the request; ForwardedTo holds the information.
-	UnitCode    string `json:"unit_code"`
+	UnitCode string `json:"unit_code"`
+	// UnitNo is its number in UnitCode's own register (依申请〔2026〕3号):
+	// each organ numbers the requests it answers; a reassigned request
+	// takes the next number of its new unit.
+	UnitNo      string `json:"unit_no"`
 	ForwardedTo string `json:"forwarded_to,omitempty"`
 	Applicant
 	Description string    `json:"description"`

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
@@ -402,6 +403,18 @@ func TestApplyingToTheUnitThatHoldsIt(t *testing.T) {
 		r.decode(t, &v)
 		return v.UnitCode
 	}
+	// inUnit is a request's number in its unit's own register.
+	inUnit := func(number string) (string, int) {
+		var v struct {
+			UnitNo string `json:"unit_no"`
+		}
+		ts.login("admin").do("GET", "/api/v1/requests/"+number, nil).decode(t, &v)
+		var year, n int
+		if _, err := fmt.Sscanf(strings.NewReplacer("依申请〔", "", "〕", " ", "号", "").Replace(v.UnitNo), "%d %d", &year, &n); err != nil {
+			t.Fatalf("%s: unit number %q", number, v.UnitNo)
+		}
+		return v.UnitNo, n
+	}
 	listed := func(user, unit, number string) bool {
 		r := ts.login(user).do("GET", "/api/v1/requests?unit="+unit, nil)
 		return r.status == 200 && strings.Contains(string(r.body), number)
@@ -415,6 +428,25 @@ func TestApplyingToTheUnitThatHoldsIt(t *testing.T) {
 	}
 	if r := ts.login("miaoshou-clerk").do("GET", "/api/v1/requests/"+rc.Number, nil); r.status != 403 {
 		t.Errorf("another township reads it: %d", r.status)
+	}
+	// Each unit numbers its own: the township's next application is its
+	// next number, whatever other units received in between.
+	_, n1 := inUnit(rc.Number)
+	apply("miaoshou")
+	_, rc2 := apply("sanxi")
+	no2, n2 := inUnit(rc2.Number)
+	if n2 != n1+1 {
+		t.Errorf("三溪镇's requests numbered %d then %d", n1, n2)
+	}
+	// Its clerk finds it on the list opened from the menu (no unit named),
+	// with the township's own number.
+	clerk := ts.login("sanxi-clerk")
+	if r := clerk.do("GET", "/admin/requests", nil); r.status != 303 || r.header.Get("Location") != "/admin/requests?unit=sanxi" {
+		t.Errorf("the clerk's list without a unit named: %d to %q", r.status, r.header.Get("Location"))
+	}
+	page := clerk.do("GET", "/admin/requests?unit=sanxi", nil)
+	if page.status != 200 || !strings.Contains(string(page.body), rc2.Number) || !strings.Contains(string(page.body), no2) || !strings.Contains(string(page.body), "三溪镇") {
+		t.Errorf("the township clerk's request list: %d, want %s (%s)", page.status, rc2.Number, no2)
 	}
 	if _, none := apply(""); unitOf(none.Number) != "zhengfuban" {
 		t.Errorf("no unit named: %q, want the county office", unitOf(none.Number))
@@ -431,6 +463,11 @@ func TestApplyingToTheUnitThatHoldsIt(t *testing.T) {
 	}
 	if unitOf(rc.Number) != "miaoshou" || !listed("miaoshou-clerk", "miaoshou", rc.Number) || listed("sanxi-clerk", "sanxi", rc.Number) {
 		t.Errorf("after reassigning: unit %q", unitOf(rc.Number))
+	}
+	_, mine := apply("miaoshou")
+	_, m1 := inUnit(mine.Number)
+	if _, m0 := inUnit(rc.Number); m0 != m1-1 {
+		t.Errorf("the reassigned request is number %d of 庙首镇, the next one applied there %d", m0, m1)
 	}
 	if r := ts.login("admin").do("POST", "/api/v1/requests/"+rc.Number+"/reassign", map[string]any{"unit": "miaoshou"}); r.status != 400 {
 		t.Errorf("reassigning to the same unit: %d", r.status)

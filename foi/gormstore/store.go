@@ -25,6 +25,7 @@ type requestRecord struct {
 	ID               int64      `gorm:"primaryKey"`
 	Number           string     `gorm:"size:20;not null;uniqueIndex"`
 	UnitCode         string     `gorm:"size:40;not null;index"`
+	UnitNo           string     `gorm:"size:40"`
 	ForwardedTo      string     `gorm:"size:40;index"`
 	ApplicantType    string     `gorm:"size:20;not null"`
 	Name             string     `gorm:"size:200"`
@@ -121,7 +122,7 @@ func Migrate(db *gorm.DB) error {
 	if err := db.AutoMigrate(&requestRecord{}, &eventRecord{}, &counterRecord{}, &reviewRecord{}, &noticeRecord{}, &annualRecord{}); err != nil {
 		return fmt.Errorf("foi gormstore: migrate: %w", err)
 	}
-	return nil
+	return numberOldRequests(db)
 }
 
 // unitName is a unit's short name, its code when it has none.
@@ -202,7 +203,7 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 		pauses[i] = foi.Pause{Kind: p.Kind, Party: p.Party, From: toDB(p.From), To: ptrToDB(p.To), Delivered: ptrToDB(p.Delivered)}
 	}
 	pj, _ := json.Marshal(pauses)
-	rec := requestRecord{ID: r.ID, Number: r.Number, UnitCode: r.UnitCode, ForwardedTo: r.ForwardedTo,
+	rec := requestRecord{ID: r.ID, Number: r.Number, UnitCode: r.UnitCode, UnitNo: r.UnitNo, ForwardedTo: r.ForwardedTo,
 		ApplicantType: string(r.Type), Name: r.Name, OrgName: r.OrgName, LegalRep: r.LegalRep, IDType: string(r.IDType),
 		IDNumberSealed: id, CreditCode: r.CreditCode, Address: r.Address, PhoneSealed: phone, Email: r.Email,
 		Description: r.Description, Purpose: r.Purpose, Form: string(r.Form), Delivery: r.Delivery, Channel: string(r.Channel),
@@ -227,7 +228,7 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 	if err != nil {
 		return foi.Request{}, fmt.Errorf("foi gormstore: request %s: %w", rec.Number, err)
 	}
-	r := foi.Request{ID: rec.ID, Number: rec.Number, UnitCode: rec.UnitCode, ForwardedTo: rec.ForwardedTo,
+	r := foi.Request{ID: rec.ID, Number: rec.Number, UnitCode: rec.UnitCode, UnitNo: rec.UnitNo, ForwardedTo: rec.ForwardedTo,
 		Applicant: foi.Applicant{Type: foi.ApplicantType(rec.ApplicantType), Name: rec.Name, OrgName: rec.OrgName, LegalRep: rec.LegalRep,
 			IDType: foi.IDType(rec.IDType), IDNumber: id, CreditCode: rec.CreditCode, Address: rec.Address, Phone: phone, Email: rec.Email},
 		Description: rec.Description, Purpose: rec.Purpose, Form: foi.Form(rec.Form), Delivery: rec.Delivery, Channel: foi.Channel(rec.Channel),
@@ -255,6 +256,39 @@ func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
 func masked(r foi.Request) foi.Request {
 	r.IDNumber, r.Phone = foi.MaskID(r.IDNumber), foi.MaskPhone(r.Phone)
 	return r
+}
+
+// numberInUnit gives r the next number in its unit's own register of the
+// year it was received (each organ numbers its own requests).
+func numberInUnit(tx *gorm.DB, r *foi.Request) error {
+	year := r.ReceivedOn.Year()
+	n, err := next(tx, foi.UnitCounter(r.UnitCode, year))
+	if err != nil {
+		return err
+	}
+	r.UnitNo = foi.FormatUnitNumber(year, n)
+	return nil
+}
+
+// numberOldRequests gives the requests registered before units numbered
+// their own a number in their unit's register, in the order they came.
+func numberOldRequests(db *gorm.DB) error {
+	return db.Transaction(func(tx *gorm.DB) error {
+		var recs []requestRecord
+		if err := tx.Select("id, unit_code, received_on").Where("unit_no IS NULL OR unit_no = ''").Order("id").Find(&recs).Error; err != nil {
+			return fmt.Errorf("foi gormstore: number old requests: %w", err)
+		}
+		for _, rec := range recs {
+			r := foi.Request{UnitCode: rec.UnitCode, ReceivedOn: fromDB(rec.ReceivedOn)}
+			if err := numberInUnit(tx, &r); err != nil {
+				return err
+			}
+			if err := tx.Model(&requestRecord{}).Where("id = ?", rec.ID).UpdateColumn("unit_no", r.UnitNo).Error; err != nil {
+				return fmt.Errorf("foi gormstore: number old requests: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // next takes the next value of a counter in the transaction; the row
@@ -292,6 +326,9 @@ func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, no
 		return err
 	}
 	r.Number = foi.FormatNumber(strconv.Itoa(year), int(n))
+	if err := numberInUnit(tx, r); err != nil {
+		return err
+	}
 	r.ReceiptToken = foi.NewReceiptToken()
 	r.Version, r.CreatedAt = 1, at.UTC()
 	if err := s.setDue(r); err != nil {
@@ -465,6 +502,13 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 				return err
 			}
 		}
+		if st.Action == foi.ActReassign {
+			// The new unit registers it in its own register; the resident's
+			// registration number stays.
+			if err := numberInUnit(tx, &r); err != nil {
+				return err
+			}
+		}
 		if st.Action == foi.ActAnswer {
 			year := r.DecidedOn.Year()
 			n, err := next(tx, fmt.Sprintf("letter-%s-%d", r.UnitCode, year))
@@ -503,7 +547,7 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 		case foi.ActForward:
 			note = strings.TrimSpace(st.Unit + " " + note)
 		case foi.ActReassign:
-			note = strings.TrimSpace("由" + unitName(tx, before.UnitCode) + "改派至" + unitName(tx, st.Unit) + " " + note)
+			note = strings.TrimSpace("由" + unitName(tx, before.UnitCode) + "改派至" + unitName(tx, st.Unit) + "（" + r.UnitNo + "） " + note)
 		case foi.ActExtend:
 			note = fmt.Sprintf("延长%d个工作日：%s", st.Days, note)
 		case foi.ActMerge:

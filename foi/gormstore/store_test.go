@@ -197,3 +197,50 @@ func TestApplicationsInAnUnknownYear(t *testing.T) {
 		t.Errorf("the history: %+v", last)
 	}
 }
+
+// TestUnitRegisters: each unit numbers its own requests by year, and a
+// database from before unit numbering gets numbers for its requests when
+// migrated, in the order they came, the counters continuing from them.
+func TestUnitRegisters(t *testing.T) {
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Units(t, db, "zhengfuban", "caizhengju")
+	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	s := gormstore.New(db, box, workday.New(), nil)
+	s.SetClock(func() time.Time { return d("2026-03-05") })
+	ctx := context.Background()
+	by := catalog.Actor{Username: "admin"}
+	create := func(unit, received string) *foi.Request {
+		r := newRequest(received)
+		r.UnitCode = unit
+		if err := s.Create(ctx, r, by); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, b, c := create("zhengfuban", "2025-12-30"), create("caizhengju", "2026-03-02"), create("zhengfuban", "2026-03-02")
+	if a.UnitNo != "依申请〔2025〕1号" || b.UnitNo != "依申请〔2026〕1号" || c.UnitNo != "依申请〔2026〕1号" {
+		t.Errorf("unit numbers %q %q %q", a.UnitNo, b.UnitNo, c.UnitNo)
+	}
+	// As an older database has them: no unit numbers, no unit counters.
+	if err := db.Exec("UPDATE foi_requests SET unit_no = ''").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec("DELETE FROM foi_counters WHERE scope LIKE 'request-%-%'").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*foi.Request{a, b, c} {
+		got, err := s.Find(ctx, r.Number)
+		if err != nil || got.UnitNo != r.UnitNo {
+			t.Errorf("%s after migrating: %q %v, want %q", r.Number, got.UnitNo, err, r.UnitNo)
+		}
+	}
+	if d := create("zhengfuban", "2026-03-04"); d.UnitNo != "依申请〔2026〕2号" {
+		t.Errorf("the next after migrating: %q", d.UnitNo)
+	}
+}
