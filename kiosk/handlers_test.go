@@ -139,8 +139,9 @@ func TestSearchFindsTheCatalogue(t *testing.T) {
 // the receipt shows its number; the progress lookup needs the phone.
 func TestApplyAtTheKiosk(t *testing.T) {
 	h := newHall(t)
+	// A company's name typed before the resident chose 自然人 is not kept.
 	form := url.Values{"applicant_type": {"person"}, "name": {"王五"}, "id_type": {"resident_id"}, "id_number": {seed.DemoID("19650101", 3)},
-		"phone": {"13912345678"}, "address": {"三溪镇"}, "description": {"本村2025年低保名单"}, "form": {"paper"}}
+		"phone": {"13912345678"}, "address": {"三溪镇"}, "description": {"本村2025年低保名单"}, "form": {"paper"}, "org_name": {"某某公司"}}
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
@@ -163,8 +164,13 @@ func TestApplyAtTheKiosk(t *testing.T) {
 	if err != nil || r.UnitCode != stacktest.Office || r.ReceivedOn.Format("2006-01-02") != time.Now().In(r.ReceivedOn.Location()).Format("2006-01-02") {
 		t.Fatalf("the request: %v %+v", err, r)
 	}
-	if p := h.send(http.MethodGet, p.location, nil); p.status != 200 || !strings.Contains(p.body, number) {
-		t.Errorf("receipt: %d", p.status)
+	if r.OrgName != "" || r.Name != "王五" {
+		t.Errorf("a person's request keeps %q, %q", r.Name, r.OrgName)
+	}
+	// The paper prints the number, the QR and a link one can type: not
+	// the QR's link with its token.
+	if p := h.send(http.MethodGet, p.location, nil); p.status != 200 || !strings.Contains(p.body, number) || !strings.Contains(p.body, "/kiosk/progress 输入登记号") || strings.Contains(p.body, r.ReceiptToken+"</p>") || strings.Contains(p.body, "progress?number=") {
+		t.Errorf("receipt: %d %s", p.status, p.body)
 	}
 	if p := h.send(http.MethodGet, "/kiosk/receipt/"+number, nil); p.status != 404 {
 		t.Errorf("a receipt without its token: %d", p.status)

@@ -114,7 +114,8 @@ const PointCookie = "gk_point"
 
 type handler struct {
 	Deps
-	cache *PageCache
+	cache    *PageCache
+	imeLayer *imeLayer
 }
 
 // Mount adds the kiosk routes to r (mounted at /kiosk).
@@ -134,7 +135,7 @@ func Mount(r fiber.Router, d Deps) {
 	if d.Cache == nil {
 		d.Cache = NewPageCache(DefaultCacheBytes)
 	}
-	h := &handler{Deps: d, cache: d.Cache}
+	h := &handler{Deps: d, cache: d.Cache, imeLayer: &imeLayer{}}
 	sub, _ := fs.Sub(staticFS, "static")
 	r.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(sub), MaxAge: 3600}))
 	r.Get("/", h.assignPoint, h.cached(h.renderHome))
@@ -236,26 +237,63 @@ func (h *handler) origin(c *fiber.Ctx) string {
 }
 
 // handleIME answers the on-screen pinyin keyboard: the candidates for
-// ?py= (letters), the county's unit names first.
+// ?py= (letters), the county's unit names first and its catalogue's words
+// next.
 func (h *handler) handleIME(c *fiber.Ctx) error {
-	ix := ime.Shared(func() []string {
-		var names []string
-		if county, err := h.County.County(c.UserContext()); err == nil {
-			names = append(names, county.Name, county.Government)
-		}
-		if us, err := h.Units.FindUnits(c.UserContext()); err == nil {
-			for _, u := range us {
-				names = append(names, u.Name, u.FullName)
-			}
-		}
-		return names
-	})
-	cs := ix.Candidates(c.Query("py"), 60)
+	l, err := h.imeLayer.get(c.UserContext(), h)
+	if err != nil {
+		return err
+	}
+	cs := ime.Shared().Candidates(l, c.Query("py"), 60)
 	if cs == nil {
 		cs = []ime.Candidate{}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store") // what is typed may be a name
 	return c.JSON(cs)
+}
+
+// imeLayer is the pinyin keyboard's county layer, made again when the
+// content's generation moves (a unit added, an item renamed).
+type imeLayer struct {
+	mu    sync.Mutex
+	gen   uint64
+	local *ime.Local
+}
+
+func (il *imeLayer) get(ctx context.Context, h *handler) (*ime.Local, error) {
+	il.mu.Lock()
+	defer il.mu.Unlock()
+	gen := h.Generation()
+	if il.local != nil && il.gen == gen {
+		return il.local, nil
+	}
+	var names, texts []string
+	if county, err := h.County.County(ctx); err == nil {
+		names = append(names, county.Name, county.Government)
+	}
+	us, err := h.Units.FindUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range us {
+		names = append(names, u.Name, u.FullName)
+	}
+	ds, err := h.Units.FindDomains(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		texts = append(texts, d.Name)
+	}
+	its, err := h.Items.FindItems(ctx, catalog.ItemFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range its {
+		texts = append(texts, it.Level1, it.Level2, it.Level3, it.Content)
+	}
+	il.local, il.gen = ime.Shared().Local(names, texts), gen
+	return il.local, nil
 }
 
 // offlinePage is what the screen shows without the network: a page it has

@@ -70,7 +70,15 @@ func readApplyForm(c *fiber.Ctx) applyForm {
 		SubmitKey: v("submit_key")}
 }
 
+// request is the application as typed; of the applicant's fields only those
+// of the chosen type are kept (the form hides the others, but what was
+// typed in them before switching is still sent).
 func (f applyForm) request() foi.Request {
+	if foi.ApplicantType(f.ApplicantType) == foi.Person {
+		f.OrgName, f.LegalRep, f.CreditCode = "", "", ""
+	} else {
+		f.Name = ""
+	}
 	return foi.Request{Applicant: foi.Applicant{Type: foi.ApplicantType(f.ApplicantType), Name: f.Name, OrgName: f.OrgName, LegalRep: f.LegalRep,
 		IDType: foi.IDType(f.IDType), IDNumber: f.IDNumber, CreditCode: f.CreditCode, Address: f.Address, Phone: f.Phone, Email: f.Email},
 		Description: f.Description, Purpose: f.Purpose, Form: foi.Form(f.Form), Delivery: f.Delivery, Channel: foi.Kiosk, UnitCode: f.Unit,
@@ -193,8 +201,11 @@ type receiptPage struct {
 	UnitName  string
 	A4        bool
 	// StatusQR leads a phone to the request's status, with its token.
-	StatusQR   template.HTML
-	StatusLink string
+	StatusQR template.HTML
+	// LookupLink is where the status is looked up by hand, with the
+	// number and the phone's last four digits: what the paper prints
+	// instead of the QR's long link.
+	LookupLink string
 	// Path is the receipt's own address, with its token.
 	Path string
 	// Clock is the statutory clock today: its due date may be provisional.
@@ -223,8 +234,8 @@ func (h *handler) handleReceipt(c *fiber.Ctx) error {
 	if p.Clock, err = h.Requests.Clock(r); err != nil {
 		return err
 	}
-	p.StatusLink = h.origin(c) + StatusPath(r)
-	p.StatusQR = qrSVG(p.StatusLink)
+	p.StatusQR = qrSVG(h.origin(c) + StatusPath(r))
+	p.LookupLink = h.origin(c) + "/kiosk/progress"
 	p.Shell.IdleSeconds = applyIdleSeconds
 	return sendUncached(c, 200, "receipt.html", p)
 }

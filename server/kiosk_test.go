@@ -505,3 +505,31 @@ func TestKioskApplicationSentTwice(t *testing.T) {
 		t.Errorf("%d requests registered, want 2", n)
 	}
 }
+
+// TestPinyinKeyboardKnowsTheCounty: the on-screen keyboard offers the
+// catalogue's words before the dictionary's (低保 before 地堡) and a unit
+// added today by its name, without a restart.
+func TestPinyinKeyboardKnowsTheCounty(t *testing.T) {
+	ts := newTestServer(t, true)
+	first := func(py string) string {
+		var cs []struct{ Text string }
+		r := ts.anon().do("GET", "/kiosk/ime?py="+py, nil)
+		r.decode(t, &cs)
+		if r.status != 200 || len(cs) == 0 {
+			t.Fatalf("%s: %d %s", py, r.status, r.body)
+		}
+		return cs[0].Text
+	}
+	if got := first("dibao"); got != "低保" {
+		t.Errorf("dibao: %q first, want the catalogue's 低保", got)
+	}
+	if got := first("queling"); got == "鹊岭乡" {
+		t.Fatal("鹊岭乡 before it is a unit")
+	}
+	if r := ts.login("admin").do("POST", "/api/v1/units", map[string]string{"code": "queling", "name": "鹊岭乡", "full_name": "旌德县鹊岭乡人民政府", "level": "township", "kind": "town"}); r.status != 201 {
+		t.Fatalf("create unit: %d %s", r.status, r.body)
+	}
+	if got := first("queling"); got != "鹊岭乡" {
+		t.Errorf("queling after the unit is added: %q first", got)
+	}
+}

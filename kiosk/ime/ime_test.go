@@ -1,6 +1,7 @@
 package ime_test
 
 import (
+	"strings"
 	"testing"
 
 	"gongkai/kiosk/ime"
@@ -9,10 +10,10 @@ import (
 // TestCandidates: full pinyin, initials and a longer input find what a
 // resident means, the county's names first.
 func TestCandidates(t *testing.T) {
-	ix := ime.New([]string{"旌阳镇", "三溪镇", "旌德县"})
+	ix, local := ime.New([]string{"旌阳镇", "三溪镇", "旌德县"})
 	in := func(input, want string, within int) {
 		t.Helper()
-		cs := ix.Candidates(input, 60)
+		cs := ix.Candidates(local, input, 60)
 		for i, c := range cs {
 			if i >= within {
 				break
@@ -33,7 +34,13 @@ func TestCandidates(t *testing.T) {
 	in("xinxi", "信息", 2)
 	in("gongkai", "公开", 2)
 	// A longer input: its beginning as a word, the rest to type on.
-	cs := ix.Candidates("zhangsanlisi", 60)
+	// Syllables and initials mixed.
+	in("zhangs", "张三", 8)
+	in("zsan", "张三", 3)
+	in("jyzhen", "旌阳镇", 1)
+	in("jingyz", "旌阳镇", 1)
+	in("shbz", "社会保障", 2)
+	cs := ix.Candidates(local, "zhangsanlisi", 60)
 	found := false
 	for _, c := range cs {
 		if c.Text == "张三" && c.N == len("zhangsan") {
@@ -43,7 +50,52 @@ func TestCandidates(t *testing.T) {
 	if !found {
 		t.Errorf("zhangsanlisi: no 张三 for its first 8 letters: %v", cs)
 	}
-	if cs := ix.Candidates("<script>", 10); cs != nil {
+	if cs := ix.Candidates(local, "<script>", 10); cs != nil {
 		t.Errorf("not letters: %v", cs)
+	}
+	// Forty letters of anything are answered, not searched for ever.
+	if cs := ix.Candidates(local, strings.Repeat("a", 40), 10); len(cs) == 0 {
+		t.Error("forty letters: no candidates")
+	}
+}
+
+// TestCatalogueWords: the words of the county's catalogue come before the
+// dictionary's more common words of the same pinyin, and after its names.
+func TestCatalogueWords(t *testing.T) {
+	ix := ime.Shared()
+	first := func(l *ime.Local, py string) string {
+		cs := ix.Candidates(l, py, 10)
+		if len(cs) == 0 {
+			return ""
+		}
+		return cs[0].Text
+	}
+	plain := ix.Local(nil, nil)
+	if got := first(plain, "dibao"); got != "地堡" {
+		t.Fatalf("the dictionary alone: dibao gives %q first, want 地堡 (the test needs its order)", got)
+	}
+	gov := ix.Local(nil, []string{"城乡最低生活保障（低保）对象名单", "医疗救助"})
+	if got := first(gov, "dibao"); got != "低保" {
+		t.Errorf("with the catalogue: dibao gives %q first, want 低保", got)
+	}
+	if got := first(gov, "db"); got != "低保" {
+		t.Errorf("with the catalogue: db gives %q first, want 低保", got)
+	}
+	if got := first(ix.Local([]string{"地堡村"}, nil), "dibaoc"); got != "地堡村" {
+		t.Errorf("a county name: dibaoc gives %q first, want 地堡村", got)
+	}
+}
+
+// BenchmarkCandidates is a keystroke's work at its worst: the longest
+// input, of letters that cut many ways.
+func BenchmarkCandidates(b *testing.B) {
+	ix := ime.Shared()
+	l := ix.Local([]string{"旌阳镇"}, nil)
+	for _, in := range []string{"zhangsan", "jyzhen", strings.Repeat("zhangshang", 4), strings.Repeat("a", 40)} {
+		b.Run(in[:min(len(in), 12)], func(b *testing.B) {
+			for b.Loop() {
+				ix.Candidates(l, in, 60)
+			}
+		})
 	}
 }
