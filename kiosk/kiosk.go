@@ -182,9 +182,6 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 			"id_type": f.IDType, "id_number": f.IDNumber, "credit_code": f.CreditCode, "address": f.Address, "phone": f.Phone,
 			"email": f.Email, "description": f.Description, "purpose": f.Purpose, "form": f.Form, "delivery": f.Delivery, "unit": f.Unit, "submit_key": f.SubmitKey}
 	},
-	"keys": func() [][]string {
-		return [][]string{strings.Split("1234567890", ""), strings.Split("QWERTYUIOP", ""), strings.Split("ASDFGHJKL", ""), strings.Split("ZXCVBNM", "")}
-	},
 }).ParseFS(templateFS, "templates/*.html"))
 
 // Page is what every page's layout needs.

@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	_ "embed"
-	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,7 +60,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // axe-core finds serious or critical.
 const targetCheck = `(() => {
   const bad = [];
-  const primary = ".entry, .tile, .rows a, .navbtn, .osk button, .primary, .btn, .searchform input, label.choice, .keypad button, .field input";
+  const primary = ".entry, .tile, .rows a, .navbtn, .ime button, .primary, .btn, .searchform input, label.choice, .keypad button, .field input";
   for (const el of document.querySelectorAll("a, button, input:not(label input):not([type=hidden]), textarea, label.choice")) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || el.closest("[hidden]")) continue;
@@ -75,7 +75,9 @@ const targetCheck = `(() => {
 // page's defences against pinch, overscroll and long-press selection.
 const gapCheck = `(() => {
   const bad = [];
-  const modal = document.querySelector(".idle:not([hidden])"); // the countdown covers the page
+  // The countdown covers the page; the pinyin keyboard floats over it, and
+  // only its keys can be touched while it is open.
+  const modal = document.querySelector(".idle:not([hidden])") || document.querySelector(".ime:not([hidden]):not(.inline)");
   const els = [...(modal || document).querySelectorAll("a, button, input:not(label input):not([type=hidden]), textarea, label.choice")].filter(el => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && !el.closest("[hidden], article, .columns, .facts p, .card p, .notice, dd, .totop"); // .totop floats above the page
@@ -195,26 +197,44 @@ func TestKioskSearchWithOnScreenKeyboard(t *testing.T) {
 	ts := sharedServer(t)
 	ctx, base := browserAt(t, ts, 1080, 1920)
 	must := fatalOn(t)
-	must(chromedp.Do(ctx, chromedp.EmulateViewport(1080, 1920, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/"),
+	must(chromedp.Do(ctx, chromedp.EmulateViewport(1080, 1920, chromedp.EmulateTouch), chromedp.Navigate(base+"/kiosk/?point=county-hall"),
 		chromedp.Click(chromedp.Search(`//a[contains(@class,"entry") and contains(., "搜索")]`)),
-		chromedp.WaitVisible(chromedp.CSS(".osk"))), "search page")
+		chromedp.WaitVisible(chromedp.CSS("#ime"))), "search page")
 	checkPage(t, ctx, "search", 1080)
-	for _, k := range "CZYJS" {
-		must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`.osk button[data-key="%c"]`, k)))), "key "+string(k))
+	tap := func(keys string) {
+		for _, k := range keys {
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-key="`+string(k)+`"]`))), "key "+string(k))
+		}
 	}
-	typed, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#q")))
+	// Letters not turned into characters are searched as typed.
+	tap("czyjs")
+	comp, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#ime-comp")))
 	must(err, "typed")
-	if typed != "czyjs" {
-		t.Errorf("typed %q", typed)
+	if comp != "czyjs" {
+		t.Errorf("typed %q", comp)
 	}
-	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.osk button[data-key="go"]`)), chromedp.WaitVisible(chromedp.CSS("#results"))), "search")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-go]`)), chromedp.WaitVisible(chromedp.CSS("#results"))), "search")
 	marks, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#results mark")].map(m => m.textContent)`))
 	must(err, "marks")
 	if len(marks) == 0 || marks[0] != "财政预决算" {
 		t.Errorf("highlighted %v, want 财政预决算", marks)
 	}
+	// Characters: dibao offers the catalogue's 低保 first.
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-clear]`))), "clear")
+	tap("dibao")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime-cands button[data-ime-cand="0"]`))), "first candidate")
+	box, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#q")))
+	must(err, "box")
+	if box != "低保" {
+		t.Errorf("dibao's first candidate put %q in the box, want 低保", box)
+	}
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-go]`)), chromedp.WaitVisible(chromedp.CSS("#results mark"))), "search 低保")
+	marks, _ = chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#results mark")].map(m => m.textContent)`))
+	if !slices.Contains(marks, "低保") {
+		t.Errorf("highlighted %v, want 低保", marks)
+	}
 	checkPage(t, ctx, "search results", 1080)
-	screenshot(t, ctx, "search-czyjs")
+	screenshot(t, ctx, "search-pinyin")
 	// A hardware keyboard types into the box as well.
 	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/search"), chromedp.WaitVisible(chromedp.CSS("#q")),
 		chromedp.SendKeys(chromedp.CSS("#q"), "dibao\r"), chromedp.WaitVisible(chromedp.CSS("#results mark"))), "hardware keyboard")
@@ -493,8 +513,17 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 			if sz.point != "" {
 				checkPage(t, ctx, "apply form with the keyboard's fields", sz.w)
 			}
+			// A person's form: no company's fields.
+			org, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("fieldset.org")).display`))
+			must(err, "org fields")
+			if org != "none" {
+				t.Errorf("a person's form shows the company's fields (display %q)", org)
+			}
 			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-name")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "the keyboard")
 			tapKeys("zhangsan")
+			if sz.point != "" {
+				checkPage(t, ctx, "the keyboard open with candidates", sz.w)
+			}
 			pick("张三")
 			screenshot(t, ctx, "pinyin-keyboard-"+sz.name)
 			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime")),
@@ -505,6 +534,13 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 			addr, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-address")))
 			if name != "张三" || addr != "旌阳镇" {
 				t.Errorf("typed %q and %q", name, addr)
+			}
+			// 完成 with pinyin typed puts its first candidate, not letters.
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-purpose")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "purpose")
+			tapKeys("dibao")
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime"))), "done")
+			if purpose, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-purpose"))); purpose != "低保" {
+				t.Errorf("完成 after dibao left %q, want 低保", purpose)
 			}
 		})
 	}

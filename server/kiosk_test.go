@@ -52,7 +52,7 @@ func TestKioskPagesRender(t *testing.T) {
 		"/kiosk/contacts":                         {"旌德县政务新区1号楼", "庙首镇"},
 		"/kiosk/apply":                            {"依申请公开", "20个工作日", "旌德县人民政府办公室"},
 		"/kiosk/progress":                         {"登记号"},
-		"/kiosk/search":                           {"屏幕键盘", `data-key="Q"`},
+		"/kiosk/search":                           {"拼音键盘", `data-ime-key="q"`, `data-ime-go`},
 		"/kiosk/static/kiosk.css":                 {"font-size"},
 		"/kiosk/static/kiosk.js":                  {"sessionStorage"},
 	} {

@@ -79,23 +79,6 @@
       window.addEventListener("pagehide", function () { synth.cancel(); });
     }
 
-    // The on-screen keyboard types into the search box; a hardware
-    // keyboard and an IME work on the box itself.
-    var q = document.getElementById("q");
-    var osk = document.querySelector(".osk");
-    if (q && osk) {
-      osk.addEventListener("click", function (e) {
-        var b = e.target.closest("button[data-key]");
-        if (!b) return;
-        var k = b.getAttribute("data-key");
-        if (k === "back") q.value = q.value.slice(0, -1);
-        else if (k === "clear") q.value = "";
-        else if (k === "go") { if (q.value.trim()) q.form.submit(); return; }
-        else if (q.value.length < 40) q.value += k.toLowerCase();
-      });
-      if (!q.value) q.focus();
-    }
-
     // The numeric keypad for numbers on the application and lookup forms;
     // the ID number is shown grouped 6-8-4 for checking by eye.
     var pad = document.getElementById("keypad"), target = null;
@@ -136,26 +119,42 @@
     }
 
     // The on-screen pinyin keyboard for Chinese fields (data-ime): letters
-    // make the pinyin, the server offers words for it (full pinyin or
-    // initials, the county's names first), a tap puts one in the field and
-    // the letters it stands for go; the rest stay to type on. On the hall's
-    // screen it opens with the field; on a phone after 使用屏幕拼音键盘.
+    // make the pinyin, the server offers words for it (full pinyin,
+    // initials or both, the county's names first), a tap puts one in the
+    // field and the letters it stands for go; the rest stay to type on. On
+    // the hall's screen it opens with the field (the search page's stands
+    // under its box); on a phone after 使用屏幕拼音键盘.
     var ime = document.getElementById("ime");
     if (ime) {
       var comp = "", cands = [], page = 0, field = null, chinese = true, seq = 0, perPage = 8;
+      var pending = false, doneWanted = false;
+      var inline = ime.hasAttribute("data-inline");
       var compEl = document.getElementById("ime-comp"), candEl = document.getElementById("ime-cands");
       var enabled = isKiosk();
       var enable = document.querySelector("[data-ime-enable]");
+      var turnOn = function () {
+        document.querySelectorAll("[data-ime]").forEach(function (f) { f.setAttribute("inputmode", "none"); });
+        if (inline) { field = document.querySelector("[data-ime]"); ime.hidden = false; }
+      };
       if (enable) {
         enable.hidden = enabled;
-        enable.addEventListener("click", function () { enabled = true; enable.hidden = true; var f = document.querySelector("[data-ime]"); if (f) f.focus(); });
+        enable.addEventListener("click", function () {
+          enabled = true; enable.hidden = true; turnOn();
+          var f = document.querySelector("[data-ime]"); if (f) f.focus();
+        });
       }
-      if (enabled) document.querySelectorAll("[data-ime]").forEach(function (f) { f.setAttribute("inputmode", "none"); });
+      if (enabled) {
+        turnOn();
+        if (inline && field && !field.value) field.focus();
+      }
       var put = function (text) {
         if (!field) return;
         var max = field.maxLength > 0 ? field.maxLength : 2000;
-        var s = field.selectionStart == null ? field.value.length : field.selectionStart;
-        var e = field.selectionEnd == null ? s : field.selectionEnd;
+        // Where the caret is; at the end of a box not focused (the search
+        // page's, tapped on from its keyboard alone).
+        var away = document.activeElement !== field || field.selectionStart == null;
+        var s = away ? field.value.length : field.selectionStart;
+        var e = away ? s : field.selectionEnd;
         if (field.value.length - (e - s) + text.length > max) return;
         field.setRangeText(text, s, e, "end");
         field.dispatchEvent(new Event("input", { bubbles: true }));
@@ -178,12 +177,29 @@
         // shown until those for the letters now typed arrive.
         cands = [];
         render();
+        pending = !!comp;
         if (!comp) return;
         fetch("/kiosk/ime?py=" + encodeURIComponent(comp)).then(function (r) { return r.json(); }).then(function (cs) {
           if (my !== seq) return; // a later letter asked again
+          pending = false;
           cands = cs || [];
           render();
-        }).catch(function () {});
+          if (doneWanted) done();
+        }).catch(function () { if (my === seq) { pending = false; if (doneWanted) done(); } });
+      };
+      // take puts a candidate in the field; the letters it stands for go.
+      var take = function (c) { put(c.text); comp = comp.slice(c.n); lookup(); };
+      // done (完成): pinyin still typed becomes its first candidate, not
+      // letters in the field — one word at a time, the keyboard staying
+      // open while letters are left; letters nothing matches stay letters.
+      var done = function () {
+        doneWanted = false;
+        if (comp && pending) { doneWanted = true; return; }
+        if (comp && cands.length) { take(cands[0]); if (comp) { doneWanted = true; return; } }
+        if (comp) { put(comp); comp = ""; }
+        hide();
+        document.body.classList.remove("imed");
+        if (field) field.blur();
       };
       var show = function (f) {
         field = f;
@@ -193,11 +209,11 @@
         var bar = document.querySelector("header.bar");
         window.scrollBy(0, f.getBoundingClientRect().top - (bar ? bar.getBoundingClientRect().height : 0) - 56); // its label too
       };
-      var hide = function () { ime.hidden = true; comp = ""; cands = []; render(); };
+      var hide = function () { doneWanted = false; if (!inline) ime.hidden = true; comp = ""; cands = []; render(); };
       document.addEventListener("focusin", function (e) {
         if (e.target.hasAttribute && e.target.hasAttribute("data-ime")) {
-          if (enabled) show(e.target);
-        } else if (!ime.contains(e.target)) {
+          if (enabled && !inline) show(e.target);
+        } else if (!ime.contains(e.target) && !inline) {
           hide(); // as the keypad: nothing moves, so a tap elsewhere acts
         }
       });
@@ -207,16 +223,18 @@
         if (!b || !field) return;
         if (b.hasAttribute("data-ime-cand")) {
           var c = cands[parseInt(b.getAttribute("data-ime-cand"), 10)];
-          if (c) { put(c.text); comp = comp.slice(c.n); lookup(); }
+          if (c) take(c);
         } else if (b.hasAttribute("data-ime-key")) {
+          doneWanted = false;
           var k = b.getAttribute("data-ime-key");
           if (/^[a-z]$/.test(k) && chinese) { if (comp.length < 30) { comp += k; lookup(); } }
-          else if (k === " " && comp) { if (cands.length) { put(cands[0].text); comp = comp.slice(cands[0].n); lookup(); } }
+          else if (k === " " && comp) { if (cands.length) take(cands[0]); }
           else { if (comp) { put(comp); comp = ""; lookup(); } put(k); }
         } else if (b.hasAttribute("data-ime-back")) {
           if (comp) { comp = comp.slice(0, -1); lookup(); }
           else {
-            var s = field.selectionStart, en = field.selectionEnd;
+            var off = document.activeElement !== field;
+            var s = off ? field.value.length : field.selectionStart, en = off ? s : field.selectionEnd;
             if (s === en && s > 0) field.setRangeText("", s - 1, s, "end");
             else if (s !== en) field.setRangeText("", s, en, "end");
             field.dispatchEvent(new Event("input", { bubbles: true }));
@@ -229,10 +247,16 @@
           chinese = !chinese;
           b.textContent = chinese ? "中/英" : "英/中";
         } else if (b.hasAttribute("data-ime-done")) {
-          if (comp) { put(comp); comp = ""; }
-          hide();
-          document.body.classList.remove("imed");
-          field.blur();
+          done();
+        } else if (b.hasAttribute("data-ime-clear")) {
+          comp = ""; lookup();
+          field.value = "";
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+        } else if (b.hasAttribute("data-ime-go")) {
+          // 搜索: letters not yet turned into characters are searched as
+          // they are (the search reads pinyin and initials).
+          if (comp) { put(comp); comp = ""; lookup(); }
+          if (field.value.trim() && field.form) field.form.submit();
         }
       });
     }
