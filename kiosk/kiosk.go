@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"html/template"
@@ -19,6 +21,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/foi"
+	"gongkai/kiosk/hw"
 	"gongkai/kiosk/ime"
 	"gongkai/search"
 	"gongkai/web"
@@ -106,6 +109,9 @@ type Deps struct {
 	// CacheHit, when set, is told whether each page came from the cache
 	// (for the metrics).
 	CacheHit func(hit bool)
+	// Handwriting reads characters written on the screen; nil where the
+	// server has no recogniser (the keyboard then offers pinyin alone).
+	Handwriting *hw.Recognizer
 }
 
 // PointCookie carries a kiosk's point code. It is not secret: it only
@@ -155,6 +161,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/attachments/:id", h.handleAttachment)
 	r.Get("/offline", h.handleOffline)
 	r.Get("/ime", h.handleIME)
+	r.Post("/hw", h.handleHandwriting)
 	r.Get("/sw.js", handleServiceWorker)
 }
 
@@ -200,11 +207,13 @@ type Shell struct {
 	// Title is the title bar's text (catalog.County.Title).
 	Title                  string
 	IdleSeconds, Countdown int
+	// Handwriting: the keyboard offers 手写.
+	Handwriting bool
 }
 
 func (h *handler) page(c *fiber.Ctx, title, back, self string) Page {
 	county, _ := h.County.County(c.UserContext()) // before set-up: the title alone
-	p := Page{Title: title, Back: back, Shell: Shell{Title: county.Title(), IdleSeconds: h.IdleSeconds, Countdown: h.CountdownSeconds}}
+	p := Page{Title: title, Back: back, Shell: Shell{Title: county.Title(), IdleSeconds: h.IdleSeconds, Countdown: h.CountdownSeconds, Handwriting: h.Handwriting != nil}}
 	if self != "" {
 		p.QRLink = h.origin(c) + self
 		p.QR = qrSVG(p.QRLink)
@@ -247,6 +256,32 @@ func (h *handler) handleIME(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store") // what is typed may be a name
 	return c.JSON(cs)
+}
+
+// handleHandwriting answers the keyboard's 手写 pad: the characters the
+// strokes written may be, best first, as candidates standing for no
+// letters.
+func (h *handler) handleHandwriting(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if h.Handwriting == nil {
+		return catalog.Errorf(catalog.ENOTFOUND, "本机未安装手写识别")
+	}
+	var in hw.Ink
+	if err := json.Unmarshal(c.Body(), &in); err != nil {
+		return catalog.Invalid("strokes", "笔迹格式不正确")
+	}
+	cs, err := h.Handwriting.Recognize(c.UserContext(), in, 20)
+	if errors.Is(err, hw.ErrBusy) {
+		return catalog.Errorf(catalog.EUNAVAILABLE, "手写识别繁忙，请稍后再写")
+	}
+	if err != nil {
+		return err
+	}
+	out := make([]ime.Candidate, 0, len(cs))
+	for _, ch := range cs {
+		out = append(out, ime.Candidate{Text: ch})
+	}
+	return c.JSON(out)
 }
 
 // imeLayer is the pinyin keyboard's county layer, made again when the

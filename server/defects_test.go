@@ -737,6 +737,7 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 		{"POST", "/api/v1/requests#/attachments", "application/json", session, 20 << 20, true},
 		{"POST", base + "/api/v1/requests", "application/json", session, 100 << 10, true},
 		{"POST", "/kiosk/apply", "application/x-www-form-urlencoded", "", 100 << 10, true},
+		{"POST", "/kiosk/hw", "application/json", "", 100 << 10, true},
 		{"POST", "/kiosk/apply#/import", "application/x-www-form-urlencoded", session, 10 << 20, true},
 		{"POST", "/api/v1/session", "application/json", "", 100 << 10, true},
 		{"POST", "/admin/login", "application/x-www-form-urlencoded", "", 100 << 10, true},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/kiosk"
 	kstore "gongkai/kiosk/gormstore"
+	"gongkai/kiosk/hw"
 	"gongkai/search"
 )
 
@@ -113,8 +115,13 @@ func (s *server) reloadPoints(ctx context.Context) error {
 func (s *server) kioskDeps() kiosk.Deps {
 	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s.attachments, Requests: s.foiDesk, Counter: s.counter,
 		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, Hosts: kiosk.KnownHosts(s.cfg.Addr), Cache: s.pages, County: s.catalog,
-		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown, CacheHit: s.metrics.cacheHit}
+		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown, CacheHit: s.metrics.cacheHit,
+		Handwriting: handwriting()}
 }
+
+// handwriting is the machine's recogniser, found once: one for the
+// process, so that its limit of two at a time holds for every screen.
+var handwriting = sync.OnceValue(func() *hw.Recognizer { return hw.New("") })
 
 // kioskAdmin is the back office's view of the kiosk store: a saved point
 // is counted at once, and the counts shown include those still in memory.

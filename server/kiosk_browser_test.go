@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/gofiber/fiber/v2"
@@ -535,6 +536,9 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 			if name != "张三" || addr != "旌阳镇" {
 				t.Errorf("typed %q and %q", name, addr)
 			}
+			if sz.point != "" {
+				writeByHand(t, ctx)
+			}
 			// 完成 with pinyin typed puts its first candidate, not letters.
 			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-purpose")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "purpose")
 			tapKeys("dibao")
@@ -544,4 +548,60 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 			}
 		})
 	}
+}
+
+// writeByHand writes 十 and 口 with a finger in the keyboard's 手写 pad of
+// the name field (touch events, as the hall's screen sends them) and picks
+// them from the candidates; 删除 takes back a stroke.
+func writeByHand(t *testing.T, ctx context.Context) {
+	t.Helper()
+	must := fatalOn(t)
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("f-name").value = ""; true`))
+	must(err, "empty the name")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-name")), chromedp.WaitVisible(chromedp.CSS("#ime")),
+		chromedp.Click(chromedp.CSS("#ime button[data-ime-hw]")), chromedp.WaitVisible(chromedp.CSS("#hw-canvas"))), "手写")
+	box, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const r = document.getElementById("hw-canvas").getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`))
+	must(err, "the pad")
+	// stroke draws through points given as fractions of the pad.
+	stroke := func(pts ...[2]float64) {
+		t.Helper()
+		at := func(p [2]float64) []*input.TouchPoint {
+			return []*input.TouchPoint{{X: box[0] + p[0]*box[2], Y: box[1] + p[1]*box[3]}}
+		}
+		touch := func(kind input.DispatchTouchEventType, pts []*input.TouchPoint) {
+			t.Helper()
+			_, err := chromedp.Call(ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: kind, TouchPoints: pts})
+			must(err, "touch")
+		}
+		touch(input.DispatchTouchEventTypeTouchStart, at(pts[0]))
+		for i := 1; i < len(pts); i++ {
+			a, b := pts[i-1], pts[i]
+			for k := 1; k <= 8; k++ {
+				f := float64(k) / 8
+				touch(input.DispatchTouchEventTypeTouchMove, at([2]float64{a[0] + (b[0]-a[0])*f, a[1] + (b[1]-a[1])*f}))
+			}
+		}
+		touch(input.DispatchTouchEventTypeTouchEnd, []*input.TouchPoint{})
+	}
+	pick := func(want string) {
+		t.Helper()
+		must(chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//div[@id="ime-cands"]/button[.="`+want+`"]`))), "written "+want)
+	}
+	stroke([2]float64{0.1, 0.5}, [2]float64{0.9, 0.5})
+	stroke([2]float64{0.5, 0.1}, [2]float64{0.5, 0.9})
+	checkPage(t, ctx, "the handwriting pad", 1080)
+	screenshot(t, ctx, "handwriting-kiosk")
+	pick("十")
+	// 口, with a stray stroke taken back by 删除 first.
+	stroke([2]float64{0.8, 0.2}, [2]float64{0.2, 0.8})
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-back]"))), "take back a stroke")
+	stroke([2]float64{0.2, 0.2}, [2]float64{0.2, 0.8})
+	stroke([2]float64{0.2, 0.2}, [2]float64{0.8, 0.2}, [2]float64{0.8, 0.8})
+	stroke([2]float64{0.2, 0.8}, [2]float64{0.8, 0.8})
+	pick("口")
+	if name, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-name"))); name != "十口" {
+		t.Errorf("written by hand: %q, want 十口", name)
+	}
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-hw]")), chromedp.WaitVisible(chromedp.CSS(`#ime button[data-ime-key="a"]`)),
+		chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime"))), "back to pinyin")
 }

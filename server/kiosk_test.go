@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -531,5 +532,41 @@ func TestPinyinKeyboardKnowsTheCounty(t *testing.T) {
 	}
 	if got := first("queling"); got != "鹊岭乡" {
 		t.Errorf("queling after the unit is added: %q first", got)
+	}
+}
+
+// TestHandwritingEndpoint: the keyboard's 手写 pad is answered with the
+// characters the strokes may be; what is not ink is refused in Chinese
+// (a body too large is refused before it is read: TestBodiesAreLimitedByRoute).
+func TestHandwritingEndpoint(t *testing.T) {
+	ts := sharedServer(t)
+	if handwriting() == nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("zinnia or its model is missing: apt-get install zinnia-utils tegaki-zinnia-simplified-chinese")
+		}
+		t.Skip("zinnia or its model is missing")
+	}
+	c := ts.anon()
+	if page := c.do("GET", "/kiosk/apply", nil); !strings.Contains(string(page.body), " data-hw") {
+		t.Error("the pages do not offer 手写")
+	}
+	var cs []struct {
+		Text string `json:"text"`
+		N    int    `json:"n"`
+	}
+	r := c.do("POST", "/kiosk/hw", map[string]any{"w": 300, "h": 300, "strokes": [][][2]int{{{30, 150}, {270, 150}}, {{150, 30}, {150, 270}}}})
+	r.decode(t, &cs)
+	if r.status != 200 || len(cs) == 0 || cs[0].Text != "十" || cs[0].N != 0 || r.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("十: %d %s", r.status, r.body)
+	}
+	for body, want := range map[any]string{
+		"((((":                             "笔迹格式不正确",
+		`{"w":300,"h":300,"strokes":[]}`:   "请在方框中书写",
+		`{"strokes":[[[1,1]]]}`:            "书写区域大小不正确",
+		`{"w":300,"h":300,"strokes":[[]]}`: "笔画为空",
+	} {
+		if r := c.do("POST", "/kiosk/hw", body); r.status != 400 || !strings.Contains(string(r.body), want) {
+			t.Errorf("%s: %d %.300s", body, r.status, r.body)
+		}
 	}
 }

@@ -188,13 +188,94 @@
         }).catch(function () { if (my === seq) { pending = false; if (doneWanted) done(); } });
       };
       // take puts a candidate in the field; the letters it stands for go.
-      var take = function (c) { put(c.text); comp = comp.slice(c.n); lookup(); };
+      var take = function (c) { put(c.text); comp = comp.slice(c.n); clearInk(); lookup(); };
+
+      // 手写: a character written with a finger in the pad, read by the
+      // server's recogniser (where it has one); its candidates stand for
+      // no letters.
+      var hwBtn = ime.querySelector("[data-ime-hw]"), hwPad = document.getElementById("hw-pad");
+      var canvas = document.getElementById("hw-canvas"), ink = canvas && canvas.getContext && canvas.getContext("2d");
+      var writing = false, strokes = [], stroke = null;
+      var drawGuide = function () {
+        if (!ink) return;
+        ink.clearRect(0, 0, canvas.width, canvas.height);
+        ink.save();
+        ink.strokeStyle = "#d8d0c0"; ink.lineWidth = 2; ink.setLineDash([12, 12]);
+        ink.beginPath();
+        ink.moveTo(canvas.width / 2, 0); ink.lineTo(canvas.width / 2, canvas.height);
+        ink.moveTo(0, canvas.height / 2); ink.lineTo(canvas.width, canvas.height / 2);
+        ink.stroke();
+        ink.restore();
+        ink.strokeStyle = "#1a1a1a"; ink.lineWidth = 14; ink.lineCap = "round"; ink.lineJoin = "round";
+        strokes.forEach(function (st) {
+          ink.beginPath();
+          ink.moveTo(st[0][0], st[0][1]);
+          st.forEach(function (p) { ink.lineTo(p[0], p[1]); });
+          if (st.length === 1) ink.lineTo(st[0][0] + 0.1, st[0][1]);
+          ink.stroke();
+        });
+      };
+      var clearInk = function () { if (strokes.length || stroke) { strokes = []; stroke = null; drawGuide(); } };
+      var recognise = function () {
+        var my = ++seq;
+        page = 0; cands = []; render();
+        if (!strokes.length) { pending = false; return; }
+        pending = true;
+        fetch("/kiosk/hw", { method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ w: canvas.width, h: canvas.height, strokes: strokes }) })
+          .then(function (r) { if (!r.ok) throw new Error("status " + r.status); return r.json(); })
+          .then(function (cs) {
+            if (my !== seq) return; // written on since
+            pending = false; cands = cs || []; render();
+            if (doneWanted) done();
+          }).catch(function () { if (my === seq) { pending = false; if (doneWanted) done(); } });
+      };
+      var setWriting = function (on) {
+        writing = on;
+        if (comp) { put(comp); comp = ""; }
+        clearInk(); lookup();
+        hwPad.hidden = !on;
+        ime.querySelectorAll(".imerow.keys").forEach(function (r) { r.hidden = on; });
+        hwBtn.setAttribute("aria-pressed", on ? "true" : "false");
+      };
+      if (hwBtn && hwPad && ink && root.hasAttribute("data-hw")) {
+        hwBtn.hidden = false;
+        hwBtn.setAttribute("aria-pressed", "false");
+        drawGuide();
+        var at = function (e) {
+          var r = canvas.getBoundingClientRect();
+          return [Math.round((e.clientX - r.left) * canvas.width / r.width), Math.round((e.clientY - r.top) * canvas.height / r.height)];
+        };
+        canvas.addEventListener("pointerdown", function (e) {
+          e.preventDefault();
+          if (canvas.setPointerCapture) try { canvas.setPointerCapture(e.pointerId); } catch (x) {}
+          stroke = [at(e)];
+          seq++; // a stroke begun: an answer for fewer strokes no longer fits
+        });
+        canvas.addEventListener("pointermove", function (e) {
+          if (!stroke) return;
+          var p = at(e), q = stroke[stroke.length - 1];
+          if (Math.abs(p[0] - q[0]) + Math.abs(p[1] - q[1]) < 6 || stroke.length >= 200) return;
+          stroke.push(p);
+          ink.beginPath(); ink.moveTo(q[0], q[1]); ink.lineTo(p[0], p[1]); ink.stroke();
+        });
+        var end = function () {
+          if (!stroke) return;
+          if (strokes.length < 40) strokes.push(stroke);
+          stroke = null;
+          drawGuide();
+          recognise();
+        };
+        canvas.addEventListener("pointerup", end);
+        canvas.addEventListener("pointercancel", end);
+      }
       // done (完成): pinyin still typed becomes its first candidate, not
       // letters in the field — one word at a time, the keyboard staying
       // open while letters are left; letters nothing matches stay letters.
       var done = function () {
         doneWanted = false;
-        if (comp && pending) { doneWanted = true; return; }
+        if ((comp || strokes.length) && pending) { doneWanted = true; return; }
+        if (strokes.length && cands.length) take(cands[0]);
         if (comp && cands.length) { take(cands[0]); if (comp) { doneWanted = true; return; } }
         if (comp) { put(comp); comp = ""; }
         hide();
@@ -209,7 +290,7 @@
         var bar = document.querySelector("header.bar");
         window.scrollBy(0, f.getBoundingClientRect().top - (bar ? bar.getBoundingClientRect().height : 0) - 56); // its label too
       };
-      var hide = function () { doneWanted = false; if (!inline) ime.hidden = true; comp = ""; cands = []; render(); };
+      var hide = function () { doneWanted = false; if (!inline) ime.hidden = true; comp = ""; clearInk(); cands = []; render(); };
       document.addEventListener("focusin", function (e) {
         if (e.target.hasAttribute && e.target.hasAttribute("data-ime")) {
           if (enabled && !inline) show(e.target);
@@ -228,10 +309,15 @@
           doneWanted = false;
           var k = b.getAttribute("data-ime-key");
           if (/^[a-z]$/.test(k) && chinese) { if (comp.length < 30) { comp += k; lookup(); } }
-          else if (k === " " && comp) { if (cands.length) take(cands[0]); }
+          else if (k === " " && (comp || strokes.length)) { if (cands.length) take(cands[0]); }
           else { if (comp) { put(comp); comp = ""; lookup(); } put(k); }
+        } else if (b.hasAttribute("data-hw-clear")) {
+          clearInk(); recognise();
+        } else if (b.hasAttribute("data-ime-hw")) {
+          setWriting(!writing);
         } else if (b.hasAttribute("data-ime-back")) {
-          if (comp) { comp = comp.slice(0, -1); lookup(); }
+          if (strokes.length) { strokes.pop(); drawGuide(); recognise(); }
+          else if (comp) { comp = comp.slice(0, -1); lookup(); }
           else {
             var off = document.activeElement !== field;
             var s = off ? field.value.length : field.selectionStart, en = off ? s : field.selectionEnd;
@@ -243,6 +329,7 @@
           var np = page + parseInt(b.getAttribute("data-ime-page"), 10);
           if (np >= 0 && np * perPage < cands.length) { page = np; render(); }
         } else if (b.hasAttribute("data-ime-mode")) {
+          if (writing) setWriting(false);
           if (comp) { put(comp); comp = ""; lookup(); }
           chinese = !chinese;
           b.textContent = chinese ? "中/英" : "英/中";
@@ -255,6 +342,7 @@
         } else if (b.hasAttribute("data-ime-go")) {
           // 搜索: letters not yet turned into characters are searched as
           // they are (the search reads pinyin and initials).
+          if (strokes.length && cands.length) take(cands[0]);
           if (comp) { put(comp); comp = ""; lookup(); }
           if (field.value.trim() && field.form) field.form.submit();
         }
