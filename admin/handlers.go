@@ -93,7 +93,15 @@ type dashboardPage struct {
 	Overdue   []itemRow             // items whose time limit has passed without a publication
 	// Calendar warns the county office that a year's holidays are missing.
 	Calendar string
+	// Requests are the open disclosure requests the person answers (the
+	// unit's; the county office's: every unit's), soonest due first;
+	// RequestsMore when there are more than shown.
+	Requests     []requestRow
+	RequestsMore bool
 }
+
+// dashboardRequests is how many open requests the 工作台 lists.
+const dashboardRequests = 20
 
 // dashboardUnits is how many units a dashboard page lists.
 const dashboardUnits = 100
@@ -217,6 +225,30 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 			d.Review = nil
 		} else {
 			d.Calendar = h.Requests.CalendarWarning(h.now())
+		}
+	}
+	if m.RequestsURL != "" {
+		rs, err := h.Requests.Pending(ctx, m.RequestsUnit, dashboardRequests+1)
+		if err != nil {
+			return err
+		}
+		d.RequestsMore = len(rs) > dashboardRequests
+		names := map[string]string{}
+		if m.RequestsUnit == "" {
+			us, err := h.Units.FindUnits(ctx)
+			if err != nil {
+				return err
+			}
+			for _, u := range us {
+				names[u.Code] = u.Name
+			}
+		}
+		for _, r := range rs[:min(len(rs), dashboardRequests)] {
+			cl, err := h.Requests.Clock(&r)
+			if err != nil {
+				return err
+			}
+			d.Requests = append(d.Requests, requestRow{R: r, Clock: cl, UnitName: names[r.UnitCode]})
 		}
 	}
 	flash := ""

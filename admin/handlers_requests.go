@@ -22,6 +22,9 @@ import (
 type RequestAdmin interface {
 	// List lists a unit's requests ("" for all), newest first.
 	List(ctx context.Context, unit string) ([]foi.Request, error)
+	// Pending lists a unit's open requests ("" for all), soonest due
+	// first, at most limit.
+	Pending(ctx context.Context, unit string, limit int) ([]foi.Request, error)
 	// Office is the unit that receives applications.
 	Office(ctx context.Context) (string, error)
 	// Find returns a request; ENOTFOUND.

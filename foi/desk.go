@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -276,6 +277,17 @@ func (d *Desk) SaveReviewCounts(ctx context.Context, unit string, year int, c Re
 // most.
 func (d *Desk) List(ctx context.Context, unit string) ([]Request, error) {
 	return d.Requests.FindRequests(ctx, Filter{UnitCode: unit, Limit: 1000})
+}
+
+// Pending lists a unit's open requests ("" for all), soonest due first,
+// limit at most: the 工作台's to-do list.
+func (d *Desk) Pending(ctx context.Context, unit string, limit int) ([]Request, error) {
+	rs, err := d.Requests.FindRequests(ctx, Filter{UnitCode: unit, Open: true, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].DueOn.Before(rs[j].DueOn) })
+	return rs[:min(len(rs), limit)], nil
 }
 
 // Find returns a request; ENOTFOUND.

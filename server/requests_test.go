@@ -444,6 +444,12 @@ func TestApplyingToTheUnitThatHoldsIt(t *testing.T) {
 	if r := clerk.do("GET", "/admin/requests", nil); r.status != 303 || r.header.Get("Location") != "/admin/requests?unit=sanxi" {
 		t.Errorf("the clerk's list without a unit named: %d to %q", r.status, r.header.Get("Location"))
 	}
+	if desk := clerk.do("GET", "/admin/", nil); desk.status != 200 || !strings.Contains(string(desk.body), "依申请公开待办") || !strings.Contains(string(desk.body), rc2.Number) {
+		t.Errorf("the township clerk's 工作台 does not list %s: %d", rc2.Number, desk.status)
+	}
+	if desk := ts.login("miaoshou-clerk").do("GET", "/admin/", nil); strings.Contains(string(desk.body), rc2.Number) {
+		t.Errorf("another township's 工作台 lists %s", rc2.Number)
+	}
 	page := clerk.do("GET", "/admin/requests?unit=sanxi", nil)
 	if page.status != 200 || !strings.Contains(string(page.body), rc2.Number) || !strings.Contains(string(page.body), no2) || !strings.Contains(string(page.body), "三溪镇") {
 		t.Errorf("the township clerk's request list: %d, want %s (%s)", page.status, rc2.Number, no2)

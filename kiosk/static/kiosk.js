@@ -336,7 +336,7 @@
         } else if (b.hasAttribute("data-ime-done")) {
           done();
         } else if (b.hasAttribute("data-ime-clear")) {
-          comp = ""; lookup();
+          comp = ""; clearInk(); lookup();
           field.value = "";
           field.dispatchEvent(new Event("input", { bubbles: true }));
         } else if (b.hasAttribute("data-ime-go")) {
