@@ -276,8 +276,8 @@ func (h *handler) handleProgress(c *fiber.Ctx) error {
 }
 
 // PublicWrites are the kiosk's POST routes, open to anyone: an application
-// and a status lookup (which writes nothing).
-var PublicWrites = []string{"POST /kiosk/apply", "POST /kiosk/progress"}
+// a status lookup and a handwritten character read (which write nothing).
+var PublicWrites = []string{"POST /kiosk/apply", "POST /kiosk/progress", "POST /kiosk/hw"}
 
 // office is the code of the unit that receives applications ("" before
 // set-up).
