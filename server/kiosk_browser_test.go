@@ -526,7 +526,10 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-name")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "the keyboard")
 			tapKeys("zhangsan")
 			if sz.point != "" {
+				// With its candidates, as many as fit beside the paging keys.
+				must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#ime-cands button[data-ime-cand="0"]`))), "candidates")
 				checkPage(t, ctx, "the keyboard open with candidates", sz.w)
+				paged(t, ctx)
 			}
 			pick("张三")
 			screenshot(t, ctx, "pinyin-keyboard-"+sz.name)
@@ -592,6 +595,7 @@ func writeByHand(t *testing.T, ctx context.Context) {
 	}
 	stroke([2]float64{0.1, 0.5}, [2]float64{0.9, 0.5})
 	stroke([2]float64{0.5, 0.1}, [2]float64{0.5, 0.9})
+	must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#ime-cands button[data-ime-cand="0"]`))), "candidates")
 	checkPage(t, ctx, "the handwriting pad", 1080)
 	screenshot(t, ctx, "handwriting-kiosk")
 	pick("十")
@@ -607,4 +611,27 @@ func writeByHand(t *testing.T, ctx context.Context) {
 	}
 	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-hw]")), chromedp.WaitVisible(chromedp.CSS(`#ime button[data-ime-key="a"]`)),
 		chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime"))), "back to pinyin")
+}
+
+// paged: › shows the candidates after the last one shown, none twice, and
+// ‹ the ones before again.
+func paged(t *testing.T, ctx context.Context) {
+	t.Helper()
+	must := fatalOn(t)
+	shown := func() []string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#ime-cands button")].map(b => b.getAttribute("data-ime-cand"))`))
+		must(err, "candidates shown")
+		return v
+	}
+	first := shown()
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-page="1"]`))), "next candidates")
+	next := shown()
+	if len(first) == 0 || len(next) == 0 || next[0] != strconv.Itoa(len(first)) {
+		t.Errorf("candidates %v, then %v after ›", first, next)
+	}
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-page="-1"]`))), "previous candidates")
+	if back := shown(); !slices.Equal(back, first) {
+		t.Errorf("‹ shows %v, want %v again", back, first)
+	}
 }

@@ -126,7 +126,7 @@
     // under its box); on a phone after 使用屏幕拼音键盘.
     var ime = document.getElementById("ime");
     if (ime) {
-      var comp = "", cands = [], page = 0, field = null, chinese = true, seq = 0, perPage = 8;
+      var comp = "", cands = [], start = 0, starts = [], shownEnd = 0, field = null, chinese = true, seq = 0, perPage = 8;
       var pending = false, doneWanted = false;
       var inline = ime.hasAttribute("data-inline");
       var compEl = document.getElementById("ime-comp"), candEl = document.getElementById("ime-cands");
@@ -159,20 +159,26 @@
         field.setRangeText(text, s, e, "end");
         field.dispatchEvent(new Event("input", { bubbles: true }));
       };
+      // render shows the candidates from start, as many as fit in the bar
+      // (at most perPage): none hides under the paging keys; › goes on from
+      // the first left out.
       var render = function () {
         compEl.textContent = comp;
         candEl.textContent = "";
-        cands.slice(page * perPage, page * perPage + perPage).forEach(function (c, i) {
+        var right = candEl.getBoundingClientRect().right + 0.5, i = start;
+        for (; i < cands.length && i < start + perPage; i++) {
           var b = document.createElement("button");
           b.type = "button";
-          b.textContent = c.text;
-          b.setAttribute("data-ime-cand", String(page * perPage + i));
+          b.textContent = cands[i].text;
+          b.setAttribute("data-ime-cand", String(i));
           candEl.appendChild(b);
-        });
+          if (i > start && b.getBoundingClientRect().right > right) { candEl.removeChild(b); break; }
+        }
+        shownEnd = i;
       };
       var lookup = function () {
         var my = ++seq;
-        page = 0;
+        start = 0; starts = [];
         // The candidates of the letters before no longer fit: none are
         // shown until those for the letters now typed arrive.
         cands = [];
@@ -218,7 +224,7 @@
       var clearInk = function () { if (strokes.length || stroke) { strokes = []; stroke = null; drawGuide(); } };
       var recognise = function () {
         var my = ++seq;
-        page = 0; cands = []; render();
+        start = 0; starts = []; cands = []; render();
         if (!strokes.length) { pending = false; return; }
         pending = true;
         fetch("/kiosk/hw", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -326,8 +332,8 @@
             field.dispatchEvent(new Event("input", { bubbles: true }));
           }
         } else if (b.hasAttribute("data-ime-page")) {
-          var np = page + parseInt(b.getAttribute("data-ime-page"), 10);
-          if (np >= 0 && np * perPage < cands.length) { page = np; render(); }
+          if (b.getAttribute("data-ime-page") === "1") { if (shownEnd < cands.length) { starts.push(start); start = shownEnd; render(); } }
+          else if (starts.length) { start = starts.pop(); render(); }
         } else if (b.hasAttribute("data-ime-mode")) {
           if (writing) setWriting(false);
           if (comp) { put(comp); comp = ""; lookup(); }
