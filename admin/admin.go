@@ -113,6 +113,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		return t.In(catalog.Shanghai).Format("2006-01-02")
 	},
 	"stepName":      catalog.StepName,
+	"bodyHTML":      func(s string) template.HTML { return template.HTML(catalog.CleanBody(s)) },
 	"itemAction":    catalog.ItemActionName,
 	"maskName":      foi.MaskName,
 	"reviewColumns": func() [4]string { return foi.ReviewColumns },

@@ -264,7 +264,7 @@ func (s *handlers) handlePubPrivacy(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	hits := catalog.ScanPrivacy(p.Title + "\n" + p.Body + "\n" + text)
+	hits := catalog.ScanPrivacy(p.Title + "\n" + catalog.BodyText(p.Body) + "\n" + text)
 	if hits == nil {
 		hits = []catalog.PrivacyHit{}
 	}

@@ -134,6 +134,7 @@ func (p *Publication) Validate() error {
 	p.Title = strings.TrimSpace(p.Title)
 	p.DocNo = strings.TrimSpace(p.DocNo)
 	p.Topic = strings.TrimSpace(p.Topic)
+	p.Body = CleanBody(p.Body)
 	if p.ItemID == 0 {
 		return Invalid("item_id", "组配分类（所属事项）不能为空")
 	}

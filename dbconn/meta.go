@@ -30,6 +30,25 @@ func SetSchemaVersion(db *gorm.DB, v int) error {
 	return db.Save(&metaRecord{Name: "schema", Value: strconv.Itoa(v)}).Error
 }
 
+// Once runs a one-time data migration named name unless the database
+// records it as done, and records it when f succeeds.
+func Once(db *gorm.DB, name string, f func() error) error {
+	if err := db.AutoMigrate(&metaRecord{}); err != nil {
+		return err
+	}
+	var n int64
+	if err := db.Model(&metaRecord{}).Where("name = ?", "once:"+name).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if err := f(); err != nil {
+		return err
+	}
+	return db.Save(&metaRecord{Name: "once:" + name, Value: time.Now().UTC().Format(time.RFC3339)}).Error
+}
+
 // SchemaVersion is the version the database was last migrated to.
 func SchemaVersion(ctx context.Context, db *gorm.DB) (string, error) {
 	var m metaRecord

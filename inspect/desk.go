@@ -115,7 +115,7 @@ func (dk *Desk) data(ctx context.Context, q Quarter) (Data, error) {
 	titleOnly := true
 	add := func(p catalog.Publication) error {
 		d.Pubs = append(d.Pubs, Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, Title: p.Title, GeneratedOn: p.GeneratedOn,
-			PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + p.Body, TitleOnly: titleOnly})
+			PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + catalog.BodyText(p.Body), TitleOnly: titleOnly})
 		return nil
 	}
 	bodiesFrom := q.Start()

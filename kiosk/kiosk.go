@@ -178,6 +178,10 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return it.Path()
 	},
+	// bodyHTML is a publication's body through the allow-list again, as
+	// it is shown (a row written before bodies were HTML, or by hand in
+	// the database, is no exception).
+	"bodyHTML":   func(s string) template.HTML { return template.HTML(catalog.CleanBody(s)) },
 	"keypadKeys": func() []string { return strings.Split("123456789X0", "") },
 	"imeRows": func() [][]string {
 		return [][]string{strings.Split("1234567890", ""), strings.Split("qwertyuiop", ""), strings.Split("asdfghjkl", ""), strings.Split("zxcvbnm，。", "")}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -81,7 +83,9 @@ func TestBackOfficeStory(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#title")),
 		chromedp.SendKeys(chromedp.CSS("#title"), title),
 		chromedp.SendKeys(chromedp.CSS("#doc_no"), "庙政〔2026〕9号"),
-		chromedp.SendKeys(chromedp.CSS("#body"), "各村：秸秆禁烧工作联系人王五，电话13912345678。"),
+		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")),
+		chromedp.Click(chromedp.CSS(".jodit-wysiwyg")),
+		chromedp.SendKeys(chromedp.CSS(".jodit-wysiwyg"), "各村：秸秆禁烧工作联系人王五，电话13912345678。"),
 		chromedp.Click(chromedp.CSS(`form.stack button[type="submit"]`)),
 	), "write the notice")
 	waitFlash("已保存为草稿")
@@ -162,10 +166,14 @@ func TestBackOfficeStory(t *testing.T) {
 	shot("clerk-sees-takedown")
 	must(chromedp.Do(ctx,
 		chromedp.Navigate(page),
-		chromedp.WaitVisible(chromedp.CSS("#body")),
-		chromedp.Clear(chromedp.CSS("#body")),
-		chromedp.SendKeys(chromedp.CSS("#body"), "各村：秸秆禁烧工作请与镇农业综合服务站联系。"),
-		chromedp.Click(chromedp.CSS(`form[action="/admin/publications/`+m[1]+`"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`window.gkEditor.value = ""; true`)(ctx, t)
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(".jodit-wysiwyg")),
+		chromedp.SendKeys(chromedp.CSS(".jodit-wysiwyg"), "各村：秸秆禁烧工作请与镇农业综合服务站联系。"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/publications/`+m[1]+`"] button[type="submit"]`)),
 	), "correct the body")
 	waitFlash("已保存")
 	check()
@@ -235,4 +243,78 @@ func TestFilingInBrowser(t *testing.T) {
 	must(err, "screenshot")
 	os.MkdirAll(filepath.Join("..", "artifacts", "screens"), 0o755)
 	must(os.WriteFile(filepath.Join("..", "artifacts", "screens", "filing-print.png"), png, 0o644), "save")
+}
+
+// TestBodyPastedFromWord: a clerk pastes a notice from Word — a table with
+// merged cells, Word's styles, a local image, a script — into the body
+// editor; what is saved and what the kiosk shows keeps the table and none
+// of the rest, and no script runs on either page.
+func TestBodyPastedFromWord(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx, base := browser(t, ts)
+	must := fatalOn(t)
+	word, err := os.ReadFile(filepath.Join("..", "catalog", "testdata", "word-paste.html"))
+	must(err, "the Word clipboard")
+	pasted := strings.Replace(string(word), "<!--EndFragment-->", `<script>window.__pasted = 1</script><p onclick="window.__pasted = 2">结尾</p><!--EndFragment-->`, 1)
+	login := func(user string) {
+		t.Helper()
+		must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
+			chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
+			chromedp.Click(chromedp.CSS("form.stack button")), chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`))), "sign in")
+	}
+	login("sanxi-clerk")
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/units/sanxi"), chromedp.Click(chromedp.CSS(`a[href$="/publications/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")), chromedp.SendKeys(chromedp.CSS("#title"), "三溪镇2026年城乡低保对象名单公示")), "new publication")
+	// Pasting as the clipboard hands Word's HTML to the page.
+	js, _ := json.Marshal(pasted)
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+	  const dt = new DataTransfer();
+	  dt.setData("text/html", `+string(js)+`);
+	  dt.setData("text/plain", "三溪镇2026年城乡低保对象名单公示");
+	  const area = document.querySelector(".jodit-wysiwyg");
+	  area.focus();
+	  area.dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
+	  return true;
+	})()`))
+	must(err, "paste")
+	inEditor, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.gkEditor.value`))
+	must(err, "the editor's HTML")
+	if !strings.Contains(inEditor, "<table") || !strings.Contains(inEditor, "三溪村") {
+		t.Fatalf("the table did not paste: %.500s", inEditor)
+	}
+	screenshot(t, ctx, "editor-pasted-from-word")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form.stack button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//div[@class="flash" and contains(., "已保存为草稿")]`))), "save")
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	must(err, "location")
+	id, _ := strconv.ParseInt(regexp.MustCompile(`/admin/publications/(\d+)`).FindStringSubmatch(loc)[1], 10, 64)
+	var p catalog.Publication
+	ts.login("sanxi-clerk").do("GET", "/api/v1/publications/"+itoa(id), nil).decode(t, &p)
+	for _, want := range []string{"<table>", `rowspan="2"`, `colspan="2"`, "张某某", "结尾"} {
+		if !strings.Contains(p.Body, want) {
+			t.Errorf("saved body lost %q: %s", want, p.Body)
+		}
+	}
+	for _, gone := range []string{"<script", "onclick", "style=", "class=", "<img", "Mso", "javascript"} {
+		if strings.Contains(p.Body, gone) {
+			t.Errorf("saved body kept %q: %s", gone, p.Body)
+		}
+	}
+	// Published, the kiosk shows the same table.
+	if r := ts.login("sanxi-clerk").step(id, "submit", submitBody); r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if r := ts.login("sanxi-leader").step(id, "approve", nil); r.status != 200 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/publications/"+itoa(id)), chromedp.WaitVisible(chromedp.CSS("article.body table"))), "the kiosk page")
+	cells, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("article.body td")].map(c => c.textContent.trim() + "/" + c.rowSpan + "/" + c.colSpan)`))
+	must(err, "cells")
+	if strings.Join(cells, " ") != "村（社区）/1/1 户主/1/1 保障人数/1/1 三溪村/2/1 张某某/1/1 2/1/1 李某某/1/1 3/1/1 合计/1/2 5/1/1" {
+		t.Errorf("the kiosk's table: %v", cells)
+	}
+	if ran, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`typeof window.__pasted`)); ran != "undefined" {
+		t.Errorf("the pasted script ran on the kiosk: %s", ran)
+	}
+	screenshot(t, ctx, "kiosk-table-from-word")
 }

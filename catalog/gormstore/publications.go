@@ -937,7 +937,7 @@ func (s *Store) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, 
 }
 
 // SearchBody is the text of a publication the search looks in.
-func SearchBody(body, docNo string) string { return body + " " + docNo }
+func SearchBody(body, docNo string) string { return catalog.BodyText(body) + " " + docNo }
 
 // SeedPublication is a demo publication with its seed key; InterpretsKey names
 // the seed key of the policy a 政策解读 explains.

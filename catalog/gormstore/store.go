@@ -43,7 +43,38 @@ func Migrate(db *gorm.DB) error {
 	if err := resolveSameAbove(db); err != nil {
 		return fmt.Errorf("gormstore: 同上: %w", err)
 	}
+	if err := dbconn.Once(db, "html-bodies", func() error { return htmlBodies(db) }); err != nil {
+		return fmt.Errorf("gormstore: bodies as HTML: %w", err)
+	}
 	return nil
+}
+
+// htmlBodies turns the plain-text bodies of publications stored before
+// bodies were HTML into paragraphs (catalog.CleanBody), a thousand rows at
+// a time.
+func htmlBodies(db *gorm.DB) error {
+	var after int64
+	for {
+		var rows []struct {
+			ID   int64
+			Body string
+		}
+		if err := db.Table("publications").Select("id, body").Where("id > ?", after).Order("id").Limit(1000).Scan(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		for _, r := range rows {
+			after = r.ID
+			if r.Body == "" || catalog.BodyIsHTML(r.Body) {
+				continue
+			}
+			if err := db.Table("publications").Where("id = ?", r.ID).UpdateColumn("body", catalog.CleanBody(r.Body)).Error; err != nil {
+				return err
+			}
+		}
+	}
 }
 
 // sameAbove are the ways a catalogue writes "as the row above".

@@ -419,3 +419,44 @@ func TestMigrateResolvesSameAbove(t *testing.T) {
 		t.Errorf("a new 同上: %v", err)
 	}
 }
+
+// TestMigrateMakesBodiesHTML: bodies stored as plain text before bodies
+// were HTML become paragraphs, once; an HTML body is left as it is.
+func TestMigrateMakesBodiesHTML(t *testing.T) {
+	db, s := openStore(t)
+	ctx := context.Background()
+	it := catalog.Item{UnitCode: "miaoshou", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "政府文件", Content: "政府文件。",
+		TimeLimitText: "信息形成或变更之日起3个工作日内", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
+	if err := s.CreateItem(ctx, &it, clerk); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, catalog.Shanghai)
+	text, html := pub(it.ID, "通知", day), pub(it.ID, "公告", day)
+	html.Body = "<p>已是<b>网页</b></p>"
+	publish(t, s, text)
+	publish(t, s, html)
+	if err := db.Exec("UPDATE publications SET body = ? WHERE id = ?", "第一段\n第二段 a<b", text.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec("DELETE FROM gongkai_meta WHERE name = ?", "once:html-bodies").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[*catalog.Publication]string{text: "<p>第一段</p><p>第二段 a&lt;b</p>", html: "<p>已是<b>网页</b></p>"} {
+		got, err := s.FindPublication(ctx, p.ID)
+		if err != nil || got.Body != want {
+			t.Errorf("%s after migrating: %q %v, want %q", p.Title, got.Body, err, want)
+		}
+	}
+	// Done once: a text body written later (by hand in the database) is
+	// not touched by the next start.
+	db.Exec("UPDATE publications SET body = ? WHERE id = ?", "纯文本", text.ID)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FindPublication(ctx, text.ID); got.Body != "纯文本" {
+		t.Errorf("migrated twice: %q", got.Body)
+	}
+}
