@@ -272,6 +272,9 @@ type AttachmentStore interface {
 	// Remove deletes an attachment of an editable publication; ENOTFOUND,
 	// ECONFLICT.
 	Remove(ctx context.Context, pubID, attachmentID int64, by catalog.Actor) error
+	// RemovePublication deletes a draft never submitted, with its
+	// attachments; ECONFLICT for any other.
+	RemovePublication(ctx context.Context, id int64, by catalog.Actor) error
 	// PublicationText is the text of a publication's attachments for the
 	// privacy check; EINVALID names one that cannot be read.
 	PublicationText(ctx context.Context, pubID int64) (string, error)

@@ -252,8 +252,11 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 		}
 	}
 	flash := ""
-	if c.Query("flash") == "password" {
+	switch c.Query("flash") {
+	case "password":
 		flash = "密码已修改。"
+	case "deleted":
+		flash = "草稿已删除。"
 	}
 	return render(c, 200, "dashboard.html", page{Title: "工作台", Me: m, Flash: flash, Data: d})
 }

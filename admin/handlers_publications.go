@@ -79,6 +79,8 @@ type showPage struct {
 	Steps           []catalog.PubAction // the steps open to this person
 	CanEdit         bool
 	CanRevise       bool
+	// CanDelete: a draft never submitted, and the person may write.
+	CanDelete bool
 	Edit            editPage
 	TakedownReasons []struct{ Code, Name string }
 	Interprets      *catalog.Publication
@@ -144,6 +146,12 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 	}
 	sp.CanRevise = p.Status == catalog.PubPublished && h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ActWrite)
 	sp.CanEdit = (p.Status == catalog.PubDraft || p.Status == catalog.PubTakenDown) && h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ActWrite)
+	sp.CanDelete = p.Status == catalog.PubDraft && sp.CanEdit
+	for _, e := range evs {
+		if e.Action == catalog.StepSubmit {
+			sp.CanDelete = false
+		}
+	}
 	sp.Edit = editPage{Item: *it, Pub: p, Form: formFrom(*p), Topics: catalog.Topics}
 	// Linked publications are named only where the viewer may read them:
 	// another unit's draft keeps its title to itself.
@@ -339,6 +347,22 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=detached", id), fiber.StatusSeeOther)
+}
+
+// handlePubDelete deletes a draft never submitted and goes to the 工作台.
+func (h handler) handlePubDelete(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	id, err := web.PageID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Attachments.RemovePublication(c.UserContext(), id, web.Actor(c)); err != nil {
+		return h.rerender(c, m, id, err, nil)
+	}
+	return c.Redirect("/admin/?flash=deleted", fiber.StatusSeeOther)
 }
 
 // handleRevise starts a new version of a published record and opens it.

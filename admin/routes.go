@@ -99,6 +99,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handleAttachment)
 	r.Post("/publications/:id/attachments/:att/delete", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handleAttachmentDelete)
 	r.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handleRevise)
+	r.Post("/publications/:id/delete", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handlePubDelete)
 	r.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
 		d.Authz.RequireFunc(rbac.ObjPublication, rbac.StepRight(catalog.StatusOfPublication(d.Pubs)), pubUnit), h.handlePubStep)
 }

@@ -52,6 +52,34 @@ func (s *handlers) handleAttachmentDelete(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// handleAttachmentDeleteByID removes an attachment named by its own id.
+func (s *handlers) handleAttachmentDeleteByID(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	_, pubID, err := s.Pubs.FindAttachment(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.Attachments.Remove(c.UserContext(), pubID, id, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// handlePubDelete deletes a draft never submitted.
+func (s *handlers) handlePubDelete(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Attachments.RemovePublication(c.UserContext(), id, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 func (s *handlers) handleAttachmentShow(c *fiber.Ctx) error {
 	id, err := web.ParamID(c, "id")
 	if err != nil {

@@ -79,6 +79,9 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handleAttachmentCreate)
 	r.Delete("/publications/:id/attachments/:att", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handleAttachmentDelete)
 	r.Get("/attachments/:id", s.handleAttachmentShow)
+	r.Delete("/attachments/:id", can(rbac.ObjPublication, rbac.ActWrite, rbac.ByID(catalog.UnitOfAttachment(d.Pubs))), s.handleAttachmentDeleteByID)
+	// A draft never submitted may be deleted by its unit's staff.
+	r.Delete("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handlePubDelete)
 
 	// Disclosure requests: anyone may apply and look up their request's
 	// status with its number and phone; the rest is the handling unit's.

@@ -200,20 +200,40 @@ func (s *Store) Remove(ctx context.Context, pubID, attachmentID int64, by catalo
 	if err != nil || inUse {
 		return err
 	}
-	path := s.Path(a.SHA256)
+	s.removeFile(ctx, a.SHA256)
+	return nil
+}
+
+// removeFile deletes the file of a checksum no attachment used when it
+// was counted, putting it back if one records it meanwhile.
+func (s *Store) removeFile(ctx context.Context, sum string) {
+	path := s.Path(sum)
 	aside := path + ".removed"
 	if err := os.Rename(path, aside); err != nil {
 		if !os.IsNotExist(err) && s.Log != nil {
-			s.Log.Warn("attachment file not removed", "sha256", a.SHA256, "err", err)
+			s.Log.Warn("attachment file not removed", "sha256", sum, "err", err)
 		}
-		return nil
+		return
 	}
-	if used, err := s.Pubs.FileInUse(ctx, a.SHA256); err != nil || used {
+	if used, err := s.Pubs.FileInUse(ctx, sum); err != nil || used {
 		if err := place(aside, path); err != nil && s.Log != nil {
-			s.Log.Warn("attachment file not put back", "sha256", a.SHA256, "err", err)
+			s.Log.Warn("attachment file not put back", "sha256", sum, "err", err)
 		}
 	}
 	os.Remove(aside)
+}
+
+// RemovePublication deletes a draft never submitted, with its
+// attachments, and the files no attachment uses any more (as Remove);
+// ECONFLICT, ENOTFOUND as the store's.
+func (s *Store) RemovePublication(ctx context.Context, id int64, by catalog.Actor) error {
+	unused, err := s.Pubs.DeletePublication(ctx, id, by)
+	if err != nil {
+		return err
+	}
+	for _, sum := range unused {
+		s.removeFile(ctx, sum)
+	}
 	return nil
 }
 

@@ -299,6 +299,11 @@ type PublicationService interface {
 	// named by content, so one may serve several); ENOTFOUND when the
 	// attachment is not the publication's, ECONFLICT in another status.
 	DeleteAttachment(ctx context.Context, pubID, attachmentID int64, by Actor) (a *Attachment, fileInUse bool, err error)
+	// DeletePublication deletes a draft never submitted for review, with
+	// its attachments, and gives the checksums of the files no attachment
+	// uses any more; its 索引号 is not given again (the audit log says why
+	// it is missing). ECONFLICT for anything else, ENOTFOUND.
+	DeletePublication(ctx context.Context, id int64, by Actor) (unusedFiles []string, err error)
 	// FileInUse tells whether any attachment uses the file of a checksum.
 	FileInUse(ctx context.Context, sha256 string) (bool, error)
 	// FindAttachment returns an attachment with its publication id; ENOTFOUND.
@@ -353,6 +358,17 @@ func UnitOfPublication(ps PublicationService) func(ctx context.Context, id int64
 			return "", err
 		}
 		return p.UnitCode, nil
+	}
+}
+
+// UnitOfAttachment finds the unit of the publication an attachment is of.
+func UnitOfAttachment(ps PublicationService) func(ctx context.Context, id int64) (string, error) {
+	return func(ctx context.Context, id int64) (string, error) {
+		_, pubID, err := ps.FindAttachment(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return UnitOfPublication(ps)(ctx, pubID)
 	}
 }
 

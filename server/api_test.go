@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -965,5 +967,90 @@ func TestListsArePagedByKey(t *testing.T) {
 	admin.do("GET", "/api/v1/requests?unit=zhengfuban&limit=3&after="+url.QueryEscape(cur), nil).decode(t, &second)
 	if len(first) != 3 || len(second) == 0 || second[0].Number == first[2].Number {
 		t.Errorf("requests pages %d then %d rows (cursor %q)", len(first), len(second), cur)
+	}
+}
+
+// TestDeletingDraftsAndAttachments: a unit's clerk deletes an attachment by
+// its id and a draft never submitted, with its attachments and their file;
+// another unit's clerk cannot; a draft once submitted (and returned) stays,
+// its review on record; every deletion is in the audit log.
+func TestDeletingDraftsAndAttachments(t *testing.T) {
+	ts := newTestServer(t, true)
+	clerk := ts.login("yucun-clerk")
+	it := firstItem(t, ts, "yucun")
+	draft := func(title string) catalog.Publication {
+		var p catalog.Publication
+		if r := clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": title, "generated_on": "2026-11-02", "body": "见附件。"}); r.status != 201 {
+			t.Fatalf("draft: %d %s", r.status, r.body)
+		} else {
+			r.decode(t, &p)
+		}
+		return p
+	}
+	attach := func(p catalog.Publication, content string) catalog.Attachment {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		f, _ := zw.Create("word/document.xml")
+		f.Write([]byte(`<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>` + content + `</w:t></w:r></w:p></w:body></w:document>`))
+		zw.Close()
+		var a catalog.Attachment
+		r := clerk.upload("/api/v1/publications/"+itoa(p.ID)+"/attachments", "通知.docx", buf.Bytes())
+		if r.status != 201 {
+			t.Fatalf("upload: %d %s", r.status, r.body)
+		}
+		r.decode(t, &a)
+		return a
+	}
+	p := draft("俞村镇通知（草稿）")
+	a1, a2 := attach(p, "第一份"), attach(p, "第二份")
+	file := filepath.Join(ts.cfg.DataDir, "attachments", a2.SHA256[:2], a2.SHA256)
+	if _, err := os.Stat(file); err != nil {
+		t.Fatalf("the stored file: %v", err)
+	}
+	other := ts.login("sanxi-clerk")
+	if r := other.do("DELETE", "/api/v1/attachments/"+itoa(a1.ID), nil); r.status != 403 {
+		t.Errorf("another unit deletes the attachment: %d", r.status)
+	}
+	if r := other.do("DELETE", "/api/v1/publications/"+itoa(p.ID), nil); r.status != 403 {
+		t.Errorf("another unit deletes the draft: %d", r.status)
+	}
+	if r := clerk.do("DELETE", "/api/v1/attachments/"+itoa(a1.ID), nil); r.status != 204 {
+		t.Errorf("delete the attachment: %d %s", r.status, r.body)
+	}
+	var got catalog.Publication
+	clerk.do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &got)
+	if len(got.Attachments) != 1 || got.Attachments[0].ID != a2.ID {
+		t.Errorf("attachments left: %+v", got.Attachments)
+	}
+	if r := clerk.do("DELETE", "/api/v1/publications/"+itoa(p.ID), nil); r.status != 204 {
+		t.Fatalf("delete the draft: %d %s", r.status, r.body)
+	}
+	if r := clerk.do("GET", "/api/v1/publications/"+itoa(p.ID), nil); r.status != 404 {
+		t.Errorf("the deleted draft: %d", r.status)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("its attachment's file is still there: %v", err)
+	}
+	// Submitted once, returned: no longer deletable.
+	q := draft("俞村镇公告")
+	if r := clerk.step(q.ID, "submit", submitBody); r.status != 200 {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if r := ts.login("yucun-leader").step(q.ID, "reject", map[string]string{"reason": "请补充附件"}); r.status != 200 {
+		t.Fatalf("reject: %d %s", r.status, r.body)
+	}
+	if r := clerk.do("DELETE", "/api/v1/publications/"+itoa(q.ID), nil); r.status != 409 || !strings.Contains(string(r.body), "曾提交审核") {
+		t.Errorf("delete a returned draft: %d %s", r.status, r.body)
+	}
+	var audit []catalog.AuditEntry
+	ts.login("auditor").do("GET", "/api/v1/audit?unit=yucun&limit=20", nil).decode(t, &audit)
+	var actions []string
+	for _, e := range audit {
+		if e.Object == "publication" && (e.Action == "delete" || e.Action == "detach") {
+			actions = append(actions, e.Action+":"+e.Username)
+		}
+	}
+	if strings.Join(actions, " ") != "delete:yucun-clerk detach:yucun-clerk" {
+		t.Errorf("on record: %v", actions)
 	}
 }

@@ -746,6 +746,62 @@ func (s *Store) DeleteAttachment(ctx context.Context, pubID, attachmentID int64,
 	return &out, inUse, nil
 }
 
+// DeletePublication implements catalog.PublicationService.
+func (s *Store) DeletePublication(ctx context.Context, id int64, by catalog.Actor) ([]string, error) {
+	var unused []string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := lockPublication(tx, id)
+		if err != nil {
+			return err
+		}
+		if catalog.PubStatus(p.Status) != catalog.PubDraft {
+			return catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能删除（只有从未提交审核的草稿可以删除）", catalog.PubStatus(p.Status).Name())
+		}
+		var n int64
+		if err := tx.Model(&eventRecord{}).Where("publication_id = ? AND action = ?", id, string(catalog.StepSubmit)).Count(&n).Error; err != nil {
+			return translate(err, "公开信息")
+		}
+		if n > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "该草稿曾提交审核，审核记录须保留，不能删除；不再需要的请由负责人“撤回”")
+		}
+		if err := tx.Model(&publicationRecord{}).Where("interprets_id = ?", id).Count(&n).Error; err != nil {
+			return translate(err, "公开信息")
+		}
+		if n > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "有%d条政策解读关联了该草稿，请先解除关联", n)
+		}
+		var atts []attachmentRecord
+		if err := tx.Where("publication_id = ?", id).Find(&atts).Error; err != nil {
+			return translate(err, "附件")
+		}
+		before := p.toPublication()
+		for _, a := range atts {
+			before.Attachments = append(before.Attachments, a.toAttachment())
+		}
+		for _, m := range []any{&attachmentRecord{}, &eventRecord{}} {
+			if err := tx.Where("publication_id = ?", id).Delete(m).Error; err != nil {
+				return translate(err, "公开信息")
+			}
+		}
+		if err := tx.Delete(&publicationRecord{}, id).Error; err != nil {
+			return translate(err, "公开信息")
+		}
+		for _, a := range atts {
+			if err := tx.Model(&attachmentRecord{}).Where("sha256 = ?", a.SHA256).Count(&n).Error; err != nil {
+				return translate(err, "附件")
+			}
+			if n == 0 {
+				unused = append(unused, a.SHA256)
+			}
+		}
+		return auditChange(tx, by, p.UnitCode, "publication", "delete", id, "删除草稿 "+p.IndexNo+" "+p.Title, before, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return unused, nil
+}
+
 // FileInUse implements catalog.PublicationService.
 func (s *Store) FileInUse(ctx context.Context, sha256 string) (bool, error) {
 	var n int64
