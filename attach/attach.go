@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"image"
 	_ "image/gif" // the decoders pictures are checked with
 	_ "image/jpeg"
@@ -24,6 +25,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/doctext"
+	"gongkai/office"
 )
 
 // kinds are the files a publication may carry, by extension, with the
@@ -39,9 +41,20 @@ var kinds = map[string]struct {
 	".gif":  {"image/gif", func(b []byte) bool { return bytes.HasPrefix(b, []byte("GIF8")) }},
 	".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", isZip},
 	".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", isZip},
+	".ofd":  {"application/ofd", isZip},
+	// Word 97–2003 and Excel 97–2003 are OLE2 compound files; WPS saves
+	// .wps and .et as those, or (newer versions) as zip packages.
+	".doc": {"application/msword", isOLE2},
+	".xls": {"application/vnd.ms-excel", isOLE2},
+	".wps": {"application/vnd.ms-works", func(b []byte) bool { return isOLE2(b) || isZip(b) }},
+	".et":  {"application/vnd.ms-excel", func(b []byte) bool { return isOLE2(b) || isZip(b) }},
 }
 
 func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
+
+func isOLE2(b []byte) bool {
+	return bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
+}
 
 // maxPixels bounds a picture's size, checked from its header before it is
 // decoded (a 20 MB file may claim a billion pixels).
@@ -85,10 +98,7 @@ func (s *Store) Save(ctx context.Context, pubID int64, name string, r io.Reader,
 	ext := strings.ToLower(filepath.Ext(name))
 	kind, ok := kinds[ext]
 	if !ok {
-		if ext == ".doc" || ext == ".xls" || ext == ".wps" || ext == ".et" {
-			return nil, catalog.Invalid("file", "旧版文件“%s”无法检查其中的个人信息，请另存为 .docx、.xlsx 或 PDF 后上传", name)
-		}
-		return nil, catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、Word（.docx）、Excel（.xlsx）和图片（JPG、PNG、GIF）", ext)
+		return nil, catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、OFD、Word（.docx、.doc）、WPS文字（.wps）、Excel（.xlsx、.xls）、WPS表格（.et）和图片（JPG、PNG、GIF）", ext)
 	}
 	if err := os.MkdirAll(s.Dir, 0o750); err != nil {
 		return nil, err
@@ -183,6 +193,12 @@ func readable(name, path string, size int64) error {
 		return nil
 	}
 	if _, _, err := doctext.Extract(name, f, size); err != nil {
+		switch {
+		case errors.Is(err, doctext.ErrNoReader):
+			return catalog.Invalid("file", "本系统未安装LibreOffice，无法读取旧版文件“%s”、检查其中的个人信息；请另存为 .docx、.xlsx、PDF 或 OFD 后上传（系统管理员可安装 libreoffice-writer-nogui、libreoffice-calc-nogui）", name)
+		case errors.Is(err, office.ErrBusy):
+			return catalog.Errorf(catalog.EUNAVAILABLE, "正在读取的旧版文件较多，请稍后再上传“%s”", name)
+		}
 		return catalog.Invalid("file", "附件“%s”已损坏或无法读取，请用原软件重新导出后上传", name)
 	}
 	return nil
@@ -364,8 +380,10 @@ func (s *Store) PublicAttachment(ctx context.Context, id int64) (catalog.Attachm
 	if !p.Status.Public() {
 		return catalog.Attachment{}, 0, "", catalog.Errorf(catalog.ENOTFOUND, "附件不存在")
 	}
+	// Documents the browser cannot show are shown as their text.
 	var text string
-	if n := strings.ToLower(a.Name); strings.HasSuffix(n, ".docx") || strings.HasSuffix(n, ".xlsx") {
+	switch strings.ToLower(filepath.Ext(a.Name)) {
+	case ".docx", ".xlsx", ".ofd", ".doc", ".wps", ".xls", ".et":
 		text, _ = s.Text(*a)
 	}
 	return *a, pubID, text, nil

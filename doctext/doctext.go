@@ -1,13 +1,18 @@
 // Package doctext reads the text of attachments — Word and Excel (.docx,
-// .xlsx) with the standard library, PDF with ledongthuc/pdf — so the privacy
-// check can scan them as it scans a body. Images are not read (no OCR).
+// .xlsx) with the standard library, PDF with ledongthuc/pdf, OFD by its
+// structure (ofd.go), Word 97–2003, WPS and Excel 97–2003 files (.doc,
+// .wps, .xls, .et) through LibreOffice (package office) — so the privacy
+// check and search can read them as they read a body. Images are not read
+// (no OCR).
 package doctext
 
 import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
+	"gongkai/office"
 	"io"
 	"path"
 	"strings"
@@ -26,12 +31,29 @@ const MaxXML = 16 << 20
 // maxParts bounds the parts read from one document.
 const maxParts = 300
 
-// Extract returns the text of a .docx or .xlsx file; ok is false for other
-// kinds. Paragraphs and cells are separated by new lines.
+// ErrNoReader: the file's kind is read through LibreOffice, which is not
+// installed here.
+var ErrNoReader = errors.New("doctext: LibreOffice is not installed")
+
+// Extract returns the text of a document (.docx, .xlsx, .pdf, .ofd, .doc,
+// .wps, .xls, .et); ok is false for other kinds. Paragraphs, lines and
+// cells are separated by new lines.
 func Extract(name string, r io.ReaderAt, size int64) (text string, ok bool, err error) {
 	var parts func(string) bool
 	var main string // the part every such document has
-	switch strings.ToLower(path.Ext(name)) {
+	switch ext := strings.ToLower(path.Ext(name)); ext {
+	case ".ofd":
+		text, err := ofdText(r, size)
+		if err != nil {
+			return "", true, fmt.Errorf("doctext: %s: %w", name, err)
+		}
+		return text, true, nil
+	case ".doc", ".wps", ".xls", ".et":
+		text, err := legacyText(ext, r, size)
+		if err != nil {
+			return "", true, fmt.Errorf("doctext: %s: %w", name, err)
+		}
+		return text, true, nil
 	case ".docx":
 		main = "word/document.xml"
 		parts = func(n string) bool {
@@ -128,6 +150,39 @@ func xmlText(f *zip.File, b *strings.Builder, budget *int64) error {
 			return nil
 		}
 	}
+}
+
+// legacyText reads a Word 97–2003 or WPS text file as LibreOffice Writer's
+// plain text, and an Excel 97–2003 or WPS workbook as the text of the
+// .xlsx LibreOffice Calc makes of it.
+func legacyText(ext string, r io.ReaderAt, size int64) (string, error) {
+	data, err := io.ReadAll(io.NewSectionReader(r, 0, size))
+	if err != nil {
+		return "", err
+	}
+	if ext == ".doc" || ext == ".wps" {
+		if office.Writer == "" {
+			return "", ErrNoReader
+		}
+		out, err := office.Convert(office.Writer, data, ext, "txt:Text (encoded):UTF8")
+		if err != nil {
+			return "", err
+		}
+		out = bytes.TrimPrefix(out, []byte("\ufeff"))
+		if len(out) > MaxText {
+			out = out[:MaxText]
+		}
+		return string(bytes.ToValidUTF8(out, nil)), nil
+	}
+	if office.Calc == "" {
+		return "", ErrNoReader
+	}
+	out, err := office.Convert(office.Calc, data, ext, "xlsx")
+	if err != nil {
+		return "", err
+	}
+	text, _, err := Extract("converted.xlsx", bytes.NewReader(out), int64(len(out)))
+	return text, err
 }
 
 // pdfText reads the text of a PDF, page by page; a damaged file is an error,

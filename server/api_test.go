@@ -17,6 +17,7 @@ import (
 
 	"gongkai/api"
 	"gongkai/catalog"
+	"gongkai/catalog/sheet"
 	"gongkai/dbconn"
 )
 
@@ -1052,5 +1053,74 @@ func TestDeletingDraftsAndAttachments(t *testing.T) {
 	}
 	if strings.Join(actions, " ") != "delete:yucun-clerk detach:yucun-clerk" {
 		t.Errorf("on record: %v", actions)
+	}
+}
+
+// TestAttachmentsOfEveryKind: an OFD 红头文件, a Word 97–2003 file, a WPS
+// spreadsheet are accepted; the privacy check reads each one's text, and
+// the kiosk shows the OFD's text once it is published. An OFD without its
+// structure is refused with the file named.
+func TestAttachmentsOfEveryKind(t *testing.T) {
+	if sheet.Converter == "" && os.Getenv("CI") == "" {
+		t.Skip("LibreOffice is missing")
+	}
+	ts := newTestServer(t, true)
+	clerk := ts.login("baidi-clerk")
+	it := firstItem(t, ts, "baidi")
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("..", "doctext", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, c := range []struct{ file, as, found string }{
+		{"notice.ofd", "复核通知.ofd", "身份证号码"},
+		{"notice.doc", "复核通知.doc", "身份证号码"},
+		{"list.xls", "名单.et", "手机号码"},
+	} {
+		var p catalog.Publication
+		clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "白地镇" + c.as, "generated_on": "2026-11-20", "body": "见附件。"}).decode(t, &p)
+		if r := clerk.upload("/api/v1/publications/"+itoa(p.ID)+"/attachments", c.as, read(c.file)); r.status != 201 {
+			t.Errorf("%s: %d %s", c.as, r.status, r.body)
+			continue
+		}
+		r := clerk.step(p.ID, "submit", submitBody)
+		if _, field, msg := r.errorOf(t); r.status != 400 || field != "privacy" || !strings.Contains(msg, c.found) {
+			t.Errorf("%s: the privacy check: %d %s", c.as, r.status, r.body)
+		}
+		if c.file != "notice.ofd" {
+			continue
+		}
+		// Kept with a reason, published: the kiosk shows the OFD's text.
+		var hits []catalog.PrivacyHit
+		clerk.do("GET", "/api/v1/publications/"+itoa(p.ID)+"/privacy", nil).decode(t, &hits)
+		keep := []map[string]string{}
+		for _, h := range hits {
+			keep = append(keep, map[string]string{"text": h.Text, "reason": "测试：已征得本人同意"})
+		}
+		body := map[string]any{"checklist": submitBody["checklist"], "privacy": keep}
+		if r := clerk.step(p.ID, "submit", body); r.status != 200 {
+			t.Fatalf("submit with reasons: %d %s", r.status, r.body)
+		}
+		if r := ts.login("baidi-leader").step(p.ID, "approve", nil); r.status != 200 {
+			t.Fatalf("approve: %d %s", r.status, r.body)
+		}
+		var pub catalog.Publication
+		ts.anon().do("GET", "/api/v1/publications/"+itoa(p.ID), nil).decode(t, &pub)
+		page := ts.anon().do("GET", "/kiosk/attachments/"+itoa(pub.Attachments[0].ID), nil)
+		if page.status != 200 || !strings.Contains(string(page.body), "旌德县人民政府办公室文件") || !strings.Contains(string(page.body), "以下是附件的文字内容") {
+			t.Errorf("the OFD on the kiosk: %d %.400s", page.status, page.body)
+		}
+	}
+	var p catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "白地镇通知", "generated_on": "2026-11-20"}).decode(t, &p)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	f, _ := zw.Create("Doc_0/Document.xml")
+	f.Write([]byte("<x/>"))
+	zw.Close()
+	if r := clerk.upload("/api/v1/publications/"+itoa(p.ID)+"/attachments", "假文件.ofd", buf.Bytes()); r.status != 400 || !strings.Contains(string(r.body), "假文件.ofd") {
+		t.Errorf("an OFD without OFD.xml: %d %s", r.status, r.body)
 	}
 }

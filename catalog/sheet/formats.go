@@ -3,16 +3,12 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,6 +16,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"gongkai/catalog"
+	"gongkai/office"
 )
 
 // table is one sheet of a file: a worksheet, or a Word table with the
@@ -376,78 +373,25 @@ func atoiSmall(s string) int {
 // Converter is the LibreOffice program that turns .xls and .et workbooks
 // into .xlsx; empty when LibreOffice, or its spreadsheet part (Debian's
 // libreoffice-calc-nogui), is not installed.
-var Converter = func() string {
-	for _, p := range []string{"soffice", "libreoffice"} {
-		path, err := exec.LookPath(p)
-		if err != nil {
-			continue
-		}
-		real, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(filepath.Dir(real), "libsclo.so")); err == nil {
-			return path
-		}
-	}
-	return ""
-}()
-
-// convertTimeout bounds one conversion; convertMemory the converter's
-// address space.
-const (
-	convertTimeout = 60 * time.Second
-	convertMemory  = 2 << 30
-)
+var Converter = office.Calc
 
 // convertXLS turns an Excel 97–2003 (or WPS .et) workbook into .xlsx with
-// LibreOffice: its import filter is the most widely used reader of the
-// format, and it runs here as a separate process with its own empty
-// profile, no network, a memory limit and a deadline, so a hostile file can
-// at worst fail its own conversion. The .xlsx it writes is then checked and
+// LibreOffice (package office). The .xlsx it writes is then checked and
 // read as any upload.
 func convertXLS(data []byte) ([]byte, error) {
 	if Converter == "" {
 		return nil, catalog.Invalid("file", "本系统未安装LibreOffice Calc，无法读取.xls文件；请在Excel或WPS中另存为.xlsx后再导入（系统管理员可安装libreoffice-calc-nogui）")
 	}
-	dir, err := os.MkdirTemp("", "gongkai-xls-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	in := filepath.Join(dir, "in.xls")
-	if err := os.WriteFile(in, data, 0o600); err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), convertTimeout)
-	defer cancel()
-	args := []string{Converter, "--headless", "--norestore", "--nolockcheck", "-env:UserInstallation=file://" + filepath.Join(dir, "profile"),
-		"--convert-to", "xlsx", "--outdir", filepath.Join(dir, "out"), in}
-	if limiter, err := exec.LookPath("prlimit"); err == nil {
-		args = append([]string{limiter, "--as=" + strconv.FormatInt(convertMemory, 10), "--"}, args...)
-	}
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	cmd.Dir, cmd.Env = dir, []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "LANG=C.UTF-8"}
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		if ctx.Err() != nil {
-			return nil, catalog.Invalid("file", ".xls文件转换超时，拒绝处理")
-		}
-		return nil, catalog.Invalid("file", ".xls文件无法读取（%s）", strings.TrimSpace(lastLine(string(msg))))
-	}
-	out, err := os.ReadFile(filepath.Join(dir, "out", "in.xlsx"))
-	if err != nil {
+	out, err := office.Convert(Converter, data, ".xls", "xlsx")
+	switch {
+	case errors.Is(err, office.ErrTimeout):
+		return nil, catalog.Invalid("file", ".xls文件转换超时，拒绝处理")
+	case errors.Is(err, office.ErrBusy):
+		return nil, catalog.Errorf(catalog.EUNAVAILABLE, "正在转换的文件较多，请稍后再试")
+	case err != nil && strings.Contains(err.Error(), "nothing written"):
 		return nil, catalog.Invalid("file", ".xls文件无法读取：不是Excel 97–2003工作簿")
+	case err != nil:
+		return nil, catalog.Invalid("file", ".xls文件无法读取（%s）", strings.TrimPrefix(err.Error(), "office: "))
 	}
 	return out, nil
-}
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
-	}
-	if len(s) > 200 {
-		s = s[:200]
-	}
-	return s
 }
