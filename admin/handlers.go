@@ -265,6 +265,8 @@ type queuePage struct {
 	Heading string
 	Empty   string
 	Pubs    []catalog.Publication
+	// Bulk: the list is one to approve from, several at once.
+	Bulk bool
 }
 
 // queue lists publications in a status across the units where the person
@@ -291,7 +293,7 @@ func (h handler) queue(c *fiber.Ctx, status catalog.PubStatus, act rbac.Action, 
 		out = append(out, pubs...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].UpdatedAt.After(out[j].UpdatedAt) })
-	return render(c, 200, "queue.html", page{Title: heading, Me: m, Data: queuePage{Heading: heading, Empty: empty, Pubs: out}})
+	return render(c, 200, "queue.html", page{Title: heading, Me: m, Data: queuePage{Heading: heading, Empty: empty, Pubs: out, Bulk: status == catalog.PubSubmitted}})
 }
 
 func (h handler) handleReview(c *fiber.Ctx) error {

@@ -72,15 +72,15 @@ func (h handler) handlePubCreate(c *fiber.Ctx) error {
 
 // showPage is a publication with what the person may do to it now.
 type showPage struct {
-	Pub             catalog.Publication
-	Item            catalog.Item
-	Events          []catalog.Event
-	Hits            []catalog.PrivacyHit
-	Steps           []catalog.PubAction // the steps open to this person
-	CanEdit         bool
-	CanRevise       bool
+	Pub       catalog.Publication
+	Item      catalog.Item
+	Events    []catalog.Event
+	Hits      []catalog.PrivacyHit
+	Steps     []catalog.PubAction // the steps open to this person
+	CanEdit   bool
+	CanRevise bool
 	// CanDelete: a draft never submitted, and the person may write.
-	CanDelete bool
+	CanDelete       bool
 	Edit            editPage
 	TakedownReasons []struct{ Code, Name string }
 	Interprets      *catalog.Publication
@@ -347,6 +347,30 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=detached", id), fiber.StatusSeeOther)
+}
+
+// handleApproveMany approves the publications ticked on a review list,
+// each on its own, and shows what became of each.
+func (h handler) handleApproveMany(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	ids, err := web.BatchIDs(c)
+	if err != nil {
+		return err
+	}
+	rs := catalog.ApproveEach(c.UserContext(), h.Pubs, ids, web.Actor(c))
+	done := 0
+	for _, r := range rs {
+		if r.OK {
+			done++
+		}
+	}
+	return render(c, 200, "bulk.html", page{Title: "批量审核发布", Me: m, Data: struct {
+		Results    []catalog.BatchResult
+		Done, Left int
+	}{rs, done, len(rs) - done}})
 }
 
 // handlePubDelete deletes a draft never submitted and goes to the 工作台.

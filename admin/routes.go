@@ -94,6 +94,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/items/:id/retire", can(rbac.ObjCatalog, rbac.ActWrite, itemUnit), h.handleItemRetire)
 	r.Get("/items/:id/publications/new", h.signedIn, can(rbac.ObjPublication, rbac.ActWrite, itemUnit), h.handlePubNew)
 	r.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, itemUnit), h.handlePubCreate)
+	// Before /publications/:id: a leader approves several at once.
+	r.Post("/publications/approve", can(rbac.ObjPublication, rbac.ActPublish, rbac.ByIDs(web.BatchIDs, catalog.UnitOfPublication(d.Pubs))), h.handleApproveMany)
 	r.Get("/publications/:id", h.signedIn, can(rbac.ObjPublication, rbac.ActRead, pubUnit), h.handlePubShow)
 	r.Post("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handlePubUpdate)
 	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handleAttachment)

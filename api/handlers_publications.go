@@ -213,6 +213,16 @@ func parsePublishAt(v string) (time.Time, error) {
 	return time.Time{}, catalog.Invalid("publish_at", "定时发布时间格式不正确（应为 2026-12-01 09:00）：%q", v)
 }
 
+// handlePubApproveMany approves the publications named, answering each
+// one's result.
+func (s *handlers) handlePubApproveMany(c *fiber.Ctx) error {
+	ids, err := web.BatchIDs(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(catalog.ApproveEach(c.UserContext(), s.Pubs, ids, web.Actor(c)))
+}
+
 func (s *handlers) handlePubStep(c *fiber.Ctx) error {
 	id, err := web.ParamID(c, "id")
 	if err != nil {

@@ -72,6 +72,8 @@ func Mount(r fiber.Router, d Deps) {
 	// A workflow step needs the right its cell of catalog.Workflow names.
 	r.Post("/publications/:id/:action<regex(^(submit|approve|reject|takedown|rectify|withdraw)$)>",
 		d.Authz.RequireFunc(rbac.ObjPublication, rbac.StepRight(catalog.StatusOfPublication(d.Pubs)), pubUnit), s.handlePubStep)
+	// A leader approves several at once, each checked and audited as one.
+	r.Post("/publications/approve", can(rbac.ObjPublication, rbac.ActPublish, rbac.ByIDs(web.BatchIDs, catalog.UnitOfPublication(d.Pubs))), s.handlePubApproveMany)
 	r.Post("/publications/:id/revise", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handlePubRevise)
 	r.Get("/publications/:id/events", can(rbac.ObjPublication, rbac.ActRead, pubUnit), s.handlePubEvents)
 	r.Get("/publications/:id/privacy", can(rbac.ObjPublication, rbac.ActRead, pubUnit), s.handlePubPrivacy)

@@ -361,6 +361,44 @@ func UnitOfPublication(ps PublicationService) func(ctx context.Context, id int64
 	}
 }
 
+// BatchResult is what became of one publication of a batch step.
+type BatchResult struct {
+	ID     int64     `json:"id"`
+	Title  string    `json:"title,omitempty"`
+	OK     bool      `json:"ok"`
+	Status PubStatus `json:"status,omitempty"`
+	// Code and Error say why it was refused (ECONFLICT: not submitted;
+	// EFORBIDDEN: one's own submission …).
+	Code  string `json:"code,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+// ApproveEach approves each publication one by one, as a leader's single
+// approvals would be — each checked (its state, the four-eyes rule) and
+// audited on its own — and says what became of each.
+func ApproveEach(ctx context.Context, ps PublicationService, ids []int64, by Actor) []BatchResult {
+	out := make([]BatchResult, 0, len(ids))
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		r := BatchResult{ID: id}
+		if p, err := ps.FindPublication(ctx, id); err == nil {
+			r.Title = p.Title
+		}
+		p, err := ps.Transition(ctx, id, Step{Action: StepApprove}, by)
+		if err != nil {
+			r.Code, r.Error = ErrorCode(err), ErrorMessage(err)
+		} else {
+			r.OK, r.Status = true, p.Status
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 // UnitOfAttachment finds the unit of the publication an attachment is of.
 func UnitOfAttachment(ps PublicationService) func(ctx context.Context, id int64) (string, error) {
 	return func(ctx context.Context, id int64) (string, error) {

@@ -178,6 +178,40 @@ func ByID(lookup func(ctx context.Context, id int64) (string, error)) UnitFrom {
 	}
 }
 
+// MaxBatch is how many records one batch request may name.
+const MaxBatch = 100
+
+// ByIDs finds the unit of the records a batch request names (ids reads
+// them from the body): their one unit, or the whole county when they span
+// several, where only county-wide roles pass. No ids, more than MaxBatch,
+// or an unknown one answers EINVALID or ENOTFOUND.
+func ByIDs(ids func(c *fiber.Ctx) ([]int64, error), lookup func(ctx context.Context, id int64) (string, error)) UnitFrom {
+	return func(c *fiber.Ctx) (string, error) {
+		list, err := ids(c)
+		if err != nil {
+			return "", err
+		}
+		if len(list) == 0 {
+			return "", catalog.Invalid("ids", "请至少选择一条")
+		}
+		if len(list) > MaxBatch {
+			return "", catalog.Invalid("ids", "一次最多处理%d条，现选了%d条", MaxBatch, len(list))
+		}
+		unit := ""
+		for _, id := range list {
+			u, err := lookup(c.UserContext(), id)
+			if err != nil {
+				return "", err
+			}
+			if unit != "" && u != unit {
+				return AllUnits, nil
+			}
+			unit = u
+		}
+		return unit, nil
+	}
+}
+
 // StepRight is the action a workflow step (the route's :action) needs on the
 // publication its :id names, by its cell of catalog.Workflow; a step not
 // open in the publication's state needs the right to write, so the unit's

@@ -318,3 +318,55 @@ func TestBodyPastedFromWord(t *testing.T) {
 	}
 	screenshot(t, ctx, "kiosk-table-from-word")
 }
+
+// TestBulkApprovalInBrowser: a leader ticks three submitted notices on the
+// 工作台 and approves them at once; the result page names each, and the
+// pages pass axe-core, as does the publication page with its editor and
+// its 删除此草稿.
+func TestBulkApprovalInBrowser(t *testing.T) {
+	ts := newTestServer(t, true)
+	clerk := ts.login("caijiaqiao-clerk")
+	it := firstItem(t, ts, "caijiaqiao")
+	var ids []int64
+	for _, title := range []string{"蔡家桥镇通知一", "蔡家桥镇通知二", "蔡家桥镇通知三"} {
+		var p catalog.Publication
+		clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": title, "generated_on": "2026-11-20", "body": "<p>正文</p>"}).decode(t, &p)
+		if r := clerk.step(p.ID, "submit", submitBody); r.status != 200 {
+			t.Fatalf("submit: %d %s", r.status, r.body)
+		}
+		ids = append(ids, p.ID)
+	}
+	var draft catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "蔡家桥镇草稿", "generated_on": "2026-11-20"}).decode(t, &draft)
+	ctx, base := browser(t, ts)
+	must := fatalOn(t)
+	signIn := func(user string) {
+		t.Helper()
+		must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
+			chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
+			chromedp.Click(chromedp.CSS("form.stack button")), chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`))), "sign in as "+user)
+	}
+	signIn("caijiaqiao-clerk")
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/publications/"+itoa(draft.ID)), chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/delete"]`))), "the draft's page")
+	axeClean(t, ctx, "a draft with its editor")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.CSS("#username"))), "sign out")
+	signIn("caijiaqiao-leader")
+	axeClean(t, ctx, "the leader's 工作台")
+	for _, id := range ids {
+		must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#pick-"+itoa(id)))), "tick")
+	}
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form.bulk button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="批量审核发布"]`))), "approve the three")
+	status, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[role="status"]`)))
+	must(err, "the result")
+	if !strings.Contains(status, "已审核发布 3 条") {
+		t.Errorf("result: %q", status)
+	}
+	axeClean(t, ctx, "the batch's result")
+	for _, id := range ids {
+		if r := ts.anon().do("GET", "/api/v1/publications/"+itoa(id), nil); r.status != 200 {
+			t.Errorf("publication %d not public after the batch: %d", id, r.status)
+		}
+	}
+}

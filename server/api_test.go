@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -1122,5 +1123,66 @@ func TestAttachmentsOfEveryKind(t *testing.T) {
 	zw.Close()
 	if r := clerk.upload("/api/v1/publications/"+itoa(p.ID)+"/attachments", "假文件.ofd", buf.Bytes()); r.status != 400 || !strings.Contains(string(r.body), "假文件.ofd") {
 		t.Errorf("an OFD without OFD.xml: %d %s", r.status, r.body)
+	}
+}
+
+// TestBulkApproval: a leader approves several submitted publications at
+// once; each is checked and audited as one — the leader's own submission
+// and a draft are refused with their reason, the rest published. A batch
+// reaching into another unit is the county's to approve.
+func TestBulkApproval(t *testing.T) {
+	ts := newTestServer(t, true)
+	clerk, leader := ts.login("xinglong-clerk"), ts.login("xinglong-leader")
+	it := firstItem(t, ts, "xinglong")
+	create := func(c *client, title string, submit bool) int64 {
+		var p catalog.Publication
+		c.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": title, "generated_on": "2026-11-20", "body": "通知正文。"}).decode(t, &p)
+		if submit {
+			if r := c.step(p.ID, "submit", submitBody); r.status != 200 {
+				t.Fatalf("submit %s: %d %s", title, r.status, r.body)
+			}
+		}
+		return p.ID
+	}
+	a, b, c := create(clerk, "兴隆镇通知一", true), create(clerk, "兴隆镇通知二", true), create(clerk, "兴隆镇通知三", true)
+	own, draft := create(leader, "兴隆镇负责人自己提交的", true), create(clerk, "兴隆镇草稿", false)
+	var rs []catalog.BatchResult
+	r := leader.do("POST", "/api/v1/publications/approve", map[string]any{"ids": []int64{a, b, c, own, draft, a}})
+	r.decode(t, &rs)
+	if r.status != 200 || len(rs) != 5 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	got := map[int64]string{}
+	for _, x := range rs {
+		got[x.ID] = fmt.Sprint(x.OK, " ", x.Code)
+	}
+	want := map[int64]string{a: "true ", b: "true ", c: "true ", own: "false EFORBIDDEN", draft: "false ECONFLICT"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("results %v, want %v", got, want)
+	}
+	var audit []catalog.AuditEntry
+	ts.login("auditor").do("GET", "/api/v1/audit?unit=xinglong&limit=30", nil).decode(t, &audit)
+	approvals := 0
+	for _, e := range audit {
+		if e.Object == "publication" && e.Action == "approve" && e.Username == "xinglong-leader" {
+			approvals++
+		}
+	}
+	if approvals != 3 {
+		t.Errorf("%d approvals on record, want 3", approvals)
+	}
+	// Another unit's publication in the batch: only the county approves.
+	other := firstItem(t, ts, "sanxi")
+	var p catalog.Publication
+	sc := ts.login("sanxi-clerk")
+	sc.do("POST", "/api/v1/items/"+itoa(other.ID)+"/publications", map[string]any{"title": "三溪镇通知", "generated_on": "2026-11-20"}).decode(t, &p)
+	sc.step(p.ID, "submit", submitBody)
+	if r := leader.do("POST", "/api/v1/publications/approve", map[string]any{"ids": []int64{own, p.ID}}); r.status != 403 {
+		t.Errorf("a batch reaching into 三溪镇: %d %s", r.status, r.body)
+	}
+	for _, body := range []any{map[string]any{"ids": []int64{}}, map[string]any{"ids": make([]int64, 101)}, `{"ids":"x"}`} {
+		if r := leader.do("POST", "/api/v1/publications/approve", body); r.status != 400 {
+			t.Errorf("%v: %d %s", body, r.status, r.body)
+		}
 	}
 }

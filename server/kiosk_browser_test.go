@@ -120,6 +120,12 @@ func checkPage(t *testing.T, ctx context.Context, label string, width int) {
 	if sw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || sw > width {
 		t.Errorf("%s: page is %d px wide in a %d px window", label, sw, width)
 	}
+	axeClean(t, ctx, label)
+}
+
+// axeClean runs axe-core on the page: nothing serious or critical.
+func axeClean(t *testing.T, ctx context.Context, label string) {
+	t.Helper()
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
 		t.Fatalf("inject axe: %v", err)
 	}

@@ -45,6 +45,34 @@ func PageID(c *fiber.Ctx) (int64, error) {
 
 // DecodeJSON reads a JSON body into v, refusing unknown fields so a typo in
 // a field name is reported, not silently dropped.
+// BatchIDs reads the ids a batch request names: {"ids": […]} in JSON, or
+// the form's ids fields; read once per request.
+func BatchIDs(c *fiber.Ctx) ([]int64, error) {
+	if ids, ok := c.Locals("batch-ids").([]int64); ok {
+		return ids, nil
+	}
+	var ids []int64
+	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
+		var in struct {
+			IDs []int64 `json:"ids"`
+		}
+		if err := DecodeJSON(c, &in); err != nil {
+			return nil, err
+		}
+		ids = in.IDs
+	} else {
+		for _, v := range c.Request().PostArgs().PeekMulti("ids") {
+			id, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil || id <= 0 {
+				return nil, catalog.Invalid("ids", "编号“%s”不正确", v)
+			}
+			ids = append(ids, id)
+		}
+	}
+	c.Locals("batch-ids", ids)
+	return ids, nil
+}
+
 func DecodeJSON(c *fiber.Ctx, v any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
