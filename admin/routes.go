@@ -84,6 +84,9 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/audit", h.signedIn, can(rbac.ObjAudit, rbac.ActRead, rbac.County()), h.handleAudit)
 	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
 
+	r.Get("/units/:code/completeness", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleCompleteness)
+	r.Get("/units/:code/exemptions", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleExemptions)
+	r.Post("/units/:code/exemptions", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleExemptionSave)
 	r.Get("/units/:code/import", h.signedIn, can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleImportForm)
 	r.Post("/units/:code/import", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleImportPreview)
 	r.Post("/units/:code/import/commit", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), h.handleImportCommit)

@@ -62,6 +62,16 @@ type exemptionInput struct {
 	Reason string `json:"reason"`
 }
 
+// handleCompleteness measures a unit's catalogue against the templates:
+// missing, not_applicable and retired template items.
+func (s *handlers) handleCompleteness(c *fiber.Ctx) error {
+	cm, err := catalog.UnitCompleteness(c.UserContext(), s.Units, s.Items, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(cm)
+}
+
 // handleExemptionUpdate records 未涉及领域说明; an empty reason removes it.
 func (s *handlers) handleExemptionUpdate(c *fiber.Ctx) error {
 	var in exemptionInput

@@ -58,6 +58,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/units/:code/catalog.csv", s.handleCatalogExport("csv"))
 	r.Post("/units/:code/catalog/import", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleCatalogImport)
 	r.Post("/units/:code/items", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleItemCreate)
+	r.Get("/units/:code/completeness", can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), s.handleCompleteness)
 	r.Put("/units/:code/exemptions/:domain", can(rbac.ObjCatalog, rbac.ActWrite, rbac.Param("code")), s.handleExemptionUpdate)
 
 	r.Get("/items/:id", s.handleItemShow)

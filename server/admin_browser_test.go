@@ -370,3 +370,35 @@ func TestBulkApprovalInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletenessPagesInBrowser: the inspector reads a unit's
+// completeness; its clerk writes a 未涉及领域说明 on the page for it, which
+// the completeness then lists; both pages pass axe-core.
+func TestCompletenessPagesInBrowser(t *testing.T) {
+	ts := newTestServer(t, true)
+	ctx, base := browser(t, ts)
+	must := fatalOn(t)
+	signIn := func(user string) {
+		t.Helper()
+		must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
+			chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
+			chromedp.Click(chromedp.CSS("form.stack button")), chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`))), "sign in as "+user)
+	}
+	signIn("yunle-clerk")
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/units/yunle"), chromedp.Click(chromedp.Search(`//a[.="未涉及领域说明"]`)),
+		chromedp.WaitVisible(chromedp.CSS("form.inline input[name=reason]"))), "the exemptions page")
+	axeClean(t, ctx, "未涉及领域说明")
+	domain, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("form.inline input[name=domain]").value`))
+	must(err, "the first domain")
+	must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#r-"+domain), "本镇不涉及该领域"), chromedp.Click(chromedp.CSS(`#d-`+domain+` button`)),
+		chromedp.WaitVisible(chromedp.Search(`//div[@class="flash" and contains(., "已保存")]`))), "save a reason")
+	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.CSS("#username"))), "sign out")
+	signIn("inspector")
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/units/yunle/completeness"), chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "目录完整性")]`))), "completeness")
+	axeClean(t, ctx, "目录完整性")
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	must(err, "read the page")
+	if !strings.Contains(text, "本镇不涉及该领域") {
+		t.Errorf("the completeness page does not list the declared domain: %.500s", text)
+	}
+}

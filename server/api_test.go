@@ -1186,3 +1186,86 @@ func TestBulkApproval(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletenessAgainstTheStandard: the demo's 云乐镇 carries every
+// township template; a retired item, a domain declared 未涉及 and an item
+// marked 未涉及 in its 备注 without a reason show in their lists, for the
+// inspector and the unit, not for another township; the inspector's page
+// says the same.
+func TestCompletenessAgainstTheStandard(t *testing.T) {
+	ts := newTestServer(t, true)
+	get := func(c *client) catalog.Completeness {
+		var cm catalog.Completeness
+		r := c.do("GET", "/api/v1/units/yunle/completeness", nil)
+		if r.status != 200 {
+			t.Fatalf("completeness: %d %s", r.status, r.body)
+		}
+		r.decode(t, &cm)
+		return cm
+	}
+	insp, clerk := ts.login("inspector"), ts.login("yunle-clerk")
+	before := get(insp)
+	if before.Standard == 0 || before.Present+len(before.Missing)+len(before.NotApplicable)+len(before.Retired) != before.Standard {
+		t.Fatalf("the demo township: %+v", before)
+	}
+	var items []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/yunle/items", nil).decode(t, &items)
+	// Three domains: an item retired in one, an item marked 未涉及 in
+	// another, the third declared 未涉及 as a whole.
+	var retire, remark *catalog.Item
+	exempt := ""
+	for i := range items {
+		it := &items[i]
+		switch {
+		case it.TemplateID == nil:
+		case retire == nil:
+			retire = it
+		case remark == nil && it.DomainCode != retire.DomainCode:
+			remark = it
+		case exempt == "" && remark != nil && it.DomainCode != retire.DomainCode && it.DomainCode != remark.DomainCode:
+			exempt = it.DomainCode
+		}
+	}
+	if r := clerk.do("DELETE", "/api/v1/items/"+itoa(retire.ID), map[string]string{"reason": "职能划转县直部门"}); r.status != 200 {
+		t.Fatalf("retire: %d %s", r.status, r.body)
+	}
+	body := newItemBody(remark.Level2)
+	body["level1"], body["domain_code"], body["remark"], body["reason"], body["version"] = remark.Level1, remark.DomainCode, "未涉及", "标注未涉及", remark.Version
+	if r := clerk.do("PUT", "/api/v1/items/"+itoa(remark.ID), body); r.status != 200 {
+		t.Fatalf("mark 未涉及: %d %s", r.status, r.body)
+	}
+	if r := clerk.do("PUT", "/api/v1/units/yunle/exemptions/"+exempt, map[string]string{"reason": "本镇无城市综合执法职能"}); r.status != 200 {
+		t.Fatalf("exemption: %d %s", r.status, r.body)
+	}
+	after := get(clerk)
+	find := func(rows []catalog.CompletenessRow, tid int64) *catalog.CompletenessRow {
+		for i := range rows {
+			if rows[i].TemplateID == tid {
+				return &rows[i]
+			}
+		}
+		return nil
+	}
+	if r := find(after.Retired, *retire.TemplateID); r == nil || r.Reason != "职能划转县直部门" {
+		t.Errorf("the retired item: %+v", after.Retired)
+	}
+	if r := find(after.NotApplicable, *remark.TemplateID); r == nil || r.Reason != "" || r.ByDomain {
+		t.Errorf("the item marked 未涉及: %+v", r)
+	}
+	byDomain := 0
+	for _, r := range after.NotApplicable {
+		if r.ByDomain && r.DomainCode == exempt && r.Reason == "本镇无城市综合执法职能" {
+			byDomain++
+		}
+	}
+	if byDomain == 0 {
+		t.Errorf("no template of the declared domain listed 未涉及: %+v", after.NotApplicable)
+	}
+	if r := ts.login("sanxi-clerk").do("GET", "/api/v1/units/yunle/completeness", nil); r.status != 403 {
+		t.Errorf("another township reads it: %d", r.status)
+	}
+	page := insp.do("GET", "/admin/units/yunle/completeness", nil)
+	if page.status != 200 || !strings.Contains(string(page.body), "没有书面说明") || !strings.Contains(string(page.body), "职能划转县直部门") {
+		t.Errorf("the inspector's page: %d", page.status)
+	}
+}
