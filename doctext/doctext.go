@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/ledongthuc/pdf"
+	"github.com/richardlehane/mscfb"
 )
 
 // MaxText bounds what is read from one document.
@@ -160,6 +161,24 @@ func legacyText(ext string, r io.ReaderAt, size int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// Newer WPS saves .wps and .et as Word's and Excel's zip packages.
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		inner := "converted.docx"
+		if ext == ".xls" || ext == ".et" {
+			inner = "converted.xlsx"
+		}
+		text, _, err := Extract(inner, bytes.NewReader(data), int64(len(data)))
+		return text, err
+	}
+	// LibreOffice reads anything as text when it cannot tell what it is:
+	// the file must first be a compound file with the stream its kind has.
+	stream := "WordDocument"
+	if ext == ".xls" || ext == ".et" {
+		stream = "Workbook"
+	}
+	if err := hasStream(data, stream); err != nil {
+		return "", err
+	}
 	if ext == ".doc" || ext == ".wps" {
 		if office.Writer == "" {
 			return "", ErrNoReader
@@ -183,6 +202,31 @@ func legacyText(ext string, r io.ReaderAt, size int64) (string, error) {
 	}
 	text, _, err := Extract("converted.xlsx", bytes.NewReader(out), int64(len(out)))
 	return text, err
+}
+
+// hasStream checks that data is an OLE2 compound file holding the named
+// stream (Excel 5's "Book" counts as a "Workbook"), reading at most 10,000
+// entries.
+func hasStream(data []byte, name string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("not a compound file: %v", p)
+		}
+	}()
+	doc, err := mscfb.New(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("not a compound file: %w", err)
+	}
+	for i := 0; i < 10000; i++ {
+		e, err := doc.Next()
+		if err != nil {
+			break
+		}
+		if e.Name == name || (name == "Workbook" && e.Name == "Book") {
+			return nil
+		}
+	}
+	return fmt.Errorf("no %s stream: not such a file", name)
 }
 
 // pdfText reads the text of a PDF, page by page; a damaged file is an error,

@@ -236,7 +236,7 @@ func TestScheduledAndRevisedPublications(t *testing.T) {
 	r := clerk.do("POST", "/api/v1/publications/"+itoa(old)+"/revise", nil)
 	var rev catalog.Publication
 	r.decode(t, &rev)
-	if r.status != 201 || rev.SupersedesID == nil || *rev.SupersedesID != old || rev.Status != catalog.PubDraft || rev.Body != "第一版" {
+	if r.status != 201 || rev.SupersedesID == nil || *rev.SupersedesID != old || rev.Status != catalog.PubDraft || rev.Body != "<p>第一版</p>" {
 		t.Fatalf("revise: %d %s", r.status, r.body)
 	}
 	if r := clerk.do("POST", "/api/v1/publications/"+itoa(old)+"/revise", nil); r.status != 409 {
