@@ -20,6 +20,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"gongkai/catalog"
+	"gongkai/filing"
 	"gongkai/foi"
 	"gongkai/kiosk/hw"
 	"gongkai/kiosk/ime"
@@ -112,6 +113,11 @@ type Deps struct {
 	// Handwriting reads characters written on the screen; nil where the
 	// server has no recogniser (the keyboard then offers pinyin alone).
 	Handwriting *hw.Recognizer
+	// Filings are the units' 备案 records, whose office phone the contacts
+	// page shows; nil shows the units' own phones alone.
+	Filings interface {
+		AllFilings(ctx context.Context) (map[string][]filing.Filing, error)
+	}
 }
 
 // PointCookie carries a kiosk's point code. It is not secret: it only
@@ -183,6 +189,14 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	// the database, is no exception).
 	"bodyHTML":   func(s string) template.HTML { return template.HTML(catalog.CleanBody(s)) },
 	"keypadKeys": func() []string { return strings.Split("123456789X0", "") },
+	// imePunct are the punctuation keys of Chinese text (a 文号's 〔〕, a
+	// title's 《》) and of letters (an e-mail address).
+	"imePunct": func(mode string) []string {
+		if mode == "en" {
+			return strings.Split("@ . - _ / : # ( ) +", " ")
+		}
+		return strings.Split("、 ： （ ） 《 》 〔 〕 - # ；", " ")
+	},
 	"imeRows": func() [][]string {
 		return [][]string{strings.Split("1234567890", ""), strings.Split("qwertyuiop", ""), strings.Split("asdfghjkl", ""), strings.Split("zxcvbnm，。", "")}
 	},
@@ -312,7 +326,7 @@ func (il *imeLayer) get(ctx context.Context, h *handler) (*ime.Local, error) {
 		return nil, err
 	}
 	for _, u := range us {
-		names = append(names, u.Name, u.FullName)
+		names = append(names, u.Name)
 	}
 	ds, err := h.Units.FindDomains(ctx)
 	if err != nil {
@@ -773,7 +787,15 @@ func (h *handler) renderPublication(c *fiber.Ctx) ([]byte, error) {
 
 type contactsPage struct {
 	Page
-	Towns, Departments []catalog.Unit
+	Towns, Departments []contact
+}
+
+// contact is a unit with the office its filing names for openness
+// (政务公开), and that office's phone — a landline only, never a personal
+// mobile.
+type contact struct {
+	catalog.Unit
+	OfficeName, OfficePhone string
 }
 
 func (h *handler) renderContacts(c *fiber.Ctx) ([]byte, error) {
@@ -781,7 +803,25 @@ func (h *handler) renderContacts(c *fiber.Ctx) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return execute("contacts.html", contactsPage{h.page(c, "机构与联系方式", "/kiosk/", "/kiosk/contacts"), towns, deps})
+	var filed map[string][]filing.Filing
+	if h.Filings != nil {
+		if filed, err = h.Filings.AllFilings(c.UserContext()); err != nil {
+			return nil, err
+		}
+	}
+	of := func(us []catalog.Unit) []contact {
+		out := make([]contact, len(us))
+		for i, u := range us {
+			out[i] = contact{Unit: u}
+			if fs := filed[u.Code]; len(fs) > 0 {
+				if o := fs[len(fs)-1].Office; catalog.PhoneKind(o.Phone) == "landline" {
+					out[i].OfficeName, out[i].OfficePhone = o.Name, o.Phone
+				}
+			}
+		}
+		return out
+	}
+	return execute("contacts.html", contactsPage{h.page(c, "机构与联系方式", "/kiosk/", "/kiosk/contacts"), of(towns), of(deps)})
 }
 
 type searchPage struct {

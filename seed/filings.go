@@ -46,6 +46,9 @@ func Filings(ctx context.Context, st *fstore.Store) error {
 		default:
 			f := base
 			f.Publishers, f.FiledOn = pub(u.name+"信息专管员"), day("2020-09-24")
+			if u.code == "zhengfuban" { // the fax and mailbox its 依申请公开 guide gives
+				f.Fax, f.Email = "0563-8026519", "jdxzwzx@163.com"
+			}
 			fs = append(fs, f)
 		}
 		for j, f := range fs {

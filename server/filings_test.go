@@ -69,15 +69,45 @@ func TestFilings(t *testing.T) {
 	if r.status != 200 || err != nil {
 		t.Fatalf("directory: %d %v", r.status, err)
 	}
+	// A row per filed person: name, post and phone in their own columns,
+	// the filing's fax and e-mail beside them; the unit's facts on its
+	// first row.
 	drows, _ := df.GetRows("政务公开机构人员名录")
-	shujuju := ""
-	for _, row := range drows {
-		if strings.Contains(strings.Join(row, ","), "数据资源局") {
-			shujuju = strings.Join(row, ",")
+	head := map[string]int{}
+	for i, h := range drows[1] {
+		head[h] = i
+	}
+	cell := func(row []string, h string) string {
+		if i, ok := head[h]; ok && i < len(row) {
+			return row[i]
+		}
+		return ""
+	}
+	units := map[string]bool{}
+	var shujuju [][]string
+	for _, row := range drows[2:] {
+		units[cell(row, "单位")] = true
+		if cell(row, "单位") == "数据资源局" {
+			shujuju = append(shujuju, row)
 		}
 	}
-	if len(drows) != 2+39 || drows[1][0] != "序号" || !strings.Contains(shujuju, "曹孝丽") {
-		t.Errorf("directory rows %d, 数据资源局's %q", len(drows), shujuju)
+	found := false
+	for _, row := range shujuju {
+		if cell(row, "姓名") == "曹孝丽" && cell(row, "人员类别") != "" && !strings.Contains(cell(row, "姓名"), " ") {
+			found = true
+		}
+	}
+	if len(units) != 39 || len(drows) <= 2+39 || drows[1][0] != "序号" || !found || len(shujuju) < 2 || cell(shujuju[0], "全称") == "" || cell(shujuju[1], "全称") != "" {
+		t.Errorf("directory: %d rows for %d units; 数据资源局's %q", len(drows), len(units), shujuju)
+	}
+	filled := 0
+	for _, row := range drows[2:] {
+		if cell(row, "单位") == "县政府办公室" && cell(row, "备案传真") == "0563-8026519" && cell(row, "备案电子邮箱") == "jdxzwzx@163.com" {
+			filled++
+		}
+	}
+	if filled == 0 {
+		t.Error("no row of 县政府办公室 carries its filed fax and e-mail")
 	}
 	if r := ts.anon().do("GET", "/api/v1/directory.xlsx", nil); r.status != 401 {
 		t.Errorf("public directory with staff phones: %d", r.status)
@@ -201,7 +231,7 @@ func TestAdminDirectoryImport(t *testing.T) {
 	r := adm.upload("/admin/directory/import", "名录.xlsx", buf.Bytes())
 	body := string(r.body)
 	if r.status != 200 || !strings.Contains(body, "修改 1 个单位") || !strings.Contains(body, "联系电话") {
-		t.Fatalf("preview: %d", r.status)
+		t.Fatalf("preview: %d %s", r.status, body)
 	}
 	token := body[strings.Index(body, `name="token" value="`)+len(`name="token" value="`):]
 	token = token[:strings.Index(token, `"`)]
@@ -217,5 +247,33 @@ func TestAdminDirectoryImport(t *testing.T) {
 	}
 	if r := ts.login("banshu-leader").do("GET", "/admin/directory", nil); r.status != 403 {
 		t.Errorf("leader opens the county directory: %d", r.status)
+	}
+}
+
+// TestKioskContactsShowFiledOfficePhones: the contacts page shows each
+// unit's filed openness office with its office phone, follows a new filing
+// at once, and never shows a mobile number filed as the office's phone.
+func TestKioskContactsShowFiledOfficePhones(t *testing.T) {
+	ts := newTestServer(t, true)
+	page := func() string { return string(ts.anon().do("GET", "/kiosk/contacts", nil).body) }
+	if p := page(); !strings.Contains(p, "政务公开咨询：") || !strings.Contains(p, "0563-80241") {
+		t.Fatalf("no filed office phone on the contacts page")
+	}
+	body := map[string]any{"leader": map[string]string{"name": "云乐镇分管负责人", "post": "党委委员", "phone": "0563-8024001"},
+		"publishers": []map[string]string{{"name": "云乐镇信息员", "post": "办事员", "phone": "0563-8024002"}},
+		"office":     map[string]string{"name": "云乐镇党政办", "head": "某某", "phone": "0563-8511234"}, "filed_on": "2026-11-20"}
+	if r := ts.login("yunle-leader").do("POST", "/api/v1/units/yunle/filings", body); r.status != 201 {
+		t.Fatalf("file: %d %s", r.status, r.body)
+	}
+	if p := page(); !strings.Contains(p, "云乐镇党政办 0563-8511234") {
+		t.Error("the new filing's office phone is not on the contacts page")
+	}
+	body["office"] = map[string]string{"name": "云乐镇党政办", "head": "某某", "phone": "13905631234"}
+	body["filed_on"] = "2026-11-21"
+	if r := ts.login("yunle-leader").do("POST", "/api/v1/units/yunle/filings", body); r.status != 201 {
+		t.Fatalf("file: %d %s", r.status, r.body)
+	}
+	if p := page(); strings.Contains(p, "13905631234") || strings.Contains(p, "云乐镇党政办 0563-8511234") {
+		t.Error("a mobile filed as the office's phone shows, or the old phone stays")
 	}
 }

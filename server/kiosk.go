@@ -116,7 +116,7 @@ func (s *server) kioskDeps() kiosk.Deps {
 	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s.attachments, Requests: s.foiDesk, Counter: s.counter,
 		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, Hosts: kiosk.KnownHosts(s.cfg.Addr), Cache: s.pages, County: s.catalog,
 		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown, CacheHit: s.metrics.cacheHit,
-		Handwriting: handwriting()}
+		Handwriting: handwriting(), Filings: s.filings}
 }
 
 // handwriting is the machine's recogniser, found once: one for the

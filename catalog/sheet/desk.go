@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strings"
 
 	"gongkai/catalog"
 	"gongkai/filing"
@@ -219,8 +218,8 @@ func (d *DirectoryDesk) Export(ctx context.Context) ([]byte, error) {
 		r := DirectoryRow{Unit: u}
 		if fs := all[u.Code]; len(fs) > 0 {
 			cur := fs[len(fs)-1]
-			r.FiledOn = cur.FiledOn.Format("2006-01-02")
-			r.Leader, r.Publishers, r.Office = filingSummary(cur)
+			r.FiledOn, r.Fax, r.Email = cur.FiledOn.Format("2006-01-02"), cur.Fax, cur.Email
+			r.People = filedPeople(cur)
 		}
 		rows = append(rows, r)
 	}
@@ -238,16 +237,17 @@ func (d *DirectoryDesk) Export(ctx context.Context) ([]byte, error) {
 // DirectoryFileName is the exported directory's file name.
 const DirectoryFileName = "政务公开机构人员名录.xlsx"
 
-// filingSummary renders a filing's people on one line each for the directory.
-func filingSummary(f filing.Filing) (leader, pubs, office string) {
-	person := func(p filing.Person) string { return strings.TrimSpace(p.Name + " " + p.Post + " " + p.Phone) }
-	leader = person(f.Leader)
-	var ps []string
+// filedPeople are a filing's people, a row each: the leader, the
+// publishers, the head of the office that handles openness.
+func filedPeople(f filing.Filing) []DirectoryPerson {
+	ps := []DirectoryPerson{{Role: "分管负责人", Name: f.Leader.Name, Post: f.Leader.Post, Phone: f.Leader.Phone, Office: f.Office.Name}}
 	for _, p := range f.Publishers {
-		ps = append(ps, person(p))
+		ps = append(ps, DirectoryPerson{Role: "信息发布员", Name: p.Name, Post: p.Post, Phone: p.Phone, Office: f.Office.Name})
 	}
-	office = strings.TrimSpace(f.Office.Name + " " + f.Office.Head + " " + f.Office.Phone)
-	return leader, strings.Join(ps, "；"), office
+	if f.Office.Head != "" || f.Office.Phone != "" {
+		ps = append(ps, DirectoryPerson{Role: "内设机构负责人", Name: f.Office.Head, Post: f.Office.Name + "负责人", Phone: f.Office.Phone, Office: f.Office.Name})
+	}
+	return ps
 }
 
 // Import previews, and with commit applies in one transaction, a directory

@@ -1,6 +1,8 @@
 package sheet
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 
 	"gongkai/catalog"
@@ -100,6 +102,18 @@ func ParseDirectory(data []byte, units []catalog.Unit) (*DirectoryPlan, error) {
 	for _, u := range units {
 		byName[clean(u.Name)], byName[clean(u.FullName)] = u, u
 	}
+	// The export has a row per filed person, the unit's facts on its first
+	// row only: a unit's rows are read together — a fact given on one row
+	// is the unit's, two rows giving it differently are a mistake, and a
+	// fact no row gives is cleared (as a blank cell of a unit's one row).
+	type unitRows struct {
+		u     catalog.Unit
+		line  int               // the unit's first row
+		vals  map[string]string // the facts given
+		lines map[string]int    // the row each fact was given on
+	}
+	var order []*unitRows
+	byUnit := map[string]*unitRows{}
 	for r := h + 1; r < len(rows); r++ {
 		vals := map[string]string{}
 		for c, v := range rows[r] {
@@ -116,16 +130,43 @@ func ParseDirectory(data []byte, units []catalog.Unit) (*DirectoryPlan, error) {
 			plan.Errors = append(plan.Errors, Problem{Row: line, Column: "单位", Message: "单位“" + vals["unit"] + "”不存在"})
 			continue
 		}
-		var fields []string
+		ur := byUnit[u.Code]
+		if ur == nil {
+			ur = &unitRows{u: u, line: line, vals: map[string]string{}, lines: map[string]int{}}
+			byUnit[u.Code] = ur
+			order = append(order, ur)
+		}
 		for k, v := range vals {
-			if ptr := factField(&u, k); ptr != nil {
-				if clean(*ptr) != clean(v) {
-					fields = append(fields, directoryLabels[k])
-				}
-				*ptr = v
+			if factField(&u, k) == nil || clean(v) == "" {
+				continue
 			}
+			if had, ok := ur.vals[k]; ok && clean(had) != clean(v) {
+				plan.Errors = append(plan.Errors, Problem{Row: line, Column: directoryLabels[k],
+					Message: fmt.Sprintf("与本单位第%d行的%s不一致（同一单位的单位信息只需填在一行）", ur.lines[k], directoryLabels[k])})
+				continue
+			}
+			ur.vals[k], ur.lines[k] = v, line
+		}
+	}
+	for _, ur := range order {
+		u := ur.u
+		var fields []string
+		for _, k := range cols {
+			ptr := factField(&u, k)
+			if ptr == nil {
+				continue
+			}
+			v := ur.vals[k]
+			if clean(*ptr) != clean(v) {
+				fields = append(fields, directoryLabels[k])
+			}
+			*ptr = v
 		}
 		if err := u.ValidateFacts(); err != nil {
+			line := ur.line
+			if l, ok := ur.lines[catalog.ErrorField(err)]; ok {
+				line = l
+			}
 			plan.Errors = append(plan.Errors, Problem{Row: line, Column: directoryLabels[catalog.ErrorField(err)], Message: catalog.ErrorMessage(err)})
 			continue
 		}
@@ -134,7 +175,8 @@ func ParseDirectory(data []byte, units []catalog.Unit) (*DirectoryPlan, error) {
 			continue
 		}
 		sort.Strings(fields)
-		plan.Changed = append(plan.Changed, UnitChange{Row: line, Unit: u, Fields: fields})
+		fields = slices.Compact(fields)
+		plan.Changed = append(plan.Changed, UnitChange{Row: ur.line, Unit: u, Fields: fields})
 	}
 	return plan, nil
 }

@@ -326,19 +326,28 @@ func ExportCSV(w io.Writer, domains []catalog.Domain, items []catalog.Item) erro
 
 // DirectoryRow is a unit with its current filing, for the directory sheet.
 type DirectoryRow struct {
-	Unit       catalog.Unit
-	FiledOn    string
-	Leader     string // 姓名 职务 电话
-	Publishers string
-	Office     string
+	Unit    catalog.Unit
+	FiledOn string
+	// Fax and Email are the filing's.
+	Fax, Email string
+	People     []DirectoryPerson
 }
 
-// DirectoryHeader is the header of the unit directory sheet.
+// DirectoryPerson is one person of a unit's filing.
+type DirectoryPerson struct {
+	Role, Name, Post, Phone, Office string
+}
+
+// DirectoryHeader is the header of the unit directory sheet: the unit's
+// public facts, then one filed person.
 var DirectoryHeader = []string{"序号", "单位", "全称", "层级", "办公地址", "办公时间", "联系电话", "传真", "电子邮箱", "邮政编码", "负责人",
-	"备案日期", "分管负责人", "信息发布员", "备案内设机构"}
+	"备案日期", "人员类别", "姓名", "职务", "办公电话", "备案内设机构", "备案传真", "备案电子邮箱"}
 
 // ExportDirectory writes the unit directory with each unit's current filing
-// as one sheet, A4 landscape, header frozen and repeated.
+// as one sheet, A4 landscape, header frozen and repeated: a row per filed
+// person with the filing's fax and e-mail (a unit without a filing has one
+// row), the unit's public facts on its first row — which is what
+// ParseDirectory reads back — and its name on every row, to filter by.
 func ExportDirectory(w io.Writer, county string, rows []DirectoryRow) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -358,25 +367,39 @@ func ExportDirectory(w io.Writer, county string, rows []DirectoryRow) error {
 		f.SetCellValue(name, col(i)+"2", h)
 	}
 	f.SetCellStyle(name, "A2", last+"2", st.head)
-	for n, r := range rows {
+	n := 0
+	for _, r := range rows {
 		u := r.Unit
-		vals := []string{u.Name, u.FullName, u.Level.Name(), u.Address, u.OfficeHours, u.Phone, u.Fax, u.Email, u.Postcode, u.Head,
-			r.FiledOn, r.Leader, r.Publishers, r.Office}
-		row := fmt.Sprint(n + 3)
-		f.SetCellValue(name, "A"+row, n+1)
-		for i, v := range vals {
-			f.SetCellValue(name, col(i+1)+row, Neutralise(v))
+		people := r.People
+		if len(people) == 0 {
+			people = []DirectoryPerson{{}}
+		}
+		for i, p := range people {
+			n++
+			facts := []string{u.Name, u.FullName, u.Level.Name(), u.Address, u.OfficeHours, u.Phone, u.Fax, u.Email, u.Postcode, u.Head}
+			if i > 0 {
+				facts = append([]string{u.Name}, make([]string, len(facts)-1)...)
+			}
+			vals := append(facts, r.FiledOn, p.Role, p.Name, p.Post, p.Phone, p.Office, r.Fax, r.Email)
+			row := fmt.Sprint(n + 2)
+			f.SetCellValue(name, "A"+row, n)
+			for i, v := range vals {
+				f.SetCellValue(name, col(i+1)+row, Neutralise(v))
+			}
 		}
 	}
-	if len(rows) > 0 {
-		f.SetCellStyle(name, "A3", last+fmt.Sprint(len(rows)+2), st.cell)
+	if n > 0 {
+		f.SetCellStyle(name, "A3", last+fmt.Sprint(n+2), st.cell)
 	}
-	for i, wdt := range []float64{6, 14, 24, 6, 24, 24, 14, 14, 18, 8, 10, 11, 24, 24, 24} {
+	for i, wdt := range []float64{6, 14, 24, 6, 24, 24, 14, 14, 18, 8, 10, 11, 12, 10, 14, 14, 16, 14, 18} {
 		f.SetColWidth(name, col(i), col(i), wdt)
 	}
 	f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
 	size, landscape := 9, "landscape"
 	f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &size, Orientation: &landscape})
 	f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + name + "'!$2:$2", Scope: name})
+	if n > 0 {
+		f.AutoFilter(name, "A2:"+last+fmt.Sprint(n+2), nil)
+	}
 	return f.Write(w)
 }

@@ -79,6 +79,11 @@ func (s *Store) create(ctx context.Context, f *filing.Filing, seedKey *string, b
 		if err := dbconn.HoldUnit(tx, f.UnitCode, "unit_code"); err != nil {
 			return err
 		}
+		// The kiosk shows the filed office's phone: its pages follow the
+		// unit's revision.
+		if err := tx.Table("units").Where("code = ?", f.UnitCode).UpdateColumn("catalog_rev", gorm.Expr("catalog_rev + 1")).Error; err != nil {
+			return fmt.Errorf("filing gormstore: create: %w", err)
+		}
 		if err := tx.Create(&r).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) && seedKey != nil {
 				return nil
