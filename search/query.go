@@ -97,6 +97,9 @@ func (ix *Index) Search(q string) Result {
 			}
 			if ti == 0 {
 				s += bonusLiteral
+			} else if py {
+				// A synonym the letters spell (db: 低保) is what was meant.
+				s += bonusSpelt
 			}
 			c := cand{doc: d, score: s, start: start, end: -int32(len(ids)), term: int32(ti), at: -1}
 			if start >= 0 {

@@ -237,6 +237,27 @@ func isPinyinQuery(q string) bool {
 func (ix *Index) expand(q string) []string {
 	out := []string{q}
 	seen := map[string]bool{q: true}
+	// Letters that spell a synonym in full or by its initials (dibao, db
+	// for 低保) bring in its group, searched by characters.
+	if isPinyinQuery(q) {
+		for _, g := range ix.aliases {
+			spelt := false
+			for _, t := range g {
+				full, initials := spellCommon(normalize(t))
+				spelt = spelt || (full != "" && (q == full || q == initials))
+			}
+			if !spelt {
+				continue
+			}
+			for _, o := range g {
+				if v := normalize(o); v != "" && !seen[v] {
+					seen[v] = true
+					out = append(out, v)
+				}
+			}
+		}
+		return out
+	}
 	for _, g := range ix.aliases {
 		for _, t := range g {
 			ft := normalize(t)
@@ -255,6 +276,22 @@ func (ix *Index) expand(q string) []string {
 	return out
 }
 
+// spellCommon is a term's pinyin by the common reading of each character,
+// in full and as initials; "" when a character has none.
+func spellCommon(t string) (full, initials string) {
+	rs := []rune(t)
+	readings, _ := readingsOf(rs)
+	var f, i strings.Builder
+	for k := range rs {
+		if k >= len(readings) || len(readings[k]) == 0 {
+			return "", ""
+		}
+		f.WriteString(readings[k][0])
+		i.WriteByte(readings[k][0][0])
+	}
+	return f.String(), i.String()
+}
+
 // Scores: a title match outranks a body match; a match at the start of the
 // title, the whole title, the query itself (not an alias) and the common
 // reading of a polyphone each add to it.
@@ -266,6 +303,7 @@ const (
 	bonusLiteral = 10
 	bonusCommon  = 5
 	bonusWord    = 3
+	bonusSpelt   = 30
 )
 
 // parts splits the original title at the rune span [start, end) of the

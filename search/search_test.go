@@ -55,8 +55,9 @@ func TestSearch(t *testing.T) {
 	}{
 		{name: "Characters", q: "低保", wantItems: []int64{2}, wantPubs: []int64{11, 10, 12, 14}, mark: "低保"},
 		{name: "Initials", q: "czyjs", wantItems: []int64{1}, mark: "财政预决算"},
-		{name: "FullPinyin", q: "dibao", wantItems: []int64{2}, wantPubs: []int64{11, 10}, mark: "低保"},
-		{name: "UnfinishedSyllable", q: "dib", wantItems: []int64{2}, wantPubs: []int64{16, 11, 10}, mark: "低保"}, // 地标 too: b begins biao
+		{name: "FullPinyin", q: "dibao", wantItems: []int64{2}, wantPubs: []int64{11, 10, 12}, mark: "低保"},          // 12 by the synonym 最低生活保障
+		{name: "InitialsOfASynonym", q: "db", wantItems: []int64{2}, wantPubs: []int64{11, 10, 12, 16}, mark: "低保"}, // the synonym first, then 地标 by its initials
+		{name: "UnfinishedSyllable", q: "dib", wantItems: []int64{2}, wantPubs: []int64{16, 11, 10}, mark: "低保"},    // 地标 too: b begins biao
 		{name: "ZhInitialCluster", q: "zhzh", wantUnits: nil},
 		{name: "UnfinishedLastSyllable", q: "miaos", wantUnits: []string{"miaoshou"}, mark: "庙首"},
 		{name: "NoMixOfInitialsAndSyllables", q: "dibaj", wantItems: nil},

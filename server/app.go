@@ -179,6 +179,9 @@ func (s *server) close() {
 func (s *server) errorHandler(c *fiber.Ctx, err error) error {
 	p := weberr.Classify(err)
 	switch {
+	case p.Status == fiber.StatusServiceUnavailable && catalog.ErrorCode(err) == catalog.EUNAVAILABLE:
+		// Ours: a converter or the handwriting recogniser busy.
+		s.log.Info("busy", "request_id", web.RequestID(c), "route", c.Route().Path, "msg", p.Message)
 	case p.Status == fiber.StatusServiceUnavailable:
 		if s.metrics != nil {
 			s.metrics.dbDown.Inc()

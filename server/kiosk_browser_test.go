@@ -517,7 +517,19 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 					must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-key="`+string(k)+`"]`))), "key "+string(k))
 				}
 			}
+			// pick taps a candidate, paging with › until it shows (a phone
+			// shows few at a time).
 			pick := func(want string) {
+				t.Helper()
+				must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#ime-cands button`))), "candidates for "+want)
+				for range 10 {
+					shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("#ime-cands button")].some(b => b.textContent === `+strconv.Quote(want)+`)`))
+					must(err, "candidates")
+					if shown {
+						break
+					}
+					must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#ime button[data-ime-page="1"]`))), "next candidates")
+				}
 				must(chromedp.Do(ctx, chromedp.Click(chromedp.Search(`//div[@id="ime-cands"]/button[.="`+want+`"]`))), "candidate "+want)
 			}
 			if sz.point != "" {
@@ -537,7 +549,10 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 				checkPage(t, ctx, "the keyboard open with candidates", sz.w)
 				paged(t, ctx)
 			}
-			pick("张三")
+			// A name a character at a time: 张 for zhang, then 三 for the
+			// letters left.
+			pick("张")
+			pick("三")
 			screenshot(t, ctx, "pinyin-keyboard-"+sz.name)
 			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime")),
 				chromedp.Click(chromedp.CSS("#f-address")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "address")
@@ -551,12 +566,27 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 			if sz.point != "" {
 				writeByHand(t, ctx)
 			}
-			// 完成 with pinyin typed puts its first candidate, not letters.
+			// 完成 with pinyin typed puts nothing in silently: it asks for a
+			// choice, and closes once one is made.
 			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-purpose")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "purpose")
 			tapKeys("dibao")
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitVisible(chromedp.CSS("#ime-comp.say"))), "done with pinyin typed")
+			if purpose, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-purpose"))); purpose != "" {
+				t.Errorf("完成 after dibao put %q in the field", purpose)
+			}
+			pick("低保")
 			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime"))), "done")
 			if purpose, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-purpose"))); purpose != "低保" {
-				t.Errorf("完成 after dibao left %q, want 低保", purpose)
+				t.Errorf("purpose %q, want 低保", purpose)
+			}
+			if sz.point != "" {
+				// Letters and @ for an e-mail address, from the same keyboard.
+				must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-email")), chromedp.WaitVisible(chromedp.CSS(`#ime .punct[data-for="en"]`))), "e-mail")
+				tapKeys("zs@qq.com")
+				if email, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-email"))); email != "zs@qq.com" {
+					t.Errorf("e-mail typed %q", email)
+				}
+				must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime"))), "done with the e-mail")
 			}
 		})
 	}

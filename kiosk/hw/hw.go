@@ -23,6 +23,8 @@ import (
 	"unicode/utf8"
 
 	"gongkai/catalog"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // DefaultModel is where Debian's tegaki-zinnia-simplified-chinese puts
@@ -138,18 +140,29 @@ func (r *Recognizer) Recognize(ctx context.Context, in Ink, n int) ([]string, er
 	return parse(out), nil
 }
 
-// parse reads Zinnia's answer: "Answer:" then a character and its score
-// per line.
+// parts are strokes and components the model offers that are not written
+// alone (丨 for a stroke, 廾 for 大), which would confuse a resident.
+const parts = "丨丶丿乀乁乚亅亠亻冂冖冫几凵刂勹匚匸卩厂厶廴廾弋彐彡彳忄扌氵犭阝艹辶宀纟钅饣讠礻衤囗丬爿夂夊攵罒耂虍糸"
+
+// parse reads Zinnia's answer ("Answer:" then a character and its score
+// per line): characters only, no parts, the common ones (GB2312's) before
+// the rest, each group in Zinnia's order.
 func parse(out []byte) []string {
-	var cs []string
+	var common, rare []string
 	for _, line := range strings.Split(string(out), "\n") {
 		c, _, ok := strings.Cut(strings.TrimSpace(line), " ")
-		if !ok || utf8.RuneCountInString(c) != 1 {
+		if !ok || utf8.RuneCountInString(c) != 1 || strings.Contains(parts, c) {
 			continue
 		}
-		if r, _ := utf8.DecodeRuneInString(c); unicode.Is(unicode.Han, r) {
-			cs = append(cs, c)
+		r, _ := utf8.DecodeRuneInString(c)
+		if !unicode.Is(unicode.Han, r) {
+			continue
+		}
+		if b, err := simplifiedchinese.HZGB2312.NewEncoder().String(c); err == nil && b != "" {
+			common = append(common, c)
+		} else {
+			rare = append(rare, c)
 		}
 	}
-	return cs
+	return append(common, rare...)
 }

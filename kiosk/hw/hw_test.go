@@ -3,6 +3,7 @@ package hw_test
 import (
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"gongkai/catalog"
@@ -62,5 +63,30 @@ func TestInkRefused(t *testing.T) {
 	r := recognizer(t)
 	if _, err := r.Recognize(t.Context(), hw.Ink{W: 300, H: 300, Strokes: [][][2]int{{{-500, 150}, {9000, 150}}}}, 5); err != nil {
 		t.Errorf("points outside the area: %v", err)
+	}
+}
+
+// TestNoParts: 大 written as a finger does is on the first page of
+// candidates, and no stroke or component (丨, 廾) is offered as a
+// character.
+func TestNoParts(t *testing.T) {
+	r := recognizer(t)
+	for want, in := range map[string]hw.Ink{
+		"大": {W: 300, H: 300, Strokes: [][][2]int{{{40, 110}, {260, 110}}, {{150, 40}, {150, 120}, {60, 270}}, {{150, 130}, {260, 270}}}},
+		"丨": {W: 300, H: 300, Strokes: [][][2]int{{{150, 30}, {150, 270}}}},
+	} {
+		cs, err := r.Recognize(t.Context(), in, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if strings.ContainsAny(c, "丨丶亻廾彳厶") {
+				t.Errorf("%s: a part offered: %v", want, cs)
+				break
+			}
+		}
+		if want == "大" && (len(cs) == 0 || !slices.Contains(cs[:min(8, len(cs))], "大")) {
+			t.Errorf("大: %v", cs)
+		}
 	}
 }

@@ -46,16 +46,21 @@ func newTable() table {
 }
 
 func (t *table) add(w string, freq int) bool {
-	full, ini, py, ok := spell(w)
-	if !ok {
-		return false
+	ss := spellings(w)
+	for i, s := range ss {
+		// The other readings of a polyphone count a twentieth: 其 is ji
+		// too, but rarely.
+		f := freq
+		if i > 0 && f < boost {
+			f = max(f/20, 1)
+		}
+		e := entry{w, f, s.py}
+		t.full[s.full] = append(t.full[s.full], e)
+		if len([]rune(w)) > 1 {
+			t.initials[s.initials] = append(t.initials[s.initials], e)
+		}
 	}
-	e := entry{w, freq, py}
-	t.full[full] = append(t.full[full], e)
-	if len([]rune(w)) > 1 {
-		t.initials[ini] = append(t.initials[ini], e)
-	}
-	return true
+	return len(ss) > 0
 }
 
 func (t *table) finish() {
@@ -121,27 +126,44 @@ type Candidate struct {
 
 var args = func() pinyin.Args {
 	a := pinyin.NewArgs()
+	a.Heteronym = true
 	a.Fallback = func(r rune, a pinyin.Args) []string { return nil }
 	return a
 }()
 
-// spell is a word's pinyin: full, as initials, and syllable by syllable;
-// ok is false when a character has none.
-func spell(w string) (full, initials, py string, ok bool) {
-	var f, i, p strings.Builder
+// spelling is one way to read a word: its full pinyin, its initials, and
+// its syllables space-separated.
+type spelling struct{ full, initials, py string }
+
+// maxSpellings bounds the readings of one word a polyphone multiplies.
+const maxSpellings = 8
+
+// spellings are a word's readings, every reading of each of its
+// characters (长 is zhang and chang, 银行 yinxing and yinhang), at most
+// maxSpellings; none when a character has no pinyin.
+func spellings(w string) []spelling {
+	out := []spelling{{}}
 	for _, r := range w {
 		ps := pinyin.SinglePinyin(r, args)
 		if len(ps) == 0 || ps[0] == "" {
-			return "", "", "", false
+			return nil
 		}
-		f.WriteString(ps[0])
-		i.WriteByte(ps[0][0])
-		if p.Len() > 0 {
-			p.WriteByte(' ')
+		var next []spelling
+		for _, s := range out {
+			for _, p := range ps {
+				if p == "" || len(next) >= maxSpellings {
+					continue
+				}
+				py := p
+				if s.py != "" {
+					py = s.py + " " + p
+				}
+				next = append(next, spelling{s.full + p, s.initials + p[:1], py})
+			}
 		}
-		p.WriteString(ps[0])
+		out = next
 	}
-	return f.String(), i.String(), p.String(), true
+	return out
 }
 
 // Score tiers: a county's name above any word, a word of its catalogue
@@ -165,9 +187,10 @@ func New(local []string) (*Index, *Local) {
 				continue
 			}
 			if r := []rune(w); len(r) == 1 {
-				_, _, py, _ := spell(w)
-				for i := 1; i <= len(py); i++ {
-					ix.prefixes[py[:i]] = true
+				for _, s := range spellings(w) {
+					for i := 1; i <= len(s.py); i++ {
+						ix.prefixes[s.py[:i]] = true
+					}
 				}
 			} else {
 				ix.words[w] = true
@@ -232,14 +255,18 @@ func (ix *Index) Candidates(l *Local, input string, limit int) []Candidate {
 	}
 	var out []Candidate
 	seen := map[string]bool{}
+	// add puts at most max new words of es (a word may be listed under
+	// several readings).
 	add := func(es []entry, n, max int) {
-		for i, e := range es {
-			if len(out) >= limit || i >= max {
+		added := 0
+		for _, e := range es {
+			if len(out) >= limit || added >= max {
 				return
 			}
 			if !seen[e.word] {
 				seen[e.word] = true
 				out = append(out, Candidate{e.word, n})
+				added++
 			}
 		}
 	}
@@ -249,24 +276,36 @@ func (ix *Index) Candidates(l *Local, input string, limit int) []Candidate {
 	// (zhangsa) or at one (zhangs, zsan), ranked together.
 	begun := rank(append(append(l.names.begun(input, 2000), ix.begun(input, 2000)...), ix.mixed(l, input)...))
 	initials := rank(append(append([]entry(nil), l.names.initials[input]...), ix.initials[input]...))
-	// The county's names first, wherever they match.
+	// The county's names first where the input spells them or their
+	// initials, or — once it is more than one syllable — begins them; a
+	// syllable alone (jing) offers its characters first.
 	var local []entry
-	for _, es := range [][]entry{spelled, begun, initials} {
+	lists := [][]entry{spelled, initials}
+	if !ix.prefixes[input] {
+		lists = append(lists, begun)
+	}
+	for _, es := range lists {
 		for _, e := range es {
 			if e.freq >= boost {
 				local = append(local, e)
 			}
 		}
 	}
-	add(local, n, limit)
+	add(local, n, 5)
 	add(spelled, n, limit)
-	add(begun, n, 12)
 	add(initials, n, limit)
-	add(begun[min(len(begun), 12):], n, limit)
-	// The beginning of the input, longest first: words, then characters.
+	// A few of the words it begins, then its beginning, longest first
+	// (words, then the characters of its first syllable: a name is typed
+	// a character at a time), then the rest of those it begins.
+	add(begun, n, 3)
 	for k := n - 1; k > 0 && len(out) < limit; k-- {
-		add(rank(append([]entry(nil), ix.full[input[:k]]...)), k, limit)
+		most := 3 // words of a longer beginning
+		if ix.prefixes[input[:k]] {
+			most = limit // the characters of the first syllable
+		}
+		add(rank(append([]entry(nil), ix.full[input[:k]]...)), k, most)
 	}
+	add(begun, n, limit)
 	return out
 }
 

@@ -90,9 +90,19 @@
         v.length > 6 ? v.slice(0, 6) + " " + v.slice(6) : v;
     }
     if (idField) { idField.addEventListener("input", regroup); regroup(); }
+    // keypadKind is the keypad a field takes: none for the ID number of a
+    // passport or permit, which has letters (the keyboard takes it).
+    function keypadKind(el) {
+      var kind = el && el.getAttribute && el.getAttribute("data-keypad");
+      if (kind === "id") {
+        var t = document.querySelector('input[name="id_type"]:checked');
+        if (t && t.value !== "resident_id") return null;
+      }
+      return kind || null;
+    }
     if (pad) {
       document.addEventListener("focusin", function (e) {
-        var kind = e.target.getAttribute && e.target.getAttribute("data-keypad");
+        var kind = keypadKind(e.target);
         if (kind) {
           target = e.target;
           pad.querySelector('[data-pad="X"]').hidden = kind !== "id";
@@ -127,7 +137,7 @@
     var ime = document.getElementById("ime");
     if (ime) {
       var comp = "", cands = [], start = 0, starts = [], shownEnd = 0, field = null, chinese = true, seq = 0, perPage = 8;
-      var pending = false, doneWanted = false;
+      var pending = false, doneWanted = false, points = 0;
       var inline = ime.hasAttribute("data-inline");
       var compEl = document.getElementById("ime-comp"), candEl = document.getElementById("ime-cands");
       var enabled = isKiosk();
@@ -162,7 +172,11 @@
       // render shows the candidates from start, as many as fit in the bar
       // (at most perPage): none hides under the paging keys; › goes on from
       // the first left out.
+      // say shows a short message where the pinyin is typed, until the
+      // next key.
+      var say = function (msg) { compEl.textContent = msg; compEl.classList.add("say"); };
       var render = function () {
+        compEl.classList.remove("say");
         compEl.textContent = comp;
         candEl.textContent = "";
         var right = candEl.getBoundingClientRect().right + 0.5, i = start;
@@ -221,7 +235,7 @@
           ink.stroke();
         });
       };
-      var clearInk = function () { if (strokes.length || stroke) { strokes = []; stroke = null; drawGuide(); } };
+      var clearInk = function () { points = 0; if (strokes.length || stroke) { strokes = []; stroke = null; drawGuide(); } };
       var recognise = function () {
         var my = ++seq;
         start = 0; starts = []; cands = []; render();
@@ -229,19 +243,22 @@
         pending = true;
         fetch("/kiosk/hw", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ w: canvas.width, h: canvas.height, strokes: strokes }) })
-          .then(function (r) { if (!r.ok) throw new Error("status " + r.status); return r.json(); })
+          .then(function (r) { if (!r.ok) throw new Error(r.status === 503 ? "手写识别繁忙，请稍后再写" : "未能识别，请点“重写”后再写"); return r.json(); })
           .then(function (cs) {
             if (my !== seq) return; // written on since
             pending = false; cands = cs || []; render();
-            if (doneWanted) done();
-          }).catch(function () { if (my === seq) { pending = false; if (doneWanted) done(); } });
+            if (!cands.length) say("未能识别，请点“重写”后再写");
+          }).catch(function (err) { if (my === seq) { pending = false; say(err && err.message && /[\u4e00-\u9fff]/.test(err.message) ? err.message : "网络不通，未能识别"); } });
       };
+      // setWriting turns the pad on or off; pinyin still typed is dropped,
+      // not put in the field as letters.
       var setWriting = function (on) {
         writing = on;
-        if (comp) { put(comp); comp = ""; }
+        comp = "";
         clearInk(); lookup();
         hwPad.hidden = !on;
         ime.querySelectorAll(".imerow.keys").forEach(function (r) { r.hidden = on; });
+        if (!on) setMode(chinese);
         hwBtn.setAttribute("aria-pressed", on ? "true" : "false");
       };
       if (hwBtn && hwPad && ink && root.hasAttribute("data-hw")) {
@@ -261,13 +278,14 @@
         canvas.addEventListener("pointermove", function (e) {
           if (!stroke) return;
           var p = at(e), q = stroke[stroke.length - 1];
-          if (Math.abs(p[0] - q[0]) + Math.abs(p[1] - q[1]) < 6 || stroke.length >= 200) return;
+          // The server reads at most 2,000 points a character.
+          if (Math.abs(p[0] - q[0]) + Math.abs(p[1] - q[1]) < 6 || stroke.length >= 200 || points + stroke.length >= 1990) return;
           stroke.push(p);
           ink.beginPath(); ink.moveTo(q[0], q[1]); ink.lineTo(p[0], p[1]); ink.stroke();
         });
         var end = function () {
           if (!stroke) return;
-          if (strokes.length < 40) strokes.push(stroke);
+          if (strokes.length < 40) { strokes.push(stroke); points += stroke.length; }
           stroke = null;
           drawGuide();
           recognise();
@@ -275,21 +293,35 @@
         canvas.addEventListener("pointerup", end);
         canvas.addEventListener("pointercancel", end);
       }
-      // done (完成): pinyin still typed becomes its first candidate, not
-      // letters in the field — one word at a time, the keyboard staying
-      // open while letters are left; letters nothing matches stay letters.
+      // done (完成) closes the keyboard — but not over pinyin or a
+      // character still being written: a guess put in silently is often
+      // wrong (wangwu is not 王屋), so the resident is asked to choose.
       var done = function () {
         doneWanted = false;
-        if ((comp || strokes.length) && pending) { doneWanted = true; return; }
-        if (strokes.length && cands.length) take(cands[0]);
-        if (comp && cands.length) { take(cands[0]); if (comp) { doneWanted = true; return; } }
+        if (comp && chinese) { say("请先点选上方的字词，或按“删除”清除拼音"); return; }
+        if (strokes.length) { say("请先点选上方的字，或点“重写”"); return; }
         if (comp) { put(comp); comp = ""; }
         hide();
         document.body.classList.remove("imed");
         if (field) field.blur();
       };
+      // setMode switches between Chinese (pinyin) and letters, with the
+      // punctuation of each.
+      var modeBtn = ime.querySelector("[data-ime-mode]");
+      var setMode = function (zh) {
+        chinese = zh;
+        if (modeBtn) modeBtn.textContent = chinese ? "中/英" : "英/中";
+        ime.querySelectorAll(".imerow.punct").forEach(function (r) { r.hidden = writing || r.getAttribute("data-for") !== (chinese ? "zh" : "en"); });
+      };
+      setMode(true);
       var show = function (f) {
-        field = f;
+        if (f !== field) {
+          field = f;
+          // Letters for an e-mail address, a credit code, a passport.
+          if (writing) setWriting(false);
+          setMode(f.getAttribute("data-ime") !== "latin");
+          if (hwBtn) hwBtn.hidden = !chinese || !root.hasAttribute("data-hw");
+        }
         ime.hidden = false;
         document.body.classList.add("imed");
         // The field in sight above the keyboard, under the title bar.
@@ -298,13 +330,18 @@
       };
       var hide = function () { doneWanted = false; if (!inline) ime.hidden = true; comp = ""; clearInk(); cands = []; render(); };
       document.addEventListener("focusin", function (e) {
-        if (e.target.hasAttribute && e.target.hasAttribute("data-ime")) {
+        if (e.target.hasAttribute && e.target.hasAttribute("data-ime") && !keypadKind(e.target)) {
           if (enabled && !inline) show(e.target);
         } else if (!ime.contains(e.target) && !inline) {
           hide(); // as the keypad: nothing moves, so a tap elsewhere acts
         }
       });
       ime.addEventListener("pointerdown", function (e) { e.preventDefault(); }); // keep the field focused
+      // The text size changes without closing the keyboard or losing the
+      // pinyin typed.
+      document.querySelectorAll(".sizes button").forEach(function (b) {
+        b.addEventListener("pointerdown", function (e) { if (!ime.hidden) e.preventDefault(); });
+      });
       ime.addEventListener("click", function (e) {
         var b = e.target.closest("button");
         if (!b || !field) return;
@@ -316,7 +353,8 @@
           var k = b.getAttribute("data-ime-key");
           if (/^[a-z]$/.test(k) && chinese) { if (comp.length < 30) { comp += k; lookup(); } }
           else if (k === " " && (comp || strokes.length)) { if (cands.length) take(cands[0]); }
-          else { if (comp) { put(comp); comp = ""; lookup(); } put(k); }
+          else if (comp && chinese) say("请先点选上方的字词，或按“删除”清除拼音");
+          else put(k);
         } else if (b.hasAttribute("data-hw-clear")) {
           clearInk(); recognise();
         } else if (b.hasAttribute("data-ime-hw")) {
@@ -337,8 +375,7 @@
         } else if (b.hasAttribute("data-ime-mode")) {
           if (writing) setWriting(false);
           if (comp) { put(comp); comp = ""; lookup(); }
-          chinese = !chinese;
-          b.textContent = chinese ? "中/英" : "英/中";
+          setMode(!chinese);
         } else if (b.hasAttribute("data-ime-done")) {
           done();
         } else if (b.hasAttribute("data-ime-clear")) {
@@ -348,7 +385,7 @@
         } else if (b.hasAttribute("data-ime-go")) {
           // 搜索: letters not yet turned into characters are searched as
           // they are (the search reads pinyin and initials).
-          if (strokes.length && cands.length) take(cands[0]);
+          if (strokes.length) { say("请先点选上方的字，或点“重写”"); return; }
           if (comp) { put(comp); comp = ""; lookup(); }
           if (field.value.trim() && field.form) field.form.submit();
         }
@@ -378,6 +415,19 @@
       });
     }
     if (banner) probe();
+
+    // Leaving an application (‹ 返回, ⌂ 首页) asks first: what is typed
+    // would be lost.
+    var appForm = document.querySelector("form.applyform[action='/kiosk/apply'], form.confirm");
+    if (appForm) {
+      document.querySelectorAll("header a").forEach(function (a) {
+        a.addEventListener("click", function (e) {
+          var typed = appForm.classList.contains("confirm");
+          appForm.querySelectorAll("input[type=text], input:not([type]), textarea").forEach(function (f) { if (f.value.trim()) typed = true; });
+          if (typed && !window.confirm("离开此页，已填写的申请内容将被清除。确定离开吗？")) e.preventDefault();
+        });
+      });
+    }
 
     // A form is sent only when the server answers: otherwise it stays as
     // typed with the notice, rather than leaving for a page that cannot
