@@ -112,7 +112,17 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return t.In(catalog.Shanghai).Format("2006-01-02")
 	},
-	"stepName":      catalog.StepName,
+	"stepName": catalog.StepName,
+	// nameOf is a person's name (with the login, which identifies them)
+	// where the page looked it up.
+	"nameOf": func(names map[string]string, login string) string {
+		if n := names[login]; n != "" && n != login {
+			return n + "（" + login + "）"
+		}
+		return login
+	},
+	"auditObject":   auditObjectName,
+	"auditAction":   auditActionName,
 	"bodyHTML":      func(s string) template.HTML { return template.HTML(catalog.CleanBody(s)) },
 	"itemAction":    catalog.ItemActionName,
 	"maskName":      foi.MaskName,
@@ -287,6 +297,51 @@ type page struct {
 	Flash string
 	Error string
 	Data  any
+	// Names are people's names by login, for the pages that show who did
+	// what (nameOf).
+	Names map[string]string
+}
+
+// auditObjectName and auditActionName put the audit log's codes in Chinese,
+// the code itself where there is no name for it.
+func auditObjectName(o string) string {
+	if n, ok := map[string]string{"publication": "公开信息", "item": "目录事项", "unit": "单位", "request": "依申请公开", "filing": "备案",
+		"user": "账号", "account": "账号", "role": "授权", "grant": "授权", "calendar": "节假日", "kiosk": "查阅点", "point": "查阅点",
+		"aliases": "搜索同义词", "inspection": "测评", "score": "评分", "exemption": "未涉及说明", "session": "登录", "reform": "机构改革",
+		"county": "本县信息", "annual": "年度报告", "catalog": "目录", "notice": "告知书"}[o]; ok {
+		return n
+	}
+	return o
+}
+
+func auditActionName(a string) string {
+	if n, ok := map[string]string{"create": "新建", "update": "修改", "delete": "删除", "retire": "停用", "rename": "更名",
+		"submit": "提交审核", "approve": "审核发布", "reject": "退回修改", "takedown": "撤下", "rectify": "整改后重新提交", "withdraw": "撤回",
+		"revise": "修订", "attach": "添加附件", "detach": "删除附件", "publish": "发布", "release": "定时发布",
+		"register": "登记", "reveal": "查看完整个人信息", "reassign": "改派", "forward": "交办", "answer": "答复", "deliver": "送达",
+		"correct": "补正告知", "extend": "延期", "split": "拆分", "merge": "合并", "consult": "征求意见",
+		"login": "登录", "logout": "退出", "lock": "锁定", "disable": "停用", "reset": "重置密码", "password": "修改密码",
+		"grant": "授权", "revoke": "撤销授权", "import": "导入", "export": "导出", "transfer": "划转", "adopt": "采用模板", "set": "设置",
+		"purge": "清理"}[a]; ok {
+		return n
+	}
+	return a
+}
+
+// names looks up the display names of the logins given, for page.Names; a
+// login without one (system, cli:…) stays as it is.
+func (h handler) names(ctx context.Context, logins ...string) map[string]string {
+	out := map[string]string{}
+	for _, l := range logins {
+		if _, done := out[l]; done || l == "" {
+			continue
+		}
+		out[l] = ""
+		if u, err := h.Accounts.FindUserByName(ctx, l); err == nil && u.DisplayName != "" {
+			out[l] = u.DisplayName
+		}
+	}
+	return out
 }
 
 // WriteError answers a classified error as the back office does: its

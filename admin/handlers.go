@@ -258,6 +258,7 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 	case "deleted":
 		flash = "草稿已删除。"
 	}
+	h.withNames(c, d.Review)
 	return render(c, 200, "dashboard.html", page{Title: "工作台", Me: m, Flash: flash, Data: d})
 }
 
@@ -293,6 +294,7 @@ func (h handler) queue(c *fiber.Ctx, status catalog.PubStatus, act rbac.Action, 
 		out = append(out, pubs...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].UpdatedAt.After(out[j].UpdatedAt) })
+	h.withNames(c, out)
 	return render(c, 200, "queue.html", page{Title: heading, Me: m, Data: queuePage{Heading: heading, Empty: empty, Pubs: out, Bulk: status == catalog.PubSubmitted}})
 }
 

@@ -166,7 +166,11 @@ func (h handler) handleItemShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, 200, "item_show.html", page{Title: is.Item.Level2, Me: m, Flash: itemFlashes[c.Query("flash")], Data: is})
+	var logins []string
+	for _, v := range is.History {
+		logins = append(logins, v.ChangedBy)
+	}
+	return render(c, 200, "item_show.html", page{Title: is.Item.Level2, Me: m, Flash: itemFlashes[c.Query("flash")], Data: is, Names: h.names(c.UserContext(), logins...)})
 }
 
 func (h handler) itemRefused(c *fiber.Ctx, m *me, id int64, err error, f *itemForm) error {

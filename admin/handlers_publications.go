@@ -152,6 +152,17 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 			sp.CanDelete = false
 		}
 	}
+	if p.Status == catalog.PubDraft {
+		// A draft is deleted if never submitted, withdrawn (撤回, with
+		// its review kept) only once it has been.
+		steps := sp.Steps[:0]
+		for _, s := range sp.Steps {
+			if s != catalog.StepWithdraw || !sp.CanDelete {
+				steps = append(steps, s)
+			}
+		}
+		sp.Steps = steps
+	}
 	sp.Edit = editPage{Item: *it, Pub: p, Form: formFrom(*p), Topics: catalog.Topics}
 	// Linked publications are named only where the viewer may read them:
 	// another unit's draft keeps its title to itself.
@@ -188,7 +199,7 @@ func (h handler) handlePubShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, 200, "pub_show.html", page{Title: sp.Pub.Title, Me: m, Flash: flashes[c.Query("flash")], Data: sp})
+	return render(c, 200, "pub_show.html", page{Title: sp.Pub.Title, Me: m, Flash: flashes[c.Query("flash")], Data: sp, Names: h.eventNames(c, sp.Events)})
 }
 
 // rerender shows the publication page again with an error, keeping the form.
@@ -225,7 +236,7 @@ func (h handler) rerender(c *fiber.Ctx, m *me, id int64, err error, form *pubFor
 	case catalog.EFORBIDDEN:
 		status = fiber.StatusForbidden
 	}
-	return render(c, status, "pub_show.html", page{Title: sp.Pub.Title, Me: m, Error: msg, Data: sp})
+	return render(c, status, "pub_show.html", page{Title: sp.Pub.Title, Me: m, Error: msg, Data: sp, Names: h.eventNames(c, sp.Events)})
 }
 
 func (h handler) handlePubUpdate(c *fiber.Ctx) error {
@@ -347,6 +358,29 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=detached", id), fiber.StatusSeeOther)
+}
+
+// eventNames are the names of the people a publication's history names.
+func (h handler) eventNames(c *fiber.Ctx, evs []catalog.Event) map[string]string {
+	var logins []string
+	for _, e := range evs {
+		logins = append(logins, e.Actor)
+	}
+	return h.names(c.UserContext(), logins...)
+}
+
+// withNames shows the submitter of each publication by name.
+func (h handler) withNames(c *fiber.Ctx, ps []catalog.Publication) {
+	var logins []string
+	for _, p := range ps {
+		logins = append(logins, p.SubmittedBy)
+	}
+	names := h.names(c.UserContext(), logins...)
+	for i := range ps {
+		if n := names[ps[i].SubmittedBy]; n != "" {
+			ps[i].SubmittedBy = n
+		}
+	}
 }
 
 // handleApproveMany approves the publications ticked on a review list,

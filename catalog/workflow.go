@@ -123,6 +123,8 @@ type Checklist struct {
 
 // Validate refuses a checklist with an item not confirmed, naming it.
 func (c Checklist) Validate() error {
+	field := ""
+	var missing []string
 	for _, x := range []struct {
 		ok         bool
 		field, msg string
@@ -133,8 +135,15 @@ func (c Checklist) Validate() error {
 		{c.Privacy, "checklist.privacy", "不含个人隐私"},
 	} {
 		if !x.ok {
-			return Invalid(x.field, "一级审核未完成：请确认“%s”", x.msg)
+			if field == "" {
+				field = x.field
+			}
+			missing = append(missing, "“"+x.msg+"”")
 		}
+	}
+	if len(missing) > 0 {
+		// Every point not confirmed, at once; the field is the first.
+		return Invalid(field, "一级审核未完成：请确认%s", strings.Join(missing, "、"))
 	}
 	return nil
 }

@@ -1269,3 +1269,32 @@ func TestCompletenessAgainstTheStandard(t *testing.T) {
 		t.Errorf("the inspector's page: %d", page.status)
 	}
 }
+
+// TestBackOfficeForms: the first-level check names every point left
+// unconfirmed at once; a fresh draft offers 删除 and not 撤回; the history
+// names people, and the audit log speaks Chinese.
+func TestBackOfficeForms(t *testing.T) {
+	ts := newTestServer(t, true)
+	clerk := ts.login("banshu-clerk")
+	it := firstItem(t, ts, "banshu")
+	var p catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "版书镇通知", "generated_on": "2026-11-20", "body": "正文"}).decode(t, &p)
+	page := string(clerk.do("GET", "/admin/publications/"+itoa(p.ID), nil).body)
+	if strings.Contains(page, `action="/admin/publications/`+itoa(p.ID)+`/withdraw"`) || !strings.Contains(page, "删除此草稿") {
+		t.Error("a fresh draft offers 撤回, or not 删除")
+	}
+	r := clerk.step(p.ID, "submit", map[string]any{"checklist": map[string]bool{"wording": true}})
+	if _, field, msg := r.errorOf(t); r.status != 400 || field != "checklist.format" || !strings.Contains(msg, "格式规范") || !strings.Contains(msg, "已通过保密审查") || !strings.Contains(msg, "不含个人隐私") {
+		t.Errorf("half a check: %d %s", r.status, r.body)
+	}
+	clerk.step(p.ID, "submit", submitBody)
+	ts.login("banshu-leader").step(p.ID, "approve", nil)
+	page = string(ts.login("admin").do("GET", "/admin/publications/"+itoa(p.ID), nil).body)
+	if !strings.Contains(page, "版书镇分管负责人（banshu-leader）") || !strings.Contains(page, "版书镇信息专管员（banshu-clerk）") {
+		t.Error("the publication's history does not name the people")
+	}
+	audit := string(ts.login("auditor").do("GET", "/admin/audit?unit=banshu", nil).body)
+	if !strings.Contains(audit, "审核发布") || !strings.Contains(audit, "公开信息") || strings.Contains(audit, "<td>approve</td>") {
+		t.Error("the audit log's actions are not in Chinese")
+	}
+}
