@@ -378,8 +378,10 @@ func readForm(c *fiber.Ctx) pubForm {
 	return f
 }
 
-func (f pubForm) parse(itemID int64, now time.Time) (catalog.Publication, error) {
-	id, err := catalog.ParseOptionalID("interprets_id", "所解读的政策文件", f.InterpretsText)
+// parse reads the form; policy finds the policy an interpretation links
+// to from what was typed.
+func (f pubForm) parse(itemID int64, now time.Time, policy func(string) (*int64, error)) (catalog.Publication, error) {
+	id, err := policy(f.InterpretsText)
 	if err != nil {
 		return catalog.Publication{}, err
 	}

@@ -2,8 +2,11 @@ package admin
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -55,7 +58,7 @@ func (h handler) handlePubCreate(c *fiber.Ctx) error {
 		return err
 	}
 	f := readForm(c)
-	p, err := f.parse(it.ID, h.now())
+	p, err := f.parse(it.ID, h.now(), h.policyID(c))
 	if err == nil {
 		err = h.Pubs.CreatePublication(ctx, &p, web.Actor(c))
 	}
@@ -172,6 +175,8 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 	if p.InterpretsID != nil {
 		if ip, err := h.Pubs.FindPublication(ctx, *p.InterpretsID); err == nil && readable(ip) {
 			sp.Interprets = ip
+			// The form shows the policy by its name, as the list offers it.
+			sp.Edit.Form.InterpretsText = ip.Title + " #" + strconv.FormatInt(ip.ID, 10)
 		}
 	}
 	all, err := h.Pubs.FindPublications(ctx, catalog.PubFilter{Interprets: id, Statuses: catalog.Statuses, Limit: 20})
@@ -253,7 +258,7 @@ func (h handler) handlePubUpdate(c *fiber.Ctx) error {
 		return err
 	}
 	f := readForm(c)
-	p, err := f.parse(old.ItemID, h.now())
+	p, err := f.parse(old.ItemID, h.now(), h.policyID(c))
 	if err == nil {
 		p.ID = id
 		err = h.Pubs.UpdatePublication(c.UserContext(), &p, web.Actor(c))
@@ -358,6 +363,71 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 		return h.rerender(c, m, id, err, nil)
 	}
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=detached", id), fiber.StatusSeeOther)
+}
+
+// policyID finds the policy an interpretation explains from what the
+// clerk typed or chose: its number, a choice of the list (…#number), or a
+// published publication's 文号, name or 索引号 — one in the county.
+func (h handler) policyID(c *fiber.Ctx) func(text string) (*int64, error) {
+	return func(text string) (*int64, error) {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			return nil, nil
+		}
+		if i := strings.LastIndexByte(text, '#'); i >= 0 {
+			text = strings.TrimSpace(text[i+1:])
+		}
+		if id, err := strconv.ParseInt(text, 10, 64); err == nil && id > 0 {
+			return &id, nil
+		}
+		ps, err := h.Pubs.FindPublications(c.UserContext(), catalog.PubFilter{Query: text, Limit: 50})
+		if err != nil {
+			return nil, err
+		}
+		var found []int64
+		for _, p := range ps {
+			if p.DocNo == text || p.Title == text || p.IndexNo == text {
+				found = append(found, p.ID)
+			}
+		}
+		switch len(found) {
+		case 1:
+			return &found[0], nil
+		case 0:
+			return nil, catalog.Invalid("interprets_id", "没有找到文号、名称或索引号为“%s”的已发布政策文件，请从列表中选择", text)
+		}
+		return nil, catalog.Invalid("interprets_id", "“%s”对应%d条已发布的信息，请从列表中选择，或填写索引号", text, len(found))
+	}
+}
+
+// handlePolicyLookup answers the interpretation form's list: published
+// publications whose name, 文号 or 索引号 has the words typed, the unit's
+// own first.
+func (h handler) handlePolicyLookup(c *fiber.Ctx) error {
+	q := strings.TrimSpace(c.Query("q"))
+	type option struct {
+		ID    int64  `json:"id"`
+		Label string `json:"label"`
+	}
+	out := []option{}
+	if utf8.RuneCountInString(q) < 2 || utf8.RuneCountInString(q) > 100 {
+		return c.JSON(out)
+	}
+	ps, err := h.Pubs.FindPublications(c.UserContext(), catalog.PubFilter{Query: q, Limit: 30})
+	if err != nil {
+		return err
+	}
+	unit := strings.Clone(c.Query("unit"))
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].UnitCode == unit && ps[j].UnitCode != unit })
+	for _, p := range ps {
+		label := p.Title
+		if p.DocNo != "" && p.DocNo != "无" {
+			label += "（" + p.DocNo + "）"
+		}
+		out = append(out, option{p.ID, label + " · " + p.Publisher + " #" + strconv.FormatInt(p.ID, 10)})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
 }
 
 // eventNames are the names of the people a publication's history names.

@@ -99,6 +99,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, itemUnit), h.handlePubCreate)
 	// Before /publications/:id: a leader approves several at once.
 	r.Post("/publications/approve", can(rbac.ObjPublication, rbac.ActPublish, rbac.ByIDs(web.BatchIDs, catalog.UnitOfPublication(d.Pubs))), h.handleApproveMany)
+	r.Get("/policies", h.signedIn, can(rbac.ObjPublication, rbac.ActRead, rbac.Query("unit")), h.handlePolicyLookup)
+	r.Get("/search", h.signedIn, h.ownSearch, can(rbac.ObjPublication, rbac.ActRead, rbac.Query("unit")), h.handlePubSearch)
 	r.Get("/publications/:id", h.signedIn, can(rbac.ObjPublication, rbac.ActRead, pubUnit), h.handlePubShow)
 	r.Post("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handlePubUpdate)
 	r.Post("/publications/:id/attachments", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), h.handleAttachment)

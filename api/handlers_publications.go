@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -301,8 +302,35 @@ func (s *handlers) handleUnitPubIndex(c *fiber.Ctx) error {
 	if _, err := s.Units.FindUnit(c.UserContext(), code); err != nil {
 		return err
 	}
-	f := catalog.PubFilter{UnitCode: code, Statuses: catalog.Statuses}
+	return s.pubSearch(c, code)
+}
+
+// handlePubSearch is the back office's search: ?q= in titles, 文号, bodies
+// or a whole 索引号, ?unit= (the county-wide roles may leave it out),
+// ?status=, ?from= and ?to= (发布日期 of those published, 生成日期 of the
+// others), paged as every list.
+func (s *handlers) handlePubSearch(c *fiber.Ctx) error {
+	unit := strings.Clone(c.Query("unit"))
+	if unit != "" {
+		if _, err := s.Units.FindUnit(c.UserContext(), unit); err != nil {
+			return err
+		}
+	}
+	return s.pubSearch(c, unit)
+}
+
+func (s *handlers) pubSearch(c *fiber.Ctx, code string) error {
+	f := catalog.PubFilter{UnitCode: code, Statuses: catalog.Statuses, Query: strings.Clone(c.Query("q"))}
+	if utf8.RuneCountInString(f.Query) > 100 {
+		return catalog.Invalid("q", "检索词不能超过100个字")
+	}
 	var err error
+	if f.From, err = web.OptionalDay("from", c.Query("from")); err != nil {
+		return err
+	}
+	if f.To, err = web.OptionalDay("to", c.Query("to")); err != nil {
+		return err
+	}
 	if f.Limit, f.After, err = pageOf(c); err != nil {
 		return err
 	}

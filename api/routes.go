@@ -68,6 +68,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/items/:id/publications", s.handlePubIndex)
 	r.Post("/items/:id/publications", can(rbac.ObjPublication, rbac.ActWrite, itemUnit), s.handlePubCreate)
 
+	r.Get("/publications", can(rbac.ObjPublication, rbac.ActRead, rbac.Query("unit")), s.handlePubSearch)
 	r.Get("/publications/:id", s.handlePubShow)
 	r.Put("/publications/:id", can(rbac.ObjPublication, rbac.ActWrite, pubUnit), s.handlePubUpdate)
 	// A workflow step needs the right its cell of catalog.Workflow names.

@@ -232,7 +232,12 @@ type PubFilter struct {
 	// Interprets selects the 政策解读 of one policy publication.
 	Interprets int64
 	Statuses   []PubStatus
-	Limit      int
+	// Query finds words in the title, 文号 or body, or a whole 索引号.
+	Query string
+	// From and To bound the 发布日期 of those published, the 生成日期 of
+	// the others (either may be zero).
+	From, To time.Time
+	Limit    int
 	// After continues a list after this publication (keyset paging: the
 	// last one of the page before); nil from the newest.
 	After *Cursor

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -1296,5 +1297,106 @@ func TestBackOfficeForms(t *testing.T) {
 	audit := string(ts.login("auditor").do("GET", "/admin/audit?unit=banshu", nil).body)
 	if !strings.Contains(audit, "审核发布") || !strings.Contains(audit, "公开信息") || strings.Contains(audit, "<td>approve</td>") {
 		t.Error("the audit log's actions are not in Chinese")
+	}
+}
+
+// TestPublicationSearchAndPolicyLinks: the back office finds publications
+// by words of the title, the 文号, the body or a whole 索引号, by status and
+// dates, within the unit for its staff and county-wide for the county; an
+// interpretation links to its policy by the 文号 typed, or by a choice of
+// the list the form offers.
+func TestPublicationSearchAndPolicyLinks(t *testing.T) {
+	ts := newTestServer(t, true)
+	clerk, leader := ts.login("sanxi-clerk"), ts.login("sanxi-leader")
+	it := firstItem(t, ts, "sanxi")
+	var policy catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "三溪镇秸秆综合利用实施方案", "doc_no": "溪政〔2026〕7号",
+		"generated_on": "2026-11-10", "body": "<p>推进秸秆<b>离田</b>利用100%（含_通配符）。</p>"}).decode(t, &policy)
+	clerk.step(policy.ID, "submit", submitBody)
+	leader.step(policy.ID, "approve", nil)
+	ts.anon().do("GET", "/api/v1/publications/"+itoa(policy.ID), nil).decode(t, &policy)
+	var draft catalog.Publication
+	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "三溪镇秸秆禁烧通知（草稿）", "generated_on": "2026-11-12"}).decode(t, &draft)
+	found := func(c *client, query string) []int64 {
+		t.Helper()
+		var ps []catalog.Publication
+		r := c.do("GET", "/api/v1/publications?"+query, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", query, r.status, r.body)
+		}
+		r.decode(t, &ps)
+		var ids []int64
+		for _, p := range ps {
+			ids = append(ids, p.ID)
+		}
+		return ids
+	}
+	has := func(ids []int64, id int64) bool { return slices.Contains(ids, id) }
+	for _, c := range []struct {
+		query string
+		in    []int64
+		out   []int64
+	}{
+		{"unit=sanxi&q=" + url.QueryEscape("秸秆"), []int64{policy.ID, draft.ID}, nil},
+		{"unit=sanxi&q=" + url.QueryEscape("溪政〔2026〕7号"), []int64{policy.ID}, []int64{draft.ID}},
+		{"unit=sanxi&q=" + url.QueryEscape("离田"), []int64{policy.ID}, nil},
+		{"unit=sanxi&q=" + url.QueryEscape(policy.IndexNo), []int64{policy.ID}, []int64{draft.ID}},
+		{"unit=sanxi&q=" + url.QueryEscape("100%"), []int64{policy.ID}, []int64{draft.ID}},
+		{"unit=sanxi&q=" + url.QueryEscape("_"), []int64{policy.ID}, []int64{draft.ID}},
+		{"unit=sanxi&status=draft&q=" + url.QueryEscape("秸秆"), []int64{draft.ID}, []int64{policy.ID}},
+		{"unit=sanxi&q=" + url.QueryEscape("秸秆") + "&from=2026-11-11&to=2026-11-30", []int64{draft.ID}, nil},
+	} {
+		ids := found(clerk, c.query)
+		for _, id := range c.in {
+			if !has(ids, id) {
+				t.Errorf("%s: %d not found in %v", c.query, id, ids)
+			}
+		}
+		for _, id := range c.out {
+			if has(ids, id) {
+				t.Errorf("%s: %d found", c.query, id)
+			}
+		}
+	}
+	if r := clerk.do("GET", "/api/v1/publications?q=x", nil); r.status != 403 {
+		t.Errorf("a clerk searches the county: %d", r.status)
+	}
+	if ids := found(ts.login("inspector"), "q="+url.QueryEscape("溪政〔2026〕7号")); !has(ids, policy.ID) {
+		t.Errorf("the county's search: %v", ids)
+	}
+	if r := clerk.do("GET", "/api/v1/publications?unit=sanxi&from=2026-13-01", nil); r.status != 400 || !strings.Contains(string(r.body), `"field":"from"`) {
+		t.Errorf("a bad date: %d %s", r.status, r.body)
+	}
+	// The interpretation form: the 文号 typed links the policy; the list
+	// offers it by name.
+	var opts []struct {
+		ID    int64  `json:"id"`
+		Label string `json:"label"`
+	}
+	clerk.do("GET", "/admin/policies?unit=sanxi&q="+url.QueryEscape("秸秆综合"), nil).decode(t, &opts)
+	if len(opts) == 0 || opts[0].ID != policy.ID || !strings.HasSuffix(opts[0].Label, "#"+itoa(policy.ID)) {
+		t.Fatalf("the policy list: %+v", opts)
+	}
+	form := url.Values{"title": {"《三溪镇秸秆综合利用实施方案》解读"}, "topic": {"综合政务"}, "generated_on": {"2026-11-12"}, "body": {"解读正文"}, "interprets_id": {"溪政〔2026〕7号"}}
+	req := httptest.NewRequest("POST", "/admin/items/"+itoa(it.ID)+"/publications", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r := clerk.send(req)
+	if r.status != 303 {
+		t.Fatalf("an interpretation by the 文号: %d %.300s", r.status, r.body)
+	}
+	id := strings.TrimPrefix(strings.SplitN(r.header.Get("Location"), "?", 2)[0], "/admin/publications/")
+	var ip catalog.Publication
+	clerk.do("GET", "/api/v1/publications/"+id, nil).decode(t, &ip)
+	if ip.InterpretsID == nil || *ip.InterpretsID != policy.ID {
+		t.Errorf("the interpretation links %v, want %d", ip.InterpretsID, policy.ID)
+	}
+	form.Set("interprets_id", "溪政〔2099〕1号")
+	req = httptest.NewRequest("POST", "/admin/items/"+itoa(it.ID)+"/publications", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := clerk.send(req); r.status != 400 || !strings.Contains(string(r.body), "没有找到文号") {
+		t.Errorf("an unknown 文号: %d", r.status)
+	}
+	if page := clerk.do("GET", "/admin/search?unit=sanxi&q="+url.QueryEscape("秸秆"), nil); page.status != 200 || !strings.Contains(string(page.body), "三溪镇秸秆综合利用实施方案") {
+		t.Errorf("the search page: %d", page.status)
 	}
 }

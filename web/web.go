@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -155,4 +156,17 @@ func ParseBool(s string) (v, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// OptionalDay reads a date (2006-01-02) given in a query, zero when empty;
+// EINVALID names field.
+func OptionalDay(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, catalog.Shanghai)
+	if err != nil {
+		return time.Time{}, catalog.Invalid(field, "日期“%s”格式不正确，应如 2026-11-30", s)
+	}
+	return t, nil
 }

@@ -5,6 +5,27 @@
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
+    // The policy an interpretation explains: the published ones whose name,
+    // 文号 or 索引号 has the words typed, offered as a list.
+    var policy = document.querySelector("input[data-policy-unit]"), list = document.getElementById("policy-list");
+    if (policy && list) {
+      var timer = null, seq = 0;
+      policy.addEventListener("input", function () {
+        clearTimeout(timer);
+        var q = policy.value.trim();
+        if (q.length < 2 || /#\d+$/.test(q)) return;
+        timer = setTimeout(function () {
+          var my = ++seq;
+          fetch("/admin/policies?unit=" + encodeURIComponent(policy.getAttribute("data-policy-unit")) + "&q=" + encodeURIComponent(q))
+            .then(function (r) { return r.ok ? r.json() : []; })
+            .then(function (os) {
+              if (my !== seq) return;
+              list.textContent = "";
+              os.forEach(function (o) { var opt = document.createElement("option"); opt.value = o.label; list.appendChild(opt); });
+            }).catch(function () {});
+        }, 250);
+      });
+    }
     var area = document.querySelector("textarea[data-editor]");
     if (!area || !window.Jodit) return;
     window.gkEditor = window.Jodit.make(area, {

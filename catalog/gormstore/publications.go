@@ -132,6 +132,18 @@ func (s *Store) FindPublications(ctx context.Context, f catalog.PubFilter) ([]ca
 		at := f.After.At.UTC()
 		q = q.Where("published_on < ? OR (published_on = ? AND id < ?)", at, at, f.After.ID)
 	}
+	if w := strings.TrimSpace(f.Query); w != "" {
+		// '!' escapes, as it needs no escaping itself in either SQL dialect.
+		like := "%" + strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(w) + "%"
+		q = q.Where("(title LIKE ? ESCAPE '!' OR doc_no LIKE ? ESCAPE '!' OR index_no = ? OR body LIKE ? ESCAPE '!')", like, like, w, like)
+	}
+	const day = "CASE WHEN status = 'published' THEN published_on ELSE generated_on END"
+	if !f.From.IsZero() {
+		q = q.Where(day+" >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where(day+" < ?", f.To.AddDate(0, 0, 1).UTC())
+	}
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
