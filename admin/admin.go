@@ -121,7 +121,11 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 		}
 		return login
 	},
-	"auditObject":   auditObjectName,
+	"auditObject": auditObjectName,
+	"freshNames": func() map[string]string {
+		return map[string]string{string(catalog.FreshOK): catalog.FreshOK.Name(), string(catalog.FreshOverdue): catalog.FreshOverdue.Name(),
+			string(catalog.FreshNever): catalog.FreshNever.Name(), string(catalog.FreshEvent): catalog.FreshEvent.Name()}
+	},
 	"auditAction":   auditActionName,
 	"bodyHTML":      func(s string) template.HTML { return template.HTML(catalog.CleanBody(s)) },
 	"itemAction":    catalog.ItemActionName,

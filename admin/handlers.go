@@ -317,6 +317,46 @@ type unitPage struct {
 	CanWrite  bool
 	CanFacts  bool // may edit the public facts (leader of the unit, admin)
 	FactField string
+	// The list's filters as chosen, what they choose from, and how many
+	// items the catalogue has in all.
+	Filter     itemFilter
+	Domains    []catalog.Domain
+	Columns    []string
+	DomainName map[string]string
+	Total      int
+}
+
+// itemFilter narrows a unit's catalogue list: a domain, a column (一级事项),
+// a freshness, items due within two weeks, words of the item.
+type itemFilter struct {
+	Domain, Column, Fresh, Due, Q string
+}
+
+func (f itemFilter) Any() bool { return f != itemFilter{} }
+
+// dueSoon is how near a periodic item's next publication must be to be
+// listed as falling due.
+const dueSoon = 14 * 24 * time.Hour
+
+func (f itemFilter) keep(it catalog.Item, fresh catalog.Freshness, now time.Time) bool {
+	switch {
+	case f.Domain != "" && it.DomainCode != f.Domain,
+		f.Column != "" && it.Level1 != f.Column,
+		f.Fresh != "" && string(fresh) != f.Fresh:
+		return false
+	}
+	if f.Due == "soon" {
+		at, ok := it.DueAt()
+		if !ok || at.Before(now) || at.Sub(now) > dueSoon {
+			return false
+		}
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		if !strings.Contains(it.Level1+" "+it.Level2+" "+it.Level3+" "+it.Content+" "+it.Basis, q) {
+			return false
+		}
+	}
+	return true
 }
 
 func (h handler) handleUnit(c *fiber.Ctx) error {
@@ -333,10 +373,34 @@ func (h handler) handleUnit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := unitPage{Unit: *u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite), CanFacts: h.can(m, u.Code, rbac.ObjUnit, rbac.ActWrite)}
+	p := unitPage{Unit: *u, CanWrite: h.can(m, u.Code, rbac.ObjPublication, rbac.ActWrite), CanFacts: h.can(m, u.Code, rbac.ObjUnit, rbac.ActWrite),
+		Filter: itemFilter{Domain: strings.Clone(c.Query("domain")), Column: strings.Clone(c.Query("column")), Fresh: strings.Clone(c.Query("fresh")),
+			Due: strings.Clone(c.Query("due")), Q: strings.Clone(c.Query("q"))}, Total: len(items), DomainName: map[string]string{}}
+	ds, err := h.Units.FindDomains(ctx)
+	if err != nil {
+		return err
+	}
+	inUse := map[string]bool{}
+	seenCol := map[string]bool{}
+	for _, it := range items {
+		inUse[it.DomainCode] = true
+		if (p.Filter.Domain == "" || it.DomainCode == p.Filter.Domain) && !seenCol[it.Level1] {
+			seenCol[it.Level1] = true
+			p.Columns = append(p.Columns, it.Level1)
+		}
+	}
+	for _, d := range ds {
+		p.DomainName[d.Code] = d.Name
+		if inUse[d.Code] {
+			p.Domains = append(p.Domains, d)
+		}
+	}
 	now := h.now()
 	for _, it := range items {
-		p.Rows = append(p.Rows, itemRow{it, it.FreshnessAt(now)})
+		f := it.FreshnessAt(now)
+		if p.Filter.keep(it, f, now) {
+			p.Rows = append(p.Rows, itemRow{it, f})
+		}
 	}
 	flash := map[string]string{"imported": "目录已导入，修改记入各事项的历史。", "facts": "机构设置已保存。"}[c.Query("flash")]
 	return render(c, 200, "unit.html", page{Title: u.Name + "公开目录", Me: m, Flash: flash, Data: p})

@@ -44,6 +44,17 @@ func allowedGap(t TimeLimit) (time.Duration, bool) {
 	return 400 * day, true
 }
 
+// DueAt is when a periodic item's next publication is due (its last one
+// plus what its rule allows); false for an item never published or not
+// periodic.
+func (it Item) DueAt() (time.Time, bool) {
+	gap, periodic := allowedGap(it.TimeLimit)
+	if !periodic || it.LastPublishedAt == nil {
+		return time.Time{}, false
+	}
+	return it.LastPublishedAt.Add(gap), true
+}
+
 // FreshnessAt judges an item at now from its last publication.
 func (it Item) FreshnessAt(now time.Time) Freshness {
 	if it.LastPublishedAt == nil {

@@ -1400,3 +1400,47 @@ func TestPublicationSearchAndPolicyLinks(t *testing.T) {
 		t.Errorf("the search page: %d", page.status)
 	}
 }
+
+// TestCatalogueListFilters: a unit's catalogue in the back office names
+// domains by name and narrows by domain, column, freshness, due date and
+// words of the item.
+func TestCatalogueListFilters(t *testing.T) {
+	ts := sharedServer(t)
+	clerk := ts.login("sanxi-clerk")
+	rows := func(query string) []string {
+		t.Helper()
+		r := clerk.do("GET", "/admin/units/sanxi?"+query, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d", query, r.status)
+		}
+		return regexp.MustCompile(`<tr><td>([^<]*)</td>`).FindAllString(string(r.body), -1)
+	}
+	all := rows("")
+	if len(all) < 20 || strings.Contains(strings.Join(all, ""), "<td>zfwj</td>") {
+		t.Fatalf("the list: %d rows, codes shown: %v", len(all), all[:3])
+	}
+	var items []catalog.Item
+	ts.anon().do("GET", "/api/v1/units/sanxi/items", nil).decode(t, &items)
+	domain, column, name := items[0].DomainCode, items[0].Level1, items[0].Level2
+	if n := len(rows("domain=" + domain)); n == 0 || n >= len(all) {
+		t.Errorf("by domain: %d of %d", n, len(all))
+	}
+	if n := len(rows("domain=" + domain + "&column=" + url.QueryEscape(column))); n == 0 {
+		t.Errorf("by column: %d", n)
+	}
+	if n := len(rows("q=" + url.QueryEscape(name))); n == 0 || n >= len(all) {
+		t.Errorf("by words %q: %d of %d", name, n, len(all))
+	}
+	counts := map[string]int{}
+	sum := 0
+	for _, f := range []string{"ok", "overdue", "never", "event"} {
+		counts[f] = len(rows("fresh=" + f))
+		sum += counts[f]
+	}
+	if sum != len(all) || counts["ok"] == len(all) || counts["event"] == len(all) {
+		t.Errorf("by freshness: %v of %d", counts, len(all))
+	}
+	if n := len(rows("due=soon")); n >= len(all) {
+		t.Errorf("due soon: %d of %d", n, len(all))
+	}
+}
