@@ -22,6 +22,9 @@ type Inspections interface {
 	// Overview is the heat map as of a date and the reports of its year's
 	// quarters so far.
 	Overview(ctx context.Context, asOf time.Time) (inspect.HeatMap, []inspect.Report, error)
+	// Quarters lists the quarters to link, newest first, and the latest
+	// finished one with data.
+	Quarters(ctx context.Context) (list []inspect.Quarter, latest inspect.Quarter, err error)
 }
 
 type inspectionPage struct {
@@ -37,8 +40,10 @@ func (h handler) handleInspection(c *fiber.Ctx) error {
 		return err
 	}
 	now := h.now().In(catalog.Shanghai)
-	cur := inspect.Quarter{Year: now.Year(), N: (int(now.Month())-1)/3 + 1}
-	q := cur.Prev()
+	quarters, q, err := h.Inspections.Quarters(c.UserContext())
+	if err != nil {
+		return err
+	}
 	if s := c.Params("quarter"); s != "" {
 		if q, err = inspect.ParseQuarter(s); err != nil {
 			return err
@@ -48,10 +53,7 @@ func (h handler) handleInspection(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := inspectionPage{Q: q, Report: rep, Ended: now.After(q.End().Add(24 * time.Hour))}
-	for x, i := cur, 0; i < 8; x, i = x.Prev(), i+1 {
-		p.Quarters = append(p.Quarters, x)
-	}
+	p := inspectionPage{Q: q, Report: rep, Ended: now.After(q.End().Add(24 * time.Hour)), Quarters: quarters}
 	title := strconv.Itoa(q.Year) + "年" + q.Name() + "政务公开测评"
 	flash := map[string]string{"issued": "测评结果已发布，今后不再随数据变化。"}[c.Query("flash")]
 	return render(c, 200, "inspection.html", page{Title: title, Me: m, Flash: flash, Data: p})

@@ -2,6 +2,8 @@ package api
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -65,9 +67,45 @@ func (s *handlers) handleBulletinExport(c *fiber.Ctx) error {
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	sh := "Sheet1"
+	quarter := fmt.Sprintf("%d年第%s季度", q.Year, []string{"", "一", "二", "三", "四"}[q.N])
+	// The bulletin as the county issues it: the notice — totals, the units
+	// praised, the problems many share, the rectification date — and its
+	// annex, the table of each unit's findings.
+	main := "通报"
+	f.SetSheetName("Sheet1", main)
+	with := len(rep.Units) - len(rep.PraiseTownships) - len(rep.PraiseDepartments)
+	lines := [][]any{
+		{quarter + "政务公开测评情况通报"},
+		{},
+		{"一、总体情况"},
+		{fmt.Sprintf("本季度测评%d个单位，%d个单位未发现突出问题，%d个单位存在问题（见附件1）。", len(rep.Units), len(rep.Units)-with, with)},
+		{"二、表扬名单"},
+		{"乡镇：" + joinOr(rep.PraiseTownships)},
+		{"县直单位：" + joinOr(rep.PraiseDepartments)},
+		{"三、存在的共性问题"},
+	}
+	for i, p := range rep.Common {
+		lines = append(lines, []any{fmt.Sprintf("%d. %s（%d个单位）", i+1, p.Text, p.Units)})
+	}
+	if len(rep.Common) == 0 {
+		lines = append(lines, []any{"无。"})
+	}
+	lines = append(lines, []any{"四、整改要求"})
+	if !rep.RectifyBy.IsZero() {
+		lines = append(lines, []any{"请存在问题的单位于" + rep.RectifyBy.In(catalog.Shanghai).Format("2006年1月2日") + "前完成整改，并在“测评整改情况”栏目公开整改情况。"})
+	} else {
+		lines = append(lines, []any{"请存在问题的单位及时整改，并在“测评整改情况”栏目公开整改情况。"})
+	}
+	for i, l := range lines {
+		f.SetSheetRow(main, "A"+strconv.Itoa(i+1), &l)
+	}
+	f.SetColWidth(main, "A", "A", 110)
+	sh := "附件1 测评情况"
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
 	f.SetCellValue(sh, "A1", "附件1")
-	f.SetCellValue(sh, "A2", fmt.Sprintf("%d年第%s季度政务公开测评情况", q.Year, []string{"", "一", "二", "三", "四"}[q.N]))
+	f.SetCellValue(sh, "A2", quarter+"政务公开测评情况")
 	f.SetSheetRow(sh, "A3", &[]any{"序号", "单位", "测评发现的突出问题"})
 	for i, u := range rep.Units {
 		cell, _ := excelize.CoordinatesToCellName(1, i+4)
@@ -121,4 +159,12 @@ func reportYearParam(c *fiber.Ctx) (int, error) {
 		return 0, err
 	}
 	return year, catalog.CheckYear(year, today())
+}
+
+// joinOr lists names with 、, or says there are none.
+func joinOr(names []string) string {
+	if len(names) == 0 {
+		return "无"
+	}
+	return strings.Join(names, "、")
 }

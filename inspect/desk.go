@@ -3,6 +3,7 @@ package inspect
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -42,6 +43,8 @@ type FilingReader interface {
 type ReportStore interface {
 	// Issued is the report issued for q; ENOTFOUND when there is none.
 	Issued(ctx context.Context, q Quarter) (*Report, error)
+	// IssuedQuarters lists the quarters whose reports were issued.
+	IssuedQuarters(ctx context.Context) ([]Quarter, error)
 	// Issue stores q's report, once; ECONFLICT the second time.
 	Issue(ctx context.Context, q Quarter, rep *Report, by catalog.Actor) error
 	// Entries are a year's score entries.
@@ -81,6 +84,53 @@ func (dk *Desk) today() time.Time {
 		now = dk.Now
 	}
 	return now().In(catalog.Shanghai)
+}
+
+// errFound stops a walk at its first row.
+var errFound = errors.New("found")
+
+// Quarters are the quarters the inspection page links, newest first: from
+// the current one back to the first issued (at least two years); latest is
+// the newest finished quarter that has data — a report issued, or a
+// publication published in it — else the last finished one.
+func (dk *Desk) Quarters(ctx context.Context) (list []Quarter, latest Quarter, err error) {
+	now := dk.today()
+	cur := Quarter{Year: now.Year(), N: (int(now.Month())-1)/3 + 1}
+	issued, err := dk.Reports.IssuedQuarters(ctx)
+	if err != nil {
+		return nil, Quarter{}, err
+	}
+	first := cur
+	for i := 0; i < 7; i++ {
+		first = first.Prev()
+	}
+	has := map[Quarter]bool{}
+	for _, q := range issued {
+		has[q] = true
+		if q.Start().Before(first.Start()) {
+			first = q
+		}
+	}
+	for q := cur; !q.Start().Before(first.Start()) && len(list) < 400; q = q.Prev() {
+		list = append(list, q)
+	}
+	latest = cur.Prev()
+	for i, q := 0, cur.Prev(); i < 8 && !q.Start().Before(first.Start()); i, q = i+1, q.Prev() {
+		if has[q] {
+			return list, q, nil
+		}
+		err := dk.Pubs.EachPublishedBetween(ctx, q.Start(), q.End(), q.End(), false, func(catalog.Publication) error { return errFound })
+		if errors.Is(err, errFound) {
+			return list, q, nil
+		}
+		if err != nil {
+			return nil, Quarter{}, err
+		}
+	}
+	if len(issued) > 0 {
+		latest = issued[len(issued)-1]
+	}
+	return list, latest, nil
 }
 
 // Issue computes a finished quarter's report as of its end and stores it

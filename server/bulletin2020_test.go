@@ -146,7 +146,7 @@ func TestBulletins2020AgreeWithTheSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := f.GetRows(f.GetSheetName(0))
+		rows, err := f.GetRows("附件1 测评情况")
 		if err != nil {
 			t.Fatal(err)
 		}

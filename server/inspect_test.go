@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"net/url"
 	"os"
@@ -163,11 +164,17 @@ func TestInspectionFindsPlantedProblems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := f.GetCellValue("Sheet1", "C3"); v != "测评发现的突出问题" {
+	if v, _ := f.GetCellValue("附件1 测评情况", "C3"); v != "测评发现的突出问题" {
 		t.Errorf("xlsx header %q", v)
 	}
-	if v, _ := f.GetCellValue("Sheet1", "B4"); v != "旌阳镇" {
+	if v, _ := f.GetCellValue("附件1 测评情况", "B4"); v != "旌阳镇" {
 		t.Errorf("first row %q: townships first", v)
+	}
+	// The notice: its sheet named, the praise lists and the common problems.
+	notice, _ := f.GetRows("通报")
+	text := fmt.Sprint(notice)
+	if f.GetSheetName(0) != "通报" || !strings.Contains(text, "二、表扬名单") || !strings.Contains(text, "乡镇：") || !strings.Contains(text, "三、存在的共性问题") {
+		t.Errorf("the notice sheet: %s", text)
 	}
 }
 
@@ -190,6 +197,13 @@ func TestInspectionPage(t *testing.T) {
 	}
 	if r := insp.do("GET", "/admin/inspections/2020Q2", nil); !strings.Contains(string(r.body), "已发布") {
 		t.Error("the issued mark is missing")
+	}
+	// The page without a quarter opens on the last finished one with data
+	// and links every quarter back to the first issued (2019Q4, carried).
+	r = insp.do("GET", "/admin/inspections", nil)
+	body = string(r.body)
+	if r.status != 200 || !strings.Contains(body, `href="/admin/inspections/2019Q4"`) || !strings.Contains(body, `href="/admin/inspections/2020Q3"`) || !strings.Contains(body, "政务公开测评情况") {
+		t.Errorf("the inspection page's quarters: %d", r.status)
 	}
 }
 

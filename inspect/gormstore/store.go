@@ -83,6 +83,21 @@ func (s *Store) Issued(ctx context.Context, q inspect.Quarter) (*inspect.Report,
 	return &rep, nil
 }
 
+// IssuedQuarters implements inspect.ReportStore.
+func (s *Store) IssuedQuarters(ctx context.Context) ([]inspect.Quarter, error) {
+	var qs []string
+	if err := s.db.WithContext(ctx).Model(&reportRecord{}).Order("quarter").Pluck("quarter", &qs).Error; err != nil {
+		return nil, fmt.Errorf("inspect gormstore: issued quarters: %w", err)
+	}
+	out := make([]inspect.Quarter, 0, len(qs))
+	for _, q := range qs {
+		if x, err := inspect.ParseQuarter(q); err == nil {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
 // Issue stores a quarter's report as issued; ECONFLICT when it already was.
 func (s *Store) Issue(ctx context.Context, q inspect.Quarter, rep *inspect.Report, by catalog.Actor) error {
 	now := time.Now().UTC()
