@@ -2,13 +2,18 @@ package admin
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
 	"gongkai/inspect"
+	"gongkai/rbac"
 	"gongkai/web"
 )
 
@@ -70,14 +75,20 @@ func (h handler) handleInspectionIssue(c *fiber.Ctx) error {
 	return c.Redirect("/admin/inspections/"+q.String()+"?flash=issued", fiber.StatusSeeOther)
 }
 
-// Scores computes a year's scores.
+// Scores computes a year's scores and keeps the inspectors' entries.
 type Scores interface {
 	Scores(ctx context.Context, year int) ([]inspect.UnitScore, error)
+	// SaveEntry stores an entry (第三方测评, 年度总评, an adjustment of a
+	// rubric line, a bonus) with its reason; EINVALID names the field.
+	SaveEntry(ctx context.Context, year int, e inspect.Entry, by catalog.Actor) error
 }
 
 type scoresPage struct {
-	Year   int
-	Scores []inspect.UnitScore
+	Year     int
+	Scores   []inspect.UnitScore
+	CanWrite bool
+	// Open is the unit whose details show (the one just entered).
+	Open string
 }
 
 func (h handler) handleScores(c *fiber.Ctx) error {
@@ -92,11 +103,45 @@ func (h handler) handleScores(c *fiber.Ctx) error {
 	if err := catalog.CheckYear(year, h.now()); err != nil {
 		return err
 	}
+	return h.scoresPage(c, m, year, 200, flashes[c.Query("flash")], "")
+}
+
+func (h handler) scoresPage(c *fiber.Ctx, m *me, year, status int, flash, msg string) error {
 	sc, err := h.Scores.Scores(c.UserContext(), year)
 	if err != nil {
 		return err
 	}
-	return render(c, 200, "scores.html", page{Title: strconv.Itoa(year) + "年政务公开考评", Me: m, Data: scoresPage{year, sc}})
+	p := scoresPage{Year: year, Scores: sc, CanWrite: h.can(m, rbac.AllUnits, rbac.ObjInspection, rbac.ActWrite), Open: c.Query("unit")}
+	return render(c, status, "scores.html", page{Title: strconv.Itoa(year) + "年政务公开考评", Me: m, Flash: flash, Error: msg, Data: p})
+}
+
+// handleScoreEntry stores what an inspector enters on the scores page: a
+// unit's 第三方测评 or 年度总评, a rubric line's adjustment, a bonus — each
+// with its reason, audited by the store.
+func (h handler) handleScoreEntry(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	year, err := c.ParamsInt("year")
+	if err != nil {
+		return catalog.Invalid("year", "年份应写作 2020")
+	}
+	if err := catalog.CheckYear(year, h.now()); err != nil {
+		return err
+	}
+	e := inspect.Entry{UnitCode: strings.Clone(c.FormValue("unit_code")), Key: strings.Clone(c.FormValue("key")), Reason: strings.TrimSpace(c.FormValue("reason"))}
+	points := strings.TrimSpace(c.FormValue("points"))
+	if e.Points, err = strconv.ParseFloat(points, 64); err != nil || math.IsNaN(e.Points) || math.IsInf(e.Points, 0) {
+		return h.scoresPage(c, m, year, fiber.StatusBadRequest, "", "分值“"+points+"”不是数字")
+	}
+	if err := h.Scores.SaveEntry(c.UserContext(), year, e, web.Actor(c)); err != nil {
+		if _, msg, ok := fieldError(err); ok {
+			return h.scoresPage(c, m, year, fiber.StatusBadRequest, "", msg)
+		}
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/admin/scores/%d?flash=saved&unit=%s#u-%s", year, url.QueryEscape(e.UnitCode), url.QueryEscape(e.UnitCode)), fiber.StatusSeeOther)
 }
 
 type overviewPage struct {

@@ -77,6 +77,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/inspections/overview", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleOverview)
 	r.Get("/inspections/:quarter", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleInspection)
 	r.Get("/scores/:year", h.signedIn, can(rbac.ObjInspection, rbac.ActRead, rbac.County()), h.handleScores)
+	r.Post("/scores/:year/entries", can(rbac.ObjInspection, rbac.ActWrite, rbac.County()), h.handleScoreEntry)
 	r.Post("/inspections/:quarter/issue", can(rbac.ObjInspection, rbac.ActWrite, rbac.County()), h.handleInspectionIssue)
 	r.Get("/kiosk", h.signedIn, can(rbac.ObjKiosk, rbac.ActRead, rbac.County()), h.handleKiosk)
 	r.Post("/kiosk/points", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handlePointSave)

@@ -414,5 +414,24 @@ func (dk *Desk) SaveEntry(ctx context.Context, year int, e Entry, by catalog.Act
 	if _, err := dk.Units.FindUnit(ctx, e.UnitCode); err != nil {
 		return catalog.Invalid("unit_code", "单位“%s”不存在", e.UnitCode)
 	}
+	switch e.Key {
+	case "third_party", "annual":
+		if e.Points < 0 || e.Points > 100 {
+			return catalog.Invalid("points", "第三方测评和年度总评为百分制，应在0至100之间")
+		}
+	case "bonus_platform", "bonus_articles", "standard", "requests":
+	default:
+		ds, err := dk.Units.FindDomains(ctx)
+		if err != nil {
+			return err
+		}
+		known := false
+		for _, d := range ds {
+			known = known || d.Code == e.Key
+		}
+		if !known {
+			return catalog.Invalid("key", "评分项“%s”不存在", e.Key)
+		}
+	}
 	return dk.Reports.SaveEntry(ctx, year, e, by)
 }

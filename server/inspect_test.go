@@ -258,6 +258,28 @@ func TestScores2020(t *testing.T) {
 	if r := insp.do("GET", "/admin/scores/2020", nil); r.status != 200 || !strings.Contains(string(r.body), "云乐镇") || !strings.Contains(string(r.body), "一份文件未附正文") {
 		t.Errorf("scores page: %d %.300s", r.status, r.body)
 	}
+	// On the page: 第三方测评 entered for 白地镇 with its reason; a score
+	// that is not a number, or not a key, is refused in Chinese.
+	if r := postForm(insp, "/admin/scores/2020/entries", url.Values{"unit_code": {"baidi"}, "key": {"third_party"}, "points": {"87.5"}, "reason": {"第三方评估报告"}}); r.status != 303 {
+		t.Fatalf("entry on the page: %d %s", r.status, r.body)
+	}
+	insp.do("GET", "/api/v1/scores/2020", nil).decode(t, &sc)
+	for _, s := range sc {
+		if s.Code == "baidi" && s.ThirdParty != 87.5 {
+			t.Errorf("白地镇's 第三方测评: %.1f", s.ThirdParty)
+		}
+	}
+	for form, want := range map[string]string{"abc": "不是数字", "120": "0至100之间"} {
+		if r := postForm(insp, "/admin/scores/2020/entries", url.Values{"unit_code": {"baidi"}, "key": {"annual"}, "points": {form}, "reason": {"年度总评"}}); r.status != 400 || !strings.Contains(string(r.body), want) {
+			t.Errorf("points %q: %d", form, r.status)
+		}
+	}
+	if r := postForm(insp, "/admin/scores/2020/entries", url.Values{"unit_code": {"baidi"}, "key": {"nonsense"}, "points": {"1"}, "reason": {"理由"}}); r.status != 400 || !strings.Contains(string(r.body), "评分项") {
+		t.Errorf("an unknown key: %d", r.status)
+	}
+	if r := postForm(ts.login("baidi-leader"), "/admin/scores/2020/entries", url.Values{"unit_code": {"baidi"}, "key": {"annual"}, "points": {"100"}, "reason": {"自评"}}); r.status != 403 {
+		t.Errorf("a unit scores itself on the page: %d", r.status)
+	}
 }
 
 // TestInspectionOverview: the heat map and the trend are drawn on the
