@@ -570,7 +570,7 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 			// choice, and closes once one is made.
 			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#f-purpose")), chromedp.WaitVisible(chromedp.CSS("#ime"))), "purpose")
 			tapKeys("dibao")
-			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitVisible(chromedp.CSS("#ime-comp.say"))), "done with pinyin typed")
+			must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitVisible(chromedp.CSS("#ime-say"))), "done with pinyin typed")
 			if purpose, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-purpose"))); purpose != "" {
 				t.Errorf("完成 after dibao put %q in the field", purpose)
 			}

@@ -174,9 +174,12 @@
       // the first left out.
       // say shows a short message where the pinyin is typed, until the
       // next key.
-      var say = function (msg) { compEl.textContent = msg; compEl.classList.add("say"); };
+      var said = "", sayEl = document.getElementById("ime-say");
+      var say = function (msg) { said = msg; if (sayEl) { sayEl.textContent = msg; sayEl.hidden = false; } };
       var render = function () {
-        compEl.classList.remove("say");
+        // A message stays, whatever arrives, until the next key; it has a
+        // line of its own, so the candidates keep their room.
+        if (sayEl) sayEl.hidden = !said;
         compEl.textContent = comp;
         candEl.textContent = "";
         var right = candEl.getBoundingClientRect().right + 0.5, i = start;
@@ -345,6 +348,7 @@
       ime.addEventListener("click", function (e) {
         var b = e.target.closest("button");
         if (!b || !field) return;
+        if (said) { said = ""; render(); }
         if (b.hasAttribute("data-ime-cand")) {
           var c = cands[parseInt(b.getAttribute("data-ime-cand"), 10)];
           if (c) take(c);
