@@ -587,6 +587,16 @@ func TestKioskPinyinKeyboard(t *testing.T) {
 					t.Errorf("e-mail typed %q", email)
 				}
 				must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#ime button[data-ime-done]")), chromedp.WaitNotVisible(chromedp.CSS("#ime"))), "done with the e-mail")
+			} else {
+				// 特大 on a phone: larger keys, and nothing wider than the screen.
+				must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.sizes button[data-size="xl"]`)), chromedp.Click(chromedp.CSS("#f-address")),
+					chromedp.WaitVisible(chromedp.CSS("#ime"))), "特大")
+				m, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[document.documentElement.scrollWidth, document.querySelector('#ime button[data-ime-key="a"]').getBoundingClientRect().height]`))
+				must(err, "measure")
+				if m[0] > float64(sz.w) || m[1] < 59 {
+					t.Errorf("特大 on a phone: page %.0f px wide, keys %.0f px high", m[0], m[1])
+				}
+				screenshot(t, ctx, "pinyin-keyboard-phone-xl")
 			}
 		})
 	}
