@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // PrivacyKind is a kind of personal information found in a text.
@@ -104,6 +106,9 @@ func isMobile(d string) bool {
 // and e-mail addresses in a text, in order of appearance. Numbers may be
 // written with spaces or hyphens between groups.
 func ScanPrivacy(text string) []PrivacyHit {
+	// Full-width digits and letters (３４２５…) are read as the ASCII
+	// they stand for.
+	text = width.Fold.String(text)
 	var hits []PrivacyHit
 	add := func(kind PrivacyKind, start, end int) {
 		hits = append(hits, PrivacyHit{Kind: kind, Name: kind.Name(), Text: text[start:end],

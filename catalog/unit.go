@@ -194,6 +194,9 @@ func (u *Unit) ValidateFacts() error {
 	for _, p := range []*string{&u.Functions, &u.Offices, &u.Address, &u.OfficeHours, &u.Phone, &u.Fax, &u.Email, &u.Postcode, &u.Head, &u.FullName} {
 		*p = strings.TrimSpace(*p)
 	}
+	if u.FullName == "" {
+		return Invalid("full_name", "单位全称不能为空")
+	}
 	if err := CheckPhone("phone", "联系电话", u.Phone, false); err != nil {
 		return err
 	}

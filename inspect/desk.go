@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -414,12 +415,17 @@ func (dk *Desk) SaveEntry(ctx context.Context, year int, e Entry, by catalog.Act
 	if _, err := dk.Units.FindUnit(ctx, e.UnitCode); err != nil {
 		return catalog.Invalid("unit_code", "单位“%s”不存在", e.UnitCode)
 	}
+	e.Reason = strings.TrimSpace(e.Reason)
 	switch e.Key {
 	case "third_party", "annual":
 		if e.Points < 0 || e.Points > 100 {
 			return catalog.Invalid("points", "第三方测评和年度总评为百分制，应在0至100之间")
 		}
-	case "bonus_platform", "bonus_articles", "standard", "requests":
+	case "bonus_platform", "bonus_articles":
+		if e.Points < 0 || e.Points > 10 {
+			return catalog.Invalid("points", "加分应在0至10之间")
+		}
+	case "standard", "requests":
 	default:
 		ds, err := dk.Units.FindDomains(ctx)
 		if err != nil {

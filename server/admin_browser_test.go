@@ -317,6 +317,13 @@ func TestBodyPastedFromWord(t *testing.T) {
 		t.Errorf("the pasted script ran on the kiosk: %s", ran)
 	}
 	screenshot(t, ctx, "kiosk-table-from-word")
+	// On a hall's screen the text's link goes nowhere: the screen stays.
+	page := base + "/kiosk/publications/" + itoa(id)
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/?point=county-hall"), chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("article.body a")),
+		chromedp.Click(chromedp.CSS("article.body a")), chromedp.WaitVisible(chromedp.CSS("#no-links"))), "a link on a kiosk")
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != page {
+		t.Errorf("the kiosk left for %s", loc)
+	}
 }
 
 // TestBulkApprovalInBrowser: a leader ticks three submitted notices on the

@@ -1284,6 +1284,15 @@ func TestBackOfficeForms(t *testing.T) {
 	if strings.Contains(page, `action="/admin/publications/`+itoa(p.ID)+`/withdraw"`) || !strings.Contains(page, "删除此草稿") {
 		t.Error("a fresh draft offers 撤回, or not 删除")
 	}
+	// Personal data split by a tag, or typed in full-width digits, is
+	// found at submission as it is without.
+	for _, body := range []string{"<p>身份证3425291985<strong>06120023</strong>。</p>", "<p>李四，身份证３４２５２９１９７００３０５４４１０。</p>"} {
+		var q catalog.Publication
+		clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "版书镇名单", "generated_on": "2026-11-20", "body": body}).decode(t, &q)
+		if r := clerk.step(q.ID, "submit", submitBody); r.status != 400 || !strings.Contains(string(r.body), `"field":"privacy"`) {
+			t.Errorf("%s: submitted: %d %s", body, r.status, r.body)
+		}
+	}
 	r := clerk.step(p.ID, "submit", map[string]any{"checklist": map[string]bool{"wording": true}})
 	if _, field, msg := r.errorOf(t); r.status != 400 || field != "checklist.format" || !strings.Contains(msg, "格式规范") || !strings.Contains(msg, "已通过保密审查") || !strings.Contains(msg, "不含个人隐私") {
 		t.Errorf("half a check: %d %s", r.status, r.body)

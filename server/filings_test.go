@@ -194,6 +194,24 @@ func TestDirectoryImport(t *testing.T) {
 	if u["address"] == "庙首镇政府新址" {
 		t.Fatal("a refused directory import changed a unit")
 	}
+	// A unit's first row removed (its facts), its people's rows left: the
+	// unit is unchanged, not emptied.
+	{
+		g, _ := excelize.OpenReader(bytes.NewReader(export))
+		first := find("三溪镇")
+		if err := g.RemoveRow(s, first); err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		g.Write(&b)
+		var w sheet.DirectoryResult
+		adm.upload("/api/v1/directory/import", "名录.xlsx", b.Bytes()).decode(t, &w)
+		for _, ch := range w.Changed {
+			if ch.Unit.Code == "sanxi" {
+				t.Errorf("三溪镇 without its first row: %v change", ch.Fields)
+			}
+		}
+	}
 	f.SetCellValue(s, "J"+itoa(int64(sx)), "242600")
 	buf.Reset()
 	f.Write(&buf)

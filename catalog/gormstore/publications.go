@@ -404,7 +404,7 @@ func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by 
 			if err := requireForSubmission(tx, r); err != nil {
 				return err
 			}
-			if _, err := catalog.CheckPrivacy(r.Title+"\n"+r.Body+"\n"+step.AttachmentText, step.Privacy); err != nil {
+			if _, err := catalog.CheckPrivacy(r.Title+"\n"+catalog.BodyText(r.Body)+"\n"+step.AttachmentText, step.Privacy); err != nil {
 				return err
 			}
 			r.SubmittedByID, r.SubmittedBy = by.UserID, by.Username

@@ -150,6 +150,13 @@ func ParseDirectory(data []byte, units []catalog.Unit) (*DirectoryPlan, error) {
 	}
 	for _, ur := range order {
 		u := ur.u
+		// Rows of a unit that give none of its facts (its first row
+		// deleted, only people's rows left) change nothing: people are
+		// filed on the filing form, not here.
+		if len(ur.vals) == 0 {
+			plan.Unchanged++
+			continue
+		}
 		var fields []string
 		for _, k := range cols {
 			ptr := factField(&u, k)

@@ -420,6 +420,24 @@
     }
     if (banner) probe();
 
+    // A link in a publication's text leads a hall's screen nowhere: the
+    // screen stays on the kiosk's pages (no other site, no new window); a
+    // phone follows it.
+    if (isKiosk()) {
+      document.querySelectorAll("article.body a[href]").forEach(function (a) {
+        a.addEventListener("click", function (e) {
+          e.preventDefault();
+          var note = document.getElementById("no-links");
+          if (!note) {
+            note = document.createElement("p");
+            note.id = "no-links"; note.className = "notice"; note.setAttribute("role", "status");
+            a.closest("article").insertAdjacentElement("afterend", note);
+          }
+          note.textContent = "查询机不能打开正文中的网址（" + a.getAttribute("href") + "）。请用手机扫描本页二维码，在手机上查看。";
+        });
+      });
+    }
+
     // Leaving an application (‹ 返回, ⌂ 首页) asks first: what is typed
     // would be lost.
     var appForm = document.querySelector("form.applyform[action='/kiosk/apply'], form.confirm");
