@@ -365,6 +365,9 @@ func (h handler) handleAttachmentDelete(c *fiber.Ctx) error {
 	return c.Redirect(fmt.Sprintf("/admin/publications/%d?flash=detached", id), fiber.StatusSeeOther)
 }
 
+// docBrackets writes a 文号's year in 〔〕, however it was typed.
+var docBrackets = strings.NewReplacer("[", "〔", "]", "〕", "【", "〔", "】", "〕", "［", "〔", "］", "〕", "(", "〔", ")", "〕", "（", "〔", "）", "〕")
+
 // policyID finds the policy an interpretation explains from what the
 // clerk typed or chose: its number, a choice of the list (…#number), or a
 // published publication's 文号, name or 索引号 — one in the county.
@@ -380,14 +383,23 @@ func (h handler) policyID(c *fiber.Ctx) func(text string) (*int64, error) {
 		if id, err := strconv.ParseInt(text, 10, 64); err == nil && id > 0 {
 			return &id, nil
 		}
-		ps, err := h.Pubs.FindPublications(c.UserContext(), catalog.PubFilter{Query: text, Limit: 50})
-		if err != nil {
-			return nil, err
-		}
+		// A 文号 as typists write it: [2026], 【2026】, (2026) for 〔2026〕.
+		doc := docBrackets.Replace(text)
+		seen := map[int64]bool{}
 		var found []int64
-		for _, p := range ps {
-			if p.DocNo == text || p.Title == text || p.IndexNo == text {
-				found = append(found, p.ID)
+		for _, q := range []string{text, doc} {
+			ps, err := h.Pubs.FindPublications(c.UserContext(), catalog.PubFilter{Query: q, Limit: 50})
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				if !seen[p.ID] && (docBrackets.Replace(p.DocNo) == doc || p.Title == text || p.IndexNo == text) {
+					seen[p.ID] = true
+					found = append(found, p.ID)
+				}
+			}
+			if doc == text {
+				break
 			}
 		}
 		switch len(found) {

@@ -1405,6 +1405,13 @@ func TestPublicationSearchAndPolicyLinks(t *testing.T) {
 	if r := clerk.send(req); r.status != 400 || !strings.Contains(string(r.body), "没有找到文号") {
 		t.Errorf("an unknown 文号: %d", r.status)
 	}
+	// The 文号 typed with ASCII brackets, as typists do.
+	form.Set("interprets_id", "溪政[2026]7号")
+	req = httptest.NewRequest("POST", "/admin/items/"+itoa(it.ID)+"/publications", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := clerk.send(req); r.status != 303 {
+		t.Errorf("the 文号 with [ ]: %d %.300s", r.status, r.body)
+	}
 	if page := clerk.do("GET", "/admin/search?unit=sanxi&q="+url.QueryEscape("秸秆"), nil); page.status != 200 || !strings.Contains(string(page.body), "三溪镇秸秆综合利用实施方案") {
 		t.Errorf("the search page: %d", page.status)
 	}

@@ -5,6 +5,10 @@
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
+    // Deleting asks first: it cannot be undone.
+    document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+      f.addEventListener("submit", function (e) { if (!window.confirm(f.getAttribute("data-confirm"))) e.preventDefault(); });
+    });
     // The policy an interpretation explains: the published ones whose name,
     // 文号 or 索引号 has the words typed, offered as a list.
     var policy = document.querySelector("input[data-policy-unit]"), list = document.getElementById("policy-list");
