@@ -291,7 +291,13 @@ func (h handler) queue(c *fiber.Ctx, status catalog.PubStatus, act rbac.Action, 
 		if err != nil {
 			return err
 		}
-		out = append(out, pubs...)
+		for _, p := range pubs {
+			// Nobody reviews their own submission: it is not offered.
+			if status == catalog.PubSubmitted && p.SubmittedBy == m.Username {
+				continue
+			}
+			out = append(out, p)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].UpdatedAt.After(out[j].UpdatedAt) })
 	h.withNames(c, out)

@@ -183,8 +183,8 @@ const MaxBatch = 100
 
 // ByIDs finds the unit of the records a batch request names (ids reads
 // them from the body): their one unit, or the whole county when they span
-// several, where only county-wide roles pass. No ids, more than MaxBatch,
-// or an unknown one answers EINVALID or ENOTFOUND.
+// several (or name none that exists), where only county-wide roles pass.
+// No ids, or more than MaxBatch, answers EINVALID.
 func ByIDs(ids func(c *fiber.Ctx) ([]int64, error), lookup func(ctx context.Context, id int64) (string, error)) UnitFrom {
 	return func(c *fiber.Ctx) (string, error) {
 		list, err := ids(c)
@@ -197,9 +197,14 @@ func ByIDs(ids func(c *fiber.Ctx) ([]int64, error), lookup func(ctx context.Cont
 		if len(list) > MaxBatch {
 			return "", catalog.Invalid("ids", "一次最多处理%d条，现选了%d条", MaxBatch, len(list))
 		}
+		// An id that names nothing is left to the handler, which answers
+		// it as not found among the others.
 		unit := ""
 		for _, id := range list {
 			u, err := lookup(c.UserContext(), id)
+			if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+				continue
+			}
 			if err != nil {
 				return "", err
 			}
@@ -207,6 +212,9 @@ func ByIDs(ids func(c *fiber.Ctx) ([]int64, error), lookup func(ctx context.Cont
 				return AllUnits, nil
 			}
 			unit = u
+		}
+		if unit == "" {
+			return AllUnits, nil
 		}
 		return unit, nil
 	}

@@ -1181,6 +1181,13 @@ func TestBulkApproval(t *testing.T) {
 	if r := leader.do("POST", "/api/v1/publications/approve", map[string]any{"ids": []int64{own, p.ID}}); r.status != 403 {
 		t.Errorf("a batch reaching into 三溪镇: %d %s", r.status, r.body)
 	}
+	// An id that names nothing is answered among the others, not for all.
+	var rs2 []catalog.BatchResult
+	if r := leader.do("POST", "/api/v1/publications/approve", map[string]any{"ids": []int64{own, 999999}}); r.status != 200 {
+		t.Errorf("a batch with an unknown id: %d %s", r.status, r.body)
+	} else if r.decode(t, &rs2); len(rs2) != 2 || rs2[1].Code != catalog.ENOTFOUND {
+		t.Errorf("a batch with an unknown id: %+v", rs2)
+	}
 	for _, body := range []any{map[string]any{"ids": []int64{}}, map[string]any{"ids": make([]int64, 101)}, `{"ids":"x"}`} {
 		if r := leader.do("POST", "/api/v1/publications/approve", body); r.status != 400 {
 			t.Errorf("%v: %d %s", body, r.status, r.body)
