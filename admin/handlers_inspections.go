@@ -83,6 +83,15 @@ type Scores interface {
 	SaveEntry(ctx context.Context, year int, e inspect.Entry, by catalog.Actor) error
 }
 
+// scoreYear is the route's :year, a year with scores.
+func (h handler) scoreYear(c *fiber.Ctx) (int, error) {
+	year, err := c.ParamsInt("year")
+	if err != nil {
+		return 0, catalog.Invalid("year", "年份应写作 2020")
+	}
+	return year, catalog.CheckYear(year, h.now())
+}
+
 type scoresPage struct {
 	Year     int
 	Scores   []inspect.UnitScore
@@ -96,11 +105,8 @@ func (h handler) handleScores(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	year, err := c.ParamsInt("year")
+	year, err := h.scoreYear(c)
 	if err != nil {
-		return catalog.Invalid("year", "年份应写作 2020")
-	}
-	if err := catalog.CheckYear(year, h.now()); err != nil {
 		return err
 	}
 	return h.scoresPage(c, m, year, 200, flashes[c.Query("flash")], "")
@@ -123,11 +129,8 @@ func (h handler) handleScoreEntry(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	year, err := c.ParamsInt("year")
+	year, err := h.scoreYear(c)
 	if err != nil {
-		return catalog.Invalid("year", "年份应写作 2020")
-	}
-	if err := catalog.CheckYear(year, h.now()); err != nil {
 		return err
 	}
 	e := inspect.Entry{UnitCode: strings.Clone(c.FormValue("unit_code")), Key: strings.Clone(c.FormValue("key")), Reason: strings.TrimSpace(c.FormValue("reason"))}

@@ -43,17 +43,7 @@ func TestBackOfficeStory(t *testing.T) {
 		must(err, "read "+sel)
 		return s
 	}
-	login := func(user string) {
-		t.Helper()
-		must(chromedp.Do(ctx,
-			chromedp.Navigate(base+"/admin/login"),
-			chromedp.WaitVisible(chromedp.CSS("#username")),
-			chromedp.SendKeys(chromedp.CSS("#username"), user),
-			chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
-			chromedp.Click(chromedp.CSS("form.stack button")),
-			chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`)),
-		), "sign in as "+user)
-	}
+	login := func(user string) { t.Helper(); adminSignIn(t, ctx, base, user) }
 	logout := func() {
 		t.Helper()
 		must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.CSS("#username"))), "sign out")
@@ -256,13 +246,7 @@ func TestBodyPastedFromWord(t *testing.T) {
 	word, err := os.ReadFile(filepath.Join("..", "catalog", "testdata", "word-paste.html"))
 	must(err, "the Word clipboard")
 	pasted := strings.Replace(string(word), "<!--EndFragment-->", `<script>window.__pasted = 1</script><p onclick="window.__pasted = 2">结尾</p><!--EndFragment-->`, 1)
-	login := func(user string) {
-		t.Helper()
-		must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
-			chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
-			chromedp.Click(chromedp.CSS("form.stack button")), chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`))), "sign in")
-	}
-	login("sanxi-clerk")
+	adminSignIn(t, ctx, base, "sanxi-clerk")
 	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/units/sanxi"), chromedp.Click(chromedp.CSS(`a[href$="/publications/new"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")), chromedp.SendKeys(chromedp.CSS("#title"), "三溪镇2026年城乡低保对象名单公示")), "new publication")
 	// Pasting as the clipboard hands Word's HTML to the page.
@@ -347,12 +331,7 @@ func TestBulkApprovalInBrowser(t *testing.T) {
 	clerk.do("POST", "/api/v1/items/"+itoa(it.ID)+"/publications", map[string]any{"title": "蔡家桥镇草稿", "generated_on": "2026-11-20"}).decode(t, &draft)
 	ctx, base := browser(t, ts)
 	must := fatalOn(t)
-	signIn := func(user string) {
-		t.Helper()
-		must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
-			chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
-			chromedp.Click(chromedp.CSS("form.stack button")), chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`))), "sign in as "+user)
-	}
+	signIn := func(user string) { t.Helper(); adminSignIn(t, ctx, base, user) }
 	signIn("caijiaqiao-clerk")
 	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/publications/"+itoa(draft.ID)), chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/delete"]`))), "the draft's page")
@@ -385,12 +364,7 @@ func TestCompletenessPagesInBrowser(t *testing.T) {
 	ts := newTestServer(t, true)
 	ctx, base := browser(t, ts)
 	must := fatalOn(t)
-	signIn := func(user string) {
-		t.Helper()
-		must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
-			chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
-			chromedp.Click(chromedp.CSS("form.stack button")), chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`))), "sign in as "+user)
-	}
+	signIn := func(user string) { t.Helper(); adminSignIn(t, ctx, base, user) }
 	signIn("yunle-clerk")
 	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/units/yunle"), chromedp.Click(chromedp.Search(`//a[.="未涉及领域说明"]`)),
 		chromedp.WaitVisible(chromedp.CSS("form.inline input[name=reason]"))), "the exemptions page")
@@ -408,4 +382,18 @@ func TestCompletenessPagesInBrowser(t *testing.T) {
 	if !strings.Contains(text, "本镇不涉及该领域") {
 		t.Errorf("the completeness page does not list the declared domain: %.500s", text)
 	}
+}
+
+// adminSignIn signs user in to the back office in the browser and waits
+// for the 工作台.
+func adminSignIn(t *testing.T, ctx context.Context, base, user string) {
+	t.Helper()
+	fatalOn(t)(chromedp.Do(ctx,
+		chromedp.Navigate(base+"/admin/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), user),
+		chromedp.SendKeys(chromedp.CSS("#password"), seed.DemoPassword),
+		chromedp.Click(chromedp.CSS("form.stack button")),
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="工作台"]`)),
+	), "sign in as "+user)
 }
