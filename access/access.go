@@ -47,6 +47,9 @@ type NewUser struct {
 	UnitCode    string `json:"unit_code"`
 	Password    string `json:"password"`
 	Disabled    bool   `json:"disabled"`
+	// Email receives the daily digest of the person's notices.
+	Email    string `json:"email"`
+	NoDigest bool   `json:"no_digest"`
 }
 
 // PendingResetMessage tells the administrator that a guarded reset waits
@@ -83,7 +86,7 @@ func (d *Desk) CreateUser(ctx context.Context, in NewUser, by catalog.Actor) (*a
 		return nil, err
 	}
 	u := account.User{Username: strings.TrimSpace(in.Username), DisplayName: strings.TrimSpace(in.DisplayName), UnitCode: in.UnitCode,
-		PasswordHash: hash, MustChangePassword: true}
+		PasswordHash: hash, MustChangePassword: true, Email: in.Email, NoDigest: in.NoDigest}
 	if err := d.Users.CreateUser(ctx, &u, by); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,6 +40,10 @@ type User struct {
 	// MustChangePassword is set by an administrator's reset (and for a new
 	// account): the person must choose a password before doing anything.
 	MustChangePassword bool `json:"must_change_password"`
+	// Email is where the daily digest of the person's notices goes ("":
+	// none); NoDigest turns the digest off while keeping the address.
+	Email    string `json:"email,omitempty"`
+	NoDigest bool   `json:"no_digest,omitempty"`
 }
 
 // Locked tells whether the account is locked at now.
@@ -87,7 +92,26 @@ func (u *User) Validate() error {
 	if utf8.RuneCountInString(u.DisplayName) > 60 {
 		return catalog.Invalid("display_name", "姓名不能超过60个字")
 	}
+	email, err := CleanEmail(u.Email)
+	if err != nil {
+		return err
+	}
+	u.Email = email
 	return nil
+}
+
+// CleanEmail checks an e-mail address typed for an account: a bare address
+// (name@host), at most 120 characters, no display name; "" is none.
+func CleanEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(s)
+	if len(s) > 120 || err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return "", catalog.Invalid("email", "电子邮箱格式不正确，应如 name@example.gov.cn")
+	}
+	return s, nil
 }
 
 // MinPasswordLength is the shortest password accepted.

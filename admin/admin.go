@@ -22,6 +22,7 @@ import (
 	"gongkai/filing"
 	"gongkai/foi"
 	"gongkai/inspect"
+	"gongkai/notify"
 	"gongkai/rbac"
 	"gongkai/web"
 	"gongkai/weberr"
@@ -74,8 +75,18 @@ type Deps struct {
 	// Scores computes the year's scores.
 	Inspections Inspections
 	Scores      Scores
+	// Notices are what waits for a person, on the 工作台 (notify.Notifier).
+	Notices Notices
+	// Mail tells whether a mail server sends the daily digest.
+	Mail bool
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+}
+
+// Notices gathers what waits for a person: requests, returned drafts,
+// reviews, items falling due, rectification deadlines.
+type Notices interface {
+	For(ctx context.Context, u account.User, now time.Time) ([]notify.Notice, error)
 }
 
 type handler struct {
@@ -171,6 +182,10 @@ type me struct {
 	// FailedSignIns wrong passwords were tried on the account before this
 	// sign-in; the owner is told on every page of the session.
 	FailedSignIns int
+	// Email receives the daily digest unless NoDigest, when Mail (a mail
+	// server is configured).
+	Email          string
+	NoDigest, Mail bool
 }
 
 // can tells whether the person may do act on obj in the unit.
@@ -192,7 +207,8 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &me{ID: u.ID, Username: u.Username, Display: u.DisplayName, Grants: gs, FailedSignIns: u.FailedSignIns}
+	m := &me{ID: u.ID, Username: u.Username, Display: u.DisplayName, Grants: gs, FailedSignIns: u.FailedSignIns,
+		Email: u.Email, NoDigest: u.NoDigest, Mail: h.Mail}
 	if county, err := h.County.County(c.UserContext()); err == nil {
 		m.CountyName = county.Name
 	}

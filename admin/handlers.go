@@ -8,7 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"gongkai/account"
 	"gongkai/catalog"
+	"gongkai/notify"
 	"gongkai/rbac"
 	"gongkai/web"
 )
@@ -98,6 +100,8 @@ type dashboardPage struct {
 	// RequestsMore when there are more than shown.
 	Requests     []requestRow
 	RequestsMore bool
+	// Notices are what waits for the person, as the daily digest tells it.
+	Notices []notify.Notice
 }
 
 // dashboardRequests is how many open requests the 工作台 lists.
@@ -249,6 +253,11 @@ func (h handler) handleDashboard(c *fiber.Ctx) error {
 				return err
 			}
 			d.Requests = append(d.Requests, requestRow{R: r, Clock: cl, UnitName: names[r.UnitCode]})
+		}
+	}
+	if h.Notices != nil {
+		if d.Notices, err = h.Notices.For(ctx, account.User{ID: m.ID, Username: m.Username}, now); err != nil {
+			return err
 		}
 	}
 	flash := ""

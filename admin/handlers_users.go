@@ -41,6 +41,7 @@ type usersPage struct {
 	CanRoles       bool // security administrator
 	Username, Unit string
 	Display        string
+	Email          string
 }
 
 func (h handler) usersData(c *fiber.Ctx, m *me) (usersPage, error) {
@@ -95,7 +96,7 @@ func (h handler) usersAction(c *fiber.Ctx, do func() error, flash *string) error
 		if err2 != nil {
 			return err2
 		}
-		p.Username, p.Unit, p.Display = c.FormValue("username"), c.FormValue("unit_code"), c.FormValue("display_name")
+		p.Username, p.Unit, p.Display, p.Email = c.FormValue("username"), c.FormValue("unit_code"), c.FormValue("display_name"), c.FormValue("email")
 		status := fiber.StatusBadRequest
 		switch catalog.ErrorCode(err) {
 		case catalog.EFORBIDDEN:
@@ -111,7 +112,7 @@ func (h handler) usersAction(c *fiber.Ctx, do func() error, flash *string) error
 func (h handler) handleUserCreate(c *fiber.Ctx) error {
 	return h.usersAction(c, func() error {
 		_, err := h.Admins.CreateUser(c.UserContext(), access.NewUser{Username: c.FormValue("username"), DisplayName: c.FormValue("display_name"),
-			UnitCode: c.FormValue("unit_code"), Password: c.FormValue("password")}, web.Actor(c))
+			UnitCode: c.FormValue("unit_code"), Password: c.FormValue("password"), Email: c.FormValue("email")}, web.Actor(c))
 		return err
 	}, flashOf("created"))
 }

@@ -32,6 +32,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/logout", h.handleLogout) // ends one's own session
 	r.Get("/password", h.signedIn, h.handlePasswordForm)
 	r.Post("/password", h.handlePassword) // one's own, with the old password
+	r.Get("/account", h.signedIn, h.handleAccountForm)
+	r.Post("/account", h.handleAccount) // one's own e-mail for the daily digest
 
 	r.Get("/", h.signedIn, h.handleDashboard)
 	r.Get("/review", h.signedIn, h.handleReview)
@@ -114,4 +116,4 @@ func Mount(r fiber.Router, d Deps) {
 
 // PublicWrites are the back office's state-changing routes that need no
 // authorisation check.
-var PublicWrites = []string{"POST /admin/login", "POST /admin/logout", "POST /admin/password"}
+var PublicWrites = []string{"POST /admin/login", "POST /admin/logout", "POST /admin/password", "POST /admin/account"}

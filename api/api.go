@@ -17,6 +17,7 @@ import (
 	"gongkai/filing"
 	"gongkai/foi"
 	"gongkai/inspect"
+	"gongkai/notify"
 	"gongkai/rbac"
 	"gongkai/web"
 	"gongkai/weberr"
@@ -58,6 +59,10 @@ type Deps struct {
 	Inspect     *inspect.Desk
 	// RectifyDue gives the rectification due date of a takedown made at now.
 	RectifyDue func(now time.Time) (time.Time, error)
+	// Notices gathers what waits for the signed-in person (notify.Notifier).
+	Notices interface {
+		For(ctx context.Context, u account.User, now time.Time) ([]notify.Notice, error)
+	}
 }
 
 type handlers struct {

@@ -2,12 +2,14 @@ package api
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/access"
 	"gongkai/account"
 	"gongkai/catalog"
+	"gongkai/notify"
 	"gongkai/rbac"
 	"gongkai/web"
 )
@@ -45,6 +47,7 @@ func (s *handlers) handleUserUpdate(c *fiber.Ctx) error {
 	}
 	u, err := s.Access.UpdateUser(c.UserContext(), id, func(u *account.User) {
 		u.DisplayName, u.UnitCode, u.Disabled = strings.TrimSpace(in.DisplayName), in.UnitCode, in.Disabled
+		u.Email, u.NoDigest = in.Email, in.NoDigest
 	}, web.Actor(c))
 	if err != nil {
 		return err
@@ -110,6 +113,54 @@ func (s *handlers) handleOwnPassword(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type emailInput struct {
+	Email    string `json:"email"`
+	NoDigest bool   `json:"no_digest"`
+}
+
+// handleOwnEmail sets the signed-in person's address for the daily digest
+// ("" for none) and whether it is sent.
+func (s *handlers) handleOwnEmail(c *fiber.Ctx) error {
+	p, ok := rbac.PrincipalOf(c)
+	if !ok {
+		return catalog.Errorf(catalog.EUNAUTH, "请先登录")
+	}
+	var in emailInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := s.Accounts.FindUser(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	u.Email, u.NoDigest = in.Email, in.NoDigest
+	if err := s.Accounts.UpdateUser(c.UserContext(), u, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+// handleNotices lists what waits for the signed-in person, as the 工作台
+// and the daily digest tell it.
+func (s *handlers) handleNotices(c *fiber.Ctx) error {
+	p, ok := rbac.PrincipalOf(c)
+	if !ok {
+		return catalog.Errorf(catalog.EUNAUTH, "请先登录")
+	}
+	u, err := s.Accounts.FindUser(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	ns, err := s.Notices.For(c.UserContext(), *u, time.Now())
+	if err != nil {
+		return err
+	}
+	if ns == nil {
+		ns = []notify.Notice{}
+	}
+	return c.JSON(fiber.Map{"notices": ns})
 }
 
 type grantInput struct {

@@ -24,6 +24,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/session", s.handleSessionShow)
 	r.Delete("/session", s.handleSessionDelete)
 	r.Put("/session/password", s.handleOwnPassword) // one's own, with the old password
+	r.Put("/session/email", s.handleOwnEmail)       // one's own digest address
+	r.Get("/notices", s.handleNotices)              // what waits for the signed-in person
 
 	// The three separated administrators (三员分立): accounts, role bindings.
 	r.Get("/users", can(rbac.ObjAccount, rbac.ActRead, rbac.County()), s.handleUserIndex)
@@ -126,5 +128,6 @@ var PublicWrites = []string{
 	"POST /api/v1/session",
 	"DELETE /api/v1/session",
 	"PUT /api/v1/session/password",
+	"PUT /api/v1/session/email",
 	"POST /api/v1/requests", // an application, by anyone
 }

@@ -40,6 +40,10 @@ type CompletenessRow struct {
 // is written beside it.
 var notApplicable = regexp.MustCompile(`(本单位)?(未涉及|不涉及|无此项|无此类)(该|此)?(事项|业务|情况)?[。；;，,：:\s]*`)
 
+// NotApplicable tells whether the item's 备注 says the unit has nothing
+// to publish under it (未涉及): it is neither due nor overdue.
+func (it Item) NotApplicable() bool { return notApplicable.MatchString(it.Remark) }
+
 // MeasureCompleteness measures a unit's items (active and retired) against
 // the templates of its level. A township answers for every domain that has
 // township templates; a county-level department for the domains its

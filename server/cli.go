@@ -99,6 +99,11 @@ func init() {
 		{name: "audit verify", summary: "check the audit log's hash chain", run: runAuditVerify},
 		{name: "audit purge", summary: "delete audit entries older than GONGKAI_AUDIT_RETENTION_DAYS", run: runAuditPurge},
 		{name: "requests reseal", summary: "after a key rotation, seal requesters' numbers with the new key", run: runReseal},
+		{name: "digest", summary: "show each person's daily digest of notices as it would be sent today; --send sends it", run: runDigest,
+			flags: func(fs *flag.FlagSet) {
+				fs.String("user", "", "only this account (with --send: sent now, even if sent today)")
+				fs.Bool("send", false, "send through GONGKAI_SMTP_ADDR instead of showing")
+			}},
 		{name: "healthcheck", summary: "ask the running server's /readyz (for Docker's HEALTHCHECK); exit 0 when ready", run: runHealthcheck,
 			flags: func(fs *flag.FlagSet) { fs.String("url", "", "address to ask (default: from GONGKAI_ADDR)") }},
 	}

@@ -97,6 +97,12 @@ func TestCommandLineAdministers(t *testing.T) {
 	}
 	mustRun("第", "migrate")
 	mustRun("演示数据已载入", "seed")
+	// Today's digest is shown without a mail server; sending needs one.
+	mustRun("sanxi-clerk", "digest", "--user", "sanxi-clerk")
+	if o, e, code := runBinary(t, env, "digest", "--send"); code != exitUsage || !strings.Contains(e, "GONGKAI_SMTP_ADDR") {
+		t.Errorf("digest --send without a mail server: exit %d\n%s%s", code, o, e)
+	}
+	mustFail("没有用户 nobody", "digest", "--user", "nobody")
 
 	out := mustRun("已建立账号 wangfang", "user", "add", "--unit", "miaoshou", "--role", "clerk", "--display", "王芳", "wangfang")
 	pw := between(out, "首次登录密码：", "（")

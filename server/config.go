@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gongkai/dbconn"
+	"gongkai/notify/smtpmail"
 	"gongkai/secret"
 	"gongkai/web"
 )
@@ -65,6 +66,12 @@ type Config struct {
 	// memory limit; -1 (auto, the default) starts at 256 MB and follows the
 	// search index's size; 0 sets none. GOMEMLIMIT, when set, wins.
 	MemoryLimitMB int
+	// SMTP is the mail server the daily digest goes through
+	// (GONGKAI_SMTP_*); its Addr is empty when none is configured.
+	SMTP smtpmail.Mailer
+	// DigestHour is GONGKAI_DIGEST_HOUR: from which hour of a working day
+	// the digest goes out.
+	DigestHour int
 }
 
 // envVars documents each variable once, for the README and the tests.
@@ -87,6 +94,12 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_LOG_LEVEL", "info", "debug, info (a JSON line per request), warn or error"},
 	{"GONGKAI_SHUTDOWN_SECONDS", "15", "on SIGTERM, how long requests in flight may take to finish"},
 	{"GONGKAI_TRUSTED_PROXIES", "(none)", "comma-separated addresses or CIDR ranges of reverse proxies (nginx) whose X-Real-IP header is believed"},
+	{"GONGKAI_SMTP_ADDR", "(none: no e-mail)", "mail server for the daily digest of each person's notices, host:port, e.g. mail.example.gov.cn:587"},
+	{"GONGKAI_SMTP_FROM", "(required with GONGKAI_SMTP_ADDR)", "sender address of the digest, e.g. gongkai@example.gov.cn"},
+	{"GONGKAI_SMTP_USER", "(none)", "login at the mail server, when it asks for one"},
+	{"GONGKAI_SMTP_PASSWORD", "(none)", "its password; sent only over TLS"},
+	{"GONGKAI_SMTP_TLS", "auto", "auto (TLS on port 465, else STARTTLS), starttls, tls, or none for a relay without TLS on the same host or LAN"},
+	{"GONGKAI_DIGEST_HOUR", "8", "hour (0–23, Beijing time) from which each working day's digest is sent"},
 	{"GONGKAI_MEMORY_LIMIT_MB", "auto", "soft memory limit for the Go runtime in MB: auto (1.7 times the heap the search index is expected to leave, at least 256), a number, or 0 for none; GOMEMLIMIT wins"},
 }
 
@@ -192,6 +205,20 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		if c.MemoryLimitMB, err = strconv.Atoi(ml); err != nil || c.MemoryLimitMB < 0 || (c.MemoryLimitMB > 0 && c.MemoryLimitMB < 64) {
 			return c, fmt.Errorf("GONGKAI_MEMORY_LIMIT_MB=%q: want auto, 0 (none) or a number of megabytes of at least 64", ml)
 		}
+	}
+	if c.SMTP.Addr = get("GONGKAI_SMTP_ADDR", ""); c.SMTP.Addr != "" {
+		c.SMTP.From, c.SMTP.Username, c.SMTP.Password = get("GONGKAI_SMTP_FROM", ""), get("GONGKAI_SMTP_USER", ""), getenv("GONGKAI_SMTP_PASSWORD")
+		c.SMTP.TLS = strings.ToLower(get("GONGKAI_SMTP_TLS", smtpmail.TLSAuto))
+		if c.SMTP.From == "" {
+			return c, fmt.Errorf("GONGKAI_SMTP_FROM: required with GONGKAI_SMTP_ADDR, e.g. gongkai@example.gov.cn")
+		}
+		if err := c.SMTP.Validate(); err != nil {
+			return c, fmt.Errorf("GONGKAI_SMTP_ADDR=%q: %v", c.SMTP.Addr, err)
+		}
+	}
+	dh := get("GONGKAI_DIGEST_HOUR", "8")
+	if c.DigestHour, err = strconv.Atoi(dh); err != nil || c.DigestHour < 0 || c.DigestHour > 23 {
+		return c, fmt.Errorf("GONGKAI_DIGEST_HOUR=%q: want an hour from 0 to 23", dh)
 	}
 	for _, p := range strings.Split(get("GONGKAI_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {

@@ -44,6 +44,11 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{map[string]string{"GONGKAI_TRUSTED_PROXIES": "127.0.0.1, nginx"}, "GONGKAI_TRUSTED_PROXIES"},
 		{map[string]string{"GONGKAI_MEMORY_LIMIT_MB": "10"}, "GONGKAI_MEMORY_LIMIT_MB"},
 		{map[string]string{"GONGKAI_MEMORY_LIMIT_MB": "lots"}, "GONGKAI_MEMORY_LIMIT_MB"},
+		{map[string]string{"GONGKAI_SMTP_ADDR": "mail.example.gov.cn:587"}, "GONGKAI_SMTP_FROM"},
+		{map[string]string{"GONGKAI_SMTP_ADDR": "mail.example.gov.cn", "GONGKAI_SMTP_FROM": "a@example.gov.cn"}, "GONGKAI_SMTP_ADDR"},
+		{map[string]string{"GONGKAI_SMTP_ADDR": "mail.example.gov.cn:25", "GONGKAI_SMTP_FROM": "a@example.gov.cn", "GONGKAI_SMTP_TLS": "ssl"}, "GONGKAI_SMTP_ADDR"},
+		{map[string]string{"GONGKAI_SMTP_ADDR": "mail.example.gov.cn:25", "GONGKAI_SMTP_FROM": "a@example.gov.cn", "GONGKAI_SMTP_TLS": "none", "GONGKAI_SMTP_USER": "a"}, "GONGKAI_SMTP_ADDR"},
+		{map[string]string{"GONGKAI_DIGEST_HOUR": "24"}, "GONGKAI_DIGEST_HOUR"},
 	} {
 		_, err := loadConfig(env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.name) || strings.Contains(err.Error(), "\n") {

@@ -93,6 +93,8 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 		}
 	})
 
+	s.startDigests(ctx)
+
 	app := s.newApp()
 	errc := make(chan error, 2)
 	go func() { errc <- app.Listen(cfg.Addr) }()

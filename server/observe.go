@@ -18,7 +18,7 @@ import (
 // schemaVersion is the database layout this binary expects; `migrate` (and
 // every start) brings the database to it and records it, and /readyz is
 // ready only when the database says so.
-const schemaVersion = 14
+const schemaVersion = 15
 
 // metrics are what Prometheus scrapes: HTTP traffic by route, the database
 // pool, the kiosk's page cache and screens, the requests due soon and

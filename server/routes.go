@@ -19,7 +19,9 @@ func (s *server) routes(app *fiber.App) {
 
 	kiosk.Mount(app.Group("/kiosk"), s.kioskDeps())
 
-	admin.Mount(app.Group("/admin", s.sessions.Load, web.NoStoreForPeople), s.stack.Admin(kioskAdmin{s}))
+	ad := s.stack.Admin(kioskAdmin{s})
+	ad.Mail = s.cfg.SMTP.Addr != ""
+	admin.Mount(app.Group("/admin", s.sessions.Load, web.NoStoreForPeople), ad)
 	api.Mount(app.Group("/api/v1", s.sessions.Load, web.NoStoreForPeople), s.stack.API())
 }
 

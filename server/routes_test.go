@@ -120,7 +120,7 @@ func TestWithoutDemoData(t *testing.T) {
 // packages and the services beside them.
 func TestDomainPackagesStayPure(t *testing.T) {
 	for _, pkg := range []string{"gongkai/catalog", "gongkai/catalog/sheet", "gongkai/workday", "gongkai/account", "gongkai/foi", "gongkai/search", "gongkai/secret",
-		"gongkai/filing", "gongkai/inspect", "gongkai/attach", "gongkai/doctext"} {
+		"gongkai/filing", "gongkai/inspect", "gongkai/attach", "gongkai/doctext", "gongkai/notify", "gongkai/notify/smtpmail"} {
 		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list %s: %v\n%s", pkg, err, out)

@@ -27,6 +27,8 @@ import (
 	"gongkai/inspect"
 	inspstore "gongkai/inspect/gormstore"
 	kstore "gongkai/kiosk/gormstore"
+	"gongkai/notify"
+	notestore "gongkai/notify/gormstore"
 	"gongkai/rbac"
 	"gongkai/secret"
 	"gongkai/seed"
@@ -39,7 +41,7 @@ import (
 // Migrate creates or updates every store's tables.
 func Migrate(db *gorm.DB) error {
 	for _, m := range []func(*gorm.DB) error{throttle.Migrate, gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate,
-		kstore.Migrate, foistore.Migrate, inspstore.Migrate} {
+		kstore.Migrate, foistore.Migrate, inspstore.Migrate, notestore.Migrate} {
 		if err := m(db); err != nil {
 			return err
 		}
@@ -88,7 +90,11 @@ type Stack struct {
 	Access      *access.Desk
 	Catalogs    *sheet.CatalogDesk
 	Directory   *sheet.DirectoryDesk
-	opts        Options
+	// Notifier gathers each person's notices (工作台, daily digest);
+	// Digests records the digests sent.
+	Notifier *notify.Notifier
+	Digests  *notestore.Store
+	opts     Options
 }
 
 // New builds the stack over a migrated database and loads the calendar's
@@ -132,6 +138,9 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 	st.Access = &access.Desk{Users: st.Accounts, Grants: en, Units: cat}
 	st.Catalogs = &sheet.CatalogDesk{Units: cat, Items: cat, Store: cat}
 	st.Directory = &sheet.DirectoryDesk{Units: cat, Filings: st.Filings, Store: cat, County: cat}
+	st.Notifier = &notify.Notifier{Rights: notifyRights{en}, Units: cat, Requests: st.RequestDesk, Pubs: cat, Items: cat, Reports: st.Inspections,
+		Calendar: st.Calendar}
+	st.Digests = notestore.New(db)
 	if err := st.Days.LoadInto(ctx, st.Calendar); err != nil {
 		return nil, err
 	}
@@ -147,7 +156,8 @@ func (st *Stack) RectifyDue(now time.Time) (time.Time, error) {
 func (st *Stack) API() api.Deps {
 	return api.Deps{County: st.Catalog, Units: st.Catalog, Lifecycle: st.Catalog, Reforms: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Sessions: st.Sessions,
 		Access: st.Access, Audit: st.Catalog, Catalogs: st.Catalogs, Directory: st.Directory, Filings: st.Filings, Calendar: st.Calendar,
-		Requests: st.Requests, RequestDesk: st.RequestDesk, Attachments: st.Attachments, Inspect: st.Inspect, RectifyDue: st.RectifyDue}
+		Requests: st.Requests, RequestDesk: st.RequestDesk, Attachments: st.Attachments, Inspect: st.Inspect, RectifyDue: st.RectifyDue,
+		Notices: st.Notifier}
 }
 
 // Admin is what the back office is mounted with; kiosk keeps the service
@@ -159,10 +169,52 @@ func (st *Stack) Admin(kiosk admin.KioskAdmin) admin.Deps {
 	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Reforms: st.Catalog, Removal: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
 		Admins: st.Access, Import: st.Catalogs, Filings: st.Filings, UnitAccounts: st.Access.UnitAccounts, Directory: st.Directory,
 		RectifyDue: st.RectifyDue, Sessions: st.Sessions, Attachments: st.Attachments, Kiosk: kiosk,
-		County: st.Catalog, Requests: st.RequestDesk, Inspections: st.Inspect, Scores: st.Inspect}
+		County: st.Catalog, Requests: st.RequestDesk, Inspections: st.Inspect, Scores: st.Inspect, Notices: st.Notifier}
 }
 
 // SeedStores are what the seed loads data through.
 func (st *Stack) SeedStores() seed.Stores {
 	return seed.Stores{Catalog: st.Catalog, Accounts: st.Accounts, RBAC: st.Authz, Calendar: st.Calendar}
+}
+
+// notifyRights answers notify's questions from the role bindings.
+type notifyRights struct{ en *rbac.Enforcer }
+
+func (r notifyRights) Units(userID int64) ([]string, bool, error) {
+	gs, err := r.en.GrantsOf(userID)
+	if err != nil {
+		return nil, false, err
+	}
+	var units []string
+	county := false
+	for _, g := range gs {
+		if g.Unit == rbac.AllUnits {
+			county = true
+		} else {
+			units = append(units, g.Unit)
+		}
+	}
+	return units, county, nil
+}
+
+func (r notifyRights) Allowed(userID int64, unit string, right notify.Right) bool {
+	if unit == notify.AllUnits {
+		unit = rbac.AllUnits
+	}
+	var obj rbac.Object
+	act := rbac.ActWrite
+	switch right {
+	case notify.HandleRequests:
+		obj = rbac.ObjRequest
+	case notify.WritePubs:
+		obj = rbac.ObjPublication
+	case notify.ReviewPubs:
+		obj, act = rbac.ObjPublication, rbac.ActPublish
+	case notify.IssueBulletins:
+		obj = rbac.ObjInspection
+	default:
+		return false
+	}
+	ok, err := r.en.Allow(userID, unit, obj, act)
+	return err == nil && ok
 }

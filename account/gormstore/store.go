@@ -31,8 +31,11 @@ type userRecord struct {
 	FailedNotice int `gorm:"not null;default:0"`
 	LockedUntil  *time.Time
 	MustChange   bool `gorm:"not null;default:false"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Email receives the daily digest unless NoDigest.
+	Email     string `gorm:"size:120;not null;default:''"`
+	NoDigest  bool   `gorm:"not null;default:false"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 func (userRecord) TableName() string { return "users" }
@@ -40,7 +43,7 @@ func (userRecord) TableName() string { return "users" }
 func (r userRecord) toUser() account.User {
 	return account.User{ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, UnitCode: r.UnitCode, PasswordHash: r.PasswordHash,
 		Disabled: r.Disabled, Demo: r.Demo, CreatedAt: r.CreatedAt, LockedUntil: r.LockedUntil, MustChangePassword: r.MustChange,
-		FailedSignIns: r.FailedNotice, ResetRequestedBy: r.ResetRequestedBy}
+		FailedSignIns: r.FailedNotice, ResetRequestedBy: r.ResetRequestedBy, Email: r.Email, NoDigest: r.NoDigest}
 }
 
 type sessionRecord struct {
@@ -232,7 +235,7 @@ func (s *Store) CreateUser(ctx context.Context, u *account.User, by catalog.Acto
 		return err
 	}
 	r := userRecord{Username: u.Username, DisplayName: u.DisplayName, UnitCode: u.UnitCode, PasswordHash: u.PasswordHash,
-		Disabled: u.Disabled, MustChange: u.MustChangePassword}
+		Disabled: u.Disabled, MustChange: u.MustChangePassword, Email: u.Email, NoDigest: u.NoDigest}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if u.UnitCode != "" {
 			if err := dbconn.HoldUnit(tx, u.UnitCode, "unit_code"); err != nil {
@@ -265,7 +268,8 @@ func (s *Store) UpdateUser(ctx context.Context, u *account.User, by catalog.Acto
 				return err
 			}
 		}
-		if err := tx.Model(&userRecord{}).Where("id = ?", u.ID).Updates(map[string]any{"display_name": u.DisplayName, "unit_code": u.UnitCode, "disabled": u.Disabled}).Error; err != nil {
+		if err := tx.Model(&userRecord{}).Where("id = ?", u.ID).Updates(map[string]any{"display_name": u.DisplayName, "unit_code": u.UnitCode, "disabled": u.Disabled,
+			"email": u.Email, "no_digest": u.NoDigest}).Error; err != nil {
 			return translate(err, "用户")
 		}
 		if u.Disabled {
