@@ -388,7 +388,7 @@ func (h handler) policyID(c *fiber.Ctx) func(text string) (*int64, error) {
 		seen := map[int64]bool{}
 		var found []int64
 		for _, q := range []string{text, doc} {
-			ps, err := h.Pubs.FindPublications(c.UserContext(), catalog.PubFilter{Query: q, Limit: 50})
+			ps, err := h.Pubs.FindPublications(c.UserContext(), catalog.PubFilter{Query: q, Limit: 50, Domains: catalog.PolicyDomains})
 			if err != nil {
 				return nil, err
 			}
@@ -413,8 +413,8 @@ func (h handler) policyID(c *fiber.Ctx) func(text string) (*int64, error) {
 }
 
 // handlePolicyLookup answers the interpretation form's list: published
-// publications whose name, 文号 or 索引号 has the words typed, the unit's
-// own first.
+// policy documents (本级政府文件, 政策法规) whose name, 文号 or 索引号 has
+// the words typed, the unit's own first.
 func (h handler) handlePolicyLookup(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
 	type option struct {
@@ -425,7 +425,7 @@ func (h handler) handlePolicyLookup(c *fiber.Ctx) error {
 	if utf8.RuneCountInString(q) < 2 || utf8.RuneCountInString(q) > 100 {
 		return c.JSON(out)
 	}
-	ps, err := h.Pubs.FindPublications(c.UserContext(), catalog.PubFilter{Query: q, Limit: 30})
+	ps, err := h.Pubs.FindPublications(c.UserContext(), catalog.PubFilter{Query: q, Limit: 30, Domains: catalog.PolicyDomains})
 	if err != nil {
 		return err
 	}

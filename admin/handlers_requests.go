@@ -13,6 +13,7 @@ import (
 
 	"gongkai/catalog"
 	"gongkai/foi"
+	"gongkai/rbac"
 	"gongkai/web"
 	"gongkai/workday"
 )
@@ -195,8 +196,10 @@ func (h handler) requestPage(c *fiber.Ctx, number string, reveal bool) (requestP
 			p.ForwardedName = u.FullName
 		}
 	}
-	if m, err := h.current(c); err == nil && m.County && r.State == foi.Registered && r.ForwardedTo == "" {
-		p.Reassign = true
+	if m, err := h.current(c); err == nil && m != nil && r.State == foi.Registered && r.ForwardedTo == "" {
+		if office, err := h.Requests.Office(c.UserContext()); err == nil {
+			p.Reassign = h.can(m, office, rbac.ObjRequest, rbac.ActWrite)
+		}
 	}
 	if r.LetterNo != "" {
 		if p.Letter, err = h.Requests.LetterText(c.UserContext(), r); err != nil {

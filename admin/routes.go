@@ -68,8 +68,10 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/requests/:number", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, requestUnit), h.handleRequest)
 	r.Get("/requests/:number/letter", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, requestUnit), h.handleRequestLetter)
 	r.Get("/requests/:number/notices/:id", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, requestUnit), h.handleRequestNotice)
-	// Only the county office reassigns a request to another unit.
-	r.Post("/requests/:number/reassign", can(rbac.ObjRequest, rbac.ActWrite, rbac.County()), h.handleRequestReassign)
+	// Only the county office (its own staff, or a county-wide role)
+	// reassigns a request to another unit.
+	officeUnit := func(c *fiber.Ctx) (string, error) { return d.Requests.Office(c.UserContext()) }
+	r.Post("/requests/:number/reassign", can(rbac.ObjRequest, rbac.ActWrite, officeUnit), h.handleRequestReassign)
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), h.handleRequestStep)
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)

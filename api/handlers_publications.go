@@ -13,6 +13,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/rbac"
 	"gongkai/web"
+	"gongkai/weberr"
 )
 
 // parseDay reads a date as 2006-01-02 (Asia/Shanghai) or RFC 3339.
@@ -221,7 +222,13 @@ func (s *handlers) handlePubApproveMany(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(catalog.ApproveEach(c.UserContext(), s.Pubs, ids, web.Actor(c)))
+	res := catalog.ApproveEach(c.UserContext(), s.Pubs, ids, web.Actor(c))
+	for i := range res {
+		if res[i].Code != "" {
+			res[i].Code = weberr.APICode(res[i].Code) // as the API's other errors
+		}
+	}
+	return c.JSON(res)
 }
 
 func (s *handlers) handlePubStep(c *fiber.Ctx) error {

@@ -102,8 +102,10 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/units/:code/annual/:year/report.docx", can(rbac.ObjRequest, rbac.ActRead, rbac.Param("code")), s.handleAnnualDOCX)
 	r.Put("/units/:code/annual/:year", can(rbac.ObjPublication, rbac.ActWrite, rbac.Param("code")), s.handleAnnualSave)
 	r.Post("/units/:code/annual/:year/draft", can(rbac.ObjPublication, rbac.ActWrite, rbac.Param("code")), s.handleAnnualDraft)
-	// Only the county office reassigns a request to another unit.
-	r.Post("/requests/:number/reassign", can(rbac.ObjRequest, rbac.ActWrite, rbac.County()), s.handleRequestReassign)
+	// Only the county office (its own staff, or a county-wide role)
+	// reassigns a request to another unit.
+	officeUnit := func(c *fiber.Ctx) (string, error) { return d.RequestDesk.Office(c.UserContext()) }
+	r.Post("/requests/:number/reassign", can(rbac.ObjRequest, rbac.ActWrite, officeUnit), s.handleRequestReassign)
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), s.handleRequestStep)
 	r.Get("/reports/annual", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleAnnualReport)
 

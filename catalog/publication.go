@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -234,6 +235,8 @@ type PubFilter struct {
 	Statuses   []PubStatus
 	// Query finds words in the title, 文号 or body, or a whole 索引号.
 	Query string
+	// Domains keeps those of items of these domains (none: any).
+	Domains []string
 	// From and To bound the 发布日期 of those published, the 生成日期 of
 	// the others (either may be zero).
 	From, To time.Time
@@ -242,6 +245,14 @@ type PubFilter struct {
 	// last one of the page before); nil from the newest.
 	After *Cursor
 }
+
+// PolicyDomains are the domains of policy documents (本级政府文件,
+// 政策法规): what a 政策解读 explains, and what the inspection counts as
+// wanting one.
+var PolicyDomains = []string{"zfwj", "zcfg"}
+
+// IsPolicyDomain tells whether a domain holds policy documents.
+func IsPolicyDomain(code string) bool { return slices.Contains(PolicyDomains, code) }
 
 // Cursor is where a list newest first stopped: the time and id of its last
 // row. Its text form goes in the next page's address.

@@ -272,7 +272,7 @@ type UnitService interface {
 	// UpdateUnitFacts changes a unit's public facts (机构设置), audited;
 	// EINVALID, ENOTFOUND.
 	UpdateUnitFacts(ctx context.Context, u *Unit, by Actor) error
-	// FindExemptions returns a unit's 未涉及领域说明.
+	// FindExemptions returns a unit's 未涉及领域说明 ("": every unit's).
 	FindExemptions(ctx context.Context, unitCode string) ([]Exemption, error)
 	// SetExemption records (or, with an empty reason, removes) that a domain
 	// does not apply to a unit; EINVALID for an unknown domain.

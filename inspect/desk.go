@@ -225,7 +225,7 @@ func (dk *Desk) Compute(ctx context.Context, q Quarter, asOf time.Time) (Report,
 		d.Prev = prev
 	} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return Report{}, err
-	} else if d.PrevItems, err = dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: q.Prev().End()}); err != nil {
+	} else if d.PrevItems, err = dk.inspectedItems(ctx, q.Prev().End()); err != nil {
 		// Not issued: it is computed, on the catalogue of its own end.
 		return Report{}, err
 	}
@@ -405,8 +405,33 @@ func (dk *Desk) unitsAndItems(ctx context.Context, at time.Time) (Data, error) {
 		}
 		d.Inspector = c.Office
 	}
-	d.Items, err = dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: at})
+	d.Items, err = dk.inspectedItems(ctx, at)
 	return d, err
+}
+
+// inspectedItems are the catalogue's items as they stood at at, but for
+// those of a domain their unit declared 未涉及 (未涉及领域说明): such a
+// domain is not inspected, whatever items it still carries.
+func (dk *Desk) inspectedItems(ctx context.Context, at time.Time) ([]catalog.Item, error) {
+	items, err := dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: at})
+	if err != nil {
+		return nil, err
+	}
+	ex, err := dk.Units.FindExemptions(ctx, "")
+	if err != nil || len(ex) == 0 {
+		return items, err
+	}
+	exempt := map[[2]string]bool{}
+	for _, e := range ex {
+		exempt[[2]string{e.UnitCode, e.DomainCode}] = true
+	}
+	kept := items[:0]
+	for _, it := range items {
+		if !exempt[[2]string{it.UnitCode, it.DomainCode}] {
+			kept = append(kept, it)
+		}
+	}
+	return kept, nil
 }
 
 // SaveEntry stores an inspector's adjustment, bonus or score for a unit

@@ -193,10 +193,11 @@ func (c Config) grade(share float64) int {
 
 // expected tells whether an item is due to be updated in quarter q: a
 // yearly item only in the quarter of its due date; interpretations are
-// judged on their own; every other column each quarter.
+// judged on their own, a column marked 未涉及 not at all; every other
+// column each quarter.
 func expected(it *catalog.Item, q Quarter) bool {
-	if it.DomainCode == "zcjd" || it.IsRectification() {
-		return false
+	if it.DomainCode == "zcjd" || it.IsRectification() || it.NotApplicable() {
+		return false // a column marked 未涉及 has nothing to publish
 	}
 	r := it.TimeLimit
 	if r.Kind == catalog.RulePeriodic && r.Period == catalog.PeriodYearly {
@@ -492,10 +493,10 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 			hasInterpItem = hasInterpItem || it.DomainCode == "zcjd"
 		}
 		for _, p := range quarterPubs {
-			switch itemAt(p.ItemID).DomainCode {
-			case "zfwj", "zcfg":
+			switch dc := itemAt(p.ItemID).DomainCode; {
+			case catalog.IsPolicyDomain(dc):
 				policies = append(policies, p)
-			case "zcjd":
+			case dc == "zcjd":
 				if p.InterpretsID != nil {
 					interpreted[*p.InterpretsID] = true
 				}

@@ -28,10 +28,12 @@ func TestPeriodicRules(t *testing.T) {
 	monthly := item(1, "x", "按月公开")
 	yearly := item(2, "x", "每年1月31日前")
 	weekly := item(3, "x", "信息形成或者变更之日起20个工作日内")
+	none := item(4, "x", "按季度公开") // marked 未涉及: nothing to publish, never stale
+	none.Remark = "本单位未涉及此项业务"
 	pub := func(id, itemID int64, gen, published string) inspect.Pub {
 		return inspect.Pub{ID: id, UnitCode: "x", ItemID: itemID, Title: "t" + published, GeneratedOn: d(gen), PublishedOn: d(published)}
 	}
-	data := inspect.Data{Units: units, Items: []catalog.Item{monthly, yearly, weekly}, Pubs: []inspect.Pub{
+	data := inspect.Data{Units: units, Items: []catalog.Item{monthly, yearly, weekly, none}, Pubs: []inspect.Pub{
 		pub(10, 1, "2026-01-05", "2026-01-05"), pub(11, 1, "2026-03-05", "2026-03-05"), // February missed
 		pub(20, 2, "2026-02-10", "2026-02-10"), // after 1月31日
 		pub(30, 3, "2026-01-06", "2026-01-06"),

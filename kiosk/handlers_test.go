@@ -224,3 +224,20 @@ func TestARetiredUnitPointsToItsSuccessor(t *testing.T) {
 		t.Errorf("the publication after the merge: %d", p.status)
 	}
 }
+
+// TestNotApplicableDomainsAreShown: a unit's 未涉及领域说明 is on its
+// catalogue page, with the domain's name and the reason it wrote.
+func TestNotApplicableDomainsAreShown(t *testing.T) {
+	h := newHall(t)
+	if p := h.send(http.MethodGet, "/kiosk/units/sanxi", nil); strings.Contains(p.body, "本单位未涉及的领域") {
+		t.Fatal("a heading for none")
+	}
+	e := catalog.Exemption{UnitCode: "sanxi", DomainCode: "zdjsxm", Reason: "本镇无重大建设项目"}
+	if err := h.st.Catalog.SetExemption(t.Context(), e, catalog.Actor{Username: "sanxi-clerk"}); err != nil {
+		t.Fatal(err)
+	}
+	p := h.send(http.MethodGet, "/kiosk/units/sanxi", nil)
+	if p.status != 200 || !strings.Contains(p.body, "本单位未涉及的领域") || !strings.Contains(p.body, "<b>重大建设项目</b>：本镇无重大建设项目") {
+		t.Errorf("sanxi's page: %d %.2000s", p.status, p.body[strings.Index(p.body, "公开目录"):])
+	}
+}

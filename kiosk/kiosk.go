@@ -42,6 +42,8 @@ type UnitReader interface {
 	FindUnit(ctx context.Context, code string) (*catalog.Unit, error)
 	// FindDomains lists the national domains in order.
 	FindDomains(ctx context.Context) ([]catalog.Domain, error)
+	// FindExemptions lists a unit's 未涉及领域说明.
+	FindExemptions(ctx context.Context, unitCode string) ([]catalog.Exemption, error)
 }
 
 // ItemReader is what the kiosk reads of catalogue items.
@@ -616,6 +618,12 @@ type unitPage struct {
 	Groups []domainGroup
 	// Successor took over the unit's work when it ended in a reform.
 	Successor *catalog.Unit
+	// NotApplicable are the domains the unit declared 未涉及, with why.
+	NotApplicable []notApplicable
+}
+
+type notApplicable struct {
+	Domain, Reason string
 }
 
 func (h *handler) renderUnit(c *fiber.Ctx) ([]byte, error) {
@@ -643,9 +651,20 @@ func (h *handler) renderUnit(c *fiber.Ctx) ([]byte, error) {
 			return nil, err
 		}
 	}
+	ex, err := h.Units.FindExemptions(ctx, u.Code)
+	if err != nil {
+		return nil, err
+	}
+	exempt := map[string]string{}
+	for _, e := range ex {
+		exempt[e.DomainCode] = e.Reason
+	}
 	for _, d := range domains {
 		if rows := byDomain[d.Code]; len(rows) > 0 {
 			p.Groups = append(p.Groups, domainGroup{d, rows})
+		}
+		if reason, ok := exempt[d.Code]; ok {
+			p.NotApplicable = append(p.NotApplicable, notApplicable{d.Name, reason})
 		}
 	}
 	return execute("unit.html", p)

@@ -1157,7 +1157,7 @@ func TestBulkApproval(t *testing.T) {
 	for _, x := range rs {
 		got[x.ID] = fmt.Sprint(x.OK, " ", x.Code)
 	}
-	want := map[int64]string{a: "true ", b: "true ", c: "true ", own: "false EFORBIDDEN", draft: "false ECONFLICT"}
+	want := map[int64]string{a: "true ", b: "true ", c: "true ", own: "false forbidden", draft: "false conflict"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("results %v, want %v", got, want)
 	}
@@ -1185,7 +1185,7 @@ func TestBulkApproval(t *testing.T) {
 	var rs2 []catalog.BatchResult
 	if r := leader.do("POST", "/api/v1/publications/approve", map[string]any{"ids": []int64{own, 999999}}); r.status != 200 {
 		t.Errorf("a batch with an unknown id: %d %s", r.status, r.body)
-	} else if r.decode(t, &rs2); len(rs2) != 2 || rs2[1].Code != catalog.ENOTFOUND {
+	} else if r.decode(t, &rs2); len(rs2) != 2 || rs2[1].Code != "not_found" {
 		t.Errorf("a batch with an unknown id: %+v", rs2)
 	}
 	for _, body := range []any{map[string]any{"ids": []int64{}}, map[string]any{"ids": make([]int64, 101)}, `{"ids":"x"}`} {
@@ -1389,9 +1389,25 @@ func TestPublicationSearchAndPolicyLinks(t *testing.T) {
 		ID    int64  `json:"id"`
 		Label string `json:"label"`
 	}
+	// A notice of another domain with the same words is no policy.
+	var items []catalog.Item
+	clerk.do("GET", "/api/v1/units/sanxi/items", nil).decode(t, &items)
+	if !catalog.IsPolicyDomain(it.DomainCode) {
+		t.Fatalf("the first item is not a policy column: %s", it.DomainCode)
+	}
+	var other catalog.Publication
+	for _, x := range items {
+		if !catalog.IsPolicyDomain(x.DomainCode) && x.DomainCode != "zcjd" {
+			clerk.do("POST", "/api/v1/items/"+itoa(x.ID)+"/publications", map[string]any{"title": "三溪镇秸秆综合利用现场会通知",
+				"generated_on": "2026-11-10", "body": "<p>通知</p>"}).decode(t, &other)
+			break
+		}
+	}
+	clerk.step(other.ID, "submit", submitBody)
+	leader.step(other.ID, "approve", nil)
 	clerk.do("GET", "/admin/policies?unit=sanxi&q="+url.QueryEscape("秸秆综合"), nil).decode(t, &opts)
-	if len(opts) == 0 || opts[0].ID != policy.ID || !strings.HasSuffix(opts[0].Label, "#"+itoa(policy.ID)) {
-		t.Fatalf("the policy list: %+v", opts)
+	if len(opts) != 1 || opts[0].ID != policy.ID || !strings.HasSuffix(opts[0].Label, "#"+itoa(policy.ID)) {
+		t.Fatalf("the policy list: %+v (not %d)", opts, other.ID)
 	}
 	form := url.Values{"title": {"《三溪镇秸秆综合利用实施方案》解读"}, "topic": {"综合政务"}, "generated_on": {"2026-11-12"}, "body": {"解读正文"}, "interprets_id": {"溪政〔2026〕7号"}}
 	req := httptest.NewRequest("POST", "/admin/items/"+itoa(it.ID)+"/publications", strings.NewReader(form.Encode()))

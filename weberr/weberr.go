@@ -45,6 +45,15 @@ var codes = map[string]struct {
 	catalog.EUNAVAILABLE: {fiber.StatusServiceUnavailable, "unavailable"},
 }
 
+// APICode is the API's code of a domain error code (ECONFLICT: conflict),
+// as a batch answers each of its ids; internal for an unknown one.
+func APICode(domainCode string) string {
+	if c, ok := codes[domainCode]; ok {
+		return c.code
+	}
+	return "internal"
+}
+
 // fiberErrors are Fiber's own refusals (no such route, a body too large
 // for its limit, a malformed request), in Chinese.
 var fiberErrors = map[int]struct{ code, msg string }{

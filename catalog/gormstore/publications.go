@@ -110,6 +110,9 @@ func toLocal(p *catalog.Publication) {
 // FindPublications implements catalog.PublicationService.
 func (s *Store) FindPublications(ctx context.Context, f catalog.PubFilter) ([]catalog.Publication, error) {
 	q := s.db.WithContext(ctx).Order("published_on DESC, id DESC")
+	if len(f.Domains) > 0 {
+		q = q.Where("item_id IN (?)", s.db.Model(&itemRecord{}).Select("id").Where("domain_code IN ?", f.Domains))
+	}
 	if f.ItemID != 0 {
 		q = q.Where("item_id = ?", f.ItemID)
 	}

@@ -267,7 +267,11 @@ func (s *Store) FindDomains(ctx context.Context) ([]catalog.Domain, error) {
 // FindExemptions implements catalog.UnitService.
 func (s *Store) FindExemptions(ctx context.Context, unitCode string) ([]catalog.Exemption, error) {
 	var rs []exemptionRecord
-	if err := s.db.WithContext(ctx).Where("unit_code = ?", unitCode).Order("id").Find(&rs).Error; err != nil {
+	q := s.db.WithContext(ctx)
+	if unitCode != "" {
+		q = q.Where("unit_code = ?", unitCode)
+	}
+	if err := q.Order("id").Find(&rs).Error; err != nil {
 		return nil, translate(err, "未涉及领域说明")
 	}
 	out := make([]catalog.Exemption, len(rs))
