@@ -137,7 +137,7 @@ func (h handler) showData(c *fiber.Ctx, m *me, id int64) (showPage, error) {
 		}
 	}
 	sp := showPage{Pub: *p, Item: *it, Events: evs, TakedownReasons: catalog.TakedownReasons, Unreadable: unreadable,
-		Hits: catalog.ScanPrivacy(p.Title + "\n" + catalog.BodyText(p.Body) + "\n" + text)}
+		Hits: catalog.Distinct(catalog.ScanPrivacy(p.Title + "\n" + catalog.BodyText(p.Body) + "\n" + text))}
 	for _, t := range catalog.Workflow {
 		if t.From != p.Status || !h.can(m, p.UnitCode, rbac.ObjPublication, rbac.ForRight(t.Right)) {
 			continue

@@ -268,7 +268,7 @@ func (s *Store) PublicationText(ctx context.Context, pubID int64) (string, error
 			return "", err
 		}
 		if text != "" {
-			b.WriteString("\n【附件 " + a.Name + "】\n")
+			b.WriteString(catalog.AttachmentMarker(a.Name))
 			b.WriteString(text)
 		}
 	}

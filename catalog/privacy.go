@@ -45,6 +45,35 @@ type PrivacyHit struct {
 	Text  string      `json:"text"`  // as found
 	Start int         `json:"start"` // offset in characters (runes)
 	End   int         `json:"end"`
+	// Where is the part of a publication it is in: 正文, or 附件“name”
+	// (after an AttachmentMarker).
+	Where string `json:"where"`
+	// Count is how many times the same text is found, in Distinct's hits.
+	Count int `json:"count,omitempty"`
+}
+
+// AttachmentMarker heads an attachment's text where it joins a
+// publication's, so that a privacy hit names the file it is in.
+func AttachmentMarker(name string) string { return "\n【附件 " + name + "】\n" }
+
+// Distinct keeps the first hit of each text found, with where it is and
+// how many times it is: one reason covers every repeat of a number.
+func Distinct(hits []PrivacyHit) []PrivacyHit {
+	at := map[string]int{}
+	var out []PrivacyHit
+	for _, h := range hits {
+		if i, ok := at[h.Text]; ok {
+			out[i].Count++
+			if !strings.Contains(out[i].Where, h.Where) {
+				out[i].Where += "、" + h.Where
+			}
+			continue
+		}
+		at[h.Text] = len(out)
+		h.Count = 1
+		out = append(out, h)
+	}
+	return out
 }
 
 var (
@@ -111,7 +140,13 @@ func ScanPrivacy(text string) []PrivacyHit {
 	text = width.Fold.String(text)
 	var hits []PrivacyHit
 	add := func(kind PrivacyKind, start, end int) {
-		hits = append(hits, PrivacyHit{Kind: kind, Name: kind.Name(), Text: text[start:end],
+		where := "正文"
+		if i := strings.LastIndex(text[:start], "\n【附件 "); i >= 0 {
+			if j := strings.Index(text[i:], "】\n"); j >= 0 && i+j < start {
+				where = "附件“" + text[i+len("\n【附件 "):i+j] + "”"
+			}
+		}
+		hits = append(hits, PrivacyHit{Kind: kind, Name: kind.Name(), Text: text[start:end], Where: where,
 			Start: utf8.RuneCountInString(text[:start]), End: utf8.RuneCountInString(text[:end])})
 	}
 	for _, m := range reDigitsRun.FindAllStringIndex(text, -1) {
@@ -136,12 +171,32 @@ func ScanPrivacy(text string) []PrivacyHit {
 			}
 		}
 	}
+	// An ID number typed into a spreadsheet as a number is kept as one:
+	// 3.4182519530506E+017, its last digits lost. Its first 14 still name
+	// a place and a birth date.
+	for _, m := range reIDAsNumber.FindAllStringSubmatchIndex(text, -1) {
+		if m[0] > 0 && isWordByte(text[m[0]-1]) || m[1] < len(text) && isWordByte(text[m[1]]) {
+			continue
+		}
+		lead := text[m[2]:m[3]] + text[m[4]:m[5]]
+		if len(lead) < 14 {
+			continue
+		}
+		if birth, err := time.Parse("20060102", lead[6:14]); err == nil && birth.Year() >= 1900 && birth.Before(time.Now()) {
+			add(PrivacyIDNumber, m[0], m[1])
+		}
+	}
 	for _, m := range reEmail.FindAllStringIndex(text, -1) {
 		add(PrivacyEmail, m[0], m[1])
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
 	return hits
 }
+
+// reIDAsNumber is an 18-digit number in scientific notation, as
+// spreadsheets store and LibreOffice writes it: its first digit and those
+// after the point.
+var reIDAsNumber = regexp.MustCompile(`([1-9])\.([0-9]{12,16})[Ee]\+0?17`)
 
 var reMobileIn = regexp.MustCompile(`(?:^|[^0-9])(1[3-9][0-9]{9})(?:[^0-9]|$)`)
 
@@ -176,9 +231,14 @@ func CheckPrivacy(text string, confirmed []PrivacyConfirmation) ([]PrivacyHit, e
 		}
 	}
 	var open []string
-	for _, h := range hits {
-		if !ok[h.Text] {
-			open = append(open, fmt.Sprintf("%s %s（第%d字）", h.Name, h.Mask(), h.Start+1))
+	for _, h := range Distinct(hits) {
+		if ok[h.Text] {
+			continue
+		}
+		if h.Count > 1 {
+			open = append(open, fmt.Sprintf("%s %s（%s，共%d处）", h.Name, h.Mask(), h.Where, h.Count))
+		} else {
+			open = append(open, fmt.Sprintf("%s %s（%s）", h.Name, h.Mask(), h.Where))
 		}
 	}
 	if len(open) > 0 {

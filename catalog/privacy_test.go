@@ -50,6 +50,25 @@ func TestScanPrivacy(t *testing.T) {
 	if m := hits[1].Mask(); m != "138*******8000" && !strings.HasPrefix(m, "138") {
 		t.Errorf("mask %q", m)
 	}
+	// An ID number a spreadsheet kept as a number (as LibreOffice writes
+	// an .xls cell): found by its place and birth date; other large
+	// numbers are not.
+	for _, c := range []struct {
+		text string
+		hit  bool
+	}{
+		{"张三\n3.4182519530506E+017\n", true},
+		{"金额 3.41825195305060E+17 元", true},
+		{"1.1010519491231E+17", true},
+		{"3.4182519531399E+017", false}, // 13月99日: no birth date
+		{"3.4E+17", false},              // too few digits to tell
+		{"6.0221407600000E+023", false},
+	} {
+		hits := catalog.ScanPrivacy(c.text)
+		if got := len(hits) == 1 && hits[0].Kind == catalog.PrivacyIDNumber; got != c.hit {
+			t.Errorf("%q: %+v", c.text, hits)
+		}
+	}
 }
 
 func TestCheckPrivacy(t *testing.T) {
@@ -68,6 +87,19 @@ func TestCheckPrivacy(t *testing.T) {
 	}
 	if _, err := catalog.CheckPrivacy(text, []catalog.PrivacyConfirmation{{Text: "13800138000"}}); err == nil {
 		t.Error("a confirmation without a reason counts")
+	}
+	// In an attachment: the message names the file, and a number repeated
+	// is one item, confirmed once.
+	joined := "标题\n正文" + catalog.AttachmentMarker("低保名单.xls") + "张三 13800138000\n李四 13800138000\n" + catalog.AttachmentMarker("说明.docx") + "无"
+	_, err = catalog.CheckPrivacy(joined, nil)
+	if err == nil || !strings.Contains(err.Error(), "手机号码 138****8000（附件“低保名单.xls”，共2处）") || strings.Count(err.Error(), "138****8000") != 1 {
+		t.Errorf("in an attachment: %v", err)
+	}
+	if _, err := catalog.CheckPrivacy(joined, []catalog.PrivacyConfirmation{{Text: "13800138000", Reason: "经本人同意公开"}}); err != nil {
+		t.Errorf("confirmed once: %v", err)
+	}
+	if hs := catalog.ScanPrivacy("手机13800138000"); len(hs) != 1 || hs[0].Where != "正文" {
+		t.Errorf("in the body: %+v", hs)
 	}
 }
 

@@ -197,7 +197,7 @@ func (dk *Desk) data(ctx context.Context, q Quarter) (Data, error) {
 			}
 			for _, a := range list {
 				if text, err := dk.Text(a); err == nil && text != "" {
-					d.Pubs[i].Text += "\n【附件 " + a.Name + "】\n" + text
+					d.Pubs[i].Text += catalog.AttachmentMarker(a.Name) + text
 				}
 			}
 		}

@@ -770,6 +770,12 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 			t.Errorf("%s %s: refusal %s", c.method, c.path, r.body)
 		}
 	}
+	// A search of 2,000 characters overflows the request line: refused in
+	// Chinese on the kiosk's own page.
+	r := send("GET", "/kiosk/search?q="+url.QueryEscape(strings.Repeat("低保", 1000)), "text/plain", "", 0)
+	if r.status != 431 || !strings.Contains(string(r.body), "请求过长，请缩短搜索的字词后重试") || !strings.Contains(string(r.body), "<html") {
+		t.Errorf("a long search: %d %.300s", r.status, r.body)
+	}
 }
 
 // TestSeparationOfDuties: the system administrator alone cannot reset the

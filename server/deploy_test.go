@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -165,6 +166,9 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 	if _, err := loadConfig(func(k string) string { return set[k] }); err != nil {
 		t.Errorf("the example's settings are refused: %v", err)
 	}
+	// A variable that needs another is tried with the example's value of
+	// that one too.
+	needs := map[string][]string{"GONGKAI_SMTP_ADDR": {"GONGKAI_SMTP_FROM"}}
 	for name, v := range listed {
 		if _, isSet := set[name]; isSet || v == "" {
 			continue
@@ -172,6 +176,9 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 		if _, err := loadConfig(func(k string) string {
 			if k == name {
 				return v
+			}
+			if slices.Contains(needs[name], k) {
+				return listed[k]
 			}
 			return ""
 		}); err != nil {

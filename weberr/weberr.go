@@ -60,10 +60,13 @@ var fiberErrors = map[int]struct{ code, msg string }{
 	fiber.StatusNotFound:              {"not_found", "页面或接口不存在"},
 	fiber.StatusMethodNotAllowed:      {"method_not_allowed", "不支持该请求方法"},
 	fiber.StatusRequestEntityTooLarge: {"too_large", "提交的内容过大"},
-	fiber.StatusUnsupportedMediaType:  {"unsupported_media_type", "请以 JSON 提交（Content-Type: application/json）"},
-	fiber.StatusTooManyRequests:       {"too_many_requests", "请求过于频繁，请稍后再试"},
-	fiber.StatusBadRequest:            {"invalid", "请求格式不正确"},
-	fiber.StatusRequestTimeout:        {"timeout", "请求超时，请重试"},
+	// A request line or headers past the read buffer: a search of
+	// thousands of characters, or a crafted header.
+	fiber.StatusRequestHeaderFieldsTooLarge: {"too_large", "请求过长，请缩短搜索的字词后重试"},
+	fiber.StatusUnsupportedMediaType:        {"unsupported_media_type", "请以 JSON 提交（Content-Type: application/json）"},
+	fiber.StatusTooManyRequests:             {"too_many_requests", "请求过于频繁，请稍后再试"},
+	fiber.StatusBadRequest:                  {"invalid", "请求格式不正确"},
+	fiber.StatusRequestTimeout:              {"timeout", "请求超时，请重试"},
 }
 
 // internal is what an error of ours shows.

@@ -36,6 +36,7 @@ func TestClassify(t *testing.T) {
 		{fiber.ErrNotFound, 404, "not_found", "页面或接口不存在", "", false},
 		{fiber.NewError(404, "Cannot GET /api/v1/x"), 404, "not_found", "页面或接口不存在", "", false},
 		{fiber.ErrRequestEntityTooLarge, 413, "too_large", "提交的内容过大", "", false},
+		{fiber.ErrRequestHeaderFieldsTooLarge, 431, "too_large", "请求过长，请缩短搜索的字词后重试", "", false},
 		{fiber.ErrUnsupportedMediaType, 415, "unsupported_media_type", "请以 JSON 提交（Content-Type: application/json）", "", false},
 		{&workday.UnknownYearError{Year: 2031}, 422, "unknown_year", (&workday.UnknownYearError{Year: 2031}).Error(), "", false},
 		{fmt.Errorf("query: %w", syscall.ECONNREFUSED), 503, "unavailable", "系统暂时无法连接数据库，请稍后再试", "5", false},
