@@ -220,16 +220,40 @@ func (dk *Desk) Compute(ctx context.Context, q Quarter, asOf time.Time) (Report,
 		return Report{}, err
 	}
 	// The findings to rectify are those of the previous quarter's issued
-	// bulletin, when there is one.
+	// bulletin. A county that issues its bulletins here and skipped that
+	// one told the units nothing to rectify: none is judged. One that has
+	// issued none before sees it computed, on the catalogue of its own end.
+	skipped := false
 	if prev, err := dk.Reports.Issued(ctx, q.Prev()); err == nil {
 		d.Prev = prev
 	} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return Report{}, err
+	} else if skipped, err = dk.issuedBefore(ctx, q.Prev()); err != nil {
+		return Report{}, err
+	} else if skipped {
+		d.Prev = &Report{}
 	} else if d.PrevItems, err = dk.inspectedItems(ctx, q.Prev().End()); err != nil {
-		// Not issued: it is computed, on the catalogue of its own end.
 		return Report{}, err
 	}
-	return Inspect(d, q, asOf, Defaults, dk.Calendar), nil
+	rep := Inspect(d, q, asOf, Defaults, dk.Calendar)
+	if skipped {
+		rep.Note = strings.TrimSpace(rep.Note + " " + q.Prev().Name() + "未发布通报，本季度不评整改落实情况。")
+	}
+	return rep, nil
+}
+
+// issuedBefore tells whether a report was issued for a quarter before q.
+func (dk *Desk) issuedBefore(ctx context.Context, q Quarter) (bool, error) {
+	qs, err := dk.Reports.IssuedQuarters(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, x := range qs {
+		if x.Year < q.Year || x.Year == q.Year && x.N < q.N {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Report is a quarter's report: the issued one, or computed as of the

@@ -156,6 +156,11 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		if err := seed.Requests(ctx, s.requests, s.calendar); err != nil {
 			return nil, err
 		}
+		start := time.Now()
+		if err := seed.Issue2020(ctx, st.Inspect, st.Inspections); err != nil {
+			return nil, err
+		}
+		log.Info("demo bulletins issued", "took", time.Since(start).Round(time.Millisecond))
 	}
 	if err := s.reloadPoints(ctx); err != nil {
 		return nil, err

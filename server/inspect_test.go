@@ -186,16 +186,19 @@ func TestInspectionPage(t *testing.T) {
 	r := insp.do("GET", "/admin/inspections/2020Q2", nil)
 	body := string(r.body)
 	if r.status != 200 || !strings.Contains(body, "2020年二季度政务公开测评情况") || !strings.Contains(body, "云乐镇、版书镇政府信息发布及时") ||
-		!strings.Contains(body, "大量栏目二季度更新不到位") || !strings.Contains(body, `href="/admin/items/`) || !strings.Contains(body, "发布测评结果") {
-		t.Errorf("inspection page: %d", r.status)
+		!strings.Contains(body, "大量栏目二季度更新不到位") || !strings.Contains(body, `href="/admin/items/`) || !strings.Contains(body, "已发布") {
+		t.Errorf("inspection page (the demo's issued Q2): %d", r.status)
 	}
 	if r := ts.login("yunle-clerk").do("GET", "/admin/inspections/2020Q2", nil); r.status != 403 {
 		t.Errorf("clerk reads the inspection: %d", r.status)
 	}
-	if r := postForm(insp, "/admin/inspections/2020Q2/issue", url.Values{}); r.status != 303 {
+	if r := insp.do("GET", "/admin/inspections/2020Q4", nil); !strings.Contains(string(r.body), "发布测评结果") {
+		t.Error("no issue form on a quarter not issued")
+	}
+	if r := postForm(insp, "/admin/inspections/2020Q4/issue", url.Values{}); r.status != 303 {
 		t.Fatalf("issue: %d %s", r.status, r.body)
 	}
-	if r := insp.do("GET", "/admin/inspections/2020Q2", nil); !strings.Contains(string(r.body), "已发布") {
+	if r := insp.do("GET", "/admin/inspections/2020Q4", nil); !strings.Contains(string(r.body), "已发布") {
 		t.Error("the issued mark is missing")
 	}
 	// The page without a quarter opens on the last finished one with data
