@@ -61,8 +61,27 @@ func CleanBody(s string) string {
 		}
 		return b.String()
 	}
-	return strings.TrimSpace(bodyPolicy.Sanitize(h1.ReplaceAllString(s, "<${1}h2")))
+	out := bodyPolicy.Sanitize(h1.ReplaceAllString(s, "<${1}h2"))
+	// Word's bulleted paragraphs arrive as paragraphs opening with the
+	// bullet and spaces: a list again. Paragraphs with nothing in them
+	// (a paste's leftovers) go.
+	out = bulletRun.ReplaceAllStringFunc(out, func(run string) string {
+		return "<ul>" + bulletPara.ReplaceAllString(strings.TrimSpace(run), "<li>$1</li>") + "</ul>"
+	})
+	out = emptyPara.ReplaceAllString(out, "")
+	return strings.TrimSpace(out)
 }
+
+// bulletPara is a paragraph that opens with a bullet character (Word's
+// Symbol · and Wingdings ●, and their kin) and a space; bulletRun is one
+// or more of them in a row.
+const bulletPattern = `<p>\s*[·•●○■□◆◇▪►√]+(?:\s|&nbsp;|\x{00a0}|&#160;)+(.*?)</p>`
+
+var (
+	bulletPara = regexp.MustCompile(`\s*` + bulletPattern + `\s*`)
+	bulletRun  = regexp.MustCompile(`(?:\s*` + bulletPattern + `)+`)
+	emptyPara  = regexp.MustCompile(`<p>(?:\s|&nbsp;|&#160;|\x{00a0}|<br/?>)*</p>`)
+)
 
 // blocks end a line of the body's text.
 var blocks = map[string]bool{"p": true, "br": true, "div": true, "li": true, "tr": true, "h1": true, "h2": true, "h3": true,

@@ -58,3 +58,19 @@ func TestCleanBodyHostile(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanBodyBulletsAndEmptyParagraphs: Word's bulleted paragraphs (as
+// a paste leaves them: the bullet, spaces, the text) become a list; empty
+// paragraphs go; the result is stable.
+func TestCleanBodyBulletsAndEmptyParagraphs(t *testing.T) {
+	in := `<p>申请条件：</p><p>·&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; 具有本镇户籍；</p><p>·&nbsp;&nbsp;&nbsp; 家庭人均收入低于<b>当地标准</b>。</p>` +
+		`<p>&nbsp;</p><p><br></p><p>●` + "\u00a0" + `另一项</p><p>·5元（不是列表）</p><p>结束。</p><p></p>`
+	got := catalog.CleanBody(in)
+	want := `<p>申请条件：</p><ul><li>具有本镇户籍；</li><li>家庭人均收入低于<b>当地标准</b>。</li></ul><ul><li>另一项</li></ul><p>·5元（不是列表）</p><p>结束。</p>`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if again := catalog.CleanBody(got); again != got {
+		t.Errorf("not stable:\n%s", again)
+	}
+}

@@ -51,7 +51,9 @@
       // no images pasted in as data.
       sourceEditor: "area",
       beautifyHTML: false,
-      disablePlugins: ["image", "image-processor", "image-properties", "video", "file", "media", "iframe", "drag-and-drop",
+      // Nor what the server's allow-list would drop: colours, fonts,
+      // alignment, copied formats.
+      disablePlugins: ["color", "font", "justify", "copyformat", "image", "image-processor", "image-properties", "video", "file", "media", "iframe", "drag-and-drop",
         "drag-and-drop-element", "speech-recognize", "ai-assistant", "print", "about", "source", "powered-by-jodit", "xpath"],
       uploader: { insertImageAsBase64URI: false },
       // What the server would drop goes at once, so the clerk sees what
