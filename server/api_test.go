@@ -1360,6 +1360,10 @@ func TestPublicationSearchAndPolicyLinks(t *testing.T) {
 		{"unit=sanxi&q=" + url.QueryEscape("100%"), []int64{policy.ID}, []int64{draft.ID}},
 		{"unit=sanxi&q=" + url.QueryEscape("_"), []int64{policy.ID}, []int64{draft.ID}},
 		{"unit=sanxi&status=draft&q=" + url.QueryEscape("秸秆"), []int64{draft.ID}, []int64{policy.ID}},
+		// The body's text, not its HTML: the tags are not words of it.
+		{"unit=sanxi&q=" + url.QueryEscape("离田利用"), []int64{policy.ID}, nil},
+		{"unit=sanxi&q=" + url.QueryEscape("<b>"), nil, []int64{policy.ID}},
+		{"unit=sanxi&q=p", nil, []int64{policy.ID}},
 		{"unit=sanxi&q=" + url.QueryEscape("秸秆") + "&from=2026-11-11&to=2026-11-30", []int64{draft.ID}, nil},
 	} {
 		ids := found(clerk, c.query)

@@ -138,7 +138,7 @@ func (s *Store) FindPublications(ctx context.Context, f catalog.PubFilter) ([]ca
 	if w := strings.TrimSpace(f.Query); w != "" {
 		// '!' escapes, as it needs no escaping itself in either SQL dialect.
 		like := "%" + strings.NewReplacer("!", "!!", "%", "!%", "_", "!_").Replace(w) + "%"
-		q = q.Where("(title LIKE ? ESCAPE '!' OR doc_no LIKE ? ESCAPE '!' OR index_no = ? OR body LIKE ? ESCAPE '!')", like, like, w, like)
+		q = q.Where("(title LIKE ? ESCAPE '!' OR doc_no LIKE ? ESCAPE '!' OR index_no = ? OR body_text LIKE ? ESCAPE '!')", like, like, w, like)
 	}
 	const day = "CASE WHEN status = 'published' THEN published_on ELSE generated_on END"
 	if !f.From.IsZero() {

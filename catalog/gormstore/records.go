@@ -232,17 +232,21 @@ type itemVersionRecord struct {
 func (itemVersionRecord) TableName() string { return "item_versions" }
 
 type publicationRecord struct {
-	ID             int64  `gorm:"primaryKey"`
-	IndexNo        string `gorm:"size:80;uniqueIndex;not null"`
-	UnitCode       string `gorm:"size:40;not null;index:ix_pub_unit,priority:1;index:ix_pub_unit_status,priority:1"`
-	ItemID         int64  `gorm:"not null;index:ix_pub_item,priority:1"`
-	Publisher      string `gorm:"size:200"`
-	Topic          string `gorm:"size:60"`
-	Title          string `gorm:"size:600;not null"`
-	DocNo          string `gorm:"size:120"`
-	GeneratedOn    time.Time
-	PublishedOn    time.Time `gorm:"index:ix_pub_unit,priority:2;index:ix_pub_item,priority:2;index:ix_pub_status_day,priority:2;index:ix_pub_unit_status,priority:3"`
-	Body           string    `gorm:"type:longtext"`
+	ID          int64  `gorm:"primaryKey"`
+	IndexNo     string `gorm:"size:80;uniqueIndex;not null"`
+	UnitCode    string `gorm:"size:40;not null;index:ix_pub_unit,priority:1;index:ix_pub_unit_status,priority:1"`
+	ItemID      int64  `gorm:"not null;index:ix_pub_item,priority:1"`
+	Publisher   string `gorm:"size:200"`
+	Topic       string `gorm:"size:60"`
+	Title       string `gorm:"size:600;not null"`
+	DocNo       string `gorm:"size:120"`
+	GeneratedOn time.Time
+	PublishedOn time.Time `gorm:"index:ix_pub_unit,priority:2;index:ix_pub_item,priority:2;index:ix_pub_status_day,priority:2;index:ix_pub_unit_status,priority:3"`
+	Body        string    `gorm:"type:longtext"`
+	// BodyText is the body's text (catalog.BodyText), kept beside it for
+	// the back office's search, which must not match the HTML's tags; it
+	// is written on every save and never read back.
+	BodyText       string `gorm:"type:longtext;->:false;<-"`
 	Views          int64
 	InterpretsID   *int64 `gorm:"index"`
 	ConsultOpens   *time.Time

@@ -46,7 +46,48 @@ func Migrate(db *gorm.DB) error {
 	if err := dbconn.Once(db, "html-bodies", func() error { return htmlBodies(db) }); err != nil {
 		return fmt.Errorf("gormstore: bodies as HTML: %w", err)
 	}
+	if err := dbconn.Once(db, "body-text", func() error { return bodyTexts(db) }); err != nil {
+		return fmt.Errorf("gormstore: bodies' text: %w", err)
+	}
 	return nil
+}
+
+// BeforeSave keeps a publication's body text beside its body.
+func (r *publicationRecord) BeforeSave(*gorm.DB) error {
+	r.BodyText = catalog.BodyText(r.Body)
+	return nil
+}
+
+// bodyTexts fills the body text of publications stored before it was kept,
+// a thousand rows a transaction.
+func bodyTexts(db *gorm.DB) error {
+	var after int64
+	for {
+		var rows []struct {
+			ID   int64
+			Body string
+		}
+		if err := db.Table("publications").Select("id, body").Where("id > ?", after).Order("id").Limit(1000).Scan(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		after = rows[len(rows)-1].ID
+		if err := db.Transaction(func(tx *gorm.DB) error {
+			for _, r := range rows {
+				if r.Body == "" {
+					continue
+				}
+				if err := tx.Table("publications").Where("id = ?", r.ID).UpdateColumn("body_text", catalog.BodyText(r.Body)).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
 }
 
 // htmlBodies turns the plain-text bodies of publications stored before
@@ -70,7 +111,8 @@ func htmlBodies(db *gorm.DB) error {
 			if r.Body == "" || catalog.BodyIsHTML(r.Body) {
 				continue
 			}
-			if err := db.Table("publications").Where("id = ?", r.ID).UpdateColumn("body", catalog.CleanBody(r.Body)).Error; err != nil {
+			clean := catalog.CleanBody(r.Body)
+			if err := db.Table("publications").Where("id = ?", r.ID).UpdateColumns(map[string]any{"body": clean, "body_text": catalog.BodyText(clean)}).Error; err != nil {
 				return err
 			}
 		}

@@ -460,3 +460,44 @@ func TestMigrateMakesBodiesHTML(t *testing.T) {
 		t.Errorf("migrated twice: %q", got.Body)
 	}
 }
+
+// TestMigrateFillsBodyText: publications stored before the body's text
+// was kept get it once, and the search reads the text, not the tags.
+func TestMigrateFillsBodyText(t *testing.T) {
+	db, s := openStore(t)
+	ctx := context.Background()
+	it := catalog.Item{UnitCode: "miaoshou", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "政府文件", Content: "政府文件。",
+		TimeLimitText: "信息形成或变更之日起3个工作日内", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
+	if err := s.CreateItem(ctx, &it, clerk); err != nil {
+		t.Fatal(err)
+	}
+	p := pub(it.ID, "通知", time.Date(2026, 3, 2, 0, 0, 0, 0, catalog.Shanghai))
+	p.Body = "<p>推进秸秆<b>离田</b>利用</p>"
+	publish(t, s, p)
+	find := func(q string) bool {
+		t.Helper()
+		ps, err := s.FindPublications(ctx, catalog.PubFilter{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps) == 1 && ps[0].ID == p.ID
+	}
+	if !find("秸秆离田") || find("<b>") {
+		t.Fatal("a new publication's text is not kept")
+	}
+	if err := db.Exec("UPDATE publications SET body_text = ''").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec("DELETE FROM gongkai_meta WHERE name = ?", "once:body-text").Error; err != nil {
+		t.Fatal(err)
+	}
+	if find("秸秆离田") {
+		t.Fatal("found without its text")
+	}
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	if !find("秸秆离田") || find("<b>") {
+		t.Error("the migration did not fill the text")
+	}
+}
