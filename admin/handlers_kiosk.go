@@ -23,6 +23,9 @@ type KioskAdmin interface {
 	FindAliases(ctx context.Context) ([]search.AliasGroup, error)
 	// SaveAliases replaces the alias groups; EINVALID.
 	SaveAliases(ctx context.Context, groups []search.AliasGroup, by catalog.Actor) error
+	// RebuildIndex builds the search index anew in the background,
+	// audited; ECONFLICT while one is under way.
+	RebuildIndex(ctx context.Context, by catalog.Actor) error
 }
 
 // pointUse is one point's use over the last day, week and month.
@@ -108,7 +111,8 @@ func (h handler) handleKiosk(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	flash := map[string]string{"point": "查阅点已保存。", "aliases": "同义词已保存，搜索立即生效。"}[c.Query("flash")]
+	flash := map[string]string{"point": "查阅点已保存。", "aliases": "同义词已保存，搜索立即生效。",
+		"reindex": "搜索索引正在后台重建，完成前搜索照常使用现有索引。"}[c.Query("flash")]
 	return render(c, 200, "kiosk.html", page{Title: "查阅点与搜索", Me: m, Flash: flash, Data: data})
 }
 
@@ -157,4 +161,17 @@ func (h handler) handleAliasesSave(c *fiber.Ctx) error {
 		return h.refuseKiosk(c, m, err, kiosk.Point{}, &text)
 	}
 	return c.Redirect("/admin/kiosk?flash=aliases", fiber.StatusSeeOther)
+}
+
+// handleReindex builds the search index anew on demand (after a bulk
+// import made outside the system, say).
+func (h handler) handleReindex(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Kiosk.RebuildIndex(c.UserContext(), web.Actor(c)); err != nil {
+		return h.refuseKiosk(c, m, err, kiosk.Point{}, nil)
+	}
+	return c.Redirect("/admin/kiosk?flash=reindex", fiber.StatusSeeOther)
 }

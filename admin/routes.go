@@ -86,6 +86,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/kiosk", h.signedIn, can(rbac.ObjKiosk, rbac.ActRead, rbac.County()), h.handleKiosk)
 	r.Post("/kiosk/points", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handlePointSave)
 	r.Post("/kiosk/aliases", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handleAliasesSave)
+	r.Post("/kiosk/reindex", can(rbac.ObjKiosk, rbac.ActWrite, rbac.County()), h.handleReindex)
 	r.Get("/audit", h.signedIn, can(rbac.ObjAudit, rbac.ActRead, rbac.County()), h.handleAudit)
 	r.Get("/units/:code", h.signedIn, can(rbac.ObjCatalog, rbac.ActRead, rbac.Param("code")), h.handleUnit)
 

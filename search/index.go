@@ -1,10 +1,15 @@
 package search
 
 import (
+	"cmp"
+	"encoding/binary"
+	"hash/fnv"
 	"slices"
 	"sort"
 	"time"
 	"unicode/utf8"
+
+	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // runeInfo is what matching needs of a character, kept once per distinct
@@ -25,6 +30,20 @@ type docRec struct {
 	code  uint32 // Code, the same
 	title uint32 // 0: the folded title is the title; else 1 + its index in strs
 	kind  Kind
+	sum   uint64 // of what was added (Holds)
+}
+
+// sumOf is a digest of a document as added: a change to any of it is seen.
+func sumOf(d Doc) uint64 {
+	h := fnv.New64a()
+	for _, s := range []string{d.Code, d.Title, d.Context, d.Body} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(d.Date.UnixNano()))
+	h.Write(b[:])
+	return h.Sum64()
 }
 
 // str keeps a string once, returning its index.
@@ -109,6 +128,19 @@ type Index struct {
 	kindEnd    [3]int           // documents of kind k end at kindEnd[k]
 	loc        *time.Location   // of the dates
 	bodies     BodySource
+	// Keys: each item's and publication's document by id, sorted; each
+	// unit's by code (Without finds a document to leave out by them).
+	byID    [3][]idDoc
+	unitDoc map[string]uint32
+	// dead are the documents a view leaves out (Without): changed or gone
+	// since the index was built.
+	dead *roaring.Bitmap
+}
+
+// idDoc is a document's number by its item's or publication's id.
+type idDoc struct {
+	id  int64
+	doc uint32
 }
 
 const nSyms = 36
@@ -291,7 +323,7 @@ func (b *Builder) Add(d Doc) {
 			ix.bodyOf[doc] = d.Body
 		}
 	}
-	rec := docRec{id: d.ID, ctx: ix.str(d.Context), code: ix.str(d.Code), kind: d.Kind}
+	rec := docRec{id: d.ID, ctx: ix.str(d.Context), code: ix.str(d.Code), kind: d.Kind, sum: sumOf(d)}
 	if lower != d.Title {
 		rec.title = 1 + ix.str(d.Title)
 	}
@@ -336,8 +368,93 @@ func (b *Builder) Build() *Index {
 	ix.tids = slices.Clip(slices.Clone(ix.tids))
 	ix.idOff = slices.Clip(slices.Clone(ix.idOff))
 	ix.inits = slices.Clip(slices.Clone(ix.inits))
+	ix.unitDoc = map[string]uint32{}
+	for d, r := range ix.docs {
+		switch r.kind {
+		case KindUnit:
+			ix.unitDoc[ix.strs[r.code]] = uint32(d)
+		default:
+			ix.byID[r.kind] = append(ix.byID[r.kind], idDoc{r.id, uint32(d)})
+		}
+	}
+	for k := range ix.byID {
+		slices.SortFunc(ix.byID[k], func(a, b idDoc) int { return cmp.Compare(a.id, b.id) })
+		ix.byID[k] = slices.Clip(ix.byID[k])
+	}
 	b.ix = nil
 	return ix
+}
+
+// Key names a document: a unit by its code, an item or a publication by
+// its id.
+type Key struct {
+	Kind Kind
+	ID   int64
+	Code string
+}
+
+// KeyOf is d's key.
+func KeyOf(d Doc) Key {
+	if d.Kind == KindUnit {
+		return Key{Kind: KindUnit, Code: d.Code}
+	}
+	return Key{Kind: d.Kind, ID: d.ID}
+}
+
+// docOf is the document k names, if the index holds it.
+func (ix *Index) docOf(k Key) (uint32, bool) {
+	if k.Kind == KindUnit {
+		d, ok := ix.unitDoc[k.Code]
+		return d, ok
+	}
+	if k.Kind < 0 || int(k.Kind) >= len(ix.byID) {
+		return 0, false
+	}
+	l := ix.byID[k.Kind]
+	i, ok := slices.BinarySearchFunc(l, k.ID, func(e idDoc, id int64) int { return cmp.Compare(e.id, id) })
+	if !ok {
+		return 0, false
+	}
+	return l[i].doc, true
+}
+
+// Without is a view of the index that leaves out the documents keys name
+// (changed or gone since it was built; a newer index has those now). It
+// shares everything else: making one costs the keys, not the index.
+func (ix *Index) Without(keys []Key) *Index {
+	c := *ix
+	c.dead = nil
+	for _, k := range keys {
+		if d, ok := ix.docOf(k); ok {
+			if c.dead == nil {
+				c.dead = roaring.New()
+			}
+			c.dead.Add(d)
+		}
+	}
+	if ix.dead != nil {
+		if c.dead == nil {
+			c.dead = ix.dead
+		} else {
+			c.dead.Or(ix.dead)
+		}
+	}
+	return &c
+}
+
+// Holds tells whether the index has d as it is (and does not leave it
+// out): a document changed on paper but not in what the index reads.
+func (ix *Index) Holds(d Doc) bool {
+	doc, ok := ix.docOf(KeyOf(d))
+	return ok && ix.docs[doc].sum == sumOf(d) && (ix.dead == nil || !ix.dead.Contains(doc))
+}
+
+// Left tells how many documents the view leaves out.
+func (ix *Index) Left() int {
+	if ix.dead == nil {
+		return 0
+	}
+	return int(ix.dead.GetCardinality())
 }
 
 // Build indexes docs with the alias groups, keeping the bodies in memory.

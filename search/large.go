@@ -131,6 +131,9 @@ func (ix *Index) searchLarge(terms []string, res *Result) bool {
 			continue
 		}
 		lt := largeTerm{t: t, ids: ids, title: ix.titleBitmap(ids)}
+		if ix.dead != nil {
+			lt.title.AndNot(ix.dead)
+		}
 		if len(ids) == 1 {
 			lt.starts = roaring.And(lt.title, ix.first[ids[0]].bitmap())
 		} else {
@@ -159,6 +162,9 @@ func (ix *Index) searchLarge(terms []string, res *Result) bool {
 			body = bodies[0]
 		}
 		body.AndNot(union)
+		if ix.dead != nil {
+			body.AndNot(ix.dead)
+		}
 	}
 	// score is a title's best match of the terms, or false if the pairs
 	// are there but no term is.

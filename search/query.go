@@ -79,6 +79,9 @@ func (ix *Index) Search(q string) Result {
 		for _, d := range sc.list {
 			// One or two characters: the lists are exact, and where the
 			// match starts is worked out only for the hits shown.
+			if ix.dead != nil && ix.dead.Contains(d) {
+				continue // changed since: the newer index has it
+			}
 			start := int32(-1)
 			tid := ix.tid(d)
 			if len(ids) > 2 {
@@ -116,6 +119,11 @@ func (ix *Index) Search(q string) Result {
 	}
 	for _, c := range sc.cands {
 		set(sc.matched, c.doc)
+	}
+	if ix.dead != nil { // left out of pinyin and body matches too
+		for it := ix.dead.Iterator(); it.HasNext(); {
+			set(sc.matched, it.Next())
+		}
 	}
 	// Pinyin, for titles not matched by characters.
 	var inKind, checked, found [3]int

@@ -72,36 +72,42 @@ func (ix *Index) WithAliases(groups []AliasGroup) *Index {
 	return &c
 }
 
-// Overlay merges into r the publications found by newer, a small index of
-// the publications changed since r's index was built: one in both is shown
-// as newer has it, and the hits are ranked together, by score and then
-// newest first.
+// Overlay merges into r what newer found: newer is a small index of the
+// documents changed since r's was built (r's index leaving those out, see
+// Without). A document in both is shown as newer has it; the hits of each
+// kind are ranked together, by score and then newest first.
 func Overlay(r, newer Result) Result {
-	if len(newer.Pubs) == 0 {
-		return r
+	r.Units, r.UnitN = merge(r.Units, r.UnitN, newer.Units, newer.UnitN, maxUnits)
+	r.Items, r.ItemN = merge(r.Items, r.ItemN, newer.Items, newer.ItemN, maxItems)
+	r.Pubs, r.PubN = merge(r.Pubs, r.PubN, newer.Pubs, newer.PubN, maxPubs)
+	r.Approx = r.Approx || newer.Approx
+	return r
+}
+
+func merge(old []Hit, oldN int, newer []Hit, newerN, limit int) ([]Hit, int) {
+	if len(newer) == 0 && newerN == 0 {
+		return old, oldN
 	}
-	fresh := map[int64]bool{}
-	for _, h := range newer.Pubs {
-		fresh[h.ID] = true
+	fresh := map[Key]bool{}
+	for _, h := range newer {
+		fresh[KeyOf(h.Doc)] = true
 	}
-	pubs := make([]Hit, 0, len(r.Pubs)+len(newer.Pubs))
-	pubs = append(pubs, newer.Pubs...)
-	for _, h := range r.Pubs {
-		if fresh[h.ID] {
-			r.PubN--
+	out := make([]Hit, 0, len(old)+len(newer))
+	out = append(out, newer...)
+	for _, h := range old {
+		if fresh[KeyOf(h.Doc)] {
+			oldN--
 			continue
 		}
-		pubs = append(pubs, h)
+		out = append(out, h)
 	}
-	slices.SortStableFunc(pubs, func(a, b Hit) int {
+	slices.SortStableFunc(out, func(a, b Hit) int {
 		if a.Score != b.Score {
 			return b.Score - a.Score
 		}
 		return b.Date.Compare(a.Date)
 	})
-	r.Pubs = pubs[:min(len(pubs), maxPubs)]
-	r.PubN += newer.PubN
-	return r
+	return out[:min(len(out), limit)], oldN + newerN
 }
 
 // Total is the number of documents that matched.

@@ -111,7 +111,7 @@ func BenchmarkImportCommit5000(b *testing.B) {
 // search index of the demo data, and reports the 95th percentile.
 func BenchmarkKioskSearch(b *testing.B) {
 	ts := sharedServer(b)
-	ix, _, _, err := ts.s.search.Current(b.Context())
+	ix, _, err := ts.s.search.Current(b.Context())
 	if err != nil {
 		b.Fatal(err)
 	}

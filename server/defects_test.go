@@ -979,13 +979,12 @@ func TestPastQuarterIsJudgedOnItsOwnCatalogue(t *testing.T) {
 	}
 }
 
-// TestSearchFindsWhatWasJustApproved: with an index large enough to be
-// rebuilt in the background, a publication approved here is found by the
-// very next search (the overlay), one taken down is not, and new aliases
-// apply at once — none of it waiting on the rebuild.
+// TestSearchFindsWhatWasJustApproved: a publication approved here is found
+// by the very next search, one taken down is not, new aliases and an item
+// renamed apply at once — and none of it builds the index anew (the
+// changes are in the delta); a rebuild on demand is audited.
 func TestSearchFindsWhatWasJustApproved(t *testing.T) {
 	ts := newTestServer(t, true)
-	ts.s.search.SyncDocs = 1 // every rebuild after the first in the background
 	find := func(q string, id int64) bool {
 		t.Helper()
 		res, err := ts.s.search.Search(t.Context(), q)
@@ -1012,6 +1011,9 @@ func TestSearchFindsWhatWasJustApproved(t *testing.T) {
 	if !find(title, p.ID) || !find("bdzgyjgzhlybzffdgg", p.ID) {
 		t.Error("the approved publication is not found by the next search")
 	}
+	// The demo loaded just before the first build: those changes were
+	// folded in once. From here on no change builds the index anew.
+	builds, _ := ts.s.search.Builds()
 	if r := ts.login("admin").step(p.ID, "takedown", map[string]string{"reason": "privacy"}); r.status != 200 {
 		t.Fatalf("takedown: %d %s", r.status, r.body)
 	}
@@ -1028,5 +1030,27 @@ func TestSearchFindsWhatWasJustApproved(t *testing.T) {
 	res, err := ts.s.search.Search(t.Context(), "麦草")
 	if err != nil || !slices.Contains(res.Expanded, "秸秆") {
 		t.Errorf("a new alias is not applied at once: %v %v", res.Expanded, err)
+	}
+	// An item renamed is found by its new name, not its old, at once.
+	admin := ts.login("admin")
+	it.Level2 = "秸秆综合利用专栏"
+	if r := admin.do("PUT", "/api/v1/items/"+itoa(it.ID), it); r.status != 200 {
+		t.Fatalf("rename the item: %d %s", r.status, r.body)
+	}
+	if res, err := ts.s.search.Search(t.Context(), "秸秆综合利用专栏"); err != nil || len(res.Items) != 1 || res.Items[0].ID != it.ID {
+		t.Errorf("the renamed item: %+v %v", res.Items, err)
+	}
+	// None of it built the index anew: the changes are in the delta.
+	if after, delta := ts.s.search.Builds(); after != builds || delta == 0 {
+		t.Errorf("%d full builds after the changes (%d before), %d documents in the delta", after, builds, delta)
+	}
+	// On demand (查阅点与搜索 → 重建搜索索引), audited.
+	if r := postForm(admin, "/admin/kiosk/reindex", url.Values{}); r.status != 303 {
+		t.Errorf("reindex: %d %s", r.status, r.body)
+	}
+	var audit []catalog.AuditEntry
+	ts.login("auditor").do("GET", "/api/v1/audit?limit=5", nil).decode(t, &audit)
+	if !slices.ContainsFunc(audit, func(a catalog.AuditEntry) bool { return a.Action == "reindex" && a.Username == "admin" }) {
+		t.Errorf("the rebuild is not on record: %+v", audit)
 	}
 }

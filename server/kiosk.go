@@ -150,7 +150,15 @@ func (k kioskAdmin) FindAliases(ctx context.Context) ([]search.AliasGroup, error
 }
 
 // SaveAliases stores the groups; the write's revision poll (followWrites)
-// rebuilds the search with them.
+// has the next search use them.
 func (k kioskAdmin) SaveAliases(ctx context.Context, groups []search.AliasGroup, by catalog.Actor) error {
 	return k.s.kioskStore.SaveAliases(ctx, groups, by)
+}
+
+// RebuildIndex starts a full build of the search index, audited.
+func (k kioskAdmin) RebuildIndex(ctx context.Context, by catalog.Actor) error {
+	if !k.s.search.Rebuild() {
+		return catalog.Errorf(catalog.ECONFLICT, "搜索索引正在重建，请稍后再试")
+	}
+	return k.s.catalog.AuditChange(ctx, by, "", "kiosk", "reindex", "search", "重建搜索索引", nil, nil)
 }

@@ -58,6 +58,9 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 	}
 	defer s.close()
 	s.setMemoryLimit(s.expectedHeap(ctx))
+	// The search index is built once, now, not at the first resident's
+	// search; after that it follows each change.
+	s.search.Warm(ctx)
 	// Other instances may change role grants: seen here within 2 s.
 	every(ctx, 2*time.Second, func() {
 		if changed, err := s.authz.ReloadIfChanged(ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -910,24 +911,6 @@ func (s *Store) AttachmentsPublishedBetween(ctx context.Context, from, to time.T
 	return out, nil
 }
 
-// PublishedChangedSince lists the published publications changed (approved,
-// released, revised) at or after since, at most limit, newest first, with
-// their bodies: the search's overlay of what its index does not hold yet.
-func (s *Store) PublishedChangedSince(ctx context.Context, since time.Time, limit int) ([]catalog.Publication, error) {
-	var rs []publicationRecord
-	if err := s.db.WithContext(ctx).Select("id", "unit_code", "item_id", "title", "body", "doc_no", "generated_on", "published_on", "interprets_id").
-		Where("status = ? AND updated_at >= ?", string(catalog.PubPublished), since.UTC()).Order("updated_at DESC, id DESC").Limit(limit).
-		Find(&rs).Error; err != nil {
-		return nil, translate(err, "公开信息")
-	}
-	out := make([]catalog.Publication, len(rs))
-	for i, r := range rs {
-		out[i] = r.toPublication()
-		toLocal(&out[i])
-	}
-	return out, nil
-}
-
 // EachPublished calls fn with every published publication, its body
 // included and its attachments not, a batch at a time; the search index is
 // built from it.
@@ -990,19 +973,6 @@ func (s *Store) PublishedBodies(ctx context.Context, ids []int64) (map[int64]str
 	out := make(map[int64]string, len(rows))
 	for _, r := range rows {
 		out[r.ID] = SearchBody(r.Body, r.DocNo)
-	}
-	return out, nil
-}
-
-// PublishedIDs returns which of ids are published.
-func (s *Store) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	var got []int64
-	if err := s.db.WithContext(ctx).Model(&publicationRecord{}).Where("id IN ? AND status = ?", ids, string(catalog.PubPublished)).Pluck("id", &got).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[int64]bool, len(got))
-	for _, id := range got {
-		out[id] = true
 	}
 	return out, nil
 }
@@ -1102,4 +1072,99 @@ func (s *Store) EnsurePublications(ctx context.Context, unitCode string, seeds [
 		return nil
 	})
 	return created, translate(err, "示例公开信息")
+}
+
+// SearchChangeSet is what changed since a time, for the search index.
+type SearchChangeSet struct {
+	// Pubs are publications of any status, the published with their
+	// bodies, the others their id and status alone.
+	Pubs  []catalog.Publication
+	Items []catalog.Item // active or retired
+	Units []catalog.Unit // active or retired
+	// Latest is the newest change's time; More is set when a kind had more
+	// changes than asked for, and Cutoff is then the latest of such a
+	// kind's oldest change given.
+	Latest, Cutoff time.Time
+	More           bool
+}
+
+// SearchChanges are what the search index follows, changed since since,
+// newest first, at most limit of each kind.
+func (s *Store) SearchChanges(ctx context.Context, since time.Time, limit int) (SearchChangeSet, error) {
+	var out SearchChangeSet
+	db := s.db.WithContext(ctx)
+	note := func(n int, newest, oldest time.Time) {
+		if n > limit {
+			out.More = true
+			if oldest.After(out.Cutoff) {
+				out.Cutoff = oldest
+			}
+		}
+		if newest.After(out.Latest) {
+			out.Latest = newest
+		}
+	}
+	var keys []struct {
+		ID        int64
+		Status    string
+		UpdatedAt time.Time
+	}
+	if err := db.Model(&publicationRecord{}).Select("id", "status", "updated_at").Where("updated_at >= ?", since.UTC()).
+		Order("updated_at DESC, id DESC").Limit(limit + 1).Scan(&keys).Error; err != nil {
+		return out, translate(err, "公开信息")
+	}
+	if len(keys) > 0 {
+		n := len(keys)
+		keys = keys[:min(n, limit)]
+		note(n, keys[0].UpdatedAt, keys[len(keys)-1].UpdatedAt)
+	}
+	var published []int64
+	for _, k := range keys {
+		if k.Status == string(catalog.PubPublished) {
+			published = append(published, k.ID)
+		}
+	}
+	full := map[int64]catalog.Publication{}
+	for chunk := range slices.Chunk(published, 500) {
+		var rs []publicationRecord
+		if err := db.Select("id", "unit_code", "item_id", "title", "body", "doc_no", "generated_on", "published_on", "interprets_id", "status").
+			Where("id IN ? AND status = ?", chunk, string(catalog.PubPublished)).Find(&rs).Error; err != nil {
+			return out, translate(err, "公开信息")
+		}
+		for _, r := range rs {
+			p := r.toPublication()
+			toLocal(&p)
+			full[p.ID] = p
+		}
+	}
+	for _, k := range keys {
+		if p, ok := full[k.ID]; ok {
+			out.Pubs = append(out.Pubs, p)
+		} else {
+			out.Pubs = append(out.Pubs, catalog.Publication{ID: k.ID, Status: catalog.PubStatus(k.Status)})
+		}
+	}
+	var irs []itemRecord
+	if err := db.Where("updated_at >= ?", since.UTC()).Order("updated_at DESC, id DESC").Limit(limit + 1).Find(&irs).Error; err != nil {
+		return out, translate(err, "事项")
+	}
+	if n := len(irs); n > 0 {
+		irs = irs[:min(n, limit)]
+		note(n, irs[0].UpdatedAt, irs[len(irs)-1].UpdatedAt)
+	}
+	for _, r := range irs {
+		out.Items = append(out.Items, r.toItem())
+	}
+	var urs []unitRecord
+	if err := db.Where("updated_at >= ?", since.UTC()).Order("updated_at DESC, id DESC").Limit(limit + 1).Find(&urs).Error; err != nil {
+		return out, translate(err, "单位")
+	}
+	if n := len(urs); n > 0 {
+		urs = urs[:min(n, limit)]
+		note(n, urs[0].UpdatedAt, urs[len(urs)-1].UpdatedAt)
+	}
+	for _, r := range urs {
+		out.Units = append(out.Units, r.toUnit())
+	}
+	return out, nil
 }

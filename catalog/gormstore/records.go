@@ -203,7 +203,7 @@ type itemRecord struct {
 	LastPublishedAt *time.Time
 	SeedKey         *string `gorm:"size:120;uniqueIndex"`
 	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	UpdatedAt       time.Time       `gorm:"index"` // the search follows what changed since its index
 	Unit            unitRecord      `gorm:"foreignKey:UnitCode;references:Code;constraint:OnDelete:RESTRICT"`
 	Domain          domainRecord    `gorm:"foreignKey:DomainCode;references:Code;constraint:OnDelete:RESTRICT"`
 	Template        *templateRecord `gorm:"foreignKey:TemplateID;constraint:OnDelete:SET NULL"`

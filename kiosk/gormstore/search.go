@@ -21,11 +21,6 @@ func (ss *SearchSource) Aliases(ctx context.Context) ([]search.AliasGroup, error
 	return ss.Kiosk.FindAliases(ctx)
 }
 
-// Public tells which of ids are publications public now.
-func (ss *SearchSource) Public(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	return ss.Catalog.PublishedIDs(ctx, ids)
-}
-
 // unitNames are the units' short names by code.
 func (ss *SearchSource) unitNames(ctx context.Context) ([]catalog.Unit, map[string]string, error) {
 	units, err := ss.Catalog.FindUnits(ctx)
@@ -48,11 +43,7 @@ func (ss *SearchSource) Fill(ctx context.Context, b *search.Builder) error {
 		return err
 	}
 	for _, u := range units {
-		kind := "县直单位"
-		if u.Level == catalog.LevelTownship {
-			kind = "镇人民政府"
-		}
-		b.Add(search.Doc{Kind: search.KindUnit, Code: u.Code, Title: u.Name, Context: u.FullName + " · " + kind, Body: u.FullName})
+		b.Add(unitDoc(u))
 	}
 	items, err := ss.Catalog.FindItems(ctx, catalog.ItemFilter{})
 	if err != nil {
@@ -62,7 +53,7 @@ func (ss *SearchSource) Fill(ctx context.Context, b *search.Builder) error {
 	itemContext := map[int64]string{}
 	for _, it := range items {
 		itemContext[it.ID] = name[it.UnitCode] + " · " + it.Level2
-		b.Add(search.Doc{Kind: search.KindItem, ID: it.ID, Title: it.Level1 + " · " + it.Level2, Context: name[it.UnitCode], Body: it.Content})
+		b.Add(itemDoc(it, name))
 	}
 	return ss.Catalog.EachPublishedNewestFirst(ctx, func(p catalog.Publication) error {
 		b.Add(search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: itemContext[p.ItemID],
@@ -71,23 +62,61 @@ func (ss *SearchSource) Fill(ctx context.Context, b *search.Builder) error {
 	})
 }
 
-// ChangedSince are the publications made public or changed since t,
-// at most limit of them, as documents for the index.
-func (ss *SearchSource) ChangedSince(ctx context.Context, t time.Time, limit int) ([]search.Doc, error) {
-	pubs, err := ss.Catalog.PublishedChangedSince(ctx, t, limit)
+// Changes are the units, items and publications changed since t: the
+// keys of all, the documents of those public now, as Fill would add them.
+func (ss *SearchSource) Changes(ctx context.Context, t time.Time, limit int) (search.Changes, error) {
+	cs, err := ss.Catalog.SearchChanges(ctx, t, limit)
 	if err != nil {
-		return nil, err
+		return search.Changes{}, err
 	}
 	_, name, err := ss.unitNames(ctx)
 	if err != nil {
-		return nil, err
+		return search.Changes{}, err
 	}
-	docs := make([]search.Doc, len(pubs))
-	for i, p := range pubs {
-		docs[i] = search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: name[p.UnitCode],
-			Body: catstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn}
+	out := search.Changes{Latest: cs.Latest, Cutoff: cs.Cutoff, More: cs.More}
+	for _, u := range cs.Units {
+		out.Keys = append(out.Keys, search.Key{Kind: search.KindUnit, Code: u.Code})
+		if !u.Retired() {
+			out.Docs = append(out.Docs, unitDoc(u))
+		}
 	}
-	return docs, nil
+	level2 := map[int64]string{}
+	for _, it := range cs.Items {
+		out.Keys = append(out.Keys, search.Key{Kind: search.KindItem, ID: it.ID})
+		level2[it.ID] = it.Level2
+		if it.Status == catalog.ItemActive {
+			out.Docs = append(out.Docs, itemDoc(it, name))
+		}
+	}
+	for _, p := range cs.Pubs {
+		out.Keys = append(out.Keys, search.Key{Kind: search.KindPublication, ID: p.ID})
+		if p.Status != catalog.PubPublished {
+			continue
+		}
+		l2, ok := level2[p.ItemID]
+		if !ok {
+			if it, err := ss.Catalog.FindItem(ctx, p.ItemID); err == nil {
+				l2 = it.Level2
+			}
+			level2[p.ItemID] = l2
+		}
+		out.Docs = append(out.Docs, search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: name[p.UnitCode] + " · " + l2,
+			Body: catstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn})
+	}
+	return out, nil
+}
+
+// unitDoc and itemDoc are a unit's and an item's documents.
+func unitDoc(u catalog.Unit) search.Doc {
+	kind := "县直单位"
+	if u.Level == catalog.LevelTownship {
+		kind = "镇人民政府"
+	}
+	return search.Doc{Kind: search.KindUnit, Code: u.Code, Title: u.Name, Context: u.FullName + " · " + kind, Body: u.FullName}
+}
+
+func itemDoc(it catalog.Item, unitName map[string]string) search.Doc {
+	return search.Doc{Kind: search.KindItem, ID: it.ID, Title: it.Level1 + " · " + it.Level2, Context: unitName[it.UnitCode], Body: it.Content}
 }
 
 // Bodies reads the bodies of the publications a search shows, within a
