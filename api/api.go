@@ -19,6 +19,7 @@ import (
 	"gongkai/inspect"
 	"gongkai/notify"
 	"gongkai/rbac"
+	"gongkai/search"
 	"gongkai/web"
 	"gongkai/weberr"
 	"gongkai/workday"
@@ -62,6 +63,11 @@ type Deps struct {
 	// Notices gathers what waits for the signed-in person (notify.Notifier).
 	Notices interface {
 		For(ctx context.Context, u account.User, now time.Time) ([]notify.Notice, error)
+	}
+	// Search is the kiosk's search index (search.Holder), for the JSON
+	// search API.
+	Search interface {
+		SearchPage(ctx context.Context, q string, f search.Filter) (search.Page, error)
 	}
 }
 

@@ -38,6 +38,7 @@ func Mount(r fiber.Router, d Deps) {
 
 	r.Get("/county", s.handleCountyShow)
 	r.Put("/county", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleCountyUpdate)
+	r.Get("/search", s.handleSearch) // public data only
 	r.Get("/units", s.handleUnitIndex)
 	r.Post("/units", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleUnitCreate)
 	r.Post("/units/:code/domains", can(rbac.ObjUnit, rbac.ActWrite, rbac.County()), s.handleUnitDomains)

@@ -101,6 +101,16 @@ func (h *Holder) Search(ctx context.Context, q string) (Result, error) {
 	return res, nil
 }
 
+// SearchPage answers q narrowed by f, a page of publications at a time
+// (the JSON API's search), from the index as it is now.
+func (h *Holder) SearchPage(ctx context.Context, q string, f Filter) (Page, error) {
+	view, delta, err := h.Current(ctx)
+	if err != nil {
+		return Page{}, err
+	}
+	return SearchPages(q, f, view, delta), nil
+}
+
 // Current returns the index to search and the delta to add to it (nil when
 // there is none), as of the current generation.
 func (h *Holder) Current(ctx context.Context) (view, delta *Index, err error) {

@@ -31,12 +31,14 @@ type docRec struct {
 	title uint32 // 0: the folded title is the title; else 1 + its index in strs
 	kind  Kind
 	sum   uint64 // of what was added (Holds)
+	// unit and domain, as indexes into strs.
+	unit, domain uint32
 }
 
 // sumOf is a digest of a document as added: a change to any of it is seen.
 func sumOf(d Doc) uint64 {
 	h := fnv.New64a()
-	for _, s := range []string{d.Code, d.Title, d.Context, d.Body} {
+	for _, s := range []string{d.Code, d.Title, d.Context, d.Body, d.Unit, d.Domain} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -60,7 +62,8 @@ func (ix *Index) str(s string) uint32 {
 // doc is document d as the caller gave it (the body only if kept).
 func (ix *Index) doc(d uint32) Doc {
 	r := &ix.docs[d]
-	out := Doc{Kind: r.kind, ID: r.id, Code: ix.strs[r.code], Context: ix.strs[r.ctx], Title: ix.title(d), Body: ix.bodyOf[d]}
+	out := Doc{Kind: r.kind, ID: r.id, Code: ix.strs[r.code], Context: ix.strs[r.ctx], Title: ix.title(d), Body: ix.bodyOf[d],
+		Unit: ix.strs[r.unit], Domain: ix.strs[r.domain]}
 	if r.title != 0 {
 		out.Title = ix.strs[r.title-1]
 	}
@@ -323,7 +326,7 @@ func (b *Builder) Add(d Doc) {
 			ix.bodyOf[doc] = d.Body
 		}
 	}
-	rec := docRec{id: d.ID, ctx: ix.str(d.Context), code: ix.str(d.Code), kind: d.Kind, sum: sumOf(d)}
+	rec := docRec{id: d.ID, ctx: ix.str(d.Context), code: ix.str(d.Code), kind: d.Kind, sum: sumOf(d), unit: ix.str(d.Unit), domain: ix.str(d.Domain)}
 	if lower != d.Title {
 		rec.title = 1 + ix.str(d.Title)
 	}

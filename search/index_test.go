@@ -199,3 +199,67 @@ func marked(h Hit) string {
 	}
 	return b.String()
 }
+
+// TestSearchPage: the API's pages hold the publications in order of score
+// then date, narrowed by unit, domain and dates, each page after the last
+// one's cursor, with nothing twice and nothing left out; a view and its
+// delta page together.
+func TestSearchPage(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
+	var docs []Doc
+	for i := 1; i <= 25; i++ {
+		unit, domain := "sanxi", "shjz"
+		if i%2 == 0 {
+			unit, domain = "miaoshou", "czyjs"
+		}
+		docs = append(docs, Doc{Kind: KindPublication, ID: int64(i), Title: fmt.Sprintf("秸秆禁烧通知第%d号", i), Date: day(i), Unit: unit, Domain: domain})
+	}
+	docs = append(docs, Doc{Kind: KindUnit, Code: "sanxi", Unit: "sanxi", Title: "三溪镇"}, Doc{Kind: KindItem, ID: 900, Title: "秸秆禁烧", Unit: "sanxi", Domain: "shjz"})
+	ix := Build(docs, nil)
+	var got []int64
+	var after *Cursor
+	for pages := 0; ; pages++ {
+		p := ix.SearchPage("秸秆", Filter{Limit: 10, After: after})
+		if pages == 0 && (p.PubN != 25 || len(p.Items) != 1) {
+			t.Fatalf("first page: %d publications, %d items", p.PubN, len(p.Items))
+		}
+		if pages > 0 && len(p.Items) != 0 {
+			t.Error("items on a later page")
+		}
+		for _, h := range p.Pubs {
+			got = append(got, h.ID)
+		}
+		if p.Next == nil {
+			break
+		}
+		c, ok := ParseCursor(p.Next.String())
+		if !ok || c.Score != p.Next.Score || c.ID != p.Next.ID || !c.Date.Equal(p.Next.Date) {
+			t.Fatalf("cursor %q", p.Next.String())
+		}
+		after = c
+	}
+	if len(got) != 25 || got[0] != 25 || got[24] != 1 {
+		t.Errorf("pages: %v", got)
+	}
+	p := ix.SearchPage("秸秆", Filter{Unit: "sanxi", From: day(10), To: day(20)})
+	var ids []int64
+	for _, h := range p.Pubs {
+		ids = append(ids, h.ID)
+	}
+	if fmt.Sprint(ids) != "[19 17 15 13 11]" || p.PubN != 5 || len(p.Items) != 0 {
+		t.Errorf("sanxi, 10–20 November: %v (%d), items %d", ids, p.PubN, len(p.Items))
+	}
+	if p := ix.SearchPage("秸秆", Filter{Domain: "czyjs"}); p.PubN != 12 || len(p.Items) != 0 {
+		t.Errorf("by domain: %d, items %d", p.PubN, len(p.Items))
+	}
+	// A view without publication 25, and a delta with its new version.
+	delta := Build([]Doc{{Kind: KindPublication, ID: 25, Title: "秸秆禁烧通知（修订）", Date: day(28), Unit: "sanxi", Domain: "shjz"}}, nil)
+	view := ix.Without([]Key{{Kind: KindPublication, ID: 25}})
+	p = SearchPages("秸秆", Filter{Limit: 3}, view, delta)
+	if p.PubN != 25 || len(p.Pubs) != 3 || p.Pubs[0].Title != "秸秆禁烧通知（修订）" || p.Pubs[1].ID != 24 {
+		t.Errorf("view and delta: %d %+v", p.PubN, p.Pubs)
+	}
+	if _, ok := ParseCursor("1~2"); ok {
+		t.Error("a cursor of two parts")
+	}
+}

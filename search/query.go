@@ -44,10 +44,18 @@ func set(bits []uint64, d uint32)      { bits[d/64] |= 1 << (d % 64) }
 // Search finds documents for q, by characters (with alias terms) or, for a
 // query of letters, by pinyin.
 func (ix *Index) Search(q string) Result {
+	res, _ := ix.search(q, nil)
+	return res
+}
+
+// search is Search, or with a filter the candidates that pass it, of
+// every kind, for SearchPage (not the shortcut of queries matching very
+// many titles: every match is scored).
+func (ix *Index) search(q string, f *Filter) (Result, []cand) {
 	res := Result{Query: strings.TrimSpace(q)}
 	q = normalize(q)
 	if q == "" || len(q) > maxQuery || utf8.RuneCountInString(q) > 40 {
-		return res
+		return res, nil
 	}
 	terms := ix.expand(q)
 	if len(terms) > 1 {
@@ -55,8 +63,8 @@ func (ix *Index) Search(q string) Result {
 	}
 	py := isPinyinQuery(q)
 	res.Pinyin = py
-	if !py && ix.searchLarge(terms, &res) {
-		return res
+	if f == nil && !py && ix.searchLarge(terms, &res) {
+		return res, nil
 	}
 	sc := scratches.Get().(*scratch)
 	defer scratches.Put(sc)
@@ -214,6 +222,15 @@ func (ix *Index) Search(q string) Result {
 		}
 	}
 
+	if f != nil {
+		var out []cand
+		for _, c := range sc.cands {
+			if f.keep(ix, c.doc) {
+				out = append(out, c)
+			}
+		}
+		return res, out
+	}
 	var byKind [3][]cand
 	for _, c := range sc.cands {
 		k := ix.kindOf(c.doc)
@@ -229,7 +246,7 @@ func (ix *Index) Search(q string) Result {
 	pubs := top(byKind[KindPublication], maxPubs)
 	res.Pubs = ix.hits(pubs, terms)
 	res.PubN -= len(pubs) - len(res.Pubs) // body matches that were not
-	return res
+	return res, nil
 }
 
 // estimateRest is, per kind, how many more of the pinyin candidates not

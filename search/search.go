@@ -33,12 +33,16 @@ type Doc struct {
 	Title, Context, Body string
 	// Date orders publications of equal score, newest first.
 	Date time.Time
+	// Unit and Domain are the unit's and the domain's codes of an item or
+	// a publication (a unit's own code for a unit), for SearchPage's
+	// filters.
+	Unit, Domain string
 }
 
 // Segment is a run of text, marked where it matched.
 type Segment struct {
-	Text string
-	Mark bool
+	Text string `json:"text"`
+	Mark bool   `json:"mark,omitempty"`
 }
 
 // Hit is a document that matched, with its title and a body snippet split

@@ -1054,3 +1054,113 @@ func TestSearchFindsWhatWasJustApproved(t *testing.T) {
 		t.Errorf("the rebuild is not on record: %+v", audit)
 	}
 }
+
+// TestSearchAPI: GET /api/v1/search answers as the kiosk's search does —
+// characters, pinyin, synonyms, marked title parts — narrowed by unit,
+// domain and dates, paged by key without repeats, public data only (a
+// draft is not found, an approved publication at once); bad parameters are
+// refused naming the field.
+func TestSearchAPI(t *testing.T) {
+	ts := newTestServer(t, true)
+	anon := ts.anon()
+	type hit struct {
+		Kind, Unit, Domain, Title, URL string
+		PublishedOn                    string `json:"published_on"`
+		ID                             int64
+		TitleParts                     []struct {
+			Text string
+			Mark bool
+		} `json:"title_parts"`
+	}
+	type page struct {
+		Total        int
+		Expanded     []string
+		Pinyin       bool
+		Units, Items []hit
+		Publications []hit
+		Next         string
+	}
+	get := func(query string) page {
+		t.Helper()
+		var p page
+		r := anon.do("GET", "/api/v1/search?"+query, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", query, r.status, r.body)
+		}
+		r.decode(t, &p)
+		return p
+	}
+	p := get("q=" + url.QueryEscape("低保"))
+	if p.Total == 0 || len(p.Publications) == 0 || !slices.Contains(p.Expanded, "最低生活保障") {
+		t.Fatalf("低保: %+v", p)
+	}
+	marked := false
+	for _, part := range p.Publications[0].TitleParts {
+		marked = marked || part.Mark && strings.Contains(part.Text, "低保")
+	}
+	if !marked || !strings.HasPrefix(p.Publications[0].URL, "/kiosk/publications/") || p.Publications[0].PublishedOn == "" {
+		t.Errorf("the first hit: %+v", p.Publications[0])
+	}
+	if py := get("q=dibao"); !py.Pinyin || py.Total == 0 {
+		t.Errorf("pinyin: %+v", py)
+	}
+	// Every page after the last one's cursor: no repeats, nothing lost.
+	seen := map[int64]bool{}
+	next, pages := "", 0
+	for {
+		q := "q=" + url.QueryEscape("低保") + "&limit=7"
+		if next != "" {
+			q += "&after=" + url.QueryEscape(next)
+		}
+		p := get(q)
+		for _, h := range p.Publications {
+			if seen[h.ID] {
+				t.Fatalf("publication %d on two pages", h.ID)
+			}
+			seen[h.ID] = true
+		}
+		pages++
+		if next = p.Next; next == "" || pages > 50 {
+			break
+		}
+	}
+	if len(seen) != p.Total || pages < 2 {
+		t.Errorf("%d publications over %d pages, total %d", len(seen), pages, p.Total)
+	}
+	// Narrowed: one unit, one domain, dates.
+	for _, h := range get("q=" + url.QueryEscape("低保") + "&unit=sanxi&from=2020-01-01&to=2020-06-30").Publications {
+		if h.Unit != "sanxi" || h.PublishedOn < "2020-01-01" || h.PublishedOn > "2020-06-30" {
+			t.Errorf("outside the filter: %+v", h)
+		}
+	}
+	if d := get("q=" + url.QueryEscape("低保") + "&domain=shjz"); d.Total == 0 || d.Total > p.Total {
+		t.Errorf("by domain: %d of %d", d.Total, p.Total)
+	} else {
+		for _, h := range d.Publications {
+			if h.Domain != "shjz" {
+				t.Errorf("another domain: %+v", h)
+			}
+		}
+	}
+	// Public data only, and what was just approved.
+	it := firstItem(t, ts, "sanxi")
+	const title = "三溪镇关于桂花节活动安排的通知"
+	d := newPublication(t, ts, "sanxi", it.ID, title)
+	if p := get("q=" + url.QueryEscape("桂花节活动")); p.Total != 0 {
+		t.Errorf("a draft is found: %+v", p.Publications)
+	}
+	publishDraft(t, ts, "sanxi", d.ID)
+	if p := get("q=" + url.QueryEscape("桂花节活动")); p.Total != 1 || p.Publications[0].ID != d.ID {
+		t.Errorf("the approved publication: %+v", p)
+	}
+	for _, bad := range []struct{ query, field string }{
+		{"q=", "q"}, {"q=a&limit=0", "limit"}, {"q=a&limit=101", "limit"}, {"q=a&after=xyz", "after"},
+		{"q=a&from=2020-13-01", "from"}, {"q=a&from=2020-02-01&to=2020-01-01", "to"},
+		{"q=" + url.QueryEscape(strings.Repeat("低保", 30)), "q"},
+	} {
+		r := anon.do("GET", "/api/v1/search?"+bad.query, nil)
+		if r.status != 400 || !strings.Contains(string(r.body), `"field":"`+bad.field+`"`) {
+			t.Errorf("%s: %d %s", bad.query, r.status, r.body)
+		}
+	}
+}

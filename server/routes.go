@@ -22,7 +22,9 @@ func (s *server) routes(app *fiber.App) {
 	ad := s.stack.Admin(kioskAdmin{s})
 	ad.Mail = s.cfg.SMTP.Addr != ""
 	admin.Mount(app.Group("/admin", s.sessions.Load, web.NoStoreForPeople), ad)
-	api.Mount(app.Group("/api/v1", s.sessions.Load, web.NoStoreForPeople), s.stack.API())
+	apiDeps := s.stack.API()
+	apiDeps.Search = s.search
+	api.Mount(app.Group("/api/v1", s.sessions.Load, web.NoStoreForPeople), apiDeps)
 }
 
 // publicWrites are the state-changing routes that need no authorisation.

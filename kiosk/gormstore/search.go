@@ -50,14 +50,15 @@ func (ss *SearchSource) Fill(ctx context.Context, b *search.Builder) error {
 		return err
 	}
 	// One context string per item, shared by its publications.
-	itemContext := map[int64]string{}
+	itemContext, itemDomain := map[int64]string{}, map[int64]string{}
 	for _, it := range items {
 		itemContext[it.ID] = name[it.UnitCode] + " · " + it.Level2
+		itemDomain[it.ID] = it.DomainCode
 		b.Add(itemDoc(it, name))
 	}
 	return ss.Catalog.EachPublishedNewestFirst(ctx, func(p catalog.Publication) error {
 		b.Add(search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: itemContext[p.ItemID],
-			Body: catstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn})
+			Body: catstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn, Unit: p.UnitCode, Domain: itemDomain[p.ItemID]})
 		return nil
 	})
 }
@@ -80,10 +81,10 @@ func (ss *SearchSource) Changes(ctx context.Context, t time.Time, limit int) (se
 			out.Docs = append(out.Docs, unitDoc(u))
 		}
 	}
-	level2 := map[int64]string{}
+	level2, domain := map[int64]string{}, map[int64]string{}
 	for _, it := range cs.Items {
 		out.Keys = append(out.Keys, search.Key{Kind: search.KindItem, ID: it.ID})
-		level2[it.ID] = it.Level2
+		level2[it.ID], domain[it.ID] = it.Level2, it.DomainCode
 		if it.Status == catalog.ItemActive {
 			out.Docs = append(out.Docs, itemDoc(it, name))
 		}
@@ -96,12 +97,12 @@ func (ss *SearchSource) Changes(ctx context.Context, t time.Time, limit int) (se
 		l2, ok := level2[p.ItemID]
 		if !ok {
 			if it, err := ss.Catalog.FindItem(ctx, p.ItemID); err == nil {
-				l2 = it.Level2
+				l2, domain[p.ItemID] = it.Level2, it.DomainCode
 			}
 			level2[p.ItemID] = l2
 		}
 		out.Docs = append(out.Docs, search.Doc{Kind: search.KindPublication, ID: p.ID, Title: p.Title, Context: name[p.UnitCode] + " · " + l2,
-			Body: catstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn})
+			Body: catstore.SearchBody(p.Body, p.DocNo), Date: p.PublishedOn, Unit: p.UnitCode, Domain: domain[p.ItemID]})
 	}
 	return out, nil
 }
@@ -112,11 +113,12 @@ func unitDoc(u catalog.Unit) search.Doc {
 	if u.Level == catalog.LevelTownship {
 		kind = "镇人民政府"
 	}
-	return search.Doc{Kind: search.KindUnit, Code: u.Code, Title: u.Name, Context: u.FullName + " · " + kind, Body: u.FullName}
+	return search.Doc{Kind: search.KindUnit, Code: u.Code, Title: u.Name, Context: u.FullName + " · " + kind, Body: u.FullName, Unit: u.Code}
 }
 
 func itemDoc(it catalog.Item, unitName map[string]string) search.Doc {
-	return search.Doc{Kind: search.KindItem, ID: it.ID, Title: it.Level1 + " · " + it.Level2, Context: unitName[it.UnitCode], Body: it.Content}
+	return search.Doc{Kind: search.KindItem, ID: it.ID, Title: it.Level1 + " · " + it.Level2, Context: unitName[it.UnitCode], Body: it.Content,
+		Unit: it.UnitCode, Domain: it.DomainCode}
 }
 
 // Bodies reads the bodies of the publications a search shows, within a
