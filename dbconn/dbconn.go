@@ -105,6 +105,22 @@ func Open(driver, dsn string) (*gorm.DB, error) {
 	return nil, fmt.Errorf("dbconn: unknown driver %q", driver)
 }
 
+// SetPool sets how many connections the pool opens at most (and keeps
+// half of them idle); n of 0 keeps the driver's default (4 for SQLite, 32
+// for MySQL).
+func SetPool(db *gorm.DB, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(max(1, n/2))
+	return nil
+}
+
 // MySQLDSN adds the parameters the stores rely on to a MySQL DSN.
 func MySQLDSN(dsn string) string {
 	sep := "?"

@@ -89,6 +89,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := dbconn.SetPool(db, cfg.DBMaxConns); err != nil {
+		return nil, err
+	}
 	if err := stack.Migrate(db); err != nil {
 		return nil, err
 	}

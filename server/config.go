@@ -23,6 +23,9 @@ type Config struct {
 	DataDir string // GONGKAI_DATA_DIR
 	Driver  string // GONGKAI_DB_DRIVER
 	DSN     string // GONGKAI_DB_DSN
+	// DBMaxConns is GONGKAI_DB_MAX_CONNS: the database pool's size (0:
+	// the driver's default).
+	DBMaxConns int
 	// Demo is GONGKAI_DEMO; DemoSet tells whether it was given, since the
 	// default depends on whether the embedded database is new.
 	Demo      bool
@@ -80,6 +83,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_DATA_DIR", "./data", "embedded database, attachments"},
 	{"GONGKAI_DB_DRIVER", "sqlite", "sqlite or mysql"},
 	{"GONGKAI_DB_DSN", "(data dir)/gongkai.db", "SQLite file, or MySQL DSN user:pass@tcp(host:3306)/db"},
+	{"GONGKAI_DB_MAX_CONNS", "4 (SQLite), 32 (MySQL)", "connections the database pool opens at most, 1–1000"},
 	{"GONGKAI_DEMO", "on for a new embedded database, else off", "load Jingde's demo data and accounts"},
 	{"GONGKAI_MAX_UPLOAD_MB", "20", "largest attachment accepted"},
 	{"GONGKAI_RECTIFY_WORKDAYS", "5", "working days a unit has to rectify a publication taken down"},
@@ -142,6 +146,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	default:
 		return c, fmt.Errorf("GONGKAI_DB_DRIVER=%q: want sqlite or mysql", c.Driver)
+	}
+	if v := get("GONGKAI_DB_MAX_CONNS", ""); v != "" {
+		if c.DBMaxConns, err = strconv.Atoi(v); err != nil || c.DBMaxConns < 1 || c.DBMaxConns > 1000 {
+			return c, fmt.Errorf("GONGKAI_DB_MAX_CONNS=%q: want a whole number of connections from 1 to 1000", v)
+		}
 	}
 	if v := getenv("GONGKAI_DEMO"); strings.TrimSpace(v) != "" {
 		b, ok := web.ParseBool(v)

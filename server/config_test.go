@@ -49,6 +49,7 @@ func TestConfigRejectsBadValuesNamingTheVariable(t *testing.T) {
 		{map[string]string{"GONGKAI_SMTP_ADDR": "mail.example.gov.cn:25", "GONGKAI_SMTP_FROM": "a@example.gov.cn", "GONGKAI_SMTP_TLS": "ssl"}, "GONGKAI_SMTP_ADDR"},
 		{map[string]string{"GONGKAI_SMTP_ADDR": "mail.example.gov.cn:25", "GONGKAI_SMTP_FROM": "a@example.gov.cn", "GONGKAI_SMTP_TLS": "none", "GONGKAI_SMTP_USER": "a"}, "GONGKAI_SMTP_ADDR"},
 		{map[string]string{"GONGKAI_DIGEST_HOUR": "24"}, "GONGKAI_DIGEST_HOUR"},
+		{map[string]string{"GONGKAI_DB_MAX_CONNS": "0"}, "GONGKAI_DB_MAX_CONNS"},
 	} {
 		_, err := loadConfig(env(tc.env))
 		if err == nil || !strings.HasPrefix(err.Error(), tc.name) || strings.Contains(err.Error(), "\n") {

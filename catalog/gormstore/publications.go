@@ -944,7 +944,9 @@ func (s *Store) EachPublishedNewestFirst(ctx context.Context, fn func(catalog.Pu
 		q := s.db.WithContext(ctx).Select("id", "unit_code", "item_id", "title", "body", "doc_no", "generated_on", "published_on").
 			Where("status = ?", string(catalog.PubPublished))
 		if last != nil {
-			q = q.Where("published_on < ? OR (published_on = ? AND id < ?)", last.PublishedOn, last.PublishedOn, last.ID)
+			// A range on published_on first, which MariaDB's optimiser
+			// walks down its index; the OR only filters the day's ties.
+			q = q.Where("published_on <= ? AND (published_on < ? OR id < ?)", last.PublishedOn, last.PublishedOn, last.ID)
 		}
 		if err := q.Order("published_on DESC, id DESC").Limit(2000).Find(&batch).Error; err != nil {
 			return fmt.Errorf("gormstore: published publications: %w", err)
