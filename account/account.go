@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -92,6 +93,9 @@ func (u *User) Validate() error {
 	if utf8.RuneCountInString(u.DisplayName) > 60 {
 		return catalog.Invalid("display_name", "姓名不能超过60个字")
 	}
+	if strings.ContainsFunc(u.DisplayName, unicode.IsControl) {
+		return catalog.Invalid("display_name", "姓名不能含换行等控制字符")
+	}
 	email, err := CleanEmail(u.Email)
 	if err != nil {
 		return err
@@ -110,6 +114,12 @@ func CleanEmail(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if len(s) > 120 || err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
 		return "", catalog.Invalid("email", "电子邮箱格式不正确，应如 name@example.gov.cn")
+	}
+	for _, r := range s {
+		if r > 0x7e {
+			// Not every mail server takes an address in Chinese (SMTPUTF8).
+			return "", catalog.Invalid("email", "电子邮箱请使用英文字母、数字和符号，如 name@example.gov.cn")
+		}
 	}
 	return s, nil
 }

@@ -191,7 +191,7 @@ func TestNoticesAndTheDailyDigest(t *testing.T) {
 	if n := find(got.Notices, notify.KindReturned, "秋季防火通告"); n == nil || !strings.Contains(n.Text, "落款日期有误") || n.UnitName != "三溪镇" {
 		t.Errorf("the returned draft: %+v", n)
 	}
-	if n := find(got.Notices, notify.KindTakedown, "低保名单"); n == nil || n.Due == nil || !strings.Contains(n.Text, "前整改") {
+	if n := find(got.Notices, notify.KindTakedown, "低保名单"); n == nil || n.Due == nil || !strings.Contains(n.Text, "前整改") || !strings.Contains(n.Text, "删除身份证号后重新发布") {
 		t.Errorf("the takedown: %+v", n)
 	}
 	if n := find(got.Notices, notify.KindReview, ""); n != nil {
@@ -201,6 +201,22 @@ func TestNoticesAndTheDailyDigest(t *testing.T) {
 	leader.do("GET", "/api/v1/notices", nil).decode(t, &lg)
 	if n := find(lg.Notices, notify.KindReview, "1条信息等待审核"); n == nil {
 		t.Errorf("the leader's review (their own submission not counted): %+v", lg.Notices)
+	}
+	// The leader's own submission, which nobody else in the unit may
+	// review, reaches the county office once it has waited.
+	adminUser, err := h.st.Accounts.FindUserByName(ctx, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns, err := h.st.Notifier.For(ctx, *adminUser, time.Now()); err != nil || find(ns, notify.KindReview, "仍未审核") != nil {
+		t.Errorf("the county told at once: %+v %v", ns, err)
+	}
+	later, err := h.st.Calendar.Provisional().AddWorkdays(time.Now().In(catalog.Shanghai), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns, err := h.st.Notifier.For(ctx, *adminUser, later); err != nil || find(ns, notify.KindReview, "超过2个工作日仍未审核") == nil {
+		t.Errorf("the county office is not told of what waits: %+v %v", ns, err)
 	}
 	if r := h.anon().do("GET", "/api/v1/notices", nil); r.status != 401 {
 		t.Errorf("notices without signing in: %d", r.status)
@@ -284,13 +300,26 @@ func TestNoticesAndTheDailyDigest(t *testing.T) {
 
 // TestRectificationDeadlinesAreTold: once a quarter's bulletin is issued,
 // each unit it names is told what it found and the day to rectify by,
-// until that day; the inspectors, how many units must rectify.
+// until that day; the inspectors, how many units must rectify. A bulletin
+// issued late gives 30 days from its issue.
 func TestRectificationDeadlinesAreTold(t *testing.T) {
 	h := newAPI(t)
 	ctx := t.Context()
+	// Issued today, long after the quarter: the deadline moves to 30 days
+	// from today, and the bulletin says so.
+	var rep inspect.Report
 	if r := h.login("inspector").do("POST", "/api/v1/inspections/2020Q3/issue", nil); r.status != 201 && r.status != 200 {
 		t.Fatalf("issue: %d %s", r.status, r.body)
+	} else {
+		r.decode(t, &rep)
 	}
+	by := rep.RectifyBy.In(catalog.Shanghai)
+	today := time.Now().In(catalog.Shanghai)
+	if want := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, catalog.Shanghai).AddDate(0, 0, 30); !by.Equal(want) ||
+		!strings.Contains(rep.Note, "整改期限相应顺延至") {
+		t.Fatalf("a late bulletin's deadline %v (want %v), note %q", by, want, rep.Note)
+	}
+	day := fmt.Sprintf("%d月%d日", by.Month(), by.Day())
 	user := func(name string) account.User {
 		u, err := h.st.Accounts.FindUserByName(ctx, name)
 		if err != nil {
@@ -299,7 +328,7 @@ func TestRectificationDeadlinesAreTold(t *testing.T) {
 		return *u
 	}
 	q := inspect.Quarter{Year: 2020, N: 3}
-	before := time.Date(2020, 10, 20, 9, 0, 0, 0, catalog.Shanghai)
+	before := by.AddDate(0, 0, -10).Add(9 * time.Hour)
 	ns, err := h.st.Notifier.For(ctx, user("sanxi-clerk"), before)
 	if err != nil {
 		t.Fatal(err)
@@ -310,19 +339,19 @@ func TestRectificationDeadlinesAreTold(t *testing.T) {
 			told = &ns[i]
 		}
 	}
-	if told == nil || !strings.Contains(told.Text, "三季度通报指出：少量栏目三季度更新不到位") || !strings.Contains(told.Text, "10月30日前整改") ||
-		told.Link != "/admin/inspections/"+q.String() {
+	if told == nil || !strings.Contains(told.Text, "2020年三季度通报指出：少量栏目三季度更新不到位") || !strings.Contains(told.Text, day+"前整改") ||
+		told.Link != "/admin/units/sanxi?fresh=overdue" {
 		t.Errorf("sanxi's rectification: %+v", told)
 	}
 	ns, err = h.st.Notifier.For(ctx, user("inspector"), before)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ns) == 0 || ns[len(ns)-1].Kind != notify.KindRectify || !strings.Contains(ns[len(ns)-1].Text, "个单位须于10月30日前整改") {
+	if len(ns) == 0 || ns[len(ns)-1].Kind != notify.KindRectify || !strings.Contains(ns[len(ns)-1].Text, "个单位须于"+day+"前整改") ||
+		ns[len(ns)-1].Link != "/admin/inspections/"+q.String() {
 		t.Errorf("the inspector's: %+v", ns)
 	}
-	after := time.Date(2020, 11, 2, 9, 0, 0, 0, catalog.Shanghai)
-	ns, err = h.st.Notifier.For(ctx, user("sanxi-clerk"), after)
+	ns, err = h.st.Notifier.For(ctx, user("sanxi-clerk"), by.AddDate(0, 0, 2).Add(9*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,13 +41,33 @@ func (s *handlers) handleUserUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in access.NewUser
+	// A field left out stays as it is.
+	var in struct {
+		DisplayName *string `json:"display_name"`
+		UnitCode    *string `json:"unit_code"`
+		Disabled    *bool   `json:"disabled"`
+		Email       *string `json:"email"`
+		NoDigest    *bool   `json:"no_digest"`
+	}
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	u, err := s.Access.UpdateUser(c.UserContext(), id, func(u *account.User) {
-		u.DisplayName, u.UnitCode, u.Disabled = strings.TrimSpace(in.DisplayName), in.UnitCode, in.Disabled
-		u.Email, u.NoDigest = in.Email, in.NoDigest
+		if in.DisplayName != nil {
+			u.DisplayName = strings.TrimSpace(*in.DisplayName)
+		}
+		if in.UnitCode != nil {
+			u.UnitCode = *in.UnitCode
+		}
+		if in.Disabled != nil {
+			u.Disabled = *in.Disabled
+		}
+		if in.Email != nil {
+			u.Email = *in.Email
+		}
+		if in.NoDigest != nil {
+			u.NoDigest = *in.NoDigest
+		}
 	}, web.Actor(c))
 	if err != nil {
 		return err
@@ -115,9 +135,10 @@ func (s *handlers) handleOwnPassword(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// emailInput changes what it names: a field left out stays as it is.
 type emailInput struct {
-	Email    string `json:"email"`
-	NoDigest bool   `json:"no_digest"`
+	Email    *string `json:"email"`
+	NoDigest *bool   `json:"no_digest"`
 }
 
 // handleOwnEmail sets the signed-in person's address for the daily digest
@@ -135,7 +156,12 @@ func (s *handlers) handleOwnEmail(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u.Email, u.NoDigest = in.Email, in.NoDigest
+	if in.Email != nil {
+		u.Email = *in.Email
+	}
+	if in.NoDigest != nil {
+		u.NoDigest = *in.NoDigest
+	}
 	if err := s.Accounts.UpdateUser(c.UserContext(), u, web.Actor(c)); err != nil {
 		return err
 	}

@@ -165,6 +165,12 @@ func TestFreshness(t *testing.T) {
 		{"每季度", ago(130), catalog.FreshOverdue},
 		{"每年1月31日前", ago(300), catalog.FreshOK},
 		{"每年1月31日前", ago(500), catalog.FreshOverdue},
+		// Published in March 2026 for 31 March: met, due again in 2027.
+		{"每年3月31日前", ago(245), catalog.FreshOK},
+		// Published in October 2025, after its day: next 31 March is due,
+		// and has passed.
+		{"每年3月31日前", ago(392), catalog.FreshOverdue},
+		{"每年12月底前", ago(20), catalog.FreshOK},
 		{"信息形成或者变更之日起20个工作日内", ago(500), catalog.FreshEvent},
 		{"按月公开", nil, catalog.FreshNever},
 	} {

@@ -137,12 +137,28 @@ func (dk *Desk) Quarters(ctx context.Context) (list []Quarter, latest Quarter, e
 // Issue computes a finished quarter's report as of its end and stores it
 // for good; EINVALID for a quarter under way, ECONFLICT the second time.
 func (dk *Desk) Issue(ctx context.Context, q Quarter, by catalog.Actor) (*Report, error) {
-	if !dk.today().After(q.End()) {
+	return dk.IssueOn(ctx, q, dk.today(), by)
+}
+
+// IssueOn is Issue on a given day (the demo's bulletins, issued when the
+// county issued them). A bulletin issued less than ten days before its
+// rectification deadline (30 days after the quarter) moves the deadline to
+// 30 days after the day it is issued, and says so: units are given the
+// time the rule means them to have.
+func (dk *Desk) IssueOn(ctx context.Context, q Quarter, day time.Time, by catalog.Actor) (*Report, error) {
+	if !day.After(q.End()) {
 		return nil, catalog.Invalid("quarter", "%s尚未结束，结束后才能发布测评结果", q)
 	}
 	rep, err := dk.Compute(ctx, q, q.End())
 	if err != nil {
 		return nil, err
+	}
+	y, m, d := day.In(catalog.Shanghai).Date()
+	on := time.Date(y, m, d, 0, 0, 0, 0, catalog.Shanghai)
+	if on.AddDate(0, 0, 10).After(rep.RectifyBy) {
+		rep.RectifyBy = on.AddDate(0, 0, 30)
+		rep.Note = strings.TrimSpace(rep.Note + " " + fmt.Sprintf("本通报于%d年%d月%d日发布，整改期限相应顺延至%d年%d月%d日。",
+			y, m, d, rep.RectifyBy.Year(), rep.RectifyBy.Month(), rep.RectifyBy.Day()))
 	}
 	if err := dk.Reports.Issue(ctx, q, &rep, by); err != nil {
 		return nil, err
@@ -434,8 +450,8 @@ func (dk *Desk) unitsAndItems(ctx context.Context, at time.Time) (Data, error) {
 }
 
 // inspectedItems are the catalogue's items as they stood at at, but for
-// those of a domain their unit declared 未涉及 (未涉及领域说明): such a
-// domain is not inspected, whatever items it still carries.
+// those of a domain their unit declared 未涉及 (未涉及领域说明) and never
+// published anything under: such a domain is not inspected.
 func (dk *Desk) inspectedItems(ctx context.Context, at time.Time) ([]catalog.Item, error) {
 	items, err := dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: at})
 	if err != nil {
@@ -448,6 +464,13 @@ func (dk *Desk) inspectedItems(ctx context.Context, at time.Time) ([]catalog.Ite
 	exempt := map[[2]string]bool{}
 	for _, e := range ex {
 		exempt[[2]string{e.UnitCode, e.DomainCode}] = true
+	}
+	// A domain with something published under it is the unit's, whatever
+	// it declared: the declaration does not take its columns out.
+	for _, it := range items {
+		if it.LastPublishedAt != nil {
+			delete(exempt, [2]string{it.UnitCode, it.DomainCode})
+		}
 	}
 	kept := items[:0]
 	for _, it := range items {

@@ -226,18 +226,35 @@ func TestARetiredUnitPointsToItsSuccessor(t *testing.T) {
 }
 
 // TestNotApplicableDomainsAreShown: a unit's 未涉及领域说明 is on its
-// catalogue page, with the domain's name and the reason it wrote.
+// catalogue page, with the domain's name and the reason it wrote — unless
+// the unit published under that domain, which the page then lists.
 func TestNotApplicableDomainsAreShown(t *testing.T) {
 	h := newHall(t)
 	if p := h.send(http.MethodGet, "/kiosk/units/sanxi", nil); strings.Contains(p.body, "本单位未涉及的领域") {
 		t.Fatal("a heading for none")
 	}
-	e := catalog.Exemption{UnitCode: "sanxi", DomainCode: "zdjsxm", Reason: "本镇无重大建设项目"}
-	if err := h.st.Catalog.SetExemption(t.Context(), e, catalog.Actor{Username: "sanxi-clerk"}); err != nil {
+	items, err := h.st.Catalog.FindItems(t.Context(), catalog.ItemFilter{UnitCode: "sanxi"})
+	if err != nil {
 		t.Fatal(err)
 	}
+	published := ""
+	for _, it := range items {
+		if it.LastPublishedAt != nil {
+			published = it.DomainCode
+			break
+		}
+	}
+	for _, e := range []catalog.Exemption{{UnitCode: "sanxi", DomainCode: "ssgl", Reason: "本镇无税收征管职能"},
+		{UnitCode: "sanxi", DomainCode: published, Reason: "无"}} {
+		if err := h.st.Catalog.SetExemption(t.Context(), e, catalog.Actor{Username: "sanxi-clerk"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	p := h.send(http.MethodGet, "/kiosk/units/sanxi", nil)
-	if p.status != 200 || !strings.Contains(p.body, "本单位未涉及的领域") || !strings.Contains(p.body, "<b>重大建设项目</b>：本镇无重大建设项目") {
+	if p.status != 200 || !strings.Contains(p.body, "本单位未涉及的领域") || !strings.Contains(p.body, "<b>税收管理</b>：本镇无税收征管职能") {
 		t.Errorf("sanxi's page: %d %.2000s", p.status, p.body[strings.Index(p.body, "公开目录"):])
+	}
+	if strings.Contains(p.body, "：无</li>") {
+		t.Errorf("a domain published under is shown as 未涉及 (%s)", published)
 	}
 }

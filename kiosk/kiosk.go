@@ -663,7 +663,12 @@ func (h *handler) renderUnit(c *fiber.Ctx) ([]byte, error) {
 		if rows := byDomain[d.Code]; len(rows) > 0 {
 			p.Groups = append(p.Groups, domainGroup{d, rows})
 		}
-		if reason, ok := exempt[d.Code]; ok {
+		published := false
+		for _, r := range byDomain[d.Code] {
+			published = published || r.Item.LastPublishedAt != nil
+		}
+		// A domain with publications is not shown as 未涉及 beside them.
+		if reason, ok := exempt[d.Code]; ok && !published {
 			p.NotApplicable = append(p.NotApplicable, notApplicable{d.Name, reason})
 		}
 	}

@@ -20,10 +20,14 @@ type Message struct {
 }
 
 // Mailer sends a message; an error says the server refused it or could
-// not be reached (nothing was sent).
+// not be reached (nothing was sent). One wrapping ErrRejected is final:
+// trying again will not help (the address does not exist, say).
 type Mailer interface {
 	Send(ctx context.Context, m Message) error
 }
+
+// ErrRejected marks a mail the server refused for good (a 5xx reply).
+var ErrRejected = errors.New("refused by the mail server")
 
 // Claims records which person's digest of which day is sent, so that two
 // instances, or a restart, never send it twice.
@@ -92,8 +96,12 @@ func (d *Digester) Run(ctx context.Context, now time.Time) (int, error) {
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("digest for %s: %w", u.Username, err))
-			if rerr := d.Claims.Release(ctx, u.ID, day); rerr != nil {
-				errs = append(errs, rerr)
+			// Refused for good: not tried again all day (the claim
+			// stays); anything else is tried at the next run.
+			if !errors.Is(err, ErrRejected) {
+				if rerr := d.Claims.Release(ctx, u.ID, day); rerr != nil {
+					errs = append(errs, rerr)
+				}
 			}
 			continue
 		}

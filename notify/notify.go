@@ -184,6 +184,15 @@ func (n *Notifier) For(ctx context.Context, u account.User, now time.Time) ([]No
 			add(ns...)
 		}
 	}
+	if county && allow(AllUnits, ReviewPubs) {
+		// A submission nobody in its unit may review (the leader's own,
+		// where there is no other) waits on the county office.
+		ns, err := n.waitingReview(ctx, now)
+		if err != nil {
+			return nil, err
+		}
+		add(ns...)
+	}
 	if county && allow(AllUnits, HandleRequests) {
 		// The county office watches every unit's statutory clock, not
 		// every unit's new arrivals.
@@ -251,23 +260,23 @@ func (n *Notifier) requests(ctx context.Context, unit string, now time.Time, cou
 		if !fresh && !near {
 			continue
 		}
-		no := r.Number
+		no := "登记号" + r.Number
 		if r.UnitNo != "" {
-			no = r.UnitNo + "（" + r.Number + "）"
+			no = r.UnitNo + "（登记号" + r.Number + "）"
 		}
 		x := Notice{Kind: KindRequest, Unit: r.UnitCode, Link: "/admin/requests/" + url.PathEscape(r.Number), New: fresh}
 		switch {
 		case cl.Due.IsZero():
-			x.Text = "申请" + no + "：新分派，等待申请人补正"
+			x.Text = no + "：新分派，等待申请人补正"
 		case cl.Overdue:
-			x.Text = fmt.Sprintf("申请%s：答复已逾期%d个工作日（期限%s）", no, -cl.Left, md(cl.Due))
+			x.Text = fmt.Sprintf("%s：答复已逾期%d个工作日（期限%s）", no, -cl.Left, md(cl.Due))
 		case cl.Left == 0:
-			x.Text = fmt.Sprintf("申请%s：今天是答复期限（%s）", no, md(cl.Due))
+			x.Text = fmt.Sprintf("%s：今天是答复期限（%s）", no, md(cl.Due))
 		default:
-			x.Text = fmt.Sprintf("申请%s：答复期限%s，还剩%d个工作日", no, md(cl.Due), cl.Left)
+			x.Text = fmt.Sprintf("%s：答复期限%s，还剩%d个工作日", no, md(cl.Due), cl.Left)
 		}
 		if fresh && !cl.Due.IsZero() && !cl.Overdue {
-			x.Text = fmt.Sprintf("申请%s：新分派，答复期限%s", no, md(cl.Due))
+			x.Text = fmt.Sprintf("%s：新分派，答复期限%s", no, md(cl.Due))
 		}
 		if !cl.Due.IsZero() {
 			x.Due, x.Overdue = dayPtr(cl.Due), cl.Overdue
@@ -321,6 +330,9 @@ func (n *Notifier) publications(ctx context.Context, unit, me string, now time.T
 		case p.Status == catalog.PubTakenDown && write:
 			x := Notice{Kind: KindTakedown, Unit: unit, Link: link, New: p.UpdatedAt.After(since),
 				Text: "《" + p.Title + "》已被县政务公开办撤下：" + p.StatusReason}
+			if p.StatusNote != "" {
+				x.Text += "（" + p.StatusNote + "）"
+			}
 			if p.RectifyDue != nil {
 				x.Due = dayPtr(*p.RectifyDue)
 				x.Overdue = dayOf(now).After(*x.Due)
@@ -334,6 +346,34 @@ func (n *Notifier) publications(ctx context.Context, unit, me string, now time.T
 			Text: fmt.Sprintf("%d条信息等待审核", waiting)})
 	}
 	return out, nil
+}
+
+// reviewWait is how long a submission waits before the county office is
+// told of it.
+const reviewWait = 2 // working days
+
+// waitingReview tells the county office of the submissions waiting more
+// than reviewWait working days, across the county.
+func (n *Notifier) waitingReview(ctx context.Context, now time.Time) ([]Notice, error) {
+	pubs, err := n.Pubs.FindPublications(ctx, catalog.PubFilter{Statuses: []catalog.PubStatus{catalog.PubSubmitted}, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	late := 0
+	for _, p := range pubs {
+		due, err := n.Calendar.Provisional().AddWorkdays(dayOf(p.UpdatedAt), reviewWait)
+		if err != nil {
+			return nil, err
+		}
+		if dayOf(now).After(due) {
+			late++
+		}
+	}
+	if late == 0 {
+		return nil, nil
+	}
+	return []Notice{{Kind: KindReview, Link: "/admin/review", Overdue: true,
+		Text: fmt.Sprintf("%d条信息提交后超过%d个工作日仍未审核（可能本单位无其他负责人）", late, reviewWait)}}, nil
 }
 
 // items tells of a unit's periodic items falling due within ItemWarnDays
@@ -407,6 +447,7 @@ func (n *Notifier) rectify(ctx context.Context, mine map[string]bool, inspector 
 	}
 	fresh := rep.Issued != nil && rep.Issued.After(now.Add(-newWithin))
 	link := "/admin/inspections/" + latest.String()
+	quarter := fmt.Sprintf("%d年%s", latest.Year, latest.Name())
 	var out []Notice
 	named := 0
 	for _, u := range rep.Units {
@@ -415,13 +456,16 @@ func (n *Notifier) rectify(ctx context.Context, mine map[string]bool, inspector 
 		}
 		named++
 		if mine[u.Code] {
-			out = append(out, Notice{Kind: KindRectify, Unit: u.Code, UnitName: names[u.Code], Link: link, Due: &by, New: fresh,
-				Text: latest.Name() + "通报指出：" + u.Text + "。须于" + md(by) + "前整改"})
+			// The unit's staff do not read the inspection page: the link is
+			// their catalogue's columns past their time limit.
+			out = append(out, Notice{Kind: KindRectify, Unit: u.Code, UnitName: names[u.Code], Due: &by, New: fresh,
+				Link: "/admin/units/" + url.PathEscape(u.Code) + "?fresh=overdue",
+				Text: quarter + "通报指出：" + u.Text + "。须于" + md(by) + "前整改"})
 		}
 	}
 	if inspector && named > 0 {
 		out = append(out, Notice{Kind: KindRectify, Link: link, Due: &by, New: fresh,
-			Text: fmt.Sprintf("%s通报的%d个单位须于%s前整改", latest.Name(), named, md(by))})
+			Text: fmt.Sprintf("%s通报的%d个单位须于%s前整改", quarter, named, md(by))})
 	}
 	return out, nil
 }

@@ -144,14 +144,21 @@ func run(args []string, getenv func(string) string, in io.Reader, out, errw io.W
 		}
 		fmt.Fprintln(fs.Output(), "Configuration comes from the GONGKAI_* environment variables (see README).")
 	}
+	// The flag package prints the usage itself on -h and on an error; it
+	// is printed here instead, once: to stdout for -h, to stderr after an
+	// error's message.
+	usage := fs.Usage
+	fs.Usage = func() {}
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(out)
-			fs.Usage()
+			usage()
 			return exitOK
 		}
+		usage()
 		return exitUsage
 	}
+	fs.Usage = usage
 	wantArgs := strings.Count(cmd.args, " ") + 1
 	if cmd.args == "" {
 		wantArgs = 0

@@ -40,6 +40,9 @@ func (s *server) startDigests(ctx context.Context) {
 		return
 	}
 	d := s.digester()
+	if s.cfg.PublicURL == "" {
+		s.log.Warn("GONGKAI_PUBLIC_URL is not set: the daily digest's links use " + d.BaseURL + ", which staff may not reach; set it to the back office's address")
+	}
 	every(ctx, 5*time.Minute, func() {
 		now := time.Now()
 		if _, err := d.Run(ctx, now); err != nil {

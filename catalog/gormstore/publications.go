@@ -192,12 +192,21 @@ func checkInterprets(tx *gorm.DB, unit string, p *catalog.Publication) error {
 		return nil
 	}
 	var target publicationRecord
-	err := tx.Select("id, unit_code, status").Take(&target, *p.InterpretsID).Error
+	err := tx.Select("id, unit_code, status, item_id").Take(&target, *p.InterpretsID).Error
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return err
 	}
 	if err != nil || (target.UnitCode != unit && !catalog.PubStatus(target.Status).Public()) || (p.ID != 0 && target.ID == p.ID) {
 		return catalog.Invalid("interprets_id", "关联的政策文件（编号%d）不存在或尚未发布；只能关联已发布的政策文件或本单位的文件", *p.InterpretsID)
+	}
+	// What is interpreted is a policy document (本级政府文件, 政策法规),
+	// as the form's list offers and the inspection counts.
+	var domain string
+	if err := tx.Model(&itemRecord{}).Select("domain_code").Where("id = ?", target.ItemID).Scan(&domain).Error; err != nil {
+		return err
+	}
+	if !catalog.IsPolicyDomain(domain) {
+		return catalog.Invalid("interprets_id", "编号%d的信息不是政策文件（本级政府文件或政策法规），不能作为解读的对象", *p.InterpretsID)
 	}
 	return nil
 }

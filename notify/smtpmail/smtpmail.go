@@ -14,6 +14,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -129,6 +130,10 @@ func (m *Mailer) Send(ctx context.Context, msg notify.Message) error {
 		}
 	}
 	if err := c.SendMail(m.From, []string{msg.To}, bytes.NewReader(data)); err != nil {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) && se.Code >= 500 {
+			return fmt.Errorf("smtp %s: %w: %w", m.Addr, notify.ErrRejected, err)
+		}
 		return fmt.Errorf("smtp %s: %w", m.Addr, err)
 	}
 	return c.Quit()

@@ -67,7 +67,12 @@ func (x *session) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 func (x *session) Mail(string, *smtp.MailOptions) error { return nil }
-func (x *session) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if to == "nobody@example.gov.cn" {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+	}
+	return nil
+}
 func (x *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	x.s.mu.Lock()
@@ -192,6 +197,10 @@ func TestNoPasswordInTheClear(t *testing.T) {
 		t.Errorf("the relay: %v", err)
 	} else if got, _, _ := s.seen(); len(got) != 1 {
 		t.Errorf("the relay: %d messages", len(got))
+	}
+	// A mailbox that does not exist is refused for good: not tried again.
+	if err := relay.Send(t.Context(), notify.Message{To: "nobody@example.gov.cn", Subject: "x", Body: "x"}); !errors.Is(err, notify.ErrRejected) {
+		t.Errorf("a refused mailbox: %v", err)
 	}
 	if err := relay.Send(t.Context(), notify.Message{To: "a@b.cn\r\nBcc: x@y.cn", Subject: "x", Body: "x"}); err == nil {
 		t.Error("a recipient with a header in it was accepted")
