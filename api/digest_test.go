@@ -202,6 +202,9 @@ func TestNoticesAndTheDailyDigest(t *testing.T) {
 	if n := find(lg.Notices, notify.KindReview, "1条信息等待审核"); n == nil {
 		t.Errorf("the leader's review (their own submission not counted): %+v", lg.Notices)
 	}
+	if n := find(lg.Notices, notify.KindReturned, "秋季防火通告"); n != nil {
+		t.Errorf("the leader is told of the return they made: %+v", n)
+	}
 	// The leader's own submission, which nobody else in the unit may
 	// review, reaches the county office once it has waited.
 	adminUser, err := h.st.Accounts.FindUserByName(ctx, "admin")

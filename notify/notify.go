@@ -111,6 +111,8 @@ type Notifier struct {
 	Requests Requests
 	Pubs     interface {
 		FindPublications(ctx context.Context, f catalog.PubFilter) ([]catalog.Publication, error)
+		// FindEvents lists a publication's steps, oldest first.
+		FindEvents(ctx context.Context, id int64) ([]catalog.Event, error)
 	}
 	Items interface {
 		FindItems(ctx context.Context, f catalog.ItemFilter) ([]catalog.Item, error)
@@ -322,6 +324,12 @@ func (n *Notifier) publications(ctx context.Context, unit, me string, now time.T
 		link := "/admin/publications/" + strconv.FormatInt(p.ID, 10)
 		switch {
 		case p.Status == catalog.PubDraft && p.StatusReason != "" && write:
+			// The leader who returned it is not told of their own return.
+			if by, err := n.returnedBy(ctx, p.ID); err != nil {
+				return nil, err
+			} else if by == me {
+				continue
+			}
 			out = append(out, Notice{Kind: KindReturned, Unit: unit, Link: link, New: p.UpdatedAt.After(since),
 				Text: "《" + p.Title + "》被退回：" + p.StatusReason})
 		case p.Status == catalog.PubSubmitted && review && p.SubmittedBy != me:
@@ -346,6 +354,20 @@ func (n *Notifier) publications(ctx context.Context, unit, me string, now time.T
 			Text: fmt.Sprintf("%d条信息等待审核", waiting)})
 	}
 	return out, nil
+}
+
+// returnedBy is who last returned a publication ("" if nobody did).
+func (n *Notifier) returnedBy(ctx context.Context, id int64) (string, error) {
+	evs, err := n.Pubs.FindEvents(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Action == catalog.StepReject {
+			return evs[i].Actor, nil
+		}
+	}
+	return "", nil
 }
 
 // reviewWait is how long a submission waits before the county office is
