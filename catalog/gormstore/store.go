@@ -58,9 +58,28 @@ func (r *publicationRecord) BeforeSave(*gorm.DB) error {
 	return nil
 }
 
-// bodyTexts fills the body text of publications stored before it was kept,
-// a thousand rows a transaction.
+// bodyTexts fills the body text of publications stored before it was kept.
 func bodyTexts(db *gorm.DB) error {
+	return eachBody(db, func(tx *gorm.DB, id int64, body string) error {
+		return tx.Table("publications").Where("id = ?", id).UpdateColumn("body_text", catalog.BodyText(body)).Error
+	})
+}
+
+// htmlBodies turns the plain-text bodies of publications stored before
+// bodies were HTML into paragraphs (catalog.CleanBody).
+func htmlBodies(db *gorm.DB) error {
+	return eachBody(db, func(tx *gorm.DB, id int64, body string) error {
+		if catalog.BodyIsHTML(body) {
+			return nil
+		}
+		clean := catalog.CleanBody(body)
+		return tx.Table("publications").Where("id = ?", id).UpdateColumns(map[string]any{"body": clean, "body_text": catalog.BodyText(clean)}).Error
+	})
+}
+
+// eachBody calls fn with every publication's non-empty body, by id, a
+// thousand rows a transaction: the migrations that rewrite bodies.
+func eachBody(db *gorm.DB, fn func(tx *gorm.DB, id int64, body string) error) error {
 	var after int64
 	for {
 		var rows []struct {
@@ -79,42 +98,13 @@ func bodyTexts(db *gorm.DB) error {
 				if r.Body == "" {
 					continue
 				}
-				if err := tx.Table("publications").Where("id = ?", r.ID).UpdateColumn("body_text", catalog.BodyText(r.Body)).Error; err != nil {
+				if err := fn(tx, r.ID, r.Body); err != nil {
 					return err
 				}
 			}
 			return nil
 		}); err != nil {
 			return err
-		}
-	}
-}
-
-// htmlBodies turns the plain-text bodies of publications stored before
-// bodies were HTML into paragraphs (catalog.CleanBody), a thousand rows at
-// a time.
-func htmlBodies(db *gorm.DB) error {
-	var after int64
-	for {
-		var rows []struct {
-			ID   int64
-			Body string
-		}
-		if err := db.Table("publications").Select("id, body").Where("id > ?", after).Order("id").Limit(1000).Scan(&rows).Error; err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		for _, r := range rows {
-			after = r.ID
-			if r.Body == "" || catalog.BodyIsHTML(r.Body) {
-				continue
-			}
-			clean := catalog.CleanBody(r.Body)
-			if err := db.Table("publications").Where("id = ?", r.ID).UpdateColumns(map[string]any{"body": clean, "body_text": catalog.BodyText(clean)}).Error; err != nil {
-				return err
-			}
 		}
 	}
 }
