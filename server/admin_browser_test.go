@@ -240,7 +240,7 @@ func TestFilingInBrowser(t *testing.T) {
 // editor; what is saved and what the kiosk shows keeps the table and none
 // of the rest, and no script runs on either page.
 func TestBodyPastedFromWord(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	ctx, base := browser(t, ts)
 	must := fatalOn(t)
 	word, err := os.ReadFile(filepath.Join("..", "catalog", "testdata", "word-paste.html"))
@@ -315,7 +315,7 @@ func TestBodyPastedFromWord(t *testing.T) {
 // pages pass axe-core, as does the publication page with its editor and
 // its 删除此草稿.
 func TestBulkApprovalInBrowser(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	clerk := ts.login("caijiaqiao-clerk")
 	it := firstItem(t, ts, "caijiaqiao")
 	var ids []int64
@@ -366,7 +366,7 @@ func TestBulkApprovalInBrowser(t *testing.T) {
 // completeness; its clerk writes a 未涉及领域说明 on the page for it, which
 // the completeness then lists; both pages pass axe-core.
 func TestCompletenessPagesInBrowser(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	ctx, base := browser(t, ts)
 	must := fatalOn(t)
 	signIn := func(user string) { t.Helper(); adminSignIn(t, ctx, base, user) }
@@ -408,7 +408,7 @@ func adminSignIn(t *testing.T, ctx context.Context, base, user string) {
 // is refused with the field named and the typing kept; the page passes
 // axe-core.
 func TestOwnAccountInBrowser(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	ctx, base := browser(t, ts)
 	must := fatalOn(t)
 	adminSignIn(t, ctx, base, "sanxi-clerk")

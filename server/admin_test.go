@@ -264,7 +264,7 @@ func TestAdminUnitFacts(t *testing.T) {
 // TestDashboardPagesUnits: a county office with more units than a page
 // sees them a hundred at a time, the next hundred behind a link.
 func TestDashboardPagesUnits(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	for i := 0; i < 70; i++ {
 		u := catalog.Unit{Code: fmt.Sprintf("extra%02d", i), Name: fmt.Sprintf("附加单位%02d", i), FullName: fmt.Sprintf("旌德县附加单位%02d", i),
 			Kind: catalog.KindDepartment, Level: catalog.LevelCounty, SortOrder: 10000 + i}

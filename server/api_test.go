@@ -978,7 +978,7 @@ func TestListsArePagedByKey(t *testing.T) {
 // another unit's clerk cannot; a draft once submitted (and returned) stays,
 // its review on record; every deletion is in the audit log.
 func TestDeletingDraftsAndAttachments(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	clerk := ts.login("yucun-clerk")
 	it := firstItem(t, ts, "yucun")
 	draft := func(title string) catalog.Publication {
@@ -1066,7 +1066,7 @@ func TestAttachmentsOfEveryKind(t *testing.T) {
 	if sheet.Converter == "" && os.Getenv("CI") == "" {
 		t.Skip("LibreOffice is missing")
 	}
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	clerk := ts.login("baidi-clerk")
 	it := firstItem(t, ts, "baidi")
 	read := func(name string) []byte {
@@ -1132,7 +1132,7 @@ func TestAttachmentsOfEveryKind(t *testing.T) {
 // and a draft are refused with their reason, the rest published. A batch
 // reaching into another unit is the county's to approve.
 func TestBulkApproval(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	clerk, leader := ts.login("xinglong-clerk"), ts.login("xinglong-leader")
 	it := firstItem(t, ts, "xinglong")
 	create := func(c *client, title string, submit bool) int64 {
@@ -1201,7 +1201,7 @@ func TestBulkApproval(t *testing.T) {
 // inspector and the unit, not for another township; the inspector's page
 // says the same.
 func TestCompletenessAgainstTheStandard(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	get := func(c *client) catalog.Completeness {
 		var cm catalog.Completeness
 		r := c.do("GET", "/api/v1/units/yunle/completeness", nil)
@@ -1282,7 +1282,7 @@ func TestCompletenessAgainstTheStandard(t *testing.T) {
 // unconfirmed at once; a fresh draft offers 删除 and not 撤回; the history
 // names people, and the audit log speaks Chinese.
 func TestBackOfficeForms(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	clerk := ts.login("banshu-clerk")
 	it := firstItem(t, ts, "banshu")
 	var p catalog.Publication
@@ -1322,7 +1322,7 @@ func TestBackOfficeForms(t *testing.T) {
 // interpretation links to its policy by the 文号 typed, or by a choice of
 // the list the form offers.
 func TestPublicationSearchAndPolicyLinks(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	clerk, leader := ts.login("sanxi-clerk"), ts.login("sanxi-leader")
 	it := firstItem(t, ts, "sanxi")
 	var policy catalog.Publication

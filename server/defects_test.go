@@ -783,7 +783,7 @@ func TestBodiesAreLimitedByRoute(t *testing.T) {
 // administrator who did not ask sets it), and the inspector reads no
 // accounts.
 func TestSeparationOfDuties(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	for _, path := range []string{"/api/v1/users", "/admin/users"} {
 		if r := ts.login("inspector").do("GET", path, nil); r.status != 403 {
 			t.Errorf("inspector reads %s: %d", path, r.status)
@@ -880,7 +880,7 @@ func TestSeparationOfDuties(t *testing.T) {
 // after an item is created, retired or changed today — while today's
 // quarter sees the change.
 func TestPastQuarterIsJudgedOnItsOwnCatalogue(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	inspector := ts.login("inspector")
 	findings := func(quarter, unit string) string {
 		t.Helper()
@@ -984,7 +984,7 @@ func TestPastQuarterIsJudgedOnItsOwnCatalogue(t *testing.T) {
 // renamed apply at once — and none of it builds the index anew (the
 // changes are in the delta); a rebuild on demand is audited.
 func TestSearchFindsWhatWasJustApproved(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	find := func(q string, id int64) bool {
 		t.Helper()
 		res, err := ts.s.search.Search(t.Context(), q)
@@ -1061,7 +1061,7 @@ func TestSearchFindsWhatWasJustApproved(t *testing.T) {
 // draft is not found, an approved publication at once); bad parameters are
 // refused naming the field.
 func TestSearchAPI(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	anon := ts.anon()
 	type hit struct {
 		Kind, Unit, Domain, Title, URL string

@@ -272,7 +272,7 @@ func TestAdminDirectoryImport(t *testing.T) {
 // unit's filed openness office with its office phone, follows a new filing
 // at once, and never shows a mobile number filed as the office's phone.
 func TestKioskContactsShowFiledOfficePhones(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	page := func() string { return string(ts.anon().do("GET", "/kiosk/contacts", nil).body) }
 	if p := page(); !strings.Contains(p, "政务公开咨询：") || !strings.Contains(p, "0563-80241") {
 		t.Fatalf("no filed office phone on the contacts page")

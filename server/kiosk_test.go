@@ -454,7 +454,7 @@ func TestSearchFollowsAnotherInstancesAliases(t *testing.T) {
 // 超过一年未更新 is the county's choice (the inspection's findings and the
 // back office's own freshness are not affected), and it can change its mind.
 func TestCountyHidesStaleMarks(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	page := func() string { return string(ts.anon().do("GET", "/kiosk/units/sanxi", nil).body) }
 	if !strings.Contains(page(), "超过一年未更新") {
 		t.Fatal("the demo's 三溪镇 has no column marked 超过一年未更新")
@@ -480,7 +480,7 @@ func TestCountyHidesStaleMarks(t *testing.T) {
 // already made, not a second one; a summary confirmed anew is a new one;
 // a key that is not one the form made is ignored.
 func TestKioskApplicationSentTwice(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	c := ts.anon()
 	form := url.Values{"applicant_type": {"person"}, "name": {"张凤英"}, "id_type": {"resident_id"}, "id_number": {testID}, "unit": {"sanxi"},
 		"address": {"旌德县三溪镇"}, "phone": {"13905631234"}, "description": {"2026年三溪镇低保对象名单"}, "form": {"paper"}, "step": {"review"}}
@@ -511,7 +511,7 @@ func TestKioskApplicationSentTwice(t *testing.T) {
 // catalogue's words before the dictionary's (低保 before 地堡) and a unit
 // added today by its name, without a restart.
 func TestPinyinKeyboardKnowsTheCounty(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	first := func(py string) string {
 		var cs []struct{ Text string }
 		r := ts.anon().do("GET", "/kiosk/ime?py="+py, nil)

@@ -192,7 +192,7 @@ func metricValue(t *testing.T, text, name string, labels ...string) float64 {
 // TestMetrics: /metrics counts requests by route and status, kiosk cache
 // hits, the database pool, and the requests due soon and overdue.
 func TestMetrics(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	for i := 0; i < 3; i++ {
 		if r := ts.anon().do("GET", "/kiosk/units/miaoshou", nil); r.status != 200 {
 			t.Fatalf("kiosk: %d", r.status)

@@ -381,7 +381,7 @@ func TestDemoRequests2020(t *testing.T) {
 // is refused with the field named. Only the county office reassigns a
 // request to another unit, which then has it.
 func TestApplyingToTheUnitThatHoldsIt(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	anon := ts.anon()
 	apply := func(unit string) (response, api.Receipt) {
 		body := application()

@@ -188,7 +188,7 @@ func TestAdminImport(t *testing.T) {
 // items, with no 同上 stored; a file with one bad row changes nothing and
 // names the row.
 func TestCatalogImportOfFilesMadeElsewhere(t *testing.T) {
-	ts := newTestServer(t, true)
+	ts := sharedServer(t)
 	clerk := ts.login("sanxi-clerk")
 	file := func(name string) []byte {
 		data, err := os.ReadFile("../catalog/sheet/testdata/" + name)
