@@ -268,6 +268,10 @@ type ItemFilter struct {
 	// and each item in the version it had then. A past quarter is judged on
 	// it, so its report does not change with today's catalogue.
 	AsOf time.Time
+	// Brief, with AsOf, leaves the long texts out of items that stand as
+	// they are now (Content, Basis, Subject, Channels, ChannelOther,
+	// Duration, Office): an inspection reads none of them.
+	Brief bool
 }
 
 // ItemService keeps catalogue items with their history.

@@ -137,7 +137,10 @@ func isMobile(d string) bool {
 func ScanPrivacy(text string) []PrivacyHit {
 	// Full-width digits and letters (３４２５…) are read as the ASCII
 	// they stand for.
-	text = width.Fold.String(text)
+	if strings.IndexFunc(text, foldable) >= 0 {
+		text = width.Fold.String(text)
+	}
+	run, at, exp := clues(text)
 	var hits []PrivacyHit
 	add := func(kind PrivacyKind, start, end int) {
 		where := "正文"
@@ -149,7 +152,7 @@ func ScanPrivacy(text string) []PrivacyHit {
 		hits = append(hits, PrivacyHit{Kind: kind, Name: kind.Name(), Text: text[start:end], Where: where,
 			Start: utf8.RuneCountInString(text[:start]), End: utf8.RuneCountInString(text[:end])})
 	}
-	for _, m := range reDigitsRun.FindAllStringIndex(text, -1) {
+	for _, m := range reDigitsRun.FindAllStringIndex(text[:run], -1) {
 		start, end := m[0], m[1]
 		// A run glued to more digits or letters is a longer code, not ours.
 		if start > 0 && isWordByte(text[start-1]) || end < len(text) && isWordByte(text[end]) {
@@ -174,7 +177,7 @@ func ScanPrivacy(text string) []PrivacyHit {
 	// An ID number typed into a spreadsheet as a number is kept as one:
 	// 3.4182519530506E+017, its last digits lost. Its first 14 still name
 	// a place and a birth date.
-	for _, m := range reIDAsNumber.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range reIDAsNumber.FindAllStringSubmatchIndex(text[:exp], -1) {
 		if m[0] > 0 && isWordByte(text[m[0]-1]) || m[1] < len(text) && isWordByte(text[m[1]]) {
 			continue
 		}
@@ -186,7 +189,7 @@ func ScanPrivacy(text string) []PrivacyHit {
 			add(PrivacyIDNumber, m[0], m[1])
 		}
 	}
-	for _, m := range reEmail.FindAllStringIndex(text, -1) {
+	for _, m := range reEmail.FindAllStringIndex(text[:at], -1) {
 		add(PrivacyEmail, m[0], m[1])
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
@@ -199,6 +202,45 @@ func ScanPrivacy(text string) []PrivacyHit {
 var reIDAsNumber = regexp.MustCompile(`([1-9])\.([0-9]{12,16})[Ee]\+0?17`)
 
 var reMobileIn = regexp.MustCompile(`(?:^|[^0-9])(1[3-9][0-9]{9})(?:[^0-9]|$)`)
+
+// foldable tells whether a character is the full-width form of one the
+// patterns are made of (a digit, a letter, ＠－．＋＿％ or the ideographic
+// space); Chinese punctuation, full-width too, is not.
+func foldable(r rune) bool {
+	return r == '\u3000' || r >= '０' && r <= '９' || r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ' || strings.ContainsRune("＠－．＋＿％", r)
+}
+
+// clues reads a text once for what each pattern needs, so that most texts
+// (an inspection scans a county's quarter) skip the regular expressions.
+// run is how far the text must be searched for numbers: to the end of its
+// last run of 11 or more digits, spaces and hyphens (an X may end one), 0
+// when it has none. at and exp are the text's length when it holds an @,
+// or an "E+" of scientific notation; 0 when not.
+func clues(text string) (run, at, exp int) {
+	n := 0
+	for i := 0; i < len(text); i++ {
+		switch b := text[i]; {
+		case b >= '0' && b <= '9' || b == ' ' || b == '-' || b == 'X' || b == 'x':
+			if n++; n >= 11 {
+				run = i + 1 // and on, while the run goes on
+			}
+			if b == 'x' || b == 'X' {
+				n = 0 // an X ends an ID number
+			}
+		default:
+			n = 0
+			switch b {
+			case '@':
+				at = len(text)
+			case '+':
+				if i > 0 && (text[i-1] == 'E' || text[i-1] == 'e') {
+					exp = len(text)
+				}
+			}
+		}
+	}
+	return run, at, exp
+}
 
 func isWordByte(b byte) bool {
 	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'

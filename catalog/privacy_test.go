@@ -50,6 +50,12 @@ func TestScanPrivacy(t *testing.T) {
 	if m := hits[1].Mask(); m != "138*******8000" && !strings.HasPrefix(m, "138") {
 		t.Errorf("mask %q", m)
 	}
+	// Full-width digits, letters and signs are read as what they stand
+	// for; Chinese punctuation around them changes nothing.
+	wide := catalog.ScanPrivacy("联系电话：１３８－００１３－８０００，邮箱：ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ。")
+	if len(wide) != 2 || wide[0].Kind != catalog.PrivacyMobile || wide[0].Text != "138-0013-8000" || wide[1].Kind != catalog.PrivacyEmail {
+		t.Errorf("full-width: %+v", wide)
+	}
 	// An ID number a spreadsheet kept as a number (as LibreOffice writes
 	// an .xls cell): found by its place and birth date; other large
 	// numbers are not.

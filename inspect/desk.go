@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
 	"gongkai/catalog"
@@ -168,42 +169,54 @@ func (dk *Desk) IssueOn(ctx context.Context, q Quarter, day time.Time, by catalo
 
 // data reads what an inspection needs: every unit, active item and
 // published publication, and the filing watch list at the quarter's end.
-func (dk *Desk) data(ctx context.Context, q Quarter) (Data, error) {
-	d, err := dk.unitsAndItems(ctx, q.End())
-	if err != nil {
-		return d, err
+// The catalogue, the publications before the quarter, the quarter's with
+// their text, and the requests and filings are read side by side.
+func (dk *Desk) data(ctx context.Context, q Quarter, prevItems bool) (Data, error) {
+	days := []time.Time{q.End()}
+	if prevItems {
+		days = append(days, q.Prev().End())
 	}
+	var d Data
+	var titles, bodies []Pub
+	var history map[string][]filing.Filing
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		d, err = dk.unitsAndItems(gctx, days...)
+		return err
+	})
 	// The publications of the year and of the quarter before (for its
-	// rectification), bodies only for the quarter's privacy scan.
+	// rectification), bodies only for the quarter's privacy scan: read
+	// from the body itself, not the text kept beside it for searching, so
+	// that a body changed outside Gongkai is scanned as it stands.
 	from := time.Date(q.Year, 1, 1, 0, 0, 0, 0, catalog.Shanghai)
 	if p := q.Prev().Start(); p.Before(from) {
 		from = p
 	}
-	titleOnly := true
-	add := func(p catalog.Publication) error {
-		d.Pubs = append(d.Pubs, Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, Title: p.Title, GeneratedOn: p.GeneratedOn,
-			PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + catalog.BodyText(p.Body), TitleOnly: titleOnly})
-		return nil
+	add := func(to *[]Pub, titleOnly bool) func(catalog.Publication) error {
+		return func(p catalog.Publication) error {
+			*to = append(*to, Pub{ID: p.ID, UnitCode: p.UnitCode, ItemID: p.ItemID, Title: p.Title, GeneratedOn: p.GeneratedOn,
+				PublishedOn: p.PublishedOn, InterpretsID: p.InterpretsID, Text: p.Title + "\n" + catalog.BodyText(p.Body), TitleOnly: titleOnly})
+			return nil
+		}
 	}
 	bodiesFrom := q.Start()
 	if from.Before(bodiesFrom) {
-		if err := dk.Pubs.EachPublishedBetween(ctx, from, bodiesFrom.AddDate(0, 0, -1), q.End(), false, add); err != nil {
-			return d, err
+		g.Go(func() error {
+			return dk.Pubs.EachPublishedBetween(gctx, from, bodiesFrom.AddDate(0, 0, -1), q.End(), false, add(&titles, true))
+		})
+	}
+	g.Go(func() error {
+		if err := dk.Pubs.EachPublishedBetween(gctx, bodiesFrom, q.End(), q.End(), true, add(&bodies, false)); err != nil {
+			return err
 		}
-	}
-	titleOnly = false
-	if err := dk.Pubs.EachPublishedBetween(ctx, bodiesFrom, q.End(), q.End(), true, add); err != nil {
-		return d, err
-	}
-	// The text of the quarter's Word, Excel and PDF attachments joins the
-	// body for the privacy scan.
-	atts, err := dk.Pubs.AttachmentsPublishedBetween(ctx, bodiesFrom, q.End())
-	if err != nil {
-		return d, err
-	}
-	if len(atts) > 0 {
+		// The text of the quarter's Word, Excel and PDF attachments joins
+		// the body for the privacy scan.
+		atts, err := dk.Pubs.AttachmentsPublishedBetween(gctx, bodiesFrom, q.End())
+		if err != nil || len(atts) == 0 {
+			return err
+		}
 		at := map[int64]int{}
-		for i, p := range d.Pubs {
+		for i, p := range bodies {
 			at[p.ID] = i
 		}
 		for pubID, list := range atts {
@@ -213,44 +226,51 @@ func (dk *Desk) data(ctx context.Context, q Quarter) (Data, error) {
 			}
 			for _, a := range list {
 				if text, err := dk.Text(a); err == nil && text != "" {
-					d.Pubs[i].Text += catalog.AttachmentMarker(a.Name) + text
+					bodies[i].Text += catalog.AttachmentMarker(a.Name) + text
 				}
 			}
 		}
-	}
-	if d.Requests, err = dk.Requests.FindRequests(ctx, foi.Filter{}); err != nil {
+		return nil
+	})
+	var requests []foi.Request
+	g.Go(func() (err error) {
+		if requests, err = dk.Requests.FindRequests(gctx, foi.Filter{}); err != nil {
+			return err
+		}
+		history, err = dk.Filings.AllFilings(gctx)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return d, err
 	}
-	history, err := dk.Filings.AllFilings(ctx)
-	if err != nil {
-		return d, err
-	}
+	d.Pubs = append(titles, bodies...)
+	d.Requests = requests
 	d.Watch = filing.WatchList(d.Units, history, q.End())
 	return d, nil
 }
 
 // Compute computes a quarter's inspection as of asOf.
 func (dk *Desk) Compute(ctx context.Context, q Quarter, asOf time.Time) (Report, error) {
-	d, err := dk.data(ctx, q)
-	if err != nil {
-		return Report{}, err
-	}
 	// The findings to rectify are those of the previous quarter's issued
 	// bulletin. A county that issues its bulletins here and skipped that
 	// one told the units nothing to rectify: none is judged. One that has
 	// issued none before sees it computed, on the catalogue of its own end.
+	var prev *Report
 	skipped := false
-	if prev, err := dk.Reports.Issued(ctx, q.Prev()); err == nil {
-		d.Prev = prev
+	if p, err := dk.Reports.Issued(ctx, q.Prev()); err == nil {
+		prev = p
 	} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
 		return Report{}, err
 	} else if skipped, err = dk.issuedBefore(ctx, q.Prev()); err != nil {
 		return Report{}, err
 	} else if skipped {
-		d.Prev = &Report{}
-	} else if d.PrevItems, err = dk.inspectedItems(ctx, q.Prev().End()); err != nil {
+		prev = &Report{}
+	}
+	d, err := dk.data(ctx, q, prev == nil)
+	if err != nil {
 		return Report{}, err
 	}
+	d.Prev = prev
 	rep := Inspect(d, q, asOf, Defaults, dk.Calendar)
 	if skipped {
 		rep.Note = strings.TrimSpace(rep.Note + " " + q.Prev().Name() + "未发布通报，本季度不评整改落实情况。")
@@ -432,7 +452,7 @@ func (dk *Desk) Overview(ctx context.Context, asOf time.Time) (HeatMap, []Report
 // unitsAndItems starts the data of an inspection, a score or the overview
 // — the catalogue as it stood at the end of the day at:
 // every unit and active item.
-func (dk *Desk) unitsAndItems(ctx context.Context, at time.Time) (Data, error) {
+func (dk *Desk) unitsAndItems(ctx context.Context, at ...time.Time) (Data, error) {
 	var d Data
 	var err error
 	if d.Units, err = dk.Units.FindUnits(ctx); err != nil {
@@ -445,40 +465,67 @@ func (dk *Desk) unitsAndItems(ctx context.Context, at time.Time) (Data, error) {
 		}
 		d.Inspector = c.Office
 	}
-	d.Items, err = dk.inspectedItems(ctx, at)
-	return d, err
+	items, err := dk.inspectedItems(ctx, at...)
+	if err != nil {
+		return d, err
+	}
+	d.Items = items[0]
+	if len(items) > 1 {
+		d.PrevItems = items[1]
+	}
+	return d, nil
 }
 
-// inspectedItems are the catalogue's items as they stood at at, but for
-// those of a domain their unit declared 未涉及 (未涉及领域说明) and never
-// published anything under: such a domain is not inspected.
-func (dk *Desk) inspectedItems(ctx context.Context, at time.Time) ([]catalog.Item, error) {
-	items, err := dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: at})
-	if err != nil {
-		return nil, err
+// inspectedItems are the catalogue's items as they stood at each day, but
+// for those of a domain their unit declared 未涉及 (未涉及领域说明) and
+// never published anything under: such a domain is not inspected.
+func (dk *Desk) inspectedItems(ctx context.Context, days ...time.Time) ([][]catalog.Item, error) {
+	var all [][]catalog.Item
+	if r, ok := dk.Items.(ItemsAsOfReader); ok {
+		var err error
+		if all, err = r.ItemsAsOf(ctx, catalog.ItemFilter{Brief: true}, days...); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, day := range days {
+			items, err := dk.Items.FindItems(ctx, catalog.ItemFilter{AsOf: day, Brief: true})
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, items)
+		}
 	}
 	ex, err := dk.Units.FindExemptions(ctx, "")
 	if err != nil || len(ex) == 0 {
-		return items, err
+		return all, err
 	}
-	exempt := map[[2]string]bool{}
-	for _, e := range ex {
-		exempt[[2]string{e.UnitCode, e.DomainCode}] = true
-	}
-	// A domain with something published under it is the unit's, whatever
-	// it declared: the declaration does not take its columns out.
-	for _, it := range items {
-		if it.LastPublishedAt != nil {
-			delete(exempt, [2]string{it.UnitCode, it.DomainCode})
+	for k, items := range all {
+		exempt := map[[2]string]bool{}
+		for _, e := range ex {
+			exempt[[2]string{e.UnitCode, e.DomainCode}] = true
 		}
-	}
-	kept := items[:0]
-	for _, it := range items {
-		if !exempt[[2]string{it.UnitCode, it.DomainCode}] {
-			kept = append(kept, it)
+		// A domain with something published under it is the unit's,
+		// whatever it declared: the declaration does not take its columns out.
+		for _, it := range items {
+			if it.LastPublishedAt != nil {
+				delete(exempt, [2]string{it.UnitCode, it.DomainCode})
+			}
 		}
+		kept := items[:0]
+		for _, it := range items {
+			if !exempt[[2]string{it.UnitCode, it.DomainCode}] {
+				kept = append(kept, it)
+			}
+		}
+		all[k] = kept
 	}
-	return kept, nil
+	return all, nil
+}
+
+// ItemsAsOfReader reads the catalogue as it stood at several days in one
+// go (catalog/gormstore does); a Desk's Items that has it is asked so.
+type ItemsAsOfReader interface {
+	ItemsAsOf(ctx context.Context, f catalog.ItemFilter, days ...time.Time) ([][]catalog.Item, error)
 }
 
 // SaveEntry stores an inspector's adjustment, bonus or score for a unit

@@ -59,8 +59,19 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 	defer s.close()
 	s.setMemoryLimit(s.expectedHeap(ctx))
 	// The search index is built once, now, not at the first resident's
-	// search; after that it follows each change.
-	s.search.Warm(ctx)
+	// search; after that it follows each change. Then the inspection of
+	// the latest finished quarter is computed and kept, for the
+	// inspector's first look (it is kept until something it reads changes).
+	go func() {
+		if _, _, err := s.search.Current(ctx); err != nil {
+			log.Warn("search index", "err", err)
+		}
+		if _, q, err := s.inspect.Quarters(ctx); err != nil {
+			log.Warn("inspection quarters", "err", err)
+		} else if _, err := s.inspect.Report(ctx, q, time.Time{}); err != nil {
+			log.Warn("inspection report", "quarter", q.String(), "err", err)
+		}
+	}()
 	// Other instances may change role grants: seen here within 2 s.
 	every(ctx, 2*time.Second, func() {
 		if changed, err := s.authz.ReloadIfChanged(ctx); err != nil {

@@ -85,6 +85,27 @@ func BenchmarkInspectAtScale(b *testing.B) {
 	}
 }
 
+// BenchmarkInspectFirstAtScale is the first report after a start: the
+// search index built (as the server builds it at start), then the
+// quarter's report through the API, as the inspector's screen asks for it.
+// Run it with -benchtime 1x: later rounds find the report kept.
+func BenchmarkInspectFirstAtScale(b *testing.B) {
+	s := scaleServer(b)
+	if _, _, err := s.search.Current(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	s.demoPasswordsExpire = false // the generated county keeps the demo's accounts
+	ts := &testServer{t: b, s: s, app: s.newApp(), cfg: s.cfg}
+	c := ts.login("admin")
+	runtime.GC()
+	b.ResetTimer()
+	for b.Loop() {
+		if r := c.do("GET", "/api/v1/inspections/2026Q3", nil); r.status != 200 {
+			b.Fatalf("report: %d %s", r.status, r.body)
+		}
+	}
+}
+
 // BenchmarkSearchUpdateAtScale measures what one change costs the search
 // index of a generated database: a publication is changed (its updated_at
 // moved, as an approval or a revision moves it) and the next search's

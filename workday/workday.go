@@ -59,6 +59,11 @@ type arrangements struct {
 	years    map[int]bool     // years whose arrangement is known
 	firstYr  int
 	lastYear int
+	// counts caches, per year, how many working days each day of it ends
+	// (counts[y][n] is the count over its first n days), so Between costs
+	// the same over a year as over a day. SetYear clears it.
+	countsMu sync.Mutex
+	counts   map[int][]uint16
 }
 
 // Provisional is a view of the same calendar that counts a year whose
@@ -154,6 +159,9 @@ func (c *Calendar) SetYear(year int, days []Day) error {
 	}
 	c.years[year] = true
 	c.recount()
+	c.countsMu.Lock()
+	c.counts = nil
+	c.countsMu.Unlock()
 	return nil
 }
 
@@ -308,17 +316,52 @@ func (c *Calendar) Between(from, to time.Time) (int, error) {
 	if b.Before(a) {
 		a, b, sign = b, a, -1
 	}
+	if !a.Before(b) {
+		return 0, nil
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	n := 0
-	for d := a.AddDate(0, 0, 1); !d.After(b); d = d.AddDate(0, 0, 1) {
-		w, _, err := c.classify(d)
-		if err != nil {
-			return 0, err
-		}
-		if w {
-			n++
+	// The days counted are those after a up to b: their years must be known.
+	ya, yb := a.AddDate(0, 0, 1).Year(), b.Year()
+	for y := ya; y <= yb && !c.provisional; y++ {
+		if !c.years[y] {
+			return 0, &UnknownYearError{Year: y, LastYear: c.lastYear}
 		}
 	}
+	// Working days up to b, less those up to a.
+	n := int(c.yearCounts(b.Year())[b.YearDay()]) - int(c.yearCounts(a.Year())[a.YearDay()])
+	for y := a.Year(); y < b.Year(); y++ {
+		cs := c.yearCounts(y)
+		n += int(cs[len(cs)-1])
+	}
 	return sign * n, nil
+}
+
+// yearCounts are the running counts of a year's working days, by its
+// arrangement and weekends (see arrangements.counts). c.mu is held.
+func (c *arrangements) yearCounts(year int) []uint16 {
+	c.countsMu.Lock()
+	defer c.countsMu.Unlock()
+	if cs, ok := c.counts[year]; ok {
+		return cs
+	}
+	first := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	days := first.AddDate(1, 0, 0).Sub(first).Hours() / 24
+	cs := make([]uint16, int(days)+1)
+	for i := 1; i < len(cs); i++ {
+		d := first.AddDate(0, 0, i-1)
+		work := d.Weekday() != time.Saturday && d.Weekday() != time.Sunday
+		if e, ok := c.days[key(d)]; ok {
+			work = !e.off
+		}
+		cs[i] = cs[i-1]
+		if work {
+			cs[i]++
+		}
+	}
+	if c.counts == nil {
+		c.counts = map[int][]uint16{}
+	}
+	c.counts[year] = cs
+	return cs
 }

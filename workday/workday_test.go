@@ -95,6 +95,52 @@ func TestBetween(t *testing.T) {
 	}
 }
 
+// TestBetweenCountsEveryDay: Between, which counts by the year's running
+// totals, agrees with asking IsWorkday of each day in between — across
+// years, in both directions, and after a year's arrangement is replaced.
+func TestBetweenCountsEveryDay(t *testing.T) {
+	cal := workday.New()
+	byDays := func(a, b time.Time) int {
+		sign := 1
+		if b.Before(a) {
+			a, b, sign = b, a, -1
+		}
+		n := 0
+		for x := a.AddDate(0, 0, 1); !x.After(b); x = x.AddDate(0, 0, 1) {
+			if w, err := cal.IsWorkday(x); err != nil {
+				t.Fatal(err)
+			} else if w {
+				n++
+			}
+		}
+		return sign * n
+	}
+	check := func() {
+		t.Helper()
+		start := d("2019-12-20")
+		for i := 0; i < 400; i++ {
+			a := start.AddDate(0, 0, i*7%1500)
+			b := a.AddDate(0, 0, (i*37)%700-200)
+			got, err := cal.Between(a, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := byDays(a, b); got != want {
+				t.Fatalf("Between(%s, %s) = %d, want %d", a.Format("2006-01-02"), b.Format("2006-01-02"), got, want)
+			}
+		}
+	}
+	check()
+	// 2021 made all working days but for one day off: the counts follow.
+	if err := cal.SetYear(2021, []workday.Day{{Date: d("2021-03-03"), Off: true, Name: "测试"}, {Date: d("2021-03-06"), Name: "测试"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := cal.Between(d("2021-03-01"), d("2021-03-08")); n != 5 {
+		t.Errorf("after the new arrangement: %d working days from 1 to 8 March 2021, want 5", n)
+	}
+	check()
+}
+
 func TestExplain(t *testing.T) {
 	ex, err := workday.New().Explain(d("2026-02-13"), 2)
 	if err != nil {

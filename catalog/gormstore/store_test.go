@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -499,5 +500,58 @@ func TestMigrateFillsBodyText(t *testing.T) {
 	}
 	if !find("秸秆离田") || find("<b>") {
 		t.Error("the migration did not fill the text")
+	}
+}
+
+// TestItemsAsOfReadsEveryColumn: the catalogue as of today, read column by
+// column for the inspection, is the catalogue FindItems reads through
+// gorm, every field of every item alike, in the same order; as of two
+// days, each day sees the item as it stood then.
+func TestItemsAsOfReadsEveryColumn(t *testing.T) {
+	s, it := newStore(t)
+	ctx := context.Background()
+	full := catalog.Item{UnitCode: "miaoshou", SortOrder: -1, Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "规范性文件", Level3: "镇政府",
+		Content: "本镇制定的规范性文件。", Basis: "《条例》", TimeLimitText: "每年3月31日前", Subject: "庙首镇人民政府", Channels: []string{"政府网站", "其他"},
+		ChannelOther: "村务公开栏", ToPublic: true, ToSpecific: true, Proactive: true, OnRequest: true, AtCounty: true, AtTownship: true,
+		Duration: "长期", Office: "党政办", Remark: "备注"}}
+	if err := s.CreateItem(ctx, &full, clerk); err != nil {
+		t.Fatal(err)
+	}
+	p := pub(full.ID, "规范性文件一", time.Now())
+	if err := s.CreatePublication(ctx, p, clerk); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.FindItems(ctx, catalog.ItemFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindItems(ctx, catalog.ItemFilter{AsOf: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != full.ID || got[1].ID != it.ID {
+		t.Fatalf("as of today: %d items, want %d then %d", len(got), full.ID, it.ID)
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		w.UpdatedAt, g.UpdatedAt = w.UpdatedAt.UTC(), g.UpdatedAt.UTC()
+		if !reflect.DeepEqual(w, g) {
+			t.Errorf("item %d read column by column:\n%+v\nthrough gorm:\n%+v", w.ID, g, w)
+		}
+	}
+	both, err := s.ItemsAsOf(ctx, catalog.ItemFilter{}, time.Now(), time.Now().AddDate(0, 0, -1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(both) != 2 || len(both[0]) != 2 || len(both[1]) != 0 {
+		t.Errorf("as of today and yesterday: %d days, %v", len(both), both)
+	}
+	// Brief: what an inspection reads, and not the long texts.
+	brief, err := s.FindItems(ctx, catalog.ItemFilter{AsOf: time.Now(), Brief: true})
+	if err != nil || len(brief) != 2 {
+		t.Fatalf("brief: %v %v", brief, err)
+	}
+	if b := brief[0]; b.Content != "" || b.Basis != "" || b.Office != "" || b.Level2 != full.Level2 || b.Remark != full.Remark || b.TimeLimit != want[0].TimeLimit {
+		t.Errorf("brief: %+v", b)
 	}
 }
