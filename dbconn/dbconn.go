@@ -74,7 +74,7 @@ func Open(driver, dsn string) (*gorm.DB, error) {
 		if err := private(dsn); err != nil {
 			return nil, err
 		}
-		full := dsn + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(1073741824)&_txlock=immediate"
+		full := dsn + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err := gorm.Open(sqlite.Open(full), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("dbconn: open sqlite %s: %w", dsn, err)
