@@ -1,6 +1,8 @@
 package kiosk_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
@@ -256,5 +259,85 @@ func TestNotApplicableDomainsAreShown(t *testing.T) {
 	}
 	if strings.Contains(p.body, "：无</li>") {
 		t.Errorf("a domain published under is shown as 未涉及 (%s)", published)
+	}
+}
+
+// TestPagesComeCompressed: a browser that takes brotli or gzip gets the
+// page so, the same bytes once decoded, a third of them or fewer, with
+// an ETag of its own that revalidates; one that takes neither (or refuses
+// brotli with q=0) gets what it can read; the page says it varies by
+// Accept-Encoding.
+func TestPagesComeCompressed(t *testing.T) {
+	h := newHall(t)
+	get := func(accept, ifNoneMatch string) (*http.Response, []byte) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, "/kiosk/units/sanxi", nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		res, err := h.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, b
+	}
+	plainRes, plain := get("", "")
+	if plainRes.Header.Get("Content-Encoding") != "" || !strings.Contains(string(plain), "某县") {
+		t.Fatalf("no Accept-Encoding: %q, %d bytes", plainRes.Header.Get("Content-Encoding"), len(plain))
+	}
+	etags := map[string]string{"": plainRes.Header.Get("ETag")}
+	for _, c := range []struct{ accept, encoding string }{
+		{"gzip, deflate, br, zstd", "br"},
+		{"gzip", "gzip"},
+		{"br;q=0, gzip", "gzip"},
+		{"identity", ""},
+	} {
+		for round := 0; round < 2; round++ { // the second from what the cache kept
+			res, b := get(c.accept, "")
+			if got := res.Header.Get("Content-Encoding"); got != c.encoding {
+				t.Fatalf("Accept-Encoding %q: Content-Encoding %q, want %q", c.accept, got, c.encoding)
+			}
+			if !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+				t.Errorf("Accept-Encoding %q: Vary %q", c.accept, res.Header.Get("Vary"))
+			}
+			var r io.Reader = bytes.NewReader(b)
+			switch c.encoding {
+			case "br":
+				r = brotli.NewReader(r)
+			case "gzip":
+				zr, err := gzip.NewReader(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r = zr
+			}
+			decoded, err := io.ReadAll(r)
+			if err != nil || !bytes.Equal(decoded, plain) {
+				t.Fatalf("Accept-Encoding %q: decoded %d bytes (%v), the page is %d", c.accept, len(decoded), err, len(plain))
+			}
+			if c.encoding != "" && len(b)*3 > len(plain) {
+				t.Errorf("%s: %d bytes of %d", c.encoding, len(b), len(plain))
+			}
+			etag := res.Header.Get("ETag")
+			if prev, ok := etags[c.encoding]; ok && prev != etag {
+				t.Errorf("%s: ETag %s, then %s", c.encoding, prev, etag)
+			}
+			etags[c.encoding] = etag
+			if again, _ := get(c.accept, etag); again.StatusCode != http.StatusNotModified {
+				t.Errorf("%s: revalidated with its ETag: %d", c.encoding, again.StatusCode)
+			}
+		}
+	}
+	if etags["br"] == etags["gzip"] || etags["br"] == etags[""] || etags["gzip"] == etags[""] {
+		t.Errorf("one ETag for two encodings: %v", etags)
+	}
+	// A gzip ETag does not revalidate the plain page.
+	if res, _ := get("", etags["gzip"]); res.StatusCode != 200 {
+		t.Errorf("plain page revalidated with the gzip ETag: %d", res.StatusCode)
 	}
 }
