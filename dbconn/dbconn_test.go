@@ -1,10 +1,14 @@
 package dbconn_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-sql-driver/mysql"
+	"gorm.io/gorm"
 
 	"gongkai/dbconn"
 )
@@ -81,5 +85,46 @@ func TestSQLiteFileIsPrivate(t *testing.T) {
 	}
 	if st, _ := os.Stat(filepath.Dir(fresh)); st.Mode().Perm() != 0o700 {
 		t.Errorf("data directory: mode %v", st.Mode().Perm())
+	}
+}
+
+// TestTransactionRunsAgainAfterADeadlock: a transaction the database gave
+// up as a deadlock (1213, as Galera reports a certification failure) is
+// run again, its first attempt's writes rolled back; other errors are
+// returned at once, and a deadlock that never clears after five tries.
+func TestTransactionRunsAgainAfterADeadlock(t *testing.T) {
+	db, err := dbconn.Open(dbconn.SQLite, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dbconn.Close(db)
+	if err := db.Exec("CREATE TABLE tries (n INTEGER)").Error; err != nil {
+		t.Fatal(err)
+	}
+	tries := 0
+	err = dbconn.Transaction(db, func(tx *gorm.DB) error {
+		tries++
+		if err := tx.Exec("INSERT INTO tries (n) VALUES (?)", tries).Error; err != nil {
+			return err
+		}
+		if tries < 3 {
+			return &mysql.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock; try restarting transaction"}
+		}
+		return nil
+	})
+	var rows []int
+	db.Raw("SELECT n FROM tries").Scan(&rows)
+	if err != nil || tries != 3 || len(rows) != 1 || rows[0] != 3 {
+		t.Errorf("after two deadlocks: %v, %d tries, rows %v (want the third's only)", err, tries, rows)
+	}
+	tries = 0
+	other := errors.New("refused")
+	if err := dbconn.Transaction(db, func(*gorm.DB) error { tries++; return other }); err != other || tries != 1 {
+		t.Errorf("another error: %v after %d tries", err, tries)
+	}
+	tries = 0
+	err = dbconn.Transaction(db, func(*gorm.DB) error { tries++; return &mysql.MySQLError{Number: 1213} })
+	if !dbconn.Deadlock(err) || tries != 5 {
+		t.Errorf("a deadlock that stays: %v after %d tries", err, tries)
 	}
 }

@@ -338,7 +338,7 @@ func (en *Enforcer) SetGrant(ctx context.Context, by catalog.Actor, userID int64
 	if en.db == nil || en.AuditTx == nil {
 		return fmt.Errorf("rbac: set grant: no database or audit log")
 	}
-	err := en.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(en.db.WithContext(ctx), func(tx *gorm.DB) error {
 		target := string(g.Role) + "@" + g.Unit
 		if on {
 			if _, err := en.assignTx(tx, userID, g); err != nil {

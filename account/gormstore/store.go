@@ -166,7 +166,7 @@ func (s *Store) FindSession(ctx context.Context, tokenHash string) (*account.Ses
 
 // LockAccount implements account.Service.
 func (s *Store) LockAccount(ctx context.Context, userID int64, until time.Time, by catalog.Actor) error {
-	return translate(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return translate(dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		var r userRecord
 		if err := tx.Take(&r, userID).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -194,7 +194,7 @@ func (s *Store) SignedIn(ctx context.Context, userID int64, failed int) error {
 
 // RequestPasswordReset implements account.Service.
 func (s *Store) RequestPasswordReset(ctx context.Context, userID int64, by catalog.Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		res := tx.Model(&userRecord{}).Where("id = ?", userID).Update("reset_requested_by", by.Username)
 		if res.Error != nil {
 			return translate(res.Error, "用户")
@@ -236,7 +236,7 @@ func (s *Store) CreateUser(ctx context.Context, u *account.User, by catalog.Acto
 	}
 	r := userRecord{Username: u.Username, DisplayName: u.DisplayName, UnitCode: u.UnitCode, PasswordHash: u.PasswordHash,
 		Disabled: u.Disabled, MustChange: u.MustChangePassword, Email: u.Email, NoDigest: u.NoDigest}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if u.UnitCode != "" {
 			if err := dbconn.HoldUnit(tx, u.UnitCode, "unit_code"); err != nil {
 				return err
@@ -258,7 +258,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *account.User, by catalog.Acto
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		var old userRecord
 		if err := tx.Take(&old, u.ID).Error; err != nil {
 			return translate(err, "用户")
@@ -283,7 +283,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *account.User, by catalog.Acto
 
 // SetPassword implements account.Service.
 func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, mustChange bool, keepSession string, action string, by catalog.Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		// A demo account with a password of its own is no longer a demo one.
 		res := tx.Model(&userRecord{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": hash, "must_change": mustChange,
 			"failed_logins": 0, "locked_until": nil, "demo": false, "reset_requested_by": ""})

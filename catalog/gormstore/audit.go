@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 type auditRecord struct {
@@ -151,7 +152,7 @@ func (s *Store) FindAudit(ctx context.Context, f catalog.AuditFilter) ([]catalog
 // Audit records a write done outside this store (sign-in, calendar) in the
 // same chained log.
 func (s *Store) Audit(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		return audit(tx, by, unit, obj, action, target, detail)
 	})
 }
@@ -164,7 +165,7 @@ func AuditInTx(tx *gorm.DB, by catalog.Actor, unit, obj, action string, target a
 
 // AuditChange is Audit with the states before and after.
 func (s *Store) AuditChange(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string, before, after any) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		return auditChange(tx, by, unit, obj, action, target, detail, before, after)
 	})
 }
@@ -215,7 +216,7 @@ func (s *Store) PurgeAudit(ctx context.Context, retentionDays int, now time.Time
 	}
 	before := now.UTC().AddDate(0, 0, -retentionDays)
 	var n int64
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		var head auditHeadRecord
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&head, 1).Error; err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 // countyRecord is the county's identity: one row (id 1). Rev grows with
@@ -62,7 +63,7 @@ func (s *Store) SaveCounty(ctx context.Context, c *catalog.County, by catalog.Ac
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&unitRecord{}).Where("code = ? AND level = ? AND retired_on IS NULL", c.Office, string(catalog.LevelCounty)).Count(&n).Error; err != nil {
 			return translate(err, "单位")

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 func nextSerial(tx *gorm.DB, unit, month string) (int, error) {
@@ -270,7 +271,7 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := countyRules(tx, p); err != nil {
 			return err
 		}
@@ -331,7 +332,7 @@ func (s *Store) UpdatePublication(ctx context.Context, p *catalog.Publication, b
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := countyRules(tx, p); err != nil {
 			return err
 		}
@@ -398,7 +399,7 @@ func utcOrZero(t time.Time) time.Time {
 // unit's lock, so two reviewers cannot both act on one submission.
 func (s *Store) Transition(ctx context.Context, id int64, step catalog.Step, by catalog.Actor) (*catalog.Publication, error) {
 	var out catalog.Publication
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		r, err := lockPublication(tx, id)
 		if err != nil {
 			return err
@@ -549,7 +550,7 @@ func supersede(tx *gorm.DB, oldID, newID int64, by catalog.Actor, now time.Time)
 // Revise implements catalog.PublicationService.
 func (s *Store) Revise(ctx context.Context, id int64, by catalog.Actor) (*catalog.Publication, error) {
 	var out catalog.Publication
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		old, err := lockPublication(tx, id)
 		if err != nil {
 			return err
@@ -612,7 +613,9 @@ func (s *Store) ReleaseScheduled(ctx context.Context, now time.Time) (int, error
 	released := 0
 	system := catalog.Actor{Username: "system"}
 	for _, d := range due {
-		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		did := false
+		err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+			did = false
 			if err := lockUnit(tx, d.UnitCode); err != nil {
 				return err
 			}
@@ -640,11 +643,14 @@ func (s *Store) ReleaseScheduled(ctx context.Context, now time.Time) (int, error
 					return err
 				}
 			}
-			released++
+			did = true
 			return audit(tx, system, r.UnitCode, "publication", "release", r.ID, "定时发布")
 		})
 		if err != nil {
 			return released, translate(err, "定时发布")
+		}
+		if did {
+			released++
 		}
 	}
 	return released, nil
@@ -727,7 +733,7 @@ func lockEditable(tx *gorm.DB, pubID int64, what string) (publicationRecord, err
 
 // AddAttachment implements catalog.PublicationService.
 func (s *Store) AddAttachment(ctx context.Context, pubID int64, a *catalog.Attachment, by catalog.Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		p, err := lockEditable(tx, pubID, "添加附件")
 		if err != nil {
 			return err
@@ -745,7 +751,7 @@ func (s *Store) AddAttachment(ctx context.Context, pubID int64, a *catalog.Attac
 func (s *Store) DeleteAttachment(ctx context.Context, pubID, attachmentID int64, by catalog.Actor) (*catalog.Attachment, bool, error) {
 	var out catalog.Attachment
 	inUse := false
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		p, err := lockEditable(tx, pubID, "删除附件")
 		if err != nil {
 			return err
@@ -774,7 +780,8 @@ func (s *Store) DeleteAttachment(ctx context.Context, pubID, attachmentID int64,
 // DeletePublication implements catalog.PublicationService.
 func (s *Store) DeletePublication(ctx context.Context, id int64, by catalog.Actor) ([]string, error) {
 	var unused []string
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		unused = nil // run again after a deadlock
 		p, err := lockPublication(tx, id)
 		if err != nil {
 			return err
@@ -1029,7 +1036,7 @@ type SeedPublication struct {
 // how many it created.
 func (s *Store) EnsurePublications(ctx context.Context, unitCode string, seeds []SeedPublication) (int, error) {
 	created := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := lockUnit(tx, unitCode); err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 type reformRecord struct {
@@ -87,7 +88,7 @@ func (s *Store) Reform(ctx context.Context, r *catalog.Reform, by catalog.Actor)
 		return err
 	}
 	movers := s.movers
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		units := map[string]unitRecord{}
 		codes := append(slices.Clone(r.From), r.Into...)
 		slices.Sort(codes) // one locking order for every reform

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 // SeedItem is a demo catalogue item with its seed key.
@@ -25,7 +26,7 @@ type SeedItem struct {
 func (s *Store) EnsureItems(ctx context.Context, unitCode string, seeds []SeedItem, by catalog.Actor) (map[string]int64, int, error) {
 	ids := map[string]int64{}
 	created := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := lockUnit(tx, unitCode); err != nil {
 			return err
 		}

@@ -187,7 +187,7 @@ func (s *Store) UpdateUnitFacts(ctx context.Context, u *catalog.Unit, by catalog
 	if err := u.ValidateFacts(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return updateFacts(tx, u, by) })
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error { return updateFacts(tx, u, by) })
 }
 
 // UpdateUnitsFacts changes several units' public facts in one transaction
@@ -198,7 +198,7 @@ func (s *Store) UpdateUnitsFacts(ctx context.Context, us []catalog.Unit, by cata
 			return err
 		}
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		for i := range us {
 			if err := updateFacts(tx, &us[i], by); err != nil {
 				return err
@@ -318,7 +318,7 @@ func (s *Store) FindExemptions(ctx context.Context, unitCode string) ([]catalog.
 
 // SetExemption implements catalog.UnitService.
 func (s *Store) SetExemption(ctx context.Context, e catalog.Exemption, by catalog.Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := lockUnit(tx, e.UnitCode); err != nil {
 			return err
 		}
@@ -654,7 +654,7 @@ func (s *Store) CreateItem(ctx context.Context, it *catalog.Item, by catalog.Act
 	if err := it.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := lockUnit(tx, it.UnitCode); err != nil {
 			return err
 		}
@@ -684,7 +684,7 @@ func (s *Store) UpdateItem(ctx context.Context, it *catalog.Item, reason string,
 	if err := it.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		unit, err := unitOf(tx, &itemRecord{}, it.ID, "事项")
 		if err != nil {
 			return err
@@ -731,7 +731,7 @@ func (s *Store) RetireItem(ctx context.Context, id int64, reason string, by cata
 	if reason == "" {
 		return catalog.Invalid("reason", "撤销事项须填写原因")
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		unit, err := unitOf(tx, &itemRecord{}, id, "事项")
 		if err != nil {
 			return err
@@ -784,7 +784,7 @@ type ImportChange = catalog.ImportChange
 // ones, with their history and audit entries. ECONFLICT when an item changed
 // since the preview; nothing is written then.
 func (s *Store) ApplyImport(ctx context.Context, unitCode string, add []catalog.Columns, change []ImportChange, retire []ImportChange, note string, by catalog.Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := lockUnit(tx, unitCode); err != nil {
 			return err
 		}

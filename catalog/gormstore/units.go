@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 )
 
 // templateKey is the seed key of the item a unit instantiated from
@@ -96,7 +97,7 @@ func (s *Store) CreateUnit(ctx context.Context, u *catalog.Unit, by catalog.Acto
 		return 0, err
 	}
 	n := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		var taken int64
 		if err := tx.Model(&unitRecord{}).Where("code = ?", u.Code).Count(&taken).Error; err != nil {
 			return translate(err, "单位")
@@ -141,7 +142,7 @@ func (s *Store) AdoptDomains(ctx context.Context, code string, domains []string,
 		return 0, catalog.Invalid("domains", "一次最多认领100个领域")
 	}
 	n := 0
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		r, err := lockedUnit(tx, code)
 		if err != nil {
 			return err
@@ -172,7 +173,7 @@ func (s *Store) AdoptDomains(ctx context.Context, code string, domains []string,
 
 // RenameUnit implements catalog.UnitLifecycle.
 func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode string, by catalog.Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		r, err := lockedUnit(tx, code)
 		if err != nil {
 			return err
@@ -219,7 +220,7 @@ func (s *Store) RenameUnit(ctx context.Context, code, name, fullName, creditCode
 
 // DeleteUnit implements catalog.UnitLifecycle.
 func (s *Store) DeleteUnit(ctx context.Context, code string, by catalog.Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		r, err := lockedUnit(tx, code)
 		if err != nil {
 			return err

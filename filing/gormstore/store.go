@@ -75,7 +75,7 @@ func (s *Store) create(ctx context.Context, f *filing.Filing, seedKey *string, b
 	office, _ := json.Marshal(f.Office)
 	r := filingRecord{UnitCode: f.UnitCode, Leader: string(leader), Publishers: string(pubs), Office: string(office), Fax: f.Fax, Email: f.Email,
 		FiledOn: f.FiledOn.UTC(), Note: f.Note, SeedKey: seedKey, CreatedBy: by.Username}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := dbconn.HoldUnit(tx, f.UnitCode, "unit_code"); err != nil {
 			return err
 		}

@@ -353,7 +353,7 @@ func (s *Store) Create(ctx context.Context, r *foi.Request, by catalog.Actor) er
 	if err := r.ValidateAt(s.now()); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		return s.insert(tx, r, by, "register", r.Channel.Name()+"申请", time.Now())
 	})
 }
@@ -369,7 +369,7 @@ func (s *Store) Backfill(ctx context.Context, r *foi.Request, at time.Time, by c
 	if at.Before(r.ReceivedOn) || at.After(s.now()) {
 		return catalog.Invalid("registered", "登记时间须在收到申请之后、今天之前")
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		return s.insert(tx, r, by, "register", r.Channel.Name()+"申请（补录）", at)
 	})
 }
@@ -481,7 +481,7 @@ func (s *Store) save(tx *gorm.DB, before foi.Request, r *foi.Request) error {
 // Step implements foi.Service.
 func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog.Actor) (*foi.Request, error) {
 	var out foi.Request
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		_, before, err := s.load(tx, number)
 		if err != nil {
 			return err
@@ -604,7 +604,8 @@ func (s *Store) Split(ctx context.Context, number string, descriptions []string,
 		return nil, catalog.Invalid("descriptions", "拆分至少需要两项，每项一个政府信息")
 	}
 	var out []foi.Request
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		out = nil // run again after a deadlock
 		_, before, err := s.load(tx, number)
 		if err != nil {
 			return err
@@ -647,7 +648,7 @@ func (s *Store) Recompute(ctx context.Context, by catalog.Actor) (int, error) {
 		if r.DueOn.Equal(old) {
 			continue
 		}
-		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 			if err := tx.Model(&requestRecord{}).Where("id = ?", r.ID).Update("due_on", ptrToDB(&r.DueOn)).Error; err != nil {
 				return err
 			}
@@ -728,7 +729,7 @@ func (s *Store) SaveReviewCounts(ctx context.Context, unit string, year int, c f
 		return err
 	}
 	data, _ := json.Marshal(c)
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := dbconn.HoldUnit(tx, unit, "unit"); err != nil {
 			return err
 		}
@@ -888,7 +889,7 @@ func (s *Store) SaveAnnualParts(ctx context.Context, unit string, year int, p fo
 		return err
 	}
 	data, _ := json.Marshal(p)
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := dbconn.HoldUnit(tx, unit, "unit"); err != nil {
 			return err
 		}

@@ -106,7 +106,7 @@ func (s *Store) Issue(ctx context.Context, q inspect.Quarter, rep *inspect.Repor
 	if err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&reportRecord{}).Where("quarter = ?", q.String()).Count(&n).Error; err != nil {
 			return err
@@ -146,7 +146,7 @@ func (s *Store) SaveEntry(ctx context.Context, year int, e inspect.Entry, by cat
 	if e.Points < -100 || e.Points > 100 {
 		return catalog.Invalid("points", "分值应在-100至100之间")
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := dbconn.HoldUnit(tx, e.UnitCode, "unit_code"); err != nil {
 			return err
 		}

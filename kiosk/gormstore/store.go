@@ -84,7 +84,7 @@ func (s *Store) SavePoint(ctx context.Context, p *kiosk.Point, by catalog.Actor)
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := dbconn.HoldUnit(tx, p.UnitCode, "unit_code"); err != nil {
 			return err
 		}
@@ -187,7 +187,7 @@ func (s *Store) SaveAliases(ctx context.Context, groups []search.AliasGroup, by 
 		}
 		rs[i] = aliasRecord{Terms: strings.Join(g, "，")}
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if err := tx.Where("1 = 1").Delete(&aliasRecord{}).Error; err != nil {
 			return fmt.Errorf("kiosk gormstore: clear aliases: %w", err)
 		}

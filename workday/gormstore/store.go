@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/catalog"
+	"gongkai/dbconn"
 	"gongkai/workday"
 )
 
@@ -60,7 +61,7 @@ func Migrate(db *gorm.DB) error {
 // SaveYear replaces a year's stored arrangement (before: the one it
 // replaces, for the audit entry written in the same transaction).
 func (s *Store) SaveYear(ctx context.Context, year int, days, before []workday.Day, by catalog.Actor) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
 		if s.audit != nil {
 			if err := s.audit(tx, by, "", "calendar", "update", year, strconv.Itoa(len(days))+"天", before, days); err != nil {
 				return err
