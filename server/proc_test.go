@@ -92,6 +92,12 @@ type proc struct {
 // until it is ready.
 func startServer(t testing.TB, env ...string) *proc {
 	t.Helper()
+	return startServerWithin(t, 60*time.Second, env...)
+}
+
+// startServerWithin is startServer, waiting up to d for it to be ready.
+func startServerWithin(t testing.TB, d time.Duration, env ...string) *proc {
+	t.Helper()
 	addr := freeAddr(t)
 	p := &proc{t: t, base: "http://" + addr, logs: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(serverBinary(t))
@@ -106,7 +112,7 @@ func startServer(t testing.TB, env ...string) *proc {
 		<-p.done
 	})
 	client := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(d)
 	for {
 		if r, err := client.Get(p.base + "/readyz"); err == nil {
 			r.Body.Close()
@@ -120,7 +126,7 @@ func startServer(t testing.TB, env ...string) *proc {
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("server not ready within 60 s:\n%s", p.logs.String())
+			t.Fatalf("server not ready within %s:\n%s", d, p.logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

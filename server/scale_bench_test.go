@@ -106,6 +106,21 @@ func BenchmarkInspectFirstAtScale(b *testing.B) {
 	}
 }
 
+// BenchmarkDashboardAtScale is the county office's 工作台 on a generated
+// county, as its staff reload it.
+func BenchmarkDashboardAtScale(b *testing.B) {
+	s := scaleServer(b)
+	s.demoPasswordsExpire = false // the generated county keeps the demo's accounts
+	ts := &testServer{t: b, s: s, app: s.newApp(), cfg: s.cfg}
+	c := ts.login("admin")
+	b.ResetTimer()
+	for b.Loop() {
+		if r := c.do("GET", "/admin/", nil); r.status != 200 {
+			b.Fatalf("dashboard: %d", r.status)
+		}
+	}
+}
+
 // BenchmarkSearchUpdateAtScale measures what one change costs the search
 // index of a generated database: a publication is changed (its updated_at
 // moved, as an approval or a revision moves it) and the next search's
