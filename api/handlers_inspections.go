@@ -28,17 +28,58 @@ func (s *handlers) handleInspectionShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	limit := reportUnitsPage
+	if v := c.Query("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxReportUnitsPage {
+			return catalog.Invalid("limit", "每页单位数应为1至%d", maxReportUnitsPage)
+		}
+	}
 	rep, err := s.Inspect.Report(c.UserContext(), q, asOf)
 	if err != nil {
 		return err
 	}
-	b, err := s.Inspect.ReportJSON(rep)
-	if err != nil {
-		return err
+	// The units' rows a page at a time, from the unit after ?after=: a
+	// province's report is thousands of units.
+	from := 0
+	if after := c.Query("after"); after != "" {
+		from = -1
+		for i, u := range rep.Units {
+			if u.Code == after {
+				from = i + 1
+				break
+			}
+		}
+		if from < 0 {
+			return catalog.Invalid("after", "报告中没有单位“%s”", after)
+		}
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(b)
+	if from == 0 && len(rep.Units) <= limit {
+		b, err := s.Inspect.ReportJSON(rep) // the whole report, encoded once while it is kept
+		if err != nil {
+			return err
+		}
+		return c.Send(b)
+	}
+	page := *rep
+	page.Units = rep.Units[from:min(len(rep.Units), from+limit)]
+	next := ""
+	if from+limit < len(rep.Units) {
+		next = page.Units[len(page.Units)-1].Code
+	}
+	return c.JSON(struct {
+		*inspect.Report
+		// Next is the unit to pass as ?after= for the next page.
+		Next string `json:"next,omitempty"`
+	}{&page, next})
 }
+
+// reportUnitsPage is how many units' rows a report's page holds unless
+// ?limit= says otherwise: a county's all, a province's a few at a time.
+const (
+	reportUnitsPage    = 200
+	maxReportUnitsPage = 1000
+)
 
 // handleInspectionIssue is POST /api/v1/inspections/{YYYY}Q{n}/issue: the
 // report as of the quarter's end is stored and never recomputed.

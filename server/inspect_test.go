@@ -344,3 +344,59 @@ func TestInspectionScansAttachments(t *testing.T) {
 		t.Errorf("税务局: %q %+v", u.Text, u.Findings)
 	}
 }
+
+// TestInspectionReportPagedByUnit: a report's JSON comes a page of units
+// at a time when asked (?limit=, then ?after= the page's next): the pages
+// together are the whole report's units, in order, once each; a bad limit
+// or an unknown unit is refused naming the field.
+func TestInspectionReportPagedByUnit(t *testing.T) {
+	ts := sharedServer(t)
+	c := ts.login("inspector")
+	q := "2020Q3"
+	var whole inspect.Report
+	if r := c.do("GET", "/api/v1/inspections/"+q, nil); r.status != 200 {
+		t.Fatalf("report: %d %s", r.status, r.body)
+	} else {
+		r.decode(t, &whole)
+	}
+	if len(whole.Units) < 20 {
+		t.Fatalf("only %d units in the report", len(whole.Units))
+	}
+	var codes []string
+	after, pages := "", 0
+	for {
+		var page struct {
+			inspect.Report
+			Next string `json:"next"`
+		}
+		r := c.do("GET", "/api/v1/inspections/"+q+"?limit=10&after="+after, nil)
+		if r.status != 200 {
+			t.Fatalf("page after %q: %d %s", after, r.status, r.body)
+		}
+		r.decode(t, &page)
+		pages++
+		if len(page.Units) > 10 || page.Quarter != q || len(page.Common) != len(whole.Common) {
+			t.Fatalf("page %d: %d units, quarter %s, %d common problems", pages, len(page.Units), page.Quarter, len(page.Common))
+		}
+		for _, u := range page.Units {
+			codes = append(codes, u.Code)
+		}
+		if page.Next == "" {
+			break
+		}
+		after = page.Next
+	}
+	var want []string
+	for _, u := range whole.Units {
+		want = append(want, u.Code)
+	}
+	if strings.Join(codes, ",") != strings.Join(want, ",") || pages != (len(want)+9)/10 {
+		t.Errorf("%d pages of units %v\nwant %v", pages, codes, want)
+	}
+	for query, field := range map[string]string{"?limit=0": "limit", "?limit=x": "limit", "?limit=1001": "limit", "?after=no-such-unit": "after"} {
+		r := c.do("GET", "/api/v1/inspections/"+q+query, nil)
+		if code, f, _ := r.errorOf(t); r.status != 400 || f != field {
+			t.Errorf("%s: %d %s %s", query, r.status, code, f)
+		}
+	}
+}
