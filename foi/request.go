@@ -815,6 +815,9 @@ type Filter struct {
 	After *catalog.Cursor
 	// SubmitKey finds the request made by one confirmed form.
 	SubmitKey string
+	// ByDue lists the nearest deadline first (those without one before
+	// all), then newest received first.
+	ByDue bool
 }
 
 // Service keeps requests.

@@ -400,6 +400,9 @@ func (s *Store) LastEventID(ctx context.Context) (int64, error) {
 // FindRequests implements foi.Service.
 func (s *Store) FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, error) {
 	q := s.db.WithContext(ctx).Order("received_on DESC, id DESC")
+	if f.ByDue {
+		q = s.db.WithContext(ctx).Order("due_on, received_on DESC, id DESC")
+	}
 	if f.UnitCode != "" {
 		q = q.Where("unit_code = ? OR forwarded_to = ?", f.UnitCode, f.UnitCode)
 	}

@@ -244,3 +244,44 @@ func TestUnitRegisters(t *testing.T) {
 		t.Errorf("the next after migrating: %q", d.UnitNo)
 	}
 }
+
+// TestPendingSoonestDueFirst: the 工作台's list of open requests is the
+// soonest due first, a request received later but due sooner ahead of one
+// received earlier, answered ones left out, and no more than asked.
+func TestPendingSoonestDueFirst(t *testing.T) {
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Units(t, db, "zhengfuban", "caizhengju")
+	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	s := gormstore.New(db, box, workday.New(), nil)
+	s.SetClock(func() time.Time { return d("2026-03-20") })
+	ctx := context.Background()
+	by := catalog.Actor{Username: "admin"}
+	var numbers []string
+	for _, received := range []string{"2026-03-02", "2026-03-16", "2026-02-20", "2026-03-10"} {
+		r := newRequest(received)
+		if err := s.Create(ctx, r, by); err != nil {
+			t.Fatal(err)
+		}
+		numbers = append(numbers, r.Number)
+	}
+	// The one received 2026-03-02 is extended: due after the one of 03-16.
+	if err := db.Exec("UPDATE foi_requests SET due_on = ? WHERE number = ?", "2026-05-20", numbers[0]).Error; err != nil {
+		t.Fatal(err)
+	}
+	desk := &foi.Desk{Requests: s, Calendar: workday.New()}
+	got, err := desk.Pending(ctx, "", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, r := range got {
+		order = append(order, r.Number)
+	}
+	want := []string{numbers[2], numbers[3], numbers[1]}
+	if strings.Join(order, ",") != strings.Join(want, ",") {
+		t.Errorf("pending %v, want %v (due %v)", order, want, got)
+	}
+}
