@@ -818,6 +818,10 @@ type Filter struct {
 	// ByDue lists the nearest deadline first (those without one before
 	// all), then newest received first.
 	ByDue bool
+	// Sealed leaves the applicants' ID numbers and phones sealed (empty in
+	// the requests): a reader that never shows them — the inspection reads
+	// a whole province's — does not unseal them.
+	Sealed bool
 }
 
 // Service keeps requests.

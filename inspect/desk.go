@@ -234,7 +234,7 @@ func (dk *Desk) data(ctx context.Context, q Quarter, prevItems bool) (Data, erro
 	})
 	var requests []foi.Request
 	g.Go(func() (err error) {
-		if requests, err = dk.Requests.FindRequests(gctx, foi.Filter{}); err != nil {
+		if requests, err = dk.Requests.FindRequests(gctx, foi.Filter{Sealed: true}); err != nil {
 			return err
 		}
 		history, err = dk.Filings.AllFilings(gctx)
@@ -391,7 +391,7 @@ func (dk *Desk) Scores(ctx context.Context, year int) ([]UnitScore, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.Requests, err = dk.Requests.FindRequests(ctx, foi.Filter{}); err != nil {
+	if d.Requests, err = dk.Requests.FindRequests(ctx, foi.Filter{Sealed: true}); err != nil {
 		return nil, err
 	}
 	domains, err := dk.Units.FindDomains(ctx)

@@ -220,13 +220,21 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 }
 
 func (s *Store) fromRecord(rec requestRecord) (foi.Request, error) {
-	id, err := s.box.Open(rec.IDNumberSealed)
-	if err != nil {
-		return foi.Request{}, fmt.Errorf("foi gormstore: request %s: %w", rec.Number, err)
-	}
-	phone, err := s.box.Open(rec.PhoneSealed)
-	if err != nil {
-		return foi.Request{}, fmt.Errorf("foi gormstore: request %s: %w", rec.Number, err)
+	return s.fromRecordSealed(rec, false)
+}
+
+// fromRecordSealed is fromRecord, leaving the ID number and phone sealed
+// (empty) when sealed.
+func (s *Store) fromRecordSealed(rec requestRecord, sealed bool) (foi.Request, error) {
+	var id, phone string
+	if !sealed {
+		var err error
+		if id, err = s.box.Open(rec.IDNumberSealed); err != nil {
+			return foi.Request{}, fmt.Errorf("foi gormstore: request %s: %w", rec.Number, err)
+		}
+		if phone, err = s.box.Open(rec.PhoneSealed); err != nil {
+			return foi.Request{}, fmt.Errorf("foi gormstore: request %s: %w", rec.Number, err)
+		}
 	}
 	r := foi.Request{ID: rec.ID, Number: rec.Number, UnitCode: rec.UnitCode, UnitNo: rec.UnitNo, ForwardedTo: rec.ForwardedTo,
 		Applicant: foi.Applicant{Type: foi.ApplicantType(rec.ApplicantType), Name: rec.Name, OrgName: rec.OrgName, LegalRep: rec.LegalRep,
@@ -428,7 +436,7 @@ func (s *Store) FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, 
 	}
 	out := make([]foi.Request, 0, len(recs))
 	for _, rec := range recs {
-		r, err := s.fromRecord(rec)
+		r, err := s.fromRecordSealed(rec, f.Sealed)
 		if err != nil {
 			return nil, err
 		}

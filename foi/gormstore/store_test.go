@@ -284,4 +284,17 @@ func TestPendingSoonestDueFirst(t *testing.T) {
 	if strings.Join(order, ",") != strings.Join(want, ",") {
 		t.Errorf("pending %v, want %v (due %v)", order, want, got)
 	}
+	if got[0].IDNumber != "11010519491231002X" || got[0].Phone != "13905631234" {
+		t.Errorf("pending without the applicant's numbers: %+v", got[0].Applicant)
+	}
+	// Sealed: everything but the two numbers, which stay sealed.
+	sealed, err := s.FindRequests(ctx, foi.Filter{Sealed: true})
+	if err != nil || len(sealed) != 4 {
+		t.Fatalf("sealed: %d %v", len(sealed), err)
+	}
+	for _, r := range sealed {
+		if r.IDNumber != "" || r.Phone != "" || r.Name != "张凤英" || r.DueOn.IsZero() {
+			t.Errorf("sealed %s: %+v due %s", r.Number, r.Applicant, r.DueOn)
+		}
+	}
 }
