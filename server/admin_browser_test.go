@@ -70,10 +70,9 @@ func TestBackOfficeStory(t *testing.T) {
 	must(chromedp.Do(ctx,
 		chromedp.Navigate(base+"/admin/units/miaoshou"),
 		chromedp.Click(chromedp.CSS(`a[href$="/publications/new"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#title")),
+		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")), editorReady(),
 		chromedp.SendKeys(chromedp.CSS("#title"), title),
 		chromedp.SendKeys(chromedp.CSS("#doc_no"), "庙政〔2026〕9号"),
-		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")),
 		chromedp.Click(chromedp.CSS(".jodit-wysiwyg")),
 		chromedp.SendKeys(chromedp.CSS(".jodit-wysiwyg"), "各村：秸秆禁烧工作联系人王五，电话13912345678。"),
 		chromedp.Click(chromedp.CSS(`form.stack button[type="submit"]`)),
@@ -156,7 +155,7 @@ func TestBackOfficeStory(t *testing.T) {
 	shot("clerk-sees-takedown")
 	must(chromedp.Do(ctx,
 		chromedp.Navigate(page),
-		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")),
+		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")), editorReady(),
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 			_, err := chromedp.Evaluate[bool](`window.gkEditor.value = ""; true`)(ctx, t)
 			return err
@@ -248,7 +247,7 @@ func TestBodyPastedFromWord(t *testing.T) {
 	pasted := strings.Replace(string(word), "<!--EndFragment-->", `<script>window.__pasted = 1</script><p onclick="window.__pasted = 2">结尾</p><!--EndFragment-->`, 1)
 	adminSignIn(t, ctx, base, "sanxi-clerk")
 	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/units/sanxi"), chromedp.Click(chromedp.CSS(`a[href$="/publications/new"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")), chromedp.SendKeys(chromedp.CSS("#title"), "三溪镇2026年城乡低保对象名单公示")), "new publication")
+		chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")), editorReady(), chromedp.SendKeys(chromedp.CSS("#title"), "三溪镇2026年城乡低保对象名单公示")), "new publication")
 	// Pasting as the clipboard hands Word's HTML to the page.
 	js, _ := json.Marshal(pasted)
 	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
@@ -333,7 +332,7 @@ func TestBulkApprovalInBrowser(t *testing.T) {
 	must := fatalOn(t)
 	signIn := func(user string) { t.Helper(); adminSignIn(t, ctx, base, user) }
 	signIn("caijiaqiao-clerk")
-	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/publications/"+itoa(draft.ID)), chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")),
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/admin/publications/"+itoa(draft.ID)), chromedp.WaitVisible(chromedp.CSS(".jodit-wysiwyg")), editorReady(),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/delete"]`))), "the draft's page")
 	axeClean(t, ctx, "a draft with its editor")
 	must(chromedp.Do(ctx, chromedp.Click(chromedp.CSS("header form button")), chromedp.WaitVisible(chromedp.CSS("#username"))), "sign out")
@@ -441,4 +440,10 @@ func TestOwnAccountInBrowser(t *testing.T) {
 	if !found {
 		t.Errorf("the change is not in the audit log: %+v", audit)
 	}
+}
+
+// editorReady waits until the page has loaded and made its body editor:
+// the editor's area found before that may be replaced under the test.
+func editorReady() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`document.readyState === "complete" && !!window.gkEditor && !!document.querySelector(".jodit-wysiwyg")`)
 }
