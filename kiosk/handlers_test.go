@@ -295,6 +295,7 @@ func TestPagesComeCompressed(t *testing.T) {
 		{"gzip, deflate, br, zstd", "br"},
 		{"gzip", "gzip"},
 		{"br;q=0, gzip", "gzip"},
+		{"br;level=5;q=0, gzip", "gzip"},
 		{"identity", ""},
 	} {
 		for round := 0; round < 2; round++ { // the second from what the cache kept

@@ -493,13 +493,15 @@ func (pc *PageCache) compressed(key string, e *cachedPage, encoding string) []by
 	// Kept only if the cache still holds this very page.
 	pc.mu.Lock()
 	if cur, ok := pc.m[key]; ok && cur.gen == e.gen && cur.day == e.day && cur.etag == e.etag {
+		kept := &cur.gz
 		if encoding == "br" {
-			cur.br = *have
-		} else {
-			cur.gz = *have
+			kept = &cur.br
 		}
-		pc.bytes += int64(len(*have))
-		pc.m[key] = cur
+		if *kept == nil { // not made meanwhile by another request
+			*kept = *have
+			pc.bytes += int64(len(*have))
+			pc.m[key] = cur
+		}
 	}
 	pc.mu.Unlock()
 	return *have
@@ -589,9 +591,11 @@ func acceptedEncoding(header string) string {
 	for _, part := range strings.Split(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		w := 1.0
-		if v, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				w = f
+		for _, p := range strings.Split(params, ";") {
+			if v, ok := strings.CutPrefix(strings.ReplaceAll(p, " ", ""), "q="); ok {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					w = f
+				}
 			}
 		}
 		q[strings.ToLower(strings.TrimSpace(name))] = w

@@ -188,6 +188,9 @@ func (s *Store) SaveAliases(ctx context.Context, groups []search.AliasGroup, by 
 		rs[i] = aliasRecord{Terms: strings.Join(g, "，")}
 	}
 	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		for i := range rs {
+			rs[i].ID = 0 // new ids when run again after a deadlock
+		}
 		if err := tx.Where("1 = 1").Delete(&aliasRecord{}).Error; err != nil {
 			return fmt.Errorf("kiosk gormstore: clear aliases: %w", err)
 		}
