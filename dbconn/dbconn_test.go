@@ -101,7 +101,7 @@ func TestTransactionRunsAgainAfterADeadlock(t *testing.T) {
 	if err := db.Exec("CREATE TABLE tries (n INTEGER)").Error; err != nil {
 		t.Fatal(err)
 	}
-	tries := 0
+	tries, retried := 0, dbconn.Retries()
 	err = dbconn.Transaction(db, func(tx *gorm.DB) error {
 		tries++
 		if err := tx.Exec("INSERT INTO tries (n) VALUES (?)", tries).Error; err != nil {
@@ -116,6 +116,9 @@ func TestTransactionRunsAgainAfterADeadlock(t *testing.T) {
 	db.Raw("SELECT n FROM tries").Scan(&rows)
 	if err != nil || tries != 3 || len(rows) != 1 || rows[0] != 3 {
 		t.Errorf("after two deadlocks: %v, %d tries, rows %v (want the third's only)", err, tries, rows)
+	}
+	if n := dbconn.Retries() - retried; n != 2 {
+		t.Errorf("%d retries counted, want 2", n)
 	}
 	tries = 0
 	other := errors.New("refused")

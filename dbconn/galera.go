@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -62,11 +63,19 @@ func Transaction(db *gorm.DB, fn func(tx *gorm.DB) error) error {
 		if err = db.Transaction(fn); !Deadlock(err) {
 			return err
 		}
+		retries.Add(1)
 		// Apart, so that the two do not meet again at once.
 		time.Sleep(time.Duration(5+rand.IntN(20)) * time.Millisecond << try)
 	}
 	return err
 }
+
+// retries counts the transactions run again since the start.
+var retries atomic.Int64
+
+// Retries is how many times a transaction was run again after a deadlock
+// or a certification failure since the process started (for /metrics).
+func Retries() int64 { return retries.Load() }
 
 // Deadlock tells whether err is a deadlock or a Galera certification
 // failure (MySQL error 1213): the transaction was rolled back and may be

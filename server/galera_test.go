@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -38,8 +40,9 @@ func TestGaleraClusterLosesANode(t *testing.T) {
 	// A goes through node 1 first, B through node 2: the demo is loaded
 	// through A, and B opens what is there.
 	envA, envB := env(g.DSN("gongkai", 0, 1, 2)), env(g.DSN("gongkai", 1, 2, 0))
-	a := startServerWithin(t, 5*time.Minute, append(envA, "GONGKAI_DEMO=on")...)
-	b := startServerWithin(t, 2*time.Minute, envB...)
+	metricsA, metricsB := freeAddr(t), freeAddr(t)
+	a := startServerWithin(t, 5*time.Minute, append(envA, "GONGKAI_DEMO=on", "GONGKAI_METRICS_ADDR="+metricsA)...)
+	b := startServerWithin(t, 2*time.Minute, append(envB, "GONGKAI_METRICS_ADDR="+metricsB)...)
 	// Galera replicates by rows: every table needs a primary key.
 	db, err := sql.Open("mysql", "root@tcp("+g.Addr(2)+")/")
 	if err != nil {
@@ -204,6 +207,22 @@ func TestGaleraClusterLosesANode(t *testing.T) {
 	t.Logf("%d applications and %d publications acknowledged (%d after the kill: A %d, B %d); %d tries refused or lost",
 		len(numbers), len(published), count()-before, afterA.Load(), afterB.Load(), failed.Load())
 	g.WaitSynced(1, 2, time.Minute)
+	// How often a transaction lost to another node's and was run again.
+	retries := func(addr string) string {
+		res, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			return err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "gongkai_db_transaction_retries_total "); ok {
+				return v
+			}
+		}
+		return "not in /metrics"
+	}
+	t.Logf("transactions run again: A %s, B %s", retries(metricsA), retries(metricsB))
 
 	// Every acknowledged write is there, read through either server.
 	admin := map[string]*httpClient{"A": newHTTPClient(a.base), "B": newHTTPClient(b.base)}

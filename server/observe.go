@@ -57,6 +57,9 @@ func (s *server) newMetrics() *metrics {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gongkai_kiosk_page_cache_bytes",
 		Help: "Bytes of rendered kiosk pages kept (bounded; see kiosk.DefaultCacheBytes)."},
 		func() float64 { _, b := s.pages.Size(); return float64(b) }))
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "gongkai_db_transaction_retries_total",
+		Help: "Transactions run again after a deadlock or, on a Galera cluster, a certification failure."},
+		func() float64 { return float64(dbconn.Retries()) }))
 	m.reg.MustRegister(dueCollector{s})
 	return m
 }

@@ -237,6 +237,7 @@ func (s *Store) CreateUser(ctx context.Context, u *account.User, by catalog.Acto
 	r := userRecord{Username: u.Username, DisplayName: u.DisplayName, UnitCode: u.UnitCode, PasswordHash: u.PasswordHash,
 		Disabled: u.Disabled, MustChange: u.MustChangePassword, Email: u.Email, NoDigest: u.NoDigest}
 	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		r.ID = 0 // a new id when run again after a deadlock
 		if u.UnitCode != "" {
 			if err := dbconn.HoldUnit(tx, u.UnitCode, "unit_code"); err != nil {
 				return err

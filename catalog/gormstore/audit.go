@@ -217,6 +217,7 @@ func (s *Store) PurgeAudit(ctx context.Context, retentionDays int, now time.Time
 	before := now.UTC().AddDate(0, 0, -retentionDays)
 	var n int64
 	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		n = 0 // run again after a deadlock
 		var head auditHeadRecord
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&head, 1).Error; err != nil {
 			return err

@@ -271,7 +271,9 @@ func (s *Store) CreatePublication(ctx context.Context, p *catalog.Publication, b
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	asked := *p
 	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*p = asked // as asked, when run again after a deadlock
 		if err := countyRules(tx, p); err != nil {
 			return err
 		}
@@ -1037,6 +1039,7 @@ type SeedPublication struct {
 func (s *Store) EnsurePublications(ctx context.Context, unitCode string, seeds []SeedPublication) (int, error) {
 	created := 0
 	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		created = 0 // run again after a deadlock
 		if err := lockUnit(tx, unitCode); err != nil {
 			return err
 		}

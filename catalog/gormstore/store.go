@@ -654,7 +654,9 @@ func (s *Store) CreateItem(ctx context.Context, it *catalog.Item, by catalog.Act
 	if err := it.Validate(); err != nil {
 		return err
 	}
+	asked := *it
 	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*it = asked // as asked, when run again after a deadlock
 		if err := lockUnit(tx, it.UnitCode); err != nil {
 			return err
 		}
@@ -684,7 +686,9 @@ func (s *Store) UpdateItem(ctx context.Context, it *catalog.Item, reason string,
 	if err := it.Validate(); err != nil {
 		return err
 	}
+	asked := *it
 	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*it = asked // as asked, when run again after a deadlock
 		unit, err := unitOf(tx, &itemRecord{}, it.ID, "事项")
 		if err != nil {
 			return err

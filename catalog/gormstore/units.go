@@ -97,7 +97,9 @@ func (s *Store) CreateUnit(ctx context.Context, u *catalog.Unit, by catalog.Acto
 		return 0, err
 	}
 	n := 0
+	asked := *u
 	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*u, n = asked, 0 // as asked, when run again after a deadlock
 		var taken int64
 		if err := tx.Model(&unitRecord{}).Where("code = ?", u.Code).Count(&taken).Error; err != nil {
 			return translate(err, "单位")

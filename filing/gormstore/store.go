@@ -76,6 +76,7 @@ func (s *Store) create(ctx context.Context, f *filing.Filing, seedKey *string, b
 	r := filingRecord{UnitCode: f.UnitCode, Leader: string(leader), Publishers: string(pubs), Office: string(office), Fax: f.Fax, Email: f.Email,
 		FiledOn: f.FiledOn.UTC(), Note: f.Note, SeedKey: seedKey, CreatedBy: by.Username}
 	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		r.ID = 0 // a new id when run again after a deadlock
 		if err := dbconn.HoldUnit(tx, f.UnitCode, "unit_code"); err != nil {
 			return err
 		}

@@ -361,7 +361,9 @@ func (s *Store) Create(ctx context.Context, r *foi.Request, by catalog.Actor) er
 	if err := r.ValidateAt(s.now()); err != nil {
 		return err
 	}
+	asked := *r
 	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*r = asked // as asked, when run again after a deadlock
 		return s.insert(tx, r, by, "register", r.Channel.Name()+"申请", time.Now())
 	})
 }
@@ -377,7 +379,9 @@ func (s *Store) Backfill(ctx context.Context, r *foi.Request, at time.Time, by c
 	if at.Before(r.ReceivedOn) || at.After(s.now()) {
 		return catalog.Invalid("registered", "登记时间须在收到申请之后、今天之前")
 	}
+	asked := *r
 	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*r = asked // as asked, when run again after a deadlock
 		return s.insert(tx, r, by, "register", r.Channel.Name()+"申请（补录）", at)
 	})
 }
