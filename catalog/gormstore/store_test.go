@@ -8,9 +8,11 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 
 	"gongkai/catalog"
@@ -553,5 +555,51 @@ func TestItemsAsOfReadsEveryColumn(t *testing.T) {
 	}
 	if b := brief[0]; b.Content != "" || b.Basis != "" || b.Office != "" || b.Level2 != full.Level2 || b.Remark != full.Remark || b.TimeLimit != want[0].TimeLimit {
 		t.Errorf("brief: %+v", b)
+	}
+}
+
+// TestEditRunAgainAfterADeadlock: an item's edit whose transaction the
+// database gives up as a deadlock — as a Galera node does when another
+// committed first — is run again from what the clerk sent: it is saved
+// once, one version up, not refused as changed by someone else; a new item
+// gets one sort order and one id.
+func TestEditRunAgainAfterADeadlock(t *testing.T) {
+	db, s := openStore(t)
+	ctx := context.Background()
+	it := catalog.Item{UnitCode: "miaoshou", Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: "规范性文件", Content: "规范性文件。",
+		TimeLimitText: "信息形成或变更之日起20个工作日内", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
+	// The first audit entry written after arming fails as a deadlock would.
+	var armed atomic.Bool
+	if err := db.Callback().Create().After("gorm:create").Register("test:deadlock", func(tx *gorm.DB) {
+		if tx.Statement.Table == "audit_log" && armed.CompareAndSwap(true, false) {
+			tx.AddError(&mysql.MySQLError{Number: 1213, Message: "Deadlock found when trying to get lock; try restarting transaction"})
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	armed.Store(true)
+	if err := s.CreateItem(ctx, &it, clerk); err != nil {
+		t.Fatalf("create, run again: %v", err)
+	}
+	if it.SortOrder != 10 || it.Version != 1 {
+		t.Errorf("created: sort order %d, version %d", it.SortOrder, it.Version)
+	}
+	edit := it
+	edit.Content = "本镇制定的规范性文件。"
+	armed.Store(true)
+	if err := s.UpdateItem(ctx, &edit, "补充内容", clerk); err != nil {
+		t.Fatalf("edit, run again: %v", err)
+	}
+	got, err := s.FindItem(ctx, it.ID)
+	if err != nil || got.Version != 2 || got.Content != edit.Content || edit.Version != 2 {
+		t.Errorf("after the edit run again: stored version %d %q, returned version %d (%v)", got.Version, got.Content, edit.Version, err)
+	}
+	if armed.Load() {
+		t.Error("no deadlock was made")
+	}
+	var n int64
+	db.Table("items").Where("unit_code = ?", "miaoshou").Count(&n)
+	if n != 1 {
+		t.Errorf("%d items stored", n)
 	}
 }
