@@ -49,11 +49,18 @@ func (s *server) pollRevisions(ctx context.Context) error {
 // have written (its transaction has committed when the handler returns),
 // so a publication approved is on the kiosk at the next request, while a
 // sign-in or a draft of nothing public leaves the kiosk's caches alone.
+// A request that only reads gets a catalog.ReadScope instead.
 func (s *server) followWrites(c *fiber.Ctx) error {
-	err := c.Next()
+	read := false
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
-	default:
+		// A page that only reads reads the units once, however many of
+		// its parts ask for them.
+		read = true
+		c.SetUserContext(catalog.ReadScope(c.UserContext()))
+	}
+	err := c.Next()
+	if !read {
 		if perr := s.pollRevisions(c.UserContext()); perr != nil {
 			s.gen.bump() // could not tell: assume it changed
 		}

@@ -161,6 +161,10 @@ func translate(err error, what string) error { return dbconn.Translate(err, "gor
 
 // FindUnits implements catalog.UnitService.
 func (s *Store) FindUnits(ctx context.Context) ([]catalog.Unit, error) {
+	return catalog.UnitsOnce(ctx, func() ([]catalog.Unit, error) { return s.findUnits(ctx) })
+}
+
+func (s *Store) findUnits(ctx context.Context) ([]catalog.Unit, error) {
 	var rs []unitRecord
 	if err := s.db.WithContext(ctx).Where("retired_on IS NULL").Order("sort_order, id").Find(&rs).Error; err != nil {
 		return nil, translate(err, "单位")
