@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -70,5 +71,29 @@ func TestConfigMySQLAndDemo(t *testing.T) {
 	c, _ = loadConfig(env(map[string]string{"GONGKAI_DATA_DIR": t.TempDir()}))
 	if !newEmbeddedDB(c) {
 		t.Error("a missing SQLite file is not seen as new")
+	}
+}
+
+// The automatic memory limit keeps a county's server under 300 MB: at
+// least 224 MB for Go, which leaves room for SQLite's pages and the
+// program outside it, and 1.7 times a larger index's heap.
+func TestAutoMemoryLimit(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "") // set, it wins over the automatic limit
+	old := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(old) })
+	s := &server{cfg: Config{MemoryLimitMB: -1}, log: quiet}
+	for _, c := range []struct{ heap, want int64 }{
+		{100 << 20, 224 << 20},  // a county's index: the floor
+		{600 << 20, 1020 << 20}, // a province's: 1.7 times
+	} {
+		s.setMemoryLimit(uint64(c.heap))
+		if got := debug.SetMemoryLimit(-1); got != c.want {
+			t.Errorf("heap %d MB: limit %d MB, want %d", c.heap>>20, got>>20, c.want>>20)
+		}
+	}
+	s.cfg.MemoryLimitMB = 300
+	s.setMemoryLimit(600 << 20)
+	if got := debug.SetMemoryLimit(-1); got != 300<<20 {
+		t.Errorf("GONGKAI_MEMORY_LIMIT_MB=300: limit %d MB", got>>20)
 	}
 }
