@@ -3,9 +3,12 @@ package inspect
 import (
 	"fmt"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -318,11 +321,16 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 			}
 		}
 	}
-	counts := map[string]int{}
+	// Each unit is inspected on its own, side by side on the machine's
+	// cores (a province has thousands); the report is put together after,
+	// in the units' order.
+	var inspected []catalog.Unit
 	for _, u := range units {
-		if u.Code == d.Inspector { // the inspecting office is not in its own bulletin
-			continue
+		if u.Code != d.Inspector { // the inspecting office is not in its own bulletin
+			inspected = append(inspected, u)
 		}
+	}
+	inspectUnit := func(u catalog.Unit) UnitResult {
 		var fs []Finding
 		// Publishers changed often: found in the quarter of a change, not
 		// again each quarter the year's count stays high (the seed's
@@ -552,18 +560,26 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 				}
 			}
 		}
-		r := UnitResult{No: len(rep.Units) + 1, Code: u.Code, Name: u.Name, Township: u.Level == catalog.LevelTownship, Findings: fs}
+		r := UnitResult{Code: u.Code, Name: u.Name, Township: u.Level == catalog.LevelTownship, Findings: fs}
 		for _, it := range items[u.Code] {
 			if !it.TimeLimit.Parseable() {
 				r.Unparsed = append(r.Unparsed, Evidence{Kind: "item", ID: it.ID, Note: it.Level2 + "：" + it.TimeLimitText})
 			}
 		}
+		return r
+	}
+	results := make([]UnitResult, len(inspected))
+	forEach(len(inspected), func(i int) { results[i] = inspectUnit(inspected[i]) })
+	counts := map[string]int{}
+	for i, r := range results {
+		r.No = i + 1
+		fs := r.Findings
 		if len(fs) == 0 {
 			r.Text = "无突出问题"
 			if r.Township {
-				rep.PraiseTownships = append(rep.PraiseTownships, u.Name)
+				rep.PraiseTownships = append(rep.PraiseTownships, r.Name)
 			} else {
-				rep.PraiseDepartments = append(rep.PraiseDepartments, u.Name)
+				rep.PraiseDepartments = append(rep.PraiseDepartments, r.Name)
 			}
 		} else {
 			var texts []string
@@ -586,6 +602,28 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 	}
 	sort.SliceStable(rep.Common, func(i, j int) bool { return rep.Common[i].Units > rep.Common[j].Units })
 	return rep
+}
+
+// forEach calls fn(0) … fn(n-1), on as many goroutines as there are
+// cores; fn must only write what is its own i's.
+func forEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // interpretationFault tells what makes an interpretation of policy low
