@@ -822,6 +822,11 @@ type Filter struct {
 	// the requests): a reader that never shows them — the inspection reads
 	// a whole province's — does not unseal them.
 	Sealed bool
+	// ActiveFrom and ActiveTo, when ActiveTo is set, keep the requests
+	// that were before a unit at some day between them: received by
+	// ActiveTo and not decided before ActiveFrom. An inspection reads its
+	// quarters' requests, not the province's of every year.
+	ActiveFrom, ActiveTo time.Time
 }
 
 // Service keeps requests.

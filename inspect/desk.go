@@ -234,7 +234,7 @@ func (dk *Desk) data(ctx context.Context, q Quarter, prevItems bool) (Data, erro
 	})
 	var requests []foi.Request
 	g.Go(func() (err error) {
-		if requests, err = dk.Requests.FindRequests(gctx, foi.Filter{Sealed: true}); err != nil {
+		if requests, err = dk.Requests.FindRequests(gctx, foi.Filter{Sealed: true, ActiveFrom: q.Prev().Start(), ActiveTo: q.End()}); err != nil {
 			return err
 		}
 		history, err = dk.Filings.AllFilings(gctx)

@@ -427,6 +427,9 @@ func (s *Store) FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, 
 	if f.Year != 0 {
 		q = q.Where("received_on >= ? AND received_on < ?", time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, time.UTC))
 	}
+	if !f.ActiveTo.IsZero() {
+		q = q.Where("received_on <= ? AND (decided_on IS NULL OR decided_on >= ?)", toDB(f.ActiveTo), toDB(f.ActiveFrom))
+	}
 	if f.After != nil {
 		day := toDB(f.After.At)
 		q = q.Where("received_on < ? OR (received_on = ? AND id < ?)", day, day, f.After.ID)

@@ -298,3 +298,58 @@ func TestPendingSoonestDueFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestsActiveBetween: an inspection reads the requests before a
+// unit at some day of its quarters — received by the last day, not
+// decided before the first — and no others.
+func TestRequestsActiveBetween(t *testing.T) {
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Units(t, db, "zhengfuban", "caizhengju")
+	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	s := gormstore.New(db, box, workday.New(), nil)
+	s.SetClock(func() time.Time { return d("2026-07-20") })
+	ctx := context.Background()
+	cases := []struct {
+		received, decided string
+		in                bool
+	}{
+		{"2025-12-01", "", true},            // still open
+		{"2026-01-10", "2026-03-31", false}, // decided the day before
+		{"2026-02-01", "2026-04-01", true},  // decided on the first day
+		{"2026-06-30", "", true},            // received on the last day
+		{"2026-07-01", "", false},           // received the day after
+	}
+	want := map[string]bool{}
+	for _, c := range cases {
+		r := newRequest(c.received)
+		if err := s.Create(ctx, r, catalog.Actor{Username: "admin"}); err != nil {
+			t.Fatal(err)
+		}
+		if c.decided != "" {
+			if err := db.Exec("UPDATE foi_requests SET decided_on = ?, state = ? WHERE number = ?",
+				time.Date(d(c.decided).Year(), d(c.decided).Month(), d(c.decided).Day(), 0, 0, 0, 0, time.UTC), string(foi.Answered), r.Number).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		want[r.Number] = c.in
+	}
+	got, err := s.FindRequests(ctx, foi.Filter{Sealed: true, ActiveFrom: d("2026-04-01"), ActiveTo: d("2026-06-30")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range got {
+		seen[r.Number] = true
+	}
+	for n, in := range want {
+		if seen[n] != in {
+			t.Errorf("%s: read %v, want %v", n, seen[n], in)
+		}
+	}
+	if all, _ := s.FindRequests(ctx, foi.Filter{}); len(all) != len(cases) {
+		t.Errorf("without the period: %d requests, want %d", len(all), len(cases))
+	}
+}
