@@ -877,7 +877,7 @@ func (s *Store) EachPublishedBetween(ctx context.Context, from, to, publicAt tim
 		body = "body"
 	}
 	q := s.db.WithContext(ctx).Model(&publicationRecord{}).
-		Select("id, unit_code, item_id, title, generated_on, published_on, interprets_id, "+body).
+		Select("id, unit_code, item_id, title, "+dbconn.TextTime(s.db, "generated_on")+", "+dbconn.TextTime(s.db, "published_on")+", interprets_id, "+body).
 		Where("published_on >= ? AND published_on < ?", from.UTC(), to.AddDate(0, 0, 1).UTC())
 	if publicAt.IsZero() {
 		q = q.Where("status = ?", string(catalog.PubPublished))
@@ -898,9 +898,11 @@ func (s *Store) EachPublishedBetween(ctx context.Context, from, to, publicAt tim
 	for rows.Next() {
 		var p catalog.Publication
 		var interprets sql.NullInt64
-		if err := rows.Scan(&p.ID, &p.UnitCode, &p.ItemID, &p.Title, &p.GeneratedOn, &p.PublishedOn, &interprets, &p.Body); err != nil {
+		var generated, published dbconn.Time
+		if err := rows.Scan(&p.ID, &p.UnitCode, &p.ItemID, &p.Title, &generated, &published, &interprets, &p.Body); err != nil {
 			return fmt.Errorf("gormstore: publications between: %w", err)
 		}
+		p.GeneratedOn, p.PublishedOn = generated.Time, published.Time
 		if interprets.Valid {
 			v := interprets.Int64
 			p.InterpretsID = &v

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -506,7 +507,8 @@ func (s *Store) ItemsAsOf(ctx context.Context, f catalog.ItemFilter, days ...tim
 	if f.Brief {
 		cols = briefItemColumns
 	}
-	rs, err := scanItems(q.Model(&itemRecord{}).Select(cols), int(n))
+	cols += ", " + dbconn.TextTime(s.db, "last_published_at") + ", " + dbconn.TextTime(s.db, "created_at") + ", " + dbconn.TextTime(s.db, "updated_at")
+	rs, err := s.scanItemsSplit(ctx, q.Model(&itemRecord{}).Select(cols), int(n))
 	if err != nil {
 		return nil, translate(err, "事项")
 	}
@@ -582,16 +584,44 @@ func (s *Store) ItemsAsOf(ctx context.Context, f catalog.ItemFilter, days ...tim
 	return all, nil
 }
 
-// itemColumns are the columns scanItems reads, in its order.
+// itemColumns are the columns scanItems reads, in its order, but for the
+// three times at the end, last_published_at, created_at and updated_at,
+// selected with dbconn.TextTime.
 const itemColumns = "id, unit_code, template_id, domain_code, level1, level2, level3, content, basis, time_limit_text, time_limit_rule, " +
 	"subject, channels, channel_other, to_public, to_specific, proactive, on_request, at_county, at_township, duration, office, remark, " +
-	"sort_order, status, retired_reason, version, updated_by, last_published_at, created_at, updated_at"
+	"sort_order, status, retired_reason, version, updated_by"
 
 // briefItemColumns are itemColumns with the long texts left empty
 // (ItemFilter.Brief).
 const briefItemColumns = "id, unit_code, template_id, domain_code, level1, level2, level3, '' AS content, '' AS basis, time_limit_text, time_limit_rule, " +
 	"'' AS subject, '' AS channels, '' AS channel_other, to_public, to_specific, proactive, on_request, at_county, at_township, '' AS duration, '' AS office, remark, " +
-	"sort_order, status, retired_reason, version, updated_by, last_published_at, created_at, updated_at"
+	"sort_order, status, retired_reason, version, updated_by"
+
+// splitItems is the catalogue size from which scanItemsSplit reads in two
+// halves: a province's 170,000 items take one core a second and a half.
+var splitItems = 40000
+
+// scanItemsSplit is scanItems, in two halves by id read side by side when
+// sizeHint says the catalogue is a province's; the rows come in id order
+// either way.
+func (s *Store) scanItemsSplit(ctx context.Context, q *gorm.DB, sizeHint int) ([]itemRecord, error) {
+	if sizeHint < splitItems {
+		return scanItems(q, sizeHint)
+	}
+	var top int64
+	if err := s.db.WithContext(ctx).Model(&itemRecord{}).Select("COALESCE(MAX(id), 0)").Scan(&top).Error; err != nil {
+		return nil, err
+	}
+	lo, hi := q.Session(&gorm.Session{}).Where("id <= ?", top/2), q.Session(&gorm.Session{}).Where("id > ?", top/2)
+	var first, second []itemRecord
+	g := new(errgroup.Group)
+	g.Go(func() (err error) { first, err = scanItems(lo, sizeHint/2); return err })
+	g.Go(func() (err error) { second, err = scanItems(hi, sizeHint/2); return err })
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return append(first, second...), nil
+}
 
 // scanItems reads the items q selects (itemColumns, or the brief ones)
 // column by column into records,
@@ -609,15 +639,16 @@ func scanItems(q *gorm.DB, sizeHint int) ([]itemRecord, error) {
 		c := &r.Cols
 		var level3, content, basis, tlText, tlRule, subject, channels, other, duration, office, remark, retired, updatedBy sql.NullString
 		var templateID sql.NullInt64
-		var lastPublished sql.NullTime
+		var lastPublished, created, updated dbconn.Time
 		if err := rows.Scan(&r.ID, &r.UnitCode, &templateID, &c.DomainCode, &c.Level1, &c.Level2, &level3, &content, &basis, &tlText, &tlRule,
 			&subject, &channels, &other, &c.ToPublic, &c.ToSpecific, &c.Proactive, &c.OnRequest, &c.AtCounty, &c.AtTownship, &duration, &office, &remark,
-			&r.SortOrder, &r.Status, &retired, &r.Version, &updatedBy, &lastPublished, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			&r.SortOrder, &r.Status, &retired, &r.Version, &updatedBy, &lastPublished, &created, &updated); err != nil {
 			return nil, err
 		}
 		c.Level3, c.Content, c.Basis, c.TimeLimitText, c.TimeLimitRule = level3.String, content.String, basis.String, tlText.String, tlRule.String
 		c.Subject, c.Channels, c.ChannelOther, c.Duration, c.Office, c.Remark = subject.String, channels.String, other.String, duration.String, office.String, remark.String
 		r.RetiredReason, r.UpdatedBy = retired.String, updatedBy.String
+		r.CreatedAt, r.UpdatedAt = created.Time, updated.Time
 		if templateID.Valid {
 			r.TemplateID = &templateID.Int64
 		}
