@@ -10,7 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -508,7 +507,7 @@ func (s *Store) ItemsAsOf(ctx context.Context, f catalog.ItemFilter, days ...tim
 		cols = briefItemColumns
 	}
 	cols += ", " + dbconn.TextTime(s.db, "last_published_at") + ", " + dbconn.TextTime(s.db, "created_at") + ", " + dbconn.TextTime(s.db, "updated_at")
-	rs, err := s.scanItemsSplit(ctx, q.Model(&itemRecord{}).Select(cols), int(n))
+	rs, err := scanItems(q.Model(&itemRecord{}).Select(cols), int(n))
 	if err != nil {
 		return nil, translate(err, "事项")
 	}
@@ -596,32 +595,6 @@ const itemColumns = "id, unit_code, template_id, domain_code, level1, level2, le
 const briefItemColumns = "id, unit_code, template_id, domain_code, level1, level2, level3, '' AS content, '' AS basis, time_limit_text, time_limit_rule, " +
 	"'' AS subject, '' AS channels, '' AS channel_other, to_public, to_specific, proactive, on_request, at_county, at_township, '' AS duration, '' AS office, remark, " +
 	"sort_order, status, retired_reason, version, updated_by"
-
-// splitItems is the catalogue size from which scanItemsSplit reads in two
-// halves: a province's 170,000 items take one core a second and a half.
-var splitItems = 40000
-
-// scanItemsSplit is scanItems, in two halves by id read side by side when
-// sizeHint says the catalogue is a province's; the rows come in id order
-// either way.
-func (s *Store) scanItemsSplit(ctx context.Context, q *gorm.DB, sizeHint int) ([]itemRecord, error) {
-	if sizeHint < splitItems {
-		return scanItems(q, sizeHint)
-	}
-	var top int64
-	if err := s.db.WithContext(ctx).Model(&itemRecord{}).Select("COALESCE(MAX(id), 0)").Scan(&top).Error; err != nil {
-		return nil, err
-	}
-	lo, hi := q.Session(&gorm.Session{}).Where("id <= ?", top/2), q.Session(&gorm.Session{}).Where("id > ?", top/2)
-	var first, second []itemRecord
-	g := new(errgroup.Group)
-	g.Go(func() (err error) { first, err = scanItems(lo, sizeHint/2); return err })
-	g.Go(func() (err error) { second, err = scanItems(hi, sizeHint/2); return err })
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return append(first, second...), nil
-}
 
 // scanItems reads the items q selects (itemColumns, or the brief ones)
 // column by column into records,

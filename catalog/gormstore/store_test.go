@@ -603,33 +603,3 @@ func TestEditRunAgainAfterADeadlock(t *testing.T) {
 		t.Errorf("%d items stored", n)
 	}
 }
-
-// TestItemsAsOfInHalves: a catalogue read in two halves side by side (a
-// province's) comes out as one read whole, in catalogue order.
-func TestItemsAsOfInHalves(t *testing.T) {
-	s, _ := newStore(t)
-	ctx := context.Background()
-	for i, order := range []int{50, -5, 20, 7, 7, -30, 90} {
-		it := catalog.Item{UnitCode: "miaoshou", SortOrder: order, Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: fmt.Sprintf("文件%d", i), Content: "政府文件。",
-			TimeLimitText: "信息形成或变更之日起3个工作日内", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
-		if err := s.CreateItem(ctx, &it, clerk); err != nil {
-			t.Fatal(err)
-		}
-	}
-	days := []time.Time{time.Now(), time.Now().AddDate(0, 0, -400)}
-	whole, err := s.ItemsAsOf(ctx, catalog.ItemFilter{}, days...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gormstore.SetSplitItems(1)()
-	halves, err := s.ItemsAsOf(ctx, catalog.ItemFilter{}, days...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(whole[0]) != 8 || len(whole[1]) != 0 {
-		t.Fatalf("read whole: %d and %d items, want 8 and 0", len(whole[0]), len(whole[1]))
-	}
-	if !reflect.DeepEqual(whole, halves) {
-		t.Errorf("in halves:\n%+v\nwhole:\n%+v", halves, whole)
-	}
-}
