@@ -17,9 +17,17 @@ import (
 	"gorm.io/driver/mysql"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Drivers.
+// The SQLite engine under glebarez/sqlite's driver (modernc.org/sqlite)
+// gets the page size of a linux/arm64 kernel with 64 KB pages wrong, and
+// then a WAL database fails with "disk I/O error"; its own driver applies
+// the engine's fix when it loads, glebarez's predates it. It does nothing
+// elsewhere.
+func init() { sqlite3.PatchIssue199() }
+
 const (
 	SQLite = "sqlite"
 	MySQL  = "mysql"

@@ -2,6 +2,7 @@ package dbconn
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -44,7 +45,8 @@ func (t *Time) Scan(v any) error {
 	return fmt.Errorf("dbconn: a time from %T", v)
 }
 
-// textLayouts are the layouts SQLite's driver reads, in its order.
+// textLayouts are the layouts SQLite's driver reads, in its order, after
+// time.String's.
 var textLayouts = []string{
 	"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00",
 	"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999",
@@ -56,6 +58,17 @@ func (t *Time) parse(s string) error {
 		*t = Time{v, true}
 		return nil
 	}
+	// As the driver reads: Go's own time.String (without its monotonic
+	// part), then the layouts, a final Z taken as UTC.
+	goString := s
+	if i := strings.Index(s, "m="); i > 0 {
+		goString = s[:i]
+	}
+	if v, err := time.Parse("2006-01-02 15:04:05.999999999 -0700 MST", strings.TrimSpace(goString)); err == nil {
+		*t = Time{v, true}
+		return nil
+	}
+	s = strings.TrimSuffix(s, "Z")
 	for _, layout := range textLayouts {
 		if v, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
 			*t = Time{v, true}
