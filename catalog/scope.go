@@ -24,6 +24,16 @@ func ReadScope(ctx context.Context) context.Context {
 	return context.WithValue(ctx, unitsScopeKey{}, &unitsScope{})
 }
 
+// WithoutReadScope is ctx without its ReadScope: for work whose result
+// outlives the request, such as a report kept under the revision read
+// when it starts, which must not reuse units the request read before.
+func WithoutReadScope(ctx context.Context) context.Context {
+	if ctx.Value(unitsScopeKey{}) == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, unitsScopeKey{}, (*unitsScope)(nil))
+}
+
 // UnitsOnce is read's units, read once per ReadScope (every time outside
 // one). Each caller gets its own slice.
 func UnitsOnce(ctx context.Context, read func() ([]Unit, error)) ([]Unit, error) {

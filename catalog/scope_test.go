@@ -49,3 +49,20 @@ func TestUnitsOnceKeepsTheError(t *testing.T) {
 		t.Fatalf("%d reads", reads)
 	}
 }
+
+func TestWithoutReadScopeReadsAgain(t *testing.T) {
+	reads := 0
+	read := func() ([]Unit, error) { reads++; return nil, nil }
+	scope := ReadScope(context.Background())
+	UnitsOnce(scope, read)
+	UnitsOnce(scope, read)
+	out := WithoutReadScope(scope)
+	UnitsOnce(out, read)
+	UnitsOnce(out, read)
+	if reads != 3 {
+		t.Fatalf("%d reads, want 1 in the scope and 2 out of it", reads)
+	}
+	if plain := context.Background(); WithoutReadScope(plain) != plain {
+		t.Error("a context without a scope should come back as it is")
+	}
+}

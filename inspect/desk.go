@@ -321,7 +321,9 @@ func (dk *Desk) Report(ctx context.Context, q Quarter, asOf time.Time) (*Report,
 		return rep, nil
 	}
 	v, err, _ := dk.cache.group.Do(key, func() (any, error) {
-		rep, err := dk.Compute(context.WithoutCancel(ctx), q, asOf)
+		// Kept under the generation read above: the units are read again,
+		// not taken from what the request may have read before it.
+		rep, err := dk.Compute(catalog.WithoutReadScope(context.WithoutCancel(ctx)), q, asOf)
 		if err != nil {
 			return nil, err
 		}

@@ -250,3 +250,30 @@ func evidenceText(f inspect.Finding) string {
 	}
 	return b.String()
 }
+
+// TestLateListedByDay: the publications come from the database in no
+// order; the late ones are listed by publication day whatever it was.
+func TestLateListedByDay(t *testing.T) {
+	q := inspect.Quarter{Year: 2026, N: 2}
+	c := catalog.Columns{DomainCode: "czzj", Level1: "财政资金", Level2: "财政资金", TimeLimitText: "信息形成或者变更之日起20个工作日内"}
+	c.Normalize()
+	pubs := []inspect.Pub{
+		{ID: 7, UnitCode: "x", ItemID: 1, Title: "六月", GeneratedOn: d("2026-04-01"), PublishedOn: d("2026-06-20")},
+		{ID: 9, UnitCode: "x", ItemID: 1, Title: "五月", GeneratedOn: d("2026-04-01"), PublishedOn: d("2026-05-20")},
+		{ID: 8, UnitCode: "x", ItemID: 1, Title: "五月另一条", GeneratedOn: d("2026-04-01"), PublishedOn: d("2026-05-20")},
+	}
+	for _, order := range [][]int{{0, 1, 2}, {2, 1, 0}, {1, 0, 2}} {
+		data := inspect.Data{Units: []catalog.Unit{{Code: "x", Name: "某镇", Level: catalog.LevelTownship}},
+			Items: []catalog.Item{{ID: 1, UnitCode: "x", Columns: c}}}
+		for _, i := range order {
+			data.Pubs = append(data.Pubs, pubs[i])
+		}
+		var ids []int64
+		for _, e := range findings(data, q)["late"].Evidence {
+			ids = append(ids, e.ID)
+		}
+		if len(ids) != 3 || ids[0] != 8 || ids[1] != 9 || ids[2] != 7 {
+			t.Errorf("read in order %v: late listed %v, want 8 9 7", order, ids)
+		}
+	}
+}

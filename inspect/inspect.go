@@ -389,7 +389,12 @@ func Inspect(d Data, q Quarter, asOf time.Time, cfg Config, cal *workday.Calenda
 				fs = append(fs, Finding{Code: "stale_year", Text: fmt.Sprintf("%s栏目%d年未更新", grades[g], q.Year), Evidence: yearStale})
 			}
 		}
-		// Late: published after the item's time limit from its generation.
+		// Late: published after the item's time limit from its generation,
+		// listed by publication day (the publications come in no order).
+		sort.Slice(quarterPubs, func(i, j int) bool {
+			a, b := quarterPubs[i], quarterPubs[j]
+			return a.PublishedOn.Before(b.PublishedOn) || a.PublishedOn.Equal(b.PublishedOn) && a.ID < b.ID
+		})
 		var late []Evidence
 		for _, p := range quarterPubs {
 			it := itemAt(p.ItemID)

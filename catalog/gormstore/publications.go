@@ -870,7 +870,7 @@ func (s *Store) AddViews(ctx context.Context, id, n int64) error {
 // Rows are found by the (status, published_on) index, so only the period
 // is touched, and come in no particular order: sorting a province's
 // hundred thousand rows (and their bodies) took the database a temporary
-// B-tree on disk, and no caller needs an order.
+// B-tree on disk; the inspection orders what it lists itself.
 func (s *Store) EachPublishedBetween(ctx context.Context, from, to, publicAt time.Time, withBody bool, fn func(catalog.Publication) error) error {
 	body := "''"
 	if withBody {
