@@ -11,6 +11,8 @@ import (
 	"gorm.io/gorm"
 
 	"gongkai/dbconn"
+	"gongkai/dbconn/dbtest"
+	"gongkai/stack"
 )
 
 // TestSQLitePragmas: every pooled connection has foreign keys on, WAL and a
@@ -129,5 +131,54 @@ func TestTransactionRunsAgainAfterADeadlock(t *testing.T) {
 	err = dbconn.Transaction(db, func(*gorm.DB) error { tries++; return &mysql.MySQLError{Number: 1213} })
 	if !dbconn.Deadlock(err) || tries != 5 {
 		t.Errorf("a deadlock that stays: %v after %d tries", err, tries)
+	}
+}
+
+// TestDatabaseNotUTF8MB4IsRefused: a MySQL database made without utf8mb4
+// (the server's default may be latin1) is refused before any table is
+// made, with how to fix it, instead of "Illegal mix of collations" at the
+// first migration.
+func TestDatabaseNotUTF8MB4IsRefused(t *testing.T) {
+	sqlite, err := dbconn.Open(dbconn.SQLite, filepath.Join(t.TempDir(), "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dbconn.Close(sqlite)
+	if err := dbconn.CheckCharset(sqlite); err != nil {
+		t.Errorf("SQLite: %v", err)
+	}
+	if dbtest.Driver() != dbconn.MySQL {
+		return // the rest needs the MySQL server (TEST_DB_DRIVER=mysql, as .ci/run)
+	}
+	_, dsn := dbtest.DSN(t) // utf8mb4
+	good, err := dbconn.Open(dbconn.MySQL, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dbconn.Close(good)
+	if err := dbconn.CheckCharset(good); err != nil {
+		t.Errorf("utf8mb4: %v", err)
+	}
+	name := dsn[strings.LastIndex(dsn, "/")+1:]
+	if i := strings.Index(name, "?"); i >= 0 {
+		name = name[:i]
+	}
+	if err := good.Exec("ALTER DATABASE `" + name + "` CHARACTER SET latin1 COLLATE latin1_swedish_ci").Error; err != nil {
+		t.Fatal(err)
+	}
+	bad, err := dbconn.Open(dbconn.MySQL, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dbconn.Close(bad)
+	err = dbconn.CheckCharset(bad)
+	if err == nil || !strings.Contains(err.Error(), "latin1") || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "utf8mb4") {
+		t.Fatalf("latin1: %v", err)
+	}
+	if err := stack.Migrate(bad); err == nil || !strings.Contains(err.Error(), "字符集") {
+		t.Errorf("migrating a latin1 database: %v", err)
+	}
+	if tables, _ := dbconn.Tables(bad); len(tables) != 0 {
+		t.Errorf("tables made in the latin1 database: %v", tables)
 	}
 }

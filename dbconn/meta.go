@@ -124,3 +124,25 @@ func HoldUnit(tx *gorm.DB, code, field string) error {
 	}
 	return catalog.Invalid(field, "“%s”已在机构改革中撤销，其工作由“%s”承接", u.Name, next.Name)
 }
+
+// CheckCharset refuses a MySQL database whose default character set is
+// not utf8mb4: the tables would be made in it, Chinese text could not be
+// stored, and the first migration fails with "Illegal mix of collations".
+// SQLite, and a connection with no database chosen, pass.
+func CheckCharset(db *gorm.DB) error {
+	if db.Dialector.Name() != MySQL {
+		return nil
+	}
+	var r struct {
+		Name    *string
+		Charset string
+	}
+	if err := db.Raw("SELECT DATABASE() AS name, @@character_set_database AS charset").Scan(&r).Error; err != nil {
+		return fmt.Errorf("dbconn: character set: %w", err)
+	}
+	if r.Name == nil || r.Charset == "utf8mb4" {
+		return nil
+	}
+	return fmt.Errorf("数据库“%s”的字符集是 %s，不能保存中文：请在空库上执行 ALTER DATABASE `%s` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci，"+
+		"或按 deploy/README.md 用 CREATE DATABASE … CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci 建库", *r.Name, r.Charset, *r.Name)
+}

@@ -21,6 +21,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/catalog/gormstore"
 	"gongkai/catalog/sheet"
+	"gongkai/dbconn"
 	fstore "gongkai/filing/gormstore"
 	"gongkai/foi"
 	foistore "gongkai/foi/gormstore"
@@ -40,6 +41,9 @@ import (
 
 // Migrate creates or updates every store's tables.
 func Migrate(db *gorm.DB) error {
+	if err := dbconn.CheckCharset(db); err != nil {
+		return err
+	}
 	for _, m := range []func(*gorm.DB) error{throttle.Migrate, gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate,
 		kstore.Migrate, foistore.Migrate, inspstore.Migrate, notestore.Migrate} {
 		if err := m(db); err != nil {
