@@ -279,7 +279,7 @@ func (d *Desk) List(ctx context.Context, unit string) ([]Request, error) {
 }
 
 // Pending lists a unit's open requests ("" for all), soonest due first,
-// limit at most: the 工作台's to-do list.
+// limit at most (0: all of them): the 工作台's to-do list.
 func (d *Desk) Pending(ctx context.Context, unit string, limit int) ([]Request, error) {
 	// Only the page is read (and its applicants' details unsealed), in
 	// deadline order by the due_on index.

@@ -66,7 +66,7 @@ type Config struct {
 	// client, for the sign-in throttle and the audit log.
 	TrustedProxies []string
 	// MemoryLimitMB is GONGKAI_MEMORY_LIMIT_MB: the Go runtime's soft
-	// memory limit; -1 (auto, the default) starts at 224 MB and follows the
+	// memory limit; -1 (auto, the default) starts at 208 MB and follows the
 	// search index's size; 0 sets none. GOMEMLIMIT, when set, wins.
 	MemoryLimitMB int
 	// SMTP is the mail server the daily digest goes through
@@ -104,7 +104,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_SMTP_PASSWORD", "(none)", "its password; sent only over TLS"},
 	{"GONGKAI_SMTP_TLS", "auto", "auto (TLS on port 465, else STARTTLS), starttls, tls, or none for a relay without TLS on the same host or LAN"},
 	{"GONGKAI_DIGEST_HOUR", "8", "hour (0–23, Beijing time) from which each working day's digest is sent"},
-	{"GONGKAI_MEMORY_LIMIT_MB", "auto", "soft memory limit for the Go runtime in MB: auto (1.7 times the heap the search index is expected to leave, at least 224), a number, or 0 for none; GOMEMLIMIT wins"},
+	{"GONGKAI_MEMORY_LIMIT_MB", "auto", "soft memory limit for the Go runtime in MB: auto (1.7 times the heap the search index is expected to leave, at least 208), a number, or 0 for none; GOMEMLIMIT wins"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the

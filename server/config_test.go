@@ -75,7 +75,7 @@ func TestConfigMySQLAndDemo(t *testing.T) {
 }
 
 // The automatic memory limit keeps a county's server under 300 MB: at
-// least 224 MB for Go, which leaves room for SQLite's pages and the
+// least 208 MB for Go, which leaves room for SQLite's pages and the
 // program outside it, and 1.7 times a larger index's heap.
 func TestAutoMemoryLimit(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "") // set, it wins over the automatic limit
@@ -83,7 +83,7 @@ func TestAutoMemoryLimit(t *testing.T) {
 	t.Cleanup(func() { debug.SetMemoryLimit(old) })
 	s := &server{cfg: Config{MemoryLimitMB: -1}, log: quiet}
 	for _, c := range []struct{ heap, want int64 }{
-		{100 << 20, 224 << 20},  // a county's index: the floor
+		{100 << 20, 208 << 20},  // a county's index: the floor
 		{600 << 20, 1020 << 20}, // a province's: 1.7 times
 	} {
 		s.setMemoryLimit(uint64(c.heap))

@@ -155,11 +155,11 @@ func (s *server) expectedHeap(ctx context.Context) uint64 {
 }
 
 // autoMemoryFloor is where the automatic soft memory limit starts.
-const autoMemoryFloor = 224 << 20
+const autoMemoryFloor = 208 << 20
 
 // setMemoryLimit applies GONGKAI_MEMORY_LIMIT_MB, unless GOMEMLIMIT is set.
 // The automatic limit is 1.7 times the heap the search index is expected
-// to leave (at start) or left (after each build), and at least 224 MB: the
+// to leave (at start) or left (after each build), and at least 208 MB: the
 // garbage collector then keeps a county's server under 300 MB — SQLite's
 // pages and the program's own code, some 50–60 MB, are outside Go's limit —
 // and a province's near what its index needs.
