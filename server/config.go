@@ -104,7 +104,7 @@ var envVars = []struct{ Name, Default, Meaning string }{
 	{"GONGKAI_SMTP_PASSWORD", "(none)", "its password; sent only over TLS"},
 	{"GONGKAI_SMTP_TLS", "auto", "auto (TLS on port 465, else STARTTLS), starttls, tls, or none for a relay without TLS on the same host or LAN"},
 	{"GONGKAI_DIGEST_HOUR", "8", "hour (0–23, Beijing time) from which each working day's digest is sent"},
-	{"GONGKAI_MEMORY_LIMIT_MB", "auto", "soft memory limit for the Go runtime in MB: auto (1.7 times the heap the search index is expected to leave, at least 208), a number, or 0 for none; GOMEMLIMIT wins"},
+	{"GONGKAI_MEMORY_LIMIT_MB", "auto", "soft memory limit for the Go runtime in MB: auto (1.4 times the heap the search index is expected to leave, then 1.5 times what it left, at least 208), a number, or 0 for none; GOMEMLIMIT wins"},
 }
 
 // loadConfig reads the configuration; a bad value is an error naming the

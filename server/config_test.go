@@ -76,23 +76,27 @@ func TestConfigMySQLAndDemo(t *testing.T) {
 
 // The automatic memory limit keeps a county's server under 300 MB: at
 // least 208 MB for Go, which leaves room for SQLite's pages and the
-// program outside it, and 1.7 times a larger index's heap.
+// program outside it, and 1.5 times a larger index's heap.
 func TestAutoMemoryLimit(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "") // set, it wins over the automatic limit
 	old := debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetMemoryLimit(old) })
 	s := &server{cfg: Config{MemoryLimitMB: -1}, log: quiet}
 	for _, c := range []struct{ heap, want int64 }{
-		{100 << 20, 208 << 20},  // a county's index: the floor
-		{600 << 20, 1020 << 20}, // a province's: 1.7 times
+		{100 << 20, 208 << 20}, // a county's index: the floor
+		{600 << 20, 900 << 20}, // a province's: 1.5 times
 	} {
-		s.setMemoryLimit(uint64(c.heap))
+		s.setMemoryLimit(uint64(c.heap), heapFactor)
 		if got := debug.SetMemoryLimit(-1); got != c.want {
 			t.Errorf("heap %d MB: limit %d MB, want %d", c.heap>>20, got>>20, c.want>>20)
 		}
 	}
+	s.setMemoryLimit(600<<20, buildHeapFactor) // the first build: 1.4 times
+	if got := debug.SetMemoryLimit(-1); got != 840<<20 {
+		t.Errorf("heap 600 MB while building: limit %d MB, want 840", got>>20)
+	}
 	s.cfg.MemoryLimitMB = 300
-	s.setMemoryLimit(600 << 20)
+	s.setMemoryLimit(600<<20, heapFactor)
 	if got := debug.SetMemoryLimit(-1); got != 300<<20 {
 		t.Errorf("GONGKAI_MEMORY_LIMIT_MB=300: limit %d MB", got>>20)
 	}

@@ -74,7 +74,7 @@ func (s *server) afterIndexBuild() {
 	debug.FreeOSMemory()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	s.setMemoryLimit(m.HeapInuse)
+	s.setMemoryLimit(m.HeapInuse, heapFactor)
 }
 
 // newSearch is the kiosk's search index holder.
