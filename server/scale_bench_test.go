@@ -176,7 +176,7 @@ func reportPercentiles(b *testing.B, ds []time.Duration) {
 // 2026 Q3 (three times), the search index's build and resident queries,
 // and the county office's 工作台 (100 loads). The server reads through
 // the first node, failing over to the others. TEST_GALERA=1, -benchtime
-// 1x; about five minutes.
+// 1x; about three minutes (BENCH_SIZE=province: the province instead).
 func BenchmarkGaleraAtScale(b *testing.B) {
 	if os.Getenv("TEST_GALERA") == "" {
 		b.Skip("TEST_GALERA=1 runs it: it starts a three-node MariaDB Galera cluster")
@@ -187,7 +187,11 @@ func BenchmarkGaleraAtScale(b *testing.B) {
 	start := time.Now()
 	dir := b.TempDir()
 	env := []string{"GONGKAI_DATA_DIR=" + dir, "GONGKAI_DB_DRIVER=mysql", "GONGKAI_DB_DSN=" + dsn}
-	if o, e, code := runBinary(b, env, "generate", "--size", "county"); code != 0 {
+	size := "county"
+	if os.Getenv("BENCH_SIZE") == "province" {
+		size = "province"
+	}
+	if o, e, code := runBinary(b, env, "generate", "--size", size); code != 0 {
 		b.Fatalf("generate: exit %d\n%s%s", code, o, e)
 	} else {
 		b.Log(strings.TrimSpace(o))
