@@ -99,8 +99,13 @@ func TestBackOfficeStory(t *testing.T) {
 	// First-level check: the phone number must be kept with a reason.
 	check()
 	clickStep("submit")
-	must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("div.error"))), "privacy refusal")
-	if msg := text("div.error"); !strings.Contains(msg, "手机号码") {
+	// Read in the page, not by a node found first: the refused form's page
+	// sets its editor up as it loads, and a node found before that may be
+	// gone when read (a CI run failed so).
+	must(chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("div.error")), editorReady()), "privacy refusal")
+	msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("div.error").textContent`))
+	must(err, "read the refusal")
+	if !strings.Contains(msg, "手机号码") {
 		t.Errorf("privacy message: %q", msg)
 	}
 	shot("privacy-check")
