@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"gongkai/catalog"
 	"gongkai/dbconn/dbtest"
 	"gongkai/foi"
@@ -202,14 +204,7 @@ func TestApplicationsInAnUnknownYear(t *testing.T) {
 // database from before unit numbering gets numbers for its requests when
 // migrated, in the order they came, the counters continuing from them.
 func TestUnitRegisters(t *testing.T) {
-	db := dbtest.Open(t)
-	if err := gormstore.Migrate(db); err != nil {
-		t.Fatal(err)
-	}
-	dbtest.Units(t, db, "zhengfuban", "caizhengju")
-	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
-	s := gormstore.New(db, box, workday.New(), nil)
-	s.SetClock(func() time.Time { return d("2026-03-05") })
+	db, s := openStore(t, "2026-03-05")
 	ctx := context.Background()
 	by := catalog.Actor{Username: "admin"}
 	create := func(unit, received string) *foi.Request {
@@ -249,14 +244,7 @@ func TestUnitRegisters(t *testing.T) {
 // soonest due first, a request received later but due sooner ahead of one
 // received earlier, answered ones left out, and no more than asked.
 func TestPendingSoonestDueFirst(t *testing.T) {
-	db := dbtest.Open(t)
-	if err := gormstore.Migrate(db); err != nil {
-		t.Fatal(err)
-	}
-	dbtest.Units(t, db, "zhengfuban", "caizhengju")
-	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
-	s := gormstore.New(db, box, workday.New(), nil)
-	s.SetClock(func() time.Time { return d("2026-03-20") })
+	db, s := openStore(t, "2026-03-20")
 	ctx := context.Background()
 	by := catalog.Actor{Username: "admin"}
 	var numbers []string
@@ -303,14 +291,7 @@ func TestPendingSoonestDueFirst(t *testing.T) {
 // unit at some day of its quarters — received by the last day, not
 // decided before the first — and no others.
 func TestRequestsActiveBetween(t *testing.T) {
-	db := dbtest.Open(t)
-	if err := gormstore.Migrate(db); err != nil {
-		t.Fatal(err)
-	}
-	dbtest.Units(t, db, "zhengfuban", "caizhengju")
-	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
-	s := gormstore.New(db, box, workday.New(), nil)
-	s.SetClock(func() time.Time { return d("2026-07-20") })
+	db, s := openStore(t, "2026-07-20")
 	ctx := context.Background()
 	cases := []struct {
 		received, decided string
@@ -352,4 +333,19 @@ func TestRequestsActiveBetween(t *testing.T) {
 	if all, _ := s.FindRequests(ctx, foi.Filter{}); len(all) != len(cases) {
 		t.Errorf("without the period: %d requests, want %d", len(all), len(cases))
 	}
+}
+
+// openStore is a requests store on a fresh database with two units, its
+// clock at today.
+func openStore(t *testing.T, today string) (*gorm.DB, *gormstore.Store) {
+	t.Helper()
+	db := dbtest.Open(t)
+	if err := gormstore.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Units(t, db, "zhengfuban", "caizhengju")
+	box, _ := secret.New(bytes.Repeat([]byte{7}, 32))
+	s := gormstore.New(db, box, workday.New(), nil)
+	s.SetClock(func() time.Time { return d(today) })
+	return db, s
 }
