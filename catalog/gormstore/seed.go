@@ -55,28 +55,42 @@ func (s *Store) Counts(ctx context.Context) (map[string]int64, error) {
 	return out, nil
 }
 
+// seededRow is a seed item already stored: what backdating needs of it.
+type seededRow struct {
+	ID        int64
+	SeedKey   string
+	CreatedAt time.Time
+}
+
 // backdateSeeds gives seed items stored by an earlier version, which dated
 // them at seeding, the date their seeds say they entered the catalogue;
 // items changed since keep their later versions. Each item is dated by its
-// own seed: a column added later in the year stays added then.
-func backdateSeeds(tx *gorm.DB, unitCode string, seeds []SeedItem) error {
-	bySince := map[time.Time][]string{}
-	for _, sd := range seeds {
-		if !sd.Since.IsZero() {
-			since := sd.Since.UTC()
-			bySince[since] = append(bySince[since], sd.Key)
-		}
+// own seed: a column added later in the year stays added then. It works on
+// the ids already read (have): an UPDATE with an IN subquery scanned the
+// whole version table on MariaDB, once per unit and date, which made
+// generating a province slow down as it grew.
+func backdateSeeds(tx *gorm.DB, have []seededRow, seeds []SeedItem) error {
+	stored := make(map[string]seededRow, len(have))
+	for _, h := range have {
+		stored[h.SeedKey] = h
 	}
-	for since, keys := range bySince {
-		seeded := tx.Model(&itemRecord{}).Select("id").Where("unit_code = ? AND seed_key IN ? AND created_at > ?", unitCode, keys, since)
-		if err := tx.Model(&itemVersionRecord{}).Where("version = 1 AND item_id IN (?)", seeded).UpdateColumn("changed_at", since).Error; err != nil {
+	bySince := map[time.Time][]int64{}
+	for _, sd := range seeds {
+		h, ok := stored[sd.Key]
+		if !ok || sd.Since.IsZero() || !h.CreatedAt.After(sd.Since) {
+			continue
+		}
+		since := sd.Since.UTC()
+		bySince[since] = append(bySince[since], h.ID)
+	}
+	for since, ids := range bySince {
+		if err := tx.Model(&itemVersionRecord{}).Where("version = 1 AND item_id IN ?", ids).UpdateColumn("changed_at", since).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IN ? AND version = 1 AND created_at > ?", unitCode, keys, since).
-			UpdateColumn("updated_at", since).Error; err != nil {
+		if err := tx.Model(&itemRecord{}).Where("id IN ? AND version = 1", ids).UpdateColumn("updated_at", since).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&itemRecord{}).Where("unit_code = ? AND seed_key IN ? AND created_at > ?", unitCode, keys, since).UpdateColumn("created_at", since).Error; err != nil {
+		if err := tx.Model(&itemRecord{}).Where("id IN ?", ids).UpdateColumn("created_at", since).Error; err != nil {
 			return err
 		}
 	}
@@ -89,17 +103,14 @@ func backdateSeeds(tx *gorm.DB, unitCode string, seeds []SeedItem) error {
 func ensureItemsTx(tx *gorm.DB, unitCode string, seeds []SeedItem, by catalog.Actor) (map[string]int64, int, error) {
 	ids := map[string]int64{}
 	created := 0
-	var have []struct {
-		ID      int64
-		SeedKey string
-	}
-	if err := tx.Model(&itemRecord{}).Select("id, seed_key").Where("unit_code = ? AND seed_key IS NOT NULL", unitCode).Scan(&have).Error; err != nil {
+	var have []seededRow
+	if err := tx.Model(&itemRecord{}).Select("id, seed_key, created_at").Where("unit_code = ? AND seed_key IS NOT NULL", unitCode).Scan(&have).Error; err != nil {
 		return nil, 0, err
 	}
 	for _, h := range have {
 		ids[h.SeedKey] = h.ID
 	}
-	if err := backdateSeeds(tx, unitCode, seeds); err != nil {
+	if err := backdateSeeds(tx, have, seeds); err != nil {
 		return nil, 0, err
 	}
 	var recs []itemRecord

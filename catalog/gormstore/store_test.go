@@ -603,3 +603,74 @@ func TestEditRunAgainAfterADeadlock(t *testing.T) {
 		t.Errorf("%d items stored", n)
 	}
 }
+
+// TestSeedItemsBackdated: seed items an earlier version stored with the day
+// of seeding take the day their seeds give, first version included, so a
+// past quarter is judged on them; an item edited since keeps its edit's
+// date, and one stored with its right date is left alone.
+func TestSeedItemsBackdated(t *testing.T) {
+	_, s := openStore(t)
+	ctx := context.Background()
+	col := func(l2 string) catalog.Item {
+		return catalog.Item{Columns: catalog.Columns{DomainCode: "zfwj", Level1: "政府文件", Level2: l2, Content: "政府文件。",
+			TimeLimitText: "信息形成或变更之日起20个工作日内", Channels: []string{"政府网站"}, ToPublic: true, Proactive: true, AtTownship: true}}
+	}
+	since := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	later := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	seeds := []gormstore.SeedItem{{Key: "a", Item: col("甲")}, {Key: "b", Item: col("乙")}, {Key: "c", Item: col("丙")}}
+	ids, n, err := s.EnsureItems(ctx, "miaoshou", seeds, admin) // as an older version did: dated today
+	if err != nil || n != 3 {
+		t.Fatalf("seeded %d: %v", n, err)
+	}
+	edited, err := s.FindItem(ctx, ids["b"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited.Content = "修改后的政府文件。"
+	if err := s.UpdateItem(ctx, edited, "细化", clerk); err != nil {
+		t.Fatal(err)
+	}
+	if edited, err = s.FindItem(ctx, ids["b"]); err != nil { // as the database keeps it
+		t.Fatal(err)
+	}
+	editedAt := edited.UpdatedAt
+	seeds[0].Since, seeds[1].Since, seeds[2].Since = since, since, later
+	if _, n, err := s.EnsureItems(ctx, "miaoshou", seeds, admin); err != nil || n != 0 {
+		t.Fatalf("seeded again: %d new, %v", n, err)
+	}
+	asOf, err := s.FindItems(ctx, catalog.ItemFilter{UnitCode: "miaoshou", AsOf: since.AddDate(0, 6, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]catalog.Item{}
+	for _, it := range asOf {
+		got[it.ID] = it
+	}
+	if len(got) != 2 || got[ids["a"]].Level2 != "甲" || got[ids["b"]].Content != "政府文件。" {
+		t.Fatalf("as of mid-2020: %+v", asOf)
+	}
+	for key, wantUpdated := range map[string]time.Time{"a": since, "b": editedAt} {
+		it, err := s.FindItem(ctx, ids[key])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !it.UpdatedAt.Equal(wantUpdated) {
+			t.Errorf("%s: updated %v, want %v", key, it.UpdatedAt, wantUpdated)
+		}
+		hist, err := s.ItemHistory(ctx, ids[key])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range hist {
+			if v.Version == 1 && !v.ChangedAt.Equal(since) {
+				t.Errorf("%s: first version dated %v", key, v.ChangedAt)
+			}
+			if v.Version == 2 && !v.ChangedAt.After(since) {
+				t.Errorf("%s: the edit redated to %v", key, v.ChangedAt)
+			}
+		}
+	}
+	if c, err := s.FindItem(ctx, ids["c"]); err != nil || !c.UpdatedAt.Before(later) {
+		t.Errorf("c, seeded before its date, moved forward: %v %v", c, err)
+	}
+}
