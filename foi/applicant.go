@@ -198,6 +198,14 @@ func MaskID(n string) string {
 	return n[:3] + strings.Repeat("*", len(n)-7) + n[len(n)-4:]
 }
 
+// NormalizePhone folds a typed phone number (full-width digits, spaces,
+// dashes) into digits, and tells whether it is a mobile number or a fixed
+// line with its area code.
+func NormalizePhone(p string) (string, bool) {
+	p = fold(p)
+	return p, rePhone.MatchString(p)
+}
+
 // MaskPhone shows the first 3 and last 4 digits.
 func MaskPhone(p string) string { return MaskID(p) }
 

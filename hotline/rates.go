@@ -1,0 +1,264 @@
+package hotline
+
+import (
+	"context"
+	"math"
+	"sort"
+	"time"
+)
+
+// Deduction is one line of the rubric applied: so many cases, so many
+// points each, capped at the line's weight.
+type Deduction struct {
+	Rule   string   `json:"rule"`
+	Count  int      `json:"count"`
+	Each   float64  `json:"each"`
+	Points float64  `json:"points"`
+	Cap    float64  `json:"cap"`
+	Orders []string `json:"orders,omitempty"`
+}
+
+// Rates are a unit's (or the county's, Unit "") figures for the orders
+// received in [From, To), as they stand now, and the rubric's deductions.
+type Rates struct {
+	Unit string    `json:"unit,omitempty"`
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Received: the county's every order; a unit's, those it handles.
+	Received    int `json:"received"`
+	Direct      int `json:"direct"`
+	Transferred int `json:"transferred"`
+	// Returned: sent back by the unit (申退); claims and replies on time
+	// and late are the unit's own.
+	Returned      int `json:"returned"`
+	ClaimedOnTime int `json:"claimed_on_time"`
+	ClaimedLate   int `json:"claimed_late"`
+	Replied       int `json:"replied"`
+	RepliedOnTime int `json:"replied_on_time"`
+	RepliedLate   int `json:"replied_late"`
+	Closed        int `json:"closed"`
+	ClosedOnTime  int `json:"closed_on_time"`
+	ClosedLate    int `json:"closed_late"`
+	StillOpen     int `json:"still_open"`
+	// Callbacks: reached (satisfied, basic, unsatisfied) and not.
+	Satisfied   int `json:"satisfied"`
+	Basic       int `json:"basic"`
+	Unsatisfied int `json:"unsatisfied"`
+	Unreachable int `json:"unreachable"`
+	Redos       int `json:"redos"`
+	Untrue      int `json:"untrue"`
+	Repeats     int `json:"repeat_complaints"`
+	Reminders   int `json:"reminders"`
+	Supervised  int `json:"supervised"`
+	// Rates in percent, one decimal: 办结率 closed/handled, 反馈率
+	// replied/handled, 回访率 reached/closed, satisfaction
+	// (satisfied+basic)/reached; 100 when there is nothing to divide.
+	ClosedRate   float64 `json:"closed_rate"`
+	FeedbackRate float64 `json:"feedback_rate"`
+	CallbackRate float64 `json:"callback_rate"`
+	Satisfaction float64 `json:"satisfaction"`
+	// Deductions by the seed's 12345 rubric, and the score of the lines
+	// computed from orders: 100 less them. The rubric's other lines
+	// (工作机制, 依法合规, 首接责任, 负面影响 …) are judged by hand.
+	Deductions []Deduction `json:"deductions"`
+	Score      float64     `json:"score"`
+}
+
+func pct(n, d int) float64 {
+	if d == 0 {
+		return 100
+	}
+	return math.Round(float64(n)*1000/float64(d)) / 10
+}
+
+// ComputeRates figures a unit's rates (unit "" for the county) from the
+// orders received in the period, their histories, and the earlier orders
+// the repeats name (by number).
+func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]Order, unit string, rules Rules, from, to time.Time) Rates {
+	r := Rates{Unit: unit, From: from, To: to}
+	var lateClaims, lateReplies, redos, untrue, repeats []string
+	mine := func(o Order) bool { return unit == "" || o.UnitCode == unit }
+	for _, o := range orders {
+		transferred := false
+		for _, e := range events[o.Number] {
+			ours := unit == "" || e.Unit == unit
+			switch e.Action {
+			case ActTransfer:
+				transferred = true
+			case ActReturn:
+				if ours {
+					r.Returned++
+				}
+			case ActClaim:
+				if ours && e.Late {
+					r.ClaimedLate++
+					lateClaims = append(lateClaims, o.Number)
+				} else if ours {
+					r.ClaimedOnTime++
+				}
+			case ActReply:
+				if ours && e.Late {
+					r.RepliedLate++
+					lateReplies = append(lateReplies, o.Number)
+				} else if ours {
+					r.RepliedOnTime++
+				}
+			case ActRedo:
+				if ours && e.Flag == "untrue" {
+					r.Untrue++
+					untrue = append(untrue, o.Number)
+				} else if ours {
+					r.Redos++
+					redos = append(redos, o.Number)
+				}
+			case ActRemind:
+				if ours {
+					r.Reminders++
+				}
+			case ActSupervise:
+				if ours {
+					r.Supervised++
+				}
+			}
+		}
+		if e, ok := earlier[o.RepeatOf]; ok && e.Untrue > 0 && (unit == "" || e.UnitCode == unit) {
+			r.Repeats++
+			repeats = append(repeats, o.Number)
+		}
+		if unit == "" {
+			r.Received++
+			if o.Direct {
+				r.Direct++
+			}
+			if transferred {
+				r.Transferred++
+			}
+		} else if o.UnitCode == unit {
+			r.Received++
+			r.Transferred++
+		}
+		if !mine(o) || (unit == "" && o.Direct) {
+			continue
+		}
+		if o.UnitCode == "" && unit == "" && o.State == Received {
+			r.StillOpen++
+			continue
+		}
+		if o.RepliedAt != nil {
+			r.Replied++
+		}
+		if o.State == Closed {
+			r.Closed++
+			if o.LateReply {
+				r.ClosedLate++
+			} else {
+				r.ClosedOnTime++
+			}
+		} else {
+			r.StillOpen++
+		}
+		switch o.Callback {
+		case Satisfied:
+			r.Satisfied++
+		case Basic:
+			r.Basic++
+		case Unsatisfied:
+			r.Unsatisfied++
+		case Unreachable:
+			r.Unreachable++
+		}
+	}
+	handled := r.Transferred
+	if unit == "" {
+		// The county's direct answers are replied and closed at once.
+		r.Replied, r.Closed, r.ClosedOnTime = r.Replied+r.Direct, r.Closed+r.Direct, r.ClosedOnTime+r.Direct
+		handled = r.Received
+	}
+	reached := r.Satisfied + r.Basic + r.Unsatisfied
+	r.ClosedRate, r.FeedbackRate = pct(r.Closed, handled), pct(r.Replied, handled)
+	r.CallbackRate, r.Satisfaction = pct(reached, r.Closed), pct(r.Satisfied+r.Basic, reached)
+	add := func(rule string, n int, each, cap float64, which []string) {
+		if n == 0 {
+			return
+		}
+		sort.Strings(which)
+		r.Deductions = append(r.Deductions, Deduction{Rule: rule, Count: n, Each: each, Points: math.Min(float64(n)*each, cap), Cap: cap, Orders: which})
+	}
+	add("认领时限：认领逾期，超过1天未认领", r.ClaimedLate, 2, 4, lateClaims)
+	add("办理时限：未在规定时限内提交回复", r.RepliedLate, 0.5, 8, lateReplies)
+	add("办理规范：反馈内容答复简单不规范，退回重办", r.Redos, 1, 8, redos)
+	if r.Untrue+r.Repeats > 0 {
+		pts := math.Min(float64(r.Untrue)*2+float64(r.Repeats), 5)
+		r.Deductions = append(r.Deductions, Deduction{Rule: "真实有效：回复意见不真实，经审核后退回重新办理（导致重复投诉的每次加扣1分）",
+			Count: r.Untrue, Each: 2, Points: pts, Cap: 5, Orders: append(untrue, repeats...)})
+	}
+	if target := float64(rules.SatisfactionTarget); reached > 0 && r.Satisfaction < target {
+		short := math.Ceil(target - r.Satisfaction - 1e-9)
+		r.Deductions = append(r.Deductions, Deduction{Rule: "办理成效：群众满意度低于目标，每低一个百分点", Count: int(short), Each: 1, Points: math.Min(short, 4), Cap: 4})
+	}
+	r.Score = 100
+	for _, d := range r.Deductions {
+		r.Score -= d.Points
+	}
+	return r
+}
+
+// Rates are the figures of orders received in [from, to): the county's
+// (unit "") or a unit's, split into the provincial hotline's orders and
+// the county's own, and the score weighing them 40% and 60% as the seed's
+// 考评方案 does.
+type RatesReport struct {
+	Rates
+	// Provincial are the orders from above (省长热线等), Local the county's
+	// own 12345 and mailbox; Weighted is 0.4×Provincial.Score +
+	// 0.6×Local.Score.
+	Provincial Rates   `json:"provincial"`
+	Local      Rates   `json:"local"`
+	Weighted   float64 `json:"weighted_score"`
+}
+
+// Rates computes a RatesReport.
+func (d *Desk) Rates(ctx context.Context, unit string, from, to time.Time) (RatesReport, error) {
+	rules, err := d.Orders.Rules(ctx)
+	if err != nil {
+		return RatesReport{}, err
+	}
+	orders, err := d.Orders.FindOrders(ctx, Filter{ReceivedFrom: from, ReceivedTo: to})
+	if err != nil {
+		return RatesReport{}, err
+	}
+	numbers := make([]string, len(orders))
+	var repeatOf []string
+	for i, o := range orders {
+		numbers[i] = o.Number
+		if o.RepeatOf != "" {
+			repeatOf = append(repeatOf, o.RepeatOf)
+		}
+	}
+	events, err := d.Orders.EventsOf(ctx, numbers)
+	if err != nil {
+		return RatesReport{}, err
+	}
+	earlier := map[string]Order{}
+	if len(repeatOf) > 0 {
+		os, err := d.Orders.FindOrders(ctx, Filter{Numbers: repeatOf})
+		if err != nil {
+			return RatesReport{}, err
+		}
+		for _, o := range os {
+			earlier[o.Number] = o
+		}
+	}
+	var prov, local []Order
+	for _, o := range orders {
+		if o.Channel == Provincial {
+			prov = append(prov, o)
+		} else {
+			local = append(local, o)
+		}
+	}
+	rep := RatesReport{Rates: ComputeRates(orders, events, earlier, unit, rules, from, to),
+		Provincial: ComputeRates(prov, events, earlier, unit, rules, from, to), Local: ComputeRates(local, events, earlier, unit, rules, from, to)}
+	rep.Weighted = math.Round((0.4*rep.Provincial.Score+0.6*rep.Local.Score)*100) / 100
+	return rep, nil
+}

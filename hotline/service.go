@@ -1,0 +1,220 @@
+package hotline
+
+import (
+	"context"
+	"crypto/subtle"
+	"time"
+
+	"gongkai/catalog"
+	"gongkai/workday"
+)
+
+// Event is one step in an order's history.
+type Event struct {
+	ID     int64  `json:"id"`
+	Action string `json:"action"`
+	Unit   string `json:"unit,omitempty"` // the unit it concerned (transfer's target, the unit that claimed or returned)
+	Note   string `json:"note,omitempty"`
+	// Late: a claim or reply after its deadline; Flag: a callback's
+	// result, "untrue" on a redo for an untrue reply.
+	Late bool      `json:"late,omitempty"`
+	Flag string    `json:"flag,omitempty"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// Filter selects orders.
+type Filter struct {
+	Unit  string
+	State State
+	// Number and SubmitKey find one.
+	Number    string
+	SubmitKey string
+	// ReceivedFrom ≤ received < ReceivedTo, when set.
+	ReceivedFrom, ReceivedTo time.Time
+	// Open: only orders not closed; Public: only those the caller agreed
+	// to publish, replied and closed.
+	Open, Public bool
+	// Numbers: only these orders.
+	Numbers []string
+	Limit   int
+}
+
+// Service keeps orders.
+type Service interface {
+	// Create numbers and stores a new order (state Received): ENOTFOUND
+	// never; EINVALID from Validate.
+	Create(ctx context.Context, o *Order, by catalog.Actor) error
+	// Find is one order by number: ENOTFOUND.
+	Find(ctx context.Context, number string) (*Order, error)
+	// FindOrders lists orders, newest first.
+	FindOrders(ctx context.Context, f Filter) ([]Order, error)
+	// Step applies a step in one transaction with its event and audit
+	// entry: ENOTFOUND, ECONFLICT (the state does not allow it, or the
+	// order changed since version when non-zero), EINVALID.
+	Step(ctx context.Context, number string, s Step, version int, by catalog.Actor) (*Order, error)
+	// Events is an order's history, oldest first.
+	Events(ctx context.Context, number string) ([]Event, error)
+	// EventsOf are the histories of the orders numbered, for the rates.
+	EventsOf(ctx context.Context, numbers []string) (map[string][]Event, error)
+	// Rules are the county's limits (DefaultRules until it sets them);
+	// SaveRules keeps them, audited.
+	Rules(ctx context.Context) (Rules, error)
+	SaveRules(ctx context.Context, r Rules, by catalog.Actor) error
+}
+
+// Throttle counts tries by key (package throttle implements it).
+type Throttle interface {
+	Take(ctx context.Context, key, scope string, now time.Time) (until time.Time, n int, ok bool)
+	Limit() int
+}
+
+// Desk is the hotline's service: the operator's intake, the resident's
+// message at the kiosk or online, the steps, the follow-up a caller reaches
+// by proof, and the sweep that sends 催办 and 督办.
+type Desk struct {
+	Orders   Service
+	Units    catalog.UnitService
+	Calendar *workday.Calendar
+	// Messages counts residents' messages by address (AddressKey).
+	Messages   Throttle
+	AddressKey func(ip string) string
+}
+
+// System is who the sweep acts as.
+var System = catalog.Actor{Username: "系统"}
+
+// Intake records a message the operator took (any channel): EINVALID.
+func (d *Desk) Intake(ctx context.Context, o *Order, by catalog.Actor) error {
+	o.ReceivedAt = time.Now()
+	return d.create(ctx, o, by)
+}
+
+// Leave records a message a resident left at a kiosk or online: the same
+// form, throttled by address (ERATELIMIT); a form sent twice (its answer
+// lost on the way) gives the order it already made.
+func (d *Desk) Leave(ctx context.Context, o *Order, ch Channel, ip string) error {
+	if ch != Kiosk && ch != Online {
+		return catalog.Invalid("channel", "留言只能来自查询机或网上")
+	}
+	o.Channel, o.ReceivedAt = ch, time.Now()
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if o.SubmitKey != "" {
+		if len(o.SubmitKey) != 32 {
+			o.SubmitKey = ""
+		} else if made, err := d.Orders.FindOrders(ctx, Filter{SubmitKey: o.SubmitKey, Limit: 1}); err != nil {
+			return err
+		} else if len(made) == 1 {
+			*o = made[0]
+			return nil
+		}
+	}
+	if d.Messages != nil {
+		if _, _, ok := d.Messages.Take(ctx, d.AddressKey(ip), "", time.Now()); !ok {
+			return catalog.Errorf(catalog.ERATELIMIT, "本机一小时内已提交%d条留言，请稍后再试，或拨打12345热线", d.Messages.Limit())
+		}
+	}
+	return d.create(ctx, o, catalog.Actor{Username: "来电人", IP: ip})
+}
+
+func (d *Desk) create(ctx context.Context, o *Order, by catalog.Actor) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	o.State, o.UnitCode, o.Token = Received, "", NewToken()
+	return d.Orders.Create(ctx, o, by)
+}
+
+// Step takes an order a step on: a transfer's unit must be a current unit
+// (EINVALID otherwise); the rest as Service.Step.
+func (d *Desk) Step(ctx context.Context, number string, s Step, version int, by catalog.Actor) (*Order, error) {
+	n, err := ParseNumber(number)
+	if err != nil {
+		return nil, err
+	}
+	if s.Action == ActTransfer {
+		if s.Unit == "" {
+			return nil, catalog.Invalid("unit", "请选择承办单位")
+		}
+		u, err := d.Units.FindUnit(ctx, s.Unit)
+		if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return nil, err
+		}
+		if err != nil || u.RetiredOn != nil {
+			return nil, catalog.Invalid("unit", "承办单位“%s”不是本县现有单位", s.Unit)
+		}
+	}
+	return d.Orders.Step(ctx, n, s, version, by)
+}
+
+// FindByProof is the caller's follow-up: the number with the receipt's
+// token, or with the last four digits of the phone given. ENOTFOUND for a
+// wrong proof, as for a wrong number.
+func (d *Desk) FindByProof(ctx context.Context, number, token, phone4 string) (*Order, error) {
+	n, err := ParseNumber(number)
+	if err != nil {
+		return nil, err
+	}
+	o, err := d.Orders.Find(ctx, n)
+	wrong := catalog.Errorf(catalog.ENOTFOUND, "工单编号或验证信息不正确")
+	if err != nil {
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			return nil, wrong
+		}
+		return nil, err
+	}
+	ok := token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(o.Token)) == 1
+	if !ok && len(phone4) == 4 && len(o.Phone) >= 4 {
+		ok = subtle.ConstantTimeCompare([]byte(phone4), []byte(o.Phone[len(o.Phone)-4:])) == 1
+	}
+	if !ok {
+		return nil, wrong
+	}
+	return o, nil
+}
+
+// Sweep sends the 催办 and 督办 that are due at now: one 催办 for a missed
+// deadline from Rules.RemindAfter working days after it, one 督办 from
+// SuperviseAfter; each recorded once per deadline, so running it again
+// (or on every instance) sends nothing twice. It returns how many it sent.
+func (d *Desk) Sweep(ctx context.Context, now time.Time) (int, error) {
+	rules, err := d.Orders.Rules(ctx)
+	if err != nil {
+		return 0, err
+	}
+	open, err := d.Orders.FindOrders(ctx, Filter{Open: true})
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, o := range open {
+		od, late, err := o.OverdueAt(d.Calendar, now)
+		if err != nil || !late {
+			continue
+		}
+		what := "认领"
+		if !od.Claim {
+			what = "答复"
+		}
+		for _, s := range []struct {
+			action string
+			after  int
+			done   *time.Time
+		}{{ActRemind, rules.RemindAfter, o.RemindedFor}, {ActSupervise, rules.SuperviseAfter, o.SupervisedFor}} {
+			if od.Days < s.after || (s.done != nil && Day(*s.done).Equal(od.Due)) {
+				continue
+			}
+			note := "逾期未" + what + "（应于" + od.Due.Format("2006年1月2日") + "前）"
+			if _, err := d.Orders.Step(ctx, o.Number, Step{Action: s.action, Reason: note}, 0, System); err != nil {
+				if catalog.ErrorCode(err) == catalog.ECONFLICT {
+					break // changed meanwhile: the next sweep sees it
+				}
+				return sent, err
+			}
+			sent++
+		}
+	}
+	return sent, nil
+}
