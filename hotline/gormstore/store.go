@@ -1,0 +1,520 @@
+// Package gormstore is hotline's persistence on gorm: work orders with the
+// caller's phone sealed, their history, the yearly number counter and the
+// county's rules.
+package gormstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"gongkai/catalog"
+	"gongkai/dbconn"
+	"gongkai/hotline"
+	"gongkai/secret"
+	"gongkai/workday"
+)
+
+type orderRecord struct {
+	ID              int64      `gorm:"primaryKey"`
+	Number          string     `gorm:"size:20;not null;uniqueIndex"`
+	Channel         string     `gorm:"size:20;not null"`
+	Category        string     `gorm:"size:20;not null"`
+	CallerName      string     `gorm:"size:200"`
+	PhoneSealed     string     `gorm:"size:200"`
+	Title           string     `gorm:"size:400;not null"`
+	Content         string     `gorm:"type:text"`
+	Address         string     `gorm:"size:800"`
+	Publish         bool       `gorm:"not null;default:false"`
+	RepeatOf        string     `gorm:"size:20;index"`
+	UnitCode        string     `gorm:"size:40;index"`
+	State           string     `gorm:"size:20;not null;index"`
+	ReceivedAt      time.Time  `gorm:"not null;index"`
+	TransferredAt   *time.Time ``
+	ClaimDue        *time.Time `gorm:"type:date"`
+	ClaimedAt       *time.Time ``
+	Due             *time.Time `gorm:"type:date"`
+	ExtensionDays   int        ``
+	ExtensionReason string     `gorm:"size:2000"`
+	Reply           string     `gorm:"type:text"`
+	RepliedAt       *time.Time ``
+	ReplyBy         string     `gorm:"size:80"`
+	Direct          bool       `gorm:"not null;default:false"`
+	KnowledgeID     int64      ``
+	ClosedAt        *time.Time ``
+	Callback        string     `gorm:"size:20"`
+	CallbackAt      *time.Time ``
+	Reopened        bool       `gorm:"not null;default:false"`
+	Returns         int        ``
+	Redos           int        ``
+	Untrue          int        ``
+	LateClaim       bool       `gorm:"not null;default:false"`
+	LateReply       bool       `gorm:"not null;default:false"`
+	Reminders       int        ``
+	Supervised      int        ``
+	RemindedFor     *time.Time `gorm:"type:date"`
+	SupervisedFor   *time.Time `gorm:"type:date"`
+	Token           string     `gorm:"size:32"`
+	SubmitKey       *string    `gorm:"size:32;uniqueIndex"`
+	Version         int        `gorm:"not null;default:1"`
+	CreatedAt       time.Time
+}
+
+func (orderRecord) TableName() string { return "hotline_orders" }
+
+type eventRecord struct {
+	ID      int64     `gorm:"primaryKey"`
+	OrderID int64     `gorm:"not null;index"`
+	Action  string    `gorm:"size:20;not null"`
+	Unit    string    `gorm:"size:40"`
+	Note    string    `gorm:"type:text"`
+	Late    bool      `gorm:"not null;default:false"`
+	Flag    string    `gorm:"size:20"`
+	By      string    `gorm:"size:80"`
+	At      time.Time `gorm:"not null"`
+}
+
+func (eventRecord) TableName() string { return "hotline_events" }
+
+type counterRecord struct {
+	Scope string `gorm:"primaryKey;size:80"`
+	Next  int64  `gorm:"not null"`
+}
+
+func (counterRecord) TableName() string { return "hotline_counters" }
+
+// rulesRecord is the county's one set of rules, as JSON.
+type rulesRecord struct {
+	ID    int64  `gorm:"primaryKey;autoIncrement:false"`
+	Rules string `gorm:"type:text;not null"`
+}
+
+func (rulesRecord) TableName() string { return "hotline_rules" }
+
+// Migrate creates the tables.
+func Migrate(db *gorm.DB) error {
+	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}); err != nil {
+		return fmt.Errorf("hotline gormstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// Store implements hotline.Service.
+type Store struct {
+	db    *gorm.DB
+	box   *secret.Box
+	cal   *workday.Calendar
+	audit dbconn.AuditFunc
+	now   func() time.Time
+}
+
+var _ hotline.Service = (*Store)(nil)
+
+// New returns a store sealing callers' phones with box and counting
+// working days with cal; audit may be nil in tests of the store alone.
+func New(db *gorm.DB, box *secret.Box, cal *workday.Calendar, audit dbconn.AuditFunc) *Store {
+	return &Store{db: db, box: box, cal: cal, audit: dbconn.AuditOrNone(audit), now: time.Now}
+}
+
+// SetClock replaces the clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Dates (deadlines) are kept as the calendar day at midnight UTC, read
+// back in Shanghai; instants in UTC.
+func dateToDB(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	y, m, d := t.In(catalog.Shanghai).Date()
+	v := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return &v
+}
+
+func dateFromDB(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	y, m, d := t.UTC().Date()
+	v := time.Date(y, m, d, 0, 0, 0, 0, catalog.Shanghai)
+	return &v
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.UTC()
+	return &v
+}
+
+func local(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := t.In(catalog.Shanghai)
+	return &v
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (s *Store) toRecord(o *hotline.Order) (orderRecord, error) {
+	phone, err := s.box.Seal(o.Phone)
+	if err != nil {
+		return orderRecord{}, err
+	}
+	return orderRecord{ID: o.ID, Number: o.Number, Channel: string(o.Channel), Category: string(o.Category), CallerName: o.Name, PhoneSealed: phone,
+		Title: o.Title, Content: o.Content, Address: o.Address, Publish: o.Publish, RepeatOf: o.RepeatOf, UnitCode: o.UnitCode, State: string(o.State),
+		ReceivedAt: o.ReceivedAt.UTC(), TransferredAt: utc(o.TransferredAt), ClaimDue: dateToDB(o.ClaimDue), ClaimedAt: utc(o.ClaimedAt),
+		Due: dateToDB(o.Due), ExtensionDays: o.ExtensionDays, ExtensionReason: o.ExtensionReason, Reply: o.Reply, RepliedAt: utc(o.RepliedAt),
+		ReplyBy: o.ReplyBy, Direct: o.Direct, KnowledgeID: o.KnowledgeID, ClosedAt: utc(o.ClosedAt), Callback: string(o.Callback),
+		CallbackAt: utc(o.CallbackAt), Reopened: o.Reopened, Returns: o.Returns, Redos: o.Redos, Untrue: o.Untrue, LateClaim: o.LateClaim,
+		LateReply: o.LateReply, Reminders: o.Reminders, Supervised: o.Supervised, RemindedFor: dateToDB(o.RemindedFor),
+		SupervisedFor: dateToDB(o.SupervisedFor), Token: o.Token, SubmitKey: optional(o.SubmitKey), Version: o.Version, CreatedAt: o.CreatedAt.UTC()}, nil
+}
+
+func (s *Store) fromRecord(r orderRecord) (hotline.Order, error) {
+	phone, err := s.box.Open(r.PhoneSealed)
+	if err != nil {
+		return hotline.Order{}, fmt.Errorf("hotline gormstore: open the phone of %s: %w", r.Number, err)
+	}
+	o := hotline.Order{ID: r.ID, Number: r.Number, Channel: hotline.Channel(r.Channel), Category: hotline.Category(r.Category),
+		Caller: hotline.Caller{Name: r.CallerName, Phone: phone}, Title: r.Title, Content: r.Content, Address: r.Address, Publish: r.Publish,
+		RepeatOf: r.RepeatOf, UnitCode: r.UnitCode, State: hotline.State(r.State), ReceivedAt: r.ReceivedAt.In(catalog.Shanghai),
+		TransferredAt: local(r.TransferredAt), ClaimDue: dateFromDB(r.ClaimDue), ClaimedAt: local(r.ClaimedAt), Due: dateFromDB(r.Due),
+		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Reply: r.Reply, RepliedAt: local(r.RepliedAt), ReplyBy: r.ReplyBy,
+		Direct: r.Direct, KnowledgeID: r.KnowledgeID, ClosedAt: local(r.ClosedAt), Callback: hotline.Callback(r.Callback),
+		CallbackAt: local(r.CallbackAt), Reopened: r.Reopened, Returns: r.Returns, Redos: r.Redos, Untrue: r.Untrue, LateClaim: r.LateClaim,
+		LateReply: r.LateReply, Reminders: r.Reminders, Supervised: r.Supervised, RemindedFor: dateFromDB(r.RemindedFor),
+		SupervisedFor: dateFromDB(r.SupervisedFor), Token: r.Token, Version: r.Version, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
+	if r.SubmitKey != nil {
+		o.SubmitKey = *r.SubmitKey
+	}
+	return o, nil
+}
+
+// next takes the next value of a counter in the transaction; the row
+// lock it takes orders concurrent takers.
+func next(tx *gorm.DB, scope string) (int64, error) {
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&counterRecord{Scope: scope, Next: 0}).Error; err != nil {
+		return 0, fmt.Errorf("hotline gormstore: counter %s: %w", scope, err)
+	}
+	if err := tx.Model(&counterRecord{}).Where("scope = ?", scope).UpdateColumn("next", gorm.Expr("next + 1")).Error; err != nil {
+		return 0, fmt.Errorf("hotline gormstore: counter %s: %w", scope, err)
+	}
+	var c counterRecord
+	if err := tx.Take(&c, "scope = ?", scope).Error; err != nil {
+		return 0, fmt.Errorf("hotline gormstore: counter %s: %w", scope, err)
+	}
+	return c.Next, nil
+}
+
+// Create implements hotline.Service.
+func (s *Store) Create(ctx context.Context, o *hotline.Order, by catalog.Actor) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	asked := *o
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*o = asked // as asked, when run again after a deadlock
+		now := s.now()
+		if o.ReceivedAt.IsZero() {
+			o.ReceivedAt = now
+		}
+		year := o.ReceivedAt.In(catalog.Shanghai).Year()
+		n, err := next(tx, fmt.Sprintf("order-%d", year))
+		if err != nil {
+			return err
+		}
+		o.Number, o.Version, o.CreatedAt = hotline.FormatNumber(year, int(n)), 1, now
+		if o.Token == "" {
+			o.Token = hotline.NewToken()
+		}
+		if o.State == "" {
+			o.State = hotline.Received
+		}
+		rec, err := s.toRecord(o)
+		if err != nil {
+			return err
+		}
+		if err := tx.Create(&rec).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: create order: %w", err)
+		}
+		o.ID = rec.ID
+		if err := tx.Create(&eventRecord{OrderID: rec.ID, Action: "receive", Note: o.Channel.Name(), By: by.Username, At: now.UTC()}).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: create order: %w", err)
+		}
+		return s.audit(tx, by, "", "order", "create", o.Number, "工单 "+o.Number+"（"+o.Channel.Name()+"）", nil, o.Masked())
+	})
+}
+
+// Find implements hotline.Service.
+func (s *Store) Find(ctx context.Context, number string) (*hotline.Order, error) {
+	o, err := s.load(s.db.WithContext(ctx), number)
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+func (s *Store) load(tx *gorm.DB, number string) (hotline.Order, error) {
+	var rec orderRecord
+	if err := tx.Take(&rec, "number = ?", number).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return hotline.Order{}, catalog.Errorf(catalog.ENOTFOUND, "没有编号为“%s”的工单", number)
+		}
+		return hotline.Order{}, fmt.Errorf("hotline gormstore: find %s: %w", number, err)
+	}
+	return s.fromRecord(rec)
+}
+
+// FindOrders implements hotline.Service.
+func (s *Store) FindOrders(ctx context.Context, f hotline.Filter) ([]hotline.Order, error) {
+	q := s.db.WithContext(ctx).Model(&orderRecord{})
+	if f.Unit != "" {
+		q = q.Where("unit_code = ?", f.Unit)
+	}
+	if f.State != "" {
+		q = q.Where("state = ?", string(f.State))
+	}
+	if f.Number != "" {
+		q = q.Where("number = ?", f.Number)
+	}
+	if len(f.Numbers) > 0 {
+		q = q.Where("number IN ?", f.Numbers)
+	}
+	if f.SubmitKey != "" {
+		q = q.Where("submit_key = ?", f.SubmitKey)
+	}
+	if !f.ReceivedFrom.IsZero() {
+		q = q.Where("received_at >= ?", f.ReceivedFrom.UTC())
+	}
+	if !f.ReceivedTo.IsZero() {
+		q = q.Where("received_at < ?", f.ReceivedTo.UTC())
+	}
+	if f.Open {
+		q = q.Where("state <> ?", string(hotline.Closed))
+	}
+	if f.Public {
+		q = q.Where("publish = ? AND state = ? AND reply <> ''", true, string(hotline.Closed))
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var recs []orderRecord
+	if err := q.Order("received_at DESC, id DESC").Find(&recs).Error; err != nil {
+		return nil, fmt.Errorf("hotline gormstore: find orders: %w", err)
+	}
+	out := make([]hotline.Order, 0, len(recs))
+	for _, r := range recs {
+		o, err := s.fromRecord(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// Step implements hotline.Service.
+func (s *Store) Step(ctx context.Context, number string, st hotline.Step, version int, by catalog.Actor) (*hotline.Order, error) {
+	var out hotline.Order
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		before, err := s.load(tx, number)
+		if err != nil {
+			return err
+		}
+		if version != 0 && version != before.Version {
+			return catalog.Errorf(catalog.ECONFLICT, "工单%s已被他人处理，请刷新后重试", number)
+		}
+		rules, err := rulesIn(tx)
+		if err != nil {
+			return err
+		}
+		o := before
+		now := s.now()
+		if err := hotline.Apply(&o, st, by.Username, rules, s.cal, now); err != nil {
+			return err
+		}
+		if st.Action == hotline.ActTransfer {
+			if err := dbconn.HoldUnit(tx, st.Unit, "unit"); err != nil {
+				return err
+			}
+		}
+		o.Version = before.Version + 1
+		rec, err := s.toRecord(&o)
+		if err != nil {
+			return err
+		}
+		res := tx.Model(&orderRecord{}).Where("id = ? AND version = ?", o.ID, before.Version).Select("*").Omit("id", "created_at").Updates(&rec)
+		if res.Error != nil {
+			return fmt.Errorf("hotline gormstore: save %s: %w", number, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "工单%s已被他人处理，请刷新后重试", number)
+		}
+		ev := eventRecord{OrderID: o.ID, Action: st.Action, Unit: before.UnitCode, By: by.Username, At: now.UTC()}
+		switch st.Action {
+		case hotline.ActTransfer:
+			ev.Unit, ev.Note = st.Unit, ""
+		case hotline.ActClaim:
+			ev.Late = late(before.ClaimDue, now)
+		case hotline.ActReply:
+			ev.Late, ev.Note = late(before.Due, now), o.Reply
+		case hotline.ActDirect:
+			ev.Note = o.Reply
+		case hotline.ActRedo:
+			ev.Note = st.Reason
+			if st.Untrue {
+				ev.Flag = "untrue"
+			}
+		case hotline.ActCallback:
+			ev.Flag = string(st.Result)
+		case hotline.ActExtend:
+			ev.Note = fmt.Sprintf("延期%d个工作日：%s", st.Days, st.Reason)
+		default:
+			ev.Note = st.Reason
+		}
+		if err := tx.Create(&ev).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: event: %w", err)
+		}
+		unit := o.UnitCode
+		if unit == "" {
+			unit = before.UnitCode
+		}
+		if err := s.audit(tx, by, unit, "order", st.Action, o.Number, "工单 "+o.Number+" "+hotline.ActionName(st.Action), before.Masked(), o.Masked()); err != nil {
+			return err
+		}
+		out = o
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func late(due *time.Time, now time.Time) bool {
+	return due != nil && hotline.Day(now).After(hotline.Day(*due))
+}
+
+// Events implements hotline.Service.
+func (s *Store) Events(ctx context.Context, number string) ([]hotline.Event, error) {
+	m, err := s.EventsOf(ctx, []string{number})
+	if err != nil {
+		return nil, err
+	}
+	return m[number], nil
+}
+
+// EventsOf implements hotline.Service.
+func (s *Store) EventsOf(ctx context.Context, numbers []string) (map[string][]hotline.Event, error) {
+	out := map[string][]hotline.Event{}
+	for start := 0; start < len(numbers); start += 500 {
+		part := numbers[start:min(start+500, len(numbers))]
+		var orders []orderRecord
+		if err := s.db.WithContext(ctx).Select("id, number").Where("number IN ?", part).Find(&orders).Error; err != nil {
+			return nil, fmt.Errorf("hotline gormstore: events: %w", err)
+		}
+		numberOf := make(map[int64]string, len(orders))
+		ids := make([]int64, len(orders))
+		for i, o := range orders {
+			numberOf[o.ID], ids[i] = o.Number, o.ID
+		}
+		var rows []eventRecord
+		if err := s.db.WithContext(ctx).Where("order_id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("hotline gormstore: events: %w", err)
+		}
+		for _, r := range rows {
+			n := numberOf[r.OrderID]
+			out[n] = append(out[n], hotline.Event{ID: r.ID, Action: r.Action, Unit: r.Unit, Note: r.Note, Late: r.Late, Flag: r.Flag,
+				By: r.By, At: r.At.In(catalog.Shanghai)})
+		}
+	}
+	return out, nil
+}
+
+func rulesIn(tx *gorm.DB) (hotline.Rules, error) {
+	var recs []rulesRecord
+	if err := tx.Where("id = 1").Limit(1).Find(&recs).Error; err != nil {
+		return hotline.Rules{}, fmt.Errorf("hotline gormstore: rules: %w", err)
+	}
+	r := hotline.DefaultRules()
+	if len(recs) == 1 {
+		if err := json.Unmarshal([]byte(recs[0].Rules), &r); err != nil {
+			return hotline.Rules{}, fmt.Errorf("hotline gormstore: rules: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// Rules implements hotline.Service.
+func (s *Store) Rules(ctx context.Context) (hotline.Rules, error) {
+	return rulesIn(s.db.WithContext(ctx))
+}
+
+// SaveRules implements hotline.Service.
+func (s *Store) SaveRules(ctx context.Context, r hotline.Rules, by catalog.Actor) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	data, _ := json.Marshal(r)
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		before, err := rulesIn(tx)
+		if err != nil {
+			return err
+		}
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: clause.AssignmentColumns([]string{"rules"})}).
+			Create(&rulesRecord{ID: 1, Rules: string(data)}).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: save rules: %w", err)
+		}
+		return s.audit(tx, by, "", "order", "rules", "rules", "热线办理时限", before, r)
+	})
+}
+
+// MoveUnit hands a reformed unit's orders to its successor (a mover of
+// the catalogue store's reforms).
+func (s *Store) MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (string, []string, error) {
+	var rs []orderRecord
+	if err := tx.Select("id, number").Where("unit_code = ?", from).Order("id").Find(&rs).Error; err != nil {
+		return "", nil, fmt.Errorf("hotline gormstore: move unit: %w", err)
+	}
+	if len(rs) == 0 {
+		return "order", nil, nil
+	}
+	if err := tx.Model(&orderRecord{}).Where("unit_code = ?", from).Update("unit_code", to).Error; err != nil {
+		return "", nil, fmt.Errorf("hotline gormstore: move unit: %w", err)
+	}
+	now := time.Now().UTC()
+	nums := make([]string, len(rs))
+	evs := make([]eventRecord, len(rs))
+	for i, r := range rs {
+		nums[i] = r.Number
+		evs[i] = eventRecord{OrderID: r.ID, Action: hotline.ActTransfer, Unit: to, Note: note, By: by.Username, At: now}
+	}
+	if err := tx.CreateInBatches(evs, 200).Error; err != nil {
+		return "", nil, fmt.Errorf("hotline gormstore: move unit: %w", err)
+	}
+	return "order", nums, nil
+}
+
+// HoldsUnit counts a unit's orders.
+func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
+	var n int64
+	if err := tx.Model(&orderRecord{}).Where("unit_code = ?", code).Count(&n).Error; err != nil {
+		return "", fmt.Errorf("hotline gormstore: held by unit: %w", err)
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("热线工单%d件", n), nil
+}
