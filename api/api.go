@@ -16,6 +16,7 @@ import (
 	"gongkai/catalog/sheet"
 	"gongkai/filing"
 	"gongkai/foi"
+	"gongkai/hotline"
 	"gongkai/inspect"
 	"gongkai/notify"
 	"gongkai/rbac"
@@ -57,7 +58,9 @@ type Deps struct {
 	Requests    foi.Service
 	RequestDesk *foi.Desk
 	Attachments *attach.Store
-	Inspect     *inspect.Desk
+	// Hotline is the 12345 hotline's desk (work orders).
+	Hotline *hotline.Desk
+	Inspect *inspect.Desk
 	// RectifyDue gives the rectification due date of a takedown made at now.
 	RectifyDue func(now time.Time) (time.Time, error)
 	// Notices gathers what waits for the signed-in person (notify.Notifier).

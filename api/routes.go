@@ -110,6 +110,22 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), s.handleRequestStep)
 	r.Get("/reports/annual", can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), s.handleAnnualReport)
 
+	// The 12345 hotline and 政民互动: the county office takes calls and
+	// dispatches them; a unit claims, sends back and (its head) replies; the
+	// office checks, closes and calls back. Residents leave messages and
+	// follow them by number and proof; published answers are public.
+	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), s.handleOrderCreate)
+	r.Get("/orders", can(rbac.ObjOrder, rbac.ActRead, s.officeOrListUnit), s.handleOrderIndex)
+	r.Get("/orders/:number", can(rbac.ObjOrder, rbac.ActRead, s.orderUnit), s.handleOrderShow)
+	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend)$)>",
+		d.Authz.RequireFunc(rbac.ObjOrder, orderStepRight, s.orderActionUnit), s.handleOrderStep)
+	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, rbac.Query("unit")), s.handleHotlineRates)
+	r.Get("/hotline/rules", s.handleHotlineRules)
+	r.Put("/hotline/rules", can(rbac.ObjOrder, rbac.ActPublish, rbac.County()), s.handleHotlineRulesUpdate)
+	r.Post("/messages", s.handleMessageCreate)
+	r.Get("/messages/status", s.handleMessageStatus)
+	r.Get("/messages", s.handleMessageIndex)
+
 	// Inspection: inspectors and the county office read and issue reports.
 	r.Get("/inspections/:quarter", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleInspectionShow)
 	r.Get("/inspections/:quarter/bulletin.xlsx", can(rbac.ObjInspection, rbac.ActRead, rbac.County()), s.handleBulletinExport)
@@ -133,4 +149,5 @@ var PublicWrites = []string{
 	"PUT /api/v1/session/password",
 	"PUT /api/v1/session/email",
 	"POST /api/v1/requests", // an application, by anyone
+	"POST /api/v1/messages", // a resident's message to the hotline
 }

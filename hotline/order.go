@@ -259,10 +259,52 @@ func (o *Order) Validate() error {
 	return nil
 }
 
-// Masked is the order as the public and the audit log see it: the
-// caller's name by its surname, the phone by its first 3 and last 4
-// digits.
+// Masked is the order as staff lists show it: the phone by its first 3
+// and last 4 digits (Public masks the name too).
 func (o Order) Masked() Order {
-	o.Name, o.Phone = foi.MaskName(o.Name), foi.MaskPhone(o.Phone)
+	o.Phone = foi.MaskPhone(o.Phone)
 	return o
+}
+
+// Audited is the order as the audit log keeps it: Masked, and the
+// personal numbers a caller may type into the message masked too.
+func (o Order) Audited() Order {
+	o = o.Masked()
+	o.Title, o.Content, o.Address, o.Reply = redact(o.Title, ""), redact(o.Content, ""), redact(o.Address, ""), redact(o.Reply, "")
+	return o
+}
+
+// redact hides the personal information in a text the public will read:
+// ID, mobile and bank card numbers and e-mail addresses (catalog's
+// privacy scan), and the caller's name.
+func redact(text, name string) string {
+	hits := catalog.ScanPrivacy(text)
+	if len(hits) > 0 {
+		rs := []rune(text)
+		var b strings.Builder
+		at := 0
+		for _, h := range hits {
+			if h.Start < at || h.End > len(rs) {
+				continue
+			}
+			b.WriteString(string(rs[at:h.Start]))
+			b.WriteString(h.Mask())
+			at = h.End
+		}
+		b.WriteString(string(rs[at:]))
+		text = b.String()
+	}
+	if utf8.RuneCountInString(name) > 1 {
+		text = strings.ReplaceAll(text, name, foi.MaskName(name))
+	}
+	return text
+}
+
+// Public is the order as a public page shows it: the caller's name by its
+// surname, no phone, no address, personal numbers masked in the message
+// and the reply, and nothing of the handling but its outcome.
+func (o Order) Public() Order {
+	return Order{Number: o.Number, Channel: o.Channel, Category: o.Category, Caller: Caller{Name: foi.MaskName(o.Name)},
+		Title: redact(o.Title, o.Name), Content: redact(o.Content, o.Name), UnitCode: o.UnitCode, State: o.State, ReceivedAt: o.ReceivedAt,
+		Reply: redact(o.Reply, o.Name), RepliedAt: o.RepliedAt, ClosedAt: o.ClosedAt, Publish: o.Publish, Direct: o.Direct}
 }

@@ -76,9 +76,10 @@ type Desk struct {
 	Orders   Service
 	Units    catalog.UnitService
 	Calendar *workday.Calendar
-	// Messages counts residents' messages by address (AddressKey).
-	Messages   Throttle
-	AddressKey func(ip string) string
+	// Messages counts residents' messages by address (AddressKey);
+	// Lookups their follow-up look-ups.
+	Messages, Lookups Throttle
+	AddressKey        func(ip string) string
 }
 
 // System is who the sweep acts as.
@@ -151,11 +152,17 @@ func (d *Desk) Step(ctx context.Context, number string, s Step, version int, by 
 
 // FindByProof is the caller's follow-up: the number with the receipt's
 // token, or with the last four digits of the phone given. ENOTFOUND for a
-// wrong proof, as for a wrong number.
-func (d *Desk) FindByProof(ctx context.Context, number, token, phone4 string) (*Order, error) {
+// wrong proof, as for a wrong number; ERATELIMIT when the address has
+// looked up too many in its window.
+func (d *Desk) FindByProof(ctx context.Context, number, token, phone4, ip string) (*Order, error) {
 	n, err := ParseNumber(number)
 	if err != nil {
 		return nil, err
+	}
+	if d.Lookups != nil {
+		if _, _, ok := d.Lookups.Take(ctx, d.AddressKey(ip), "", time.Now()); !ok {
+			return nil, catalog.Errorf(catalog.ERATELIMIT, "查询过于频繁，请稍后再试")
+		}
 	}
 	o, err := d.Orders.Find(ctx, n)
 	wrong := catalog.Errorf(catalog.ENOTFOUND, "工单编号或验证信息不正确")

@@ -133,8 +133,12 @@ func TestValidateNamesTheField(t *testing.T) {
 	if err := o.Validate(); err != nil || o.Phone != "13905631234" || o.RepeatOf != "GD2026-00017" {
 		t.Errorf("typed forms: %v %q %q", err, o.Phone, o.RepeatOf)
 	}
-	if m := o.Masked(); m.Name != "张*" || m.Phone != "139****1234" {
+	if m := o.Masked(); m.Name != "张三" || m.Phone != "139****1234" {
 		t.Errorf("masked: %q %q", m.Name, m.Phone)
+	}
+	o.Content, o.Reply = "张三反映：身份证11010519491231002X，电话13905631234。", "已联系张三。"
+	if p := o.Public(); p.Name != "张*" || p.Phone != "" || p.Address != "" || p.Content != "张*反映：身份证110***********002X，电话139****1234。" || p.Reply != "已联系张*。" {
+		t.Errorf("public: %+v", p)
 	}
 }
 

@@ -117,6 +117,8 @@ func objName(o Object) string {
 		return "依申请公开"
 	case ObjInspection:
 		return "测评结果"
+	case ObjOrder:
+		return "热线工单"
 	case ObjRole:
 		return "角色授权"
 	}

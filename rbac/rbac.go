@@ -77,6 +77,7 @@ const (
 	ObjKiosk       Object = "kiosk"       // service points (查阅点) and search aliases
 	ObjRequest     Object = "request"     // disclosure requests (依申请公开)
 	ObjInspection  Object = "inspection"  // quarterly inspection reports (测评)
+	ObjOrder       Object = "order"       // 12345 hotline work orders (工单)
 )
 
 // Action on an object.
@@ -146,11 +147,13 @@ func Permissions() [][]string {
 	add(RoleClerk, ObjCatalog, ActRead, ActWrite)
 	add(RoleClerk, ObjPublication, ActRead, ActWrite)
 	add(RoleClerk, ObjRequest, ActRead, ActWrite)
+	add(RoleClerk, ObjOrder, ActRead, ActWrite) // claim, send back; the county office's clerks take calls and dispatch
 	add(RoleLeader, ObjUnit, ActRead, ActWrite)
 	add(RoleLeader, ObjCatalog, ActRead, ActWrite)
 	add(RoleLeader, ObjPublication, ActRead, ActWrite, ActPublish)
 	add(RoleLeader, ObjAudit, ActRead)
 	add(RoleLeader, ObjRequest, ActRead, ActWrite, ActPublish, ActReveal)
+	add(RoleLeader, ObjOrder, ActRead, ActWrite, ActPublish) // a reply goes out under the unit head's check
 	// The county office works in every unit but does not administer the
 	// system: accounts, roles and the audit log belong to the three
 	// separated administrators (三员分立).
@@ -162,9 +165,10 @@ func Permissions() [][]string {
 	add(RoleAdmin, ObjKiosk, ActRead, ActWrite)
 	add(RoleAdmin, ObjRequest, ActRead, ActWrite, ActPublish, ActReveal)
 	add(RoleAdmin, ObjInspection, ActRead, ActWrite)
+	add(RoleAdmin, ObjOrder, ActRead, ActWrite, ActPublish)
 	// The inspector reads every unit's work, but not who holds which
 	// account or role: that is the three administrators' (三员分立).
-	for _, o := range []Object{ObjUnit, ObjCatalog, ObjPublication, ObjCalendar, ObjAudit, ObjKiosk, ObjRequest, ObjInspection} {
+	for _, o := range []Object{ObjUnit, ObjCatalog, ObjPublication, ObjCalendar, ObjAudit, ObjKiosk, ObjRequest, ObjInspection, ObjOrder} {
 		add(RoleInspector, o, ActRead)
 	}
 	add(RoleInspector, ObjInspection, ActWrite)

@@ -25,6 +25,8 @@ import (
 	fstore "gongkai/filing/gormstore"
 	"gongkai/foi"
 	foistore "gongkai/foi/gormstore"
+	"gongkai/hotline"
+	hstore "gongkai/hotline/gormstore"
 	"gongkai/inspect"
 	inspstore "gongkai/inspect/gormstore"
 	kstore "gongkai/kiosk/gormstore"
@@ -45,7 +47,7 @@ func Migrate(db *gorm.DB) error {
 		return err
 	}
 	for _, m := range []func(*gorm.DB) error{throttle.Migrate, gormstore.Migrate, acctstore.Migrate, wdstore.Migrate, fstore.Migrate,
-		kstore.Migrate, foistore.Migrate, inspstore.Migrate, notestore.Migrate} {
+		kstore.Migrate, foistore.Migrate, inspstore.Migrate, notestore.Migrate, hstore.Migrate} {
 		if err := m(db); err != nil {
 			return err
 		}
@@ -87,6 +89,9 @@ type Stack struct {
 	Kiosk       *kstore.Store
 	Requests    *foistore.Store
 	RequestDesk *foi.Desk
+	// Orders are the 12345 hotline's work orders, Hotline their desk.
+	Orders      *hstore.Store
+	Hotline     *hotline.Desk
 	Inspections *inspstore.Store
 	Inspect     *inspect.Desk
 	Attachments *attach.Store
@@ -123,8 +128,11 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 			ok, err := en.Allow(by.UserID, unit, rbac.ObjRequest, rbac.ActReveal)
 			return err == nil && ok
 		}}
-	cat.AddMovers(st.Requests, st.Filings, st.Accounts, en, st.Kiosk)
-	cat.AddHolders(st.Accounts, en, st.Filings, st.Requests, st.Kiosk, st.Inspections)
+	st.Orders = hstore.New(db, o.Box, st.Calendar, gormstore.AuditInTx)
+	st.Hotline = &hotline.Desk{Orders: st.Orders, Units: cat, Calendar: st.Calendar, AddressKey: throttle.ClientKey,
+		Messages: throttle.New(db, "message", o.Applications, time.Hour), Lookups: throttle.New(db, "order-status", o.StatusTries, time.Minute)}
+	cat.AddMovers(st.Requests, st.Filings, st.Accounts, en, st.Kiosk, st.Orders)
+	cat.AddHolders(st.Accounts, en, st.Filings, st.Requests, st.Kiosk, st.Inspections, st.Orders)
 	st.Attachments = &attach.Store{Dir: o.AttachmentDir, MaxSize: o.MaxUpload, Pubs: cat, Log: o.Log}
 	st.RequestDesk.Annuals, st.RequestDesk.Items, st.RequestDesk.Pubs = st.Requests, cat, cat
 	st.RequestDesk.Attach = func(ctx context.Context, pubID int64, name string, r io.Reader, size int64, by catalog.Actor) error {
@@ -161,7 +169,7 @@ func (st *Stack) API() api.Deps {
 	return api.Deps{County: st.Catalog, Units: st.Catalog, Lifecycle: st.Catalog, Reforms: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Sessions: st.Sessions,
 		Access: st.Access, Audit: st.Catalog, Catalogs: st.Catalogs, Directory: st.Directory, Filings: st.Filings, Calendar: st.Calendar,
 		Requests: st.Requests, RequestDesk: st.RequestDesk, Attachments: st.Attachments, Inspect: st.Inspect, RectifyDue: st.RectifyDue,
-		Notices: st.Notifier}
+		Notices: st.Notifier, Hotline: st.Hotline}
 }
 
 // Admin is what the back office is mounted with; kiosk keeps the service

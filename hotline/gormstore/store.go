@@ -253,7 +253,7 @@ func (s *Store) Create(ctx context.Context, o *hotline.Order, by catalog.Actor) 
 		if err := tx.Create(&eventRecord{OrderID: rec.ID, Action: "receive", Note: o.Channel.Name(), By: by.Username, At: now.UTC()}).Error; err != nil {
 			return fmt.Errorf("hotline gormstore: create order: %w", err)
 		}
-		return s.audit(tx, by, "", "order", "create", o.Number, "工单 "+o.Number+"（"+o.Channel.Name()+"）", nil, o.Masked())
+		return s.audit(tx, by, "", "order", "create", o.Number, "工单 "+o.Number+"（"+o.Channel.Name()+"）", nil, o.Audited())
 	})
 }
 
@@ -391,7 +391,7 @@ func (s *Store) Step(ctx context.Context, number string, st hotline.Step, versio
 		if unit == "" {
 			unit = before.UnitCode
 		}
-		if err := s.audit(tx, by, unit, "order", st.Action, o.Number, "工单 "+o.Number+" "+hotline.ActionName(st.Action), before.Masked(), o.Masked()); err != nil {
+		if err := s.audit(tx, by, unit, "order", st.Action, o.Number, "工单 "+o.Number+" "+hotline.ActionName(st.Action), before.Audited(), o.Audited()); err != nil {
 			return err
 		}
 		out = o

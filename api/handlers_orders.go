@@ -1,0 +1,332 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/hotline"
+	"gongkai/rbac"
+	"gongkai/web"
+)
+
+// orderInput is the JSON of a message: the operator's intake form and the
+// resident's (who gives no channel).
+type orderInput struct {
+	Channel     string `json:"channel"`
+	Category    string `json:"category"`
+	CallerName  string `json:"caller_name"`
+	CallerPhone string `json:"caller_phone"`
+	Title       string `json:"title"`
+	Content     string `json:"content"`
+	Address     string `json:"address"`
+	Publish     bool   `json:"publish"`
+	RepeatOf    string `json:"repeat_of"`
+	SubmitKey   string `json:"submit_key"`
+}
+
+func (in orderInput) order() hotline.Order {
+	return hotline.Order{Channel: hotline.Channel(in.Channel), Category: hotline.Category(in.Category),
+		Caller: hotline.Caller{Name: in.CallerName, Phone: in.CallerPhone}, Title: in.Title, Content: in.Content, Address: in.Address,
+		Publish: in.Publish, RepeatOf: in.RepeatOf, SubmitKey: in.SubmitKey}
+}
+
+// orderView is an order as staff read it: the caller's phone masked
+// unless revealed (each reveal audited), with the names of its codes and
+// whether it waits past a deadline.
+type orderView struct {
+	hotline.Order
+	ChannelName  string          `json:"channel_name"`
+	CategoryName string          `json:"category_name"`
+	StateName    string          `json:"state_name"`
+	Overdue      *overdueView    `json:"overdue,omitempty"`
+	Events       []hotline.Event `json:"events,omitempty"`
+}
+
+type overdueView struct {
+	What string `json:"what"` // claim or reply
+	Due  string `json:"due"`
+	Days int    `json:"working_days"`
+}
+
+func (s *handlers) viewOrder(o *hotline.Order, reveal bool) orderView {
+	v := orderView{Order: *o, ChannelName: o.Channel.Name(), CategoryName: o.Category.Name(), StateName: o.State.Name()}
+	if !reveal {
+		v.Order = o.Masked()
+	}
+	if od, late, err := o.OverdueAt(s.Calendar, time.Now()); err == nil && late {
+		what := "reply"
+		if od.Claim {
+			what = "claim"
+		}
+		v.Overdue = &overdueView{What: what, Due: od.Due.Format("2006-01-02"), Days: od.Days}
+	}
+	return v
+}
+
+// orderUnit is the unit whose staff may read an order: its handling unit,
+// or the county office while it has none.
+func (s *handlers) orderUnit(c *fiber.Ctx) (string, error) {
+	number, err := hotline.ParseNumber(c.Params("number"))
+	if err != nil {
+		return "", err
+	}
+	o, err := s.Hotline.Orders.Find(c.UserContext(), number)
+	if err != nil {
+		return "", err
+	}
+	if o.UnitCode != "" {
+		return o.UnitCode, nil
+	}
+	return s.RequestDesk.Office(c.UserContext())
+}
+
+// orderActionUnit is the unit whose right an action needs: the handling
+// unit's for claiming, sending back and replying, the county office's for
+// the rest (dispatch, checks, callbacks, reminders, extensions).
+func (s *handlers) orderActionUnit(c *fiber.Ctx) (string, error) {
+	if hotline.ByUnit(c.Params("action")) {
+		return s.orderUnit(c)
+	}
+	return s.RequestDesk.Office(c.UserContext())
+}
+
+// orderStepRight: a reply goes out under the unit head's right.
+func orderStepRight(c *fiber.Ctx) (rbac.Action, error) {
+	if hotline.ByHead(c.Params("action")) {
+		return rbac.ActPublish, nil
+	}
+	return rbac.ActWrite, nil
+}
+
+// officeOrListUnit is the unit a list is of: the one asked, or the county
+// office's own desk (orders not yet dispatched, and all of them for a
+// county-wide role).
+func (s *handlers) officeOrListUnit(c *fiber.Ctx) (string, error) {
+	if u := c.Query("unit"); u != "" {
+		return u, nil
+	}
+	return s.RequestDesk.Office(c.UserContext())
+}
+
+// handleOrderCreate is POST /api/v1/orders: the operator records a call,
+// letter or message (受理).
+func (s *handlers) handleOrderCreate(c *fiber.Ctx) error {
+	var in orderInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	o := in.order()
+	o.SubmitKey = ""
+	if err := s.Hotline.Intake(c.UserContext(), &o, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(s.viewOrder(&o, false))
+}
+
+// handleOrderIndex is GET /api/v1/orders?unit=&state=&open=1.
+func (s *handlers) handleOrderIndex(c *fiber.Ctx) error {
+	f := hotline.Filter{Unit: c.Query("unit"), State: hotline.State(c.Query("state")), Open: c.Query("open") == "1", Limit: 500}
+	if f.State != "" && f.State.Name() == "" {
+		return catalog.Invalid("state", "未知的工单状态：%s", f.State)
+	}
+	if f.Unit == "" && f.State == "" {
+		// The county office's desk: what waits for it.
+		office, err := s.RequestDesk.Office(c.UserContext())
+		if err != nil {
+			return err
+		}
+		if ok, _ := s.Authz.Allow(web.Actor(c).UserID, rbac.AllUnits, rbac.ObjOrder, rbac.ActRead); !ok {
+			f.Unit = office
+		}
+	}
+	os, err := s.Hotline.Orders.FindOrders(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]orderView, len(os))
+	for i := range os {
+		out[i] = s.viewOrder(&os[i], false)
+	}
+	return c.JSON(out)
+}
+
+// handleOrderShow is GET /api/v1/orders/{number}, with its history;
+// ?reveal=1 shows the caller's full phone to those with the right to call
+// them back (the unit head, the county office), audited.
+func (s *handlers) handleOrderShow(c *fiber.Ctx) error {
+	number, err := hotline.ParseNumber(c.Params("number"))
+	if err != nil {
+		return err
+	}
+	o, err := s.Hotline.Orders.Find(c.UserContext(), number)
+	if err != nil {
+		return err
+	}
+	reveal := false
+	if c.Query("reveal") == "1" {
+		unit, err := s.orderUnit(c)
+		if err != nil {
+			return err
+		}
+		by := web.Actor(c)
+		if ok, _ := s.Authz.Allow(by.UserID, unit, rbac.ObjOrder, rbac.ActPublish); !ok {
+			return catalog.Errorf(catalog.EFORBIDDEN, "查看来电人完整电话需本单位负责人或县政府办的权限")
+		}
+		if err := s.Audit.Audit(c.UserContext(), by, unit, "order", "reveal", o.Number, "查看工单"+o.Number+"来电人电话"); err != nil {
+			return err
+		}
+		reveal = true
+	}
+	v := s.viewOrder(o, reveal)
+	if v.Events, err = s.Hotline.Orders.Events(c.UserContext(), number); err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// handleOrderStep is POST /api/v1/orders/{number}/{action}.
+func (s *handlers) handleOrderStep(c *fiber.Ctx) error {
+	var in struct {
+		hotline.Step
+		Version int `json:"version"`
+	}
+	if len(c.Body()) > 0 {
+		if err := web.DecodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	in.Step.Action = strings.Clone(c.Params("action"))
+	o, err := s.Hotline.Step(c.UserContext(), c.Params("number"), in.Step, in.Version, web.Actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.viewOrder(o, false))
+}
+
+// period reads year with quarter or month into [from, to).
+func period(c *fiber.Ctx) (time.Time, time.Time, error) {
+	year, err := strconv.Atoi(c.Query("year"))
+	if err != nil || year < 2000 || year > 2100 {
+		return time.Time{}, time.Time{}, catalog.Invalid("year", "请给出年份，如 year=2026")
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, catalog.Shanghai)
+	to := from.AddDate(1, 0, 0)
+	if q := c.Query("quarter"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > 4 {
+			return time.Time{}, time.Time{}, catalog.Invalid("quarter", "季度应为1至4")
+		}
+		from = from.AddDate(0, 3*(n-1), 0)
+		to = from.AddDate(0, 3, 0)
+	} else if m := c.Query("month"); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil || n < 1 || n > 12 {
+			return time.Time{}, time.Time{}, catalog.Invalid("month", "月份应为1至12")
+		}
+		from = from.AddDate(0, n-1, 0)
+		to = from.AddDate(0, 1, 0)
+	}
+	return from, to, nil
+}
+
+// handleHotlineRates is GET /api/v1/hotline/rates?year=&quarter=&month=&unit=.
+func (s *handlers) handleHotlineRates(c *fiber.Ctx) error {
+	from, to, err := period(c)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Hotline.Rates(c.UserContext(), c.Query("unit"), from, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rep)
+}
+
+// handleHotlineRules is GET /api/v1/hotline/rules.
+func (s *handlers) handleHotlineRules(c *fiber.Ctx) error {
+	r, err := s.Hotline.Orders.Rules(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// handleHotlineRulesUpdate is PUT /api/v1/hotline/rules.
+func (s *handlers) handleHotlineRulesUpdate(c *fiber.Ctx) error {
+	var r hotline.Rules
+	if err := web.DecodeJSON(c, &r); err != nil {
+		return err
+	}
+	if err := s.Hotline.Orders.SaveRules(c.UserContext(), r, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+// messageReceipt is what a resident who left a message is given.
+type messageReceipt struct {
+	Number     string `json:"number"`
+	ReceivedAt string `json:"received_at"`
+	// FollowURL is the message's follow-up page, with its unguessable
+	// token (the receipt's QR code carries it).
+	FollowURL string `json:"follow_url"`
+}
+
+// handleMessageCreate is POST /api/v1/messages: a resident's message
+// online (政民互动), the kiosk's form's service.
+func (s *handlers) handleMessageCreate(c *fiber.Ctx) error {
+	var in orderInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Channel != "" {
+		return catalog.Invalid("channel", "留言由系统记录来源渠道")
+	}
+	o := in.order()
+	if err := s.Hotline.Leave(c.UserContext(), &o, hotline.Online, c.IP()); err != nil {
+		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
+			c.Set(fiber.HeaderRetryAfter, "3600")
+		}
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(messageReceipt{Number: o.Number, ReceivedAt: o.ReceivedAt.In(catalog.Shanghai).Format("2006-01-02 15:04"),
+		FollowURL: "/kiosk/messages/" + o.Number + "?t=" + o.Token})
+}
+
+// handleMessageStatus is GET /api/v1/messages/status?number=&token= (or
+// &phone4=): where the caller's message stands, as the public sees it.
+func (s *handlers) handleMessageStatus(c *fiber.Ctx) error {
+	o, err := s.Hotline.FindByProof(c.UserContext(), c.Query("number"), c.Query("token"), c.Query("phone4"), c.IP())
+	if err != nil {
+		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
+			c.Set(fiber.HeaderRetryAfter, "60")
+		}
+		return err
+	}
+	p := o.Public()
+	if o.State != hotline.Closed {
+		p.Reply, p.RepliedAt = "", nil // a reply the county office has not checked yet
+	}
+	return c.JSON(struct {
+		hotline.Order
+		StateName string `json:"state_name"`
+	}{p, o.State.Name()})
+}
+
+// handleMessageIndex is GET /api/v1/messages?unit=: answered messages
+// whose callers agreed to publish them, personal data masked.
+func (s *handlers) handleMessageIndex(c *fiber.Ctx) error {
+	os, err := s.Hotline.Orders.FindOrders(c.UserContext(), hotline.Filter{Public: true, Unit: c.Query("unit"), Limit: 100})
+	if err != nil {
+		return err
+	}
+	out := make([]hotline.Order, len(os))
+	for i, o := range os {
+		out[i] = o.Public()
+	}
+	return c.JSON(out)
+}
