@@ -185,7 +185,8 @@ func (d *Desk) FindByProof(ctx context.Context, number, token, phone4, ip string
 // Sweep sends the 催办 and 督办 that are due at now: one 催办 for a missed
 // deadline from Rules.RemindAfter working days after it, one 督办 from
 // SuperviseAfter; each recorded once per deadline, so running it again
-// (or on every instance) sends nothing twice. It returns how many it sent.
+// (or on every instance at once: each step names the version it saw)
+// sends nothing twice. It returns how many it sent.
 func (d *Desk) Sweep(ctx context.Context, now time.Time) (int, error) {
 	rules, err := d.Orders.Rules(ctx)
 	if err != nil {
@@ -205,6 +206,7 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (int, error) {
 		if !od.Claim {
 			what = "答复"
 		}
+		ver := o.Version // a step another instance took first is not taken twice
 		for _, s := range []struct {
 			action string
 			after  int
@@ -214,12 +216,13 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (int, error) {
 				continue
 			}
 			note := "逾期未" + what + "（应于" + od.Due.Format("2006年1月2日") + "前）"
-			if _, err := d.Orders.Step(ctx, o.Number, Step{Action: s.action, Reason: note}, 0, System); err != nil {
-				if catalog.ErrorCode(err) == catalog.ECONFLICT {
-					break // changed meanwhile: the next sweep sees it
-				}
+			got, err := d.Orders.Step(ctx, o.Number, Step{Action: s.action, Reason: note}, ver, System)
+			if catalog.ErrorCode(err) == catalog.ECONFLICT {
+				break // changed meanwhile: the next sweep sees it
+			} else if err != nil {
 				return sent, err
 			}
+			ver = got.Version
 			sent++
 		}
 	}

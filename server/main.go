@@ -108,6 +108,14 @@ func runServe(_ context.Context, cl *cli, _ *flag.FlagSet, _ []string) int {
 	})
 
 	s.startDigests(ctx)
+	// The hotline's 催办 and 督办 of missed deadlines, sent once each.
+	every(ctx, 5*time.Minute, func() {
+		if n, err := s.stack.Hotline.Sweep(ctx, time.Now()); err != nil {
+			log.Warn("hotline sweep", "err", err)
+		} else if n > 0 {
+			log.Info("hotline reminders sent", "n", n)
+		}
+	})
 
 	app := s.newApp()
 	errc := make(chan error, 2)
