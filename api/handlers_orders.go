@@ -320,13 +320,9 @@ func (s *handlers) handleMessageStatus(c *fiber.Ctx) error {
 // handleMessageIndex is GET /api/v1/messages?unit=: answered messages
 // whose callers agreed to publish them, personal data masked.
 func (s *handlers) handleMessageIndex(c *fiber.Ctx) error {
-	os, err := s.Hotline.Orders.FindOrders(c.UserContext(), hotline.Filter{Public: true, Unit: c.Query("unit"), Limit: 100})
+	os, err := s.Hotline.Published(c.UserContext(), c.Query("unit"), 100)
 	if err != nil {
 		return err
 	}
-	out := make([]hotline.Order, len(os))
-	for i, o := range os {
-		out[i] = o.Public()
-	}
-	return c.JSON(out)
+	return c.JSON(os)
 }

@@ -183,17 +183,25 @@ type Order struct {
 // FormatNumber writes an order number.
 func FormatNumber(year, n int) string { return fmt.Sprintf("GD%d-%05d", year, n) }
 
-// ParseNumber reads an order number as a caller may type it (full-width,
-// lower case, spaces), EINVALID when it is not one.
+// ParseNumber reads an order number as a caller may type it: full-width,
+// lower case, spaces, without its GD or its dash (a kiosk's keypad has
+// digits alone); EINVALID when it is not one.
 func ParseNumber(s string) (string, error) {
 	s = strings.ToUpper(strings.Join(strings.Fields(width.Fold.String(s)), ""))
+	s = strings.TrimPrefix(s, "GD")
 	bad := catalog.Invalid("number", "工单编号应形如 GD2026-00017")
-	if len(s) < 8 || !strings.HasPrefix(s, "GD") || s[6] != '-' {
+	if i := strings.IndexByte(s, '-'); i >= 0 {
+		if i != 4 || strings.Count(s, "-") != 1 {
+			return "", bad
+		}
+		s = s[:4] + s[5:]
+	}
+	if len(s) < 5 || len(s) > 12 {
 		return "", bad
 	}
-	y, err1 := strconv.Atoi(s[2:6])
-	n, err2 := strconv.Atoi(s[7:])
-	if err1 != nil || err2 != nil || y < 2000 || n <= 0 || len(s) > 16 {
+	y, err1 := strconv.Atoi(s[:4])
+	n, err2 := strconv.Atoi(s[4:])
+	if err1 != nil || err2 != nil || y < 2000 || n <= 0 || strings.ContainsAny(s, "+") {
 		return "", bad
 	}
 	return FormatNumber(y, n), nil

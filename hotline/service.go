@@ -228,3 +228,16 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (int, error) {
 	}
 	return sent, nil
 }
+
+// Published lists the answered messages their callers agreed to publish
+// (of a unit, or all), as the public sees them (Order.Public).
+func (d *Desk) Published(ctx context.Context, unit string, limit int) ([]Order, error) {
+	os, err := d.Orders.FindOrders(ctx, Filter{Public: true, Unit: unit, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	for i := range os {
+		os[i] = os[i].Public()
+	}
+	return os, nil
+}

@@ -119,7 +119,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		"content":      func(o *hotline.Order) { o.Content = string(make([]rune, hotline.MaxContent+1)) },
 		"caller_phone": func(o *hotline.Order) { o.Phone = "12345" },
 		"caller_name":  func(o *hotline.Order) { o.Name = "" },
-		"repeat_of":    func(o *hotline.Order) { o.RepeatOf = "2026-1" },
+		"repeat_of":    func(o *hotline.Order) { o.RepeatOf = "第17号" },
 	} {
 		o := order()
 		change(&o)
@@ -204,5 +204,19 @@ func TestRatesByTheRubric(t *testing.T) {
 	c := hotline.ComputeRates(orders, events, earlier, "", hotline.DefaultRules(), at("2026-10-01", 0), at("2027-01-01", 0))
 	if c.Received != 6 || c.Direct != 1 || c.Transferred != 5 || c.Closed != 5 || c.StillOpen != 1 || c.FeedbackRate != 83.3 || c.ClosedRate != 83.3 {
 		t.Errorf("county: %+v", c)
+	}
+}
+
+func TestParseNumber(t *testing.T) {
+	for in, want := range map[string]string{"GD2026-00017": "GD2026-00017", "gd2026-17": "GD2026-00017", "２０２６００１７": "GD2026-00017",
+		"2026-00017": "GD2026-00017", " GD 2026-00017 ": "GD2026-00017", "202600017": "GD2026-00017"} {
+		if got, err := hotline.ParseNumber(in); err != nil || got != want {
+			t.Errorf("%q: %q %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"", "GD", "GD2026-", "2026", "GD2026-0", "GD2026-+1", "GD1999-00001", "GD2026-00001-2", "GD2026-1234567890"} {
+		if got, err := hotline.ParseNumber(in); err == nil {
+			t.Errorf("%q read as %q", in, got)
+		}
 	}
 }

@@ -56,7 +56,7 @@ func newHall(t *testing.T) *hall {
 	}
 	holder := &search.Holder{Source: &kstore.SearchSource{Catalog: st.Catalog, Kiosk: st.Kiosk}, Generation: gen}
 	deps := kiosk.Deps{Units: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Search: holder, Attachments: st.Attachments,
-		Requests: st.RequestDesk, Counter: kiosk.NewCounter(nil), Generation: gen, PublicURL: "http://10.0.0.5:8080",
+		Requests: st.RequestDesk, Hotline: st.Hotline, Counter: kiosk.NewCounter(nil), Generation: gen, PublicURL: "http://10.0.0.5:8080",
 		County: st.Catalog, IdleSeconds: 120, CountdownSeconds: 30}
 	shell := kiosk.Shell{Title: county.Title(), IdleSeconds: 120, Countdown: 30}
 	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {

@@ -86,7 +86,9 @@ type Deps struct {
 	Search      Searcher
 	Attachments AttachmentReader
 	Requests    RequestDesk
-	Counter     *Counter
+	// Hotline takes residents' messages; nil leaves the pages out.
+	Hotline Hotline
+	Counter *Counter
 	// Generation changes whenever anything a page shows may have changed,
 	// on this instance or another; rendered pages are kept until it does.
 	Generation func() uint64
@@ -167,6 +169,13 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/receipt/:number", h.handleReceipt)
 	r.Get("/progress", h.handleProgress)
 	r.Post("/progress", h.handleProgress)
+	if d.Hotline != nil {
+		r.Get("/messages", h.handleMessages)
+		r.Post("/messages", h.handleMessages)
+		r.Get("/messages/new", h.handleMessageForm)
+		r.Post("/messages/new", h.handleMessage)
+		r.Get("/messages/:number", h.handleFollow)
+	}
 	r.Get("/search", h.handleSearch)
 	r.Get("/attachments/:id", h.handleAttachment)
 	r.Get("/offline", h.handleOffline)
@@ -206,6 +215,10 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 	"idTypes": func() []foi.IDType { return []foi.IDType{foi.ResidentID, foi.Passport, foi.HMTPermit, foi.ForeignPR} },
 	"groupID": foi.GroupID,
+	"messageHidden": func(f messageForm) map[string]string {
+		return map[string]string{"category": f.Category, "caller_name": f.Name, "caller_phone": f.Phone, "title": f.Title, "content": f.Content,
+			"address": f.Address, "publish": f.Publish, "submit_key": f.SubmitKey}
+	},
 	"hiddenFields": func(f applyForm) map[string]string {
 		return map[string]string{"applicant_type": f.ApplicantType, "name": f.Name, "org_name": f.OrgName, "legal_rep": f.LegalRep,
 			"id_type": f.IDType, "id_number": f.IDNumber, "credit_code": f.CreditCode, "address": f.Address, "phone": f.Phone,

@@ -277,7 +277,7 @@ func (h *handler) handleProgress(c *fiber.Ctx) error {
 
 // PublicWrites are the kiosk's POST routes, open to anyone: an application
 // a status lookup and a handwritten character read (which write nothing).
-var PublicWrites = []string{"POST /kiosk/apply", "POST /kiosk/progress", "POST /kiosk/hw"}
+var PublicWrites = []string{"POST /kiosk/apply", "POST /kiosk/progress", "POST /kiosk/hw", "POST /kiosk/messages", "POST /kiosk/messages/new"}
 
 // office is the code of the unit that receives applications ("" before
 // set-up).

@@ -123,7 +123,7 @@ func (s *server) kioskDeps() kiosk.Deps {
 	return kiosk.Deps{Units: s.units, Items: s.items, Pubs: s.pubs, Search: s.search, Attachments: s.attachments, Requests: s.foiDesk, Counter: s.counter,
 		Generation: s.gen.value, PublicURL: s.cfg.PublicURL, Hosts: kiosk.KnownHosts(s.cfg.Addr), Cache: s.pages, County: s.catalog,
 		IdleSeconds: s.cfg.KioskIdle, CountdownSeconds: s.cfg.KioskCountdown, CacheHit: s.metrics.cacheHit,
-		Handwriting: handwriting(), Filings: s.filings}
+		Handwriting: handwriting(), Filings: s.filings, Hotline: s.stack.Hotline}
 }
 
 // handwriting is the machine's recogniser, found once: one for the

@@ -1,0 +1,173 @@
+package kiosk
+
+import (
+	"context"
+	"html/template"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/hotline"
+)
+
+// Hotline takes residents' messages to the 12345 hotline (政民互动) and
+// shows them back: the caller's own by proof, the published answers to
+// everyone.
+type Hotline interface {
+	// Leave records a message (hotline.Kiosk here); EINVALID names the
+	// field, ERATELIMIT when the address has used its allowance.
+	Leave(ctx context.Context, o *hotline.Order, ch hotline.Channel, ip string) error
+	// FindByProof finds a caller's order by number and the receipt's
+	// token or the phone's last four digits; ENOTFOUND for a wrong pair,
+	// ERATELIMIT after too many look-ups.
+	FindByProof(ctx context.Context, number, token, phone4, ip string) (*hotline.Order, error)
+	// Published lists the answered messages their callers agreed to
+	// publish, personal data masked (hotline.Order.Public), newest first.
+	Published(ctx context.Context, unit string, limit int) ([]hotline.Order, error)
+}
+
+// messageForm is the message form as typed.
+type messageForm struct {
+	Category, Name, Phone, Title, Content, Address, Publish, SubmitKey string
+}
+
+func readMessageForm(c *fiber.Ctx) messageForm {
+	v := func(k string) string { return strings.Clone(c.FormValue(k)) }
+	return messageForm{Category: v("category"), Name: v("caller_name"), Phone: v("caller_phone"), Title: v("title"), Content: v("content"),
+		Address: v("address"), Publish: v("publish"), SubmitKey: v("submit_key")}
+}
+
+func (f messageForm) order() hotline.Order {
+	return hotline.Order{Channel: hotline.Kiosk, Category: hotline.Category(f.Category), Caller: hotline.Caller{Name: f.Name, Phone: f.Phone},
+		Title: f.Title, Content: f.Content, Address: f.Address, Publish: f.Publish == "1", SubmitKey: f.SubmitKey}
+}
+
+type messagePage struct {
+	Page
+	In         messageForm
+	Order      hotline.Order // for the summary
+	Review     bool
+	Error      string
+	Field      string
+	Categories []hotline.Category
+}
+
+type messagesPage struct {
+	Page
+	Answered []hotline.Order
+	Number   string
+	Error    string
+}
+
+type followPage struct {
+	Page
+	Order     hotline.Order
+	StateName string
+	// QR leads a phone back to this page, with its token.
+	FollowQR template.HTML
+	Path     string
+}
+
+// FollowPath is the address of a message's follow-up page, with its
+// unguessable token.
+func FollowPath(o *hotline.Order) string {
+	return "/kiosk/messages/" + o.Number + "?t=" + url.QueryEscape(o.Token)
+}
+
+// handleMessages is the list of answered messages and the follow-up form.
+func (h *handler) handleMessages(c *fiber.Ctx) error {
+	h.Counter.View(c.Cookies(PointCookie), h.Now())
+	p := messagesPage{Page: h.page(c, "留言与答复", "/kiosk/", "")}
+	var err error
+	if p.Answered, err = h.Hotline.Published(c.UserContext(), "", 50); err != nil {
+		return err
+	}
+	if c.Method() == fiber.MethodPost {
+		p.Number = strings.Clone(c.FormValue("number"))
+		o, err := h.Hotline.FindByProof(c.UserContext(), p.Number, "", c.FormValue("phone4"), c.IP())
+		if err != nil {
+			if catalog.ErrorCode(err) == catalog.EINTERNAL {
+				return err
+			}
+			p.Error = catalog.ErrorMessage(err)
+			status := fiber.StatusBadRequest
+			if catalog.ErrorCode(err) == catalog.ERATELIMIT {
+				status = fiber.StatusTooManyRequests
+			}
+			return sendUncached(c, status, "messages.html", p)
+		}
+		return c.Redirect(FollowPath(o), fiber.StatusSeeOther)
+	}
+	return sendUncached(c, 200, "messages.html", p)
+}
+
+func (h *handler) messagePage(c *fiber.Ctx, in messageForm) messagePage {
+	p := messagePage{Page: h.page(c, "我要留言", "/kiosk/messages", ""), In: in, Categories: hotline.Categories}
+	p.Shell.IdleSeconds = applyIdleSeconds
+	if p.In.Category == "" {
+		p.In.Category = string(hotline.Consult)
+	}
+	return p
+}
+
+func (h *handler) handleMessageForm(c *fiber.Ctx) error {
+	h.Counter.View(c.Cookies(PointCookie), h.Now())
+	return sendUncached(c, 200, "message.html", h.messagePage(c, messageForm{}))
+}
+
+// handleMessage takes the form through review to submission, as the
+// application form does: the number shows once the order has committed.
+func (h *handler) handleMessage(c *fiber.Ctx) error {
+	in := readMessageForm(c)
+	p := h.messagePage(c, in)
+	o := in.order()
+	refuse := func(err error) error {
+		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
+			p.Error, p.Review = catalog.ErrorMessage(err), false
+			c.Set(fiber.HeaderRetryAfter, "3600")
+			return sendUncached(c, fiber.StatusTooManyRequests, "message.html", p)
+		}
+		e, ok := err.(*catalog.Error)
+		if !ok || e.Code != catalog.EINVALID {
+			return err
+		}
+		p.Error, p.Field, p.Review = e.Message, e.Field, false
+		return sendUncached(c, fiber.StatusBadRequest, "message.html", p)
+	}
+	switch c.FormValue("step") {
+	case "edit":
+		return sendUncached(c, 200, "message.html", p)
+	case "submit":
+		if err := h.Hotline.Leave(c.UserContext(), &o, hotline.Kiosk, c.IP()); err != nil {
+			return refuse(err)
+		}
+		return c.Redirect(FollowPath(&o), fiber.StatusSeeOther)
+	default: // review
+		if err := o.Validate(); err != nil {
+			return refuse(err)
+		}
+		p.Review, p.Order = true, o
+		p.In.Phone = o.Phone
+		p.In.SubmitKey = hotline.NewToken() // a new summary, a new key
+		return sendUncached(c, 200, "message.html", p)
+	}
+}
+
+// handleFollow is a message's own page: its number (the receipt) and
+// where it stands, reached by its token.
+func (h *handler) handleFollow(c *fiber.Ctx) error {
+	o, err := h.Hotline.FindByProof(c.UserContext(), c.Params("number"), c.Query("t"), "", c.IP())
+	if err != nil {
+		return err
+	}
+	pub := o.Public()
+	if o.State != hotline.Closed {
+		pub.Reply = "" // a reply the county office has not checked yet
+	}
+	p := followPage{Page: h.page(c, "留言回执与进度", "/kiosk/messages", ""), Order: pub, StateName: o.State.Name(), Path: FollowPath(o)}
+	p.FollowQR = qrSVG(h.origin(c) + FollowPath(o))
+	p.Shell.IdleSeconds = applyIdleSeconds
+	return sendUncached(c, 200, "follow.html", p)
+}
