@@ -21,6 +21,7 @@ import (
 	"gongkai/account"
 	"gongkai/catalog"
 	"gongkai/dbconn"
+	"gongkai/hotline"
 	"gongkai/rbac"
 	"gongkai/seed"
 	"gongkai/workday"
@@ -104,6 +105,11 @@ func init() {
 				fs.String("user", "", "only this account (with --send: sent now, even if sent today)")
 				fs.Bool("send", false, "send through GONGKAI_SMTP_ADDR instead of showing")
 			}},
+		{name: "apikey add", args: "NAME", summary: "issue an Open311 API key for a system that pushes hotline orders; prints `apikey NAME KEY` once", run: runAPIKeyAdd,
+			flags: func(fs *flag.FlagSet) {
+				fs.String("channel", "hotline", "the channel its orders come by: hotline, mailbox, online, kiosk, leader or provincial")
+			}},
+		{name: "apikey revoke", args: "NAME", summary: "revoke an Open311 API key", run: runAPIKeyRevoke},
 		{name: "healthcheck", summary: "ask the running server's /readyz (for Docker's HEALTHCHECK); exit 0 when ready", run: runHealthcheck,
 			flags: func(fs *flag.FlagSet) { fs.String("url", "", "address to ask (default: from GONGKAI_ADDR)") }},
 	}
@@ -342,6 +348,27 @@ func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) i
 			}
 		}
 		fmt.Fprintf(cl.out, "已建立账号 %s；首次登录密码：%s（登录后须修改）\n", u.Username, pw)
+		return nil
+	})
+}
+
+func runAPIKeyAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) int {
+	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
+		key, err := s.stack.Orders.AddKey(ctx, args[0], hotline.Channel(flagString(fs, "channel")), by)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cl.out, "apikey %s %s\n", args[0], key)
+		return nil
+	})
+}
+
+func runAPIKeyRevoke(ctx context.Context, cl *cli, _ *flag.FlagSet, args []string) int {
+	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
+		if err := s.stack.Orders.RevokeKey(ctx, args[0], by); err != nil {
+			return err
+		}
+		fmt.Fprintf(cl.out, "已吊销接口密钥 %s\n", args[0])
 		return nil
 	})
 }

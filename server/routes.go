@@ -6,6 +6,7 @@ import (
 	"gongkai/admin"
 	"gongkai/api"
 	"gongkai/kiosk"
+	"gongkai/open311"
 	"gongkai/web"
 )
 
@@ -25,12 +26,13 @@ func (s *server) routes(app *fiber.App) {
 	apiDeps := s.stack.API()
 	apiDeps.Search = s.search
 	api.Mount(app.Group("/api/v1", s.sessions.Load, web.NoStoreForPeople), apiDeps)
+	open311.Mount(app.Group("/open311/v2"), open311.Deps{Hotline: s.stack.Hotline, Keys: s.stack.Orders, Units: s.stack.Catalog})
 }
 
 // publicWrites are the state-changing routes that need no authorisation.
 var publicWrites = func() map[string]bool {
 	m := map[string]bool{}
-	for _, r := range append(append(api.PublicWrites, admin.PublicWrites...), kiosk.PublicWrites...) {
+	for _, r := range append(append(append(api.PublicWrites, admin.PublicWrites...), kiosk.PublicWrites...), open311.PublicWrites...) {
 		m[r] = true
 	}
 	return m

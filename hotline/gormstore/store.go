@@ -98,7 +98,7 @@ func (rulesRecord) TableName() string { return "hotline_rules" }
 
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
-	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}); err != nil {
+	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}, &apiKeyRecord{}); err != nil {
 		return fmt.Errorf("hotline gormstore: migrate: %w", err)
 	}
 	return nil
@@ -517,4 +517,74 @@ func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
 		return "", nil
 	}
 	return fmt.Sprintf("热线工单%d件", n), nil
+}
+
+type apiKeyRecord struct {
+	ID        int64      `gorm:"primaryKey"`
+	Name      string     `gorm:"size:40;not null;uniqueIndex"`
+	Channel   string     `gorm:"size:20;not null"`
+	Hash      string     `gorm:"size:64;not null;uniqueIndex"`
+	CreatedAt time.Time  `gorm:"not null"`
+	RevokedAt *time.Time ``
+}
+
+func (apiKeyRecord) TableName() string { return "hotline_api_keys" }
+
+var _ hotline.KeyStore = (*Store)(nil)
+
+// AddKey implements hotline.KeyStore.
+func (s *Store) AddKey(ctx context.Context, name string, ch hotline.Channel, by catalog.Actor) (string, error) {
+	if err := hotline.CheckKeyName(name); err != nil {
+		return "", err
+	}
+	if ch.Name() == "" {
+		return "", catalog.Invalid("channel", "未知的渠道：%s", ch)
+	}
+	secret, hash := hotline.NewKeySecret()
+	err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&apiKeyRecord{}).Where("name = ?", name).Count(&n).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: add key: %w", err)
+		}
+		if n > 0 {
+			return catalog.Errorf(catalog.ECONFLICT, "接口密钥“%s”已存在（吊销的名称不再使用）", name)
+		}
+		if err := tx.Create(&apiKeyRecord{Name: name, Channel: string(ch), Hash: hash, CreatedAt: s.now().UTC()}).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: add key: %w", err)
+		}
+		return s.audit(tx, by, "", "order", "apikey_add", name, "接口密钥 "+name+"（"+ch.Name()+"）", nil, nil)
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// RevokeKey implements hotline.KeyStore.
+func (s *Store) RevokeKey(ctx context.Context, name string, by catalog.Actor) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		res := tx.Model(&apiKeyRecord{}).Where("name = ? AND revoked_at IS NULL", name).Update("revoked_at", s.now().UTC())
+		if res.Error != nil {
+			return fmt.Errorf("hotline gormstore: revoke key: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return catalog.Errorf(catalog.ENOTFOUND, "没有有效的接口密钥“%s”", name)
+		}
+		return s.audit(tx, by, "", "order", "apikey_revoke", name, "吊销接口密钥 "+name, nil, nil)
+	})
+}
+
+// KeyOf implements hotline.KeyStore.
+func (s *Store) KeyOf(ctx context.Context, secret string) (*hotline.APIKey, error) {
+	var recs []apiKeyRecord
+	if secret != "" {
+		if err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL", hotline.KeyHash(secret)).Limit(1).Find(&recs).Error; err != nil {
+			return nil, fmt.Errorf("hotline gormstore: key: %w", err)
+		}
+	}
+	if len(recs) == 0 {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "接口密钥无效或已吊销")
+	}
+	r := recs[0]
+	return &hotline.APIKey{Name: r.Name, Channel: hotline.Channel(r.Channel), CreatedAt: r.CreatedAt}, nil
 }
