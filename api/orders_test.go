@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -181,5 +182,69 @@ func TestHotlineStory(t *testing.T) {
 	r = resident.do("GET", "/api/v1/messages/status?number="+strings.ToLower(num)+"&phone4=1234", nil)
 	if r.status != 200 || !strings.Contains(string(r.body), "已办结") || strings.Contains(string(r.body), "13905631234") {
 		t.Errorf("follow-up: %d %s", r.status, r.body)
+	}
+}
+
+// TestKnowledgeBaseAnswersDirectly: the county office and a unit keep
+// their own entries (another unit may not touch them); residents find an
+// entry by words or pinyin initials; the operator answers a call at once
+// (直办) citing it, and the order is closed with the entry's answer; a
+// citation of no entry is refused, naming the field.
+func TestKnowledgeBaseAnswersDirectly(t *testing.T) {
+	h := newAPI(t)
+	office, dept, other := h.login("zhengfuban-clerk"), h.login("weijianwei-clerk"), h.login("sanxi-clerk")
+	entry := map[string]any{"category": "consult", "question": "城乡居民医保怎么缴费？", "keywords": "医保 缴费 居民医疗保险",
+		"answer": "城乡居民医保每年9月至12月集中缴费，可通过皖事通、税务App或到村（社区）便民服务中心缴纳。"}
+	r := office.do("POST", "/api/v1/knowledge", entry)
+	if r.status != 201 {
+		t.Fatalf("office entry: %d %s", r.status, r.body)
+	}
+	var e struct {
+		ID int64 `json:"id"`
+	}
+	r.decode(t, &e)
+	unitEntry := map[string]any{"unit_code": "renshe", "category": "consult", "question": "失业保险金怎么领？",
+		"answer": "失业人员在失业登记后，携身份证到县人社局就业服务窗口申领，符合条件的次月发放。"}
+	if r := other.do("POST", "/api/v1/knowledge", unitEntry); r.status != 403 {
+		t.Errorf("another unit writes renshe's entry: %d", r.status)
+	}
+	if r := h.login("renshe-clerk").do("POST", "/api/v1/knowledge", unitEntry); r.status != 201 {
+		t.Errorf("renshe's own entry: %d %s", r.status, r.body)
+	}
+	if r := other.do("PUT", "/api/v1/knowledge/"+strconv.FormatInt(e.ID, 10), entry); r.status != 403 {
+		t.Errorf("another unit edits the county's entry: %d", r.status)
+	}
+	bad := map[string]any{"category": "consult", "question": "问题", "answer": "已解释"}
+	if r := office.do("POST", "/api/v1/knowledge", bad); r.status != 400 {
+		t.Errorf("a perfunctory answer: %d", r.status)
+	} else if _, field := r.problem(t); field != "answer" {
+		t.Errorf("field %q", field)
+	}
+	for _, q := range []string{"居民医保", "yb", "失业"} {
+		var found []map[string]any
+		h.anon().do("GET", "/api/v1/knowledge?q="+url.QueryEscape(q), nil).decode(t, &found)
+		if len(found) == 0 {
+			t.Errorf("%q finds nothing", q)
+		}
+	}
+	// A call answered at once from the entry.
+	call := map[string]any{"channel": "hotline", "category": "consult", "caller_name": "陈七", "caller_phone": "13705631111",
+		"title": "医保缴费", "content": "想问城乡居民医保在哪里交。"}
+	var o orderJSON
+	r = office.do("POST", "/api/v1/orders", call)
+	if r.status != 201 {
+		t.Fatalf("intake: %d %s", r.status, r.body)
+	}
+	r.decode(t, &o)
+	if r := office.do("POST", "/api/v1/orders/"+o.Number+"/direct", map[string]any{"knowledge_id": 99999}); r.status != 400 {
+		t.Errorf("a citation of no entry: %d", r.status)
+	}
+	if r := dept.do("POST", "/api/v1/orders/"+o.Number+"/direct", map[string]any{"knowledge_id": e.ID}); r.status != 403 {
+		t.Errorf("a unit answers directly: %d", r.status)
+	}
+	r = office.do("POST", "/api/v1/orders/"+o.Number+"/direct", map[string]any{"knowledge_id": e.ID})
+	r.decode(t, &o)
+	if r.status != 200 || o.State != "closed" || !strings.Contains(o.Reply, "9月至12月集中缴费") {
+		t.Errorf("direct: %d %+v", r.status, o)
 	}
 }

@@ -122,6 +122,10 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, rbac.Query("unit")), s.handleHotlineRates)
 	r.Get("/hotline/rules", s.handleHotlineRules)
 	r.Put("/hotline/rules", can(rbac.ObjOrder, rbac.ActPublish, rbac.County()), s.handleHotlineRulesUpdate)
+	r.Get("/knowledge", s.handleKnowledgeIndex) // public: answers residents may reuse
+	r.Post("/knowledge", can(rbac.ObjOrder, rbac.ActWrite, s.requestBodyUnit), s.handleKnowledgeCreate)
+	r.Put("/knowledge/:id", can(rbac.ObjOrder, rbac.ActWrite, s.entryUnit), s.handleKnowledgeUpdate)
+	r.Delete("/knowledge/:id", can(rbac.ObjOrder, rbac.ActWrite, s.entryUnit), s.handleKnowledgeDelete)
 	r.Post("/messages", s.handleMessageCreate)
 	r.Get("/messages/status", s.handleMessageStatus)
 	r.Get("/messages", s.handleMessageIndex)

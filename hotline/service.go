@@ -3,6 +3,7 @@ package hotline
 import (
 	"context"
 	"crypto/subtle"
+	"strings"
 	"time"
 
 	"gongkai/catalog"
@@ -73,9 +74,12 @@ type Throttle interface {
 // message at the kiosk or online, the steps, the follow-up a caller reaches
 // by proof, and the sweep that sends 催办 and 督办.
 type Desk struct {
-	Orders   Service
-	Units    catalog.UnitService
-	Calendar *workday.Calendar
+	Orders Service
+	// Knowledge is the knowledge base a 直办 cites, and its search.
+	Knowledge       Knowledge
+	KnowledgeSearch *KnowledgeSearch
+	Units           catalog.UnitService
+	Calendar        *workday.Calendar
 	// Messages counts residents' messages by address (AddressKey);
 	// Lookups their follow-up look-ups.
 	Messages, Lookups Throttle
@@ -134,6 +138,17 @@ func (d *Desk) Step(ctx context.Context, number string, s Step, version int, by 
 	n, err := ParseNumber(number)
 	if err != nil {
 		return nil, err
+	}
+	if s.Action == ActDirect && s.KnowledgeID != 0 && d.Knowledge != nil {
+		e, err := d.Knowledge.FindEntry(ctx, s.KnowledgeID)
+		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			return nil, catalog.Invalid("knowledge_id", "知识库没有第%d条", s.KnowledgeID)
+		} else if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(s.Text) == "" {
+			s.Text = e.Answer // the entry's answer as it stands
+		}
 	}
 	if s.Action == ActTransfer {
 		if s.Unit == "" {
@@ -240,4 +255,13 @@ func (d *Desk) Published(ctx context.Context, unit string, limit int) ([]Order, 
 		os[i] = os[i].Public()
 	}
 	return os, nil
+}
+
+// SearchKnowledge finds knowledge-base answers for q (the kiosk's "常见
+// 问题" before a message is left).
+func (d *Desk) SearchKnowledge(ctx context.Context, q string, limit int) ([]Entry, error) {
+	if d.KnowledgeSearch == nil || strings.TrimSpace(q) == "" {
+		return nil, nil
+	}
+	return d.KnowledgeSearch.Search(ctx, q, "", limit)
 }

@@ -26,6 +26,8 @@ type Hotline interface {
 	// Published lists the answered messages their callers agreed to
 	// publish, personal data masked (hotline.Order.Public), newest first.
 	Published(ctx context.Context, unit string, limit int) ([]hotline.Order, error)
+	// SearchKnowledge finds knowledge-base answers for a resident's words.
+	SearchKnowledge(ctx context.Context, q string, limit int) ([]hotline.Entry, error)
 }
 
 // messageForm is the message form as typed.
@@ -56,6 +58,9 @@ type messagePage struct {
 
 type messagesPage struct {
 	Page
+	// Q is a resident's question, Answers the knowledge base's for it.
+	Q        string
+	Answers  []hotline.Entry
 	Answered []hotline.Order
 	Number   string
 	Error    string
@@ -83,6 +88,13 @@ func (h *handler) handleMessages(c *fiber.Ctx) error {
 	var err error
 	if p.Answered, err = h.Hotline.Published(c.UserContext(), "", 50); err != nil {
 		return err
+	}
+	if p.Q = strings.Clone(c.Query("q")); p.Q != "" {
+		if len(p.Q) > 200 {
+			p.Q = ""
+		} else if p.Answers, err = h.Hotline.SearchKnowledge(c.UserContext(), p.Q, 10); err != nil {
+			return err
+		}
 	}
 	if c.Method() == fiber.MethodPost {
 		p.Number = strings.Clone(c.FormValue("number"))

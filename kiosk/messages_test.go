@@ -74,6 +74,17 @@ func TestMessageAtTheKiosk(t *testing.T) {
 	if m := outside.FindString(list.body); m != "" {
 		t.Errorf("fetches from outside: %s", m)
 	}
+	// Before leaving a message, the knowledge base's answers.
+	e := hotline.Entry{Category: hotline.Consult, Question: "城乡居民医保怎么缴费？", Answer: "每年9月至12月集中缴费，可到村（社区）便民服务中心缴纳。"}
+	if err := h.st.Orders.SaveEntry(t.Context(), &e, office); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.send(http.MethodGet, "/kiosk/messages?q="+url.QueryEscape("医保"), nil); r.status != 200 || !strings.Contains(r.body, "9月至12月集中缴费") {
+		t.Errorf("the knowledge base at the kiosk: %d", r.status)
+	}
+	if r := h.send(http.MethodGet, "/kiosk/messages?q="+url.QueryEscape("宅基地"), nil); !strings.Contains(r.body, "没有找到相关解答") {
+		t.Errorf("no answer: %d", r.status)
+	}
 	digits := strings.ReplaceAll(strings.TrimPrefix(o.Number, "GD"), "-", "")
 	if r := h.send(http.MethodPost, "/kiosk/messages", url.Values{"number": {digits}, "phone4": {"0000"}}); r.status != 400 || !strings.Contains(r.body, "不正确") {
 		t.Errorf("a wrong phone: %d", r.status)

@@ -129,8 +129,9 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 			return err == nil && ok
 		}}
 	st.Orders = hstore.New(db, o.Box, st.Calendar, gormstore.AuditInTx)
-	st.Hotline = &hotline.Desk{Orders: st.Orders, Units: cat, Calendar: st.Calendar, AddressKey: throttle.ClientKey,
+	st.Hotline = &hotline.Desk{Orders: st.Orders, Knowledge: st.Orders, Units: cat, Calendar: st.Calendar, AddressKey: throttle.ClientKey,
 		Messages: throttle.New(db, "message", o.Applications, time.Hour), Lookups: throttle.New(db, "order-status", o.StatusTries, time.Minute)}
+	st.Hotline.KnowledgeSearch = &hotline.KnowledgeSearch{Knowledge: st.Orders, Aliases: st.Kiosk.FindAliases}
 	cat.AddMovers(st.Requests, st.Filings, st.Accounts, en, st.Kiosk, st.Orders)
 	cat.AddHolders(st.Accounts, en, st.Filings, st.Requests, st.Kiosk, st.Inspections, st.Orders)
 	st.Attachments = &attach.Store{Dir: o.AttachmentDir, MaxSize: o.MaxUpload, Pubs: cat, Log: o.Log}

@@ -98,7 +98,7 @@ func (rulesRecord) TableName() string { return "hotline_rules" }
 
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
-	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}, &apiKeyRecord{}); err != nil {
+	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}, &apiKeyRecord{}, &knowledgeRecord{}); err != nil {
 		return fmt.Errorf("hotline gormstore: migrate: %w", err)
 	}
 	return nil
@@ -484,6 +484,9 @@ func (s *Store) SaveRules(ctx context.Context, r hotline.Rules, by catalog.Actor
 // MoveUnit hands a reformed unit's orders to its successor (a mover of
 // the catalogue store's reforms).
 func (s *Store) MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (string, []string, error) {
+	if err := tx.Model(&knowledgeRecord{}).Where("unit_code = ?", from).Update("unit_code", to).Error; err != nil {
+		return "", nil, fmt.Errorf("hotline gormstore: move unit: %w", err)
+	}
 	var rs []orderRecord
 	if err := tx.Select("id, number").Where("unit_code = ?", from).Order("id").Find(&rs).Error; err != nil {
 		return "", nil, fmt.Errorf("hotline gormstore: move unit: %w", err)
@@ -507,16 +510,24 @@ func (s *Store) MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (
 	return "order", nums, nil
 }
 
-// HoldsUnit counts a unit's orders.
+// HoldsUnit counts a unit's orders and knowledge-base entries.
 func (s *Store) HoldsUnit(tx *gorm.DB, code string) (string, error) {
-	var n int64
+	var n, k int64
 	if err := tx.Model(&orderRecord{}).Where("unit_code = ?", code).Count(&n).Error; err != nil {
 		return "", fmt.Errorf("hotline gormstore: held by unit: %w", err)
 	}
-	if n == 0 {
-		return "", nil
+	if err := tx.Model(&knowledgeRecord{}).Where("unit_code = ?", code).Count(&k).Error; err != nil {
+		return "", fmt.Errorf("hotline gormstore: held by unit: %w", err)
 	}
-	return fmt.Sprintf("热线工单%d件", n), nil
+	switch {
+	case n > 0 && k > 0:
+		return fmt.Sprintf("热线工单%d件、知识库%d条", n, k), nil
+	case n > 0:
+		return fmt.Sprintf("热线工单%d件", n), nil
+	case k > 0:
+		return fmt.Sprintf("知识库%d条", k), nil
+	}
+	return "", nil
 }
 
 type apiKeyRecord struct {
@@ -587,4 +598,140 @@ func (s *Store) KeyOf(ctx context.Context, secret string) (*hotline.APIKey, erro
 	}
 	r := recs[0]
 	return &hotline.APIKey{Name: r.Name, Channel: hotline.Channel(r.Channel), CreatedAt: r.CreatedAt}, nil
+}
+
+type knowledgeRecord struct {
+	ID        int64     `gorm:"primaryKey"`
+	UnitCode  string    `gorm:"size:40;index"`
+	Category  string    `gorm:"size:20;not null"`
+	Question  string    `gorm:"size:800;not null"`
+	Answer    string    `gorm:"type:text"`
+	Keywords  string    `gorm:"size:800"`
+	UpdatedBy string    `gorm:"size:80"`
+	UpdatedAt time.Time `gorm:"not null"`
+	Version   int       `gorm:"not null;default:1"`
+}
+
+func (knowledgeRecord) TableName() string { return "hotline_knowledge" }
+
+func (r knowledgeRecord) entry() hotline.Entry {
+	return hotline.Entry{ID: r.ID, UnitCode: r.UnitCode, Category: hotline.Category(r.Category), Question: r.Question, Answer: r.Answer,
+		Keywords: r.Keywords, UpdatedBy: r.UpdatedBy, UpdatedAt: r.UpdatedAt.In(catalog.Shanghai), Version: r.Version}
+}
+
+var _ hotline.Knowledge = (*Store)(nil)
+
+// knowledgeRev is the counter every change of the knowledge base takes.
+const knowledgeRev = "knowledge-revision"
+
+// SaveEntry implements hotline.Knowledge.
+func (s *Store) SaveEntry(ctx context.Context, e *hotline.Entry, by catalog.Actor) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	asked := *e
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*e = asked
+		if e.UnitCode != "" {
+			if err := dbconn.HoldUnit(tx, e.UnitCode, "unit_code"); err != nil {
+				return err
+			}
+		}
+		rec := knowledgeRecord{ID: e.ID, UnitCode: e.UnitCode, Category: string(e.Category), Question: e.Question, Answer: e.Answer, Keywords: e.Keywords,
+			UpdatedBy: by.Username, UpdatedAt: s.now().UTC(), Version: e.Version + 1}
+		var before *hotline.Entry
+		if e.ID == 0 {
+			rec.Version = 1
+			if err := tx.Create(&rec).Error; err != nil {
+				return fmt.Errorf("hotline gormstore: save entry: %w", err)
+			}
+		} else {
+			var old knowledgeRecord
+			if err := tx.Take(&old, "id = ?", e.ID).Error; err != nil {
+				if errors.Is(err, gorm.ErrRecordNotFound) {
+					return catalog.Errorf(catalog.ENOTFOUND, "知识库没有第%d条", e.ID)
+				}
+				return fmt.Errorf("hotline gormstore: save entry: %w", err)
+			}
+			b := old.entry()
+			before = &b
+			res := tx.Model(&knowledgeRecord{}).Where("id = ? AND version = ?", e.ID, e.Version).Select("*").Omit("id").Updates(&rec)
+			if res.Error != nil {
+				return fmt.Errorf("hotline gormstore: save entry: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				return catalog.Errorf(catalog.ECONFLICT, "知识库第%d条已被他人修改，请刷新后重试", e.ID)
+			}
+		}
+		if _, err := next(tx, knowledgeRev); err != nil {
+			return err
+		}
+		*e = rec.entry()
+		return s.audit(tx, by, e.UnitCode, "knowledge", "save", e.ID, "知识库："+e.Question, before, e)
+	})
+}
+
+// DeleteEntry implements hotline.Knowledge.
+func (s *Store) DeleteEntry(ctx context.Context, id int64, by catalog.Actor) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		var old knowledgeRecord
+		if err := tx.Take(&old, "id = ?", id).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return catalog.Errorf(catalog.ENOTFOUND, "知识库没有第%d条", id)
+			}
+			return fmt.Errorf("hotline gormstore: delete entry: %w", err)
+		}
+		if err := tx.Delete(&knowledgeRecord{}, id).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: delete entry: %w", err)
+		}
+		if _, err := next(tx, knowledgeRev); err != nil {
+			return err
+		}
+		return s.audit(tx, by, old.UnitCode, "knowledge", "delete", id, "删除知识库："+old.Question, old.entry(), nil)
+	})
+}
+
+// FindEntry implements hotline.Knowledge.
+func (s *Store) FindEntry(ctx context.Context, id int64) (*hotline.Entry, error) {
+	var r knowledgeRecord
+	if err := s.db.WithContext(ctx).Take(&r, "id = ?", id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, catalog.Errorf(catalog.ENOTFOUND, "知识库没有第%d条", id)
+		}
+		return nil, fmt.Errorf("hotline gormstore: entry: %w", err)
+	}
+	e := r.entry()
+	return &e, nil
+}
+
+// FindEntries implements hotline.Knowledge.
+func (s *Store) FindEntries(ctx context.Context, f hotline.EntryFilter) ([]hotline.Entry, error) {
+	q := s.db.WithContext(ctx).Model(&knowledgeRecord{})
+	if f.Unit != "" {
+		q = q.Where("unit_code = ?", f.Unit)
+	}
+	if f.Category != "" {
+		q = q.Where("category = ?", string(f.Category))
+	}
+	var recs []knowledgeRecord
+	if err := q.Order("updated_at DESC, id DESC").Find(&recs).Error; err != nil {
+		return nil, fmt.Errorf("hotline gormstore: entries: %w", err)
+	}
+	out := make([]hotline.Entry, len(recs))
+	for i, r := range recs {
+		out[i] = r.entry()
+	}
+	return out, nil
+}
+
+// KnowledgeRevision implements hotline.Knowledge.
+func (s *Store) KnowledgeRevision(ctx context.Context) (string, error) {
+	var c []counterRecord
+	if err := s.db.WithContext(ctx).Where("scope = ?", knowledgeRev).Limit(1).Find(&c).Error; err != nil {
+		return "", fmt.Errorf("hotline gormstore: knowledge revision: %w", err)
+	}
+	if len(c) == 0 {
+		return "0", nil
+	}
+	return fmt.Sprint(c[0].Next), nil
 }

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"gongkai/catalog"
+	"gongkai/hotline"
+	"gongkai/web"
+)
+
+// handleKnowledgeIndex is GET /api/v1/knowledge?q=&unit=&category=: the
+// knowledge base, public (answers residents may reuse); with q, searched
+// as the kiosk searches, best first.
+func (s *handlers) handleKnowledgeIndex(c *fiber.Ctx) error {
+	if q := c.Query("q"); q != "" {
+		es, err := s.Hotline.KnowledgeSearch.Search(c.UserContext(), q, c.Query("unit"), 30)
+		if err != nil {
+			return err
+		}
+		return c.JSON(orEmpty(es))
+	}
+	es, err := s.Hotline.Knowledge.FindEntries(c.UserContext(), hotline.EntryFilter{Unit: c.Query("unit"), Category: hotline.Category(c.Query("category"))})
+	if err != nil {
+		return err
+	}
+	return c.JSON(orEmpty(es))
+}
+
+func orEmpty(es []hotline.Entry) []hotline.Entry {
+	if es == nil {
+		return []hotline.Entry{}
+	}
+	return es
+}
+
+func entryID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, catalog.Errorf(catalog.ENOTFOUND, "知识库没有这一条")
+	}
+	return id, nil
+}
+
+// entryUnit is the unit whose staff keep an entry: its unit's, or the
+// county office's for the county's own.
+func (s *handlers) entryUnit(c *fiber.Ctx) (string, error) {
+	id, err := entryID(c)
+	if err != nil {
+		return "", err
+	}
+	e, err := s.Hotline.Knowledge.FindEntry(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	if e.UnitCode == "" {
+		return s.RequestDesk.Office(c.UserContext())
+	}
+	return e.UnitCode, nil
+}
+
+// handleKnowledgeCreate is POST /api/v1/knowledge.
+func (s *handlers) handleKnowledgeCreate(c *fiber.Ctx) error {
+	var e hotline.Entry
+	if err := web.DecodeJSON(c, &e); err != nil {
+		return err
+	}
+	e.ID, e.Version = 0, 0
+	if err := s.Hotline.Knowledge.SaveEntry(c.UserContext(), &e, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+// handleKnowledgeUpdate is PUT /api/v1/knowledge/{id}: the entry's unit
+// stays (the right was checked for it).
+func (s *handlers) handleKnowledgeUpdate(c *fiber.Ctx) error {
+	id, err := entryID(c)
+	if err != nil {
+		return err
+	}
+	old, err := s.Hotline.Knowledge.FindEntry(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	var e hotline.Entry
+	if err := web.DecodeJSON(c, &e); err != nil {
+		return err
+	}
+	e.ID, e.UnitCode = id, old.UnitCode
+	if e.Version == 0 {
+		e.Version = old.Version
+	}
+	if err := s.Hotline.Knowledge.SaveEntry(c.UserContext(), &e, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+// handleKnowledgeDelete is DELETE /api/v1/knowledge/{id}.
+func (s *handlers) handleKnowledgeDelete(c *fiber.Ctx) error {
+	id, err := entryID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Hotline.Knowledge.DeleteEntry(c.UserContext(), id, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
