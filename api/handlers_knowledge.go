@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -105,6 +106,55 @@ func (s *handlers) handleKnowledgeDelete(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.Hotline.Knowledge.DeleteEntry(c.UserContext(), id, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// handleAnnouncementIndex is GET /api/v1/hotline/announcements: the
+// 领导接听 days from today on (public).
+func (s *handlers) handleAnnouncementIndex(c *fiber.Ctx) error {
+	as, err := s.Hotline.Announcements.FindAnnouncements(c.UserContext(), hotline.Day(time.Now()))
+	if err != nil {
+		return err
+	}
+	if as == nil {
+		as = []hotline.Announcement{}
+	}
+	return c.JSON(as)
+}
+
+// handleAnnouncementCreate is POST /api/v1/hotline/announcements; day is
+// YYYY-MM-DD.
+func (s *handlers) handleAnnouncementCreate(c *fiber.Ctx) error {
+	var in struct {
+		hotline.Announcement
+		Day string `json:"day"`
+	}
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	a := in.Announcement
+	if in.Day != "" {
+		d, err := time.ParseInLocation("2006-01-02", in.Day, catalog.Shanghai)
+		if err != nil {
+			return catalog.Invalid("day", "接听日期应形如 2026-12-22")
+		}
+		a.Day = d
+	}
+	if err := s.Hotline.Announcements.SaveAnnouncement(c.UserContext(), &a, web.Actor(c)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(a)
+}
+
+// handleAnnouncementDelete is DELETE /api/v1/hotline/announcements/{id}.
+func (s *handlers) handleAnnouncementDelete(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return catalog.Errorf(catalog.ENOTFOUND, "没有这条领导接听公告")
+	}
+	if err := s.Hotline.Announcements.DeleteAnnouncement(c.UserContext(), id, web.Actor(c)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -122,6 +122,9 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, rbac.Query("unit")), s.handleHotlineRates)
 	r.Get("/hotline/rules", s.handleHotlineRules)
 	r.Put("/hotline/rules", can(rbac.ObjOrder, rbac.ActPublish, rbac.County()), s.handleHotlineRulesUpdate)
+	r.Get("/hotline/announcements", s.handleAnnouncementIndex) // public: 领导接听 days
+	r.Post("/hotline/announcements", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), s.handleAnnouncementCreate)
+	r.Delete("/hotline/announcements/:id", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), s.handleAnnouncementDelete)
 	r.Get("/knowledge", s.handleKnowledgeIndex) // public: answers residents may reuse
 	r.Post("/knowledge", can(rbac.ObjOrder, rbac.ActWrite, s.requestBodyUnit), s.handleKnowledgeCreate)
 	r.Put("/knowledge/:id", can(rbac.ObjOrder, rbac.ActWrite, s.entryUnit), s.handleKnowledgeUpdate)

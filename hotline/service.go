@@ -78,8 +78,10 @@ type Desk struct {
 	// Knowledge is the knowledge base a 直办 cites, and its search.
 	Knowledge       Knowledge
 	KnowledgeSearch *KnowledgeSearch
-	Units           catalog.UnitService
-	Calendar        *workday.Calendar
+	// Announcements are the 领导接听 days.
+	Announcements Announcements
+	Units         catalog.UnitService
+	Calendar      *workday.Calendar
 	// Messages counts residents' messages by address (AddressKey);
 	// Lookups their follow-up look-ups.
 	Messages, Lookups Throttle
@@ -264,4 +266,26 @@ func (d *Desk) SearchKnowledge(ctx context.Context, q string, limit int) ([]Entr
 		return nil, nil
 	}
 	return d.KnowledgeSearch.Search(ctx, q, "", limit)
+}
+
+// UpcomingDays is how far ahead the kiosk's home page shows 领导接听 days.
+const UpcomingDays = 14
+
+// Upcoming are the 领导接听 days from today to UpcomingDays ahead.
+func (d *Desk) Upcoming(ctx context.Context, now time.Time) ([]Announcement, error) {
+	if d.Announcements == nil {
+		return nil, nil
+	}
+	as, err := d.Announcements.FindAnnouncements(ctx, Day(now))
+	if err != nil {
+		return nil, err
+	}
+	last := Day(now).AddDate(0, 0, UpcomingDays)
+	out := as[:0]
+	for _, a := range as {
+		if !a.Day.After(last) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }

@@ -24,6 +24,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/filing"
 	"gongkai/foi"
+	"gongkai/hotline"
 	"gongkai/kiosk/hw"
 	"gongkai/kiosk/ime"
 	"gongkai/search"
@@ -215,6 +216,7 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 	"idTypes": func() []foi.IDType { return []foi.IDType{foi.ResidentID, foi.Passport, foi.HMTPermit, foi.ForeignPR} },
 	"groupID": foi.GroupID,
+	"weekday": func(t time.Time) string { return "星期" + string([]rune("日一二三四五六")[t.Weekday()]) },
 	"messageHidden": func(f messageForm) map[string]string {
 		return map[string]string{"category": f.Category, "caller_name": f.Name, "caller_phone": f.Phone, "title": f.Title, "content": f.Content,
 			"address": f.Address, "publish": f.Publish, "submit_key": f.SubmitKey}
@@ -645,11 +647,34 @@ func (h *handler) assignPoint(c *fiber.Ctx) error {
 
 type homePage struct {
 	Page
+	// LeaderDays are the 领导接听 days coming, announced in advance.
+	LeaderDays []leaderDay
 }
 
 func (h *handler) renderHome(c *fiber.Ctx) ([]byte, error) {
-	p := h.page(c, "首页", "", "")
-	return execute("home.html", homePage{p})
+	p := homePage{Page: h.page(c, "首页", "", "")}
+	if h.Hotline != nil {
+		as, err := h.Hotline.Upcoming(c.UserContext(), h.Now())
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			l := leaderDay{Announcement: a, Unit: "县人民政府"}
+			if a.UnitCode != "" {
+				if u, err := h.Units.FindUnit(c.UserContext(), a.UnitCode); err == nil {
+					l.Unit = u.FullName
+				}
+			}
+			p.LeaderDays = append(p.LeaderDays, l)
+		}
+	}
+	return execute("home.html", p)
+}
+
+// leaderDay is a 领导接听 day as the home page announces it.
+type leaderDay struct {
+	hotline.Announcement
+	Unit string
 }
 
 type unitsPage struct {

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,6 +27,9 @@ type Hotline interface {
 	// Published lists the answered messages their callers agreed to
 	// publish, personal data masked (hotline.Order.Public), newest first.
 	Published(ctx context.Context, unit string, limit int) ([]hotline.Order, error)
+	// Upcoming are the 领导接听 days announced from today on, for the home
+	// page.
+	Upcoming(ctx context.Context, now time.Time) ([]hotline.Announcement, error)
 	// SearchKnowledge finds knowledge-base answers for a resident's words.
 	SearchKnowledge(ctx context.Context, q string, limit int) ([]hotline.Entry, error)
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/catalog"
 	"gongkai/hotline"
@@ -102,4 +103,33 @@ func regexpFind(t *testing.T, s, pattern string) string {
 		t.Fatalf("no %s in %.300s", pattern, s)
 	}
 	return m[1]
+}
+
+// TestLeaderDaysOnTheHomePage: a 领导接听 day announced in advance shows on
+// the home page until it has passed; one past, or more than two weeks
+// ahead, does not; a day already gone cannot be announced.
+func TestLeaderDaysOnTheHomePage(t *testing.T) {
+	h := newHall(t)
+	by := catalog.Actor{Username: "zhengfuban-clerk"}
+	today := hotline.Day(time.Now())
+	soon := hotline.Announcement{Day: today.AddDate(0, 0, 3), From: "09:00", To: "10:00", UnitCode: "renshe", Leaders: "时二勇 局长",
+		Scope: "就业、社保、劳动维权咨询"}
+	far := hotline.Announcement{Day: today.AddDate(0, 0, 30), From: "09:00", To: "10:00", Leaders: "某某 副县长"}
+	for _, a := range []*hotline.Announcement{&soon, &far} {
+		if err := h.st.Orders.SaveAnnouncement(t.Context(), a, by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := hotline.Announcement{Day: today.AddDate(0, 0, -1), From: "09:00", To: "10:00", Leaders: "某某"}
+	if err := h.st.Orders.SaveAnnouncement(t.Context(), &past, by); catalog.ErrorCode(err) != catalog.EINVALID {
+		t.Errorf("a day gone announced: %v", err)
+	}
+	p := h.send(http.MethodGet, "/kiosk/", nil)
+	if p.status != 200 || !strings.Contains(p.body, "领导接听热线公告") || !strings.Contains(p.body, "时二勇 局长") ||
+		!strings.Contains(p.body, "人力资源和社会保障局") || !strings.Contains(p.body, "就业、社保") {
+		t.Fatalf("home: %d %.1500s", p.status, p.body)
+	}
+	if strings.Contains(p.body, "副县长") {
+		t.Error("a day a month ahead is on the home page")
+	}
 }

@@ -21,8 +21,9 @@ import (
 // show may have changed. It is the sum of two counts that only grow: the
 // units' catalogue revisions in the database, which every instance's
 // writes to catalogues, publications and unit facts raise, with the newest
-// alias row (read after each write here, and polled for other instances'
-// writes), and this instance's own bumps.
+// alias row and the count of 领导接听 announcements made (read after each
+// write here, and polled for other instances' writes), and this
+// instance's own bumps.
 type contentGen struct {
 	local atomic.Uint64
 	db    atomic.Uint64
@@ -41,7 +42,12 @@ func (s *server) pollRevisions(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.gen.db.Store(uint64(sum + aliases))
+	// The kiosk's home page shows the 领导接听 days announced.
+	leaders, err := s.stack.Orders.AnnouncementRevision(ctx)
+	if err != nil {
+		return err
+	}
+	s.gen.db.Store(uint64(sum + aliases + leaders))
 	return nil
 }
 

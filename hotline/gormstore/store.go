@@ -98,7 +98,7 @@ func (rulesRecord) TableName() string { return "hotline_rules" }
 
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
-	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}, &apiKeyRecord{}, &knowledgeRecord{}); err != nil {
+	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}, &apiKeyRecord{}, &knowledgeRecord{}, &announcementRecord{}); err != nil {
 		return fmt.Errorf("hotline gormstore: migrate: %w", err)
 	}
 	return nil
@@ -484,8 +484,10 @@ func (s *Store) SaveRules(ctx context.Context, r hotline.Rules, by catalog.Actor
 // MoveUnit hands a reformed unit's orders to its successor (a mover of
 // the catalogue store's reforms).
 func (s *Store) MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (string, []string, error) {
-	if err := tx.Model(&knowledgeRecord{}).Where("unit_code = ?", from).Update("unit_code", to).Error; err != nil {
-		return "", nil, fmt.Errorf("hotline gormstore: move unit: %w", err)
+	for _, m := range []any{&knowledgeRecord{}, &announcementRecord{}} {
+		if err := tx.Model(m).Where("unit_code = ?", from).Update("unit_code", to).Error; err != nil {
+			return "", nil, fmt.Errorf("hotline gormstore: move unit: %w", err)
+		}
 	}
 	var rs []orderRecord
 	if err := tx.Select("id, number").Where("unit_code = ?", from).Order("id").Find(&rs).Error; err != nil {
@@ -734,4 +736,99 @@ func (s *Store) KnowledgeRevision(ctx context.Context) (string, error) {
 		return "0", nil
 	}
 	return fmt.Sprint(c[0].Next), nil
+}
+
+type announcementRecord struct {
+	ID        int64     `gorm:"primaryKey"`
+	Day       time.Time `gorm:"type:date;not null;index"`
+	From      string    `gorm:"column:from_hour;size:5;not null"`
+	To        string    `gorm:"column:to_hour;size:5;not null"`
+	UnitCode  string    `gorm:"size:40;index"`
+	Leaders   string    `gorm:"size:1200;not null"`
+	Line      string    `gorm:"size:80;not null"`
+	Scope     string    `gorm:"type:text"`
+	CreatedBy string    `gorm:"size:80"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+func (announcementRecord) TableName() string { return "hotline_announcements" }
+
+func (r announcementRecord) announcement() hotline.Announcement {
+	return hotline.Announcement{ID: r.ID, Day: *dateFromDB(&r.Day), From: r.From, To: r.To, UnitCode: r.UnitCode, Leaders: r.Leaders, Line: r.Line,
+		Scope: r.Scope, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
+}
+
+var _ hotline.Announcements = (*Store)(nil)
+
+const announcementRev = "announcement-revision"
+
+// SaveAnnouncement implements hotline.Announcements.
+func (s *Store) SaveAnnouncement(ctx context.Context, a *hotline.Announcement, by catalog.Actor) error {
+	if err := a.Validate(s.now()); err != nil {
+		return err
+	}
+	asked := *a
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		*a = asked
+		if a.UnitCode != "" {
+			if err := dbconn.HoldUnit(tx, a.UnitCode, "unit_code"); err != nil {
+				return err
+			}
+		}
+		rec := announcementRecord{Day: *dateToDB(&a.Day), From: a.From, To: a.To, UnitCode: a.UnitCode, Leaders: a.Leaders, Line: a.Line, Scope: a.Scope,
+			CreatedBy: by.Username, CreatedAt: s.now().UTC()}
+		if err := tx.Create(&rec).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: announcement: %w", err)
+		}
+		if _, err := next(tx, announcementRev); err != nil {
+			return err
+		}
+		*a = rec.announcement()
+		return s.audit(tx, by, a.UnitCode, "announcement", "create", a.ID, "领导接听公告 "+a.Day.Format("2006-01-02"), nil, a)
+	})
+}
+
+// DeleteAnnouncement implements hotline.Announcements.
+func (s *Store) DeleteAnnouncement(ctx context.Context, id int64, by catalog.Actor) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		var old announcementRecord
+		if err := tx.Take(&old, "id = ?", id).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return catalog.Errorf(catalog.ENOTFOUND, "没有第%d号领导接听公告", id)
+			}
+			return fmt.Errorf("hotline gormstore: announcement: %w", err)
+		}
+		if err := tx.Delete(&announcementRecord{}, id).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: announcement: %w", err)
+		}
+		if _, err := next(tx, announcementRev); err != nil {
+			return err
+		}
+		return s.audit(tx, by, old.UnitCode, "announcement", "delete", id, "撤下领导接听公告", old.announcement(), nil)
+	})
+}
+
+// FindAnnouncements implements hotline.Announcements.
+func (s *Store) FindAnnouncements(ctx context.Context, from time.Time) ([]hotline.Announcement, error) {
+	var recs []announcementRecord
+	if err := s.db.WithContext(ctx).Where("day >= ?", *dateToDB(&from)).Order("day, from_hour, id").Limit(100).Find(&recs).Error; err != nil {
+		return nil, fmt.Errorf("hotline gormstore: announcements: %w", err)
+	}
+	out := make([]hotline.Announcement, len(recs))
+	for i, r := range recs {
+		out[i] = r.announcement()
+	}
+	return out, nil
+}
+
+// AnnouncementRevision implements hotline.Announcements.
+func (s *Store) AnnouncementRevision(ctx context.Context) (int64, error) {
+	var c []counterRecord
+	if err := s.db.WithContext(ctx).Where("scope = ?", announcementRev).Limit(1).Find(&c).Error; err != nil {
+		return 0, fmt.Errorf("hotline gormstore: announcement revision: %w", err)
+	}
+	if len(c) == 0 {
+		return 0, nil
+	}
+	return c[0].Next, nil
 }
