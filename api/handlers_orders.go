@@ -1,11 +1,13 @@
 package api
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
 	"gongkai/hotline"
@@ -325,4 +327,64 @@ func (s *handlers) handleMessageIndex(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(os)
+}
+
+// handleHotlineBulletin is GET /api/v1/hotline/bulletin.xlsx?year=&month=
+// (or quarter=): the county's table of each unit's orders — dispatched,
+// answered, closed, overdue open and closed, 政民互动 — with the rates and
+// the rubric's deductions.
+func (s *handlers) handleHotlineBulletin(c *fiber.Ctx) error {
+	from, to, err := period(c)
+	if err != nil {
+		return err
+	}
+	rows, err := s.Hotline.Bulletin(c.UserContext(), from, to, time.Now())
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	if us, err := s.Units.FindUnits(c.UserContext()); err == nil {
+		for _, u := range us {
+			names[u.Code] = u.FullName
+		}
+	}
+	label := from.Format("2006年1月")
+	if last := to.AddDate(0, 0, -1); last.Month() != from.Month() || last.Year() != from.Year() {
+		label = fmt.Sprintf("%d年%d-%d月", from.Year(), int(from.Month()), int(last.Month()))
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "转办情况"
+	f.SetSheetName("Sheet1", sh)
+	f.SetCellValue(sh, "A1", "县“12345”政府服务热线（含政民互动）"+label+"转办情况")
+	header := []any{"序号", "单位", "转办", "反馈", "办结", "逾期未办理", "逾期已办理", "政民互动", "申退", "办结率(%)", "回访率(%)", "满意率(%)", "退回重办", "扣分", "得分"}
+	f.SetSheetRow(sh, "A2", &header)
+	var total [8]int
+	for i, r := range rows {
+		name := names[r.Unit]
+		if name == "" {
+			name = r.Unit
+		}
+		ded := 0.0
+		for _, d := range r.Deductions {
+			ded += d.Points
+		}
+		line := []any{i + 1, name, r.Transferred, r.Replied, r.Closed, r.OverdueOpen, r.ClosedLate, r.Interactive, r.Returned,
+			r.ClosedRate, r.CallbackRate, r.Satisfaction, r.Redos + r.Untrue, ded, r.Weighted}
+		cell, _ := excelize.CoordinatesToCellName(1, i+4)
+		f.SetSheetRow(sh, cell, &line)
+		for k, v := range []int{r.Transferred, r.Replied, r.Closed, r.OverdueOpen, r.ClosedLate, r.Interactive, r.Returned, r.Redos + r.Untrue} {
+			total[k] += v
+		}
+	}
+	sum := []any{"", "合计", total[0], total[1], total[2], total[3], total[4], total[5], total[6]}
+	f.SetSheetRow(sh, "A3", &sum)
+	f.SetColWidth(sh, "B", "B", 28)
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="hotline-%s.xlsx"`, from.Format("2006-01")))
+	return c.Send(buf.Bytes())
 }

@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"bytes"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"gongkai/catalog"
 )
@@ -160,6 +163,49 @@ func TestHotlineStory(t *testing.T) {
 	}
 	if r := other.do("GET", "/api/v1/hotline/rates?year="+strconv.Itoa(year)+"&unit=chengguan", nil); r.status != 403 {
 		t.Errorf("another unit's rates: %d", r.status)
+	}
+	// The year's hotline score beside the disclosure score.
+	var scores []struct {
+		Code    string `json:"unit_code"`
+		Hotline *struct {
+			Score  float64 `json:"score"`
+			Orders int     `json:"orders"`
+		} `json:"hotline"`
+	}
+	if r := h.login("inspector").do("GET", "/api/v1/scores/"+strconv.Itoa(year), nil); r.status != 200 {
+		t.Fatalf("scores: %d %s", r.status, r.body)
+	} else {
+		r.decode(t, &scores)
+	}
+	for _, sc := range scores {
+		switch sc.Code {
+		case "chengguan":
+			if sc.Hotline == nil || sc.Hotline.Score != 99.4 || sc.Hotline.Orders != 1 { // 40% of 100 (no provincial order) + 60% of 99
+				t.Errorf("chengguan's hotline score: %+v", sc.Hotline)
+			}
+		case "sanxi":
+			if sc.Hotline != nil {
+				t.Errorf("a unit without orders scored: %+v", sc.Hotline)
+			}
+		}
+	}
+	// The monthly bulletin, as the county's 附件3.
+	month := strconv.Itoa(int(time.Now().In(catalog.Shanghai).Month()))
+	if r := other.do("GET", "/api/v1/hotline/bulletin.xlsx?year="+strconv.Itoa(year)+"&month="+month, nil); r.status != 403 {
+		t.Errorf("a township reads the bulletin: %d", r.status)
+	}
+	r = operator.do("GET", "/api/v1/hotline/bulletin.xlsx?year="+strconv.Itoa(year)+"&month="+month, nil)
+	if r.status != 200 {
+		t.Fatalf("bulletin: %d %s", r.status, r.body)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := book.GetRows("转办情况")
+	if len(rows) != 5 || rows[1][1] != "单位" || rows[2][1] != "合计" || rows[2][2] != "1" || rows[3][1] != "旌德县城市管理行政执法局" && !strings.Contains(rows[3][1], "城管") ||
+		rows[3][2] != "1" || rows[3][4] != "1" || rows[4][8] != "1" {
+		t.Errorf("bulletin rows: %q", rows)
 	}
 	// Public: the published answer, masked; the caller's follow-up.
 	var public []map[string]any

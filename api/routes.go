@@ -120,6 +120,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend)$)>",
 		d.Authz.RequireFunc(rbac.ObjOrder, orderStepRight, s.orderActionUnit), s.handleOrderStep)
 	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, rbac.Query("unit")), s.handleHotlineRates)
+	r.Get("/hotline/bulletin.xlsx", can(rbac.ObjOrder, rbac.ActRead, officeUnit), s.handleHotlineBulletin)
 	r.Get("/hotline/rules", s.handleHotlineRules)
 	r.Put("/hotline/rules", can(rbac.ObjOrder, rbac.ActPublish, rbac.County()), s.handleHotlineRulesUpdate)
 	r.Get("/hotline/announcements", s.handleAnnouncementIndex) // public: 领导接听 days

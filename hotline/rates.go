@@ -217,15 +217,23 @@ type RatesReport struct {
 	Weighted   float64 `json:"weighted_score"`
 }
 
-// Rates computes a RatesReport.
-func (d *Desk) Rates(ctx context.Context, unit string, from, to time.Time) (RatesReport, error) {
+// period is what the rates of a period are computed from.
+type period struct {
+	rules    Rules
+	orders   []Order
+	events   map[string][]Event
+	earlier  map[string]Order
+	from, to time.Time
+}
+
+func (d *Desk) period(ctx context.Context, from, to time.Time) (*period, error) {
 	rules, err := d.Orders.Rules(ctx)
 	if err != nil {
-		return RatesReport{}, err
+		return nil, err
 	}
 	orders, err := d.Orders.FindOrders(ctx, Filter{ReceivedFrom: from, ReceivedTo: to})
 	if err != nil {
-		return RatesReport{}, err
+		return nil, err
 	}
 	numbers := make([]string, len(orders))
 	var repeatOf []string
@@ -237,28 +245,116 @@ func (d *Desk) Rates(ctx context.Context, unit string, from, to time.Time) (Rate
 	}
 	events, err := d.Orders.EventsOf(ctx, numbers)
 	if err != nil {
-		return RatesReport{}, err
+		return nil, err
 	}
 	earlier := map[string]Order{}
 	if len(repeatOf) > 0 {
 		os, err := d.Orders.FindOrders(ctx, Filter{Numbers: repeatOf})
 		if err != nil {
-			return RatesReport{}, err
+			return nil, err
 		}
 		for _, o := range os {
 			earlier[o.Number] = o
 		}
 	}
+	return &period{rules: rules, orders: orders, events: events, earlier: earlier, from: from, to: to}, nil
+}
+
+func (p *period) report(unit string) RatesReport {
 	var prov, local []Order
-	for _, o := range orders {
+	for _, o := range p.orders {
 		if o.Channel == Provincial {
 			prov = append(prov, o)
 		} else {
 			local = append(local, o)
 		}
 	}
-	rep := RatesReport{Rates: ComputeRates(orders, events, earlier, unit, rules, from, to),
-		Provincial: ComputeRates(prov, events, earlier, unit, rules, from, to), Local: ComputeRates(local, events, earlier, unit, rules, from, to)}
+	rep := RatesReport{Rates: ComputeRates(p.orders, p.events, p.earlier, unit, p.rules, p.from, p.to),
+		Provincial: ComputeRates(prov, p.events, p.earlier, unit, p.rules, p.from, p.to), Local: ComputeRates(local, p.events, p.earlier, unit, p.rules, p.from, p.to)}
 	rep.Weighted = math.Round((0.4*rep.Provincial.Score+0.6*rep.Local.Score)*100) / 100
-	return rep, nil
+	return rep
+}
+
+// units are the units an order of the period concerned: handled, sent
+// back, or reminded.
+func (p *period) units() []string {
+	seen := map[string]bool{}
+	for _, o := range p.orders {
+		if o.UnitCode != "" {
+			seen[o.UnitCode] = true
+		}
+		for _, e := range p.events[o.Number] {
+			if e.Unit != "" {
+				seen[e.Unit] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for u := range seen {
+		out = append(out, u)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Rates computes a RatesReport for a unit ("" for the county).
+func (d *Desk) Rates(ctx context.Context, unit string, from, to time.Time) (RatesReport, error) {
+	p, err := d.period(ctx, from, to)
+	if err != nil {
+		return RatesReport{}, err
+	}
+	return p.report(unit), nil
+}
+
+// UnitRates are the RatesReports of every unit an order received in
+// [from, to) concerned, by unit code: the monthly bulletin's rows, and
+// the hotline's part of the annual score.
+func (d *Desk) UnitRates(ctx context.Context, from, to time.Time) (map[string]RatesReport, error) {
+	p, err := d.period(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]RatesReport{}
+	for _, u := range p.units() {
+		out[u] = p.report(u)
+	}
+	return out, nil
+}
+
+// BulletinRow is one unit's line of the monthly bulletin (县"12345"政府
+// 服务热线（含政民互动）转办情况, the seed's 附件3), with its rates.
+type BulletinRow struct {
+	Unit string
+	RatesReport
+	// OverdueOpen: still open past a deadline today; Interactive: the
+	// messages among them (政民互动: online, mailbox, kiosk).
+	OverdueOpen, Interactive int
+}
+
+// Bulletin is the rows of the units an order received in [from, to)
+// concerned, most dispatched first, as the county lists them.
+func (d *Desk) Bulletin(ctx context.Context, from, to, now time.Time) ([]BulletinRow, error) {
+	p, err := d.period(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var rows []BulletinRow
+	for _, u := range p.units() {
+		r := BulletinRow{Unit: u, RatesReport: p.report(u)}
+		for i := range p.orders {
+			o := &p.orders[i]
+			if o.UnitCode != u {
+				continue
+			}
+			if o.Channel == Online || o.Channel == Mailbox || o.Channel == Kiosk {
+				r.Interactive++
+			}
+			if _, late, err := o.OverdueAt(d.Calendar, now); err == nil && late {
+				r.OverdueOpen++
+			}
+		}
+		rows = append(rows, r)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Transferred > rows[j].Transferred })
+	return rows, nil
 }

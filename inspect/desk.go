@@ -76,8 +76,11 @@ type Desk struct {
 	// Generation changes whenever the catalogue or publications may have.
 	Generation func() uint64
 	// Now is the clock; time.Now when nil.
-	Now   func() time.Time
-	cache reportCache
+	Now func() time.Time
+	// HotlineScores, when set, gives each unit's hotline score of a
+	// period (by unit code), shown beside its disclosure score.
+	HotlineScores func(ctx context.Context, from, to time.Time) (map[string]HotlineScore, error)
+	cache         reportCache
 }
 
 func (dk *Desk) today() time.Time {
@@ -416,7 +419,19 @@ func (dk *Desk) Scores(ctx context.Context, year int) ([]UnitScore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Score(d, domains, reports, entries, year, asOf), nil
+	scores := Score(d, domains, reports, entries, year, asOf)
+	if dk.HotlineScores != nil {
+		hs, err := dk.HotlineScores(ctx, time.Date(year, 1, 1, 0, 0, 0, 0, catalog.Shanghai), time.Date(year+1, 1, 1, 0, 0, 0, 0, catalog.Shanghai))
+		if err != nil {
+			return nil, err
+		}
+		for i := range scores {
+			if h, ok := hs[scores[i].Code]; ok {
+				scores[i].Hotline = &h
+			}
+		}
+	}
+	return scores, nil
 }
 
 func (dk *Desk) Overview(ctx context.Context, asOf time.Time) (HeatMap, []Report, error) {

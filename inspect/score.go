@@ -56,6 +56,18 @@ type UnitScore struct {
 	Annual     float64 `json:"annual"`
 	// Total = 日常监测 40% + 第三方测评 10% + 年度总评 50%.
 	Total float64 `json:"total"`
+	// Hotline is the unit's 热线留言办理 score of the year beside it (the
+	// 考评方案 scores it apart and takes it into the same assessment), nil
+	// when no order concerned the unit.
+	Hotline *HotlineScore `json:"hotline,omitempty"`
+}
+
+// HotlineScore is a unit's 12345 hotline and 政民互动 score of a year: the
+// rubric's computed lines, 省长热线 40% and 12345/县长信箱 60%.
+type HotlineScore struct {
+	Score      float64 `json:"score"`
+	Orders     int     `json:"orders"`
+	Deductions float64 `json:"deductions"`
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

@@ -142,6 +142,17 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 	}
 	st.Inspect = &inspect.Desk{Units: cat, County: cat, Items: cat, Pubs: cat, Requests: st.Requests, Filings: st.Filings, Reports: st.Inspections,
 		Text: st.Attachments.Text, Calendar: st.Calendar, Generation: o.Generation}
+	st.Inspect.HotlineScores = func(ctx context.Context, from, to time.Time) (map[string]inspect.HotlineScore, error) {
+		rs, err := st.Hotline.UnitRates(ctx, from, to)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]inspect.HotlineScore, len(rs))
+		for u, r := range rs {
+			out[u] = inspect.HotlineScore{Score: r.Weighted, Orders: r.Received, Deductions: 100 - r.Rates.Score}
+		}
+		return out, nil
+	}
 	signIn := &account.SignInDesk{Users: st.Accounts, AddressKey: throttle.ClientKey, Audit: cat.Audit,
 		Addresses: throttle.New(db, "login", account.MaxAddressFailures, time.Minute),
 		Pairs:     throttle.New(db, "pair", account.MaxFailedLogins, account.LockDuration),
