@@ -21,6 +21,7 @@ import (
 	"gongkai/catalog"
 	"gongkai/filing"
 	"gongkai/foi"
+	"gongkai/hotline"
 	"gongkai/inspect"
 	"gongkai/notify"
 	"gongkai/rbac"
@@ -81,6 +82,12 @@ type Deps struct {
 	Mail bool
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Hotline is the 12345 hotline's desk (work orders); Record audits
+	// what is read (a caller's phone revealed).
+	Hotline *hotline.Desk
+	Record  interface {
+		Audit(ctx context.Context, by catalog.Actor, unit, obj, action string, target any, detail string) error
+	}
 }
 
 // Notices gathers what waits for a person: requests, returned drafts,
@@ -141,6 +148,8 @@ var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
 	"bodyHTML":      func(s string) template.HTML { return template.HTML(catalog.CleanBody(s)) },
 	"itemAction":    catalog.ItemActionName,
 	"maskName":      foi.MaskName,
+	"actionName":    hotline.ActionName,
+	"callbackName":  func(s string) string { return hotline.Callback(s).Name() },
 	"reviewColumns": func() [4]string { return foi.ReviewColumns },
 	"trendSVG":      inspect.TrendSVG,
 	"neg":           func(n int) int { return -n },
@@ -179,6 +188,9 @@ type me struct {
 	// RequestsURL is where the person's disclosure requests are listed, or
 	// ""; RequestsUnit is the unit whose they are, "" for county-wide.
 	RequestsURL, RequestsUnit string
+	// OrdersURL is where the person's hotline orders are: the county
+	// office's desk, or their unit's inbox; "" for none.
+	OrdersURL string
 	// FailedSignIns wrong passwords were tried on the account before this
 	// sign-in; the owner is told on every page of the session.
 	FailedSignIns int
@@ -222,6 +234,16 @@ func (h handler) current(c *fiber.Ctx) (*me, error) {
 	m.CanAccounts = h.can(m, rbac.AllUnits, rbac.ObjAccount, rbac.ActRead)
 	m.CanKiosk = h.can(m, rbac.AllUnits, rbac.ObjKiosk, rbac.ActRead)
 	m.CanInspect = h.can(m, rbac.AllUnits, rbac.ObjInspection, rbac.ActRead)
+	if office, err := h.Requests.Office(c.UserContext()); err == nil && h.can(m, office, rbac.ObjOrder, rbac.ActRead) {
+		m.OrdersURL = "/admin/orders"
+	} else {
+		for _, g := range gs {
+			if g.Unit != rbac.AllUnits && h.can(m, g.Unit, rbac.ObjOrder, rbac.ActRead) {
+				m.OrdersURL = "/admin/orders?unit=" + url.QueryEscape(g.Unit)
+				break
+			}
+		}
+	}
 	if h.can(m, rbac.AllUnits, rbac.ObjRequest, rbac.ActRead) {
 		m.RequestsURL = "/admin/requests"
 	} else {

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
+	"gongkai/hotline"
 	"gongkai/rbac"
 	"gongkai/web"
 )
@@ -73,6 +74,44 @@ func Mount(r fiber.Router, d Deps) {
 	officeUnit := func(c *fiber.Ctx) (string, error) { return d.Requests.Office(c.UserContext()) }
 	r.Post("/requests/:number/reassign", can(rbac.ObjRequest, rbac.ActWrite, officeUnit), h.handleRequestReassign)
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), h.handleRequestStep)
+	// The 12345 hotline: the county office's desk and a unit's inbox; each
+	// step's right as in the API (a reply is the unit head's).
+	orderUnit := func(c *fiber.Ctx) (string, error) {
+		n, err := hotline.ParseNumber(c.Params("number"))
+		if err != nil {
+			return "", err
+		}
+		o, err := d.Hotline.Orders.Find(c.UserContext(), n)
+		if err != nil {
+			return "", err
+		}
+		if o.UnitCode == "" || !hotline.ByUnit(c.Params("action")) && c.Params("action") != "" {
+			return d.Requests.Office(c.UserContext())
+		}
+		return o.UnitCode, nil
+	}
+	orderRight := func(c *fiber.Ctx) (rbac.Action, error) {
+		if hotline.ByHead(c.Params("action")) {
+			return rbac.ActPublish, nil
+		}
+		return rbac.ActWrite, nil
+	}
+	r.Get("/orders", h.signedIn, can(rbac.ObjOrder, rbac.ActRead, h.orderListUnit), h.handleOrders)
+	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleOrderCreate)
+	// The county office follows every order it dispatched; a unit, its own.
+	orderReader := func(c *fiber.Ctx) (string, error) {
+		if p, ok := rbac.PrincipalOf(c); ok {
+			if office, err := d.Requests.Office(c.UserContext()); err == nil {
+				if ok, _ := d.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
+					return office, nil
+				}
+			}
+		}
+		return orderUnit(c)
+	}
+	r.Get("/orders/:number", h.signedIn, can(rbac.ObjOrder, rbac.ActRead, orderReader), h.handleOrder)
+	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend)$)>",
+		d.Authz.RequireFunc(rbac.ObjOrder, orderRight, orderUnit), h.handleOrderStep)
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)
 	r.Post("/reports/annual/parts", can(rbac.ObjPublication, rbac.ActWrite, formUnit), h.handleAnnualParts)

@@ -109,6 +109,9 @@ func TestHotlineStory(t *testing.T) {
 	if r := other.do("GET", "/api/v1/orders/"+num, nil); r.status != 403 {
 		t.Errorf("another unit reads it: %d", r.status)
 	}
+	if r := operator.do("GET", "/api/v1/orders/"+num, nil); r.status != 200 {
+		t.Errorf("the county office follows an order it dispatched: %d", r.status)
+	}
 	if r := dept.do("GET", "/api/v1/orders/"+num+"?reveal=1", nil); r.status != 403 {
 		t.Errorf("a clerk reveals the phone: %d", r.status)
 	}

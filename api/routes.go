@@ -116,7 +116,7 @@ func Mount(r fiber.Router, d Deps) {
 	// follow them by number and proof; published answers are public.
 	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), s.handleOrderCreate)
 	r.Get("/orders", can(rbac.ObjOrder, rbac.ActRead, s.officeOrListUnit), s.handleOrderIndex)
-	r.Get("/orders/:number", can(rbac.ObjOrder, rbac.ActRead, s.orderUnit), s.handleOrderShow)
+	r.Get("/orders/:number", can(rbac.ObjOrder, rbac.ActRead, s.orderReadUnit), s.handleOrderShow)
 	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend)$)>",
 		d.Authz.RequireFunc(rbac.ObjOrder, orderStepRight, s.orderActionUnit), s.handleOrderStep)
 	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, rbac.Query("unit")), s.handleHotlineRates)

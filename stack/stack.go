@@ -193,7 +193,8 @@ func (st *Stack) Admin(kiosk admin.KioskAdmin) admin.Deps {
 	return admin.Deps{Units: st.Catalog, Lifecycle: st.Catalog, Reforms: st.Catalog, Removal: st.Catalog, Items: st.Catalog, Pubs: st.Catalog, Accounts: st.Accounts, Authz: st.Authz, Audit: st.Catalog,
 		Admins: st.Access, Import: st.Catalogs, Filings: st.Filings, UnitAccounts: st.Access.UnitAccounts, Directory: st.Directory,
 		RectifyDue: st.RectifyDue, Sessions: st.Sessions, Attachments: st.Attachments, Kiosk: kiosk,
-		County: st.Catalog, Requests: st.RequestDesk, Inspections: st.Inspect, Scores: st.Inspect, Notices: st.Notifier}
+		County: st.Catalog, Requests: st.RequestDesk, Inspections: st.Inspect, Scores: st.Inspect, Notices: st.Notifier,
+		Hotline: st.Hotline, Record: st.Catalog}
 }
 
 // SeedStores are what the seed loads data through.
