@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -120,7 +121,8 @@ func (h handler) handleOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, 200, "orders.html", page{Title: "热线工单", Me: m, Flash: map[string]string{"created": "工单已受理。"}[c.Query("flash")], Data: p})
+	flash := map[string]string{"created": "工单已受理。", "returned": "工单已退回县政府办重新派单。"}[c.Query("flash")]
+	return render(c, 200, "orders.html", page{Title: "热线工单", Me: m, Flash: flash, Data: p})
 }
 
 // handleOrderCreate is the operator's 受理 of a call or letter.
@@ -244,7 +246,8 @@ func (h handler) handleOrderStep(c *fiber.Ctx) error {
 	st.Days, _ = strconv.Atoi(c.FormValue("days"))
 	st.KnowledgeID, _ = strconv.ParseInt(c.FormValue("knowledge_id"), 10, 64)
 	version, _ := strconv.Atoi(c.FormValue("version"))
-	if _, err := h.Hotline.Step(c.UserContext(), number, st, version, web.Actor(c)); err != nil {
+	o, err := h.Hotline.Step(c.UserContext(), number, st, version, web.Actor(c))
+	if err != nil {
 		_, msg, ok := fieldError(err)
 		if !ok && catalog.ErrorCode(err) == catalog.ECONFLICT {
 			msg, ok = catalog.ErrorMessage(err), true
@@ -258,5 +261,19 @@ func (h handler) handleOrderStep(c *fiber.Ctx) error {
 		}
 		return render(c, fiber.StatusBadRequest, "order.html", page{Title: "工单 " + number, Me: m, Error: msg, Data: p})
 	}
+	if st.Action == hotline.ActReturn && !h.can(m, o.UnitCode, rbac.ObjOrder, rbac.ActRead) {
+		// Sent back: no longer the unit's to see; back to its inbox.
+		return c.Redirect("/admin/orders?unit="+url.QueryEscape(h.unitOf(m))+"&flash=returned", fiber.StatusSeeOther)
+	}
 	return c.Redirect("/admin/orders/"+number+"?flash=done", fiber.StatusSeeOther)
+}
+
+// unitOf is the unit a person's inbox is of (their first unit grant).
+func (h handler) unitOf(m *me) string {
+	for _, g := range m.Grants {
+		if g.Unit != rbac.AllUnits {
+			return g.Unit
+		}
+	}
+	return ""
 }
