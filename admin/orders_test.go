@@ -74,6 +74,9 @@ func TestHotlineDeskForms(t *testing.T) {
 	step(township, "return", url.Values{"reason": {"建筑工地夜间施工由县住建局和城管执法局管理"}}, 303)
 	step(operator, "transfer", url.Values{"unit": {"chengguan"}}, 303)
 	clerk, head := o.signIn("chengguan-clerk"), o.signIn("chengguan-leader")
+	if p := clerk.get("/admin/"); !strings.Contains(p.body, number) || !strings.Contains(p.body, "待认领") {
+		t.Errorf("the department's 工作台 does not show the order to claim")
+	}
 	step(clerk, "claim", nil, 303)
 	if p := clerk.get(path); strings.Contains(p.body, "/reply") || !strings.Contains(p.body, "分管负责人登录后答复") {
 		t.Errorf("a clerk is offered the reply")

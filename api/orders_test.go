@@ -84,11 +84,28 @@ func TestHotlineStory(t *testing.T) {
 		t.Fatalf("sent back: %+v", o)
 	}
 	step(operator, "transfer", map[string]any{"unit": "chengguan"}, 200)
+	notices := func(c *client) string {
+		t.Helper()
+		r := c.do("GET", "/api/v1/notices", nil)
+		if r.status != 200 {
+			t.Fatalf("notices: %d %s", r.status, r.body)
+		}
+		return string(r.body)
+	}
+	if n := notices(dept); !strings.Contains(n, `"kind":"order"`) || !strings.Contains(n, num+" 待认领") || !strings.Contains(n, "/admin/orders/"+num) {
+		t.Errorf("the department is not told of the order to claim: %s", n)
+	}
+	if n := notices(township); strings.Contains(n, num) {
+		t.Errorf("the township that sent it back is still told of it")
+	}
 	step(dept, "claim", nil, 200)
 	reply := map[string]any{"text": "经现场核实，文化路3盏路灯线路老化，已于今日更换线路并恢复照明。"}
 	step(dept, "reply", reply, 403) // the head's
 	step(deptHead, "reply", map[string]any{"text": "已解释。"}, 400)
 	step(deptHead, "reply", reply, 200)
+	if n := notices(operator); !strings.Contains(n, num+" 答复待审核") {
+		t.Errorf("the county office is not told of the answer to check: %s", n)
+	}
 	step(dept, "redo", map[string]any{"reason": "答复过于简单"}, 403) // the county office's
 	o = step(operator, "redo", map[string]any{"reason": "答复未说明更换数量和时间"}, 200)
 	if o.State != "handling" || o.Redos != 1 {

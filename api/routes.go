@@ -117,7 +117,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), s.handleOrderCreate)
 	r.Get("/orders", can(rbac.ObjOrder, rbac.ActRead, s.officeOrListUnit), s.handleOrderIndex)
 	r.Get("/orders/:number", can(rbac.ObjOrder, rbac.ActRead, s.orderReadUnit), s.handleOrderShow)
-	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend)$)>",
+	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend|leak)$)>",
 		d.Authz.RequireFunc(rbac.ObjOrder, orderStepRight, s.orderActionUnit), s.handleOrderStep)
 	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, rbac.Query("unit")), s.handleHotlineRates)
 	r.Get("/hotline/bulletin.xlsx", can(rbac.ObjOrder, rbac.ActRead, officeUnit), s.handleHotlineBulletin)

@@ -165,6 +165,8 @@ type Order struct {
 	Untrue    int  `json:"untrue"`
 	LateClaim bool `json:"late_claim"`
 	LateReply bool `json:"late_reply"`
+	// Leaks: the unit was found to have leaked the caller's identity.
+	Leaks int `json:"leaks,omitempty"`
 	// Reminders (催办) and supervision notices (督办) sent.
 	Reminders  int `json:"reminders"`
 	Supervised int `json:"supervised"`
@@ -314,5 +316,6 @@ func redact(text, name string) string {
 func (o Order) Public() Order {
 	return Order{Number: o.Number, Channel: o.Channel, Category: o.Category, Caller: Caller{Name: foi.MaskName(o.Name)},
 		Title: redact(o.Title, o.Name), Content: redact(o.Content, o.Name), UnitCode: o.UnitCode, State: o.State, ReceivedAt: o.ReceivedAt,
-		Reply: redact(o.Reply, o.Name), RepliedAt: o.RepliedAt, ClosedAt: o.ClosedAt, Publish: o.Publish, Direct: o.Direct}
+		Reply: redact(o.Reply, o.Name), RepliedAt: o.RepliedAt, ClosedAt: o.ClosedAt, Publish: o.Publish, Direct: o.Direct,
+		Due: o.Due, ExtensionDays: o.ExtensionDays, ExtensionReason: redact(o.ExtensionReason, o.Name)}
 }

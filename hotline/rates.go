@@ -50,6 +50,7 @@ type Rates struct {
 	Repeats     int `json:"repeat_complaints"`
 	Reminders   int `json:"reminders"`
 	Supervised  int `json:"supervised"`
+	Leaks       int `json:"leaks"`
 	// Rates in percent, one decimal: 办结率 closed/handled, 反馈率
 	// replied/handled, 回访率 reached/closed, satisfaction
 	// (satisfied+basic)/reached; 100 when there is nothing to divide.
@@ -76,7 +77,7 @@ func pct(n, d int) float64 {
 // the repeats name (by number).
 func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]Order, unit string, rules Rules, from, to time.Time) Rates {
 	r := Rates{Unit: unit, From: from, To: to}
-	var lateClaims, lateReplies, redos, untrue, repeats []string
+	var lateClaims, lateReplies, redos, untrue, repeats, leaks []string
 	mine := func(o Order) bool { return unit == "" || o.UnitCode == unit }
 	for _, o := range orders {
 		transferred := false
@@ -118,6 +119,11 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 			case ActSupervise:
 				if ours {
 					r.Supervised++
+				}
+			case ActLeak:
+				if ours {
+					r.Leaks++
+					leaks = append(leaks, o.Number)
 				}
 			}
 		}
@@ -192,6 +198,7 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 		r.Deductions = append(r.Deductions, Deduction{Rule: "真实有效：回复意见不真实，经审核后退回重新办理（导致重复投诉的每次加扣1分）",
 			Count: r.Untrue, Each: 2, Points: pts, Cap: 5, Orders: append(untrue, repeats...)})
 	}
+	add("保密要求：泄露投诉人身份等信息", r.Leaks, 2, 6, leaks)
 	if target := float64(rules.SatisfactionTarget); reached > 0 && r.Satisfaction < target {
 		short := math.Ceil(target - r.Satisfaction - 1e-9)
 		r.Deductions = append(r.Deductions, Deduction{Rule: "办理成效：群众满意度低于目标，每低一个百分点", Count: int(short), Each: 1, Points: math.Min(short, 4), Cap: 4})

@@ -70,15 +70,16 @@ const (
 	ActRemind    = "remind"    // 催办
 	ActSupervise = "supervise" // 督办
 	ActExtend    = "extend"    // 延期, approved by the county office
+	ActLeak      = "leak"      // the county office finds the unit leaked the caller's identity (保密要求)
 )
 
 // Actions lists every action.
-var Actions = []string{ActDirect, ActTransfer, ActReturn, ActClaim, ActReply, ActRedo, ActClose, ActCallback, ActRemind, ActSupervise, ActExtend}
+var Actions = []string{ActDirect, ActTransfer, ActReturn, ActClaim, ActReply, ActRedo, ActClose, ActCallback, ActRemind, ActSupervise, ActExtend, ActLeak}
 
 // ActionName is an action in Chinese.
 func ActionName(a string) string {
 	return map[string]string{"receive": "受理", ActDirect: "直办", ActTransfer: "转办", ActReturn: "申退", ActClaim: "认领", ActReply: "答复",
-		ActRedo: "退回重办", ActClose: "办结", ActCallback: "回访", ActRemind: "催办", ActSupervise: "督办", ActExtend: "延期"}[a]
+		ActRedo: "退回重办", ActClose: "办结", ActCallback: "回访", ActRemind: "催办", ActSupervise: "督办", ActExtend: "延期", ActLeak: "泄露来电人信息"}[a]
 }
 
 // ByUnit tells whether the handling unit takes the action (the others are
@@ -300,6 +301,14 @@ func Apply(o *Order, s Step, by string, rules Rules, cal *workday.Calendar, now 
 			return err
 		}
 		o.Due, o.ExtensionDays, o.ExtensionReason = &due, s.Days, strings.TrimSpace(s.Reason)
+	case ActLeak:
+		if o.UnitCode == "" {
+			return conflict()
+		}
+		if err := needReason(s.Reason, "泄露来电人信息的经过"); err != nil {
+			return err
+		}
+		o.Leaks++
 	default:
 		return catalog.Invalid("action", "未知的办理操作：%s", s.Action)
 	}

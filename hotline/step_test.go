@@ -170,7 +170,8 @@ func TestRatesByTheRubric(t *testing.T) {
 		events[o.Number] = ev
 	}
 	add(mk("GD2026-00001", "", true, hotline.Satisfied, false, false))
-	add(mk("GD2026-00002", "cgj", false, hotline.Satisfied, true, false))
+	o2, ev2 := mk("GD2026-00002", "cgj", false, hotline.Satisfied, true, false)
+	add(o2, append(ev2, hotline.Event{Action: hotline.ActLeak, Unit: "cgj"}))
 	add(mk("GD2026-00003", "cgj", false, hotline.Basic, false, true))
 	o4, ev4 := mk("GD2026-00004", "cgj", false, hotline.Unsatisfied, false, false)
 	ev4 = append(ev4[:3], hotline.Event{Action: hotline.ActRedo, Unit: "cgj"}, hotline.Event{Action: hotline.ActRedo, Unit: "cgj", Flag: "untrue"}, ev4[2])
@@ -185,20 +186,20 @@ func TestRatesByTheRubric(t *testing.T) {
 	earlier := map[string]hotline.Order{"GD2026-00004": o4}
 	r := hotline.ComputeRates(orders, events, earlier, "cgj", hotline.DefaultRules(), at("2026-10-01", 0), at("2027-01-01", 0))
 	if r.Received != 4 || r.Returned != 1 || r.ClaimedLate != 1 || r.ClaimedOnTime != 3 || r.RepliedLate != 1 || r.Closed != 4 || r.ClosedLate != 1 ||
-		r.Redos != 1 || r.Untrue != 1 || r.Repeats != 1 || r.Unreachable != 1 {
+		r.Redos != 1 || r.Untrue != 1 || r.Repeats != 1 || r.Unreachable != 1 || r.Leaks != 1 {
 		t.Fatalf("counts: %+v", r)
 	}
 	if r.ClosedRate != 100 || r.CallbackRate != 75 || r.Satisfaction != 66.7 {
 		t.Errorf("rates: closed %v, callback %v, satisfaction %v", r.ClosedRate, r.CallbackRate, r.Satisfaction)
 	}
-	want := map[string]float64{"认领时限": 2, "办理时限": 0.5, "办理规范": 1, "真实有效": 3, "办理成效": 4} // 24 points short of 90%, capped at 4
+	want := map[string]float64{"认领时限": 2, "办理时限": 0.5, "办理规范": 1, "真实有效": 3, "办理成效": 4, "保密要求": 2} // 24 points short of 90%, capped at 4
 	for _, d := range r.Deductions {
 		if w, ok := want[[]string{d.Rule[:12]}[0]]; !ok || w != d.Points {
 			t.Errorf("%s: %v points", d.Rule, d.Points)
 		}
 		delete(want, d.Rule[:12])
 	}
-	if len(want) != 0 || r.Score != 100-2-0.5-1-3-4 {
+	if len(want) != 0 || r.Score != 100-2-0.5-1-3-4-2 {
 		t.Errorf("missing %v; score %v", want, r.Score)
 	}
 	c := hotline.ComputeRates(orders, events, earlier, "", hotline.DefaultRules(), at("2026-10-01", 0), at("2027-01-01", 0))

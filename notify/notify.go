@@ -11,6 +11,7 @@ import (
 	"gongkai/account"
 	"gongkai/catalog"
 	"gongkai/foi"
+	"gongkai/hotline"
 	"gongkai/inspect"
 	"gongkai/workday"
 )
@@ -26,6 +27,7 @@ const (
 	KindItem     Kind = "item"     // catalogue items falling due, or overdue
 	KindTakedown Kind = "takedown" // a publication taken down, to rectify by a day
 	KindRectify  Kind = "rectify"  // a quarter's bulletin named the unit: rectify by a day
+	KindOrder    Kind = "order"    // 12345 hotline work orders: to claim, answer, dispatch, check or call back
 )
 
 // Name is the kind in Chinese, as the 工作台 and the digest head it.
@@ -43,6 +45,8 @@ func (k Kind) Name() string {
 		return "撤下整改"
 	case KindRectify:
 		return "通报整改"
+	case KindOrder:
+		return "热线工单"
 	}
 	return string(k)
 }
@@ -82,6 +86,7 @@ const (
 	WritePubs                   // draft and rectify a unit's publications
 	ReviewPubs                  // approve them (二级审核)
 	IssueBulletins              // issue the quarterly bulletins (county-wide)
+	HandleOrders                // claim and answer a unit's hotline orders; at the county office, dispatch and check them
 )
 
 // AllUnits is the unit of a county-wide right.
@@ -119,6 +124,12 @@ type Notifier struct {
 	}
 	Reports  Reports
 	Calendar *workday.Calendar
+	// Orders are the hotline's work orders; Office is the county office's
+	// code (its staff dispatch, check and call back). Nil: none.
+	Orders interface {
+		FindOrders(ctx context.Context, f hotline.Filter) ([]hotline.Order, error)
+	}
+	Office func(ctx context.Context) (string, error)
 }
 
 // The thresholds: a request is told of from RequestWarnDays working days
@@ -180,6 +191,13 @@ func (n *Notifier) For(ctx context.Context, u account.User, now time.Time) ([]No
 		}
 		if write {
 			ns, err := n.items(ctx, unit, now)
+			if err != nil {
+				return nil, err
+			}
+			add(ns...)
+		}
+		if n.Orders != nil && allow(unit, HandleOrders) {
+			ns, err := n.orders(ctx, unit, now)
 			if err != nil {
 				return nil, err
 			}
@@ -488,6 +506,82 @@ func (n *Notifier) rectify(ctx context.Context, mine map[string]bool, inspector 
 	if inspector && named > 0 {
 		out = append(out, Notice{Kind: KindRectify, Link: link, Due: &by, New: fresh,
 			Text: fmt.Sprintf("%s通报的%d个单位须于%s前整改", quarter, named, md(by))})
+	}
+	return out, nil
+}
+
+// orders tells a unit's staff of its hotline orders waiting for it — to
+// claim, to answer — with their deadlines, from the day before (the
+// seed's 提前催办), and of all as they arrive; the county office's staff
+// also of those to dispatch, to check and to call back.
+func (n *Notifier) orders(ctx context.Context, unit string, now time.Time) ([]Notice, error) {
+	os, err := n.Orders.FindOrders(ctx, hotline.Filter{Unit: unit, Open: true})
+	if err != nil {
+		return nil, err
+	}
+	office := ""
+	if n.Office != nil {
+		if office, err = n.Office(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if unit == office {
+		desk, err := n.Orders.FindOrders(ctx, hotline.Filter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range desk {
+			if o.State == hotline.Received || o.State == hotline.Replied || o.State == hotline.Closed && (o.Callback == "" || o.Callback == hotline.Unreachable) {
+				os = append(os, o)
+			}
+		}
+	}
+	today := dayOf(now)
+	var out []Notice
+	seen := map[string]bool{}
+	for _, o := range os {
+		if seen[o.Number+string(o.State)] || len(out) >= maxPerKind {
+			continue
+		}
+		seen[o.Number+string(o.State)] = true
+		x := Notice{Kind: KindOrder, Unit: unit, Link: "/admin/orders/" + url.PathEscape(o.Number)}
+		var due *time.Time
+		switch {
+		case o.State == hotline.Transferred && o.UnitCode == unit:
+			x.Text, due = "待认领："+o.Title, o.ClaimDue
+			x.New = o.TransferredAt != nil && o.TransferredAt.After(now.Add(-newWithin))
+		case o.State == hotline.Handling && o.UnitCode == unit:
+			x.Text, due = "待答复："+o.Title, o.Due
+		case o.State == hotline.Received:
+			x.Text, x.New = "待派单："+o.Title, o.ReceivedAt.After(now.Add(-newWithin))
+		case o.State == hotline.Replied:
+			x.Text = "答复待审核：" + o.Title
+		case o.State == hotline.Closed:
+			x.Text = "待回访：" + o.Title
+		default:
+			continue
+		}
+		x.Text = o.Number + " " + x.Text
+		if due != nil {
+			d := dayOf(*due)
+			x.Due, x.Overdue = &d, today.After(d)
+			warn, err := n.Calendar.Provisional().AddWorkdays(today, 1)
+			if err != nil {
+				return nil, err
+			}
+			if !x.New && d.After(warn) {
+				continue // not yet: from the working day before its deadline
+			}
+			switch {
+			case x.Overdue:
+				x.Text += "（已逾期，期限" + md(d) + "）"
+			case d.Equal(today):
+				x.Text += "（今天到期）"
+			default:
+				x.Text += "（期限" + md(d) + "）"
+			}
+		}
+		out = append(out, x)
 	}
 	return out, nil
 }

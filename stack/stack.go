@@ -163,7 +163,7 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 	st.Catalogs = &sheet.CatalogDesk{Units: cat, Items: cat, Store: cat}
 	st.Directory = &sheet.DirectoryDesk{Units: cat, Filings: st.Filings, Store: cat, County: cat}
 	st.Notifier = &notify.Notifier{Rights: notifyRights{en}, Units: cat, Requests: st.RequestDesk, Pubs: cat, Items: cat, Reports: st.Inspections,
-		Calendar: st.Calendar}
+		Calendar: st.Calendar, Orders: st.Orders, Office: st.RequestDesk.Office}
 	st.Digests = notestore.New(db)
 	if err := st.Days.LoadInto(ctx, st.Calendar); err != nil {
 		return nil, err
@@ -237,6 +237,8 @@ func (r notifyRights) Allowed(userID int64, unit string, right notify.Right) boo
 		obj, act = rbac.ObjPublication, rbac.ActPublish
 	case notify.IssueBulletins:
 		obj = rbac.ObjInspection
+	case notify.HandleOrders:
+		obj = rbac.ObjOrder
 	default:
 		return false
 	}

@@ -55,6 +55,7 @@ type orderRecord struct {
 	Untrue          int        ``
 	LateClaim       bool       `gorm:"not null;default:false"`
 	LateReply       bool       `gorm:"not null;default:false"`
+	Leaks           int        ``
 	Reminders       int        ``
 	Supervised      int        ``
 	RemindedFor     *time.Time `gorm:"type:date"`
@@ -178,7 +179,7 @@ func (s *Store) toRecord(o *hotline.Order) (orderRecord, error) {
 		Due: dateToDB(o.Due), ExtensionDays: o.ExtensionDays, ExtensionReason: o.ExtensionReason, Reply: o.Reply, RepliedAt: utc(o.RepliedAt),
 		ReplyBy: o.ReplyBy, Direct: o.Direct, KnowledgeID: o.KnowledgeID, ClosedAt: utc(o.ClosedAt), Callback: string(o.Callback),
 		CallbackAt: utc(o.CallbackAt), Reopened: o.Reopened, Returns: o.Returns, Redos: o.Redos, Untrue: o.Untrue, LateClaim: o.LateClaim,
-		LateReply: o.LateReply, Reminders: o.Reminders, Supervised: o.Supervised, RemindedFor: dateToDB(o.RemindedFor),
+		LateReply: o.LateReply, Leaks: o.Leaks, Reminders: o.Reminders, Supervised: o.Supervised, RemindedFor: dateToDB(o.RemindedFor),
 		SupervisedFor: dateToDB(o.SupervisedFor), Token: o.Token, SubmitKey: optional(o.SubmitKey), Version: o.Version, CreatedAt: o.CreatedAt.UTC()}, nil
 }
 
@@ -194,7 +195,7 @@ func (s *Store) fromRecord(r orderRecord) (hotline.Order, error) {
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Reply: r.Reply, RepliedAt: local(r.RepliedAt), ReplyBy: r.ReplyBy,
 		Direct: r.Direct, KnowledgeID: r.KnowledgeID, ClosedAt: local(r.ClosedAt), Callback: hotline.Callback(r.Callback),
 		CallbackAt: local(r.CallbackAt), Reopened: r.Reopened, Returns: r.Returns, Redos: r.Redos, Untrue: r.Untrue, LateClaim: r.LateClaim,
-		LateReply: r.LateReply, Reminders: r.Reminders, Supervised: r.Supervised, RemindedFor: dateFromDB(r.RemindedFor),
+		LateReply: r.LateReply, Leaks: r.Leaks, Reminders: r.Reminders, Supervised: r.Supervised, RemindedFor: dateFromDB(r.RemindedFor),
 		SupervisedFor: dateFromDB(r.SupervisedFor), Token: r.Token, Version: r.Version, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
 	if r.SubmitKey != nil {
 		o.SubmitKey = *r.SubmitKey
