@@ -73,16 +73,26 @@ func (h handler) ordersPage(c *fiber.Ctx, m *me, in orderForm) (ordersPage, erro
 		names[u.Code] = u.Name
 	}
 	p.UnitName = names[unit]
-	f := hotline.Filter{Limit: 1000}
-	if !p.Office {
-		f.Unit = unit
+	// Every open order (an old one overdue most of all), the callbacks
+	// waiting, and the latest closed.
+	var os []hotline.Order
+	for _, f := range []hotline.Filter{{Open: true}, {AwaitingCallback: true}, {State: hotline.Closed, Limit: 100}} {
+		if !p.Office {
+			f.Unit = unit
+		}
+		got, err := h.Hotline.Orders.FindOrders(ctx, f)
+		if err != nil {
+			return p, err
+		}
+		os = append(os, got...)
 	}
-	os, err := h.Hotline.Orders.FindOrders(ctx, f)
-	if err != nil {
-		return p, err
-	}
+	seen := map[string]bool{}
 	now := h.now()
 	for _, o := range os {
+		if seen[o.Number] {
+			continue
+		}
+		seen[o.Number] = true
 		row := orderRow{O: o.Masked(), UnitName: names[o.UnitCode]}
 		if od, late, err := o.OverdueAt(h.Hotline.Calendar, now); err == nil && late {
 			row.Overdue = &od
@@ -242,7 +252,7 @@ func (h handler) handleOrderStep(c *fiber.Ctx) error {
 	}
 	number := strings.Clone(c.Params("number"))
 	st := hotline.Step{Action: strings.Clone(c.Params("action")), Unit: strings.Clone(c.FormValue("unit")), Text: c.FormValue("text"),
-		Reason: c.FormValue("reason"), Untrue: c.FormValue("untrue") == "1", Result: hotline.Callback(c.FormValue("result"))}
+		Reason: c.FormValue("reason"), Untrue: c.FormValue("untrue") == "1", Withhold: c.FormValue("withhold") == "1", Result: hotline.Callback(c.FormValue("result"))}
 	st.Days, _ = strconv.Atoi(c.FormValue("days"))
 	st.KnowledgeID, _ = strconv.ParseInt(c.FormValue("knowledge_id"), 10, 64)
 	version, _ := strconv.Atoi(c.FormValue("version"))

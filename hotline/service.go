@@ -34,8 +34,9 @@ type Filter struct {
 	// ReceivedFrom ≤ received < ReceivedTo, when set.
 	ReceivedFrom, ReceivedTo time.Time
 	// Open: only orders not closed; Public: only those the caller agreed
-	// to publish, replied and closed.
-	Open, Public bool
+	// to publish, replied and closed; AwaitingCallback: closed, the caller
+	// not yet reached.
+	Open, Public, AwaitingCallback bool
 	// Numbers: only these orders.
 	Numbers []string
 	Limit   int
@@ -82,10 +83,13 @@ type Desk struct {
 	Announcements Announcements
 	Units         catalog.UnitService
 	Calendar      *workday.Calendar
-	// Messages counts residents' messages by address (AddressKey);
-	// Lookups their follow-up look-ups.
-	Messages, Lookups Throttle
-	AddressKey        func(ip string) string
+	// Messages counts residents' messages by address (AddressKey),
+	// ScreenMessages those of registered kiosk screens (IsScreen), where
+	// many residents write one after another; Lookups their follow-up
+	// look-ups.
+	Messages, ScreenMessages, Lookups Throttle
+	IsScreen                          func(ctx context.Context, ip string) bool
+	AddressKey                        func(ip string) string
 }
 
 // System is who the sweep acts as.
@@ -118,9 +122,13 @@ func (d *Desk) Leave(ctx context.Context, o *Order, ch Channel, ip string) error
 			return nil
 		}
 	}
-	if d.Messages != nil {
-		if _, _, ok := d.Messages.Take(ctx, d.AddressKey(ip), "", time.Now()); !ok {
-			return catalog.Errorf(catalog.ERATELIMIT, "本机一小时内已提交%d条留言，请稍后再试，或拨打12345热线", d.Messages.Limit())
+	g := d.Messages
+	if d.IsScreen != nil && d.ScreenMessages != nil && d.IsScreen(ctx, ip) {
+		g = d.ScreenMessages
+	}
+	if g != nil {
+		if _, _, ok := g.Take(ctx, d.AddressKey(ip), "", time.Now()); !ok {
+			return catalog.Errorf(catalog.ERATELIMIT, "本机一小时内已提交%d条留言，请稍后再试，或拨打12345热线", g.Limit())
 		}
 	}
 	return d.create(ctx, o, catalog.Actor{Username: "来电人", IP: ip})

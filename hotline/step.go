@@ -110,6 +110,9 @@ type Step struct {
 	Result Callback `json:"result,omitempty"`
 	// KnowledgeID: direct, the knowledge-base entry the answer cites.
 	KnowledgeID int64 `json:"knowledge_id,omitempty"`
+	// Withhold: close, keeping off public pages a message its caller
+	// agreed to publish (it names others, say).
+	Withhold bool `json:"withhold,omitempty"`
 }
 
 // Day is t's calendar day in Shanghai, at midnight.
@@ -250,6 +253,9 @@ func Apply(o *Order, s Step, by string, rules Rules, cal *workday.Calendar, now 
 			return conflict()
 		}
 		o.ClosedAt, o.State = &at, Closed
+		if s.Withhold {
+			o.Publish = false
+		}
 	case ActCallback:
 		if o.State != Closed || (o.Callback != "" && o.Callback != Unreachable) {
 			return conflict()

@@ -1,6 +1,7 @@
 package hotline_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -83,7 +84,11 @@ func TestLoop(t *testing.T) {
 		t.Fatalf("a first dissatisfied callback reopens it: %+v", o)
 	}
 	step(hotline.Step{Action: hotline.ActReply, Text: goodReply + "已再次上门说明。"}, at("2026-12-15", 15))
-	step(hotline.Step{Action: hotline.ActClose}, at("2026-12-15", 16))
+	o.Publish = true
+	step(hotline.Step{Action: hotline.ActClose, Withhold: true}, at("2026-12-15", 16))
+	if o.Publish {
+		t.Error("closed withheld, still to be published")
+	}
 	step(hotline.Step{Action: hotline.ActCallback, Result: hotline.Unsatisfied}, at("2026-12-16", 9))
 	if o.State != hotline.Closed || o.Callback != hotline.Unsatisfied {
 		t.Fatalf("only once: %+v", o)
@@ -219,5 +224,46 @@ func TestParseNumber(t *testing.T) {
 		if got, err := hotline.ParseNumber(in); err == nil {
 			t.Errorf("%q read as %q", in, got)
 		}
+	}
+}
+
+type countThrottle struct{ n, limit int }
+
+func (c *countThrottle) Take(context.Context, string, string, time.Time) (time.Time, int, bool) {
+	c.n++
+	return time.Time{}, c.n, c.n <= c.limit
+}
+func (c *countThrottle) Limit() int { return c.limit }
+
+type memOrders struct {
+	hotline.Service
+	made []hotline.Order
+}
+
+func (m *memOrders) Create(_ context.Context, o *hotline.Order, _ catalog.Actor) error {
+	o.Number = hotline.FormatNumber(2026, len(m.made)+1)
+	m.made = append(m.made, *o)
+	return nil
+}
+
+// TestScreenMessagesHaveTheirOwnAllowance: a registered kiosk screen, where
+// residents write one after another, is counted apart from a single
+// address, and a message over the allowance is refused before it is made.
+func TestScreenMessagesHaveTheirOwnAllowance(t *testing.T) {
+	store := &memOrders{}
+	one, screen := &countThrottle{limit: 1}, &countThrottle{limit: 3}
+	d := &hotline.Desk{Orders: store, Messages: one, ScreenMessages: screen, AddressKey: func(ip string) string { return ip },
+		IsScreen: func(_ context.Context, ip string) bool { return ip == "10.0.0.9" }}
+	for i, c := range []struct {
+		ip   string
+		code string
+	}{{"10.0.0.9", ""}, {"10.0.0.9", ""}, {"10.0.0.9", ""}, {"10.0.0.9", catalog.ERATELIMIT}, {"10.0.0.7", ""}, {"10.0.0.7", catalog.ERATELIMIT}} {
+		o := order()
+		if err := d.Leave(context.Background(), &o, hotline.Kiosk, c.ip); catalog.ErrorCode(err) != c.code && !(c.code == "" && err == nil) {
+			t.Errorf("message %d from %s: %v, want %q", i, c.ip, err, c.code)
+		}
+	}
+	if len(store.made) != 4 {
+		t.Errorf("%d orders made, want 4", len(store.made))
 	}
 }

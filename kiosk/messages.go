@@ -66,8 +66,10 @@ type messagesPage struct {
 	Q        string
 	Answers  []hotline.Entry
 	Answered []hotline.Order
-	Number   string
-	Error    string
+	// Unit is the unit whose answers are listed (from its page), if any.
+	Unit   *catalog.Unit
+	Number string
+	Error  string
 }
 
 type followPage struct {
@@ -89,8 +91,16 @@ func FollowPath(o *hotline.Order) string {
 func (h *handler) handleMessages(c *fiber.Ctx) error {
 	h.Counter.View(c.Cookies(PointCookie), h.Now())
 	p := messagesPage{Page: h.page(c, "留言与答复", "/kiosk/", "")}
+	unit := ""
+	if code := c.Query("unit"); code != "" {
+		u, err := h.Units.FindUnit(c.UserContext(), code)
+		if err != nil {
+			return err
+		}
+		p.Unit, unit = u, u.Code
+	}
 	var err error
-	if p.Answered, err = h.Hotline.Published(c.UserContext(), "", 50); err != nil {
+	if p.Answered, err = h.Hotline.Published(c.UserContext(), unit, 50); err != nil {
 		return err
 	}
 	if p.Q = strings.Clone(c.Query("q")); p.Q != "" {

@@ -86,6 +86,15 @@ func TestMessageAtTheKiosk(t *testing.T) {
 	if r := h.send(http.MethodGet, "/kiosk/messages?q="+url.QueryEscape("宅基地"), nil); !strings.Contains(r.body, "没有找到相关解答") {
 		t.Errorf("no answer: %d", r.status)
 	}
+	if r := h.send(http.MethodGet, "/kiosk/messages?unit=chengguan", nil); !strings.Contains(r.body, "已于今日修复") {
+		t.Errorf("the department's answers: %d", r.status)
+	}
+	if r := h.send(http.MethodGet, "/kiosk/messages?unit=sanxi", nil); strings.Contains(r.body, "已于今日修复") {
+		t.Error("another unit's answers on a township's list")
+	}
+	if r := h.send(http.MethodGet, "/kiosk/units/chengguan", nil); !strings.Contains(r.body, "/kiosk/messages?unit=chengguan") {
+		t.Error("the unit's page does not lead to its answers")
+	}
 	digits := strings.ReplaceAll(strings.TrimPrefix(o.Number, "GD"), "-", "")
 	if r := h.send(http.MethodPost, "/kiosk/messages", url.Values{"number": {digits}, "phone4": {"0000"}}); r.status != 400 || !strings.Contains(r.body, "不正确") {
 		t.Errorf("a wrong phone: %d", r.status)

@@ -526,14 +526,12 @@ func (n *Notifier) orders(ctx context.Context, unit string, now time.Time) ([]No
 		}
 	}
 	if unit == office {
-		desk, err := n.Orders.FindOrders(ctx, hotline.Filter{})
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range desk {
-			if o.State == hotline.Received || o.State == hotline.Replied || o.State == hotline.Closed && (o.Callback == "" || o.Callback == hotline.Unreachable) {
-				os = append(os, o)
+		for _, f := range []hotline.Filter{{State: hotline.Received}, {State: hotline.Replied}, {AwaitingCallback: true}} {
+			desk, err := n.Orders.FindOrders(ctx, f)
+			if err != nil {
+				return nil, err
 			}
+			os = append(os, desk...)
 		}
 	}
 	today := dayOf(now)

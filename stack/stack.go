@@ -130,7 +130,8 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 		}}
 	st.Orders = hstore.New(db, o.Box, st.Calendar, gormstore.AuditInTx)
 	st.Hotline = &hotline.Desk{Orders: st.Orders, Knowledge: st.Orders, Announcements: st.Orders, Units: cat, Calendar: st.Calendar, AddressKey: throttle.ClientKey,
-		Messages: throttle.New(db, "message", o.Applications, time.Hour), Lookups: throttle.New(db, "order-status", o.StatusTries, time.Minute)}
+		Messages: throttle.New(db, "message", o.Applications, time.Hour), ScreenMessages: throttle.New(db, "message-screen", o.ScreenApplications, time.Hour),
+		IsScreen: o.IsScreen, Lookups: throttle.New(db, "order-status", o.StatusTries, time.Minute)}
 	st.Hotline.KnowledgeSearch = &hotline.KnowledgeSearch{Knowledge: st.Orders, Aliases: st.Kiosk.FindAliases}
 	cat.AddMovers(st.Requests, st.Filings, st.Accounts, en, st.Kiosk, st.Orders)
 	cat.AddHolders(st.Accounts, en, st.Filings, st.Requests, st.Kiosk, st.Inspections, st.Orders)

@@ -305,6 +305,9 @@ func (s *Store) FindOrders(ctx context.Context, f hotline.Filter) ([]hotline.Ord
 	if f.Open {
 		q = q.Where("state <> ?", string(hotline.Closed))
 	}
+	if f.AwaitingCallback {
+		q = q.Where("state = ? AND (callback = '' OR callback IS NULL OR callback = ?)", string(hotline.Closed), string(hotline.Unreachable))
+	}
 	if f.Public {
 		q = q.Where("publish = ? AND state = ? AND reply <> ''", true, string(hotline.Closed))
 	}
