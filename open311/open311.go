@@ -222,6 +222,9 @@ func (h *handlers) handleRequests(c *fiber.Ctx) error {
 		return fail(c, catalog.Invalid("status", "status is open or closed"))
 	}
 	code := c.Query("service_code")
+	if k == nil {
+		f.Public = true // without a key, only what is published is read at all
+	}
 	os, err := h.Hotline.Orders.FindOrders(c.UserContext(), f)
 	if err != nil {
 		return fail(c, err)
