@@ -171,6 +171,7 @@ type orderPage struct {
 	AsOffice, AsUnit, AsHead bool
 	Rules                    hotline.Rules
 	Callbacks                []hotline.Callback
+	Files                    []catalog.Attachment
 }
 
 func (h handler) orderPage(c *fiber.Ctx, m *me, number string, reveal bool) (orderPage, error) {
@@ -221,6 +222,9 @@ func (h handler) orderPage(c *fiber.Ctx, m *me, number string, reveal bool) (ord
 		}
 	}
 	if p.Rules, err = h.Hotline.Orders.Rules(ctx); err != nil {
+		return p, err
+	}
+	if p.Files, err = h.Hotline.Files.Files(ctx, n); err != nil {
 		return p, err
 	}
 	if p.AsOffice && o.State == hotline.Received && h.Hotline.KnowledgeSearch != nil {
@@ -286,4 +290,34 @@ func (h handler) unitOf(m *me) string {
 		}
 	}
 	return ""
+}
+
+// handleOrderFile keeps an uploaded file with the order.
+func (h handler) handleOrderFile(c *fiber.Ctx) error {
+	m, err := h.current(c)
+	if err != nil {
+		return err
+	}
+	number := strings.Clone(c.Params("number"))
+	err = catalog.Invalid("file", "请选择要上传的文件")
+	if fh, ferr := c.FormFile("file"); ferr == nil {
+		f, oerr := fh.Open()
+		if oerr != nil {
+			return oerr
+		}
+		_, err = h.Hotline.Attach(c.UserContext(), number, fh.Filename, f, fh.Size, web.Actor(c))
+		f.Close()
+	}
+	if err != nil {
+		_, msg, ok := fieldError(err)
+		if !ok {
+			return err
+		}
+		p, perr := h.orderPage(c, m, number, false)
+		if perr != nil {
+			return perr
+		}
+		return render(c, fiber.StatusBadRequest, "order.html", page{Title: "工单 " + number, Me: m, Error: msg, Data: p})
+	}
+	return c.Redirect("/admin/orders/"+number+"?flash=done", fiber.StatusSeeOther)
 }

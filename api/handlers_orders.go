@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,8 @@ type orderView struct {
 	StateName    string          `json:"state_name"`
 	Overdue      *overdueView    `json:"overdue,omitempty"`
 	Events       []hotline.Event `json:"events,omitempty"`
+	// Files are its attachments (GET /api/v1/order-files/{id}).
+	Files []catalog.Attachment `json:"files,omitempty"`
 }
 
 type overdueView struct {
@@ -89,14 +92,31 @@ func (s *handlers) orderUnit(c *fiber.Ctx) (string, error) {
 // orderReadUnit is the unit whose right reading an order needs: the
 // county office follows every order it dispatched, a unit its own.
 func (s *handlers) orderReadUnit(c *fiber.Ctx) (string, error) {
+	return s.orderReadUnitOf(c, c.Params("number"))
+}
+
+func (s *handlers) orderReadUnitOf(c *fiber.Ctx, number string) (string, error) {
+	office, err := s.RequestDesk.Office(c.UserContext())
+	if err != nil {
+		return "", err
+	}
 	if p, ok := rbac.PrincipalOf(c); ok {
-		if office, err := s.RequestDesk.Office(c.UserContext()); err == nil {
-			if ok, _ := s.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
-				return office, nil
-			}
+		if ok, _ := s.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
+			return office, nil
 		}
 	}
-	return s.orderUnit(c)
+	n, err := hotline.ParseNumber(number)
+	if err != nil {
+		return "", err
+	}
+	o, err := s.Hotline.Orders.Find(c.UserContext(), n)
+	if err != nil {
+		return "", err
+	}
+	if o.UnitCode != "" {
+		return o.UnitCode, nil
+	}
+	return office, nil
 }
 
 // orderActionUnit is the unit whose right an action needs: the handling
@@ -198,6 +218,9 @@ func (s *handlers) handleOrderShow(c *fiber.Ctx) error {
 	}
 	v := s.viewOrder(o, reveal)
 	if v.Events, err = s.Hotline.Orders.Events(c.UserContext(), number); err != nil {
+		return err
+	}
+	if v.Files, err = s.Hotline.Files.Files(c.UserContext(), number); err != nil {
 		return err
 	}
 	return c.JSON(v)
@@ -400,4 +423,58 @@ func (s *handlers) handleHotlineBulletin(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="hotline-%s.xlsx"`, from.Format("2006-01")))
 	return c.Send(buf.Bytes())
+}
+
+// handleOrderFileCreate is POST /api/v1/orders/{number}/files (multipart
+// "file"): a letter's scan or a photograph kept with the order.
+func (s *handlers) handleOrderFileCreate(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return catalog.Invalid("file", "请选择要上传的附件（表单字段 file）")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	a, err := s.Hotline.Attach(c.UserContext(), c.Params("number"), fh.Filename, f, fh.Size, web.Actor(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(a)
+}
+
+// orderFileUnit is the unit whose right reading an order's file needs:
+// as for its order.
+func (s *handlers) orderFileUnit(c *fiber.Ctx) (string, error) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return "", err
+	}
+	_, number, err := s.Hotline.Files.File(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return s.orderReadUnitOf(c, number)
+}
+
+// handleOrderFileShow is GET /api/v1/order-files/{id}: a file of an order,
+// to its staff only.
+func (s *handlers) handleOrderFileShow(c *fiber.Ctx) error {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _, err := s.Hotline.Files.File(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	r, err := s.Hotline.OpenFile(a)
+	if err != nil {
+		return err
+	}
+	c.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	c.Set(fiber.HeaderContentDisposition, "inline; filename*=UTF-8''"+url.PathEscape(a.Name))
+	return c.SendStream(r, int(a.Size)) // closed once sent
 }

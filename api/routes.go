@@ -119,6 +119,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Get("/orders/:number", can(rbac.ObjOrder, rbac.ActRead, s.orderReadUnit), s.handleOrderShow)
 	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend|leak)$)>",
 		d.Authz.RequireFunc(rbac.ObjOrder, orderStepRight, s.orderActionUnit), s.handleOrderStep)
+	r.Post("/orders/:number/files", can(rbac.ObjOrder, rbac.ActWrite, s.orderReadUnit), s.handleOrderFileCreate)
+	r.Get("/order-files/:id", can(rbac.ObjOrder, rbac.ActRead, s.orderFileUnit), s.handleOrderFileShow)
 	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, rbac.Query("unit")), s.handleHotlineRates)
 	r.Get("/hotline/bulletin.xlsx", can(rbac.ObjOrder, rbac.ActRead, officeUnit), s.handleHotlineBulletin)
 	r.Get("/hotline/rules", s.handleHotlineRules)

@@ -91,64 +91,94 @@ func (s *Store) Save(ctx context.Context, pubID int64, name string, r io.Reader,
 	if !p.Status.Editable() {
 		return nil, catalog.Errorf(catalog.ECONFLICT, "该信息%s，不能添加附件（只有草稿、退回修改和撤下待整改的信息才能修改附件；已发布的信息请先修订）", p.Status.Name())
 	}
+	a, tmp, err := s.accept(name, r, size)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp)
+	if err := s.Pubs.AddAttachment(ctx, pubID, &a, by); err != nil {
+		return nil, err
+	}
+	if err := place(tmp, s.Path(a.SHA256)); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Keep checks an upload as Save does and keeps its file, for a record of
+// another store (a hotline order's attachments): use a Store of its own
+// folder, whose files no publication's removal counts.
+func (s *Store) Keep(name string, r io.Reader, size int64) (catalog.Attachment, error) {
+	a, tmp, err := s.accept(name, r, size)
+	if err != nil {
+		return catalog.Attachment{}, err
+	}
+	os.Remove(tmp)
+	return a, nil
+}
+
+// accept checks an upload's size, that its content is what its extension
+// says and that it opens whole, and puts its file in place by its
+// checksum. It returns the attachment (recorded nowhere yet) and the
+// temporary file it was written to, which the caller removes once the
+// attachment is recorded: a Remove of the same content meanwhile may take
+// the file away, and it is put back from there (see Remove).
+func (s *Store) accept(name string, r io.Reader, size int64) (catalog.Attachment, string, error) {
+	var none catalog.Attachment
 	if size > s.MaxSize {
-		return nil, catalog.Invalid("file", "附件不能超过%dMB", s.MaxSize>>20)
+		return none, "", catalog.Invalid("file", "附件不能超过%dMB", s.MaxSize>>20)
 	}
 	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
 	ext := strings.ToLower(filepath.Ext(name))
 	kind, ok := kinds[ext]
 	if !ok {
-		return nil, catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、OFD、Word（.docx、.doc）、WPS文字（.wps）、Excel（.xlsx、.xls）、WPS表格（.et）和图片（JPG、PNG、GIF）", ext)
+		return none, "", catalog.Invalid("file", "附件类型“%s”不允许，只接受 PDF、OFD、Word（.docx、.doc）、WPS文字（.wps）、Excel（.xlsx、.xls）、WPS表格（.et）和图片（JPG、PNG、GIF）", ext)
 	}
 	if err := os.MkdirAll(s.Dir, 0o750); err != nil {
-		return nil, err
+		return none, "", err
 	}
 	tmp, err := os.CreateTemp(s.Dir, "upload-*")
 	if err != nil {
-		return nil, err
+		return none, "", err
 	}
-	defer os.Remove(tmp.Name())
+	keep := false
+	defer func() {
+		if !keep {
+			os.Remove(tmp.Name())
+		}
+	}()
 	h := sha256.New()
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(r, head)
 	head = head[:n]
 	if !kind.magic(head) {
 		tmp.Close()
-		return nil, catalog.Invalid("file", "附件“%s”的内容与扩展名不符（实际为 %s）", name, http.DetectContentType(head))
+		return none, "", catalog.Invalid("file", "附件“%s”的内容与扩展名不符（实际为 %s）", name, http.DetectContentType(head))
 	}
 	written, err := io.Copy(io.MultiWriter(tmp, h), io.MultiReader(bytes.NewReader(head), io.LimitReader(r, s.MaxSize+1)))
 	if err != nil {
 		tmp.Close()
-		return nil, err
+		return none, "", err
 	}
 	if err := tmp.Close(); err != nil {
-		return nil, err
+		return none, "", err
 	}
 	if written > s.MaxSize {
-		return nil, catalog.Invalid("file", "附件不能超过%dMB", s.MaxSize>>20)
+		return none, "", catalog.Invalid("file", "附件不能超过%dMB", s.MaxSize>>20)
 	}
 	if err := readable(name, tmp.Name(), written); err != nil {
-		return nil, err
+		return none, "", err
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	dst := s.Path(sum)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return nil, err
-	}
-	// The upload stays in its temporary file until the attachment is
-	// recorded: a Remove of the same content meanwhile may take the file
-	// away, and it is put back from here (see Remove).
-	if err := place(tmp.Name(), dst); err != nil {
-		return nil, err
-	}
-	a := catalog.Attachment{Name: name, ContentType: kind.contentType, Size: written, SHA256: sum}
-	if err := s.Pubs.AddAttachment(ctx, pubID, &a, by); err != nil {
-		return nil, err
+		return none, "", err
 	}
 	if err := place(tmp.Name(), dst); err != nil {
-		return nil, err
+		return none, "", err
 	}
-	return &a, nil
+	keep = true
+	return catalog.Attachment{Name: name, ContentType: kind.contentType, Size: written, SHA256: sum}, tmp.Name(), nil
 }
 
 // place puts a file of src's content at dst unless one is there already

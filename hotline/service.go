@@ -3,6 +3,7 @@ package hotline
 import (
 	"context"
 	"crypto/subtle"
+	"io"
 	"strings"
 	"time"
 
@@ -65,6 +66,18 @@ type Service interface {
 	SaveRules(ctx context.Context, r Rules, by catalog.Actor) error
 }
 
+// Files keeps the files attached to orders (a letter's scan, photographs
+// of the matter); they are never public.
+type Files interface {
+	// AddFile records a file kept (attach.Store.Keep) on an order:
+	// ENOTFOUND, EINVALID past the most an order carries.
+	AddFile(ctx context.Context, number string, a *catalog.Attachment, by catalog.Actor) error
+	// Files lists an order's files, oldest first.
+	Files(ctx context.Context, number string) ([]catalog.Attachment, error)
+	// File is one file and its order's number: ENOTFOUND.
+	File(ctx context.Context, id int64) (catalog.Attachment, string, error)
+}
+
 // Throttle counts tries by key (package throttle implements it).
 type Throttle interface {
 	Take(ctx context.Context, key, scope string, now time.Time) (until time.Time, n int, ok bool)
@@ -81,8 +94,13 @@ type Desk struct {
 	KnowledgeSearch *KnowledgeSearch
 	// Announcements are the 领导接听 days.
 	Announcements Announcements
-	Units         catalog.UnitService
-	Calendar      *workday.Calendar
+	// Files are the orders' files: Keep checks and keeps one (in a folder
+	// of their own), OpenFile reads it back.
+	Files    Files
+	Keep     func(name string, r io.Reader, size int64) (catalog.Attachment, error)
+	OpenFile func(a catalog.Attachment) (io.ReadCloser, error)
+	Units    catalog.UnitService
+	Calendar *workday.Calendar
 	// Messages counts residents' messages by address (AddressKey),
 	// ScreenMessages those of registered kiosk screens (IsScreen), where
 	// many residents write one after another; Lookups their follow-up
@@ -296,4 +314,26 @@ func (d *Desk) Upcoming(ctx context.Context, now time.Time) ([]Announcement, err
 		}
 	}
 	return out, nil
+}
+
+// Attach keeps a file on an order (a letter's scan, photographs of the
+// matter): checked as a publication's attachment is, kept by Keep, and
+// recorded with the order, audited. EINVALID names what is wrong with the
+// file; ENOTFOUND.
+func (d *Desk) Attach(ctx context.Context, number, name string, r io.Reader, size int64, by catalog.Actor) (*catalog.Attachment, error) {
+	n, err := ParseNumber(number)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Orders.Find(ctx, n); err != nil {
+		return nil, err
+	}
+	a, err := d.Keep(name, r, size)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Files.AddFile(ctx, n, &a, by); err != nil {
+		return nil, err
+	}
+	return &a, nil
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"gorm.io/gorm"
@@ -132,6 +133,11 @@ func New(ctx context.Context, db *gorm.DB, o Options) (*Stack, error) {
 	st.Hotline = &hotline.Desk{Orders: st.Orders, Knowledge: st.Orders, Announcements: st.Orders, Units: cat, Calendar: st.Calendar, AddressKey: throttle.ClientKey,
 		Messages: throttle.New(db, "message", o.Applications, time.Hour), ScreenMessages: throttle.New(db, "message-screen", o.ScreenApplications, time.Hour),
 		IsScreen: o.IsScreen, Lookups: throttle.New(db, "order-status", o.StatusTries, time.Minute)}
+	// The orders' files live in a folder of their own: a publication's
+	// removal, which counts only publications' attachments, never sees them.
+	orderFiles := &attach.Store{Dir: filepath.Join(o.AttachmentDir, "orders"), MaxSize: o.MaxUpload, Log: o.Log}
+	st.Hotline.Files, st.Hotline.Keep = st.Orders, orderFiles.Keep
+	st.Hotline.OpenFile = func(a catalog.Attachment) (io.ReadCloser, error) { return orderFiles.Open(a) }
 	st.Hotline.KnowledgeSearch = &hotline.KnowledgeSearch{Knowledge: st.Orders, Aliases: st.Kiosk.FindAliases}
 	cat.AddMovers(st.Requests, st.Filings, st.Accounts, en, st.Kiosk, st.Orders)
 	cat.AddHolders(st.Accounts, en, st.Filings, st.Requests, st.Kiosk, st.Inspections, st.Orders)

@@ -99,7 +99,7 @@ func (rulesRecord) TableName() string { return "hotline_rules" }
 
 // Migrate creates the tables.
 func Migrate(db *gorm.DB) error {
-	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}, &apiKeyRecord{}, &knowledgeRecord{}, &announcementRecord{}); err != nil {
+	if err := db.AutoMigrate(&orderRecord{}, &eventRecord{}, &counterRecord{}, &rulesRecord{}, &apiKeyRecord{}, &knowledgeRecord{}, &announcementRecord{}, &orderFileRecord{}); err != nil {
 		return fmt.Errorf("hotline gormstore: migrate: %w", err)
 	}
 	return nil
@@ -835,4 +835,81 @@ func (s *Store) AnnouncementRevision(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	return c[0].Next, nil
+}
+
+type orderFileRecord struct {
+	ID          int64     `gorm:"primaryKey"`
+	OrderID     int64     `gorm:"not null;index"`
+	Name        string    `gorm:"size:400;not null"`
+	ContentType string    `gorm:"size:200;not null"`
+	Size        int64     `gorm:"not null"`
+	SHA256      string    `gorm:"column:sha256;size:64;not null"`
+	AddedBy     string    `gorm:"size:80"`
+	CreatedAt   time.Time `gorm:"not null"`
+}
+
+func (orderFileRecord) TableName() string { return "hotline_order_files" }
+
+func (r orderFileRecord) attachment() catalog.Attachment {
+	return catalog.Attachment{ID: r.ID, Name: r.Name, ContentType: r.ContentType, Size: r.Size, SHA256: r.SHA256, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
+}
+
+// maxOrderFiles bounds the files one order carries.
+const maxOrderFiles = 20
+
+// AddFile implements hotline.Files.
+func (s *Store) AddFile(ctx context.Context, number string, a *catalog.Attachment, by catalog.Actor) error {
+	return dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
+		o, err := s.load(tx, number)
+		if err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.Model(&orderFileRecord{}).Where("order_id = ?", o.ID).Count(&n).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: files: %w", err)
+		}
+		if n >= maxOrderFiles {
+			return catalog.Invalid("file", "每件工单最多%d个附件", maxOrderFiles)
+		}
+		rec := orderFileRecord{OrderID: o.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256, AddedBy: by.Username, CreatedAt: s.now().UTC()}
+		if err := tx.Create(&rec).Error; err != nil {
+			return fmt.Errorf("hotline gormstore: add file: %w", err)
+		}
+		*a = rec.attachment()
+		unit := o.UnitCode
+		return s.audit(tx, by, unit, "order", "attach", o.Number, "工单 "+o.Number+" 附件："+a.Name, nil, a)
+	})
+}
+
+// Files implements hotline.Files.
+func (s *Store) Files(ctx context.Context, number string) ([]catalog.Attachment, error) {
+	var recs []orderFileRecord
+	if err := s.db.WithContext(ctx).Joins("JOIN hotline_orders o ON o.id = hotline_order_files.order_id").Where("o.number = ?", number).
+		Order("hotline_order_files.id").Find(&recs).Error; err != nil {
+		return nil, fmt.Errorf("hotline gormstore: files: %w", err)
+	}
+	out := make([]catalog.Attachment, len(recs))
+	for i, r := range recs {
+		out[i] = r.attachment()
+	}
+	return out, nil
+}
+
+// File implements hotline.Files.
+func (s *Store) File(ctx context.Context, id int64) (catalog.Attachment, string, error) {
+	var r orderFileRecord
+	if err := s.db.WithContext(ctx).Take(&r, "id = ?", id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return catalog.Attachment{}, "", catalog.Errorf(catalog.ENOTFOUND, "没有这个附件")
+		}
+		return catalog.Attachment{}, "", fmt.Errorf("hotline gormstore: file: %w", err)
+	}
+	var nums []string
+	if err := s.db.WithContext(ctx).Model(&orderRecord{}).Where("id = ?", r.OrderID).Pluck("number", &nums).Error; err != nil {
+		return catalog.Attachment{}, "", fmt.Errorf("hotline gormstore: file: %w", err)
+	}
+	if len(nums) != 1 {
+		return catalog.Attachment{}, "", catalog.Errorf(catalog.ENOTFOUND, "没有这个附件")
+	}
+	return r.attachment(), nums[0], nil
 }
