@@ -159,6 +159,9 @@ func open(ctx context.Context, cfg Config, log *slog.Logger) (*server, error) {
 		if err := seed.Requests(ctx, s.requests, s.calendar); err != nil {
 			return nil, err
 		}
+		if err := seed.Hotline(ctx, st.Hotline, time.Now()); err != nil {
+			return nil, err
+		}
 		start := time.Now()
 		if err := seed.Issue2020(ctx, st.Inspect, st.Inspections); err != nil {
 			return nil, err
