@@ -111,7 +111,7 @@ func Mount(r fiber.Router, d Deps) {
 	}
 	r.Get("/orders/:number", h.signedIn, can(rbac.ObjOrder, rbac.ActRead, orderReader), h.handleOrder)
 	r.Post("/orders/:number/files", can(rbac.ObjOrder, rbac.ActWrite, orderReader), h.handleOrderFile)
-	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend|leak)$)>",
+	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend|leak|withhold)$)>",
 		d.Authz.RequireFunc(rbac.ObjOrder, orderRight, orderUnit), h.handleOrderStep)
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)

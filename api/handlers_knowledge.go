@@ -29,9 +29,14 @@ func (s *handlers) handleKnowledgeIndex(c *fiber.Ctx) error {
 	return c.JSON(orEmpty(es))
 }
 
+// orEmpty is the entries as the public reads them: who keeps them is
+// the staff's business.
 func orEmpty(es []hotline.Entry) []hotline.Entry {
 	if es == nil {
 		return []hotline.Entry{}
+	}
+	for i := range es {
+		es[i].UpdatedBy = ""
 	}
 	return es
 }
@@ -120,6 +125,9 @@ func (s *handlers) handleAnnouncementIndex(c *fiber.Ctx) error {
 	}
 	if as == nil {
 		as = []hotline.Announcement{}
+	}
+	for i := range as {
+		as[i].CreatedBy = ""
 	}
 	return c.JSON(as)
 }

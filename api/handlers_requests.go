@@ -236,7 +236,11 @@ func (s *handlers) requestBodyUnit(c *fiber.Ctx) (string, error) {
 	var in struct {
 		UnitCode string `json:"unit_code"`
 	}
-	_ = json.Unmarshal(c.Body(), &in)
+	// A body that does not parse names no unit: refused here, not taken
+	// for the office's (the handler's own parse would read it otherwise).
+	if err := json.Unmarshal(c.Body(), &in); err != nil {
+		return "", catalog.Invalid("", "JSON 格式不正确或不完整")
+	}
 	if in.UnitCode == "" {
 		return s.RequestDesk.Office(c.UserContext())
 	}

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -273,6 +274,12 @@ func TestKnowledgeBaseAnswersDirectly(t *testing.T) {
 		"answer": "失业人员在失业登记后，携身份证到县人社局就业服务窗口申领，符合条件的次月发放。"}
 	if r := other.do("POST", "/api/v1/knowledge", unitEntry); r.status != 403 {
 		t.Errorf("another unit writes renshe's entry: %d", r.status)
+	}
+	// A body with something after its JSON is refused, not read one way by
+	// the right's check and another by the handler.
+	raw, _ := json.Marshal(unitEntry)
+	if r := office.do("POST", "/api/v1/knowledge", string(raw)+"]"); r.status != 400 {
+		t.Errorf("the office writes renshe's entry past the check: %d %s", r.status, r.body)
 	}
 	if r := h.login("renshe-clerk").do("POST", "/api/v1/knowledge", unitEntry); r.status != 201 {
 		t.Errorf("renshe's own entry: %d %s", r.status, r.body)

@@ -117,7 +117,7 @@ func Mount(r fiber.Router, d Deps) {
 	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), s.handleOrderCreate)
 	r.Get("/orders", can(rbac.ObjOrder, rbac.ActRead, s.officeOrListUnit), s.handleOrderIndex)
 	r.Get("/orders/:number", can(rbac.ObjOrder, rbac.ActRead, s.orderReadUnit), s.handleOrderShow)
-	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend|leak)$)>",
+	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend|leak|withhold)$)>",
 		d.Authz.RequireFunc(rbac.ObjOrder, orderStepRight, s.orderActionUnit), s.handleOrderStep)
 	r.Post("/orders/:number/files", can(rbac.ObjOrder, rbac.ActWrite, s.orderReadUnit), s.handleOrderFileCreate)
 	r.Get("/order-files/:id", can(rbac.ObjOrder, rbac.ActRead, s.orderFileUnit), s.handleOrderFileShow)

@@ -176,8 +176,11 @@ type Order struct {
 	SupervisedFor *time.Time `json:"supervised_for,omitempty"`
 	// Token is the unguessable part of the caller's follow-up address (the
 	// receipt's QR); SubmitKey makes a form sent twice one order.
-	Token     string    `json:"-"`
-	SubmitKey string    `json:"-"`
+	Token     string `json:"-"`
+	SubmitKey string `json:"-"`
+	// Via is the outside system that posted it (apikey:NAME), if any: the
+	// system reads back only its own.
+	Via       string    `json:"-"`
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -279,15 +282,17 @@ func (o Order) Masked() Order {
 // Audited is the order as the audit log keeps it: Masked, and the
 // personal numbers a caller may type into the message masked too.
 func (o Order) Audited() Order {
+	phone := o.Phone
 	o = o.Masked()
-	o.Title, o.Content, o.Address, o.Reply = redact(o.Title, ""), redact(o.Content, ""), redact(o.Address, ""), redact(o.Reply, "")
+	o.Title, o.Content, o.Address, o.Reply = redact(o.Title, "", phone), redact(o.Content, "", phone), redact(o.Address, "", phone), redact(o.Reply, "", phone)
 	return o
 }
 
-// redact hides the personal information in a text the public will read:
-// ID, mobile and bank card numbers and e-mail addresses (catalog's
-// privacy scan), and the caller's name.
-func redact(text, name string) string {
+// redact hides the personal information in a text others will read: ID,
+// mobile and bank card numbers and e-mail addresses (catalog's privacy
+// scan), the caller's own phone however it is written (a landline with its
+// area code and a dash, say), and the caller's name.
+func redact(text, name, phone string) string {
 	hits := catalog.ScanPrivacy(text)
 	if len(hits) > 0 {
 		rs := []rune(text)
@@ -304,10 +309,52 @@ func redact(text, name string) string {
 		b.WriteString(string(rs[at:]))
 		text = b.String()
 	}
+	if len(phone) >= 7 {
+		text = maskNumber(text, phone)
+	}
 	if utf8.RuneCountInString(name) > 1 {
 		text = strings.ReplaceAll(text, name, foi.MaskName(name))
 	}
 	return text
+}
+
+// maskNumber masks every run of digits (with spaces, dashes or brackets
+// between them, full-width or not) that spells number.
+func maskNumber(text, number string) string {
+	rs := []rune(text)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		if d := digitOf(rs[i]); d < 0 {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j, digits, last := i, make([]byte, 0, 16), i
+		for ; j < len(rs); j++ {
+			if d := digitOf(rs[j]); d >= 0 {
+				digits, last = append(digits, byte('0'+d)), j
+			} else if !strings.ContainsRune(" -－()（）", rs[j]) {
+				break
+			}
+		}
+		if string(digits) == number {
+			b.WriteString(foi.MaskPhone(number))
+		} else {
+			b.WriteString(string(rs[i : last+1]))
+		}
+		i = last + 1
+	}
+	return b.String()
+}
+
+func digitOf(r rune) int {
+	switch {
+	case r >= '0' && r <= '9':
+		return int(r - '0')
+	case r >= '０' && r <= '９':
+		return int(r - '０')
+	}
+	return -1
 }
 
 // Public is the order as a public page shows it: the caller's name by its
@@ -315,7 +362,7 @@ func redact(text, name string) string {
 // and the reply, and nothing of the handling but its outcome.
 func (o Order) Public() Order {
 	return Order{Number: o.Number, Channel: o.Channel, Category: o.Category, Caller: Caller{Name: foi.MaskName(o.Name)},
-		Title: redact(o.Title, o.Name), Content: redact(o.Content, o.Name), UnitCode: o.UnitCode, State: o.State, ReceivedAt: o.ReceivedAt,
-		Reply: redact(o.Reply, o.Name), RepliedAt: o.RepliedAt, ClosedAt: o.ClosedAt, Publish: o.Publish, Direct: o.Direct,
-		Due: o.Due, ExtensionDays: o.ExtensionDays, ExtensionReason: redact(o.ExtensionReason, o.Name)}
+		Title: redact(o.Title, o.Name, o.Phone), Content: redact(o.Content, o.Name, o.Phone), UnitCode: o.UnitCode, State: o.State, ReceivedAt: o.ReceivedAt,
+		Reply: redact(o.Reply, o.Name, o.Phone), RepliedAt: o.RepliedAt, ClosedAt: o.ClosedAt, Publish: o.Publish, Direct: o.Direct,
+		Due: o.Due, ExtensionDays: o.ExtensionDays, ExtensionReason: redact(o.ExtensionReason, o.Name, o.Phone)}
 }

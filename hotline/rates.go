@@ -31,6 +31,7 @@ type Rates struct {
 	// Returned: sent back by the unit (申退); claims and replies on time
 	// and late are the unit's own.
 	Returned      int `json:"returned"`
+	ReturnedLate  int `json:"returned_late"`
 	ClaimedOnTime int `json:"claimed_on_time"`
 	ClaimedLate   int `json:"claimed_late"`
 	Replied       int `json:"replied"`
@@ -89,6 +90,10 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 			case ActReturn:
 				if ours {
 					r.Returned++
+					if e.Late {
+						r.ReturnedLate++
+						lateReplies = append(lateReplies, o.Number)
+					}
 				}
 			case ActClaim:
 				if ours && e.Late {
@@ -191,7 +196,7 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 		r.Deductions = append(r.Deductions, Deduction{Rule: rule, Count: n, Each: each, Points: math.Min(float64(n)*each, cap), Cap: cap, Orders: which})
 	}
 	add("认领时限：认领逾期，超过1天未认领", r.ClaimedLate, 2, 4, lateClaims)
-	add("办理时限：未在规定时限内提交回复", r.RepliedLate, 0.5, 8, lateReplies)
+	add("办理时限：未在规定时限内完成签收、申退或提交回复", r.RepliedLate+r.ReturnedLate, 0.5, 8, lateReplies)
 	add("办理规范：反馈内容答复简单不规范，退回重办", r.Redos, 1, 8, redos)
 	if r.Untrue+r.Repeats > 0 {
 		pts := math.Min(float64(r.Untrue)*2+float64(r.Repeats), 5)
@@ -238,7 +243,7 @@ func (d *Desk) period(ctx context.Context, from, to time.Time) (*period, error) 
 	if err != nil {
 		return nil, err
 	}
-	orders, err := d.Orders.FindOrders(ctx, Filter{ReceivedFrom: from, ReceivedTo: to})
+	orders, err := d.Orders.FindOrders(ctx, Filter{ReceivedFrom: from, ReceivedTo: to, Brief: true})
 	if err != nil {
 		return nil, err
 	}

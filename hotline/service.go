@@ -38,9 +38,13 @@ type Filter struct {
 	// to publish, replied and closed; AwaitingCallback: closed, the caller
 	// not yet reached.
 	Open, Public, AwaitingCallback bool
-	// Numbers: only these orders.
+	// Numbers: only these orders; Via: only those an outside system posted.
 	Numbers []string
-	Limit   int
+	Via     string
+	// Brief leaves out the message, the reply and the caller's phone (the
+	// rates need none of them).
+	Brief bool
+	Limit int
 }
 
 // Service keeps orders.
@@ -81,6 +85,8 @@ type Files interface {
 // Throttle counts tries by key (package throttle implements it).
 type Throttle interface {
 	Take(ctx context.Context, key, scope string, now time.Time) (until time.Time, n int, ok bool)
+	// Refund gives back a try that did not count after all.
+	Refund(ctx context.Context, key string)
 	Limit() int
 }
 
@@ -116,6 +122,16 @@ var System = catalog.Actor{Username: "系统"}
 // Intake records a message the operator took (any channel): EINVALID.
 func (d *Desk) Intake(ctx context.Context, o *Order, by catalog.Actor) error {
 	o.ReceivedAt = time.Now()
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if o.RepeatOf != "" {
+		if _, err := d.Orders.Find(ctx, o.RepeatOf); catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			return catalog.Invalid("repeat_of", "没有编号为“%s”的工单", o.RepeatOf)
+		} else if err != nil {
+			return err
+		}
+	}
 	return d.create(ctx, o, by)
 }
 
@@ -126,18 +142,20 @@ func (d *Desk) Leave(ctx context.Context, o *Order, ch Channel, ip string) error
 	if ch != Kiosk && ch != Online {
 		return catalog.Invalid("channel", "留言只能来自查询机或网上")
 	}
-	o.Channel, o.ReceivedAt = ch, time.Now()
+	// A resident does not name an earlier order: that is the operator's
+	// finding (a repeat complaint costs the unit a point).
+	o.Channel, o.ReceivedAt, o.RepeatOf = ch, time.Now(), ""
 	if err := o.Validate(); err != nil {
 		return err
 	}
 	if o.SubmitKey != "" {
 		if len(o.SubmitKey) != 32 {
 			o.SubmitKey = ""
-		} else if made, err := d.Orders.FindOrders(ctx, Filter{SubmitKey: o.SubmitKey, Limit: 1}); err != nil {
+		} else if made, err := d.sameMessage(ctx, o); err != nil || made != nil {
+			if made != nil {
+				*o = *made
+			}
 			return err
-		} else if len(made) == 1 {
-			*o = made[0]
-			return nil
 		}
 	}
 	g := d.Messages
@@ -149,7 +167,30 @@ func (d *Desk) Leave(ctx context.Context, o *Order, ch Channel, ip string) error
 			return catalog.Errorf(catalog.ERATELIMIT, "本机一小时内已提交%d条留言，请稍后再试，或拨打12345热线", g.Limit())
 		}
 	}
-	return d.create(ctx, o, catalog.Actor{Username: "来电人", IP: ip})
+	err := d.create(ctx, o, catalog.Actor{Username: "来电人", IP: ip})
+	if catalog.ErrorCode(err) == catalog.ECONFLICT && o.SubmitKey != "" {
+		// The same form twice at once: the other made it.
+		if made, ferr := d.sameMessage(ctx, o); ferr == nil && made != nil {
+			*o = *made
+			return nil
+		}
+	}
+	return err
+}
+
+// sameMessage is the order an earlier sending of the same confirmed form
+// made: its key, and the same caller and words (a key alone, if ever
+// reused, hands nobody else's receipt back). nil when none.
+func (d *Desk) sameMessage(ctx context.Context, o *Order) (*Order, error) {
+	made, err := d.Orders.FindOrders(ctx, Filter{SubmitKey: o.SubmitKey, Limit: 1})
+	if err != nil || len(made) == 0 {
+		return nil, err
+	}
+	m := made[0]
+	if m.Phone != o.Phone || m.Name != o.Name || m.Title != o.Title || m.Content != o.Content {
+		return nil, catalog.Invalid("submit_key", "该留言已提交，请返回首页重新填写")
+	}
+	return &m, nil
 }
 
 func (d *Desk) create(ctx context.Context, o *Order, by catalog.Actor) error {
@@ -178,6 +219,13 @@ func (d *Desk) Step(ctx context.Context, number string, s Step, version int, by 
 			s.Text = e.Answer // the entry's answer as it stands
 		}
 	}
+	if s.Action == ActLeak && s.Unit != "" {
+		if _, err := d.Units.FindUnit(ctx, s.Unit); catalog.ErrorCode(err) == catalog.ENOTFOUND {
+			return nil, catalog.Invalid("unit", "单位“%s”不是本县现有单位", s.Unit)
+		} else if err != nil {
+			return nil, err
+		}
+	}
 	if s.Action == ActTransfer {
 		if s.Unit == "" {
 			return nil, catalog.Invalid("unit", "请选择承办单位")
@@ -202,9 +250,14 @@ func (d *Desk) FindByProof(ctx context.Context, number, token, phone4, ip string
 	if err != nil {
 		return nil, err
 	}
+	// Each try is counted, by address and by number, before it is checked,
+	// and given back when right (as the request desk's look-ups).
+	ipKey, noKey := "ip:"+d.AddressKey(ip), "order:"+n
 	if d.Lookups != nil {
-		if _, _, ok := d.Lookups.Take(ctx, d.AddressKey(ip), "", time.Now()); !ok {
-			return nil, catalog.Errorf(catalog.ERATELIMIT, "查询过于频繁，请稍后再试")
+		_, _, ipOK := d.Lookups.Take(ctx, ipKey, "", time.Now())
+		_, _, noOK := d.Lookups.Take(ctx, noKey, "", time.Now())
+		if !ipOK || !noOK {
+			return nil, catalog.Errorf(catalog.ERATELIMIT, "查询错误次数过多，请一分钟后再试")
 		}
 	}
 	o, err := d.Orders.Find(ctx, n)
@@ -221,6 +274,10 @@ func (d *Desk) FindByProof(ctx context.Context, number, token, phone4, ip string
 	}
 	if !ok {
 		return nil, wrong
+	}
+	if d.Lookups != nil {
+		d.Lookups.Refund(ctx, ipKey)
+		d.Lookups.Refund(ctx, noKey)
 	}
 	return o, nil
 }
@@ -337,3 +394,6 @@ func (d *Desk) Attach(ctx context.Context, number, name string, r io.Reader, siz
 	}
 	return &a, nil
 }
+
+// Rules are the county's limits.
+func (d *Desk) Rules(ctx context.Context) (Rules, error) { return d.Orders.Rules(ctx) }

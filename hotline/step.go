@@ -71,15 +71,16 @@ const (
 	ActSupervise = "supervise" // 督办
 	ActExtend    = "extend"    // 延期, approved by the county office
 	ActLeak      = "leak"      // the county office finds the unit leaked the caller's identity (保密要求)
+	ActWithhold  = "withhold"  // the county office takes a closed message off public pages
 )
 
 // Actions lists every action.
-var Actions = []string{ActDirect, ActTransfer, ActReturn, ActClaim, ActReply, ActRedo, ActClose, ActCallback, ActRemind, ActSupervise, ActExtend, ActLeak}
+var Actions = []string{ActDirect, ActTransfer, ActReturn, ActClaim, ActReply, ActRedo, ActClose, ActCallback, ActRemind, ActSupervise, ActExtend, ActLeak, ActWithhold}
 
 // ActionName is an action in Chinese.
 func ActionName(a string) string {
 	return map[string]string{"receive": "受理", ActDirect: "直办", ActTransfer: "转办", ActReturn: "申退", ActClaim: "认领", ActReply: "答复",
-		ActRedo: "退回重办", ActClose: "办结", ActCallback: "回访", ActRemind: "催办", ActSupervise: "督办", ActExtend: "延期", ActLeak: "泄露来电人信息"}[a]
+		ActRedo: "退回重办", ActClose: "办结", ActCallback: "回访", ActRemind: "催办", ActSupervise: "督办", ActExtend: "延期", ActLeak: "泄露来电人信息", ActWithhold: "不予公开"}[a]
 }
 
 // ByUnit tells whether the handling unit takes the action (the others are
@@ -96,7 +97,7 @@ func ByHead(action string) bool { return action == ActReply }
 // Step is one action with what it needs.
 type Step struct {
 	Action string `json:"-"`
-	// Unit: transfer's target.
+	// Unit: transfer's target; leak's unit when the order has left it.
 	Unit string `json:"unit,omitempty"`
 	// Text: the reply, or the direct answer.
 	Text string `json:"text,omitempty"`
@@ -110,8 +111,8 @@ type Step struct {
 	Result Callback `json:"result,omitempty"`
 	// KnowledgeID: direct, the knowledge-base entry the answer cites.
 	KnowledgeID int64 `json:"knowledge_id,omitempty"`
-	// Withhold: close, keeping off public pages a message its caller
-	// agreed to publish (it names others, say).
+	// Withhold: close or direct, keeping off public pages a message its
+	// caller agreed to publish (it names others, say).
 	Withhold bool `json:"withhold,omitempty"`
 }
 
@@ -190,6 +191,9 @@ func Apply(o *Order, s Step, by string, rules Rules, cal *workday.Calendar, now 
 			return err
 		}
 		o.Direct, o.KnowledgeID, o.Reply, o.ReplyBy, o.RepliedAt, o.ClosedAt, o.State = true, s.KnowledgeID, strings.TrimSpace(s.Text), by, &at, &at, Closed
+		if s.Withhold {
+			o.Publish = false
+		}
 	case ActTransfer:
 		if o.State != Received {
 			return conflict()
@@ -210,7 +214,10 @@ func Apply(o *Order, s Step, by string, rules Rules, cal *workday.Calendar, now 
 			return err
 		}
 		o.Returns++
+		// The next unit starts clean: the late marks were this one's (its
+		// events keep them for the rates).
 		o.UnitCode, o.TransferredAt, o.ClaimDue, o.ClaimedAt, o.Due, o.ExtensionDays, o.ExtensionReason, o.State = "", nil, nil, nil, nil, 0, "", Received
+		o.LateClaim, o.LateReply = false, false
 	case ActClaim:
 		if o.State != Transferred {
 			return conflict()
@@ -244,8 +251,12 @@ func Apply(o *Order, s Step, by string, rules Rules, cal *workday.Calendar, now 
 		if s.Untrue {
 			o.Untrue++
 		}
+		extended := o.Due
 		if err := o.handlingDue(rules, cal, now); err != nil {
 			return err
+		}
+		if extended != nil && o.ExtensionDays > 0 && extended.After(*o.Due) {
+			o.Due = extended // the extension granted still stands
 		}
 		o.State = Handling
 	case ActClose:
@@ -284,10 +295,21 @@ func Apply(o *Order, s Step, by string, rules Rules, cal *workday.Calendar, now 
 		if o.State == Transferred {
 			due = o.ClaimDue
 		}
+		// One before the deadline (提前催办) is recorded, but the sweep
+		// still sends the one after it.
+		if !late(due, now) {
+			due = nil
+		}
 		if s.Action == ActRemind {
-			o.Reminders, o.RemindedFor = o.Reminders+1, due
+			o.Reminders++
+			if due != nil {
+				o.RemindedFor = due
+			}
 		} else {
-			o.Supervised, o.SupervisedFor = o.Supervised+1, due
+			o.Supervised++
+			if due != nil {
+				o.SupervisedFor = due
+			}
 		}
 	case ActExtend:
 		if o.State != Handling {
@@ -308,13 +330,18 @@ func Apply(o *Order, s Step, by string, rules Rules, cal *workday.Calendar, now 
 		}
 		o.Due, o.ExtensionDays, o.ExtensionReason = &due, s.Days, strings.TrimSpace(s.Reason)
 	case ActLeak:
-		if o.UnitCode == "" {
-			return conflict()
+		if o.UnitCode == "" && s.Unit == "" {
+			return catalog.Invalid("unit", "请选择泄露来电人信息的单位")
 		}
 		if err := needReason(s.Reason, "泄露来电人信息的经过"); err != nil {
 			return err
 		}
 		o.Leaks++
+	case ActWithhold:
+		if o.State != Closed || !o.Publish {
+			return conflict()
+		}
+		o.Publish = false
 	default:
 		return catalog.Invalid("action", "未知的办理操作：%s", s.Action)
 	}

@@ -2,6 +2,7 @@ package hotline_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -233,7 +234,8 @@ func (c *countThrottle) Take(context.Context, string, string, time.Time) (time.T
 	c.n++
 	return time.Time{}, c.n, c.n <= c.limit
 }
-func (c *countThrottle) Limit() int { return c.limit }
+func (c *countThrottle) Limit() int                     { return c.limit }
+func (c *countThrottle) Refund(context.Context, string) { c.n-- }
 
 type memOrders struct {
 	hotline.Service
@@ -265,5 +267,160 @@ func TestScreenMessagesHaveTheirOwnAllowance(t *testing.T) {
 	}
 	if len(store.made) != 4 {
 		t.Errorf("%d orders made, want 4", len(store.made))
+	}
+}
+
+// TestWhatTheReviewFound: the holes a review found, each closed.
+func TestWhatTheReviewFound(t *testing.T) {
+	cal, rules := workday.New(), hotline.DefaultRules()
+	apply := func(o *hotline.Order, s hotline.Step, now time.Time) {
+		t.Helper()
+		if err := hotline.Apply(o, s, "某人", rules, cal, now); err != nil {
+			t.Fatalf("%s: %v", s.Action, err)
+		}
+	}
+	t.Run("ALandlineIsMaskedHoweverWritten", func(t *testing.T) {
+		o := order()
+		o.Phone, o.Title, o.Content = "05638021234", "来电0563-8021234", "请回电 ０５６３－８０２１２３４ 或 (0563) 8021234，谢谢"
+		for _, x := range []hotline.Order{o.Public(), o.Audited()} {
+			if strings.Contains(x.Title+x.Content, "8021234") || strings.Contains(x.Content, "８０２１２３４") {
+				t.Errorf("the landline shows: %q %q", x.Title, x.Content)
+			}
+		}
+		if p := o.Public(); !strings.Contains(p.Content, "056****1234") {
+			t.Errorf("masked as %q", p.Content)
+		}
+	})
+	t.Run("ARedoKeepsTheExtensionGranted", func(t *testing.T) {
+		o := order()
+		apply(&o, hotline.Step{Action: hotline.ActTransfer, Unit: "cgj"}, at("2026-12-01", 9))
+		apply(&o, hotline.Step{Action: hotline.ActClaim}, at("2026-12-01", 10)) // due the 4th
+		apply(&o, hotline.Step{Action: hotline.ActExtend, Days: 5, Reason: "需协调多个部门，已告知来电人"}, at("2026-12-02", 9))
+		apply(&o, hotline.Step{Action: hotline.ActReply, Text: goodReply}, at("2026-12-03", 9))
+		apply(&o, hotline.Step{Action: hotline.ActRedo, Reason: "未说明处理结果"}, at("2026-12-03", 10))
+		if !o.Due.Equal(at("2026-12-11", 0)) || o.ExtensionDays != 5 {
+			t.Errorf("due %v after the redo, extension %d", o.Due, o.ExtensionDays)
+		}
+	})
+	t.Run("AReminderBeforeTheDeadlineLeavesTheOneAfter", func(t *testing.T) {
+		o := order()
+		apply(&o, hotline.Step{Action: hotline.ActTransfer, Unit: "cgj"}, at("2026-12-01", 9)) // claim by the 2nd
+		apply(&o, hotline.Step{Action: hotline.ActRemind, Reason: "提前催办"}, at("2026-12-02", 9))
+		if o.Reminders != 1 || o.RemindedFor != nil {
+			t.Errorf("an early reminder counted for the deadline: %v", o.RemindedFor)
+		}
+		apply(&o, hotline.Step{Action: hotline.ActRemind}, at("2026-12-03", 9))
+		if o.RemindedFor == nil || !o.RemindedFor.Equal(at("2026-12-02", 0)) {
+			t.Errorf("the reminder after the deadline: %v", o.RemindedFor)
+		}
+	})
+	t.Run("ReturnedTheNextUnitStartsClean", func(t *testing.T) {
+		o := order()
+		apply(&o, hotline.Step{Action: hotline.ActTransfer, Unit: "cgj"}, at("2026-12-01", 9))
+		apply(&o, hotline.Step{Action: hotline.ActClaim}, at("2026-12-04", 9)) // late
+		apply(&o, hotline.Step{Action: hotline.ActReturn, Reason: "不属本单位职责"}, at("2026-12-07", 9))
+		if o.LateClaim || o.LateReply {
+			t.Errorf("the late marks passed on: %+v", o)
+		}
+		if err := hotline.Apply(&o, hotline.Step{Action: hotline.ActLeak, Reason: "向被投诉人透露来电人姓名"}, "某人", rules, cal, at("2026-12-07", 10)); catalog.ErrorCode(err) != catalog.EINVALID {
+			t.Errorf("a leak with no unit: %v", err)
+		}
+		apply(&o, hotline.Step{Action: hotline.ActLeak, Unit: "cgj", Reason: "向被投诉人透露来电人姓名"}, at("2026-12-07", 10))
+		if o.Leaks != 1 {
+			t.Errorf("leaks %d", o.Leaks)
+		}
+	})
+	t.Run("WithheldFromPublicPages", func(t *testing.T) {
+		o := order()
+		o.Publish = true
+		apply(&o, hotline.Step{Action: hotline.ActDirect, Text: goodReply, Withhold: true}, at("2026-12-01", 9))
+		if o.Publish {
+			t.Error("a direct answer withheld is public")
+		}
+		o2 := order()
+		o2.Publish = true
+		apply(&o2, hotline.Step{Action: hotline.ActDirect, Text: goodReply}, at("2026-12-01", 9))
+		apply(&o2, hotline.Step{Action: hotline.ActWithhold}, at("2026-12-02", 9))
+		if o2.Publish {
+			t.Error("withheld after closing, still public")
+		}
+	})
+}
+
+type keyThrottle struct {
+	n     map[string]int
+	limit int
+}
+
+func (k *keyThrottle) Take(_ context.Context, key, _ string, _ time.Time) (time.Time, int, bool) {
+	k.n[key]++
+	return time.Time{}, k.n[key], k.n[key] <= k.limit
+}
+func (k *keyThrottle) Refund(_ context.Context, key string) { k.n[key]-- }
+func (k *keyThrottle) Limit() int                           { return k.limit }
+
+type findOrders struct {
+	memOrders
+}
+
+func (f *findOrders) Find(_ context.Context, n string) (*hotline.Order, error) {
+	for _, o := range f.made {
+		if o.Number == n {
+			return &o, nil
+		}
+	}
+	return nil, catalog.Errorf(catalog.ENOTFOUND, "none")
+}
+
+func (f *findOrders) FindOrders(_ context.Context, flt hotline.Filter) ([]hotline.Order, error) {
+	var out []hotline.Order
+	for _, o := range f.made {
+		if flt.SubmitKey == "" || o.SubmitKey == flt.SubmitKey {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// TestResidentsPathIsNarrow: a resident cannot name an earlier order (a
+// repeat costs the unit a point); a confirmed form's key hands back only
+// the same message; wrong follow-up proofs are counted by order number as
+// well as by address, right ones given back.
+func TestResidentsPathIsNarrow(t *testing.T) {
+	store := &findOrders{}
+	store.memOrders.made = nil
+	look := &keyThrottle{n: map[string]int{}, limit: 3}
+	d := &hotline.Desk{Orders: store, Lookups: look, AddressKey: func(ip string) string { return ip }}
+	ctx := context.Background()
+	o := order()
+	o.RepeatOf, o.SubmitKey = "GD2026-00001", strings.Repeat("a", 32)
+	if err := d.Leave(ctx, &o, hotline.Kiosk, "10.0.0.1"); err != nil || o.RepeatOf != "" {
+		t.Fatalf("leave: %v, repeat of %q", err, o.RepeatOf)
+	}
+	again := order()
+	again.SubmitKey = o.SubmitKey
+	if err := d.Leave(ctx, &again, hotline.Kiosk, "10.0.0.1"); err != nil || again.Number != o.Number || len(store.made) != 1 {
+		t.Errorf("the same form twice: %v %q, %d orders", err, again.Number, len(store.made))
+	}
+	other := order()
+	other.SubmitKey, other.Content = o.SubmitKey, "别人的留言内容，与前一条不同。"
+	if err := d.Leave(ctx, &other, hotline.Kiosk, "10.0.0.1"); catalog.ErrorCode(err) != catalog.EINVALID || other.Token != "" && other.Token == store.made[0].Token {
+		t.Errorf("another message with the key: %v", err)
+	}
+	for i, ip := range []string{"10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"} {
+		_, err := d.FindByProof(ctx, o.Number, "", "0000", ip)
+		want := catalog.ENOTFOUND
+		if i == 3 {
+			want = catalog.ERATELIMIT // the number's fourth wrong try, from a fourth address
+		}
+		if catalog.ErrorCode(err) != want {
+			t.Errorf("try %d from %s: %v, want %s", i+1, ip, err, want)
+		}
+	}
+	look.n = map[string]int{}
+	for i := 0; i < 5; i++ {
+		if _, err := d.FindByProof(ctx, o.Number, "", "1234", "10.0.0.9"); err != nil {
+			t.Fatalf("right proof %d: %v", i+1, err)
+		}
 	}
 }

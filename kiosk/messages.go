@@ -30,6 +30,8 @@ type Hotline interface {
 	// Upcoming are the 领导接听 days announced from today on, for the home
 	// page.
 	Upcoming(ctx context.Context, now time.Time) ([]hotline.Announcement, error)
+	// Rules are the county's limits, which the form tells the resident.
+	Rules(ctx context.Context) (hotline.Rules, error)
 	// SearchKnowledge finds knowledge-base answers for a resident's words.
 	SearchKnowledge(ctx context.Context, q string, limit int) ([]hotline.Entry, error)
 }
@@ -58,6 +60,9 @@ type messagePage struct {
 	Error      string
 	Field      string
 	Categories []hotline.Category
+	// The county's limits for a consultation and a complaint, in working
+	// days from the claim.
+	ConsultDays, ComplaintDays int
 }
 
 type messagesPage struct {
@@ -131,6 +136,11 @@ func (h *handler) handleMessages(c *fiber.Ctx) error {
 
 func (h *handler) messagePage(c *fiber.Ctx, in messageForm) messagePage {
 	p := messagePage{Page: h.page(c, "我要留言", "/kiosk/messages", ""), In: in, Categories: hotline.Categories}
+	rules, err := h.Hotline.Rules(c.UserContext())
+	if err != nil {
+		rules = hotline.DefaultRules()
+	}
+	p.ConsultDays, p.ComplaintDays = rules.Limits[hotline.Consult], rules.Limits[hotline.Complaint]
 	p.Shell.IdleSeconds = applyIdleSeconds
 	if p.In.Category == "" {
 		p.In.Category = string(hotline.Consult)

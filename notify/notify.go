@@ -534,6 +534,18 @@ func (n *Notifier) orders(ctx context.Context, unit string, now time.Time) ([]No
 			os = append(os, desk...)
 		}
 	}
+	// The most pressing first, so that those cut past maxPerKind are the
+	// least: the earliest deadline, then the oldest.
+	deadline := func(o hotline.Order) time.Time {
+		switch {
+		case o.State == hotline.Transferred && o.ClaimDue != nil:
+			return *o.ClaimDue
+		case o.State == hotline.Handling && o.Due != nil:
+			return *o.Due
+		}
+		return o.ReceivedAt
+	}
+	sort.SliceStable(os, func(i, j int) bool { return deadline(os[i]).Before(deadline(os[j])) })
 	today := dayOf(now)
 	var out []Notice
 	seen := map[string]bool{}

@@ -2,7 +2,8 @@
 // JSON endpoints under /open311/v2, so that a call-centre system or the
 // provincial 12345 platform can push work orders and pull their status.
 // Service types are the orders' categories; a posted request becomes an
-// order of the channel its API key was issued for (gongkai apikey add);
+// order of the channel its API key was issued for (gongkai apikey add),
+// which the key alone reads back;
 // our states map onto open/closed, with status_notes saying where it
 // stands. Errors are GeoReport's: a JSON array of {code, description}.
 //
@@ -12,6 +13,7 @@ package open311
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -122,13 +124,21 @@ func (h *handlers) key(c *fiber.Ctx, required bool) (*hotline.APIKey, error) {
 }
 
 func (h *handlers) handleCreate(c *fiber.Ctx) error {
-	var in map[string]string
+	in := map[string]string{}
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
-		if err := json.Unmarshal(c.Body(), &in); err != nil {
+		var raw map[string]any
+		if err := json.Unmarshal(c.Body(), &raw); err != nil {
 			return fail(c, catalog.Invalid("body", "JSON 无法解析：%v", err))
 		}
+		for k, v := range raw { // GeoReport's lat and long come as numbers
+			switch v := v.(type) {
+			case string:
+				in[k] = v
+			case float64, bool:
+				in[k] = fmt.Sprint(v)
+			}
+		}
 	} else {
-		in = map[string]string{}
 		c.Request().PostArgs().VisitAll(func(k, v []byte) { in[string(k)] = string(v) })
 	}
 	if in["api_key"] != "" {
@@ -149,7 +159,7 @@ func (h *handlers) handleCreate(c *fiber.Ctx) error {
 	}
 	o := hotline.Order{Channel: k.Channel, Category: hotline.Category(in["service_code"]), Title: title, Content: desc,
 		Caller:  hotline.Caller{Name: strings.TrimSpace(in["last_name"] + in["first_name"]), Phone: in["phone"]},
-		Address: in["address_string"], Publish: in["attribute[publish]"] == "true"}
+		Address: in["address_string"], Publish: in["attribute[publish]"] == "true", Via: via(k)}
 	if o.Category.Name() == "" {
 		return fail(c, catalog.Invalid("service_code", "unknown service_code %q; see services.json", in["service_code"]))
 	}
@@ -162,10 +172,13 @@ func (h *handlers) handleCreate(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON([]fiber.Map{{"service_request_id": o.Number, "service_notice": "已受理，请凭编号查询办理情况", "account_id": nil}})
 }
 
+// via is what orders a key posts are marked with.
+func via(k *hotline.APIKey) string { return "apikey:" + k.Name }
+
 // visible tells whether the caller of the interface may read an order: a
-// key reads the orders of its channel, anyone those published.
+// key reads the orders it posted, anyone those published.
 func visible(k *hotline.APIKey, o *hotline.Order) bool {
-	return (k != nil && k.Channel == o.Channel) || (o.Publish && o.State == hotline.Closed)
+	return (k != nil && o.Via == via(k)) || (o.Publish && o.State == hotline.Closed && o.Reply != "")
 }
 
 func (h *handlers) handleRequest(c *fiber.Ctx) error {
@@ -224,6 +237,8 @@ func (h *handlers) handleRequests(c *fiber.Ctx) error {
 	code := c.Query("service_code")
 	if k == nil {
 		f.Public = true // without a key, only what is published is read at all
+	} else {
+		f.Via = via(k) // a key, what it posted
 	}
 	os, err := h.Hotline.Orders.FindOrders(c.UserContext(), f)
 	if err != nil {

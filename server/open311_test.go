@@ -29,6 +29,8 @@ func TestOpen311FromAnotherSystem(t *testing.T) {
 		t.Fatalf("apikey add: exit %d %q %s", code, out, errOut)
 	}
 	key := f[2]
+	out2, _, _ := runBinary(t, env, "apikey", "add", "--channel", "provincial", "other-platform")
+	otherKey := strings.Fields(out2)[2]
 	if _, e, code := runBinary(t, env, "apikey", "add", "sheng12345"); code != exitFail || !strings.Contains(e, "已存在") {
 		t.Errorf("a name twice: exit %d %s", code, e)
 	}
@@ -112,6 +114,9 @@ func TestOpen311FromAnotherSystem(t *testing.T) {
 	}
 	if code := get("/requests/"+id+".json", nil); code != 404 {
 		t.Errorf("read without the key: %d", code)
+	}
+	if code := get("/requests/"+id+".json?api_key="+otherKey, nil); code != 404 {
+		t.Errorf("another system's key of the same channel reads it: %d", code)
 	}
 	o, err := ts.s.stack.Orders.Find(t.Context(), id)
 	if err != nil || o.Channel != hotline.Provincial || o.Name != "赵六" {

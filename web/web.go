@@ -7,6 +7,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -95,6 +96,11 @@ func DecodeJSON(c *fiber.Ctx, v any) error {
 			return catalog.Invalid("", "JSON 格式不正确（第 %d 个字节附近）", se.Offset)
 		}
 		return catalog.Invalid("", "JSON 格式不正确或不完整")
+	}
+	// One value: what follows it would be read otherwise by a check that
+	// parses the body again (a route's unit), and differently.
+	if _, err := dec.Token(); err != io.EOF {
+		return catalog.Invalid("", "JSON 之后还有多余的内容")
 	}
 	return nil
 }

@@ -62,6 +62,7 @@ type orderRecord struct {
 	SupervisedFor   *time.Time `gorm:"type:date"`
 	Token           string     `gorm:"size:32"`
 	SubmitKey       *string    `gorm:"size:32;uniqueIndex"`
+	Via             string     `gorm:"size:60;index"`
 	Version         int        `gorm:"not null;default:1"`
 	CreatedAt       time.Time
 }
@@ -180,7 +181,7 @@ func (s *Store) toRecord(o *hotline.Order) (orderRecord, error) {
 		ReplyBy: o.ReplyBy, Direct: o.Direct, KnowledgeID: o.KnowledgeID, ClosedAt: utc(o.ClosedAt), Callback: string(o.Callback),
 		CallbackAt: utc(o.CallbackAt), Reopened: o.Reopened, Returns: o.Returns, Redos: o.Redos, Untrue: o.Untrue, LateClaim: o.LateClaim,
 		LateReply: o.LateReply, Leaks: o.Leaks, Reminders: o.Reminders, Supervised: o.Supervised, RemindedFor: dateToDB(o.RemindedFor),
-		SupervisedFor: dateToDB(o.SupervisedFor), Token: o.Token, SubmitKey: optional(o.SubmitKey), Version: o.Version, CreatedAt: o.CreatedAt.UTC()}, nil
+		SupervisedFor: dateToDB(o.SupervisedFor), Token: o.Token, SubmitKey: optional(o.SubmitKey), Via: o.Via, Version: o.Version, CreatedAt: o.CreatedAt.UTC()}, nil
 }
 
 func (s *Store) fromRecord(r orderRecord) (hotline.Order, error) {
@@ -196,7 +197,7 @@ func (s *Store) fromRecord(r orderRecord) (hotline.Order, error) {
 		Direct: r.Direct, KnowledgeID: r.KnowledgeID, ClosedAt: local(r.ClosedAt), Callback: hotline.Callback(r.Callback),
 		CallbackAt: local(r.CallbackAt), Reopened: r.Reopened, Returns: r.Returns, Redos: r.Redos, Untrue: r.Untrue, LateClaim: r.LateClaim,
 		LateReply: r.LateReply, Leaks: r.Leaks, Reminders: r.Reminders, Supervised: r.Supervised, RemindedFor: dateFromDB(r.RemindedFor),
-		SupervisedFor: dateFromDB(r.SupervisedFor), Token: r.Token, Version: r.Version, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
+		SupervisedFor: dateFromDB(r.SupervisedFor), Token: r.Token, Via: r.Via, Version: r.Version, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
 	if r.SubmitKey != nil {
 		o.SubmitKey = *r.SubmitKey
 	}
@@ -231,6 +232,7 @@ func (s *Store) Create(ctx context.Context, o *hotline.Order, by catalog.Actor) 
 		if o.ReceivedAt.IsZero() {
 			o.ReceivedAt = now
 		}
+		o.ReceivedAt = o.ReceivedAt.In(catalog.Shanghai)
 		year := o.ReceivedAt.In(catalog.Shanghai).Year()
 		n, err := next(tx, fmt.Sprintf("order-%d", year))
 		if err != nil {
@@ -248,6 +250,9 @@ func (s *Store) Create(ctx context.Context, o *hotline.Order, by catalog.Actor) 
 			return err
 		}
 		if err := tx.Create(&rec).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return catalog.Errorf(catalog.ECONFLICT, "该留言已提交")
+			}
 			return fmt.Errorf("hotline gormstore: create order: %w", err)
 		}
 		o.ID = rec.ID
@@ -306,7 +311,14 @@ func (s *Store) FindOrders(ctx context.Context, f hotline.Filter) ([]hotline.Ord
 		q = q.Where("state <> ?", string(hotline.Closed))
 	}
 	if f.AwaitingCallback {
-		q = q.Where("state = ? AND (callback = '' OR callback IS NULL OR callback = ?)", string(hotline.Closed), string(hotline.Unreachable))
+		q = q.Where("state = ? AND direct = ? AND (callback = '' OR callback IS NULL OR callback = ?)", string(hotline.Closed), false, string(hotline.Unreachable))
+	}
+	if f.Via != "" {
+		q = q.Where("via = ?", f.Via)
+	}
+	if f.Brief {
+		// What the rates read: no message, reply or sealed phone to open.
+		q = q.Omit("content", "reply", "address", "phone_sealed", "extension_reason")
 	}
 	if f.Public {
 		q = q.Where("publish = ? AND state = ? AND reply <> ''", true, string(hotline.Closed))
@@ -383,6 +395,17 @@ func (s *Store) Step(ctx context.Context, number string, st hotline.Step, versio
 			}
 		case hotline.ActCallback:
 			ev.Flag = string(st.Result)
+		case hotline.ActReturn:
+			// 申退 within the time to claim, and on the day it was claimed
+			// (签收当日退回); later counts as late in the rubric.
+			ev.Note = st.Reason
+			ev.Late = before.State == hotline.Transferred && late(before.ClaimDue, now) ||
+				before.State == hotline.Handling && before.ClaimedAt != nil && hotline.Day(now).After(hotline.Day(*before.ClaimedAt))
+		case hotline.ActLeak:
+			ev.Note = st.Reason
+			if st.Unit != "" {
+				ev.Unit = st.Unit
+			}
 		case hotline.ActExtend:
 			ev.Note = fmt.Sprintf("延期%d个工作日：%s", st.Days, st.Reason)
 		default:

@@ -193,3 +193,51 @@ func TestRulesSaved(t *testing.T) {
 		t.Errorf("saved: %+v %v", got, err)
 	}
 }
+
+// TestLateReturnsCount: a unit that sends an order back after its time to
+// claim, or on a day after it claimed it (签收当日退回), is late in the
+// rubric (办理时限 −0.5); one sent back the day it came is not. An early
+// 催办 leaves the sweep's after the deadline.
+func TestLateReturnsCount(t *testing.T) {
+	_, s, c := openStore(t)
+	ctx := context.Background()
+	desk := &hotline.Desk{Orders: s, Calendar: workday.New()}
+	var nums []string
+	for i := 0; i < 3; i++ {
+		o := newOrder()
+		if err := s.Create(ctx, o, operator); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Step(ctx, o.Number, hotline.Step{Action: hotline.ActTransfer, Unit: "jingyang"}, 0, operator); err != nil {
+			t.Fatal(err)
+		}
+		nums = append(nums, o.Number)
+	}
+	town := catalog.Actor{Username: "jingyang-clerk"}
+	back := hotline.Step{Action: hotline.ActReturn, Reason: "不属本镇职责"}
+	if _, err := s.Step(ctx, nums[0], back, 0, town); err != nil { // the day it came
+		t.Fatal(err)
+	}
+	if _, err := s.Step(ctx, nums[1], hotline.Step{Action: hotline.ActClaim}, 0, town); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Step(ctx, nums[2], hotline.Step{Action: hotline.ActRemind, Reason: "提前催办"}, 0, operator); err != nil {
+		t.Fatal(err)
+	}
+	c.Set("2026-12-03", 9) // claim was due on the 2nd
+	if n, err := desk.Sweep(ctx, c.Now()); err != nil || n != 1 {
+		t.Errorf("the sweep after an early reminder: %d sent, %v", n, err)
+	}
+	for _, n := range nums[1:] {
+		if _, err := s.Step(ctx, n, back, 0, town); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := desk.Rates(ctx, "jingyang", time.Date(2026, 12, 1, 0, 0, 0, 0, catalog.Shanghai), time.Date(2027, 1, 1, 0, 0, 0, 0, catalog.Shanghai))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Returned != 3 || rep.ReturnedLate != 2 || len(rep.Deductions) != 1 || rep.Deductions[0].Points != 1 || !strings.HasPrefix(rep.Deductions[0].Rule, "办理时限") {
+		t.Errorf("returns %d, late %d, deductions %+v", rep.Returned, rep.ReturnedLate, rep.Deductions)
+	}
+}
