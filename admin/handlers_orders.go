@@ -259,6 +259,7 @@ func (h handler) handleOrderStep(c *fiber.Ctx) error {
 		Reason: c.FormValue("reason"), Untrue: c.FormValue("untrue") == "1", Withhold: c.FormValue("withhold") == "1", Result: hotline.Callback(c.FormValue("result"))}
 	st.Days, _ = strconv.Atoi(c.FormValue("days"))
 	st.KnowledgeID, _ = strconv.ParseInt(c.FormValue("knowledge_id"), 10, 64)
+	st.AsUnit = rbac.UnitOf(c)
 	version, _ := strconv.Atoi(c.FormValue("version"))
 	o, err := h.Hotline.Step(c.UserContext(), number, st, version, web.Actor(c))
 	if err != nil {

@@ -238,6 +238,7 @@ func (s *handlers) handleOrderStep(c *fiber.Ctx) error {
 		}
 	}
 	in.Step.Action = strings.Clone(c.Params("action"))
+	in.Step.AsUnit = rbac.UnitOf(c)
 	o, err := s.Hotline.Step(c.UserContext(), c.Params("number"), in.Step, in.Version, web.Actor(c))
 	if err != nil {
 		return err

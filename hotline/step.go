@@ -114,6 +114,9 @@ type Step struct {
 	// Withhold: close or direct, keeping off public pages a message its
 	// caller agreed to publish (it names others, say).
 	Withhold bool `json:"withhold,omitempty"`
+	// AsUnit is the unit whose right a unit's step (ByUnit) was checked
+	// for: the store refuses the step if the order is no longer there.
+	AsUnit string `json:"-"`
 }
 
 // Day is t's calendar day in Shanghai, at midnight.

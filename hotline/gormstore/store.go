@@ -352,6 +352,10 @@ func (s *Store) Step(ctx context.Context, number string, st hotline.Step, versio
 		if version != 0 && version != before.Version {
 			return catalog.Errorf(catalog.ECONFLICT, "工单%s已被他人处理，请刷新后重试", number)
 		}
+		if hotline.ByUnit(st.Action) && st.AsUnit != "" && st.AsUnit != before.UnitCode {
+			// The right was checked for a unit the order has left since.
+			return catalog.Errorf(catalog.ECONFLICT, "工单%s已不在本单位，请刷新后重试", number)
+		}
 		rules, err := rulesIn(tx)
 		if err != nil {
 			return err

@@ -241,3 +241,24 @@ func TestLateReturnsCount(t *testing.T) {
 		t.Errorf("returns %d, late %d, deductions %+v", rep.Returned, rep.ReturnedLate, rep.Deductions)
 	}
 }
+
+// TestAUnitStepChecksTheUnitAgain: a unit's step checked for one unit is
+// refused if the order has left it meanwhile (the right is checked on one
+// read, the step taken on another).
+func TestAUnitStepChecksTheUnitAgain(t *testing.T) {
+	_, s, _ := openStore(t)
+	ctx := context.Background()
+	o := newOrder()
+	if err := s.Create(ctx, o, operator); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Step(ctx, o.Number, hotline.Step{Action: hotline.ActTransfer, Unit: "cgj"}, 0, operator); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Step(ctx, o.Number, hotline.Step{Action: hotline.ActClaim, AsUnit: "jingyang"}, 0, catalog.Actor{Username: "jingyang-clerk"}); catalog.ErrorCode(err) != catalog.ECONFLICT {
+		t.Errorf("claimed for a unit it is not at: %v", err)
+	}
+	if _, err := s.Step(ctx, o.Number, hotline.Step{Action: hotline.ActClaim, AsUnit: "cgj"}, 0, catalog.Actor{Username: "cgj-clerk"}); err != nil {
+		t.Errorf("claimed by its unit: %v", err)
+	}
+}
