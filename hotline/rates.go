@@ -52,6 +52,9 @@ type Rates struct {
 	Reminders   int `json:"reminders"`
 	Supervised  int `json:"supervised"`
 	Leaks       int `json:"leaks"`
+	// Reopened: orders whose first callback was unsatisfied (then handled
+	// again; satisfaction counts the last callback).
+	Reopened int `json:"reopened"`
 	// Rates in percent, one decimal: 办结率 closed/handled, 反馈率
 	// replied/handled, 回访率 reached/closed, satisfaction
 	// (satisfied+basic)/reached; 100 when there is nothing to divide.
@@ -167,6 +170,9 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 			}
 		} else {
 			r.StillOpen++
+		}
+		if o.Reopened {
+			r.Reopened++
 		}
 		switch o.Callback {
 		case Satisfied:

@@ -292,7 +292,7 @@ func (d *Desk) Sweep(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	open, err := d.Orders.FindOrders(ctx, Filter{Open: true})
+	open, err := d.Orders.FindOrders(ctx, Filter{Open: true, Brief: true})
 	if err != nil {
 		return 0, err
 	}

@@ -87,7 +87,10 @@ func DecodeJSON(c *fiber.Ctx, v any) error {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &te):
-			f := strings.TrimPrefix(te.Field, "Columns.")
+			f := te.Field // "Columns.level1", "Step.days": the name in the JSON
+			if i := strings.LastIndexByte(f, '.'); i >= 0 {
+				f = f[i+1:]
+			}
 			return catalog.Invalid(f, "字段“%s”的类型不正确", f)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
