@@ -34,6 +34,8 @@ type ordersPage struct {
 	Categories         []hotline.Category
 	In                 orderForm
 	Field              string
+	// Year, Month and Quarter are today's, for the bulletin's links.
+	Year, Month, Quarter int
 }
 
 // orderForm is the operator's intake form as typed.
@@ -50,10 +52,34 @@ func readOrderForm(c *fiber.Ctx) orderForm {
 // orderListUnit is the unit a list is of: the one asked, or the county
 // office's desk.
 func (h handler) orderListUnit(c *fiber.Ctx) (string, error) {
-	if u := c.Query("unit"); u != "" {
-		return u, nil
+	office, err := h.Requests.Office(c.UserContext())
+	if err != nil {
+		return "", err
 	}
-	return h.Requests.Office(c.UserContext())
+	u := c.Query("unit")
+	if u == "" {
+		return office, nil
+	}
+	// The county office follows every unit's orders.
+	if p, ok := rbac.PrincipalOf(c); ok {
+		if ok, _ := h.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
+			return office, nil
+		}
+	}
+	return u, nil
+}
+
+// ownOrders sends a unit's staff who open the desk without naming a unit
+// to their unit's inbox, instead of refusing them the county office's.
+func (h handler) ownOrders(c *fiber.Ctx) error {
+	if c.Query("unit") != "" {
+		return c.Next()
+	}
+	m, err := h.current(c)
+	if err != nil || m == nil || m.OrdersURL == "" || m.OrdersURL == "/admin/orders" {
+		return c.Next()
+	}
+	return c.Redirect(m.OrdersURL, fiber.StatusSeeOther)
 }
 
 func (h handler) ordersPage(c *fiber.Ctx, m *me, in orderForm) (ordersPage, error) {
@@ -73,6 +99,8 @@ func (h handler) ordersPage(c *fiber.Ctx, m *me, in orderForm) (ordersPage, erro
 		names[u.Code] = u.Name
 	}
 	p.UnitName = names[unit]
+	today := h.now().In(catalog.Shanghai)
+	p.Year, p.Month, p.Quarter = today.Year(), int(today.Month()), (int(today.Month())-1)/3+1
 	// Every open order (an old one overdue most of all), the callbacks
 	// waiting, and the latest closed.
 	var os []hotline.Order
@@ -167,11 +195,17 @@ type orderPage struct {
 	Units     []catalog.Unit
 	Knowledge []hotline.Entry
 	Revealed  bool
-	// What the viewer may do here.
-	AsOffice, AsUnit, AsHead bool
-	Rules                    hotline.Rules
-	Callbacks                []hotline.Callback
-	Files                    []catalog.Attachment
+	// What the viewer may do here; CanReveal: see the caller's phone.
+	AsOffice, AsUnit, AsHead, CanReveal bool
+	// Typed is what a refused step's form held, shown again; KQ the words
+	// the knowledge base was searched with.
+	Typed hotline.Step
+	KQ    string
+	// UnitNames name the units of the history.
+	UnitNames map[string]string
+	Rules     hotline.Rules
+	Callbacks []hotline.Callback
+	Files     []catalog.Attachment
 }
 
 func (h handler) orderPage(c *fiber.Ctx, m *me, number string, reveal bool) (orderPage, error) {
@@ -195,9 +229,10 @@ func (h handler) orderPage(c *fiber.Ctx, m *me, number string, reveal bool) (ord
 	p := orderPage{O: *o, AsOffice: h.can(m, office, rbac.ObjOrder, rbac.ActWrite), AsUnit: o.UnitCode != "" && h.can(m, o.UnitCode, rbac.ObjOrder, rbac.ActWrite),
 		AsHead:    o.UnitCode != "" && h.can(m, o.UnitCode, rbac.ObjOrder, rbac.ActPublish),
 		Callbacks: []hotline.Callback{hotline.Satisfied, hotline.Basic, hotline.Unsatisfied, hotline.Unreachable}}
+	// The unit's head, and the county office that calls callers back.
+	p.CanReveal = h.can(m, unit, rbac.ObjOrder, rbac.ActPublish) || h.can(m, office, rbac.ObjOrder, rbac.ActWrite)
 	if reveal {
-		// The unit's head, and the county office that calls callers back.
-		if !h.can(m, unit, rbac.ObjOrder, rbac.ActPublish) && !h.can(m, office, rbac.ObjOrder, rbac.ActWrite) {
+		if !p.CanReveal {
 			return p, catalog.Errorf(catalog.EFORBIDDEN, "查看来电人完整电话需本单位负责人或县政府办的权限")
 		}
 		if err := h.Record.Audit(ctx, web.Actor(c), unit, "order", "reveal", o.Number, "查看工单"+o.Number+"来电人电话"); err != nil {
@@ -216,7 +251,9 @@ func (h handler) orderPage(c *fiber.Ctx, m *me, number string, reveal bool) (ord
 	if p.Units, err = h.Units.FindUnits(ctx); err != nil {
 		return p, err
 	}
+	p.UnitNames = make(map[string]string, len(p.Units))
 	for _, u := range p.Units {
+		p.UnitNames[u.Code] = u.Name
 		if u.Code == o.UnitCode {
 			p.UnitName = u.FullName
 		}
@@ -228,7 +265,12 @@ func (h handler) orderPage(c *fiber.Ctx, m *me, number string, reveal bool) (ord
 		return p, err
 	}
 	if p.AsOffice && o.State == hotline.Received && h.Hotline.KnowledgeSearch != nil {
-		if p.Knowledge, err = h.Hotline.KnowledgeSearch.Search(ctx, o.Title, "", 5); err != nil {
+		p.KQ = strings.Clone(c.Query("kq"))
+		q := p.KQ
+		if q == "" {
+			q = o.Title
+		}
+		if p.Knowledge, err = h.Hotline.KnowledgeSearch.Search(ctx, q, "", 10); err != nil {
 			return p, err
 		}
 	}
@@ -274,6 +316,7 @@ func (h handler) handleOrderStep(c *fiber.Ctx) error {
 		if perr != nil {
 			return perr
 		}
+		p.Typed = st // what was typed stays in its form
 		return render(c, fiber.StatusBadRequest, "order.html", page{Title: "工单 " + number, Me: m, Error: msg, Data: p})
 	}
 	if st.Action == hotline.ActReturn && !h.can(m, o.UnitCode, rbac.ObjOrder, rbac.ActRead) {

@@ -70,6 +70,12 @@ func TestHotlineDeskForms(t *testing.T) {
 	if p := township.get("/admin/orders?unit=jingyang"); !strings.Contains(p.body, number) {
 		t.Errorf("the township's inbox lacks the order")
 	}
+	if p := township.get("/admin/orders"); p.status != 303 || p.location != "/admin/orders?unit=jingyang" {
+		t.Errorf("a unit's clerk at the desk's address: %d %q", p.status, p.location)
+	}
+	if p := operator.get("/admin/orders?unit=jingyang"); p.status != 200 || !strings.Contains(p.body, number) {
+		t.Errorf("the county office follows a unit's list: %d", p.status)
+	}
 	step(township, "return", url.Values{"reason": {""}}, 400)
 	step(township, "return", url.Values{"reason": {"建筑工地夜间施工由县住建局和城管执法局管理"}}, 303)
 	step(operator, "transfer", url.Values{"unit": {"chengguan"}}, 303)
@@ -84,7 +90,9 @@ func TestHotlineDeskForms(t *testing.T) {
 	if p := o.signIn("sanxi-clerk").post(path+"/claim", url.Values{}); p.status != 403 {
 		t.Errorf("another unit claims: %d", p.status)
 	}
-	step(head, "reply", url.Values{"text": {"已处理"}}, 400)
+	if p := step(head, "reply", url.Values{"text": {"已处理"}}, 400); !strings.Contains(p.body, ">已处理</textarea>") {
+		t.Errorf("the refused answer is not kept in its form")
+	}
 	step(head, "reply", url.Values{"text": {"经现场核实，该工地未办理夜间施工许可，已责令停止22时后作业并立案调查。"}}, 303)
 	step(operator, "redo", url.Values{"reason": {"未说明处罚结果"}}, 303)
 	step(head, "reply", url.Values{"text": {"经现场核实，该工地未办理夜间施工许可，已责令停止22时后作业，并依法处以罚款5000元。"}}, 303)

@@ -96,7 +96,7 @@ func Mount(r fiber.Router, d Deps) {
 		}
 		return rbac.ActWrite, nil
 	}
-	r.Get("/orders", h.signedIn, can(rbac.ObjOrder, rbac.ActRead, h.orderListUnit), h.handleOrders)
+	r.Get("/orders", h.signedIn, h.ownOrders, can(rbac.ObjOrder, rbac.ActRead, h.orderListUnit), h.handleOrders)
 	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleOrderCreate)
 	// The county office follows every order it dispatched; a unit, its own.
 	orderReader := func(c *fiber.Ctx) (string, error) {

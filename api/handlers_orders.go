@@ -141,10 +141,21 @@ func orderStepRight(c *fiber.Ctx) (rbac.Action, error) {
 // office's own desk (orders not yet dispatched, and all of them for a
 // county-wide role).
 func (s *handlers) officeOrListUnit(c *fiber.Ctx) (string, error) {
-	if u := c.Query("unit"); u != "" {
-		return u, nil
+	office, err := s.RequestDesk.Office(c.UserContext())
+	if err != nil {
+		return "", err
 	}
-	return s.RequestDesk.Office(c.UserContext())
+	u := c.Query("unit")
+	if u == "" {
+		return office, nil
+	}
+	// The county office follows every unit's orders.
+	if p, ok := rbac.PrincipalOf(c); ok {
+		if ok, _ := s.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
+			return office, nil
+		}
+	}
+	return u, nil
 }
 
 // handleOrderCreate is POST /api/v1/orders: the operator records a call,
@@ -167,7 +178,7 @@ func (s *handlers) handleOrderCreate(c *fiber.Ctx) error {
 func (s *handlers) handleOrderIndex(c *fiber.Ctx) error {
 	f := hotline.Filter{Unit: c.Query("unit"), State: hotline.State(c.Query("state")), Open: c.Query("open") == "1", Limit: 500}
 	if f.State != "" && f.State.Name() == "" {
-		return catalog.Invalid("state", "未知的工单状态：%s", f.State)
+		return catalog.Invalid("state", "未知的工单状态：%s（可选 received、transferred、handling、replied、closed）", f.State)
 	}
 	// Without a unit, the county office's view: every unit's (the route
 	// checked its right at the office).
@@ -332,14 +343,19 @@ func (s *handlers) handleMessageCreate(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(messageReceipt{Number: o.Number, ReceivedAt: o.ReceivedAt.In(catalog.Shanghai).Format("2006-01-02 15:04"),
+	return c.Status(fiber.StatusCreated).JSON(messageReceipt{Number: o.Number, ReceivedAt: o.ReceivedAt.In(catalog.Shanghai).Format(time.RFC3339),
 		FollowURL: "/kiosk/messages/" + o.Number + "?t=" + o.Token})
 }
 
 // handleMessageStatus is GET /api/v1/messages/status?number=&token= (or
-// &phone4=): where the caller's message stands, as the public sees it.
+// &t=, as the follow-up address has it, or &phone4=): where the caller's
+// message stands, as the public sees it.
 func (s *handlers) handleMessageStatus(c *fiber.Ctx) error {
-	o, err := s.Hotline.FindByProof(c.UserContext(), c.Query("number"), c.Query("token"), c.Query("phone4"), c.IP())
+	token := c.Query("token")
+	if token == "" {
+		token = c.Query("t")
+	}
+	o, err := s.Hotline.FindByProof(c.UserContext(), c.Query("number"), token, c.Query("phone4"), c.IP())
 	if err != nil {
 		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
 			c.Set(fiber.HeaderRetryAfter, "60")
@@ -350,10 +366,7 @@ func (s *handlers) handleMessageStatus(c *fiber.Ctx) error {
 	if o.State != hotline.Closed {
 		p.Reply, p.RepliedAt = "", nil // a reply the county office has not checked yet
 	}
-	return c.JSON(struct {
-		hotline.Order
-		StateName string `json:"state_name"`
-	}{p, o.State.Name()})
+	return c.JSON(publicMessageOf(&p, o.State))
 }
 
 // handleMessageIndex is GET /api/v1/messages?unit=: answered messages
@@ -363,7 +376,45 @@ func (s *handlers) handleMessageIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(os)
+	out := make([]publicMessage, len(os))
+	for i := range os {
+		out[i] = publicMessageOf(&os[i], os[i].State)
+	}
+	return c.JSON(out)
+}
+
+// publicMessage is a message as the public reads it (hotline.Order.Public):
+// nothing of the handling but where it stands and the answer.
+type publicMessage struct {
+	Number       string     `json:"number"`
+	Channel      string     `json:"channel"`
+	Category     string     `json:"category"`
+	CategoryName string     `json:"category_name"`
+	CallerName   string     `json:"caller_name"`
+	Title        string     `json:"title"`
+	Content      string     `json:"content"`
+	UnitCode     string     `json:"unit_code,omitempty"`
+	State        string     `json:"state"`
+	StateName    string     `json:"state_name"`
+	ReceivedAt   time.Time  `json:"received_at"`
+	Due          *time.Time `json:"due,omitempty"`
+	Extension    string     `json:"extension,omitempty"`
+	Reply        string     `json:"reply,omitempty"`
+	RepliedAt    *time.Time `json:"replied_at,omitempty"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+}
+
+func publicMessageOf(p *hotline.Order, state hotline.State) publicMessage {
+	m := publicMessage{Number: p.Number, Channel: string(p.Channel), Category: string(p.Category), CategoryName: p.Category.Name(),
+		CallerName: p.Name, Title: p.Title, Content: p.Content, UnitCode: p.UnitCode, State: string(state), StateName: state.Name(),
+		ReceivedAt: p.ReceivedAt.In(catalog.Shanghai), Reply: p.Reply, RepliedAt: p.RepliedAt, ClosedAt: p.ClosedAt}
+	if state == hotline.Handling {
+		m.Due = p.Due
+	}
+	if p.ExtensionDays > 0 {
+		m.Extension = fmt.Sprintf("延期%d个工作日：%s", p.ExtensionDays, p.ExtensionReason)
+	}
+	return m
 }
 
 // handleHotlineBulletin is GET /api/v1/hotline/bulletin.xlsx?year=&month=
@@ -394,7 +445,15 @@ func (s *handlers) handleHotlineBulletin(c *fiber.Ctx) error {
 	sh := "转办情况"
 	f.SetSheetName("Sheet1", sh)
 	f.SetCellValue(sh, "A1", "县“12345”政府服务热线（含政民互动）"+label+"转办情况")
-	header := []any{"序号", "单位", "转办", "反馈", "办结", "逾期未办理", "逾期已办理", "政民互动", "申退", "办结率(%)", "回访率(%)", "满意率(%)", "退回重办", "扣分", "得分"}
+	header := []any{"序号", "单位", "转办", "反馈", "办结", "逾期未办理", "逾期已办理", "政民互动", "申退", "办结率(%)", "回访率(%)", "满意率(%)", "退回重办", "扣分",
+		"得分（省长热线40%、12345及县长信箱60%）"}
+	// A rate with nothing to divide is shown as —, not as 100.
+	rate := func(v float64, of int) any {
+		if of == 0 {
+			return "—"
+		}
+		return v
+	}
 	f.SetSheetRow(sh, "A2", &header)
 	var total [8]int
 	for i, r := range rows {
@@ -407,10 +466,10 @@ func (s *handlers) handleHotlineBulletin(c *fiber.Ctx) error {
 			ded += d.Points
 		}
 		line := []any{i + 1, name, r.Transferred, r.Replied, r.Closed, r.OverdueOpen, r.ClosedLate, r.Interactive, r.Returned,
-			r.ClosedRate, r.CallbackRate, r.Satisfaction, r.Redos + r.Untrue, ded, r.Weighted}
+			rate(r.ClosedRate, r.Transferred), rate(r.CallbackRate, r.Closed), rate(r.Satisfaction, r.Satisfied+r.Basic+r.Unsatisfied), r.Redos, ded, r.Weighted}
 		cell, _ := excelize.CoordinatesToCellName(1, i+4)
 		f.SetSheetRow(sh, cell, &line)
-		for k, v := range []int{r.Transferred, r.Replied, r.Closed, r.OverdueOpen, r.ClosedLate, r.Interactive, r.Returned, r.Redos + r.Untrue} {
+		for k, v := range []int{r.Transferred, r.Replied, r.Closed, r.OverdueOpen, r.ClosedLate, r.Interactive, r.Returned, r.Redos} {
 			total[k] += v
 		}
 	}

@@ -185,6 +185,12 @@ func TestHotlineStory(t *testing.T) {
 	if r := other.do("GET", "/api/v1/hotline/rates?year="+strconv.Itoa(year)+"&unit=chengguan", nil); r.status != 403 {
 		t.Errorf("another unit's rates: %d", r.status)
 	}
+	for _, path := range []string{"/api/v1/hotline/rates?year=" + strconv.Itoa(year) + "&unit=chengguan", "/api/v1/hotline/rates?year=" + strconv.Itoa(year),
+		"/api/v1/orders?unit=chengguan"} {
+		if r := operator.do("GET", path, nil); r.status != 200 {
+			t.Errorf("the county office reads %s: %d", path, r.status)
+		}
+	}
 	// The year's hotline score beside the disclosure score.
 	var scores []struct {
 		Code    string `json:"unit_code"`
@@ -240,7 +246,7 @@ func TestHotlineStory(t *testing.T) {
 			t.Errorf("%s on the public list: %s", leak, all)
 		}
 	}
-	if !strings.Contains(string(all), "王**") || !strings.Contains(string(all), "139****1234") {
+	if !strings.Contains(string(all), "王**") || !strings.Contains(string(all), "***********") || strings.Contains(string(all), "1234") {
 		t.Errorf("masked: %s", all)
 	}
 	if r := resident.do("GET", "/api/v1/messages/status?number="+num+"&phone4=0000", nil); r.status != 404 {
@@ -293,7 +299,7 @@ func TestKnowledgeBaseAnswersDirectly(t *testing.T) {
 	} else if _, field := r.problem(t); field != "answer" {
 		t.Errorf("field %q", field)
 	}
-	for _, q := range []string{"居民医保", "yb", "失业"} {
+	for _, q := range []string{"居民医保", "yb", "失业", "医保缴费", "失业金申领"} {
 		var found []map[string]any
 		h.anon().do("GET", "/api/v1/knowledge?q="+url.QueryEscape(q), nil).decode(t, &found)
 		if len(found) == 0 {

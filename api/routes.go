@@ -121,7 +121,7 @@ func Mount(r fiber.Router, d Deps) {
 		d.Authz.RequireFunc(rbac.ObjOrder, orderStepRight, s.orderActionUnit), s.handleOrderStep)
 	r.Post("/orders/:number/files", can(rbac.ObjOrder, rbac.ActWrite, s.orderReadUnit), s.handleOrderFileCreate)
 	r.Get("/order-files/:id", can(rbac.ObjOrder, rbac.ActRead, s.orderFileUnit), s.handleOrderFileShow)
-	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, rbac.Query("unit")), s.handleHotlineRates)
+	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, s.officeOrListUnit), s.handleHotlineRates)
 	r.Get("/hotline/bulletin.xlsx", can(rbac.ObjOrder, rbac.ActRead, officeUnit), s.handleHotlineBulletin)
 	r.Get("/hotline/rules", s.handleHotlineRules)
 	r.Put("/hotline/rules", can(rbac.ObjOrder, rbac.ActPublish, rbac.County()), s.handleHotlineRulesUpdate)

@@ -3,9 +3,11 @@ package hotline
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gongkai/catalog"
@@ -111,14 +113,47 @@ func (k *KnowledgeSearch) Search(ctx context.Context, q, unit string, limit int)
 		}
 		k.ix, k.rev = b.Build(), rev
 	}
+	keep := func(e Entry) bool { return unit == "" || e.UnitCode == unit || e.UnitCode == "" }
 	var out []Entry
 	for _, h := range k.ix.Search(q).Items {
-		if e, ok := k.by[h.ID]; ok && (unit == "" || e.UnitCode == unit || e.UnitCode == "") {
+		if e, ok := k.by[h.ID]; ok && keep(e) {
 			out = append(out, e)
 			if len(out) == limit {
 				break
 			}
 		}
 	}
-	return out, nil
+	if len(out) > 0 {
+		return out, nil
+	}
+	// A question in a resident's own words (低保申请 for 低保怎么申请):
+	// the entries holding most of its two-character pieces.
+	var rs []rune
+	for _, r := range q {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) < 3 || len(rs) > 40 {
+		return nil, nil
+	}
+	count := map[int64]int{}
+	for i := 0; i+2 <= len(rs); i++ {
+		for _, h := range k.ix.Search(string(rs[i : i+2])).Items {
+			count[h.ID]++
+		}
+	}
+	need := (len(rs) - 1 + 1) / 2 // half the pieces, rounded up
+	for id, n := range count {
+		if e, ok := k.by[id]; ok && n >= need && keep(e) {
+			out = append(out, e)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if count[out[i].ID] != count[out[j].ID] {
+			return count[out[i].ID] > count[out[j].ID]
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out[:min(len(out), limit)], nil
 }

@@ -194,7 +194,7 @@ func FormatNumber(year, n int) string { return fmt.Sprintf("GD%d-%05d", year, n)
 func ParseNumber(s string) (string, error) {
 	s = strings.ToUpper(strings.Join(strings.Fields(width.Fold.String(s)), ""))
 	s = strings.TrimPrefix(s, "GD")
-	bad := catalog.Invalid("number", "工单编号应形如 GD2026-00017")
+	bad := catalog.Invalid("number", "编号应形如 GD2026-00017（见回执），也可只输入数字 202600017")
 	if i := strings.IndexByte(s, '-'); i >= 0 {
 		if i != 4 || strings.Count(s, "-") != 1 {
 			return "", bad
@@ -288,11 +288,16 @@ func (o Order) Audited() Order {
 	return o
 }
 
-// redact hides the personal information in a text others will read: ID,
+// redact hides the personal information in a text others will read: the
+// caller's own phone however it is written (a landline with its area code
+// and a dash, say) — on a public page (name given) wholly, as its last
+// four digits are the caller's proof for looking the message up — then ID,
 // mobile and bank card numbers and e-mail addresses (catalog's privacy
-// scan), the caller's own phone however it is written (a landline with its
-// area code and a dash, say), and the caller's name.
+// scan), and the caller's name.
 func redact(text, name, phone string) string {
+	if len(phone) >= 7 {
+		text = maskNumber(text, phone, name != "")
+	}
 	hits := catalog.ScanPrivacy(text)
 	if len(hits) > 0 {
 		rs := []rune(text)
@@ -309,9 +314,6 @@ func redact(text, name, phone string) string {
 		b.WriteString(string(rs[at:]))
 		text = b.String()
 	}
-	if len(phone) >= 7 {
-		text = maskNumber(text, phone)
-	}
 	if utf8.RuneCountInString(name) > 1 {
 		text = strings.ReplaceAll(text, name, foi.MaskName(name))
 	}
@@ -319,8 +321,9 @@ func redact(text, name, phone string) string {
 }
 
 // maskNumber masks every run of digits (with spaces, dashes or brackets
-// between them, full-width or not) that spells number.
-func maskNumber(text, number string) string {
+// between them, full-width or not) that spells number: its first 3 and
+// last 4 digits left, or none (wholly).
+func maskNumber(text, number string, wholly bool) string {
 	rs := []rune(text)
 	var b strings.Builder
 	for i := 0; i < len(rs); {
@@ -337,7 +340,9 @@ func maskNumber(text, number string) string {
 				break
 			}
 		}
-		if string(digits) == number {
+		if string(digits) == number && wholly {
+			b.WriteString(strings.Repeat("*", len(number)))
+		} else if string(digits) == number {
 			b.WriteString(foi.MaskPhone(number))
 		} else {
 			b.WriteString(string(rs[i : last+1]))

@@ -29,7 +29,8 @@ type Rates struct {
 	Direct      int `json:"direct"`
 	Transferred int `json:"transferred"`
 	// Returned: sent back by the unit (申退); claims and replies on time
-	// and late are the unit's own.
+	// and late are the unit's own, counted once an order (late if any of
+	// its was).
 	Returned      int `json:"returned"`
 	ReturnedLate  int `json:"returned_late"`
 	ClaimedOnTime int `json:"claimed_on_time"`
@@ -46,12 +47,14 @@ type Rates struct {
 	Basic       int `json:"basic"`
 	Unsatisfied int `json:"unsatisfied"`
 	Unreachable int `json:"unreachable"`
-	Redos       int `json:"redos"`
-	Untrue      int `json:"untrue"`
-	Repeats     int `json:"repeat_complaints"`
-	Reminders   int `json:"reminders"`
-	Supervised  int `json:"supervised"`
-	Leaks       int `json:"leaks"`
+	// Redos: answers returned for redoing (退回重办), Untrue of them for an
+	// untrue answer.
+	Redos      int `json:"redos"`
+	Untrue     int `json:"untrue"`
+	Repeats    int `json:"repeat_complaints"`
+	Reminders  int `json:"reminders"`
+	Supervised int `json:"supervised"`
+	Leaks      int `json:"leaks"`
 	// Reopened: orders whose first callback was unsatisfied (then handled
 	// again; satisfaction counts the last callback).
 	Reopened int `json:"reopened"`
@@ -85,6 +88,8 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 	mine := func(o Order) bool { return unit == "" || o.UnitCode == unit }
 	for _, o := range orders {
 		transferred := false
+		// Claims and replies count once an order: late if any was.
+		claimed, claimLate, replied, replyLate := false, false, false, false
 		for _, e := range events[o.Number] {
 			ours := unit == "" || e.Unit == unit
 			switch e.Action {
@@ -99,26 +104,22 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 					}
 				}
 			case ActClaim:
-				if ours && e.Late {
-					r.ClaimedLate++
-					lateClaims = append(lateClaims, o.Number)
-				} else if ours {
-					r.ClaimedOnTime++
+				if ours {
+					claimed, claimLate = true, claimLate || e.Late
 				}
 			case ActReply:
-				if ours && e.Late {
-					r.RepliedLate++
-					lateReplies = append(lateReplies, o.Number)
-				} else if ours {
-					r.RepliedOnTime++
+				if ours {
+					replied, replyLate = true, replyLate || e.Late
 				}
 			case ActRedo:
-				if ours && e.Flag == "untrue" {
-					r.Untrue++
-					untrue = append(untrue, o.Number)
-				} else if ours {
+				if ours {
 					r.Redos++
-					redos = append(redos, o.Number)
+					if e.Flag == "untrue" {
+						r.Untrue++
+						untrue = append(untrue, o.Number)
+					} else {
+						redos = append(redos, o.Number)
+					}
 				}
 			case ActRemind:
 				if ours {
@@ -134,6 +135,20 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 					leaks = append(leaks, o.Number)
 				}
 			}
+		}
+		switch {
+		case claimLate:
+			r.ClaimedLate++
+			lateClaims = append(lateClaims, o.Number)
+		case claimed:
+			r.ClaimedOnTime++
+		}
+		switch {
+		case replyLate:
+			r.RepliedLate++
+			lateReplies = append(lateReplies, o.Number)
+		case replied:
+			r.RepliedOnTime++
 		}
 		if e, ok := earlier[o.RepeatOf]; ok && e.Untrue > 0 && (unit == "" || e.UnitCode == unit) {
 			r.Repeats++
@@ -203,7 +218,7 @@ func ComputeRates(orders []Order, events map[string][]Event, earlier map[string]
 	}
 	add("认领时限：认领逾期，超过1天未认领", r.ClaimedLate, 2, 4, lateClaims)
 	add("办理时限：未在规定时限内完成签收、申退或提交回复", r.RepliedLate+r.ReturnedLate, 0.5, 8, lateReplies)
-	add("办理规范：反馈内容答复简单不规范，退回重办", r.Redos, 1, 8, redos)
+	add("办理规范：反馈内容答复简单不规范，退回重办", r.Redos-r.Untrue, 1, 8, redos)
 	if r.Untrue+r.Repeats > 0 {
 		pts := math.Min(float64(r.Untrue)*2+float64(r.Repeats), 5)
 		r.Deductions = append(r.Deductions, Deduction{Rule: "真实有效：回复意见不真实，经审核后退回重新办理（导致重复投诉的每次加扣1分）",

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gongkai/catalog"
+	"gongkai/foi"
 	"gongkai/workday"
 )
 
@@ -261,7 +262,7 @@ func (d *Desk) FindByProof(ctx context.Context, number, token, phone4, ip string
 		}
 	}
 	o, err := d.Orders.Find(ctx, n)
-	wrong := catalog.Errorf(catalog.ENOTFOUND, "工单编号或验证信息不正确")
+	wrong := catalog.Errorf(catalog.ENOTFOUND, "编号或电话号码后四位不正确")
 	if err != nil {
 		if catalog.ErrorCode(err) == catalog.ENOTFOUND {
 			return nil, wrong
@@ -269,6 +270,9 @@ func (d *Desk) FindByProof(ctx context.Context, number, token, phone4, ip string
 		return nil, err
 	}
 	ok := token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(o.Token)) == 1
+	if p4, err := foi.ParsePhone4(phone4); err == nil {
+		phone4 = p4 // full-width digits, spaces: as typed at a kiosk or on a phone
+	}
 	if !ok && len(phone4) == 4 && len(o.Phone) >= 4 {
 		ok = subtle.ConstantTimeCompare([]byte(phone4), []byte(o.Phone[len(o.Phone)-4:])) == 1
 	}

@@ -184,7 +184,7 @@ func Apply(o *Order, s Step, by string, rules Rules, cal *workday.Calendar, now 
 	conflict := func() error {
 		return catalog.Errorf(catalog.ECONFLICT, "工单%s%s，不能%s", o.Number, o.State.Name(), ActionName(s.Action))
 	}
-	at := now.UTC()
+	at := now.In(catalog.Shanghai)
 	switch s.Action {
 	case ActDirect:
 		if o.State != Received {

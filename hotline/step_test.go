@@ -143,7 +143,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		t.Errorf("masked: %q %q", m.Name, m.Phone)
 	}
 	o.Content, o.Reply = "张三反映：身份证11010519491231002X，电话13905631234。", "已联系张三。"
-	if p := o.Public(); p.Name != "张*" || p.Phone != "" || p.Address != "" || p.Content != "张*反映：身份证110***********002X，电话139****1234。" || p.Reply != "已联系张*。" {
+	if p := o.Public(); p.Name != "张*" || p.Phone != "" || p.Address != "" || p.Content != "张*反映：身份证110***********002X，电话***********。" || p.Reply != "已联系张*。" {
 		t.Errorf("public: %+v", p)
 	}
 }
@@ -192,7 +192,7 @@ func TestRatesByTheRubric(t *testing.T) {
 	earlier := map[string]hotline.Order{"GD2026-00004": o4}
 	r := hotline.ComputeRates(orders, events, earlier, "cgj", hotline.DefaultRules(), at("2026-10-01", 0), at("2027-01-01", 0))
 	if r.Received != 4 || r.Returned != 1 || r.ClaimedLate != 1 || r.ClaimedOnTime != 3 || r.RepliedLate != 1 || r.Closed != 4 || r.ClosedLate != 1 ||
-		r.Redos != 1 || r.Untrue != 1 || r.Repeats != 1 || r.Unreachable != 1 || r.Leaks != 1 {
+		r.Redos != 2 || r.Untrue != 1 || r.Repeats != 1 || r.Unreachable != 1 || r.Leaks != 1 {
 		t.Fatalf("counts: %+v", r)
 	}
 	if r.ClosedRate != 100 || r.CallbackRate != 75 || r.Satisfaction != 66.7 {
@@ -287,8 +287,11 @@ func TestWhatTheReviewFound(t *testing.T) {
 				t.Errorf("the landline shows: %q %q", x.Title, x.Content)
 			}
 		}
-		if p := o.Public(); !strings.Contains(p.Content, "056****1234") {
-			t.Errorf("masked as %q", p.Content)
+		if p := o.Public(); !strings.Contains(p.Content, "***********") || strings.Contains(p.Content, "1234") {
+			t.Errorf("masked as %q: the last four digits are the caller's proof", p.Content)
+		}
+		if a := o.Audited(); !strings.Contains(a.Content, "056****1234") {
+			t.Errorf("audited as %q", a.Content)
 		}
 	})
 	t.Run("ARedoKeepsTheExtensionGranted", func(t *testing.T) {

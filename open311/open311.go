@@ -149,6 +149,9 @@ func (h *handlers) handleCreate(c *fiber.Ctx) error {
 		return fail(c, err)
 	}
 	desc := strings.TrimSpace(in["description"])
+	if desc == "" {
+		return fail(c, catalog.Invalid("description", "请填写 description（诉求内容）"))
+	}
 	title := strings.TrimSpace(in["attribute[title]"])
 	if title == "" {
 		title = desc
@@ -161,7 +164,7 @@ func (h *handlers) handleCreate(c *fiber.Ctx) error {
 		Caller:  hotline.Caller{Name: strings.TrimSpace(in["last_name"] + in["first_name"]), Phone: in["phone"]},
 		Address: in["address_string"], Publish: in["attribute[publish]"] == "true", Via: via(k)}
 	if o.Category.Name() == "" {
-		return fail(c, catalog.Invalid("service_code", "unknown service_code %q; see services.json", in["service_code"]))
+		return fail(c, catalog.Invalid("service_code", "未知的 service_code“%s”，可选的见 services.json", in["service_code"]))
 	}
 	if !utf8.ValidString(desc) {
 		return fail(c, catalog.Invalid("description", "description is not UTF-8"))

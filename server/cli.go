@@ -353,6 +353,10 @@ func runUserAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) i
 }
 
 func runAPIKeyAdd(ctx context.Context, cl *cli, fs *flag.FlagSet, args []string) int {
+	if ch := hotline.Channel(flagString(fs, "channel")); ch.Name() == "" {
+		fmt.Fprintf(cl.err, "gongkai: --channel %q: 渠道不存在，可选：hotline, mailbox, online, kiosk, leader, provincial\n", ch)
+		return exitUsage
+	}
 	return cl.withServer(ctx, func(s *server, by catalog.Actor) error {
 		key, err := s.stack.Orders.AddKey(ctx, args[0], hotline.Channel(flagString(fs, "channel")), by)
 		if err != nil {

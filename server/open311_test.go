@@ -34,7 +34,7 @@ func TestOpen311FromAnotherSystem(t *testing.T) {
 	if _, e, code := runBinary(t, env, "apikey", "add", "sheng12345"); code != exitFail || !strings.Contains(e, "已存在") {
 		t.Errorf("a name twice: exit %d %s", code, e)
 	}
-	if _, e, code := runBinary(t, env, "apikey", "add", "--channel", "fax", "other"); code != exitFail || !strings.Contains(e, "渠道") {
+	if _, e, code := runBinary(t, env, "apikey", "add", "--channel", "fax", "other"); code != exitUsage || !strings.Contains(e, "渠道") {
 		t.Errorf("a bad channel: exit %d %s", code, e)
 	}
 	cfg := Config{Addr: "127.0.0.1:0", DataDir: dir, Driver: envValue(env, "GONGKAI_DB_DRIVER"), DSN: envValue(env, "GONGKAI_DB_DSN"), DemoSet: true,
