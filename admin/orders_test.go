@@ -3,8 +3,10 @@ package admin_test
 import (
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/hotline"
 	"gongkai/stack/stacktest"
@@ -114,5 +116,45 @@ func TestHotlineDeskForms(t *testing.T) {
 	}
 	if p := head.get("/admin/orders?unit=chengguan"); p.status != 200 || !strings.Contains(p.body, number) {
 		t.Errorf("the department's list: %d", p.status)
+	}
+}
+
+// TestHotlineSettingsForms: the county office keeps the knowledge base and
+// announces 领导接听 days from 热线设置; a refused form keeps what was
+// typed; a township's clerk may not open it.
+func TestHotlineSettingsForms(t *testing.T) {
+	o := newOffice(t)
+	office := o.signIn(stacktest.Office + "-clerk")
+	if p := office.get("/admin/hotline"); p.status != 200 || !strings.Contains(p.body, "办理时限") {
+		t.Fatalf("settings: %d", p.status)
+	}
+	if p := o.signIn("sanxi-clerk").get("/admin/hotline"); p.status != 403 {
+		t.Errorf("a township opens the settings: %d", p.status)
+	}
+	bad := url.Values{"category": {"consult"}, "question": {"宅基地怎么申请？"}, "answer": {"已解释"}}
+	if p := office.post("/admin/hotline/knowledge", bad); p.status != 400 || !strings.Contains(p.body, "宅基地怎么申请") {
+		t.Errorf("a perfunctory answer: %d", p.status)
+	}
+	bad.Set("answer", "农村村民申请宅基地，向所在村民小组提出书面申请，经村级审查后报乡镇人民政府审批。")
+	if p := office.post("/admin/hotline/knowledge", bad); p.status != 303 {
+		t.Fatalf("an entry: %d %.300s", p.status, p.body)
+	}
+	es, err := o.st.Orders.FindEntries(t.Context(), hotline.EntryFilter{})
+	if err != nil || len(es) != 1 {
+		t.Fatalf("entries: %v %v", es, err)
+	}
+	past := url.Values{"day": {"2020-01-01"}, "from": {"09:00"}, "to": {"10:00"}, "leaders": {"张三 局长"}, "line": {"12345"}}
+	if p := office.post("/admin/hotline/announcements", past); p.status != 400 || !strings.Contains(p.body, "张三 局长") {
+		t.Errorf("a past day: %d", p.status)
+	}
+	past.Set("day", time.Now().AddDate(0, 0, 3).Format("2006-01-02"))
+	if p := office.post("/admin/hotline/announcements", past); p.status != 303 {
+		t.Errorf("an announcement: %d %.300s", p.status, p.body)
+	}
+	if p := office.post("/admin/hotline/knowledge/"+strconv.FormatInt(es[0].ID, 10)+"/delete", url.Values{}); p.status != 303 {
+		t.Errorf("delete: %d", p.status)
+	}
+	if es, _ := o.st.Orders.FindEntries(t.Context(), hotline.EntryFilter{}); len(es) != 0 {
+		t.Errorf("%d entries after the delete", len(es))
 	}
 }

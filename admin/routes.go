@@ -96,6 +96,27 @@ func Mount(r fiber.Router, d Deps) {
 		}
 		return rbac.ActWrite, nil
 	}
+	// The hotline's settings: the knowledge base (an entry's unit's, or
+	// the office's for the county's own) and the 领导接听 days (the office's).
+	entryUnit := func(c *fiber.Ctx) (string, error) {
+		id, err := web.ParamID(c, "id")
+		if err != nil {
+			return "", err
+		}
+		e, err := d.Hotline.Knowledge.FindEntry(c.UserContext(), id)
+		if err != nil {
+			return "", err
+		}
+		if e.UnitCode == "" {
+			return d.Requests.Office(c.UserContext())
+		}
+		return e.UnitCode, nil
+	}
+	r.Get("/hotline", h.signedIn, can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleHotline)
+	r.Post("/hotline/knowledge", can(rbac.ObjOrder, rbac.ActWrite, formUnit), h.handleKnowledgeCreate)
+	r.Post("/hotline/knowledge/:id/delete", can(rbac.ObjOrder, rbac.ActWrite, entryUnit), h.handleKnowledgeDelete)
+	r.Post("/hotline/announcements", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleAnnouncementCreate)
+	r.Post("/hotline/announcements/:id/delete", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleAnnouncementDelete)
 	r.Get("/orders", h.signedIn, h.ownOrders, can(rbac.ObjOrder, rbac.ActRead, h.orderListUnit), h.handleOrders)
 	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleOrderCreate)
 	// The county office follows every order it dispatched; a unit, its own.
