@@ -93,6 +93,10 @@ func TestHotlineInBrowser(t *testing.T) {
 		}
 	}
 	axeClean(t, ctx, "order page")
+	for _, page := range []string{"/admin/orders", "/admin/hotline"} {
+		must(chromedp.Do(ctx, chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS("main h1"))), page)
+		axeClean(t, ctx, page)
+	}
 
 	// On the screen, the answer, masked.
 	ctx = browserWindow(t, 1080, 1920)
@@ -103,4 +107,6 @@ func TestHotlineInBrowser(t *testing.T) {
 		t.Errorf("the published answer: %q", list)
 	}
 	checkPage(t, ctx, "answers", 1080)
+	must(chromedp.Do(ctx, chromedp.Navigate(base+"/kiosk/progress"), chromedp.WaitVisible(chromedp.CSS("#f-phone4"))), "progress form")
+	checkPage(t, ctx, "progress form", 1080)
 }
