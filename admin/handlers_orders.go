@@ -49,26 +49,6 @@ func readOrderForm(c *fiber.Ctx) orderForm {
 		Content: v("content"), Address: v("address"), Publish: v("publish"), RepeatOf: v("repeat_of")}
 }
 
-// orderListUnit is the unit a list is of: the one asked, or the county
-// office's desk.
-func (h handler) orderListUnit(c *fiber.Ctx) (string, error) {
-	office, err := h.Requests.Office(c.UserContext())
-	if err != nil {
-		return "", err
-	}
-	u := c.Query("unit")
-	if u == "" {
-		return office, nil
-	}
-	// The county office follows every unit's orders.
-	if p, ok := rbac.PrincipalOf(c); ok {
-		if ok, _ := h.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
-			return office, nil
-		}
-	}
-	return u, nil
-}
-
 // ownOrders sends a unit's staff who open the desk without naming a unit
 // to their unit's inbox, instead of refusing them the county office's.
 func (h handler) ownOrders(c *fiber.Ctx) error {

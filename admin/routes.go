@@ -4,7 +4,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"gongkai/catalog"
-	"gongkai/hotline"
 	"gongkai/rbac"
 	"gongkai/web"
 )
@@ -74,66 +73,22 @@ func Mount(r fiber.Router, d Deps) {
 	officeUnit := func(c *fiber.Ctx) (string, error) { return d.Requests.Office(c.UserContext()) }
 	r.Post("/requests/:number/reassign", can(rbac.ObjRequest, rbac.ActWrite, officeUnit), h.handleRequestReassign)
 	r.Post("/requests/:number/:action", d.Authz.RequireFunc(rbac.ObjRequest, web.RequestStepRight, requestUnit), h.handleRequestStep)
-	// The 12345 hotline: the county office's desk and a unit's inbox; each
-	// step's right as in the API (a reply is the unit head's).
-	orderUnit := func(c *fiber.Ctx) (string, error) {
-		n, err := hotline.ParseNumber(c.Params("number"))
-		if err != nil {
-			return "", err
-		}
-		o, err := d.Hotline.Orders.Find(c.UserContext(), n)
-		if err != nil {
-			return "", err
-		}
-		if o.UnitCode == "" || !hotline.ByUnit(c.Params("action")) && c.Params("action") != "" {
-			return d.Requests.Office(c.UserContext())
-		}
-		return o.UnitCode, nil
-	}
-	orderRight := func(c *fiber.Ctx) (rbac.Action, error) {
-		if hotline.ByHead(c.Params("action")) {
-			return rbac.ActPublish, nil
-		}
-		return rbac.ActWrite, nil
-	}
-	// The hotline's settings: the knowledge base (an entry's unit's, or
-	// the office's for the county's own) and the 领导接听 days (the office's).
-	entryUnit := func(c *fiber.Ctx) (string, error) {
-		id, err := web.ParamID(c, "id")
-		if err != nil {
-			return "", err
-		}
-		e, err := d.Hotline.Knowledge.FindEntry(c.UserContext(), id)
-		if err != nil {
-			return "", err
-		}
-		if e.UnitCode == "" {
-			return d.Requests.Office(c.UserContext())
-		}
-		return e.UnitCode, nil
-	}
+	// The 12345 hotline: the county office's desk and a unit's inbox, each
+	// step's right as in the API (a reply is the unit head's); its
+	// settings: the knowledge base (an entry's unit's, or the office's for
+	// the county's own) and the 领导接听 days (the office's).
+	orders := web.OrderUnits{Authz: d.Authz, Office: d.Requests.Office, Desk: d.Hotline}
 	r.Get("/hotline", h.signedIn, can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleHotline)
 	r.Post("/hotline/knowledge", can(rbac.ObjOrder, rbac.ActWrite, formUnit), h.handleKnowledgeCreate)
-	r.Post("/hotline/knowledge/:id/delete", can(rbac.ObjOrder, rbac.ActWrite, entryUnit), h.handleKnowledgeDelete)
+	r.Post("/hotline/knowledge/:id/delete", can(rbac.ObjOrder, rbac.ActWrite, orders.Entry), h.handleKnowledgeDelete)
 	r.Post("/hotline/announcements", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleAnnouncementCreate)
 	r.Post("/hotline/announcements/:id/delete", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleAnnouncementDelete)
-	r.Get("/orders", h.signedIn, h.ownOrders, can(rbac.ObjOrder, rbac.ActRead, h.orderListUnit), h.handleOrders)
+	r.Get("/orders", h.signedIn, h.ownOrders, can(rbac.ObjOrder, rbac.ActRead, orders.List), h.handleOrders)
 	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), h.handleOrderCreate)
-	// The county office follows every order it dispatched; a unit, its own.
-	orderReader := func(c *fiber.Ctx) (string, error) {
-		if p, ok := rbac.PrincipalOf(c); ok {
-			if office, err := d.Requests.Office(c.UserContext()); err == nil {
-				if ok, _ := d.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
-					return office, nil
-				}
-			}
-		}
-		return orderUnit(c)
-	}
-	r.Get("/orders/:number", h.signedIn, can(rbac.ObjOrder, rbac.ActRead, orderReader), h.handleOrder)
-	r.Post("/orders/:number/files", can(rbac.ObjOrder, rbac.ActWrite, orderReader), h.handleOrderFile)
+	r.Get("/orders/:number", h.signedIn, can(rbac.ObjOrder, rbac.ActRead, orders.Read), h.handleOrder)
+	r.Post("/orders/:number/files", can(rbac.ObjOrder, rbac.ActWrite, orders.Read), h.handleOrderFile)
 	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend|leak|withhold)$)>",
-		d.Authz.RequireFunc(rbac.ObjOrder, orderRight, orderUnit), h.handleOrderStep)
+		d.Authz.RequireFunc(rbac.ObjOrder, web.OrderStepRight, orders.Action), h.handleOrderStep)
 	r.Get("/reports/annual", h.signedIn, can(rbac.ObjRequest, rbac.ActRead, rbac.Query("unit")), h.handleAnnual)
 	r.Post("/reports/annual/reviews", can(rbac.ObjRequest, rbac.ActWrite, formUnit), h.handleReviewCounts)
 	r.Post("/reports/annual/parts", can(rbac.ObjPublication, rbac.ActWrite, formUnit), h.handleAnnualParts)

@@ -49,23 +49,6 @@ func entryID(c *fiber.Ctx) (int64, error) {
 	return id, nil
 }
 
-// entryUnit is the unit whose staff keep an entry: its unit's, or the
-// county office's for the county's own.
-func (s *handlers) entryUnit(c *fiber.Ctx) (string, error) {
-	id, err := entryID(c)
-	if err != nil {
-		return "", err
-	}
-	e, err := s.Hotline.Knowledge.FindEntry(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	if e.UnitCode == "" {
-		return s.RequestDesk.Office(c.UserContext())
-	}
-	return e.UnitCode, nil
-}
-
 // handleKnowledgeCreate is POST /api/v1/knowledge.
 func (s *handlers) handleKnowledgeCreate(c *fiber.Ctx) error {
 	var e hotline.Entry

@@ -72,90 +72,9 @@ func (s *handlers) viewOrder(o *hotline.Order, reveal bool) orderView {
 	return v
 }
 
-// orderUnit is the unit whose staff may read an order: its handling unit,
-// or the county office while it has none.
-func (s *handlers) orderUnit(c *fiber.Ctx) (string, error) {
-	number, err := hotline.ParseNumber(c.Params("number"))
-	if err != nil {
-		return "", err
-	}
-	o, err := s.Hotline.Orders.Find(c.UserContext(), number)
-	if err != nil {
-		return "", err
-	}
-	if o.UnitCode != "" {
-		return o.UnitCode, nil
-	}
-	return s.RequestDesk.Office(c.UserContext())
-}
-
-// orderReadUnit is the unit whose right reading an order needs: the
-// county office follows every order it dispatched, a unit its own.
-func (s *handlers) orderReadUnit(c *fiber.Ctx) (string, error) {
-	return s.orderReadUnitOf(c, c.Params("number"))
-}
-
-func (s *handlers) orderReadUnitOf(c *fiber.Ctx, number string) (string, error) {
-	office, err := s.RequestDesk.Office(c.UserContext())
-	if err != nil {
-		return "", err
-	}
-	if p, ok := rbac.PrincipalOf(c); ok {
-		if ok, _ := s.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
-			return office, nil
-		}
-	}
-	n, err := hotline.ParseNumber(number)
-	if err != nil {
-		return "", err
-	}
-	o, err := s.Hotline.Orders.Find(c.UserContext(), n)
-	if err != nil {
-		return "", err
-	}
-	if o.UnitCode != "" {
-		return o.UnitCode, nil
-	}
-	return office, nil
-}
-
-// orderActionUnit is the unit whose right an action needs: the handling
-// unit's for claiming, sending back and replying, the county office's for
-// the rest (dispatch, checks, callbacks, reminders, extensions).
-func (s *handlers) orderActionUnit(c *fiber.Ctx) (string, error) {
-	if hotline.ByUnit(c.Params("action")) {
-		return s.orderUnit(c)
-	}
-	return s.RequestDesk.Office(c.UserContext())
-}
-
-// orderStepRight: a reply goes out under the unit head's right.
-func orderStepRight(c *fiber.Ctx) (rbac.Action, error) {
-	if hotline.ByHead(c.Params("action")) {
-		return rbac.ActPublish, nil
-	}
-	return rbac.ActWrite, nil
-}
-
-// officeOrListUnit is the unit a list is of: the one asked, or the county
-// office's own desk (orders not yet dispatched, and all of them for a
-// county-wide role).
-func (s *handlers) officeOrListUnit(c *fiber.Ctx) (string, error) {
-	office, err := s.RequestDesk.Office(c.UserContext())
-	if err != nil {
-		return "", err
-	}
-	u := c.Query("unit")
-	if u == "" {
-		return office, nil
-	}
-	// The county office follows every unit's orders.
-	if p, ok := rbac.PrincipalOf(c); ok {
-		if ok, _ := s.Authz.Allow(p.ID, office, rbac.ObjOrder, rbac.ActRead); ok {
-			return office, nil
-		}
-	}
-	return u, nil
+// orders are the units the hotline's routes check their rights in.
+func (s *handlers) orders() web.OrderUnits {
+	return web.OrderUnits{Authz: s.Authz, Office: s.RequestDesk.Office, Desk: s.Hotline}
 }
 
 // handleOrderCreate is POST /api/v1/orders: the operator records a call,
@@ -207,7 +126,7 @@ func (s *handlers) handleOrderShow(c *fiber.Ctx) error {
 	}
 	reveal := false
 	if c.Query("reveal") == "1" {
-		unit, err := s.orderUnit(c)
+		unit, err := s.orders().OrderUnit(c, number)
 		if err != nil {
 			return err
 		}
@@ -502,20 +421,6 @@ func (s *handlers) handleOrderFileCreate(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(a)
-}
-
-// orderFileUnit is the unit whose right reading an order's file needs:
-// as for its order.
-func (s *handlers) orderFileUnit(c *fiber.Ctx) (string, error) {
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		return "", err
-	}
-	_, number, err := s.Hotline.Files.File(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return s.orderReadUnitOf(c, number)
 }
 
 // handleOrderFileShow is GET /api/v1/order-files/{id}: a file of an order,

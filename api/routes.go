@@ -115,13 +115,14 @@ func Mount(r fiber.Router, d Deps) {
 	// office checks, closes and calls back. Residents leave messages and
 	// follow them by number and proof; published answers are public.
 	r.Post("/orders", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), s.handleOrderCreate)
-	r.Get("/orders", can(rbac.ObjOrder, rbac.ActRead, s.officeOrListUnit), s.handleOrderIndex)
-	r.Get("/orders/:number", can(rbac.ObjOrder, rbac.ActRead, s.orderReadUnit), s.handleOrderShow)
+	orders := s.orders()
+	r.Get("/orders", can(rbac.ObjOrder, rbac.ActRead, orders.List), s.handleOrderIndex)
+	r.Get("/orders/:number", can(rbac.ObjOrder, rbac.ActRead, orders.Read), s.handleOrderShow)
 	r.Post("/orders/:number/:action<regex(^(direct|transfer|return|claim|reply|redo|close|callback|remind|supervise|extend|leak|withhold)$)>",
-		d.Authz.RequireFunc(rbac.ObjOrder, orderStepRight, s.orderActionUnit), s.handleOrderStep)
-	r.Post("/orders/:number/files", can(rbac.ObjOrder, rbac.ActWrite, s.orderReadUnit), s.handleOrderFileCreate)
-	r.Get("/order-files/:id", can(rbac.ObjOrder, rbac.ActRead, s.orderFileUnit), s.handleOrderFileShow)
-	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, s.officeOrListUnit), s.handleHotlineRates)
+		d.Authz.RequireFunc(rbac.ObjOrder, web.OrderStepRight, orders.Action), s.handleOrderStep)
+	r.Post("/orders/:number/files", can(rbac.ObjOrder, rbac.ActWrite, orders.Read), s.handleOrderFileCreate)
+	r.Get("/order-files/:id", can(rbac.ObjOrder, rbac.ActRead, orders.File), s.handleOrderFileShow)
+	r.Get("/hotline/rates", can(rbac.ObjOrder, rbac.ActRead, orders.List), s.handleHotlineRates)
 	r.Get("/hotline/bulletin.xlsx", can(rbac.ObjOrder, rbac.ActRead, officeUnit), s.handleHotlineBulletin)
 	r.Get("/hotline/rules", s.handleHotlineRules)
 	r.Put("/hotline/rules", can(rbac.ObjOrder, rbac.ActPublish, rbac.County()), s.handleHotlineRulesUpdate)
@@ -130,8 +131,8 @@ func Mount(r fiber.Router, d Deps) {
 	r.Delete("/hotline/announcements/:id", can(rbac.ObjOrder, rbac.ActWrite, officeUnit), s.handleAnnouncementDelete)
 	r.Get("/knowledge", s.handleKnowledgeIndex) // public: answers residents may reuse
 	r.Post("/knowledge", can(rbac.ObjOrder, rbac.ActWrite, s.requestBodyUnit), s.handleKnowledgeCreate)
-	r.Put("/knowledge/:id", can(rbac.ObjOrder, rbac.ActWrite, s.entryUnit), s.handleKnowledgeUpdate)
-	r.Delete("/knowledge/:id", can(rbac.ObjOrder, rbac.ActWrite, s.entryUnit), s.handleKnowledgeDelete)
+	r.Put("/knowledge/:id", can(rbac.ObjOrder, rbac.ActWrite, orders.Entry), s.handleKnowledgeUpdate)
+	r.Delete("/knowledge/:id", can(rbac.ObjOrder, rbac.ActWrite, orders.Entry), s.handleKnowledgeDelete)
 	r.Post("/messages", s.handleMessageCreate)
 	r.Get("/messages/status", s.handleMessageStatus)
 	r.Get("/messages", s.handleMessageIndex)
