@@ -162,33 +162,6 @@ func New(db *gorm.DB, box *secret.Box, cal *workday.Calendar, audit dbconn.Audit
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// Dates are kept as the calendar day at midnight UTC, read back in Shanghai.
-func toDB(t time.Time) time.Time {
-	y, m, d := t.In(catalog.Shanghai).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-func fromDB(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, catalog.Shanghai)
-}
-
-func ptrToDB(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	v := toDB(*t)
-	return &v
-}
-
-func ptrFromDB(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	v := fromDB(*t)
-	return &v
-}
-
 func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 	id, err := s.box.Seal(r.IDNumber)
 	if err != nil {
@@ -200,21 +173,21 @@ func (s *Store) toRecord(r *foi.Request) (requestRecord, error) {
 	}
 	pauses := make([]foi.Pause, len(r.Pauses))
 	for i, p := range r.Pauses {
-		pauses[i] = foi.Pause{Kind: p.Kind, Party: p.Party, From: toDB(p.From), To: ptrToDB(p.To), Delivered: ptrToDB(p.Delivered)}
+		pauses[i] = foi.Pause{Kind: p.Kind, Party: p.Party, From: dbconn.DayToDB(p.From), To: dbconn.DayPtrToDB(p.To), Delivered: dbconn.DayPtrToDB(p.Delivered)}
 	}
 	pj, _ := json.Marshal(pauses)
 	rec := requestRecord{ID: r.ID, Number: r.Number, UnitCode: r.UnitCode, UnitNo: r.UnitNo, ForwardedTo: r.ForwardedTo,
 		ApplicantType: string(r.Type), Name: r.Name, OrgName: r.OrgName, LegalRep: r.LegalRep, IDType: string(r.IDType),
 		IDNumberSealed: id, CreditCode: r.CreditCode, Address: r.Address, PhoneSealed: phone, Email: r.Email,
 		Description: r.Description, Purpose: r.Purpose, Form: string(r.Form), Delivery: r.Delivery, Channel: string(r.Channel),
-		ReceivedOn: toDB(r.ReceivedOn), ClockFrom: toDB(r.ClockFrom), State: string(r.State),
-		CorrectionSentOn: ptrToDB(r.CorrectionSentOn), CorrectionDue: ptrToDB(r.CorrectionDue), Pauses: string(pj),
+		ReceivedOn: dbconn.DayToDB(r.ReceivedOn), ClockFrom: dbconn.DayToDB(r.ClockFrom), State: string(r.State),
+		CorrectionSentOn: dbconn.DayPtrToDB(r.CorrectionSentOn), CorrectionDue: dbconn.DayPtrToDB(r.CorrectionDue), Pauses: string(pj),
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Outcome: string(r.Outcome), AnswerText: r.AnswerText,
-		LetterNo: r.LetterNo, LetterIssuer: r.LetterIssuer, LetterRemedy: r.LetterRemedy, DecidedOn: ptrToDB(r.DecidedOn),
-		DelayedTo: ptrToDB(r.DelayedTo), ReasonsOn: ptrToDB(r.ReasonsOn), FeeBasis: r.FeeBasis, FeeDetail: r.FeeDetail, FeeAmount: r.FeeAmount, DeliveredOn: ptrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
+		LetterNo: r.LetterNo, LetterIssuer: r.LetterIssuer, LetterRemedy: r.LetterRemedy, DecidedOn: dbconn.DayPtrToDB(r.DecidedOn),
+		DelayedTo: dbconn.DayPtrToDB(r.DelayedTo), ReasonsOn: dbconn.DayPtrToDB(r.ReasonsOn), FeeBasis: r.FeeBasis, FeeDetail: r.FeeDetail, FeeAmount: r.FeeAmount, DeliveredOn: dbconn.DayPtrToDB(r.DeliveredOn), DeliveryNote: r.DeliveryNote,
 		SplitFrom: r.SplitFrom, MergedInto: r.MergedInto, ReceiptToken: r.ReceiptToken, SubmitKey: optional(r.SubmitKey), Version: r.Version, CreatedAt: r.CreatedAt}
 	if !r.DueOn.IsZero() {
-		rec.DueOn = ptrToDB(&r.DueOn)
+		rec.DueOn = dbconn.DayPtrToDB(&r.DueOn)
 	}
 	return rec, nil
 }
@@ -240,22 +213,22 @@ func (s *Store) fromRecordSealed(rec requestRecord, sealed bool) (foi.Request, e
 		Applicant: foi.Applicant{Type: foi.ApplicantType(rec.ApplicantType), Name: rec.Name, OrgName: rec.OrgName, LegalRep: rec.LegalRep,
 			IDType: foi.IDType(rec.IDType), IDNumber: id, CreditCode: rec.CreditCode, Address: rec.Address, Phone: phone, Email: rec.Email},
 		Description: rec.Description, Purpose: rec.Purpose, Form: foi.Form(rec.Form), Delivery: rec.Delivery, Channel: foi.Channel(rec.Channel),
-		ReceivedOn: fromDB(rec.ReceivedOn), ClockFrom: fromDB(rec.ClockFrom), State: foi.State(rec.State),
-		CorrectionSentOn: ptrFromDB(rec.CorrectionSentOn), CorrectionDue: ptrFromDB(rec.CorrectionDue),
+		ReceivedOn: dbconn.DayFromDB(rec.ReceivedOn), ClockFrom: dbconn.DayFromDB(rec.ClockFrom), State: foi.State(rec.State),
+		CorrectionSentOn: dbconn.DayPtrFromDB(rec.CorrectionSentOn), CorrectionDue: dbconn.DayPtrFromDB(rec.CorrectionDue),
 		ExtensionDays: rec.ExtensionDays, ExtensionReason: rec.ExtensionReason, Outcome: foi.Outcome(rec.Outcome), AnswerText: rec.AnswerText,
-		LetterNo: rec.LetterNo, LetterIssuer: rec.LetterIssuer, LetterRemedy: rec.LetterRemedy, DecidedOn: ptrFromDB(rec.DecidedOn),
-		DelayedTo: ptrFromDB(rec.DelayedTo), ReasonsOn: ptrFromDB(rec.ReasonsOn), FeeBasis: rec.FeeBasis, FeeDetail: rec.FeeDetail, FeeAmount: rec.FeeAmount, DeliveredOn: ptrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
+		LetterNo: rec.LetterNo, LetterIssuer: rec.LetterIssuer, LetterRemedy: rec.LetterRemedy, DecidedOn: dbconn.DayPtrFromDB(rec.DecidedOn),
+		DelayedTo: dbconn.DayPtrFromDB(rec.DelayedTo), ReasonsOn: dbconn.DayPtrFromDB(rec.ReasonsOn), FeeBasis: rec.FeeBasis, FeeDetail: rec.FeeDetail, FeeAmount: rec.FeeAmount, DeliveredOn: dbconn.DayPtrFromDB(rec.DeliveredOn), DeliveryNote: rec.DeliveryNote,
 		SplitFrom: rec.SplitFrom, MergedInto: rec.MergedInto, ReceiptToken: rec.ReceiptToken, Version: rec.Version, CreatedAt: rec.CreatedAt, Pauses: []foi.Pause{}}
 	if rec.SubmitKey != nil {
 		r.SubmitKey = *rec.SubmitKey
 	}
 	if rec.DueOn != nil {
-		r.DueOn = fromDB(*rec.DueOn)
+		r.DueOn = dbconn.DayFromDB(*rec.DueOn)
 	}
 	var pauses []foi.Pause
 	_ = json.Unmarshal([]byte(rec.Pauses), &pauses)
 	for _, p := range pauses {
-		r.Pauses = append(r.Pauses, foi.Pause{Kind: p.Kind, Party: p.Party, From: fromDB(p.From), To: ptrFromDB(p.To), Delivered: ptrFromDB(p.Delivered)})
+		r.Pauses = append(r.Pauses, foi.Pause{Kind: p.Kind, Party: p.Party, From: dbconn.DayFromDB(p.From), To: dbconn.DayPtrFromDB(p.To), Delivered: dbconn.DayPtrFromDB(p.Delivered)})
 	}
 	return r, nil
 }
@@ -287,7 +260,7 @@ func numberOldRequests(db *gorm.DB) error {
 			return fmt.Errorf("foi gormstore: number old requests: %w", err)
 		}
 		for _, rec := range recs {
-			r := foi.Request{UnitCode: rec.UnitCode, ReceivedOn: fromDB(rec.ReceivedOn)}
+			r := foi.Request{UnitCode: rec.UnitCode, ReceivedOn: dbconn.DayFromDB(rec.ReceivedOn)}
 			if err := numberInUnit(tx, &r); err != nil {
 				return err
 			}
@@ -299,20 +272,9 @@ func numberOldRequests(db *gorm.DB) error {
 	})
 }
 
-// next takes the next value of a counter in the transaction; the row
-// lock it takes orders concurrent takers.
+// next takes the next value of a counter in the transaction.
 func next(tx *gorm.DB, scope string) (int64, error) {
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&counterRecord{Scope: scope, Next: 0}).Error; err != nil {
-		return 0, fmt.Errorf("foi gormstore: counter %s: %w", scope, err)
-	}
-	if err := tx.Model(&counterRecord{}).Where("scope = ?", scope).UpdateColumn("next", gorm.Expr("next + 1")).Error; err != nil {
-		return 0, fmt.Errorf("foi gormstore: counter %s: %w", scope, err)
-	}
-	var c counterRecord
-	if err := tx.Take(&c, "scope = ?", scope).Error; err != nil {
-		return 0, fmt.Errorf("foi gormstore: counter %s: %w", scope, err)
-	}
-	return c.Next, nil
+	return dbconn.NextCounter(tx, &counterRecord{}, scope)
 }
 
 func (s *Store) setDue(r *foi.Request) error {
@@ -350,7 +312,7 @@ func (s *Store) insert(tx *gorm.DB, r *foi.Request, by catalog.Actor, action, no
 		return fmt.Errorf("foi gormstore: create request: %w", err)
 	}
 	r.ID = rec.ID
-	if err := tx.Create(&eventRecord{RequestID: rec.ID, Action: action, On: toDB(r.ReceivedOn), Note: note, By: by.Username, At: at.UTC()}).Error; err != nil {
+	if err := tx.Create(&eventRecord{RequestID: rec.ID, Action: action, On: dbconn.DayToDB(r.ReceivedOn), Note: note, By: by.Username, At: at.UTC()}).Error; err != nil {
 		return err
 	}
 	return s.audit(tx, by, r.UnitCode, "request", action, r.Number, "依申请公开 "+r.Number, nil, masked(*r))
@@ -428,10 +390,10 @@ func (s *Store) FindRequests(ctx context.Context, f foi.Filter) ([]foi.Request, 
 		q = q.Where("received_on >= ? AND received_on < ?", time.Date(f.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(f.Year+1, 1, 1, 0, 0, 0, 0, time.UTC))
 	}
 	if !f.ActiveTo.IsZero() {
-		q = q.Where("received_on <= ? AND (decided_on IS NULL OR decided_on >= ?)", toDB(f.ActiveTo), toDB(f.ActiveFrom))
+		q = q.Where("received_on <= ? AND (decided_on IS NULL OR decided_on >= ?)", dbconn.DayToDB(f.ActiveTo), dbconn.DayToDB(f.ActiveFrom))
 	}
 	if f.After != nil {
-		day := toDB(f.After.At)
+		day := dbconn.DayToDB(f.After.At)
 		q = q.Where("received_on < ? OR (received_on = ? AND id < ?)", day, day, f.After.ID)
 	}
 	if f.Limit > 0 {
@@ -462,7 +424,7 @@ func (s *Store) Events(ctx context.Context, number string) ([]foi.Event, error) 
 	}
 	out := make([]foi.Event, len(recs))
 	for i, e := range recs {
-		out[i] = foi.Event{Action: e.Action, Name: foi.ActionName(e.Action), On: fromDB(e.On), Note: e.Note, By: e.By, At: e.At}
+		out[i] = foi.Event{Action: e.Action, Name: foi.ActionName(e.Action), On: dbconn.DayFromDB(e.On), Note: e.Note, By: e.By, At: e.At}
 	}
 	return out, nil
 }
@@ -577,7 +539,7 @@ func (s *Store) Step(ctx context.Context, number string, st foi.Step, by catalog
 		if len(numbers) > 0 {
 			note = strings.TrimSpace(note + "（" + strings.Join(numbers, "、") + "）")
 		}
-		if err := tx.Create(&eventRecord{RequestID: r.ID, Action: st.Action, On: toDB(on), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
+		if err := tx.Create(&eventRecord{RequestID: r.ID, Action: st.Action, On: dbconn.DayToDB(on), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
 			return err
 		}
 		out = r
@@ -646,7 +608,7 @@ func (s *Store) Split(ctx context.Context, number string, descriptions []string,
 			}
 			out = append(out, p)
 		}
-		return tx.Create(&eventRecord{RequestID: r.ID, Action: "split", On: toDB(s.now()), Note: fmt.Sprintf("拆分为%d项", len(parts)), By: by.Username, At: time.Now().UTC()}).Error
+		return tx.Create(&eventRecord{RequestID: r.ID, Action: "split", On: dbconn.DayToDB(s.now()), Note: fmt.Sprintf("拆分为%d项", len(parts)), By: by.Username, At: time.Now().UTC()}).Error
 	})
 	return out, err
 }
@@ -667,11 +629,11 @@ func (s *Store) Recompute(ctx context.Context, by catalog.Actor) (int, error) {
 			continue
 		}
 		err := dbconn.Transaction(s.db.WithContext(ctx), func(tx *gorm.DB) error {
-			if err := tx.Model(&requestRecord{}).Where("id = ?", r.ID).Update("due_on", ptrToDB(&r.DueOn)).Error; err != nil {
+			if err := tx.Model(&requestRecord{}).Where("id = ?", r.ID).Update("due_on", dbconn.DayPtrToDB(&r.DueOn)).Error; err != nil {
 				return err
 			}
 			note := fmt.Sprintf("节假日安排调整，答复期限由%s改为%s", old.Format("2006-01-02"), r.DueOn.Format("2006-01-02"))
-			if err := tx.Create(&eventRecord{RequestID: r.ID, Action: "recompute", On: toDB(s.now()), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
+			if err := tx.Create(&eventRecord{RequestID: r.ID, Action: "recompute", On: dbconn.DayToDB(s.now()), Note: note, By: by.Username, At: time.Now().UTC()}).Error; err != nil {
 				return err
 			}
 			return s.audit(tx, by, r.UnitCode, "request", "recompute", r.Number, note, nil, nil)
@@ -817,7 +779,7 @@ func (s *Store) MoveUnit(tx *gorm.DB, from, to, note string, by catalog.Actor) (
 	evs := make([]eventRecord, len(rs))
 	for i, r := range rs {
 		nums[i] = r.Number
-		evs[i] = eventRecord{RequestID: r.ID, Action: "transfer", On: toDB(now), Note: note, By: by.Username, At: now}
+		evs[i] = eventRecord{RequestID: r.ID, Action: "transfer", On: dbconn.DayToDB(now), Note: note, By: by.Username, At: now}
 	}
 	if err := tx.CreateInBatches(evs, 200).Error; err != nil {
 		return "", nil, fmt.Errorf("foi gormstore: move unit: %w", err)
@@ -846,7 +808,7 @@ func (s *Store) issue(tx *gorm.DB, r foi.Request, st foi.Step, p foi.Sheet) (str
 	}
 	no := p.Kind.Number(on.Year(), n)
 	body, _ := json.Marshal(p.Body)
-	rec := noticeRecord{RequestID: r.ID, Kind: string(p.Kind), No: no, Addressee: p.To, IssuedOn: toDB(on), Via: strings.TrimSpace(st.Via),
+	rec := noticeRecord{RequestID: r.ID, Kind: string(p.Kind), No: no, Addressee: p.To, IssuedOn: dbconn.DayToDB(on), Via: strings.TrimSpace(st.Via),
 		Paragraphs: string(body), Issuer: st.Issuer}
 	if err := tx.Omit("Request").Create(&rec).Error; err != nil {
 		return "", fmt.Errorf("foi gormstore: notice: %w", err)
@@ -864,7 +826,7 @@ func (s *Store) Notices(ctx context.Context, number string) ([]foi.Notice, error
 	out := make([]foi.Notice, len(rs))
 	for i, r := range rs {
 		out[i] = foi.Notice{ID: r.ID, Request: number, Kind: foi.NoticeKind(r.Kind), Title: foi.NoticeKind(r.Kind).Title(), No: r.No, To: r.Addressee,
-			IssuedOn: fromDB(r.IssuedOn), Via: r.Via, Issuer: r.Issuer}
+			IssuedOn: dbconn.DayFromDB(r.IssuedOn), Via: r.Via, Issuer: r.Issuer}
 		_ = json.Unmarshal([]byte(r.Paragraphs), &out[i].Paragraphs)
 	}
 	return out, nil

@@ -126,26 +126,6 @@ func New(db *gorm.DB, box *secret.Box, cal *workday.Calendar, audit dbconn.Audit
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// Dates (deadlines) are kept as the calendar day at midnight UTC, read
-// back in Shanghai; instants in UTC.
-func dateToDB(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	y, m, d := t.In(catalog.Shanghai).Date()
-	v := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	return &v
-}
-
-func dateFromDB(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	y, m, d := t.UTC().Date()
-	v := time.Date(y, m, d, 0, 0, 0, 0, catalog.Shanghai)
-	return &v
-}
-
 func utc(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
@@ -176,12 +156,12 @@ func (s *Store) toRecord(o *hotline.Order) (orderRecord, error) {
 	}
 	return orderRecord{ID: o.ID, Number: o.Number, Channel: string(o.Channel), Category: string(o.Category), CallerName: o.Name, PhoneSealed: phone,
 		Title: o.Title, Content: o.Content, Address: o.Address, Publish: o.Publish, RepeatOf: o.RepeatOf, UnitCode: o.UnitCode, State: string(o.State),
-		ReceivedAt: o.ReceivedAt.UTC(), TransferredAt: utc(o.TransferredAt), ClaimDue: dateToDB(o.ClaimDue), ClaimedAt: utc(o.ClaimedAt),
-		Due: dateToDB(o.Due), ExtensionDays: o.ExtensionDays, ExtensionReason: o.ExtensionReason, Reply: o.Reply, RepliedAt: utc(o.RepliedAt),
+		ReceivedAt: o.ReceivedAt.UTC(), TransferredAt: utc(o.TransferredAt), ClaimDue: dbconn.DayPtrToDB(o.ClaimDue), ClaimedAt: utc(o.ClaimedAt),
+		Due: dbconn.DayPtrToDB(o.Due), ExtensionDays: o.ExtensionDays, ExtensionReason: o.ExtensionReason, Reply: o.Reply, RepliedAt: utc(o.RepliedAt),
 		ReplyBy: o.ReplyBy, Direct: o.Direct, KnowledgeID: o.KnowledgeID, ClosedAt: utc(o.ClosedAt), Callback: string(o.Callback),
 		CallbackAt: utc(o.CallbackAt), Reopened: o.Reopened, Returns: o.Returns, Redos: o.Redos, Untrue: o.Untrue, LateClaim: o.LateClaim,
-		LateReply: o.LateReply, Leaks: o.Leaks, Reminders: o.Reminders, Supervised: o.Supervised, RemindedFor: dateToDB(o.RemindedFor),
-		SupervisedFor: dateToDB(o.SupervisedFor), Token: o.Token, SubmitKey: optional(o.SubmitKey), Via: o.Via, Version: o.Version, CreatedAt: o.CreatedAt.UTC()}, nil
+		LateReply: o.LateReply, Leaks: o.Leaks, Reminders: o.Reminders, Supervised: o.Supervised, RemindedFor: dbconn.DayPtrToDB(o.RemindedFor),
+		SupervisedFor: dbconn.DayPtrToDB(o.SupervisedFor), Token: o.Token, SubmitKey: optional(o.SubmitKey), Via: o.Via, Version: o.Version, CreatedAt: o.CreatedAt.UTC()}, nil
 }
 
 func (s *Store) fromRecord(r orderRecord) (hotline.Order, error) {
@@ -192,32 +172,21 @@ func (s *Store) fromRecord(r orderRecord) (hotline.Order, error) {
 	o := hotline.Order{ID: r.ID, Number: r.Number, Channel: hotline.Channel(r.Channel), Category: hotline.Category(r.Category),
 		Caller: hotline.Caller{Name: r.CallerName, Phone: phone}, Title: r.Title, Content: r.Content, Address: r.Address, Publish: r.Publish,
 		RepeatOf: r.RepeatOf, UnitCode: r.UnitCode, State: hotline.State(r.State), ReceivedAt: r.ReceivedAt.In(catalog.Shanghai),
-		TransferredAt: local(r.TransferredAt), ClaimDue: dateFromDB(r.ClaimDue), ClaimedAt: local(r.ClaimedAt), Due: dateFromDB(r.Due),
+		TransferredAt: local(r.TransferredAt), ClaimDue: dbconn.DayPtrFromDB(r.ClaimDue), ClaimedAt: local(r.ClaimedAt), Due: dbconn.DayPtrFromDB(r.Due),
 		ExtensionDays: r.ExtensionDays, ExtensionReason: r.ExtensionReason, Reply: r.Reply, RepliedAt: local(r.RepliedAt), ReplyBy: r.ReplyBy,
 		Direct: r.Direct, KnowledgeID: r.KnowledgeID, ClosedAt: local(r.ClosedAt), Callback: hotline.Callback(r.Callback),
 		CallbackAt: local(r.CallbackAt), Reopened: r.Reopened, Returns: r.Returns, Redos: r.Redos, Untrue: r.Untrue, LateClaim: r.LateClaim,
-		LateReply: r.LateReply, Leaks: r.Leaks, Reminders: r.Reminders, Supervised: r.Supervised, RemindedFor: dateFromDB(r.RemindedFor),
-		SupervisedFor: dateFromDB(r.SupervisedFor), Token: r.Token, Via: r.Via, Version: r.Version, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
+		LateReply: r.LateReply, Leaks: r.Leaks, Reminders: r.Reminders, Supervised: r.Supervised, RemindedFor: dbconn.DayPtrFromDB(r.RemindedFor),
+		SupervisedFor: dbconn.DayPtrFromDB(r.SupervisedFor), Token: r.Token, Via: r.Via, Version: r.Version, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
 	if r.SubmitKey != nil {
 		o.SubmitKey = *r.SubmitKey
 	}
 	return o, nil
 }
 
-// next takes the next value of a counter in the transaction; the row
-// lock it takes orders concurrent takers.
+// next takes the next value of a counter in the transaction.
 func next(tx *gorm.DB, scope string) (int64, error) {
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&counterRecord{Scope: scope, Next: 0}).Error; err != nil {
-		return 0, fmt.Errorf("hotline gormstore: counter %s: %w", scope, err)
-	}
-	if err := tx.Model(&counterRecord{}).Where("scope = ?", scope).UpdateColumn("next", gorm.Expr("next + 1")).Error; err != nil {
-		return 0, fmt.Errorf("hotline gormstore: counter %s: %w", scope, err)
-	}
-	var c counterRecord
-	if err := tx.Take(&c, "scope = ?", scope).Error; err != nil {
-		return 0, fmt.Errorf("hotline gormstore: counter %s: %w", scope, err)
-	}
-	return c.Next, nil
+	return dbconn.NextCounter(tx, &counterRecord{}, scope)
 }
 
 // Create implements hotline.Service.
@@ -785,7 +754,7 @@ type announcementRecord struct {
 func (announcementRecord) TableName() string { return "hotline_announcements" }
 
 func (r announcementRecord) announcement() hotline.Announcement {
-	return hotline.Announcement{ID: r.ID, Day: *dateFromDB(&r.Day), From: r.From, To: r.To, UnitCode: r.UnitCode, Leaders: r.Leaders, Line: r.Line,
+	return hotline.Announcement{ID: r.ID, Day: *dbconn.DayPtrFromDB(&r.Day), From: r.From, To: r.To, UnitCode: r.UnitCode, Leaders: r.Leaders, Line: r.Line,
 		Scope: r.Scope, CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.In(catalog.Shanghai)}
 }
 
@@ -806,7 +775,7 @@ func (s *Store) SaveAnnouncement(ctx context.Context, a *hotline.Announcement, b
 				return err
 			}
 		}
-		rec := announcementRecord{Day: *dateToDB(&a.Day), From: a.From, To: a.To, UnitCode: a.UnitCode, Leaders: a.Leaders, Line: a.Line, Scope: a.Scope,
+		rec := announcementRecord{Day: *dbconn.DayPtrToDB(&a.Day), From: a.From, To: a.To, UnitCode: a.UnitCode, Leaders: a.Leaders, Line: a.Line, Scope: a.Scope,
 			CreatedBy: by.Username, CreatedAt: s.now().UTC()}
 		if err := tx.Create(&rec).Error; err != nil {
 			return fmt.Errorf("hotline gormstore: announcement: %w", err)
@@ -842,7 +811,7 @@ func (s *Store) DeleteAnnouncement(ctx context.Context, id int64, by catalog.Act
 // FindAnnouncements implements hotline.Announcements.
 func (s *Store) FindAnnouncements(ctx context.Context, from time.Time) ([]hotline.Announcement, error) {
 	var recs []announcementRecord
-	if err := s.db.WithContext(ctx).Where("day >= ?", *dateToDB(&from)).Order("day, from_hour, id").Limit(100).Find(&recs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("day >= ?", *dbconn.DayPtrToDB(&from)).Order("day, from_hour, id").Limit(100).Find(&recs).Error; err != nil {
 		return nil, fmt.Errorf("hotline gormstore: announcements: %w", err)
 	}
 	out := make([]hotline.Announcement, len(recs))
