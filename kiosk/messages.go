@@ -119,15 +119,10 @@ func (h *handler) handleMessages(c *fiber.Ctx) error {
 		p.Number = strings.Clone(c.FormValue("number"))
 		o, err := h.Hotline.FindByProof(c.UserContext(), p.Number, "", c.FormValue("phone4"), c.IP())
 		if err != nil {
-			if catalog.ErrorCode(err) == catalog.EINTERNAL {
-				return err
-			}
-			p.Error = catalog.ErrorMessage(err)
-			status := fiber.StatusBadRequest
-			if catalog.ErrorCode(err) == catalog.ERATELIMIT {
-				status = fiber.StatusTooManyRequests
-			}
-			return sendUncached(c, status, "messages.html", p)
+			return lookupFailed(err, func(status int, msg string) error {
+				p.Error = msg
+				return sendUncached(c, status, "messages.html", p)
+			})
 		}
 		return c.Redirect(FollowPath(o), fiber.StatusSeeOther)
 	}
@@ -160,17 +155,10 @@ func (h *handler) handleMessage(c *fiber.Ctx) error {
 	p := h.messagePage(c, in)
 	o := in.order()
 	refuse := func(err error) error {
-		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
-			p.Error, p.Review = catalog.ErrorMessage(err), false
-			c.Set(fiber.HeaderRetryAfter, "3600")
-			return sendUncached(c, fiber.StatusTooManyRequests, "message.html", p)
-		}
-		e, ok := err.(*catalog.Error)
-		if !ok || e.Code != catalog.EINVALID {
-			return err
-		}
-		p.Error, p.Field, p.Review = e.Message, e.Field, false
-		return sendUncached(c, fiber.StatusBadRequest, "message.html", p)
+		return refused(c, err, func(status int, msg, field string) error {
+			p.Error, p.Field, p.Review = msg, field, false
+			return sendUncached(c, status, "message.html", p)
+		})
 	}
 	switch c.FormValue("step") {
 	case "edit":

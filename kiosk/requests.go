@@ -156,21 +156,10 @@ func (h *handler) handleApply(c *fiber.Ctx) error {
 	r := in.request()
 	r.ReceivedOn = h.Now()
 	refuse := func(err error) error {
-		if catalog.ErrorCode(err) == catalog.ERATELIMIT {
-			// Too many from this address: say so, keeping what was typed.
-			p.Error, p.Review = catalog.ErrorMessage(err), false
-			c.Set(fiber.HeaderRetryAfter, "3600")
-			return sendUncached(c, fiber.StatusTooManyRequests, "apply.html", p)
-		}
-		var ce *catalog.Error
-		if e, ok := err.(*catalog.Error); ok && e.Code == catalog.EINVALID {
-			ce = e
-		}
-		if ce == nil {
-			return err
-		}
-		p.Error, p.Field, p.Review = ce.Message, ce.Field, false
-		return sendUncached(c, fiber.StatusBadRequest, "apply.html", p)
+		return refused(c, err, func(status int, msg, field string) error {
+			p.Error, p.Field, p.Review = msg, field, false
+			return sendUncached(c, status, "apply.html", p)
+		})
 	}
 	switch c.FormValue("step") {
 	case "edit":
@@ -260,19 +249,42 @@ func (h *handler) handleProgress(c *fiber.Ctx) error {
 		}
 		st, err := h.Requests.Status(c.UserContext(), p.Number, phone4, token, c.IP())
 		if err != nil {
-			if catalog.ErrorCode(err) == catalog.EINTERNAL {
-				return err
-			}
-			p.Error = catalog.ErrorMessage(err)
-			status := fiber.StatusBadRequest
-			if catalog.ErrorCode(err) == catalog.ERATELIMIT {
-				status = fiber.StatusTooManyRequests
-			}
-			return sendUncached(c, status, "progress.html", p)
+			return lookupFailed(err, func(status int, msg string) error {
+				p.Error = msg
+				return sendUncached(c, status, "progress.html", p)
+			})
 		}
 		p.Status = st
 	}
 	return sendUncached(c, 200, "progress.html", p)
+}
+
+// refused answers a form the services refused: too many from the address
+// (429, an hour to wait) or a field wrong (400, the field named), shown
+// again by show with what was typed; any other error goes up.
+func refused(c *fiber.Ctx, err error, show func(status int, msg, field string) error) error {
+	if catalog.ErrorCode(err) == catalog.ERATELIMIT {
+		c.Set(fiber.HeaderRetryAfter, "3600")
+		return show(fiber.StatusTooManyRequests, catalog.ErrorMessage(err), "")
+	}
+	e, ok := err.(*catalog.Error)
+	if !ok || e.Code != catalog.EINVALID {
+		return err
+	}
+	return show(fiber.StatusBadRequest, e.Message, e.Field)
+}
+
+// lookupFailed answers a look-up by number and proof that failed: wrong
+// (400) or too many (429), said on the page by show; an internal error
+// goes up.
+func lookupFailed(err error, show func(status int, msg string) error) error {
+	switch catalog.ErrorCode(err) {
+	case catalog.EINTERNAL:
+		return err
+	case catalog.ERATELIMIT:
+		return show(fiber.StatusTooManyRequests, catalog.ErrorMessage(err))
+	}
+	return show(fiber.StatusBadRequest, catalog.ErrorMessage(err))
 }
 
 // PublicWrites are the kiosk's POST routes, open to anyone: an application
