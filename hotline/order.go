@@ -231,26 +231,21 @@ func (o *Order) Validate() error {
 	if o.Category.Name() == "" {
 		return catalog.Invalid("category", "请选择诉求类别：咨询、投诉、求助、建议、举报或表扬")
 	}
-	if o.Title == "" {
-		return catalog.Invalid("title", "请填写诉求标题")
-	}
-	if utf8.RuneCountInString(o.Title) > MaxTitle {
-		return catalog.Invalid("title", "诉求标题不超过%d个字", MaxTitle)
-	}
-	if o.Content == "" {
-		return catalog.Invalid("content", "请填写诉求内容")
-	}
-	if utf8.RuneCountInString(o.Content) > MaxContent {
-		return catalog.Invalid("content", "诉求内容不超过%d个字", MaxContent)
-	}
-	if utf8.RuneCountInString(o.Address) > MaxAddress {
-		return catalog.Invalid("address", "地址不超过%d个字", MaxAddress)
-	}
-	if o.Name == "" {
-		return catalog.Invalid("caller_name", "请填写您的姓名（公开时只显示姓氏）")
-	}
-	if utf8.RuneCountInString(o.Name) > MaxName {
-		return catalog.Invalid("caller_name", "姓名不超过%d个字", MaxName)
+	for _, f := range []struct {
+		field, name, v, empty string
+		max                   int
+	}{
+		{"title", "诉求标题", o.Title, "请填写诉求标题", MaxTitle},
+		{"content", "诉求内容", o.Content, "请填写诉求内容", MaxContent},
+		{"address", "地址", o.Address, "", MaxAddress},
+		{"caller_name", "姓名", o.Name, "请填写您的姓名（公开时只显示姓氏）", MaxName},
+	} {
+		if f.v == "" && f.empty != "" {
+			return catalog.Invalid(f.field, "%s", f.empty)
+		}
+		if utf8.RuneCountInString(f.v) > f.max {
+			return catalog.Invalid(f.field, "%s不超过%d个字", f.name, f.max)
+		}
 	}
 	phone, ok := foi.NormalizePhone(o.Phone)
 	if !ok {
